@@ -1,0 +1,62 @@
+"""The WeCom callback receiver: verify, decrypt, store under a dedupe key, enqueue, answer 200.
+
+The work itself happens in a job, so WeCom hears back well within its 5 s (DESIGN.md §5.5).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, request
+
+from sidebar.extensions import csrf, db
+from sidebar.services import events
+from sidebar.wecom.crypto import InvalidCallback
+from sidebar.wecom.gateway import gateway
+
+log = logging.getLogger(__name__)
+callback_bp = Blueprint("wecom_callback", __name__, url_prefix="/wecom")
+csrf.exempt(callback_bp)  # authenticated by WeCom's signature instead
+
+_PARAMS = ("msg_signature", "timestamp", "nonce")
+
+
+def _params() -> tuple[str, str, str]:
+    values = tuple(request.args.get(name, "") for name in _PARAMS)
+    if not all(values):
+        abort(400, "msg_signature, timestamp and nonce are required")
+    return values  # type: ignore[return-value]
+
+
+@callback_bp.get("/callback")
+def verify():
+    """URL verification when the callback is saved in the WeCom admin: echo the decrypted echostr."""
+    signature, timestamp, nonce = _params()
+    try:
+        echo = gateway().crypto.verify_url(signature, timestamp, nonce, request.args.get("echostr", ""))
+    except InvalidCallback:
+        abort(403, "signature check failed")
+    return Response(echo, mimetype="text/plain")
+
+
+@callback_bp.post("/callback")
+def receive():
+    """An encrypted event: store it once, hand it to a job, answer 200 with an empty body."""
+    signature, timestamp, nonce = _params()
+    try:
+        xml = gateway().crypto.decrypt(request.get_data(), signature, timestamp, nonce)
+        event, created = events.record(xml)
+    except InvalidCallback:
+        abort(403, "signature check failed")
+    except events.MalformedEvent:
+        abort(400, "not an event")
+    db.session.commit()
+    if created:
+        from sidebar.jobs import process_event
+
+        try:
+            process_event(event.id)
+        except Exception:
+            # Stored is enough: the sweeper picks it up. WeCom must not redeliver over our queue's trouble.
+            log.exception("could not enqueue callback event %s", event.id)
+    return Response("", status=200)

@@ -1,0 +1,61 @@
+"""Beside: a WeCom chat sidebar for retail brands. ``create_app`` builds the Flask app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, request
+
+from sidebar import config
+from sidebar.extensions import babel, csrf, db, init_huey, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _locale() -> str | None:
+    return request.accept_languages.best_match(["zh_CN", "zh", "en"]) or None
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from defaults, the environment, and ``overrides`` (tests pass theirs here)."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("BESIDE_INSTANCE_PATH") or os.path.join(ROOT, "instance"),
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config.load(os.environ, overrides, app.instance_path))
+
+    db.init_app(app)
+    # Batch mode lets SQLite alter tables the way PostgreSQL does.
+    migrate.init_app(
+        app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_locale)
+    init_huey(app)
+
+    from sidebar import models  # noqa: F401  (every table known to the metadata)
+    from sidebar.wecom.gateway import init_gateway
+
+    init_gateway(app)
+
+    from api import api_bp, callback_bp
+    from sidebar import errors
+    from sidebar.views.health import health_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(callback_bp)
+    errors.init_app(app)
+
+    from sidebar import cli
+
+    cli.init_app(app)
+
+    from sidebar import jobs  # noqa: F401  (registers the tasks with huey)
+
+    return app

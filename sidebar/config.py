@@ -1,0 +1,179 @@
+"""Settings: defaults here, then the environment, then overrides passed to ``create_app``.
+
+Nothing is read at import time. ``load(environ, overrides)`` returns a plain dict the app factory
+applies. Production (``APP_ENV=production``) refuses to start without its secrets, and never enables
+the preview or the demo login. Development falls back to the demo corp served by the local emulator,
+so ``make run`` works with no WeCom account.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+OFFICIAL_API_BASE = "https://qyapi.weixin.qq.com/cgi-bin/"
+OFFICIAL_OAUTH_BASE = "https://open.weixin.qq.com"
+OFFICIAL_LOGIN_BASE = "https://login.work.weixin.qq.com"
+
+ENVIRONMENTS = ("development", "test", "production")
+
+# The demo corp that the emulator serves. Used only outside production, and only for settings the
+# environment leaves unset. The emulator reads the same values (emulator/settings.py).
+DEMO_WECOM = {
+    "WECOM_CORP_ID": "wwbeside0demo0corp",
+    "WECOM_AGENT_ID": "1000002",
+    "WECOM_SECRET": "demo-app-secret-not-for-production",
+    "WECOM_CALLBACK_TOKEN": "demoCallbackToken",
+    # 43 characters of base64, as WeCom issues them.
+    "WECOM_CALLBACK_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+}
+DEMO_EMULATOR_URL = "http://127.0.0.1:5001"
+
+# Secrets production must be given; the app will not start without every one.
+REQUIRED_IN_PRODUCTION = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "WECOM_CORP_ID",
+    "WECOM_AGENT_ID",
+    "WECOM_SECRET",
+    "WECOM_CALLBACK_TOKEN",
+    "WECOM_CALLBACK_AES_KEY",
+)
+
+# Names read from the environment, with how to parse them.
+_ENV_STR = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "WECOM_CORP_ID",
+    "WECOM_AGENT_ID",
+    "WECOM_SECRET",
+    "WECOM_CALLBACK_TOKEN",
+    "WECOM_CALLBACK_AES_KEY",
+    "WECOM_API_BASE",
+    "WECOM_OAUTH_BASE",
+    "WECOM_LOGIN_BASE",
+    "HUEY_SQLITE_PATH",
+    "BABEL_DEFAULT_LOCALE",
+)
+_ENV_FLOAT = ("WECOM_HTTP_TIMEOUT", "WECOM_TOKEN_MARGIN")
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the app; the message says which are missing or wrong."""
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """Settings every environment starts from."""
+    return {
+        "APP_ENV": "development",
+        "SECRET_KEY": None,
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "beside.db"),
+        "REDIS_URL": None,
+        "WECOM_CORP_ID": None,
+        "WECOM_AGENT_ID": None,
+        "WECOM_SECRET": None,
+        "WECOM_CALLBACK_TOKEN": None,
+        "WECOM_CALLBACK_AES_KEY": None,
+        "WECOM_API_BASE": OFFICIAL_API_BASE,
+        "WECOM_OAUTH_BASE": OFFICIAL_OAUTH_BASE,
+        "WECOM_LOGIN_BASE": OFFICIAL_LOGIN_BASE,
+        # Seconds: every outside call has a timeout; tokens are refreshed this long before they expire.
+        "WECOM_HTTP_TIMEOUT": 10.0,
+        "WECOM_TOKEN_MARGIN": 300.0,
+        # How often and how long a rate-limited (45009/45033) call is retried.
+        "WECOM_RATE_LIMIT_RETRIES": 3,
+        "WECOM_RATE_LIMIT_BACKOFF": 1.0,
+        "HUEY_SQLITE_PATH": os.path.join(instance_path, "huey.db"),
+        "HUEY_IMMEDIATE": False,
+        # None: on outside production, off in it (production forces both off whatever is given).
+        "PREVIEW_ENABLED": None,
+        "DEMO_LOGIN_ENABLED": None,
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in _ENV_STR:
+        if environ.get(name):
+            found[name] = environ[name]
+    for name in _ENV_FLOAT:
+        if environ.get(name):
+            try:
+                found[name] = float(environ[name])
+            except ValueError as exc:
+                raise ConfigError(f"{name} must be a number, got {environ[name]!r}") from exc
+    if environ.get("APP_ENV"):
+        found["APP_ENV"] = environ["APP_ENV"]
+    return found
+
+
+def _dev_secret_key(instance_path: str) -> str:
+    """A random key kept in the instance folder, so development sessions survive restarts.
+
+    There is no working default secret: each checkout makes its own.
+    """
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(
+    environ: Mapping[str, str], overrides: Mapping[str, Any] | None, instance_path: str
+) -> dict[str, Any]:
+    """Merge defaults, environment and overrides; check them for the chosen environment."""
+    settings = defaults(instance_path)
+    settings.update(_from_environ(environ))
+    settings.update(overrides or {})
+    env = settings["APP_ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
+
+    if env == "production":
+        missing = [name for name in REQUIRED_IN_PRODUCTION if not settings.get(name)]
+        if missing:
+            raise ConfigError("production needs these settings: " + ", ".join(missing))
+        if len(settings["WECOM_CALLBACK_AES_KEY"]) != 43:
+            raise ConfigError("WECOM_CALLBACK_AES_KEY must be the 43-character EncodingAESKey")
+        settings["PREVIEW_ENABLED"] = False
+        settings["DEMO_LOGIN_ENABLED"] = False
+        settings["SESSION_COOKIE_SECURE"] = True
+        settings["HUEY_IMMEDIATE"] = False
+    else:
+        for name, value in DEMO_WECOM.items():
+            settings[name] = settings.get(name) or value
+        if settings["WECOM_API_BASE"] == OFFICIAL_API_BASE and "WECOM_API_BASE" not in environ:
+            settings["WECOM_API_BASE"] = DEMO_EMULATOR_URL + "/cgi-bin/"
+        if settings["WECOM_OAUTH_BASE"] == OFFICIAL_OAUTH_BASE and "WECOM_OAUTH_BASE" not in environ:
+            settings["WECOM_OAUTH_BASE"] = DEMO_EMULATOR_URL
+        if settings["WECOM_LOGIN_BASE"] == OFFICIAL_LOGIN_BASE and "WECOM_LOGIN_BASE" not in environ:
+            settings["WECOM_LOGIN_BASE"] = DEMO_EMULATOR_URL
+        if not settings.get("SECRET_KEY"):
+            settings["SECRET_KEY"] = _dev_secret_key(instance_path)
+        for flag in ("PREVIEW_ENABLED", "DEMO_LOGIN_ENABLED"):
+            if settings[flag] is None:
+                settings[flag] = True
+
+    if not settings["WECOM_API_BASE"].endswith("/"):
+        settings["WECOM_API_BASE"] += "/"
+    settings["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(settings["DATABASE_URL"])
+    return settings
+
+
+def _normalise_db_url(url: str) -> str:
+    """Accept the ``postgres://`` and ``postgresql://`` forms hosting platforms hand out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

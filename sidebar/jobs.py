@@ -1,0 +1,79 @@
+"""Background jobs (huey). Thin: each opens the app context, calls services, commits once.
+
+Run a consumer with ``huey_consumer wsgi.huey`` (``make run`` starts one). Retries of callback events
+are driven by ``wecom_events.next_attempt_at`` and the sweeper, so a lost enqueue or a dead consumer
+delays an event but never drops it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from huey import crontab
+
+from sidebar.extensions import db, huey, job_app
+from sidebar.models import WecomEvent, utcnow
+from sidebar.services import events
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_app_context(fn: F) -> F:
+    """Run the task body inside the app (its own database session), whatever process runs it."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with job_app().app_context():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                db.session.remove()
+
+    return wrapper  # type: ignore[return-value]
+
+
+def process_event_now(event_id: int, now: datetime | None = None) -> str:
+    """One attempt at one callback event; returns its status afterwards."""
+    now = now or utcnow()
+    event = db.session.get(WecomEvent, event_id, with_for_update=True)
+    if event is None:
+        return "missing"
+    if events.is_finished(event):
+        db.session.rollback()
+        return event.status
+    try:
+        events.handle(event, now=now)
+        db.session.commit()
+    except Exception as exc:
+        log.warning("callback event %s failed: %s", event_id, exc, exc_info=True)
+        db.session.rollback()
+        event = db.session.get(WecomEvent, event_id)
+        assert event is not None
+        events.mark_failed(event, f"{type(exc).__name__}: {exc}", now=now)
+        db.session.commit()
+    return event.status
+
+
+def run_due_events(now: datetime | None = None) -> int:
+    """Attempt every event whose time has come (new ones past their grace, failed ones past backoff)."""
+    ids = events.due(now)
+    for event_id in ids:
+        process_event_now(event_id, now)
+    return len(ids)
+
+
+@huey.task()
+@in_app_context
+def process_event(event_id: int) -> str:
+    return process_event_now(event_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def sweep_events() -> int:
+    return run_due_events()

@@ -1,0 +1,90 @@
+"""What happened: messages sent from the sidebar, callbacks received, and the audit trail."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sidebar.extensions import db
+from sidebar.models.base import UTCDateTime, utcnow
+
+
+class Send(db.Model):
+    """One message sent from the sidebar: what, to whom, by whom, and how it went."""
+
+    __tablename__ = "sends"
+    __table_args__ = (Index("ix_sends_staff_id_created_at", "staff_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
+    chat_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # script | material | coupon | red_packet | sop | text
+    kind: Mapped[str] = mapped_column(String(16))
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+    msgtype: Mapped[str] = mapped_column(String(16), default="text")
+    summary: Mapped[str] = mapped_column(String(255), default="")
+    result: Mapped[str] = mapped_column(String(16), default="ok")  # ok | failed | cancelled
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EventStatus(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"  # will be retried
+    DEAD = "dead"  # gave up after the last attempt; shown to admins
+
+
+class WecomEvent(db.Model):
+    """A callback as received. Nothing is dropped: failures stay here with their error."""
+
+    __tablename__ = "wecom_events"
+    __table_args__ = (Index("ix_wecom_events_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)
+    event: Mapped[str] = mapped_column(String(64))
+    change_type: Mapped[str | None] = mapped_column(String(64))
+    raw_xml: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=EventStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditLog(db.Model):
+    """Money, transfers, permission and configuration changes: who, what, when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_target_type_target_id", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), index=True
+    )
+    # Who acted when it was not a member: "system", "cli", "wecom".
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    ip: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class KeyValue(db.Model):
+    """The shared store's database backend: tokens, tickets, locks and sync cursors."""
+
+    __tablename__ = "key_values"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,144 @@
+"""Customers (WeCom external contacts), their follow relations with staff, and follow-up notes.
+
+The ``follows`` table is the authorization boundary for guides: a guide reaches a customer only
+through a live follow row (DESIGN.md §5.1).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sidebar.extensions import db
+from sidebar.models.base import Timestamps, UTCDateTime, utcnow
+from sidebar.models.org import Staff
+
+
+class SkinType(enum.StrEnum):
+    DRY = "dry"
+    OILY = "oily"
+    COMBINATION = "combination"
+    NORMAL = "normal"
+    SENSITIVE = "sensitive"
+
+
+class LifecycleStage(enum.StrEnum):
+    PROSPECT = "prospect"  # added, never bought
+    NEW = "new"  # first order recently
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    LOST = "lost"
+
+
+class DeletedBy(enum.StrEnum):
+    STAFF = "staff"  # del_external_contact: the member removed the customer
+    CUSTOMER = "customer"  # del_follow_user: the customer removed the member
+    TRANSFER = "transfer"  # del_external_contact with Source=DELETE_BY_TRANSFER
+
+
+def _in(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IS NULL OR {column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Customer(Timestamps, db.Model):
+    """One WeCom external contact, with the brand's retail profile as real columns."""
+
+    __tablename__ = "customers"
+    __table_args__ = (
+        CheckConstraint(_in("skin_type", SkinType), name="skin_type"),
+        CheckConstraint(_in("lifecycle_stage", LifecycleStage), name="lifecycle_stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_userid: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128), default="")
+    avatar: Mapped[str | None] = mapped_column(String(512))
+    # WeCom: 1 a WeChat user, 2 a WeCom user.
+    type: Mapped[int] = mapped_column(SmallInteger, default=1)
+    # WeCom: 0 unknown, 1 male, 2 female.
+    gender: Mapped[int] = mapped_column(SmallInteger, default=0)
+    unionid: Mapped[str | None] = mapped_column(String(64), index=True)
+    corp_name: Mapped[str | None] = mapped_column(String(128))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    birthday: Mapped[date | None] = mapped_column(Date)
+
+    # Retail profile.
+    skin_type: Mapped[str | None] = mapped_column(String(16), index=True)
+    skin_concerns: Mapped[str] = mapped_column(String(255), default="")  # comma-separated
+    age_range: Mapped[str | None] = mapped_column(String(16))
+    city: Mapped[str | None] = mapped_column(String(32))
+    member_level: Mapped[str | None] = mapped_column(String(16), index=True)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+
+    # Derived from orders; recomputed set-based, never per row in Python.
+    first_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    order_count: Mapped[int] = mapped_column(Integer, default=0)
+    total_spent: Mapped[int] = mapped_column(BigInteger, default=0)  # fen
+    lifecycle_stage: Mapped[str | None] = mapped_column(String(16), index=True)
+    rfm_r: Mapped[int | None] = mapped_column(SmallInteger)
+    rfm_f: Mapped[int | None] = mapped_column(SmallInteger)
+    rfm_m: Mapped[int | None] = mapped_column(SmallInteger)
+
+    # When WeCom last told us about this customer (externalcontact/get or a callback).
+    wecom_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    follows: Mapped[list[Follow]] = relationship(back_populates="customer")
+
+
+class Follow(Timestamps, db.Model):
+    """A staff member's WeCom relation with a customer (``follow_user``), live or ended."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        db.UniqueConstraint("staff_id", "customer_id"),
+        CheckConstraint(_in("deleted_by", DeletedBy), name="deleted_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    remark: Mapped[str] = mapped_column(String(64), default="")
+    description: Mapped[str] = mapped_column(String(255), default="")
+    remark_mobiles: Mapped[str] = mapped_column(String(255), default="")  # comma-separated
+    add_way: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # The channel code (渠道活码 state) the customer came through.
+    state: Mapped[str | None] = mapped_column(String(64), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    deleted_by: Mapped[str | None] = mapped_column(String(16))
+
+    staff: Mapped[Staff] = relationship()
+    customer: Mapped[Customer] = relationship(back_populates="follows")
+
+    @property
+    def is_live(self) -> bool:
+        return self.deleted_at is None
+
+
+class Note(db.Model):
+    """A follow-up record (跟进记录) a staff member wrote about a customer."""
+
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_customer_id_created_at", "customer_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[Staff | None] = relationship()

@@ -1,0 +1,55 @@
+"""Orders from any platform, matched to customers when we can tell who bought.
+
+Amounts are integers in fen. Buyer identifiers are kept so an unmatched order can be matched later
+(unionid, then phone, then order number).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sidebar.extensions import db
+from sidebar.models.base import Timestamps, UTCDateTime
+
+PLATFORMS = ("mall", "tmall", "jd", "douyin", "pos")
+
+
+class Order(Timestamps, db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        db.UniqueConstraint("platform", "order_no"),
+        Index("ix_orders_customer_id_paid_at", "customer_id", "paid_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    order_no: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    # The guide the sale is credited to, if any.
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
+    buyer_unionid: Mapped[str | None] = mapped_column(String(64), index=True)
+    buyer_phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="paid")  # paid | shipped | done | refunded
+    total_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"), index=True)
+
+    items: Mapped[list[OrderItem]] = relationship(back_populates="order", cascade="all, delete-orphan")
+
+
+class OrderItem(db.Model):
+    __tablename__ = "order_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    sku: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(255))
+    category: Mapped[str] = mapped_column(String(32))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+    order: Mapped[Order] = relationship(back_populates="items")

@@ -1,0 +1,53 @@
+"""Tag groups and tags (mirrors of WeCom corp tags, or local-only) and who carries which."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sidebar.extensions import db
+from sidebar.models.base import Timestamps, UTCDateTime, utcnow
+
+
+class TagGroup(Timestamps, db.Model):
+    __tablename__ = "tag_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wecom_group_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    order: Mapped[int] = mapped_column(Integer, default=0)
+    # Local-only groups are never pushed to WeCom (its limits, or the brand's choice).
+    is_local: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    tags: Mapped[list[Tag]] = relationship(back_populates="group", order_by="Tag.order")
+
+
+class Tag(Timestamps, db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("tag_groups.id", ondelete="CASCADE"), index=True)
+    wecom_tag_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    order: Mapped[int] = mapped_column(Integer, default=0)
+    is_local: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    group: Mapped[TagGroup] = relationship(back_populates="tags")
+
+
+class CustomerTag(db.Model):
+    """A tag on a customer: who put it there, and whether by hand, by rule, or from WeCom."""
+
+    __tablename__ = "customer_tags"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
+    source: Mapped[str] = mapped_column(String(16), default="manual")  # manual | rule | wecom | import
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tag: Mapped[Tag] = relationship()

@@ -1,0 +1,184 @@
+"""WeCom callbacks: stored once under a dedupe key, then processed (and retried) by a job.
+
+``record`` runs in the request and only stores; ``process`` runs in the job and does the work.
+Nothing is dropped: an event that keeps failing ends ``dead`` with its last error, for admins to see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import xmltodict
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from sidebar.extensions import db
+from sidebar.models import AuditLog, DeletedBy, EventStatus, WecomEvent, utcnow
+from sidebar.services import contacts, tags
+
+MAX_ATTEMPTS = 6
+
+
+class MalformedEvent(ValueError):
+    """The decrypted body is not an event XML we can read."""
+
+
+def parse(xml: str) -> dict[str, str]:
+    """The event's fields, flat, as strings."""
+    try:
+        doc = xmltodict.parse(xml)
+    except Exception as exc:  # expat raises its own error types
+        raise MalformedEvent(str(exc)) from exc
+    fields = doc.get("xml") if isinstance(doc, dict) else None
+    if not isinstance(fields, dict) or not fields.get("MsgType"):
+        raise MalformedEvent("no <xml> with a MsgType")
+    return {k: (v if isinstance(v, str) else "" if v is None else str(v)) for k, v in fields.items()}
+
+
+def dedupe_key(fields: dict[str, str]) -> str:
+    """The same event redelivered gives the same key, however WeCom formats or encrypts it.
+
+    Every field counts (FromUserName is always ``sys``, so it tells nothing apart on its own).
+    """
+    canonical = "\n".join(f"{k}={fields[k]}" for k in sorted(fields))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# A new event is left to the job enqueued with it; the sweeper steps in only after this grace.
+SWEEP_GRACE = timedelta(seconds=60)
+
+
+def record(xml: str) -> tuple[WecomEvent, bool]:
+    """Store a decrypted callback; ``(event, False)`` when it was delivered before.
+
+    Runs in a SAVEPOINT, so a duplicate leaves the caller's transaction usable. The caller commits
+    before answering WeCom: the row must exist before WeCom hears 200.
+    """
+    fields = parse(xml)
+    key = dedupe_key(fields)
+    event = WecomEvent(
+        dedupe_key=key,
+        event=fields.get("Event") or fields.get("MsgType", ""),
+        change_type=fields.get("ChangeType") or None,
+        raw_xml=xml,
+        status=EventStatus.PENDING.value,
+        next_attempt_at=utcnow() + SWEEP_GRACE,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(event)
+    except IntegrityError:
+        existing = db.session.scalar(select(WecomEvent).where(WecomEvent.dedupe_key == key))
+        if existing is None:  # pragma: no cover - the unique row vanished between insert and select
+            raise
+        return existing, False
+    return event, True
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min ... capped at an hour."""
+    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+def _at(fields: dict[str, str]) -> datetime:
+    created = fields.get("CreateTime")
+    return datetime.fromtimestamp(int(created), UTC) if created and created.isdigit() else utcnow()
+
+
+def _on_contact_changed(f: dict[str, str]) -> str:
+    contacts.refresh_customer(f["ExternalUserID"])
+    return "customer refreshed"
+
+
+def _on_follow_deleted_by_staff(f: dict[str, str]) -> str:
+    by = DeletedBy.TRANSFER if f.get("Source") == "DELETE_BY_TRANSFER" else DeletedBy.STAFF
+    ended = contacts.end_follow(f["UserID"], f["ExternalUserID"], by=by, at=_at(f))
+    return "follow ended" if ended else "no live follow"
+
+
+def _on_follow_deleted_by_customer(f: dict[str, str]) -> str:
+    ended = contacts.end_follow(f["UserID"], f["ExternalUserID"], by=DeletedBy.CUSTOMER, at=_at(f))
+    return "follow ended" if ended else "no live follow"
+
+
+def _on_transfer_fail(f: dict[str, str]) -> str:
+    db.session.add(
+        AuditLog(
+            actor="wecom",
+            action="transfer_failed",
+            target_type="customer",
+            target_id=f.get("ExternalUserID"),
+            detail=f'{{"userid": "{f.get("UserID", "")}", "reason": "{f.get("FailReason", "")}"}}',
+        )
+    )
+    return "transfer failure recorded"
+
+
+def _on_tag_changed(f: dict[str, str]) -> str:
+    counts = tags.sync_corp_tags()
+    return f"tags resynced: {counts}"
+
+
+HANDLERS: dict[tuple[str, str], Callable[[dict[str, str]], str]] = {
+    ("change_external_contact", "add_external_contact"): _on_contact_changed,
+    ("change_external_contact", "add_half_external_contact"): _on_contact_changed,
+    ("change_external_contact", "edit_external_contact"): _on_contact_changed,
+    ("change_external_contact", "del_external_contact"): _on_follow_deleted_by_staff,
+    ("change_external_contact", "del_follow_user"): _on_follow_deleted_by_customer,
+    ("change_external_contact", "transfer_fail"): _on_transfer_fail,
+    ("change_external_tag", "create"): _on_tag_changed,
+    ("change_external_tag", "update"): _on_tag_changed,
+    ("change_external_tag", "delete"): _on_tag_changed,
+    ("change_external_tag", "shuffle"): _on_tag_changed,
+}
+
+
+def handle(event: WecomEvent, *, now: datetime) -> None:
+    """Do what the event asks and mark it done (flushes). Raises whatever the work raised."""
+    fields = parse(event.raw_xml)
+    handler = HANDLERS.get((fields.get("Event", ""), fields.get("ChangeType", "")))
+    outcome = handler(fields) if handler else "ignored: no handler for this event"
+    event.attempts += 1
+    event.status = EventStatus.DONE.value
+    event.processed_at = now
+    event.next_attempt_at = None
+    event.last_error = outcome if outcome.startswith("ignored") else None
+    db.session.flush()
+
+
+def mark_failed(event: WecomEvent, error: str, *, now: datetime) -> float | None:
+    """Record a failed attempt; seconds until the next one, or None when this was the last."""
+    event.attempts += 1
+    event.last_error = error[:4000]
+    if event.attempts >= MAX_ATTEMPTS:
+        event.status = EventStatus.DEAD.value
+        event.next_attempt_at = None
+        db.session.flush()
+        return None
+    event.status = EventStatus.FAILED.value
+    delay = backoff(event.attempts)
+    event.next_attempt_at = now + delay
+    db.session.flush()
+    return delay.total_seconds()
+
+
+def is_finished(event: WecomEvent) -> bool:
+    return event.status in (EventStatus.DONE.value, EventStatus.DEAD.value)
+
+
+def due(now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Events waiting for an attempt whose time has come (the sweeper re-enqueues these)."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(WecomEvent.id)
+            .where(
+                WecomEvent.status.in_([EventStatus.PENDING.value, EventStatus.FAILED.value]),
+                WecomEvent.next_attempt_at <= now,
+            )
+            .order_by(WecomEvent.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,87 @@
+"""Staff and teams mirrored from WeCom's departments and members.
+
+Role, store and tier are ours (set in the console) and never overwritten by a sync.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from sidebar.extensions import db
+from sidebar.models import Staff, StaffStatus, Team, utcnow
+from sidebar.wecom.gateway import wecom
+
+# WeCom member status: 1 active, 2 disabled, 4 not yet activated, 5 left the company.
+_LEFT = 5
+
+
+def apply_departments(departments: list[dict[str, Any]]) -> dict[int, Team]:
+    """Mirror departments as teams, parents included; returns teams by department id."""
+    teams = {
+        t.wecom_department_id: t
+        for t in db.session.scalars(select(Team).where(Team.wecom_department_id.is_not(None)))
+    }
+    for d in departments:
+        team = teams.get(d["id"])
+        if team is None:
+            team = Team(wecom_department_id=d["id"])
+            db.session.add(team)
+            teams[d["id"]] = team
+        team.name = d["name"]
+    db.session.flush()
+    for d in departments:
+        parent = teams.get(d.get("parentid") or 0)
+        teams[d["id"]].parent_id = parent.id if parent and parent is not teams[d["id"]] else None
+    db.session.flush()
+    return {k: v for k, v in teams.items() if k is not None}
+
+
+def apply_members(members: list[dict[str, Any]], teams: dict[int, Team]) -> dict[str, int]:
+    """Mirror members as staff; members WeCom no longer lists, or lists as left, are marked resigned."""
+    counts = {"active": 0, "resigned": 0}
+    staff = {s.userid: s for s in db.session.scalars(select(Staff))}
+    listed: set[str] = set()
+    now = utcnow()
+    for m in members:
+        person = staff.get(m["userid"])
+        if person is None:
+            person = Staff(userid=m["userid"])
+            db.session.add(person)
+            staff[m["userid"]] = person
+        listed.add(m["userid"])
+        person.name = m.get("name") or m["userid"]
+        person.position = m.get("position") or person.position
+        person.avatar = m.get("avatar") or person.avatar
+        departments = [int(d) for d in m.get("department") or []]
+        person.departments = ",".join(str(d) for d in departments)
+        main = m.get("main_department") or (departments[0] if departments else None)
+        if main in teams:
+            person.team_id = teams[main].id
+        _set_status(person, int(m.get("status", 1)) != _LEFT, now)
+    for userid, person in staff.items():
+        if userid not in listed:
+            _set_status(person, False, now)
+    for person in staff.values():
+        counts["active" if person.status == StaffStatus.ACTIVE else "resigned"] += 1
+    db.session.flush()
+    return counts
+
+
+def _set_status(person: Staff, active: bool, now: Any) -> None:
+    if active:
+        person.status = StaffStatus.ACTIVE
+        person.resigned_at = None
+    elif person.status != StaffStatus.RESIGNED:
+        person.status = StaffStatus.RESIGNED
+        person.resigned_at = now
+
+
+def sync_staff() -> dict[str, int]:
+    """Pull every department and member from WeCom and mirror them."""
+    client = wecom()
+    departments = client.get("department/list").get("department") or []
+    teams = apply_departments(departments)
+    members = client.get("user/list", params={"department_id": 1, "fetch_child": 1}).get("userlist") or []
+    return apply_members(members, teams)

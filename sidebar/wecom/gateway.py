@@ -1,0 +1,61 @@
+"""Binds the WeCom client and the shared store to the app; ``wecom()`` is how services reach WeCom."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from sidebar.extensions import db
+from sidebar.wecom.client import WeComClient
+from sidebar.wecom.crypto import CallbackCrypto
+from sidebar.wecom.store import DatabaseStore, RedisStore, SharedStore
+
+
+class Gateway:
+    """What one app needs to talk to WeCom: the store, the client and the callback crypto."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self._store: SharedStore | None = None
+        self._client: WeComClient | None = None
+        cfg = app.config
+        self.crypto = CallbackCrypto(
+            cfg["WECOM_CALLBACK_TOKEN"], cfg["WECOM_CALLBACK_AES_KEY"], cfg["WECOM_CORP_ID"]
+        )
+
+    @property
+    def store(self) -> SharedStore:
+        if self._store is None:
+            url = self.app.config.get("REDIS_URL")
+            with self.app.app_context():
+                self._store = RedisStore(url) if url else DatabaseStore(db.engine)
+        return self._store
+
+    @property
+    def client(self) -> WeComClient:
+        if self._client is None:
+            cfg = self.app.config
+            self._client = WeComClient(
+                corp_id=cfg["WECOM_CORP_ID"],
+                agent_id=str(cfg["WECOM_AGENT_ID"]),
+                secret=cfg["WECOM_SECRET"],
+                api_base=cfg["WECOM_API_BASE"],
+                store=self.store,
+                timeout=cfg["WECOM_HTTP_TIMEOUT"],
+                token_margin=cfg["WECOM_TOKEN_MARGIN"],
+                rate_limit_retries=cfg["WECOM_RATE_LIMIT_RETRIES"],
+                rate_limit_backoff=cfg["WECOM_RATE_LIMIT_BACKOFF"],
+            )
+        return self._client
+
+
+def init_gateway(app: Flask) -> None:
+    app.extensions["wecom"] = Gateway(app)
+
+
+def gateway() -> Gateway:
+    return current_app.extensions["wecom"]
+
+
+def wecom() -> WeComClient:
+    """The WeCom client of the current app."""
+    return gateway().client
