@@ -2,12 +2,77 @@
 
 from __future__ import annotations
 
+import json
+import time
+
+import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from sidebar import demo
+from sidebar.extensions import db
+
 demo_cli = AppGroup("demo", help="Demo data.")
-sync_cli = AppGroup("sync", help="Pull data from WeCom.")
+sync_cli = AppGroup("sync", help="Pull staff, tags and customers from WeCom (idempotent).")
 events_cli = AppGroup("events", help="WeCom callback events.")
+
+
+def _echo(result: object) -> None:
+    click.echo(json.dumps(result, ensure_ascii=False, default=str))
+
+
+@demo_cli.command("seed")
+@click.option("--customers", default=demo.DEFAULT_CUSTOMERS, show_default=True, help="How many customers in all.")
+@click.option("--chunk", default=5000, show_default=True, help="Customers per insert batch.")
+def demo_seed(customers: int, chunk: int) -> None:
+    """Create the demo brand; running it again adds only what is missing."""
+    from sidebar.services import demo_seed as seeding
+
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        if total >= 10 * chunk:
+            click.echo(f"  {done:>9,} / {total:,} customers  ({time.monotonic() - started:.0f}s)", err=True)
+
+    _echo(seeding.seed(customers, chunk=chunk, progress=progress))
+
+
+@sync_cli.command("staff")
+def sync_staff() -> None:
+    """Departments as teams, members as staff; members who left are marked resigned."""
+    from sidebar.services import staff
+
+    result = staff.sync_staff()
+    db.session.commit()
+    _echo(result)
+
+
+@sync_cli.command("tags")
+def sync_tags() -> None:
+    """Corp tag groups and tags."""
+    from sidebar.services import tags
+
+    result = tags.sync_corp_tags()
+    db.session.commit()
+    _echo(result)
+
+
+@sync_cli.command("customers")
+@click.option("--pace", default=0.0, help="Seconds to wait between WeCom calls.")
+@click.option("--restart", is_flag=True, help="Forget a previous interrupted run and start over.")
+def sync_customers(pace: float, restart: bool) -> None:
+    """Every customer of every active member, page by page; resumes an interrupted run."""
+    from sidebar.services import sync
+
+    _echo(sync.sync_customers(pace=pace, restart=restart))
+
+
+@events_cli.command("run-due")
+def events_run_due() -> None:
+    """Attempt every callback event that is waiting (what the periodic sweeper does)."""
+    from sidebar.jobs import run_due_events
+
+    _echo({"attempted": run_due_events()})
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,274 @@
+"""The demo brand: a cosmetics company, its teams, stores, staff, tags and customers.
+
+Deterministic: customer ``i`` is the same person every time, in the app's ``flask demo seed`` and in
+the emulator's WeCom state, so the two agree without talking. Generated per index, so a million
+customers stream out in chunks for set-based inserts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+CORP_NAME = "澜序美妆"
+SEED = "beside-demo-2026"
+DEFAULT_CUSTOMERS = 300
+
+# WeCom departments: 1 is the corp itself.
+DEPARTMENTS = [
+    {"id": 1, "name": CORP_NAME, "parentid": 0},
+    {"id": 2, "name": "华东大区", "parentid": 1},
+    {"id": 3, "name": "华南大区", "parentid": 1},
+]
+STORES = [
+    {"code": "SH01", "name": "上海静安嘉里店", "city": "上海", "department": 2},
+    {"code": "HZ01", "name": "杭州湖滨银泰店", "city": "杭州", "department": 2},
+    {"code": "GZ01", "name": "广州天河太古汇店", "city": "广州", "department": 3},
+]
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    userid: str
+    name: str
+    department: int
+    role: str
+    store: str | None = None
+    position: str = "导购"
+    tier: str = "B"
+    active: bool = True
+
+
+STAFF = [
+    DemoStaff("zhangwei", "张伟", 1, "admin", position="私域运营负责人", tier="A"),
+    DemoStaff("lina", "李娜", 2, "manager", "SH01", position="华东区域经理", tier="A"),
+    DemoStaff("chenjing", "陈静", 2, "guide", "SH01", tier="A"),
+    DemoStaff("wangfang", "王芳", 2, "guide", "SH01"),
+    DemoStaff("liuyang", "刘洋", 2, "guide", "HZ01"),
+    DemoStaff("zhaomin", "赵敏", 3, "manager", "GZ01", position="华南区域经理", tier="A"),
+    DemoStaff("huangli", "黄丽", 3, "guide", "GZ01", tier="C"),
+    DemoStaff("sunhao", "孙浩", 3, "guide", "GZ01", active=False),
+]
+GUIDES = [s for s in STAFF if s.role == "guide" and s.active]
+
+
+def _wecom_id(prefix: str, name: str, length: int = 22) -> str:
+    return prefix + hashlib.sha1(f"{SEED}:{name}".encode()).hexdigest()[:length]  # noqa: S324
+
+
+# Tag groups as WeCom corp tags; the skin-type tags line up with the profile's skin_type.
+TAG_GROUPS: list[dict] = [
+    {
+        "name": "肤质",
+        "tags": [("干性肌", "dry"), ("油性肌", "oily"), ("混合肌", "combination"), ("中性肌", "normal"), ("敏感肌", "sensitive")],
+    },
+    {"name": "兴趣", "tags": [("护肤", None), ("彩妆", None), ("香水", None), ("身体护理", None), ("防晒", None)]},
+    {"name": "会员等级", "tags": [("普通会员", "普通"), ("银卡会员", "银卡"), ("金卡会员", "金卡"), ("黑金会员", "黑金")]},
+    {"name": "购买意向", "tags": [("高意向", None), ("观望中", None), ("价格敏感", None)]},
+]
+for _order, _group in enumerate(TAG_GROUPS):
+    _group["group_id"] = _wecom_id("etgroup", _group["name"])
+    _group["order"] = _order
+    _group["tag_ids"] = [_wecom_id("ettag", f"{_group['name']}/{name}") for name, _ in _group["tags"]]
+
+
+def tag_id(group: str, name: str) -> str:
+    g = next(g for g in TAG_GROUPS if g["name"] == group)
+    return g["tag_ids"][[n for n, _ in g["tags"]].index(name)]
+
+
+SKIN_TAG = {key: tag_id("肤质", name) for name, key in TAG_GROUPS[0]["tags"]}
+LEVEL_TAG = {key: tag_id("会员等级", name) for name, key in TAG_GROUPS[2]["tags"]}
+INTEREST_TAGS = TAG_GROUPS[1]["tag_ids"]
+INTENT_TAGS = TAG_GROUPS[3]["tag_ids"]
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武"
+GIVEN = "静敏丽娟艳娜秀英慧婷雪琳晶燕玲芳颖佳欣怡悦诗涵梦瑶雅琪思雨晨曦可馨若兰子萱紫嫣一诺欣妍婉清语桐心怡浩宇子轩俊杰博文"
+NICK_SUFFIX = ["", "", "", "🌸", "～", "Lily", "Coco", "小鹿", "Amy", "大橙子"]
+CITIES = ["上海", "杭州", "苏州", "南京", "宁波", "广州", "深圳", "佛山", "东莞", "厦门", "北京", "成都"]
+CONCERNS = ["痘痘", "暗沉", "毛孔粗大", "细纹", "干燥起皮", "泛红", "色斑", "黑眼圈", "出油", "敏感刺痛"]
+AGE_RANGES = ["18-24", "25-29", "30-34", "35-39", "40-49", "50+"]
+LEVELS = ["普通", "普通", "普通", "银卡", "银卡", "金卡", "黑金"]
+ADD_STATES = [None, None, "store_qr_sh01", "store_qr_gz01", "live_1111", "moments_ad", "mall_order_card"]
+
+CATALOGUE = [
+    ("LX-SER-01", "澜序 玻色因紧致精华 30ml", "精华", 58000),
+    ("LX-SER-02", "澜序 烟酰胺焕亮精华 50ml", "精华", 42000),
+    ("LX-CRM-01", "澜序 神经酰胺修护面霜 50g", "面霜", 46000),
+    ("LX-CRM-02", "澜序 清透控油乳液 100ml", "乳液", 26000),
+    ("LX-TON-01", "澜序 积雪草舒缓爽肤水 200ml", "化妆水", 22000),
+    ("LX-CLN-01", "澜序 氨基酸温和洁面 120g", "洁面", 15800),
+    ("LX-SUN-01", "澜序 轻薄防晒乳 SPF50+ 50ml", "防晒", 29800),
+    ("LX-MSK-01", "澜序 玻尿酸补水面膜 5片装", "面膜", 19900),
+    ("LX-EYE-01", "澜序 多肽淡纹眼霜 15g", "眼霜", 49800),
+    ("LX-LIP-01", "澜序 丝绒雾面唇釉 #02 豆沙", "彩妆", 23000),
+    ("LX-FDN-01", "澜序 持妆粉底液 30ml", "彩妆", 36000),
+    ("LX-SET-01", "澜序 修护旅行套装", "套装", 9900),
+]
+PLATFORM_WEIGHTS = [("mall", 5), ("tmall", 3), ("jd", 1), ("douyin", 2), ("pos", 4)]
+NOTES = [
+    "客户反馈上次的面霜用完了，想试试新款精华，约了周末到店体验。",
+    "肤质偏干，秋冬换季容易起皮，推荐了修护系列。",
+    "对价格比较敏感，等大促再下单，已加入活动提醒名单。",
+    "生日在下个月，记得提前准备生日礼和券。",
+    "到店做了皮肤测试，T区出油明显，两颊偏干，属于混合肌。",
+    "咨询了防晒怎么选，发了防晒对比图。",
+    "老客户，黑金会员，喜欢新品首发，上新第一时间通知。",
+]
+
+
+def today() -> date:
+    """The demo's 'today' in UTC; dates in the data are relative to it."""
+    return datetime.now(UTC).date()
+
+
+@dataclass
+class DemoFollow:
+    userid: str
+    remark: str
+    description: str
+    add_way: int
+    state: str | None
+    createtime: int
+    tag_ids: list[str]
+
+
+@dataclass
+class DemoOrder:
+    platform: str
+    order_no: str
+    paid_at: datetime
+    status: str
+    staff_userid: str | None
+    items: list[tuple[str, str, str, int, int]]  # sku, title, category, quantity, unit_price
+
+    @property
+    def total(self) -> int:
+        return sum(q * p for _, _, _, q, p in self.items)
+
+
+@dataclass
+class DemoCustomer:
+    index: int
+    external_userid: str
+    name: str
+    avatar: str
+    type: int
+    gender: int
+    unionid: str | None
+    corp_name: str | None
+    phone: str
+    birthday: date | None
+    skin_type: str
+    skin_concerns: str
+    age_range: str
+    city: str
+    member_level: str
+    points: int
+    follows: list[DemoFollow] = field(default_factory=list)
+    orders: list[DemoOrder] = field(default_factory=list)
+    notes: list[tuple[str, str, datetime]] = field(default_factory=list)  # userid, body, at
+
+    @property
+    def tag_ids(self) -> list[str]:
+        return sorted({t for f in self.follows for t in f.tag_ids})
+
+    def contact(self) -> dict:
+        """The ``external_contact`` object WeCom's API returns for this customer."""
+        data = {
+            "external_userid": self.external_userid,
+            "name": self.name,
+            "avatar": self.avatar,
+            "type": self.type,
+            "gender": self.gender,
+        }
+        if self.unionid:
+            data["unionid"] = self.unionid
+        if self.corp_name:
+            data["corp_name"] = self.corp_name
+        return data
+
+
+def external_userid(index: int) -> str:
+    return "wm" + hashlib.sha1(f"{SEED}:customer:{index}".encode()).hexdigest()[:30]  # noqa: S324
+
+
+def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
+    """Demo customer number ``index`` (0-based), the same on every call."""
+    rng = random.Random(f"{SEED}:{index}")
+    anchor = anchor or today()
+    anchor_dt = datetime(anchor.year, anchor.month, anchor.day, 10, tzinfo=UTC)
+    gender = rng.choices([2, 1, 0], weights=[8, 2, 1])[0]
+    name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2])))
+    wecom_user = rng.random() < 0.04
+    skin = rng.choice(["dry", "oily", "combination", "combination", "normal", "sensitive"])
+    level = rng.choice(LEVELS)
+    phone = "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9))
+    birthday = date(rng.randint(1970, 2005), rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.8 else None
+    c = DemoCustomer(
+        index=index,
+        external_userid=external_userid(index),
+        name=name + rng.choice(NICK_SUFFIX),
+        avatar=f"https://wework.qpic.cn/demo/avatar/{index % 64}/0",
+        type=2 if wecom_user else 1,
+        gender=gender,
+        unionid=None if wecom_user else "ozDemo" + hashlib.md5(f"{SEED}:u:{index}".encode()).hexdigest()[:22],  # noqa: S324
+        corp_name=rng.choice(["星河科技", "云帆传媒", "晨光设计"]) if wecom_user else None,
+        phone=phone,
+        birthday=birthday,
+        skin_type=skin,
+        skin_concerns=",".join(rng.sample(CONCERNS, rng.randint(0, 3))),
+        age_range=rng.choice(AGE_RANGES),
+        city=rng.choice(CITIES),
+        member_level=level,
+        points=rng.randint(0, 200) * 10,
+    )
+
+    followers = [GUIDES[index % len(GUIDES)]]
+    if rng.random() < 0.12:
+        other = rng.choice(STAFF[1:])
+        if other.userid != followers[0].userid and other.active:
+            followers.append(other)
+    for n, person in enumerate(followers):
+        added = anchor_dt - timedelta(days=rng.randint(1, 720), minutes=rng.randint(0, 600))
+        tags = [SKIN_TAG[skin], LEVEL_TAG[level]] if n == 0 else []
+        if n == 0:
+            tags += rng.sample(INTEREST_TAGS, rng.randint(1, 2))
+            if rng.random() < 0.4:
+                tags.append(rng.choice(INTENT_TAGS))
+        c.follows.append(
+            DemoFollow(
+                userid=person.userid,
+                remark=c.name[:2] + "-" + c.city if rng.random() < 0.5 else "",
+                description=f"{c.age_range}岁 {c.city}" if rng.random() < 0.3 else "",
+                add_way=rng.choice([1, 1, 2, 3, 201]),
+                state=rng.choice(ADD_STATES),
+                createtime=int(added.timestamp()),
+                tag_ids=tags,
+            )
+        )
+
+    weights = [w for _, w in PLATFORM_WEIGHTS]
+    for n in range(rng.choices([0, 1, 2, 3, 5, 8], weights=[25, 30, 20, 12, 9, 4])[0]):
+        platform = rng.choices([p for p, _ in PLATFORM_WEIGHTS], weights=weights)[0]
+        paid = anchor_dt - timedelta(days=rng.randint(0, 540), minutes=rng.randint(0, 900))
+        items = []
+        for sku, title, category, price in rng.sample(CATALOGUE, rng.choice([1, 1, 2, 3])):
+            items.append((sku, title, category, rng.choice([1, 1, 2]), price))
+        c.orders.append(
+            DemoOrder(
+                platform=platform,
+                order_no=f"{platform.upper()}{index:08d}{n:02d}",
+                paid_at=paid,
+                status=rng.choice(["done", "done", "done", "shipped", "refunded"]) if paid < anchor_dt - timedelta(days=7) else "paid",
+                staff_userid=followers[0].userid if platform in ("pos", "mall") else None,
+                items=items,
+            )
+        )
+    c.orders.sort(key=lambda o: o.paid_at, reverse=True)
+    for _ in range(rng.choices([0, 1, 2, 3], weights=[5, 3, 2, 1])[0]):
+        at = anchor_dt - timedelta(days=rng.randint(0, 300), minutes=rng.randint(0, 600))
+        c.notes.append((followers[0].userid, rng.choice(NOTES), at))
+    return c

@@ -1,0 +1,219 @@
+"""``flask demo seed``: the demo brand into the database, idempotent and resumable.
+
+Teams, staff and tags go through the same mirror functions a WeCom sync uses. Customers go in chunks
+of set-based inserts (explicit ids, one executemany per table per chunk); how many are in is kept in
+``key_values``, so running again adds only what is missing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, text
+
+from sidebar import demo
+from sidebar.extensions import db
+from sidebar.models import Customer, CustomerTag, Follow, KeyValue, Note, Order, OrderItem, Staff, Store, Tag, utcnow
+from sidebar.services import staff as staff_service
+from sidebar.services import tags as tag_service
+
+PROGRESS_KEY = "demo:customers_seeded"
+
+
+def wecom_tag_list() -> list[dict[str, Any]]:
+    """The demo tags in the shape of WeCom's ``get_corp_tag_list`` answer."""
+    return [
+        {
+            "group_id": g["group_id"],
+            "group_name": g["name"],
+            "order": g["order"],
+            "tag": [{"id": tid, "name": name, "order": n} for n, ((name, _), tid) in enumerate(zip(g["tags"], g["tag_ids"], strict=True))],
+        }
+        for g in demo.TAG_GROUPS
+    ]
+
+
+def wecom_members() -> list[dict[str, Any]]:
+    """The demo staff in the shape of WeCom's ``user/list`` answer."""
+    return [
+        {
+            "userid": s.userid,
+            "name": s.name,
+            "department": [s.department],
+            "main_department": s.department,
+            "position": s.position,
+            "status": 1 if s.active else 5,
+            "avatar": f"https://wework.qpic.cn/demo/staff/{s.userid}/0",
+        }
+        for s in demo.STAFF
+    ]
+
+
+def seed_org() -> dict[str, int]:
+    """Teams, stores, staff (with roles) and tags."""
+    teams = staff_service.apply_departments(demo.DEPARTMENTS)
+    staff_service.apply_members(wecom_members(), teams)
+    stores = {s.code: s for s in db.session.scalars(select(Store))}
+    for spec in demo.STORES:
+        store = stores.get(spec["code"]) or Store(code=spec["code"])
+        store.name, store.city, store.team_id = spec["name"], spec["city"], teams[spec["department"]].id
+        db.session.add(store)
+        stores[spec["code"]] = store
+    db.session.flush()
+    people = {s.userid: s for s in db.session.scalars(select(Staff))}
+    for spec in demo.STAFF:
+        person = people[spec.userid]
+        person.role = spec.role  # type: ignore[assignment]
+        person.tier = spec.tier
+        person.store_id = stores[spec.store].id if spec.store else None
+    tag_service.apply_tag_list(wecom_tag_list())
+    db.session.flush()
+    return {"teams": len(teams), "staff": len(people), "stores": len(stores)}
+
+
+def _lifecycle(c: demo.DemoCustomer, today: Any) -> str:
+    if not c.orders:
+        return "prospect"
+    first = min(o.paid_at for o in c.orders).date()
+    last = max(o.paid_at for o in c.orders).date()
+    if (today - first).days <= 30:
+        return "new"
+    if (today - last).days <= 90:
+        return "active"
+    if (today - last).days <= 180:
+        return "dormant"
+    return "lost"
+
+
+def _next_id(model: Any) -> int:
+    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _insert_chunk(people: list[demo.DemoCustomer], ctx: dict[str, Any]) -> dict[str, int]:
+    now = utcnow()
+    today = demo.today()
+    customer_id = _next_id(Customer)
+    order_id = _next_id(Order)
+    customers, follows, ctags, orders, items, notes = [], [], [], [], [], []
+    for c in people:
+        paid = [o for o in c.orders if o.status != "refunded"]
+        customers.append(
+            {
+                "id": customer_id,
+                "external_userid": c.external_userid,
+                "name": c.name,
+                "avatar": c.avatar,
+                "type": c.type,
+                "gender": c.gender,
+                "unionid": c.unionid,
+                "corp_name": c.corp_name,
+                "phone": c.phone,
+                "birthday": c.birthday,
+                "skin_type": c.skin_type,
+                "skin_concerns": c.skin_concerns,
+                "age_range": c.age_range,
+                "city": c.city,
+                "member_level": c.member_level,
+                "points": c.points,
+                "first_order_at": min((o.paid_at for o in c.orders), default=None),
+                "last_order_at": max((o.paid_at for o in c.orders), default=None),
+                "order_count": len(paid),
+                "total_spent": sum(o.total for o in paid),
+                "lifecycle_stage": _lifecycle(c, today),
+                "wecom_synced_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        for f in c.follows:
+            staff_id = ctx["staff"][f.userid]
+            follows.append(
+                {
+                    "staff_id": staff_id,
+                    "customer_id": customer_id,
+                    "remark": f.remark,
+                    "description": f.description,
+                    "remark_mobiles": "",
+                    "add_way": f.add_way,
+                    "state": f.state,
+                    "added_at": datetime.fromtimestamp(f.createtime, UTC),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            for tid in f.tag_ids:
+                ctags.append({"customer_id": customer_id, "tag_id": ctx["tags"][tid], "staff_id": staff_id, "source": "wecom", "created_at": now})
+        for o in c.orders:
+            staff_id = ctx["staff"].get(o.staff_userid) if o.staff_userid else None
+            orders.append(
+                {
+                    "id": order_id,
+                    "platform": o.platform,
+                    "order_no": o.order_no,
+                    "customer_id": customer_id,
+                    "staff_id": staff_id,
+                    "buyer_unionid": c.unionid,
+                    "buyer_phone": c.phone,
+                    "status": o.status,
+                    "total_amount": o.total,
+                    "paid_at": o.paid_at,
+                    "store_id": ctx["store_of"].get(staff_id) if o.platform == "pos" else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            for sku, title, category, qty, price in o.items:
+                items.append(
+                    {"order_id": order_id, "sku": sku, "title": title, "category": category, "quantity": qty, "unit_price": price, "amount": qty * price}
+                )
+            order_id += 1
+        for userid, body, at in c.notes:
+            notes.append({"customer_id": customer_id, "staff_id": ctx["staff"][userid], "body": body, "created_at": at})
+        customer_id += 1
+
+    for model, rows in ((Customer, customers), (Follow, follows), (CustomerTag, ctags), (Order, orders), (OrderItem, items), (Note, notes)):
+        if rows:
+            db.session.execute(insert(model), rows)
+    return {"customers": len(customers), "orders": len(orders), "items": len(items)}
+
+
+def _fix_sequences() -> None:
+    """PostgreSQL: explicit ids leave the sequences behind; move them past the highest id."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in ("customers", "orders"):
+        db.session.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))")  # noqa: S608
+        )
+
+
+def seed(customers: int = demo.DEFAULT_CUSTOMERS, *, chunk: int = 5000, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Bring the demo data up to ``customers`` customers. Commits per chunk (resumable)."""
+    started = time.monotonic()
+    org = seed_org()
+    db.session.commit()
+    ctx = {
+        "staff": {s.userid: s.id for s in db.session.scalars(select(Staff))},
+        "store_of": {s.id: s.store_id for s in db.session.scalars(select(Staff))},
+        "tags": {t.wecom_tag_id: t.id for t in db.session.scalars(select(Tag).where(Tag.wecom_tag_id.is_not(None)))},
+    }
+    row = db.session.get(KeyValue, PROGRESS_KEY)
+    done = int(row.value) if row else 0
+    anchor = demo.today()
+    totals = {"customers": 0, "orders": 0, "items": 0}
+    for start in range(done, customers, chunk):
+        end = min(customers, start + chunk)
+        counts = _insert_chunk([demo.customer(i, anchor=anchor) for i in range(start, end)], ctx)
+        for k, v in counts.items():
+            totals[k] += v
+        db.session.merge(KeyValue(key=PROGRESS_KEY, value=str(end), expires_at=None))
+        db.session.commit()
+        if progress:
+            progress(end, customers)
+    _fix_sequences()
+    db.session.commit()
+    return {**org, "added": totals, "total_customers": max(done, customers), "seconds": round(time.monotonic() - started, 1)}
+
