@@ -22,7 +22,9 @@ def _echo(result: object) -> None:
 
 
 @demo_cli.command("seed")
-@click.option("--customers", default=demo.DEFAULT_CUSTOMERS, show_default=True, help="How many customers in all.")
+@click.option(
+    "--customers", default=demo.DEFAULT_CUSTOMERS, show_default=True, help="How many customers in all."
+)
 @click.option("--chunk", default=5000, show_default=True, help="Customers per insert batch.")
 def demo_seed(customers: int, chunk: int) -> None:
     """Create the demo brand; running it again adds only what is missing."""

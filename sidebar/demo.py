@@ -11,6 +11,7 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 CORP_NAME = "澜序美妆"
 SEED = "beside-demo-2026"
@@ -62,10 +63,22 @@ def _wecom_id(prefix: str, name: str, length: int = 22) -> str:
 TAG_GROUPS: list[dict] = [
     {
         "name": "肤质",
-        "tags": [("干性肌", "dry"), ("油性肌", "oily"), ("混合肌", "combination"), ("中性肌", "normal"), ("敏感肌", "sensitive")],
+        "tags": [
+            ("干性肌", "dry"),
+            ("油性肌", "oily"),
+            ("混合肌", "combination"),
+            ("中性肌", "normal"),
+            ("敏感肌", "sensitive"),
+        ],
     },
-    {"name": "兴趣", "tags": [("护肤", None), ("彩妆", None), ("香水", None), ("身体护理", None), ("防晒", None)]},
-    {"name": "会员等级", "tags": [("普通会员", "普通"), ("银卡会员", "银卡"), ("金卡会员", "金卡"), ("黑金会员", "黑金")]},
+    {
+        "name": "兴趣",
+        "tags": [("护肤", None), ("彩妆", None), ("香水", None), ("身体护理", None), ("防晒", None)],
+    },
+    {
+        "name": "会员等级",
+        "tags": [("普通会员", "普通"), ("银卡会员", "银卡"), ("金卡会员", "金卡"), ("黑金会员", "黑金")],
+    },
     {"name": "购买意向", "tags": [("高意向", None), ("观望中", None), ("价格敏感", None)]},
 ]
 for _order, _group in enumerate(TAG_GROUPS):
@@ -117,6 +130,38 @@ NOTES = [
     "咨询了防晒怎么选，发了防晒对比图。",
     "老客户，黑金会员，喜欢新品首发，上新第一时间通知。",
 ]
+
+
+def wecom_tag_list() -> list[dict[str, Any]]:
+    """The demo tags in the shape of WeCom's ``get_corp_tag_list`` answer."""
+    return [
+        {
+            "group_id": g["group_id"],
+            "group_name": g["name"],
+            "order": g["order"],
+            "tag": [
+                {"id": tid, "name": name, "order": n}
+                for n, ((name, _), tid) in enumerate(zip(g["tags"], g["tag_ids"], strict=True))
+            ],
+        }
+        for g in TAG_GROUPS
+    ]
+
+
+def wecom_members() -> list[dict[str, Any]]:
+    """The demo staff in the shape of WeCom's ``user/list`` answer."""
+    return [
+        {
+            "userid": s.userid,
+            "name": s.name,
+            "department": [s.department],
+            "main_department": s.department,
+            "position": s.position,
+            "status": 1 if s.active else 5,
+            "avatar": f"https://wework.qpic.cn/demo/staff/{s.userid}/0",
+        }
+        for s in STAFF
+    ]
 
 
 def today() -> date:
@@ -206,7 +251,9 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
     skin = rng.choice(["dry", "oily", "combination", "combination", "normal", "sensitive"])
     level = rng.choice(LEVELS)
     phone = "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9))
-    birthday = date(rng.randint(1970, 2005), rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.8 else None
+    birthday = (
+        date(rng.randint(1970, 2005), rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.8 else None
+    )
     c = DemoCustomer(
         index=index,
         external_userid=external_userid(index),
@@ -262,7 +309,9 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
                 platform=platform,
                 order_no=f"{platform.upper()}{index:08d}{n:02d}",
                 paid_at=paid,
-                status=rng.choice(["done", "done", "done", "shipped", "refunded"]) if paid < anchor_dt - timedelta(days=7) else "paid",
+                status=rng.choice(["done", "done", "done", "shipped", "refunded"])
+                if paid < anchor_dt - timedelta(days=7)
+                else "paid",
                 staff_userid=followers[0].userid if platform in ("pos", "mall") else None,
                 items=items,
             )

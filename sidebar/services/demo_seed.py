@@ -16,46 +16,29 @@ from sqlalchemy import func, insert, select, text
 
 from sidebar import demo
 from sidebar.extensions import db
-from sidebar.models import Customer, CustomerTag, Follow, KeyValue, Note, Order, OrderItem, Staff, Store, Tag, utcnow
+from sidebar.models import (
+    Customer,
+    CustomerTag,
+    Follow,
+    KeyValue,
+    Note,
+    Order,
+    OrderItem,
+    Staff,
+    Store,
+    Tag,
+    utcnow,
+)
 from sidebar.services import staff as staff_service
 from sidebar.services import tags as tag_service
 
 PROGRESS_KEY = "demo:customers_seeded"
 
 
-def wecom_tag_list() -> list[dict[str, Any]]:
-    """The demo tags in the shape of WeCom's ``get_corp_tag_list`` answer."""
-    return [
-        {
-            "group_id": g["group_id"],
-            "group_name": g["name"],
-            "order": g["order"],
-            "tag": [{"id": tid, "name": name, "order": n} for n, ((name, _), tid) in enumerate(zip(g["tags"], g["tag_ids"], strict=True))],
-        }
-        for g in demo.TAG_GROUPS
-    ]
-
-
-def wecom_members() -> list[dict[str, Any]]:
-    """The demo staff in the shape of WeCom's ``user/list`` answer."""
-    return [
-        {
-            "userid": s.userid,
-            "name": s.name,
-            "department": [s.department],
-            "main_department": s.department,
-            "position": s.position,
-            "status": 1 if s.active else 5,
-            "avatar": f"https://wework.qpic.cn/demo/staff/{s.userid}/0",
-        }
-        for s in demo.STAFF
-    ]
-
-
 def seed_org() -> dict[str, int]:
     """Teams, stores, staff (with roles) and tags."""
     teams = staff_service.apply_departments(demo.DEPARTMENTS)
-    staff_service.apply_members(wecom_members(), teams)
+    staff_service.apply_members(demo.wecom_members(), teams)
     stores = {s.code: s for s in db.session.scalars(select(Store))}
     for spec in demo.STORES:
         store = stores.get(spec["code"]) or Store(code=spec["code"])
@@ -69,7 +52,7 @@ def seed_org() -> dict[str, int]:
         person.role = spec.role  # type: ignore[assignment]
         person.tier = spec.tier
         person.store_id = stores[spec.store].id if spec.store else None
-    tag_service.apply_tag_list(wecom_tag_list())
+    tag_service.apply_tag_list(demo.wecom_tag_list())
     db.session.flush()
     return {"teams": len(teams), "staff": len(people), "stores": len(stores)}
 
@@ -145,7 +128,15 @@ def _insert_chunk(people: list[demo.DemoCustomer], ctx: dict[str, Any]) -> dict[
                 }
             )
             for tid in f.tag_ids:
-                ctags.append({"customer_id": customer_id, "tag_id": ctx["tags"][tid], "staff_id": staff_id, "source": "wecom", "created_at": now})
+                ctags.append(
+                    {
+                        "customer_id": customer_id,
+                        "tag_id": ctx["tags"][tid],
+                        "staff_id": staff_id,
+                        "source": "wecom",
+                        "created_at": now,
+                    }
+                )
         for o in c.orders:
             staff_id = ctx["staff"].get(o.staff_userid) if o.staff_userid else None
             orders.append(
@@ -167,14 +158,31 @@ def _insert_chunk(people: list[demo.DemoCustomer], ctx: dict[str, Any]) -> dict[
             )
             for sku, title, category, qty, price in o.items:
                 items.append(
-                    {"order_id": order_id, "sku": sku, "title": title, "category": category, "quantity": qty, "unit_price": price, "amount": qty * price}
+                    {
+                        "order_id": order_id,
+                        "sku": sku,
+                        "title": title,
+                        "category": category,
+                        "quantity": qty,
+                        "unit_price": price,
+                        "amount": qty * price,
+                    }
                 )
             order_id += 1
         for userid, body, at in c.notes:
-            notes.append({"customer_id": customer_id, "staff_id": ctx["staff"][userid], "body": body, "created_at": at})
+            notes.append(
+                {"customer_id": customer_id, "staff_id": ctx["staff"][userid], "body": body, "created_at": at}
+            )
         customer_id += 1
 
-    for model, rows in ((Customer, customers), (Follow, follows), (CustomerTag, ctags), (Order, orders), (OrderItem, items), (Note, notes)):
+    for model, rows in (
+        (Customer, customers),
+        (Follow, follows),
+        (CustomerTag, ctags),
+        (Order, orders),
+        (OrderItem, items),
+        (Note, notes),
+    ):
         if rows:
             db.session.execute(insert(model), rows)
     return {"customers": len(customers), "orders": len(orders), "items": len(items)}
@@ -186,11 +194,18 @@ def _fix_sequences() -> None:
         return
     for table in ("customers", "orders"):
         db.session.execute(
-            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))")  # noqa: S608
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"
+            )  # noqa: S608
         )
 
 
-def seed(customers: int = demo.DEFAULT_CUSTOMERS, *, chunk: int = 5000, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def seed(
+    customers: int = demo.DEFAULT_CUSTOMERS,
+    *,
+    chunk: int = 5000,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
     """Bring the demo data up to ``customers`` customers. Commits per chunk (resumable)."""
     started = time.monotonic()
     org = seed_org()
@@ -198,7 +213,9 @@ def seed(customers: int = demo.DEFAULT_CUSTOMERS, *, chunk: int = 5000, progress
     ctx = {
         "staff": {s.userid: s.id for s in db.session.scalars(select(Staff))},
         "store_of": {s.id: s.store_id for s in db.session.scalars(select(Staff))},
-        "tags": {t.wecom_tag_id: t.id for t in db.session.scalars(select(Tag).where(Tag.wecom_tag_id.is_not(None)))},
+        "tags": {
+            t.wecom_tag_id: t.id for t in db.session.scalars(select(Tag).where(Tag.wecom_tag_id.is_not(None)))
+        },
     }
     row = db.session.get(KeyValue, PROGRESS_KEY)
     done = int(row.value) if row else 0
@@ -215,5 +232,9 @@ def seed(customers: int = demo.DEFAULT_CUSTOMERS, *, chunk: int = 5000, progress
             progress(end, customers)
     _fix_sequences()
     db.session.commit()
-    return {**org, "added": totals, "total_customers": max(done, customers), "seconds": round(time.monotonic() - started, 1)}
-
+    return {
+        **org,
+        "added": totals,
+        "total_customers": max(done, customers),
+        "seconds": round(time.monotonic() - started, 1),
+    }

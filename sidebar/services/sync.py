@@ -39,7 +39,9 @@ def sync_customers(
     if restart:
         store.delete(PROGRESS_KEY)
     userids = list(
-        db.session.scalars(select(Staff.userid).where(Staff.status == StaffStatus.ACTIVE).order_by(Staff.userid))
+        db.session.scalars(
+            select(Staff.userid).where(Staff.status == StaffStatus.ACTIVE).order_by(Staff.userid)
+        )
     )
     batches = [userids[i : i + MEMBERS_PER_CALL] for i in range(0, len(userids), MEMBERS_PER_CALL)]
     saved = json.loads(store.get(PROGRESS_KEY) or "{}")
@@ -53,7 +55,10 @@ def sync_customers(
             "externalcontact/batch/get_by_user",
             data={"userid_list": batches[batch_no], "cursor": cursor, "limit": PAGE_SIZE},
         )
-        entries = [(e["external_contact"], [_follow_user(e["follow_info"])]) for e in result.get("external_contact_list") or []]
+        entries = [
+            (e["external_contact"], [_follow_user(e["follow_info"])])
+            for e in result.get("external_contact_list") or []
+        ]
         contacts.upsert_contacts(entries, complete=False)
         cursor = result.get("next_cursor") or ""
         if not cursor:

@@ -1,0 +1,37 @@
+"""A local WeCom for development, demos and tests: the server API, OAuth pages and callbacks, over
+real HTTP with WeCom's real signatures and encryption. Production code never imports this package.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from emulator import settings as emulator_settings
+from emulator.api import cgi_bp
+from emulator.control import control_bp
+from emulator.oauth import oauth_bp
+from emulator.state import WeComState
+
+
+def create_emulator(settings: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config["SETTINGS"] = settings or emulator_settings.load()
+    app.extensions["wecom_state"] = WeComState(app.config["SETTINGS"])
+    app.register_blueprint(cgi_bp)
+    app.register_blueprint(control_bp)
+    app.register_blueprint(oauth_bp)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return jsonify(
+            error={"code": (exc.name or "error").lower().replace(" ", "_"), "message": exc.description}
+        ), exc.code
+
+    @app.get("/")
+    def index():
+        return jsonify(service="Beside WeCom emulator", api="/cgi-bin/", control="/_emulator/")
+
+    return app

@@ -1,0 +1,360 @@
+"""WeCom's server API under ``/cgi-bin/``, answering as WeCom does: JSON with errcode and errmsg,
+HTTP 200 even for errors, real errcodes for bad tokens, expired tokens, rate limits and unknown ids."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+
+from emulator.state import ApiError, WeComState
+
+cgi_bp = Blueprint("cgi", __name__, url_prefix="/cgi-bin")
+
+Handler = Callable[[WeComState], dict[str, Any]]
+_routes: dict[str, tuple[str, Handler]] = {}
+
+
+def state() -> WeComState:
+    return current_app.extensions["wecom_state"]
+
+
+def endpoint(path: str, method: str = "GET") -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        _routes[path] = (method, fn)
+        return fn
+
+    return register
+
+
+def body() -> dict[str, Any]:
+    try:
+        data = json.loads(request.get_data() or b"{}")
+    except ValueError as exc:
+        raise ApiError(47001, "data format error") from exc
+    if not isinstance(data, dict):
+        raise ApiError(47001, "data format error")
+    return data
+
+
+def require(data: dict[str, Any], *names: str) -> None:
+    for name in names:
+        if data.get(name) in (None, "", []):
+            raise ApiError(41001 if name == "access_token" else 40058, f"missing {name}")
+
+
+@cgi_bp.route("/<path:path>", methods=["GET", "POST"])
+def dispatch(path: str):
+    st = state()
+    route = _routes.get(path)
+    entry: dict[str, Any] = {
+        "endpoint": path,
+        "method": request.method,
+        "args": {k: v for k, v in request.args.items() if k != "access_token"},
+        "json": None,
+        "at": time.time(),
+    }
+    if request.method == "POST" and request.mimetype != "multipart/form-data":
+        try:
+            entry["json"] = json.loads(request.get_data() or b"null")
+        except ValueError:
+            entry["json"] = None
+    try:
+        if route is None or route[0] != request.method:
+            raise ApiError(60011 if route else 48001, f"api not found: {request.method} {path}")
+        latency = st.config["latency"]
+        if latency:
+            time.sleep(latency)
+        st.check_call(path, request.args.get("access_token"))
+        result = {"errcode": 0, "errmsg": "ok", **route[1](st)}
+    except ApiError as exc:
+        result = {"errcode": exc.errcode, "errmsg": exc.errmsg}
+    entry["errcode"] = result["errcode"]
+    st.log_call(entry)
+    return jsonify(result)
+
+
+# -- credentials ---------------------------------------------------------------------------------
+
+
+@endpoint("gettoken")
+def gettoken(st: WeComState) -> dict[str, Any]:
+    return st.issue_token(request.args.get("corpid", ""), request.args.get("corpsecret", ""))
+
+
+@endpoint("get_jsapi_ticket")
+def get_jsapi_ticket(st: WeComState) -> dict[str, Any]:
+    return st.issue_ticket("corp")
+
+
+@endpoint("ticket/get")
+def ticket_get(st: WeComState) -> dict[str, Any]:
+    if request.args.get("type") != "agent_config":
+        raise ApiError(40004, "invalid type")
+    return st.issue_ticket("agent")
+
+
+@endpoint("auth/getuserinfo")
+def auth_getuserinfo(st: WeComState) -> dict[str, Any]:
+    userid = st.redeem_code(request.args.get("code", ""))
+    return {"userid": userid, "user_ticket": secrets.token_urlsafe(12), "expires_in": 1800}
+
+
+# -- directory -----------------------------------------------------------------------------------
+
+
+@endpoint("user/get")
+def user_get(st: WeComState) -> dict[str, Any]:
+    return dict(st.user(request.args.get("userid", "")))
+
+
+@endpoint("user/list")
+def user_list(st: WeComState) -> dict[str, Any]:
+    try:
+        department = int(request.args.get("department_id", ""))
+    except ValueError as exc:
+        raise ApiError(60123, "invalid department id") from exc
+    fetch_child = request.args.get("fetch_child") == "1"
+    with st.lock:
+        wanted = {department}
+        if fetch_child:
+            changed = True
+            while changed:
+                children = {d["id"] for d in st.departments if d["parentid"] in wanted}
+                changed = not children <= wanted
+                wanted |= children
+        users = [dict(u) for u in st.users.values() if set(u["department"]) & wanted]
+    return {"userlist": users}
+
+
+@endpoint("department/list")
+def department_list(st: WeComState) -> dict[str, Any]:
+    with st.lock:
+        return {"department": [dict(d) for d in st.departments]}
+
+
+# -- customer contact ----------------------------------------------------------------------------
+
+
+@endpoint("externalcontact/list")
+def externalcontact_list(st: WeComState) -> dict[str, Any]:
+    userid = request.args.get("userid", "")
+    st.user(userid)
+    with st.lock:
+        ids = [ext for ext, follows in st.follows.items() if userid in follows]
+    return {"external_userid": ids}
+
+
+@endpoint("externalcontact/get")
+def externalcontact_get(st: WeComState) -> dict[str, Any]:
+    return st.contact(request.args.get("external_userid", ""))
+
+
+@endpoint("externalcontact/batch/get_by_user", "POST")
+def batch_get_by_user(st: WeComState) -> dict[str, Any]:
+    data = body()
+    userids = data.get("userid_list") or []
+    if not userids or len(userids) > 100:
+        raise ApiError(40058, "userid_list must hold 1 to 100 members")
+    limit = int(data.get("limit") or 50)
+    if not 1 <= limit <= 100:
+        raise ApiError(40058, "limit must be 1 to 100")
+    try:
+        offset = int(data.get("cursor") or 0)
+    except ValueError as exc:
+        raise ApiError(40058, "invalid cursor") from exc
+    for userid in userids:
+        st.user(userid)
+    with st.lock:
+        pairs = [(ext, uid) for ext in sorted(st.follows) for uid in userids if uid in st.follows[ext]]
+        page = pairs[offset : offset + limit]
+        entries = []
+        for ext, uid in page:
+            f = st.follows[ext][uid]
+            info = {k: v for k, v in f.items() if k != "tags"}
+            info["tag_id"] = sorted(f["tags"])
+            entries.append({"external_contact": dict(st.contacts[ext]), "follow_info": info})
+    next_cursor = str(offset + limit) if offset + limit < len(pairs) else ""
+    return {"external_contact_list": entries, "next_cursor": next_cursor}
+
+
+@endpoint("externalcontact/remark", "POST")
+def externalcontact_remark(st: WeComState) -> dict[str, Any]:
+    data = body()
+    require(data, "userid", "external_userid")
+    follow = st.follow(data["userid"], data["external_userid"])
+    if len(data.get("remark") or "") > 20:
+        raise ApiError(40058, "remark exceeds 20 characters")
+    if len(data.get("description") or "") > 150:
+        raise ApiError(40058, "description exceeds 150 characters")
+    with st.lock:
+        for key in ("remark", "description", "remark_mobiles"):
+            if key in data:
+                follow[key] = data[key]
+    return {}
+
+
+# -- corp tags -----------------------------------------------------------------------------------
+
+
+@endpoint("externalcontact/get_corp_tag_list", "POST")
+def get_corp_tag_list(st: WeComState) -> dict[str, Any]:
+    data = body()
+    tag_ids, group_ids = set(data.get("tag_id") or []), set(data.get("group_id") or [])
+    with st.lock:
+        groups = []
+        for g in st.tag_groups:
+            tags = [dict(t) for t in g["tag"] if not tag_ids or t["id"] in tag_ids]
+            if group_ids and g["group_id"] not in group_ids:
+                continue
+            if tag_ids and not tags:
+                continue
+            groups.append({**{k: v for k, v in g.items() if k != "tag"}, "tag": tags})
+    return {"tag_group": groups}
+
+
+@endpoint("externalcontact/add_corp_tag", "POST")
+def add_corp_tag(st: WeComState) -> dict[str, Any]:
+    data = body()
+    tags = data.get("tag") or []
+    if not tags:
+        raise ApiError(40058, "tag is required")
+    for t in tags:
+        if not t.get("name") or len(t["name"]) > 15:
+            raise ApiError(40071, "tag name must be 1 to 15 characters")
+    now = int(time.time())
+    with st.lock:
+        group = next((g for g in st.tag_groups if g["group_id"] == data.get("group_id")), None)
+        if group is None and data.get("group_id"):
+            raise ApiError(40068, "invalid group id")
+        if group is None:
+            if not data.get("group_name"):
+                raise ApiError(40058, "group_id or group_name is required")
+            group = next((g for g in st.tag_groups if g["group_name"] == data["group_name"]), None)
+        if group is None:
+            group = {
+                "group_id": "etgroup" + secrets.token_hex(11),
+                "group_name": data["group_name"],
+                "create_time": now,
+                "order": int(data.get("order") or 0),
+                "tag": [],
+            }
+            st.tag_groups.append(group)
+        names = {t["name"] for t in group["tag"]}
+        added = []
+        for t in tags:
+            if t["name"] in names:
+                raise ApiError(40071, "tag name exists in this group")
+            tag = {
+                "id": "ettag" + secrets.token_hex(11),
+                "name": t["name"],
+                "create_time": now,
+                "order": int(t.get("order") or 0),
+            }
+            group["tag"].append(tag)
+            added.append(dict(tag))
+        return {"tag_group": {**{k: v for k, v in group.items() if k != "tag"}, "tag": added}}
+
+
+@endpoint("externalcontact/edit_corp_tag", "POST")
+def edit_corp_tag(st: WeComState) -> dict[str, Any]:
+    data = body()
+    require(data, "id")
+    with st.lock:
+        for g in st.tag_groups:
+            if g["group_id"] == data["id"]:
+                g["group_name"] = data.get("name") or g["group_name"]
+                g["order"] = int(data.get("order", g["order"]))
+                return {}
+            for t in g["tag"]:
+                if t["id"] == data["id"]:
+                    if data.get("name") and len(data["name"]) > 15:
+                        raise ApiError(40071, "tag name must be 1 to 15 characters")
+                    t["name"] = data.get("name") or t["name"]
+                    t["order"] = int(data.get("order", t["order"]))
+                    return {}
+    raise ApiError(40068, "invalid tagid")
+
+
+@endpoint("externalcontact/del_corp_tag", "POST")
+def del_corp_tag(st: WeComState) -> dict[str, Any]:
+    data = body()
+    tag_ids, group_ids = set(data.get("tag_id") or []), set(data.get("group_id") or [])
+    if not tag_ids and not group_ids:
+        raise ApiError(40058, "tag_id or group_id is required")
+    with st.lock:
+        known = set(st.tag_index()) | {g["group_id"] for g in st.tag_groups}
+        if (tag_ids | group_ids) - known:
+            raise ApiError(40068, "invalid tagid")
+        st.tag_groups = [g for g in st.tag_groups if g["group_id"] not in group_ids]
+        for g in st.tag_groups:
+            g["tag"] = [t for t in g["tag"] if t["id"] not in tag_ids]
+        # WeCom removes a group whose last tag goes.
+        st.tag_groups = [g for g in st.tag_groups if g["tag"]]
+        for follows in st.follows.values():
+            for f in follows.values():
+                f["tags"] -= tag_ids
+    return {}
+
+
+@endpoint("externalcontact/mark_tag", "POST")
+def mark_tag(st: WeComState) -> dict[str, Any]:
+    data = body()
+    require(data, "userid", "external_userid")
+    add, remove = set(data.get("add_tag") or []), set(data.get("remove_tag") or [])
+    if not add and not remove:
+        raise ApiError(40058, "add_tag or remove_tag is required")
+    follow = st.follow(data["userid"], data["external_userid"])
+    with st.lock:
+        if (add | remove) - set(st.tag_index()):
+            raise ApiError(40068, "invalid tagid")
+        follow["tags"] |= add
+        follow["tags"] -= remove
+    return {}
+
+
+# -- media and messages --------------------------------------------------------------------------
+
+MEDIA_LIMITS = {"image": 10 * 2**20, "video": 10 * 2**20, "file": 20 * 2**20, "voice": 2 * 2**20}
+
+
+@endpoint("media/upload", "POST")
+def media_upload(st: WeComState) -> dict[str, Any]:
+    kind = request.args.get("type", "")
+    if kind not in MEDIA_LIMITS:
+        raise ApiError(40004, "invalid media type")
+    upload = request.files.get("media")
+    if upload is None:
+        raise ApiError(41005, "media data missing")
+    content = upload.read()
+    if not content:
+        raise ApiError(40005, "invalid file type")
+    if len(content) > MEDIA_LIMITS[kind]:
+        raise ApiError(40006, "invalid file size")
+    media_id = "3" + secrets.token_urlsafe(30)
+    created = int(time.time())
+    with st.lock:
+        st.media[media_id] = {
+            "type": kind,
+            "size": len(content),
+            "filename": upload.filename,
+            "created_at": created,
+        }
+    return {"type": kind, "media_id": media_id, "created_at": str(created)}
+
+
+@endpoint("message/send", "POST")
+def message_send(st: WeComState) -> dict[str, Any]:
+    data = body()
+    require(data, "msgtype", "agentid")
+    if str(data["agentid"]) != str(st.settings["WECOM_AGENT_ID"]):
+        raise ApiError(40056, "invalid agentid")
+    recipients = [u for u in (data.get("touser") or "").split("|") if u]
+    with st.lock:
+        invalid = [u for u in recipients if u != "@all" and u not in st.users]
+        st.messages.append(data)
+    return {"invaliduser": "|".join(invalid), "msgid": secrets.token_hex(16)}

@@ -1,0 +1,176 @@
+"""``/_emulator``: what tests and scripts use to steer the emulator and look inside it.
+
+Not part of WeCom. Lets a test inject errors, shorten token lifetimes, read the call log, and make
+WeCom-side changes (a customer adds a member, a member deletes a customer...) that send callbacks.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import deque
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from emulator import callbacks
+from emulator.state import ApiError, WeComState
+
+control_bp = Blueprint("control", __name__, url_prefix="/_emulator")
+deliveries: deque[dict[str, Any]] = deque(maxlen=5000)
+
+
+def state() -> WeComState:
+    return current_app.extensions["wecom_state"]
+
+
+@control_bp.post("/reset")
+def reset():
+    state().reset()
+    deliveries.clear()
+    return jsonify(ok=True)
+
+
+@control_bp.post("/config")
+def configure():
+    try:
+        return jsonify(state().configure(**(request.get_json() or {})))
+    except KeyError as exc:
+        abort(400, f"unknown setting {exc}")
+
+
+@control_bp.get("/calls")
+def calls():
+    """The call log, optionally only one endpoint's calls (``?endpoint=externalcontact/mark_tag``)."""
+    wanted = request.args.get("endpoint")
+    with state().lock:
+        found = [c for c in state().calls if not wanted or c["endpoint"] == wanted]
+    return jsonify(found)
+
+
+@control_bp.get("/contacts/<external_userid>")
+def contact(external_userid: str):
+    try:
+        return jsonify(state().contact(external_userid))
+    except ApiError as exc:
+        abort(404, exc.errmsg)
+
+
+@control_bp.get("/messages")
+def messages():
+    with state().lock:
+        return jsonify(list(state().messages))
+
+
+@control_bp.get("/deliveries")
+def delivery_log():
+    return jsonify(list(deliveries))
+
+
+def _apply(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None, dict[str, Any]]:
+    """Make the WeCom-side change an event reports; return (Event, ChangeType, fields)."""
+    change = spec.get("change_type", "")
+    userid, ext = spec.get("userid"), spec.get("external_userid")
+    if change in ("add_external_contact", "add_half_external_contact"):
+        contact = spec.get("contact") or (st.contacts.get(ext) if ext else None)
+        if contact is None:
+            ext = ext or "wm" + secrets.token_hex(15)
+            contact = {"external_userid": ext, "name": spec.get("name") or "新客户", "type": 1, "gender": 0}
+        contact = {**contact, "external_userid": ext or contact["external_userid"]}
+        st.add_contact(
+            userid,
+            contact,
+            state=spec.get("state", ""),
+            tags=spec.get("tags", []),
+            remark=spec.get("remark", ""),
+        )
+        fields = {
+            "UserID": userid,
+            "ExternalUserID": contact["external_userid"],
+            "State": spec.get("state"),
+            "WelcomeCode": secrets.token_hex(8),
+        }
+        return "change_external_contact", change, fields
+    if change == "edit_external_contact":
+        if spec.get("contact"):
+            with st.lock:
+                st.contacts[ext] = {**st.contacts.get(ext, {}), **spec["contact"], "external_userid": ext}
+        return "change_external_contact", change, {"UserID": userid, "ExternalUserID": ext}
+    if change in ("del_external_contact", "del_follow_user"):
+        st.remove_follow(userid, ext)
+        fields = {"UserID": userid, "ExternalUserID": ext}
+        if spec.get("source"):
+            fields["Source"] = spec["source"]
+        return "change_external_contact", change, fields
+    if change == "transfer_fail":
+        return (
+            "change_external_contact",
+            change,
+            {"UserID": userid, "ExternalUserID": ext, "FailReason": spec.get("reason", "customer_refused")},
+        )
+    if change in ("create", "update", "delete", "shuffle"):
+        tag_id = spec.get("tag_id")
+        with st.lock:
+            if change == "create":
+                group = next((g for g in st.tag_groups if g["group_name"] == spec.get("group_name")), None)
+                if group is None:
+                    group = {
+                        "group_id": "etgroup" + secrets.token_hex(11),
+                        "group_name": spec.get("group_name", "新分组"),
+                        "create_time": int(time.time()),
+                        "order": 0,
+                        "tag": [],
+                    }
+                    st.tag_groups.append(group)
+                tag_id = "ettag" + secrets.token_hex(11)
+                group["tag"].append(
+                    {
+                        "id": tag_id,
+                        "name": spec.get("tag_name", "新标签"),
+                        "create_time": int(time.time()),
+                        "order": 0,
+                    }
+                )
+            elif change == "update":
+                for g in st.tag_groups:
+                    for t in g["tag"]:
+                        if t["id"] == tag_id:
+                            t["name"] = spec.get("tag_name", t["name"])
+            elif change == "delete":
+                for g in st.tag_groups:
+                    g["tag"] = [t for t in g["tag"] if t["id"] != tag_id]
+                st.tag_groups = [g for g in st.tag_groups if g["tag"]]
+        return "change_external_tag", change, {"Id": tag_id, "TagType": "tag"}
+    abort(400, f"unknown change_type {change!r}")
+
+
+@control_bp.post("/events")
+def send_event():
+    """Make a WeCom-side change and deliver its callback to the app (``wait`` for the outcome)."""
+    spec = request.get_json() or {}
+    st = state()
+    try:
+        event, change_type, fields = _apply(st, spec)
+    except ApiError as exc:
+        abort(400, exc.errmsg)
+    xml = callbacks.event_xml(
+        st.settings["WECOM_CORP_ID"], event, change_type, fields, spec.get("create_time")
+    )
+    url = spec.get("url") or st.settings["CALLBACK_URL"]
+    result = callbacks.deliver(
+        st.settings,
+        xml,
+        url,
+        timeout=float(spec.get("timeout", callbacks.TIMEOUT)),
+        retry_delay=float(spec.get("retry_delay", 0.5)),
+    )
+    record = {"event": event, "change_type": change_type, "fields": fields, **result}
+    deliveries.append(record)
+    return jsonify(record)
+
+
+@control_bp.post("/verify-url")
+def verify_url():
+    st = state()
+    url = (request.get_json() or {}).get("url") or st.settings["CALLBACK_URL"]
+    return jsonify(callbacks.verify_url(st.settings, url))

@@ -1,0 +1,71 @@
+"""WeCom's web sign-in: OAuth inside WeCom (``/connect/oauth2/authorize``) and the QR login page
+(``/wwlogin/sso/login``). Both show a member picker; ``as=<userid>`` picks without a click, so scripts
+and tests sign in as any demo member through the app's real OAuth code path."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template_string, request
+
+from emulator.state import WeComState
+
+oauth_bp = Blueprint("oauth", __name__)
+
+PICKER = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>企业微信 · 选择成员（模拟）</title>
+<style>
+ body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#f2f3f5;margin:0;padding:24px;color:#1d2129}
+ .card{max-width:420px;margin:0 auto;background:#fff;border-radius:8px;padding:20px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+ h1{font-size:18px;margin:0 0 4px} p{color:#86909c;font-size:13px;margin:0 0 16px}
+ a.member{display:flex;justify-content:space-between;align-items:center;min-height:44px;padding:0 12px;margin:6px 0;
+   border:1px solid #e5e6eb;border-radius:6px;text-decoration:none;color:inherit}
+ a.member:hover{border-color:#07c160;background:#f0fff6} .meta{color:#86909c;font-size:12px}
+ .left{opacity:.5}
+</style></head><body><div class="card">
+<h1>{{ title }}</h1><p>本页由 Beside 的企业微信模拟器提供，仅用于开发和演示。</p>
+{% for m in members %}
+<a class="member{% if m.status == 5 %} left{% endif %}" href="{{ link(m.userid) }}">
+<span>{{ m.name }} <span class="meta">{{ m.userid }}</span></span><span class="meta">{{ m.position }}{% if m.status == 5 %} · 已离职{% endif %}</span></a>
+{% endfor %}
+</div></body></html>"""
+
+
+def _state() -> WeComState:
+    return current_app.extensions["wecom_state"]
+
+
+def _with_query(url: str, **params: str) -> str:
+    parts = urlsplit(url)
+    query = (parts.query + "&" if parts.query else "") + urlencode(params)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def _pick(appid_param: str, title: str):
+    st = _state()
+    if request.args.get(appid_param) != st.settings["WECOM_CORP_ID"]:
+        abort(400, "appid is not this corp's id")
+    redirect_uri = request.args.get("redirect_uri", "")
+    if not redirect_uri.startswith(("http://", "https://")):
+        abort(400, "redirect_uri must be an absolute URL")
+    state_param = request.args.get("state", "")
+    chosen = request.args.get("as")
+    if chosen:
+        st.user(chosen) if chosen in st.users else abort(404, "no such member")
+        return redirect(_with_query(redirect_uri, code=st.issue_code(chosen), state=state_param))
+
+    def link(userid: str) -> str:
+        return _with_query(request.full_path.rstrip("?"), **{"as": userid})
+
+    return render_template_string(PICKER, title=title, members=list(st.users.values()), link=link)
+
+
+@oauth_bp.get("/connect/oauth2/authorize")
+def authorize():
+    return _pick("appid", "企业微信授权登录")
+
+
+@oauth_bp.get("/wwlogin/sso/login")
+def qr_login():
+    return _pick("appid", "企业微信扫码登录")

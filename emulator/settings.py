@@ -1,0 +1,29 @@
+"""Emulator settings: the demo corp, overridden by the same ``WECOM_*`` variables the app reads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from sidebar.config import DEMO_WECOM
+
+
+def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> dict[str, Any]:
+    environ = os.environ if environ is None else environ
+    settings: dict[str, Any] = {name: environ.get(name) or value for name, value in DEMO_WECOM.items()}
+    settings.update(
+        {
+            # Where callbacks go: the app's receiver.
+            "CALLBACK_URL": environ.get("EMULATOR_CALLBACK_URL", "http://127.0.0.1:5000/wecom/callback"),
+            # Where the preview page loads the sidebar from.
+            "APP_URL": environ.get("EMULATOR_APP_URL", "http://127.0.0.1:5000"),
+            "TOKEN_LIFETIME": int(environ.get("EMULATOR_TOKEN_LIFETIME", "7200")),
+            # Calls allowed per window before 45009 (WeCom: 10,000 a minute per API).
+            "RATE_LIMIT": int(environ.get("EMULATOR_RATE_LIMIT", "10000")),
+            "RATE_WINDOW": float(environ.get("EMULATOR_RATE_WINDOW", "60")),
+            "CUSTOMERS": int(environ.get("EMULATOR_CUSTOMERS", "300")),
+        }
+    )
+    settings.update(overrides)
+    return settings

@@ -1,0 +1,222 @@
+"""What the emulated WeCom knows: the corp's members, tags, customers and follow relations, tokens,
+tickets, OAuth codes, uploaded media, sent messages, and a log of every call.
+
+Seeded from ``sidebar.demo`` so it describes the same people the app's demo seed does. One lock
+guards everything; the emulator serves threads.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from sidebar import demo
+
+
+class ApiError(Exception):
+    """Answer with this WeCom errcode."""
+
+    def __init__(self, errcode: int, errmsg: str):
+        super().__init__(errmsg)
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+class WeComState:
+    def __init__(self, settings: dict[str, Any]):
+        self.settings = settings
+        self.lock = threading.RLock()
+        self.reset()
+
+    # -- set-up ------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        with self.lock:
+            s = self.settings
+            self.config: dict[str, Any] = {
+                "token_lifetime": s["TOKEN_LIFETIME"],
+                "rate_limit": s["RATE_LIMIT"],
+                "rate_window": s["RATE_WINDOW"],
+                # endpoint -> errcode answered on every call ("*" for all but gettoken)
+                "always_error": {},
+                # endpoint -> errcodes answered once each, in order, before normal answers resume
+                "queued_errors": {},
+                # seconds to wait before answering (to exercise timeouts)
+                "latency": 0.0,
+            }
+            self.tokens: dict[str, float] = {}
+            self.tickets: dict[str, float] = {}
+            self.codes: dict[str, tuple[str, float]] = {}
+            self.media: dict[str, dict[str, Any]] = {}
+            self.messages: list[dict[str, Any]] = []
+            self.calls: deque[dict[str, Any]] = deque(maxlen=20000)
+            self.window_start = time.monotonic()
+            self.window_calls = 0
+            self.departments = copy.deepcopy(demo.DEPARTMENTS)
+            self.users = {m["userid"]: m for m in demo.wecom_members()}
+            self.tag_groups = demo.wecom_tag_list()
+            now = int(time.time())
+            for g in self.tag_groups:
+                g["create_time"] = now
+                for t in g["tag"]:
+                    t["create_time"] = now
+            self.contacts: dict[str, dict[str, Any]] = {}
+            self.follows: dict[str, dict[str, dict[str, Any]]] = {}
+            for i in range(s["CUSTOMERS"]):
+                c = demo.customer(i)
+                self.contacts[c.external_userid] = c.contact()
+                self.follows[c.external_userid] = {
+                    f.userid: {
+                        "userid": f.userid,
+                        "remark": f.remark,
+                        "description": f.description,
+                        "createtime": f.createtime,
+                        "tags": set(f.tag_ids),
+                        "remark_mobiles": [],
+                        "add_way": f.add_way,
+                        "state": f.state or "",
+                        "oper_userid": f.userid,
+                    }
+                    for f in c.follows
+                }
+
+    def configure(self, **changes: Any) -> dict[str, Any]:
+        with self.lock:
+            for key, value in changes.items():
+                if key not in self.config:
+                    raise KeyError(key)
+                self.config[key] = value
+            return dict(self.config)
+
+    # -- the gate every API call passes --------------------------------------------------------
+
+    def log_call(self, entry: dict[str, Any]) -> None:
+        with self.lock:
+            self.calls.append(entry)
+
+    def check_call(self, endpoint: str, access_token: str | None) -> None:
+        """Token, rate and injected-error checks, in WeCom's order."""
+        with self.lock:
+            cfg = self.config
+            queued = cfg["queued_errors"].get(endpoint)
+            if queued:
+                code = queued.pop(0)
+                raise ApiError(code, f"emulated error {code}")
+            forced = cfg["always_error"].get(endpoint) or (
+                cfg["always_error"].get("*") if endpoint != "gettoken" else None
+            )
+            if forced:
+                raise ApiError(forced, f"emulated error {forced}")
+            now = time.monotonic()
+            if now - self.window_start >= cfg["rate_window"]:
+                self.window_start, self.window_calls = now, 0
+            self.window_calls += 1
+            if self.window_calls > cfg["rate_limit"]:
+                raise ApiError(45009, "api freq out of limit")
+            if endpoint == "gettoken":
+                return
+            expires_at = self.tokens.get(access_token or "")
+            if expires_at is None:
+                raise ApiError(40014, "invalid access_token")
+            if expires_at <= time.time():
+                raise ApiError(42001, "access_token expired")
+
+    # -- credentials -------------------------------------------------------------------------
+
+    def issue_token(self, corpid: str, secret: str) -> dict[str, Any]:
+        if corpid != self.settings["WECOM_CORP_ID"]:
+            raise ApiError(40013, "invalid corpid")
+        if secret != self.settings["WECOM_SECRET"]:
+            raise ApiError(40001, "invalid credential")
+        with self.lock:
+            token = "emu-" + secrets.token_urlsafe(24)
+            lifetime = self.config["token_lifetime"]
+            self.tokens[token] = time.time() + lifetime
+            return {"access_token": token, "expires_in": lifetime}
+
+    def issue_ticket(self, kind: str) -> dict[str, Any]:
+        with self.lock:
+            ticket = f"emu-{kind}-" + secrets.token_urlsafe(24)
+            self.tickets[ticket] = time.time() + 7200
+            return {"ticket": ticket, "expires_in": 7200}
+
+    def issue_code(self, userid: str) -> str:
+        with self.lock:
+            code = secrets.token_urlsafe(16)
+            self.codes[code] = (userid, time.time() + 300)
+            return code
+
+    def redeem_code(self, code: str) -> str:
+        """A code works once, for five minutes."""
+        with self.lock:
+            entry = self.codes.pop(code, None)
+        if entry is None or entry[1] < time.time():
+            raise ApiError(40029, "invalid code")
+        return entry[0]
+
+    # -- directory ---------------------------------------------------------------------------
+
+    def user(self, userid: str) -> dict[str, Any]:
+        with self.lock:
+            user = self.users.get(userid)
+        if user is None:
+            raise ApiError(60111, "userid not found")
+        return user
+
+    def tag_index(self) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+        return {t["id"]: (g, t) for g in self.tag_groups for t in g["tag"]}
+
+    def contact(self, external_userid: str) -> dict[str, Any]:
+        with self.lock:
+            contact = self.contacts.get(external_userid)
+            if contact is None:
+                raise ApiError(84061, "not external contact")
+            tags = self.tag_index()
+            follow_user = []
+            for f in self.follows.get(external_userid, {}).values():
+                entry = {k: v for k, v in f.items() if k != "tags"}
+                entry["tags"] = [
+                    {
+                        "group_name": tags[t][0]["group_name"],
+                        "tag_name": tags[t][1]["name"],
+                        "tag_id": t,
+                        "type": 1,
+                    }
+                    for t in sorted(f["tags"])
+                    if t in tags
+                ]
+                follow_user.append(entry)
+            return {"external_contact": dict(contact), "follow_user": follow_user}
+
+    def follow(self, userid: str, external_userid: str) -> dict[str, Any]:
+        with self.lock:
+            follow = self.follows.get(external_userid, {}).get(userid)
+        if follow is None:
+            raise ApiError(84061, "not external contact")
+        return follow
+
+    def add_contact(self, userid: str, contact: dict[str, Any], **follow: Any) -> None:
+        """A customer adds a member (what precedes an add_external_contact event)."""
+        self.user(userid)
+        with self.lock:
+            ext = contact["external_userid"]
+            self.contacts[ext] = {**self.contacts.get(ext, {}), **contact}
+            self.follows.setdefault(ext, {})[userid] = {
+                "userid": userid,
+                "remark": follow.get("remark", ""),
+                "description": follow.get("description", ""),
+                "createtime": int(follow.get("createtime") or time.time()),
+                "tags": set(follow.get("tags", [])),
+                "remark_mobiles": [],
+                "add_way": int(follow.get("add_way", 1)),
+                "state": follow.get("state", ""),
+                "oper_userid": userid,
+            }
+
+    def remove_follow(self, userid: str, external_userid: str) -> None:
+        with self.lock:
+            self.follows.get(external_userid, {}).pop(userid, None)
