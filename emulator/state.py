@@ -39,6 +39,9 @@ class WeComState:
             s = self.settings
             self.config: dict[str, Any] = {
                 "token_lifetime": s["TOKEN_LIFETIME"],
+                # expires_in told to clients; None tells the truth. A larger value makes tokens die
+                # before the client expects, as when WeCom revokes them early.
+                "announced_lifetime": None,
                 "rate_limit": s["RATE_LIMIT"],
                 "rate_window": s["RATE_WINDOW"],
                 # endpoint -> errcode answered on every call ("*" for all but gettoken)
@@ -136,7 +139,7 @@ class WeComState:
             token = "emu-" + secrets.token_urlsafe(24)
             lifetime = self.config["token_lifetime"]
             self.tokens[token] = time.time() + lifetime
-            return {"access_token": token, "expires_in": lifetime}
+            return {"access_token": token, "expires_in": self.config["announced_lifetime"] or lifetime}
 
     def issue_ticket(self, kind: str) -> dict[str, Any]:
         with self.lock:

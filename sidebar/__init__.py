@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, request
+from flask_babel import get_locale
 
 from sidebar import config
 from sidebar.extensions import babel, csrf, db, init_huey, migrate
@@ -36,6 +37,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
     init_huey(app)
 
     from sidebar import models  # noqa: F401  (every table known to the metadata)

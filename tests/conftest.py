@@ -1,0 +1,165 @@
+"""Fixtures: a real emulator and (when a test needs it) the real app, each over HTTP on 127.0.0.1.
+
+The database is SQLite unless ``TEST_DATABASE_URL`` names a PostgreSQL database; ``.ci/run`` runs the
+suite both ways. Each test gets empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from emulator import create_emulator
+from emulator import settings as emulator_settings
+from sidebar import create_app
+from sidebar.extensions import db, huey
+
+TEST_SECRET = "test-secret-key-only-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Served:
+    """A WSGI app served by werkzeug on a thread, on 127.0.0.1 and a free port."""
+
+    def __init__(self, wsgi_app: Any):
+        self.port = free_port()
+        self.server = make_server("127.0.0.1", self.port, wsgi_app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(5)
+
+
+class Emulator:
+    """The running emulator and the control calls tests make on it."""
+
+    def __init__(self, served: Served, app: Any):
+        self.served = served
+        self.app = app
+        self.url = served.url
+        self.state = app.extensions["wecom_state"]
+
+    def reset(self) -> None:
+        requests.post(self.url + "/_emulator/reset", timeout=30).raise_for_status()
+
+    def configure(self, **settings: Any) -> dict[str, Any]:
+        res = requests.post(self.url + "/_emulator/config", json=settings, timeout=5)
+        res.raise_for_status()
+        return res.json()
+
+    def calls(self, endpoint: str | None = None) -> list[dict[str, Any]]:
+        res = requests.get(self.url + "/_emulator/calls", params={"endpoint": endpoint} if endpoint else {}, timeout=5)
+        return res.json()
+
+    def send_event(self, **spec: Any) -> dict[str, Any]:
+        res = requests.post(self.url + "/_emulator/events", json=spec, timeout=60)
+        res.raise_for_status()
+        return res.json()
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[Emulator]:
+    settings = emulator_settings.load({}, TOKEN_LIFETIME=7200)
+    app = create_emulator(settings)
+    served = Served(app)
+    yield Emulator(served, app)
+    served.stop()
+
+
+@pytest.fixture()
+def emulator(emulator_server: Emulator) -> Emulator:
+    """The emulator, reset to the demo corp with default settings."""
+    emulator_server.reset()
+    return emulator_server
+
+
+def database_url(tmp_path: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def make_app(tmp_path: Path, emulator: Emulator, **overrides: Any):
+    settings = {
+        "APP_ENV": "test",
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": database_url(tmp_path),
+        "WECOM_API_BASE": emulator.url + "/cgi-bin/",
+        "WECOM_OAUTH_BASE": emulator.url,
+        "WECOM_LOGIN_BASE": emulator.url,
+        "WECOM_RATE_LIMIT_BACKOFF": 0.2,
+        "HUEY_IMMEDIATE": True,
+        "WTF_CSRF_ENABLED": True,
+    }
+    settings.update(overrides)
+    return create_app(settings)
+
+
+def reset_schema(app: Any) -> None:
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+
+
+@pytest.fixture()
+def app(tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BESIDE_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = make_app(tmp_path, emulator)
+    reset_schema(application)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    huey.immediate = True
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def ctx(app):
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture()
+def live_app(app, emulator: Emulator) -> Iterator[Served]:
+    """The app over HTTP, with the emulator delivering callbacks to it."""
+    served = Served(app)
+    emulator.state.settings["CALLBACK_URL"] = served.url + "/wecom/callback"
+    yield served
+    served.stop()
+
+
+@pytest.fixture()
+def seeded(app):
+    """The demo brand in the database (300 customers, the same the emulator knows)."""
+    from sidebar.services import demo_seed
+
+    with app.app_context():
+        demo_seed.seed()
+    return app

@@ -1,0 +1,121 @@
+"""The WeCom client against the emulator: shared tokens, one refetch, bounded failure, backoff."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from sidebar.extensions import db
+from sidebar.wecom.errors import WeComError
+from sidebar.wecom.gateway import wecom
+from tests.conftest import make_app
+
+
+def test_two_app_instances_sharing_the_database_fetch_the_token_once(app, tmp_path, emulator):
+    other = make_app(tmp_path, emulator)  # a second worker: its own process state, the same database
+    errors: list[Exception] = []
+
+    def work(application, n: int) -> None:
+        try:
+            with application.app_context():
+                for _ in range(n):
+                    wecom().get("user/get", params={"userid": "chenjing"})
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(a, 5)) for a in (app, other, app, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors
+    assert len(emulator.calls("gettoken")) == 1
+    assert len(emulator.calls("user/get")) == 20
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_an_expired_token_is_refetched_exactly_once_and_the_call_succeeds(ctx, emulator):
+    # WeCom expires the token after 1 s while telling the client it lasts two hours.
+    emulator.configure(token_lifetime=1, announced_lifetime=7200)
+    client = wecom()
+    assert client.get("user/get", params={"userid": "lina"})["name"] == "李娜"
+    emulator.configure(token_lifetime=7200)
+    time.sleep(1.1)
+    assert client.get("user/get", params={"userid": "lina"})["userid"] == "lina"
+    answers = [c["errcode"] for c in emulator.calls("user/get")]
+    assert answers == [0, 42001, 0]
+    assert len(emulator.calls("gettoken")) == 2
+    # The fresh token is cached for everyone: the next call fetches nothing.
+    client.get("user/get", params={"userid": "lina"})
+    assert len(emulator.calls("gettoken")) == 2
+
+
+def test_a_server_that_always_answers_40014_gives_a_clear_error_after_a_bounded_number_of_calls(ctx, emulator):
+    emulator.configure(always_error={"*": 40014})
+    with pytest.raises(WeComError) as caught:
+        wecom().get("user/get", params={"userid": "lina"})
+    assert caught.value.errcode == 40014
+    assert "40014" in str(caught.value)
+    assert len(emulator.calls("user/get")) == 2  # the call and its one retry with a fresh token
+    assert len(emulator.calls("gettoken")) == 2
+
+
+def test_rate_limit_45009_backs_off_and_then_succeeds(ctx, emulator):
+    emulator.configure(rate_limit=3, rate_window=0.5)
+    started = time.monotonic()
+    names = [wecom().get("user/get", params={"userid": "chenjing"})["name"] for _ in range(4)]
+    assert names == ["陈静"] * 4
+    answers = [c["errcode"] for c in emulator.calls("user/get")]
+    assert 45009 in answers
+    assert answers[-1] == 0
+    # It waited rather than hammering: at least one backoff interval passed.
+    assert time.monotonic() - started >= 0.2
+
+
+def test_rate_limit_that_never_lifts_ends_in_an_error_not_a_loop(ctx, emulator):
+    emulator.configure(always_error={"user/get": 45009})
+    with pytest.raises(WeComError) as caught:
+        wecom().get("user/get", params={"userid": "chenjing"})
+    assert caught.value.errcode == 45009
+    assert len(emulator.calls("user/get")) == 1 + 3  # the call and the configured three retries
+
+
+def test_other_errors_surface_with_their_errcode(ctx, emulator):
+    with pytest.raises(WeComError) as caught:
+        wecom().get("user/get", params={"userid": "nobody"})
+    assert caught.value.errcode == 60111
+
+
+def test_an_unreachable_wecom_is_a_clear_error(app, tmp_path, emulator, monkeypatch):
+    from sidebar.wecom.errors import WeComUnavailable
+    from tests.conftest import free_port
+
+    monkeypatch.setenv("BESIDE_INSTANCE_PATH", str(tmp_path))
+    app = make_app(tmp_path, emulator, WECOM_API_BASE=f"http://127.0.0.1:{free_port()}/cgi-bin/", WECOM_HTTP_TIMEOUT=2)
+    with app.app_context(), pytest.raises(WeComUnavailable):
+        wecom().get("user/get", params={"userid": "lina"})
+
+
+def test_tickets_are_cached_per_kind(ctx, emulator):
+    client = wecom()
+    corp, agent = client.corp_ticket(), client.agent_ticket()
+    assert corp != agent
+    assert client.corp_ticket() == corp and client.agent_ticket() == agent
+    assert len(emulator.calls("get_jsapi_ticket")) == 1
+    assert len(emulator.calls("ticket/get")) == 1
+
+
+def test_cache_keys_separate_apps_of_one_corp(ctx):
+    from sidebar.wecom.gateway import gateway
+    from sidebar.wecom.tokens import CredentialCache
+
+    store = gateway().store
+    a = CredentialCache(store, "wwcorp", "1000002", "secret-a", 300)
+    b = CredentialCache(store, "wwcorp", "1000003", "secret-b", 300)
+    assert a.prefix != b.prefix
+    assert "secret" not in a.prefix
+    assert a.get("access_token", lambda: ("A", 7200)) == "A"
+    assert b.get("access_token", lambda: ("B", 7200)) == "B"
