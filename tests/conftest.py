@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,7 +67,9 @@ class Emulator:
         return res.json()
 
     def calls(self, endpoint: str | None = None) -> list[dict[str, Any]]:
-        res = requests.get(self.url + "/_emulator/calls", params={"endpoint": endpoint} if endpoint else {}, timeout=5)
+        res = requests.get(
+            self.url + "/_emulator/calls", params={"endpoint": endpoint} if endpoint else {}, timeout=5
+        )
         return res.json()
 
     def send_event(self, **spec: Any) -> dict[str, Any]:
@@ -163,3 +168,81 @@ def seeded(app):
     with app.app_context():
         demo_seed.seed()
     return app
+
+
+class Stack:
+    """The app as deployed: gunicorn (2 workers) and a huey consumer, separate processes."""
+
+    def __init__(self, tmp_path: Path, emulator: Emulator):
+        root = Path(__file__).resolve().parent.parent
+        bin_dir = Path(sys.executable).parent
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "APP_ENV": "test",
+            "SECRET_KEY": TEST_SECRET,
+            "DATABASE_URL": database_url(tmp_path),
+            "WECOM_API_BASE": emulator.url + "/cgi-bin/",
+            "WECOM_OAUTH_BASE": emulator.url,
+            "HUEY_SQLITE_PATH": str(tmp_path / "huey.db"),
+            "BESIDE_INSTANCE_PATH": str(tmp_path / "instance"),
+            "BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_ACCESS_LOG": "",
+        }
+        self.log = open(tmp_path / "stack.log", "w")  # noqa: SIM115  (closed in stop)
+        self.procs = [
+            subprocess.Popen(
+                [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+                cwd=root,
+                env=env,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+            ),
+            subprocess.Popen(
+                [
+                    str(bin_dir / "huey_consumer"),
+                    "wsgi.huey",
+                    "-w",
+                    "4",
+                    "-k",
+                    "thread",
+                    "-d",
+                    "0.05",
+                    "-m",
+                    "0.2",
+                ],
+                cwd=root,
+                env=env,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+            ),
+        ]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("the app did not start: " + (tmp_path / "stack.log").read_text()[-2000:])
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.log.close()
+
+
+@pytest.fixture()
+def stack(seeded, tmp_path: Path, emulator: Emulator) -> Iterator[Stack]:
+    running = Stack(tmp_path, emulator)
+    emulator.state.settings["CALLBACK_URL"] = running.url + "/wecom/callback"
+    yield running
+    running.stop()

@@ -57,7 +57,9 @@ def test_production_refuses_to_start_without_each_secret(missing, tmp_path):
 
 
 def test_production_never_enables_preview_or_demo_login(tmp_path):
-    settings = config.load(PRODUCTION_ENV, {"PREVIEW_ENABLED": True, "DEMO_LOGIN_ENABLED": True}, str(tmp_path))
+    settings = config.load(
+        PRODUCTION_ENV, {"PREVIEW_ENABLED": True, "DEMO_LOGIN_ENABLED": True}, str(tmp_path)
+    )
     assert settings["PREVIEW_ENABLED"] is False
     assert settings["DEMO_LOGIN_ENABLED"] is False
     assert settings["SESSION_COOKIE_SECURE"] is True

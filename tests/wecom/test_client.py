@@ -53,7 +53,9 @@ def test_an_expired_token_is_refetched_exactly_once_and_the_call_succeeds(ctx, e
     assert len(emulator.calls("gettoken")) == 2
 
 
-def test_a_server_that_always_answers_40014_gives_a_clear_error_after_a_bounded_number_of_calls(ctx, emulator):
+def test_a_server_that_always_answers_40014_gives_a_clear_error_after_a_bounded_number_of_calls(
+    ctx, emulator
+):
     emulator.configure(always_error={"*": 40014})
     with pytest.raises(WeComError) as caught:
         wecom().get("user/get", params={"userid": "lina"})
@@ -94,7 +96,9 @@ def test_an_unreachable_wecom_is_a_clear_error(app, tmp_path, emulator, monkeypa
     from tests.conftest import free_port
 
     monkeypatch.setenv("BESIDE_INSTANCE_PATH", str(tmp_path))
-    app = make_app(tmp_path, emulator, WECOM_API_BASE=f"http://127.0.0.1:{free_port()}/cgi-bin/", WECOM_HTTP_TIMEOUT=2)
+    app = make_app(
+        tmp_path, emulator, WECOM_API_BASE=f"http://127.0.0.1:{free_port()}/cgi-bin/", WECOM_HTTP_TIMEOUT=2
+    )
     with app.app_context(), pytest.raises(WeComUnavailable):
         wecom().get("user/get", params={"userid": "lina"})
 

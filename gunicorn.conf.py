@@ -1,0 +1,18 @@
+"""gunicorn settings: ``gunicorn -c gunicorn.conf.py wsgi:app``. Every value can be set from the
+environment, so one file serves the demo and production."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:" + os.environ.get("PORT", "5000"))
+# Threads let one worker wait on WeCom while it serves others; processes use the cores.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+# Behind a reverse proxy that sets X-Forwarded-*; trust only the proxy on this host by default.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,78 @@
+"""JS-SDK signatures: WeCom's worked example, and the endpoint the sidebar calls."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sidebar.extensions import db
+from sidebar.models import Staff
+from sidebar.wecom import jssdk
+
+
+def test_signature_reproduces_the_worked_example_in_wecom_doc_96909():
+    signature = jssdk.signature(
+        ticket="sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg",
+        noncestr="Wm3WZYTPz0wzccnW",
+        timestamp=1414587457,
+        url="http://mp.weixin.qq.com?params=value",
+    )
+    assert signature == "0f9de62fce790f9a083d5c99e95740ceb90c27ed"
+
+
+def test_sign_url_drops_the_fragment_and_keeps_the_query_byte_for_byte():
+    signed = jssdk.sign_url("T", "https://beside.example/sidebar/?a=1&b=%E4#/x", now=1700000000)
+    expected = jssdk.signature(
+        "T", signed["nonceStr"], 1700000000, "https://beside.example/sidebar/?a=1&b=%E4"
+    )
+    assert signed == {"timestamp": 1700000000, "nonceStr": signed["nonceStr"], "signature": expected}
+
+
+def _sign_in(client, app, userid="chenjing"):
+    with app.app_context():
+        staff = Staff(userid=userid, name="陈静")
+        db.session.add(staff)
+        db.session.commit()
+        staff_id = staff.id
+    with client.session_transaction() as session:
+        session["staff_id"] = staff_id
+
+
+def test_signature_endpoint_needs_a_session(client):
+    res = client.get("/api/v1/jssdk/signature", query_string={"url": "http://x/sidebar/"})
+    assert res.status_code == 401
+    assert res.json["error"]["code"] == "unauthorized"
+
+
+def test_signature_endpoint_signs_with_the_agent_ticket_from_wecom(app, client, emulator):
+    _sign_in(client, app)
+    url = "http://127.0.0.1:5000/sidebar/?entry=single_chat_tools"
+    res = client.get("/api/v1/jssdk/signature", query_string={"url": url, "type": "agent"})
+    assert res.status_code == 200
+    body = res.json
+    tickets = [t for t in emulator.state.tickets if t.startswith("emu-agent-")]
+    assert len(tickets) == 1
+    plain = f"jsapi_ticket={tickets[0]}&noncestr={body['nonceStr']}&timestamp={body['timestamp']}&url={url}"
+    assert body["signature"] == hashlib.sha1(plain.encode()).hexdigest()
+
+
+def test_signature_endpoint_uses_the_corp_ticket_for_config(app, client, emulator):
+    _sign_in(client, app)
+    client.get("/api/v1/jssdk/signature", query_string={"url": "http://x/", "type": "corp"})
+    assert len(emulator.calls("get_jsapi_ticket")) == 1
+    assert emulator.calls("ticket/get") == []
+
+
+def test_signature_endpoint_rejects_bad_input(app, client):
+    _sign_in(client, app)
+    assert client.get("/api/v1/jssdk/signature", query_string={"url": "javascript:x"}).status_code == 400
+    res = client.get("/api/v1/jssdk/signature", query_string={"url": "http://x/", "type": "other"})
+    assert res.status_code == 400
+    assert res.json["error"]["code"] == "bad_type"
+
+
+def test_signature_endpoint_says_when_wecom_is_down(app, client, emulator):
+    _sign_in(client, app)
+    emulator.configure(always_error={"ticket/get": 60020})
+    res = client.get("/api/v1/jssdk/signature", query_string={"url": "http://x/"})
+    assert res.status_code == 502
+    assert res.json["error"]["code"] == "wecom_unavailable"
