@@ -134,6 +134,24 @@ def app(tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture()
+def another_app(tmp_path: Path, emulator: Emulator):
+    """Build more app instances on the test database (another worker, other settings); their
+    connections are closed afterwards."""
+    made = []
+
+    def build(**overrides: Any):
+        application = make_app(tmp_path, emulator, **overrides)
+        made.append(application)
+        return application
+
+    yield build
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture()
 def client(app):
     return app.test_client()
 

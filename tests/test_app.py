@@ -24,12 +24,9 @@ def test_healthz_answers_ok_with_the_database_checked(client):
     assert res.json == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_is_503_when_the_database_does_not_answer(tmp_path, emulator, monkeypatch):
-    from tests.conftest import make_app
-
-    monkeypatch.setenv("BESIDE_INSTANCE_PATH", str(tmp_path))
+def test_healthz_is_503_when_the_database_does_not_answer(another_app, tmp_path):
     # A directory is not a database file: every query fails.
-    app = make_app(tmp_path, emulator, DATABASE_URL=f"sqlite:///{tmp_path}")
+    app = another_app(DATABASE_URL=f"sqlite:///{tmp_path}")
     res = app.test_client().get("/healthz")
     assert res.status_code == 503
     assert res.json["status"] == "error"

@@ -7,14 +7,12 @@ import time
 
 import pytest
 
-from sidebar.extensions import db
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
-from tests.conftest import make_app
 
 
-def test_two_app_instances_sharing_the_database_fetch_the_token_once(app, tmp_path, emulator):
-    other = make_app(tmp_path, emulator)  # a second worker: its own process state, the same database
+def test_two_app_instances_sharing_the_database_fetch_the_token_once(app, another_app, emulator):
+    other = another_app()  # a second worker: its own process state, the same database
     errors: list[Exception] = []
 
     def work(application, n: int) -> None:
@@ -33,8 +31,6 @@ def test_two_app_instances_sharing_the_database_fetch_the_token_once(app, tmp_pa
     assert not errors
     assert len(emulator.calls("gettoken")) == 1
     assert len(emulator.calls("user/get")) == 20
-    with other.app_context():
-        db.engine.dispose()
 
 
 def test_an_expired_token_is_refetched_exactly_once_and_the_call_succeeds(ctx, emulator):
@@ -66,7 +62,8 @@ def test_a_server_that_always_answers_40014_gives_a_clear_error_after_a_bounded_
 
 
 def test_rate_limit_45009_backs_off_and_then_succeeds(ctx, emulator):
-    emulator.configure(rate_limit=3, rate_window=0.5)
+    # Three calls a second; the client's backoff (0.2 s, 0.4 s, 0.8 s) outlasts the window.
+    emulator.configure(rate_limit=3, rate_window=1.0)
     started = time.monotonic()
     names = [wecom().get("user/get", params={"userid": "chenjing"})["name"] for _ in range(4)]
     assert names == ["陈静"] * 4
@@ -91,14 +88,11 @@ def test_other_errors_surface_with_their_errcode(ctx, emulator):
     assert caught.value.errcode == 60111
 
 
-def test_an_unreachable_wecom_is_a_clear_error(app, tmp_path, emulator, monkeypatch):
+def test_an_unreachable_wecom_is_a_clear_error(app, another_app):
     from sidebar.wecom.errors import WeComUnavailable
     from tests.conftest import free_port
 
-    monkeypatch.setenv("BESIDE_INSTANCE_PATH", str(tmp_path))
-    app = make_app(
-        tmp_path, emulator, WECOM_API_BASE=f"http://127.0.0.1:{free_port()}/cgi-bin/", WECOM_HTTP_TIMEOUT=2
-    )
+    app = another_app(WECOM_API_BASE=f"http://127.0.0.1:{free_port()}/cgi-bin/", WECOM_HTTP_TIMEOUT=2)
     with app.app_context(), pytest.raises(WeComUnavailable):
         wecom().get("user/get", params={"userid": "lina"})
 
