@@ -70,7 +70,8 @@ def delivery_log():
 def _apply(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None, dict[str, Any]]:
     """Make the WeCom-side change an event reports; return (Event, ChangeType, fields)."""
     change = spec.get("change_type", "")
-    userid, ext = spec.get("userid"), spec.get("external_userid")
+    userid: str = spec.get("userid") or ""
+    ext: str = spec.get("external_userid") or ""
     if change in ("add_external_contact", "add_half_external_contact"):
         contact = spec.get("contact") or (st.contacts.get(ext) if ext else None)
         if contact is None:

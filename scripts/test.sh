@@ -5,16 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
+if [ "${REQUIRE_REDIS:-}" = 1 ] && [ -z "${TEST_REDIS_URL:-}" ]; then
+  echo "REQUIRE_REDIS=1 but TEST_REDIS_URL is not set" >&2
+  exit 1
+fi
+
 $BIN/ruff check .
 $BIN/ruff format --check .
 
 echo "== tests on SQLite"
 env -u TEST_DATABASE_URL $BIN/python -m pytest "$@"
-
-if [ "${REQUIRE_REDIS:-}" = 1 ] && [ -z "${TEST_REDIS_URL:-}" ]; then
-  echo "REQUIRE_REDIS=1 but TEST_REDIS_URL is not set" >&2
-  exit 1
-fi
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   echo "== tests on PostgreSQL"

@@ -18,12 +18,12 @@ SEED = "beside-demo-2026"
 DEFAULT_CUSTOMERS = 300
 
 # WeCom departments: 1 is the corp itself.
-DEPARTMENTS = [
+DEPARTMENTS: list[dict[str, Any]] = [
     {"id": 1, "name": CORP_NAME, "parentid": 0},
     {"id": 2, "name": "华东大区", "parentid": 1},
     {"id": 3, "name": "华南大区", "parentid": 1},
 ]
-STORES = [
+STORES: list[dict[str, Any]] = [
     {"code": "SH01", "name": "上海静安嘉里店", "city": "上海", "department": 2},
     {"code": "HZ01", "name": "杭州湖滨银泰店", "city": "杭州", "department": 2},
     {"code": "GZ01", "name": "广州天河太古汇店", "city": "广州", "department": 3},

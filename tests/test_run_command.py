@@ -21,19 +21,34 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_make_run_serves_the_app_and_the_emulator_and_stops_on_ctrl_c(tmp_path):
     app_port, emulator_port = free_port(), free_port()
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("WECOM_", "EMULATOR_", "TEST_", "DATABASE_URL", "REDIS_URL"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("WECOM_", "EMULATOR_", "TEST_", "DATABASE_URL", "REDIS_URL"))
     }
-    env.update(APP_PORT=str(app_port), EMULATOR_PORT=str(emulator_port), BESIDE_INSTANCE_PATH=str(tmp_path / "instance"))
+    env.update(
+        APP_PORT=str(app_port),
+        EMULATOR_PORT=str(emulator_port),
+        BESIDE_INSTANCE_PATH=str(tmp_path / "instance"),
+    )
     log = tmp_path / "run.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            ["make", "--no-print-directory", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             deadline = time.monotonic() + 90
             while "Beside is running" not in log.read_text() and time.monotonic() < deadline:
                 assert proc.poll() is None, log.read_text()
                 time.sleep(0.3)
             printed = log.read_text()
-            assert f"http://127.0.0.1:{app_port}" in printed and f"http://127.0.0.1:{emulator_port}" in printed
+            assert (
+                f"http://127.0.0.1:{app_port}" in printed and f"http://127.0.0.1:{emulator_port}" in printed
+            )
             health = requests.get(f"http://127.0.0.1:{app_port}/healthz", timeout=5)
             assert health.status_code == 200 and health.json()["status"] == "ok"
             token = requests.get(

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sidebar.extensions import db
+from sidebar.extensions import Model
 from sidebar.models.base import UTCDateTime, utcnow
 
 
-class Send(db.Model):
+class Send(Model):
     """One message sent from the sidebar: what, to whom, by whom, and how it went."""
 
     __tablename__ = "sends"
@@ -41,7 +41,7 @@ class EventStatus(enum.StrEnum):
     DEAD = "dead"  # gave up after the last attempt; shown to admins
 
 
-class WecomEvent(db.Model):
+class WecomEvent(Model):
     """A callback as received. Nothing is dropped: failures stay here with their error."""
 
     __tablename__ = "wecom_events"
@@ -60,7 +60,7 @@ class WecomEvent(db.Model):
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Money, transfers, permission and configuration changes: who, what, when."""
 
     __tablename__ = "audit_log"
@@ -80,7 +80,7 @@ class AuditLog(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class KeyValue(db.Model):
+class KeyValue(Model):
     """The shared store's database backend: tokens, tickets, locks and sync cursors."""
 
     __tablename__ = "key_values"

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sidebar.extensions import db
+from sidebar.extensions import Model, db
 from sidebar.models.base import Timestamps, UTCDateTime, utcnow
 from sidebar.models.org import Staff
 
@@ -53,7 +53,7 @@ def _in(column: str, values: type[enum.StrEnum]) -> str:
     return f"{column} IS NULL OR {column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
-class Customer(Timestamps, db.Model):
+class Customer(Timestamps, Model):
     """One WeCom external contact, with the brand's retail profile as real columns."""
 
     __tablename__ = "customers"
@@ -99,7 +99,7 @@ class Customer(Timestamps, db.Model):
     follows: Mapped[list[Follow]] = relationship(back_populates="customer")
 
 
-class Follow(Timestamps, db.Model):
+class Follow(Timestamps, Model):
     """A staff member's WeCom relation with a customer (``follow_user``), live or ended."""
 
     __tablename__ = "follows"
@@ -129,7 +129,7 @@ class Follow(Timestamps, db.Model):
         return self.deleted_at is None
 
 
-class Note(db.Model):
+class Note(Model):
     """A follow-up record (跟进记录) a staff member wrote about a customer."""
 
     __tablename__ = "notes"

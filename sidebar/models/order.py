@@ -11,13 +11,13 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sidebar.extensions import db
+from sidebar.extensions import Model, db
 from sidebar.models.base import Timestamps, UTCDateTime
 
 PLATFORMS = ("mall", "tmall", "jd", "douyin", "pos")
 
 
-class Order(Timestamps, db.Model):
+class Order(Timestamps, Model):
     __tablename__ = "orders"
     __table_args__ = (
         db.UniqueConstraint("platform", "order_no"),
@@ -40,7 +40,7 @@ class Order(Timestamps, db.Model):
     items: Mapped[list[OrderItem]] = relationship(back_populates="order", cascade="all, delete-orphan")
 
 
-class OrderItem(db.Model):
+class OrderItem(Model):
     __tablename__ = "order_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)

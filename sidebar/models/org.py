@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sidebar.extensions import db
+from sidebar.extensions import Model
 from sidebar.models.base import Timestamps, UTCDateTime
 
 
@@ -23,7 +23,7 @@ class StaffStatus(enum.StrEnum):
     RESIGNED = "resigned"
 
 
-class Team(Timestamps, db.Model):
+class Team(Timestamps, Model):
     """A data-permission scope; teams nest, and a manager sees their team's whole subtree."""
 
     __tablename__ = "teams"
@@ -37,7 +37,7 @@ class Team(Timestamps, db.Model):
     parent: Mapped[Team | None] = relationship(remote_side=[id])
 
 
-class Store(Timestamps, db.Model):
+class Store(Timestamps, Model):
     """A physical shop; guides belong to one."""
 
     __tablename__ = "stores"
@@ -49,7 +49,7 @@ class Store(Timestamps, db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
 
 
-class Staff(Timestamps, db.Model):
+class Staff(Timestamps, Model):
     """A WeCom member who uses the sidebar or the console."""
 
     __tablename__ = "staff"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sidebar.extensions import db
+from sidebar.extensions import Model
 from sidebar.models.base import Timestamps, UTCDateTime, utcnow
 
 
-class TagGroup(Timestamps, db.Model):
+class TagGroup(Timestamps, Model):
     __tablename__ = "tag_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,7 +24,7 @@ class TagGroup(Timestamps, db.Model):
     tags: Mapped[list[Tag]] = relationship(back_populates="group", order_by="Tag.order")
 
 
-class Tag(Timestamps, db.Model):
+class Tag(Timestamps, Model):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +37,7 @@ class Tag(Timestamps, db.Model):
     group: Mapped[TagGroup] = relationship(back_populates="tags")
 
 
-class CustomerTag(db.Model):
+class CustomerTag(Model):
     """A tag on a customer: who put it there, and whether by hand, by rule, or from WeCom."""
 
     __tablename__ = "customer_tags"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from sidebar.extensions import db
 from sidebar.models import Customer, CustomerTag, DeletedBy, Follow, Staff, utcnow
@@ -144,10 +144,10 @@ def end_follow(userid: str, external_userid: str, *, by: DeletedBy, at: datetime
     """Mark a follow ended (who ended it, and when); the customer and their history stay."""
     staff_id = select(Staff.id).where(Staff.userid == userid).scalar_subquery()
     customer_id = select(Customer.id).where(Customer.external_userid == external_userid).scalar_subquery()
-    result = db.session.execute(
+    result = db.session.execute(  # an UPDATE: a cursor result, with its row count
         update(Follow)
         .where(Follow.staff_id == staff_id, Follow.customer_id == customer_id, Follow.deleted_at.is_(None))
         .values(deleted_at=at, deleted_by=by.value)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return bool(cast(CursorResult, result).rowcount)

@@ -24,6 +24,7 @@ from sidebar.models import (
     Note,
     Order,
     OrderItem,
+    Role,
     Staff,
     Store,
     Tag,
@@ -47,11 +48,11 @@ def seed_org() -> dict[str, int]:
         stores[spec["code"]] = store
     db.session.flush()
     people = {s.userid: s for s in db.session.scalars(select(Staff))}
-    for spec in demo.STAFF:
-        person = people[spec.userid]
-        person.role = spec.role  # type: ignore[assignment]
-        person.tier = spec.tier
-        person.store_id = stores[spec.store].id if spec.store else None
+    for member in demo.STAFF:
+        person = people[member.userid]
+        person.role = Role(member.role)
+        person.tier = member.tier
+        person.store_id = stores[member.store].id if member.store else None
     tag_service.apply_tag_list(demo.wecom_tag_list())
     db.session.flush()
     return {"teams": len(teams), "staff": len(people), "stores": len(stores)}

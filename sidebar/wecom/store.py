@@ -12,9 +12,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -42,7 +42,7 @@ class DatabaseStore:
     def __init__(self, engine: Engine, poll: float = 0.05):
         self.engine = engine
         self.poll = poll
-        self.table = KeyValue.__table__
+        self.table = cast(Table, KeyValue.__table__)
 
     def get(self, key: str) -> str | None:
         t = self.table
