@@ -198,6 +198,20 @@ def externalcontact_remark(st: WeComState) -> dict[str, Any]:
     return {}
 
 
+@endpoint("externalcontact/groupchat/get", "POST")
+def groupchat_get(st: WeComState) -> dict[str, Any]:
+    data = body()
+    require(data, "chat_id")
+    with st.lock:
+        chat = st.group_chats.get(data["chat_id"])
+        if chat is None:
+            raise ApiError(701008, "invalid chat_id or chat not found")
+        chat = dict(chat)
+    if not data.get("need_name"):
+        chat["member_list"] = [{k: v for k, v in m.items() if k != "name"} for m in chat["member_list"]]
+    return {"group_chat": chat}
+
+
 # -- corp tags -----------------------------------------------------------------------------------
 
 

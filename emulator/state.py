@@ -86,6 +86,53 @@ class WeComState:
                     }
                     for f in c.follows
                 }
+            self.group_chats: dict[str, dict[str, Any]] = {}
+            joined = int(time.time()) - 86400 * 30
+            for g in demo.group_chats():
+                members = [
+                    {
+                        "userid": u,
+                        "type": 1,
+                        "join_time": joined,
+                        "join_scene": 1,
+                        "invitor": {"userid": g.owner},
+                    }
+                    for u in g.staff
+                ]
+                for i in g.customers:
+                    person = demo.customer(i)
+                    members.append(
+                        {
+                            "userid": person.external_userid,
+                            "type": 2,
+                            "join_time": joined,
+                            "join_scene": 3,
+                            "invitor": {"userid": g.owner},
+                            "name": person.name,
+                            "group_nickname": "",
+                        }
+                    )
+                for ext, name in g.strangers:
+                    members.append(
+                        {
+                            "userid": ext,
+                            "type": 2,
+                            "join_time": joined,
+                            "join_scene": 3,
+                            "invitor": {"userid": g.owner},
+                            "name": name,
+                            "group_nickname": "",
+                        }
+                    )
+                self.group_chats[g.chat_id] = {
+                    "chat_id": g.chat_id,
+                    "name": g.name,
+                    "owner": g.owner,
+                    "create_time": joined,
+                    "notice": g.notice,
+                    "member_list": members,
+                    "admin_list": [],
+                }
 
     def configure(self, **changes: Any) -> dict[str, Any]:
         with self.lock:

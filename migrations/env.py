@@ -17,6 +17,13 @@ config.set_main_option(
 )
 
 
+def render_item(type_, obj, autogen_context):
+    """Write our column types as plain SQLAlchemy ones, so revisions never import the app."""
+    if type_ == "type" and type(obj).__name__ == "UTCDateTime":
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_offline():
     """Emit SQL to stdout instead of running it (``flask db upgrade --sql``)."""
     context.configure(
@@ -35,6 +42,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("render_item", render_item)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, session
 from flask_babel import get_locale
 
 from sidebar import config
@@ -15,8 +15,13 @@ from sidebar.extensions import babel, csrf, db, init_huey, migrate
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _locale() -> str | None:
-    return request.accept_languages.best_match(["zh_CN", "zh", "en"]) or None
+LOCALES = ("zh_CN", "en")
+
+
+def _locale() -> str:
+    """Simplified Chinese unless the member chose English (the users are Chinese retail staff)."""
+    chosen = session.get("lang")
+    return chosen if chosen in LOCALES else "zh_CN"
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -46,10 +51,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_gateway(app)
 
     from api import api_bp, callback_bp
-    from sidebar import errors
+    from sidebar import assets, errors, labels
+    from sidebar.views.auth import auth_bp
     from sidebar.views.health import health_bp
+    from sidebar.views.sidebar import sidebar_bp
 
+    assets.init_app(app)
+    labels.register(app)
     app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(sidebar_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(callback_bp)
     errors.init_app(app)

@@ -1,13 +1,23 @@
-"""Who is signed in. The session holds a staff id; every request re-checks that the member is active."""
+"""Who is signed in. The session holds a staff id; every request re-checks that the member is active.
+
+``login_required`` guards staff pages: without a session a page request is sent to WeCom OAuth, and an
+htmx request gets ``HX-Redirect`` (never a login page swapped into a fragment).
+"""
 
 from __future__ import annotations
 
-from flask import g, session
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import g, redirect, request, session, url_for
 
 from sidebar.extensions import db
+from sidebar.htmx import hx_redirect, is_htmx
 from sidebar.models import Staff, StaffStatus
 
 SESSION_KEY = "staff_id"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def current_staff() -> Staff | None:
@@ -20,12 +30,36 @@ def current_staff() -> Staff | None:
 
 
 def sign_in(staff: Staff) -> None:
-    session.clear()
+    lang = session.get("lang")
+    session.clear()  # a fresh session: nothing from before sign-in carries over
     session[SESSION_KEY] = staff.id
+    if lang:
+        session["lang"] = lang
     session.permanent = True
     g.staff = staff
 
 
 def sign_out() -> None:
-    session.clear()
+    session.pop(SESSION_KEY, None)
     g.pop("staff", None)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths: never an absolute or protocol-relative URL from a query string."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def login_required(view: F) -> F:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_staff() is None:
+            target = (
+                request.full_path.rstrip("?") if request.method == "GET" else request.referrer or "/sidebar/"
+            )
+            login = url_for("auth.login", next=safe_next(target, "/sidebar/"))
+            return hx_redirect(login) if is_htmx() else redirect(login)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

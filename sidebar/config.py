@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 OFFICIAL_API_BASE = "https://qyapi.weixin.qq.com/cgi-bin/"
 OFFICIAL_OAUTH_BASE = "https://open.weixin.qq.com"
@@ -93,6 +94,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PREVIEW_ENABLED": None,
         "DEMO_LOGIN_ENABLED": None,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
+        # Its own name: the emulator shares the 127.0.0.1 host in development, and cookies ignore ports.
+        "SESSION_COOKIE_NAME": "beside_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
@@ -166,10 +169,19 @@ def load(
             if settings[flag] is None:
                 settings[flag] = True
 
+    # The preview page (served by the emulator) is the only other origin the sidebar's bridge listens to.
+    settings["PREVIEW_ORIGIN"] = (
+        _origin(settings["WECOM_OAUTH_BASE"]) if settings["PREVIEW_ENABLED"] else None
+    )
     if not settings["WECOM_API_BASE"].endswith("/"):
         settings["WECOM_API_BASE"] += "/"
     settings["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(settings["DATABASE_URL"])
     return settings
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _normalise_db_url(url: str) -> str:

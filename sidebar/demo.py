@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 CORP_NAME = "澜序美妆"
 SEED = "beside-demo-2026"
@@ -158,9 +159,9 @@ def wecom_members() -> list[dict[str, Any]]:
             "main_department": s.department,
             "position": s.position,
             "status": 1 if s.active else 5,
-            "avatar": f"https://wework.qpic.cn/demo/staff/{s.userid}/0",
+            "avatar": avatar(n, s.name),
         }
-        for s in STAFF
+        for n, s in enumerate(STAFF)
     ]
 
 
@@ -236,8 +237,23 @@ class DemoCustomer:
         return data
 
 
+AVATAR_COLOURS = ["#f7b6c2", "#c8b6e2", "#a7d8de", "#f9d29d", "#b5e0b5", "#f4a6a6", "#9fc5e8", "#e6c9a8"]
+
+
+def avatar(index: int, name: str) -> str:
+    """A small SVG with the name's first character, as a data URI: the demo needs no image host."""
+    colour = AVATAR_COLOURS[index % len(AVATAR_COLOURS)].replace("#", "%23")
+    initial = quote(name[:1] or "?")
+    return (
+        "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 48 48'%3E"
+        f"%3Crect width='48' height='48' rx='6' fill='{colour}'/%3E"
+        "%3Ctext x='24' y='31' font-size='20' text-anchor='middle' fill='%23fff' font-family='sans-serif'%3E"
+        f"{initial}%3C/text%3E%3C/svg%3E"
+    )
+
+
 def external_userid(index: int) -> str:
-    return "wm" + hashlib.sha1(f"{SEED}:customer:{index}".encode()).hexdigest()[:30]  # noqa: S324
+    return _wecom_id("wm", f"customer:{index}", 30)
 
 
 def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
@@ -258,7 +274,7 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
         index=index,
         external_userid=external_userid(index),
         name=name + rng.choice(NICK_SUFFIX),
-        avatar=f"https://wework.qpic.cn/demo/avatar/{index % 64}/0",
+        avatar="",
         type=2 if wecom_user else 1,
         gender=gender,
         unionid=None if wecom_user else "ozDemo" + hashlib.md5(f"{SEED}:u:{index}".encode()).hexdigest()[:22],  # noqa: S324
@@ -273,6 +289,7 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
         points=rng.randint(0, 200) * 10,
     )
 
+    c.avatar = avatar(index, c.name)
     followers = [GUIDES[index % len(GUIDES)]]
     if rng.random() < 0.12:
         other = rng.choice(STAFF[1:])
@@ -321,3 +338,34 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
         at = anchor_dt - timedelta(days=rng.randint(0, 300), minutes=rng.randint(0, 600))
         c.notes.append((followers[0].userid, rng.choice(NOTES), at))
     return c
+
+
+@dataclass
+class DemoGroup:
+    chat_id: str
+    name: str
+    owner: str
+    staff: list[str]
+    customers: list[int]  # demo customer indices
+    strangers: list[tuple[str, str]]  # (external_userid, name) of members who are nobody's customer here
+    notice: str = ""
+
+
+def group_chats() -> list[DemoGroup]:
+    """Customer group chats (客户群) owned by demo guides."""
+    specs = [
+        ("澜序静安店 VIP 群", "chenjing", ["wangfang", "lina"], "新品试用报名请联系陈静"),
+        ("杭州湖滨 · 新品体验群", "liuyang", ["lina"], "每周五晚 8 点直播"),
+        ("华南护肤交流群", "huangli", ["zhaomin"], ""),
+    ]
+    groups = []
+    for n, (name, owner, others, notice) in enumerate(specs):
+        owner_index = [g.userid for g in GUIDES].index(owner)
+        members = [i for i in range(owner_index, 120, len(GUIDES))][:12]
+        strangers = [(_wecom_id("wm", f"stranger:{n}:{k}", 30), f"群友{k + 1}") for k in range(3)]
+        groups.append(
+            DemoGroup(
+                _wecom_id("wr", f"group:{n}", 30), name, owner, [owner, *others], members, strangers, notice
+            )
+        )
+    return groups

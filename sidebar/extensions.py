@@ -34,7 +34,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after the request's one commit, so templates render without reloading them.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 if TYPE_CHECKING:
     # mypy cannot see through Flask-SQLAlchemy's dynamically built db.Model.

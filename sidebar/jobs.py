@@ -77,3 +77,33 @@ def process_event(event_id: int) -> str:
 @in_app_context
 def sweep_events() -> int:
     return run_due_events()
+
+
+def push_tags_now(customer_id: int, now: datetime | None = None) -> dict[str, int]:
+    """Push one customer's due tag changes to WeCom and commit the outcome."""
+    from sidebar.services import customer_tags
+
+    counts = customer_tags.push(customer_id, now=now)
+    db.session.commit()
+    return counts
+
+
+def run_due_tag_pushes(now: datetime | None = None) -> int:
+    from sidebar.services import customer_tags
+
+    ids = customer_tags.pending_customer_ids(now)
+    for customer_id in ids:
+        push_tags_now(customer_id, now)
+    return len(ids)
+
+
+@huey.task()
+@in_app_context
+def push_tags(customer_id: int) -> dict[str, int]:
+    return push_tags_now(customer_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def sweep_tag_pushes() -> int:
+    return run_due_tag_pushes()

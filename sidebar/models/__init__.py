@@ -5,7 +5,7 @@ from sidebar.models.base import utcnow
 from sidebar.models.customer import Customer, DeletedBy, Follow, LifecycleStage, Note, SkinType
 from sidebar.models.order import PLATFORMS, Order, OrderItem
 from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
-from sidebar.models.tag import CustomerTag, Tag, TagGroup
+from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagSync
 
 __all__ = [
     "PLATFORMS",
@@ -28,6 +28,7 @@ __all__ = [
     "Store",
     "Tag",
     "TagGroup",
+    "TagSync",
     "Team",
     "WecomEvent",
     "utcnow",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidebar.extensions import Model
@@ -37,10 +38,22 @@ class Tag(Timestamps, Model):
     group: Mapped[TagGroup] = relationship(back_populates="tags")
 
 
+class TagSync(enum.StrEnum):
+    """Where a customer's tag stands with WeCom. Pending and failed changes are retried by a job."""
+
+    SYNCED = "synced"  # WeCom agrees
+    LOCAL = "local"  # a local-only tag: nothing to sync
+    ADDING = "adding"  # added here, mark_tag not yet confirmed
+    REMOVING = "removing"  # removed here (hidden), mark_tag not yet confirmed
+    FAILED = "failed"  # the last attempt failed; will be retried
+
+
 class CustomerTag(Model):
-    """A tag on a customer: who put it there, and whether by hand, by rule, or from WeCom."""
+    """A tag on a customer: who put it there, whether by hand, by rule or from WeCom, and whether
+    WeCom has been told."""
 
     __tablename__ = "customer_tags"
+    __table_args__ = (Index("ix_customer_tags_sync_status_next_sync_at", "sync_status", "next_sync_at"),)
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(
@@ -49,5 +62,13 @@ class CustomerTag(Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
     source: Mapped[str] = mapped_column(String(16), default="manual")  # manual | rule | wecom | import
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sync_status: Mapped[str] = mapped_column(
+        String(16), default=TagSync.SYNCED.value, server_default="synced"
+    )
+    # What the pending or failed change is: "add" or "remove".
+    sync_op: Mapped[str | None] = mapped_column(String(8))
+    sync_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sync_error: Mapped[str | None] = mapped_column(Text)
+    next_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tag: Mapped[Tag] = relationship()

@@ -1,0 +1,59 @@
+"""Changes a guide makes to a customer from the sidebar: retail profile, WeCom remark, notes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sidebar.extensions import db
+from sidebar.models import Customer, Follow, Note, Staff
+from sidebar.wecom.gateway import wecom
+
+REMARK_MAX = 20  # WeCom's limits for externalcontact/remark
+DESCRIPTION_MAX = 150
+NOTE_MAX = 2000
+
+
+class InvalidInput(ValueError):
+    """Input that cannot be saved; ``errors`` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def update_profile(customer: Customer, values: dict[str, Any]) -> None:
+    """Apply already validated profile values (see ``sidebar.forms.ProfileForm``)."""
+    for name in ("skin_type", "age_range", "city", "member_level"):
+        setattr(customer, name, values.get(name) or None)
+    customer.skin_concerns = ",".join(values.get("skin_concerns") or [])
+    birthday = values.get("birthday")
+    customer.birthday = birthday if isinstance(birthday, date) else None
+    customer.points = int(values.get("points") or 0)
+    db.session.flush()
+
+
+def update_remark(follow: Follow, *, remark: str, description: str) -> None:
+    """WeCom first, then our copy: if WeCom refuses, nothing changes here and the error surfaces."""
+    if len(remark) > REMARK_MAX or len(description) > DESCRIPTION_MAX:
+        raise InvalidInput(
+            {"remark": f"at most {REMARK_MAX} characters", "description": f"at most {DESCRIPTION_MAX}"}
+        )
+    wecom().remark(
+        follow.staff.userid, follow.customer.external_userid, remark=remark, description=description
+    )
+    follow.remark = remark
+    follow.description = description
+    db.session.flush()
+
+
+def add_note(customer: Customer, body: str, *, author: Staff) -> Note:
+    text = (body or "").strip()
+    if not text:
+        raise InvalidInput({"body": "empty"})
+    if len(text) > NOTE_MAX:
+        raise InvalidInput({"body": "too long"})
+    note = Note(customer_id=customer.id, staff_id=author.id, body=text)
+    db.session.add(note)
+    db.session.flush()
+    return note

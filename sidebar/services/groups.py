@@ -1,0 +1,95 @@
+"""Customer group chats (客户群) as the sidebar shows them: from WeCom, with our customers marked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from sidebar.extensions import db
+from sidebar.models import Customer, Staff
+from sidebar.services import visibility
+from sidebar.wecom.errors import WeComError
+from sidebar.wecom.gateway import wecom
+
+CHAT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class NotAMember(LookupError):
+    """The member is not in this group chat (or it does not exist): 404."""
+
+
+@dataclass
+class GroupMember:
+    name: str
+    is_staff: bool
+    customer: Customer | None  # set when the member is a customer this staff member may open
+
+
+@dataclass
+class GroupView:
+    chat_id: str
+    name: str
+    owner_name: str
+    notice: str
+    members: list[GroupMember]
+
+    @property
+    def customer_count(self) -> int:
+        return sum(1 for m in self.members if m.customer is not None)
+
+
+def group_for(staff: Staff, chat_id: str) -> GroupView:
+    """The group, if ``staff`` is in it. Raises ``NotAMember`` or a WeCom error."""
+    if not CHAT_ID.match(chat_id or ""):
+        raise NotAMember(chat_id)
+    try:
+        chat = wecom().post("externalcontact/groupchat/get", data={"chat_id": chat_id, "need_name": 1})[
+            "group_chat"
+        ]
+    except WeComError as exc:
+        if exc.errcode == 701008:  # no such chat
+            raise NotAMember(chat_id) from exc
+        raise
+    members = chat.get("member_list") or []
+    staff_ids = {m["userid"] for m in members if int(m.get("type", 1)) == 1}
+    if staff.userid not in staff_ids and chat.get("owner") != staff.userid:
+        raise NotAMember(chat_id)
+    external = [m["userid"] for m in members if int(m.get("type", 1)) == 2]
+    mine = (
+        {
+            c.external_userid: c
+            for c in db.session.scalars(
+                visibility.visible(staff).where(Customer.external_userid.in_(external))
+            )
+        }
+        if external
+        else {}
+    )
+    names = dict(
+        db.session.execute(
+            select(Staff.userid, Staff.name).where(Staff.userid.in_(staff_ids | {chat.get("owner", "")}))
+        ).all()
+    )
+    view_members = []
+    for m in members:
+        if int(m.get("type", 1)) == 1:
+            view_members.append(GroupMember(names.get(m["userid"], m["userid"]), True, None))
+        else:
+            customer = mine.get(m["userid"])
+            view_members.append(
+                GroupMember(
+                    customer.name if customer else (m.get("name") or m.get("group_nickname") or "—"),
+                    False,
+                    customer,
+                )
+            )
+    view_members.sort(key=lambda m: (m.is_staff, m.customer is None))
+    return GroupView(
+        chat_id,
+        chat.get("name") or "",
+        names.get(chat.get("owner", ""), chat.get("owner", "")),
+        chat.get("notice") or "",
+        view_members,
+    )

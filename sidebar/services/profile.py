@@ -1,0 +1,140 @@
+"""Everything the sidebar's customer page shows, loaded in a fixed handful of queries.
+
+Six queries here (follows, tags, orders, their items, favourite category, notes), plus the signed-in
+member and the visibility-checked customer: eight per page, however many tags, orders or notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import desc, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from sidebar.extensions import db
+from sidebar.models import (
+    Customer,
+    CustomerTag,
+    Follow,
+    Note,
+    Order,
+    OrderItem,
+    Staff,
+    Tag,
+    TagGroup,
+    TagSync,
+)
+
+LATEST_ORDERS = 10
+LATEST_NOTES = 50
+
+
+@dataclass
+class TagView:
+    tag: Tag
+    status: str  # synced | local | adding | failed-add | failed-remove
+    error: str | None = None
+
+
+@dataclass
+class Profile:
+    customer: Customer
+    mine: Follow | None  # the signed-in member's own follow, if any
+    others: list[Follow]  # other live followers
+    tag_groups: list[tuple[TagGroup, list[TagView]]]
+    orders: list[Order]
+    favourite_category: str | None
+    notes: list[Note]
+    first_added: Follow | None = field(default=None)
+
+    @property
+    def average_order_value(self) -> int | None:
+        c = self.customer
+        return c.total_spent // c.order_count if c.order_count else None
+
+
+def tag_views(rows: list[CustomerTag]) -> list[tuple[TagGroup, list[TagView]]]:
+    """Group a customer's tags for display; a removal that synced is gone, one still pending is hidden,
+    and a removal that failed stays visible with its warning."""
+    groups: dict[int, tuple[TagGroup, list[TagView]]] = {}
+    for row in rows:
+        if row.sync_status == TagSync.REMOVING.value:
+            continue
+        if row.sync_status == TagSync.FAILED.value:
+            status = "failed-remove" if row.sync_op == "remove" else "failed-add"
+        else:
+            status = row.sync_status
+        group = row.tag.group
+        groups.setdefault(group.id, (group, []))[1].append(TagView(row.tag, status, row.sync_error))
+    ordered = sorted(groups.values(), key=lambda item: (item[0].order, item[0].id))
+    return [(g, sorted(views, key=lambda v: (v.tag.order, v.tag.id))) for g, views in ordered]
+
+
+def load(customer: Customer, staff: Staff) -> Profile:
+    follows = list(
+        db.session.scalars(
+            select(Follow)
+            .options(joinedload(Follow.staff))
+            .where(Follow.customer_id == customer.id)
+            .order_by(Follow.added_at)
+        )
+    )
+    live = [f for f in follows if f.deleted_at is None]
+    orders = list(
+        db.session.scalars(
+            select(Order)
+            .options(selectinload(Order.items))
+            .where(Order.customer_id == customer.id)
+            .order_by(desc(Order.paid_at))
+            .limit(LATEST_ORDERS)
+        )
+    )
+    favourite = db.session.execute(
+        select(OrderItem.category)
+        .join(Order)
+        .where(Order.customer_id == customer.id, Order.status != "refunded")
+        .group_by(OrderItem.category)
+        .order_by(desc(func.sum(OrderItem.amount)), OrderItem.category)
+        .limit(1)
+    ).scalar()
+    mine = next((f for f in live if f.staff_id == staff.id), None)
+    return Profile(
+        customer=customer,
+        mine=mine,
+        others=[f for f in live if f.staff_id != staff.id],
+        tag_groups=tags_of(customer),
+        orders=orders,
+        favourite_category=favourite,
+        notes=notes_of(customer),
+        first_added=follows[0] if follows else None,
+    )
+
+
+def notes_of(customer: Customer) -> list[Note]:
+    return list(
+        db.session.scalars(
+            select(Note)
+            .options(joinedload(Note.author))
+            .where(Note.customer_id == customer.id)
+            .order_by(desc(Note.created_at), desc(Note.id))
+            .limit(LATEST_NOTES)
+        )
+    )
+
+
+def tags_of(customer: Customer) -> list[tuple[TagGroup, list[TagView]]]:
+    rows = db.session.scalars(
+        select(CustomerTag)
+        .options(joinedload(CustomerTag.tag).joinedload(Tag.group))
+        .where(CustomerTag.customer_id == customer.id)
+    )
+    return tag_views(list(rows))
+
+
+def all_tag_groups() -> list[TagGroup]:
+    """Every tag group with its tags, for the tag picker."""
+    return list(
+        db.session.scalars(
+            select(TagGroup).options(selectinload(TagGroup.tags)).order_by(TagGroup.order, TagGroup.id)
+        )
+    )

@@ -1,0 +1,115 @@
+"""Which customers a staff member may see: the one check every customer-scoped path goes through.
+
+A guide sees customers they follow (a live ``follows`` row); a manager sees those followed by anyone in
+their team's subtree; an admin sees everyone. The external_userid from a browser is only a claim: when no
+live follow is on record, WeCom is asked (``externalcontact/get``) and its answer stored before deciding,
+so a customer added a moment ago (callback not yet processed) still opens. A "no" is remembered for a
+minute, and each member may make at most ``LOOKUPS_PER_MINUTE`` such lookups, so made-up ids cannot
+spend the corp's API quota.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import aliased
+
+from sidebar.extensions import db
+from sidebar.models import Customer, Follow, Role, Staff, Team
+from sidebar.services import contacts
+from sidebar.wecom.errors import WeComError
+from sidebar.wecom.gateway import gateway
+
+log = logging.getLogger(__name__)
+
+EXTERNAL_USERID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+NEGATIVE_TTL = 60
+LOOKUPS_PER_MINUTE = 30
+
+
+class NotVisible(LookupError):
+    """No such customer for this staff member. Views answer 404: existence is not disclosed.
+
+    ``remember`` asks the caller to ``remember_refusal`` once its transaction is committed: the shared
+    store writes on its own connection, which SQLite would make wait for our open write.
+    """
+
+    def __init__(self, external_userid: str, *, remember: bool = False):
+        super().__init__(external_userid)
+        self.external_userid = external_userid
+        self.remember = remember
+
+
+def remember_refusal(staff: Staff, refusal: NotVisible) -> None:
+    """Do not ask WeCom about this id for this member again for a minute."""
+    if refusal.remember:
+        gateway().store.set(_negative_key(staff, refusal.external_userid), "1", ttl=NEGATIVE_TTL)
+
+
+def _negative_key(staff: Staff, external_userid: str) -> str:
+    return f"visibility:no:{staff.id}:{external_userid}"
+
+
+def team_subtree(team_id: int) -> Select:
+    """Ids of a team and every team under it (a recursive CTE; works on SQLite and PostgreSQL)."""
+    tree = select(Team.id).where(Team.id == team_id).cte("team_tree", recursive=True)
+    child = aliased(Team)
+    tree = tree.union_all(select(child.id).where(child.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def follower_ids(staff: Staff) -> Select | None:
+    """Staff whose follows this member may see through; None means everyone (admin)."""
+    if staff.role == Role.ADMIN:
+        return None
+    if staff.role == Role.MANAGER and staff.team_id is not None:
+        return select(Staff.id).where(Staff.team_id.in_(team_subtree(staff.team_id)))
+    return select(Staff.id).where(Staff.id == staff.id)
+
+
+def visible(staff: Staff) -> Select:
+    """``SELECT customers`` restricted to what ``staff`` may see."""
+    query = select(Customer)
+    followers = follower_ids(staff)
+    if followers is not None:
+        live = exists().where(
+            Follow.customer_id == Customer.id, Follow.deleted_at.is_(None), Follow.staff_id.in_(followers)
+        )
+        query = query.where(live)
+    return query
+
+
+def _find(staff: Staff, external_userid: str) -> Customer | None:
+    return db.session.scalar(visible(staff).where(Customer.external_userid == external_userid))
+
+
+def customer_for(staff: Staff, external_userid: str, *, ask_wecom: bool = True) -> Customer:
+    """The customer, if ``staff`` may see them; else ``NotVisible``. May flush what WeCom said."""
+    if not EXTERNAL_USERID.match(external_userid or ""):
+        raise NotVisible(external_userid)
+    customer = _find(staff, external_userid)
+    if customer is not None or not ask_wecom:
+        if customer is None:
+            raise NotVisible(external_userid)
+        return customer
+    store = gateway().store
+    negative_key = _negative_key(staff, external_userid)
+    budget_key = f"visibility:lookups:{staff.id}:{int(time.time() // 60)}"
+    used = int(store.get(budget_key) or 0)
+    if store.get(negative_key) or used >= LOOKUPS_PER_MINUTE:
+        raise NotVisible(external_userid)
+    # Not atomic: two concurrent lookups may both count as one. A bound, not an exact quota.
+    store.set(budget_key, str(used + 1), ttl=NEGATIVE_TTL)
+    try:
+        contacts.refresh_customer(external_userid)
+    except WeComError as exc:
+        # 84061: not anyone's contact; anything else (WeCom down): cannot confirm, so do not show.
+        log.info("WeCom did not confirm %s for %s: %s", external_userid, staff.userid, exc)
+        raise NotVisible(external_userid, remember=exc.errcode is not None) from exc
+    customer = _find(staff, external_userid)
+    if customer is None:
+        raise NotVisible(external_userid, remember=True)
+    return customer

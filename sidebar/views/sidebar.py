@@ -1,0 +1,330 @@
+"""The page WeCom opens beside a chat (``/sidebar``): entry, customer profile, group view.
+
+Every customer-scoped route loads the customer through ``visibility.customer_for`` and nothing else;
+a customer the member may not see is a 404. Fragments are named blocks of the page templates.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+from sidebar import htmx
+from sidebar.auth import current_staff, login_required, safe_next
+from sidebar.extensions import db
+from sidebar.forms import (
+    AGE_RANGES,
+    MEMBER_LEVELS,
+    SKIN_CONCERNS,
+    SKIN_TYPES,
+    NoteForm,
+    ProfileForm,
+    RemarkForm,
+    TagForm,
+)
+from sidebar.models import Customer, Follow, Staff, Tag
+from sidebar.services import customer_edit, customer_tags, groups, profile, visibility
+from sidebar.wecom.errors import WeComError
+
+sidebar_bp = Blueprint("sidebar", __name__, url_prefix="/sidebar")
+PAGE = "sidebar/customer.html"
+
+
+def me() -> Staff:
+    staff = current_staff()
+    assert staff is not None  # login_required ran first
+    return staff
+
+
+def customer_route(view: Any) -> Any:
+    """Load ``external_userid`` through the visibility check; 404 when not visible."""
+
+    @wraps(view)
+    def wrapper(external_userid: str, **kwargs: Any) -> Any:
+        try:
+            customer = visibility.customer_for(me(), external_userid)
+        except visibility.NotVisible as refusal:
+            db.session.commit()  # keep what WeCom told us about the customer, then note the refusal
+            visibility.remember_refusal(me(), refusal)
+            abort(404, _("This customer is not among yours, or WeCom does not know them."))
+        db.session.commit()  # a first open may have stored what WeCom said about this customer
+        g.customer = customer
+        return view(customer, **kwargs)
+
+    return login_required(wrapper)
+
+
+def common() -> dict[str, Any]:
+    return {
+        "staff": me(),
+        "skin_types": dict(SKIN_TYPES),
+        "skin_concern_choices": SKIN_CONCERNS,
+        "age_ranges": AGE_RANGES,
+        "member_levels": MEMBER_LEVELS,
+    }
+
+
+@sidebar_bp.get("/")
+@login_required
+def entry():
+    """Asks WeCom (through the JS bridge) where it was opened and which customer or group is open."""
+    return htmx.render(
+        "sidebar/entry.html",
+        staff=me(),
+        corp_id=current_app.config["WECOM_CORP_ID"],
+        agent_id=current_app.config["WECOM_AGENT_ID"],
+        preview_origin=current_app.config.get("PREVIEW_ORIGIN")
+        if current_app.config["PREVIEW_ENABLED"]
+        else None,
+    )
+
+
+@sidebar_bp.get("/lang/<code>")
+def set_language(code: str):
+    """Switch the interface language (zh_CN by default)."""
+    if code not in ("zh_CN", "en"):
+        abort(404)
+    session["lang"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("sidebar.entry")))
+
+
+@sidebar_bp.get("/customers/<external_userid>")
+@customer_route
+def customer_detail(customer: Customer):
+    """The customer's profile: header, retail profile, tags, orders, notes."""
+    data = profile.load(customer, me())
+    return htmx.render(
+        PAGE,
+        customer=customer,
+        mine=data.mine,
+        others=data.others,
+        first_added=data.first_added,
+        tag_groups=data.tag_groups,
+        orders=data.orders,
+        favourite_category=data.favourite_category,
+        notes=data.notes,
+        note_form=NoteForm(),
+        **common(),
+    )
+
+
+def _mine(customer: Customer) -> Follow | None:
+    return next((f for f in customer.follows if f.staff_id == me().id and f.deleted_at is None), None)
+
+
+# -- retail profile --------------------------------------------------------------------------------
+
+
+def _profile_form(customer: Customer) -> ProfileForm:
+    return ProfileForm(
+        data={
+            "skin_type": customer.skin_type or "",
+            "skin_concerns": [c for c in customer.skin_concerns.split(",") if c],
+            "age_range": customer.age_range or "",
+            "city": customer.city or "",
+            "birthday": customer.birthday,
+            "member_level": customer.member_level or "",
+            "points": customer.points,
+        }
+    )
+
+
+@sidebar_bp.get("/customers/<external_userid>/profile")
+@customer_route
+def profile_view(customer: Customer):
+    return htmx.render(PAGE, block="profile", customer=customer, **common())
+
+
+@sidebar_bp.get("/customers/<external_userid>/profile/edit")
+@customer_route
+def profile_edit(customer: Customer):
+    return htmx.render(
+        PAGE, block="profile_form", customer=customer, form=_profile_form(customer), **common()
+    )
+
+
+@sidebar_bp.post("/customers/<external_userid>/profile")
+@customer_route
+def profile_save(customer: Customer):
+    """Save the retail profile; invalid input answers 422 with the form and each field's message."""
+    form = ProfileForm()
+    if not form.validate():
+        return htmx.render(PAGE, block="profile_form", status=422, customer=customer, form=form, **common())
+    customer_edit.update_profile(customer, form.data)
+    db.session.commit()
+    if not htmx.is_htmx():
+        return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid), 303)
+    return htmx.hx_trigger(
+        htmx.render(PAGE, block="profile", customer=customer, **common()), "saved", _("Saved")
+    )
+
+
+# -- remark and description (written back to WeCom) ------------------------------------------------
+
+
+@sidebar_bp.get("/customers/<external_userid>/remark/edit")
+@customer_route
+def remark_edit(customer: Customer):
+    mine = _mine(customer)
+    if mine is None:
+        abort(404)
+    form = RemarkForm(data={"remark": mine.remark, "description": mine.description})
+    return htmx.render(PAGE, block="remark_form", customer=customer, form=form, mine=mine, **common())
+
+
+@sidebar_bp.get("/customers/<external_userid>/remark")
+@customer_route
+def remark_view(customer: Customer):
+    return htmx.render(PAGE, block="remark", customer=customer, mine=_mine(customer), **common())
+
+
+@sidebar_bp.post("/customers/<external_userid>/remark")
+@customer_route
+def remark_save(customer: Customer):
+    """WeCom is updated first; if it refuses, the form comes back with what was typed and the reason."""
+    mine = _mine(customer)
+    if mine is None:
+        abort(404)
+    form = RemarkForm()
+    if not form.validate():
+        return htmx.render(
+            PAGE, block="remark_form", status=422, customer=customer, form=form, mine=mine, **common()
+        )
+    try:
+        customer_edit.update_remark(
+            mine, remark=form.remark.data or "", description=form.description.data or ""
+        )
+    except WeComError as exc:
+        db.session.rollback()
+        error = _(
+            "WeCom did not save it (%(error)s). Nothing was changed; please try again.", error=exc.errmsg
+        )
+        return htmx.render(
+            PAGE,
+            block="remark_form",
+            status=502,
+            customer=customer,
+            form=form,
+            mine=mine,
+            error=error,
+            **common(),
+        )
+    db.session.commit()
+    if not htmx.is_htmx():
+        return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid), 303)
+    return htmx.render(PAGE, block="remark", customer=customer, mine=mine, **common())
+
+
+# -- tags ------------------------------------------------------------------------------------------
+
+
+@sidebar_bp.get("/customers/<external_userid>/tags")
+@customer_route
+def tags_view(customer: Customer):
+    return htmx.render(
+        PAGE, block="tags", customer=customer, tag_groups=profile.tags_of(customer), **common()
+    )
+
+
+@sidebar_bp.get("/customers/<external_userid>/tags/picker")
+@customer_route
+def tag_picker(customer: Customer):
+    current = {
+        v.tag.id for _, views in profile.tags_of(customer) for v in views if v.status != "failed-remove"
+    }
+    return htmx.render(
+        PAGE,
+        block="tag_picker",
+        customer=customer,
+        all_groups=profile.all_tag_groups(),
+        current=current,
+        **common(),
+    )
+
+
+@sidebar_bp.post("/customers/<external_userid>/tags")
+@customer_route
+def tag_change(customer: Customer):
+    """Add or remove one tag here at once; WeCom is told by a job (retried until it agrees)."""
+    form = TagForm()
+    tag = db.session.get(Tag, form.tag_id.data) if form.validate() else None
+    if tag is None:
+        abort(422, _("Choose a tag from the list."))
+    change = customer_tags.add if form.action.data == "add" else customer_tags.remove
+    changed = change(customer, tag, by=me())
+    db.session.commit()
+    if changed and not tag.is_local:
+        from sidebar.jobs import push_tags
+
+        push_tags(customer.id)
+        db.session.expire_all()  # the job (inline in tests and the demo's immediate mode) may have moved on
+    if not htmx.is_htmx():
+        return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid), 303)
+    return htmx.render(
+        PAGE, block="tags", customer=customer, tag_groups=profile.tags_of(customer), **common()
+    )
+
+
+# -- notes -----------------------------------------------------------------------------------------
+
+
+@sidebar_bp.get("/customers/<external_userid>/notes")
+@customer_route
+def notes_view(customer: Customer):
+    return htmx.render(
+        PAGE,
+        block="notes",
+        customer=customer,
+        notes=profile.notes_of(customer),
+        note_form=NoteForm(),
+        **common(),
+    )
+
+
+@sidebar_bp.post("/customers/<external_userid>/notes")
+@customer_route
+def note_add(customer: Customer):
+    """Add a follow-up note; an empty or overlong one answers 422 and keeps what was typed."""
+    form = NoteForm()
+    if not form.validate():
+        return htmx.render(
+            PAGE,
+            block="notes",
+            status=422,
+            customer=customer,
+            notes=profile.notes_of(customer),
+            note_form=form,
+            **common(),
+        )
+    customer_edit.add_note(customer, form.body.data or "", author=me())
+    db.session.commit()
+    if not htmx.is_htmx():
+        return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid), 303)
+    return htmx.render(
+        PAGE,
+        block="notes",
+        customer=customer,
+        notes=profile.notes_of(customer),
+        note_form=NoteForm(formdata=None),
+        **common(),
+    )
+
+
+# -- group chats -----------------------------------------------------------------------------------
+
+
+@sidebar_bp.get("/groups/<chat_id>")
+@login_required
+def group_detail(chat_id: str):
+    """A customer group: name, owner, members, and which members are our customers."""
+    try:
+        group = groups.group_for(me(), chat_id)
+    except groups.NotAMember:
+        abort(404, _("You are not a member of this group chat."))
+    except WeComError as exc:
+        return htmx.render("sidebar/group.html", status=502, group=None, error=exc.errmsg, **common())
+    db.session.commit()
+    return htmx.render("sidebar/group.html", group=group, error=None, **common())

@@ -1,0 +1,132 @@
+/* Beside's one wrapper around the WeCom JS-SDK. Every JS-SDK call the pages make goes through
+ * Bridge, so the preview page (development only) can stand in for the WeCom client: when the server
+ * names a preview origin and the page runs in that origin's frame, calls go to the parent window by
+ * postMessage instead of to `ww`. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var previewOrigin = body.getAttribute("data-preview-origin");
+  var inPreview = !!previewOrigin && window.parent !== window;
+  var inWeCom = /wxwork/i.test(navigator.userAgent);
+  var TIMEOUT = 10000;
+  var API = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage", "openUserProfile"];
+
+  function withTimeout(promise) {
+    return new Promise(function (resolve, reject) {
+      var timer = setTimeout(function () { reject({ errMsg: "timeout" }); }, TIMEOUT);
+      promise.then(function (v) { clearTimeout(timer); resolve(v); }, function (e) { clearTimeout(timer); reject(e); });
+    });
+  }
+
+  /* -- the preview: ask the parent window -------------------------------------------------- */
+  var pending = {}, nextId = 1;
+  if (inPreview) {
+    window.addEventListener("message", function (event) {
+      if (event.origin !== previewOrigin || event.source !== window.parent) return;
+      var msg = event.data || {};
+      if (msg.source !== "beside-preview" || !pending[msg.id]) return;
+      var p = pending[msg.id]; delete pending[msg.id];
+      if (msg.ok) p.resolve(msg.result); else p.reject({ errMsg: msg.errMsg || "fail" });
+    });
+  }
+  function askParent(method, args) {
+    return withTimeout(new Promise(function (resolve, reject) {
+      var id = nextId++;
+      pending[id] = { resolve: resolve, reject: reject };
+      window.parent.postMessage({ source: "beside-sidebar", id: id, method: method, args: args || {} }, previewOrigin);
+    }));
+  }
+
+  /* -- WeCom: register once with the app identity (agentConfig) ------------------------------- */
+  var registered = null;
+  function signature(url, type) {
+    var endpoint = body.getAttribute("data-signature-url") + "?type=" + type + "&url=" + encodeURIComponent(url);
+    return fetch(endpoint, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (res) {
+      return res.json().then(function (data) {
+        if (!res.ok) throw { errMsg: "signature: " + ((data.error && data.error.message) || res.status) };
+        return data;
+      });
+    });
+  }
+  function register() {
+    if (!registered) {
+      registered = new Promise(function (resolve, reject) {
+        if (!window.ww) { reject({ errMsg: "jssdk missing" }); return; }
+        window.ww.register({
+          corpId: body.getAttribute("data-corp-id"),
+          agentId: Number(body.getAttribute("data-agent-id")),
+          jsApiList: API,
+          getConfigSignature: function (url) { return signature(url, "corp"); },
+          getAgentConfigSignature: function (url) { return signature(url, "agent"); },
+          onAgentConfigSuccess: resolve,
+          onAgentConfigFail: function (err) { reject({ errMsg: "agentConfig: " + ((err && err.errMsg) || "fail") }); }
+        });
+      });
+    }
+    return withTimeout(registered);
+  }
+  function callWeCom(method, args) {
+    if (!inWeCom) return Promise.reject({ errMsg: "not in WeCom" });
+    return register().then(function () { return withTimeout(window.ww[method](args || {})); });
+  }
+
+  function call(method, args) { return inPreview ? askParent(method, args) : callWeCom(method, args); }
+  var Bridge = { inPreview: inPreview, inWeCom: inWeCom, call: call };
+  API.forEach(function (name) { Bridge[name] = function (args) { return call(name, args); }; });
+  window.Bridge = Bridge;
+
+  /* -- the entry page: where were we opened, and for whom? ------------------------------------ */
+  var entry = document.getElementById("entry");
+  function say(templateId, extra) {
+    var status = document.getElementById("entry-status");
+    var text = document.getElementById(templateId).content.textContent + (extra || "");
+    status.className = "entry__status entry__status--error";
+    status.textContent = "";
+    var p = document.createElement("p");
+    p.setAttribute("role", "alert");
+    p.textContent = text;  /* text, never HTML: an errMsg can carry anything */
+    status.appendChild(p);
+  }
+  function explain(err) {
+    var msg = (err && err.errMsg) || String(err);
+    if (/not in WeCom/.test(msg)) return say("msg-outside");
+    if (/signature|config:fail|agentConfig/i.test(msg)) return say("msg-signature");
+    if (/permission|denied|no_permission/i.test(msg)) return say("msg-permission");
+    return say("msg-failed", msg);
+  }
+  if (entry) {
+    call("getContext").then(function (ctx) {
+      var where = ctx && ctx.entry;
+      if (where === "single_chat_tools" || where === "contact_profile" || where === "single_kf_tools") {
+        return call("getCurExternalContact").then(function (res) {
+          if (!res || !res.userId) return say("msg-unknown");
+          location.replace(entry.getAttribute("data-customer-url").replace("EXT", encodeURIComponent(res.userId)));
+        }, function (err) { return /permission/i.test(err && err.errMsg) ? explain(err) : say("msg-unknown"); });
+      }
+      if (where === "group_chat_tools") {
+        return call("getCurExternalChat").then(function (res) {
+          if (!res || !res.chatId) return say("msg-unknown");
+          location.replace(entry.getAttribute("data-group-url").replace("CHAT", encodeURIComponent(res.chatId)));
+        }, explain);
+      }
+      say("msg-normal");
+    }, explain);
+  }
+
+  /* -- htmx: a short toast for HX-Trigger {"saved": "..."} and for failed requests ------------- */
+  var toast = document.getElementById("toast"), toastTimer;
+  function showToast(text) {
+    if (!toast) return;
+    toast.textContent = text; toast.hidden = false;
+    clearTimeout(toastTimer); toastTimer = setTimeout(function () { toast.hidden = true; }, 1800);
+  }
+  body.addEventListener("saved", function (e) { showToast(e.detail && e.detail.value ? e.detail.value : "✓"); });
+  body.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail.xhr;
+    showToast(xhr.status === 404 ? (document.documentElement.lang === "en" ? "Not found" : "找不到该内容") :
+      (document.documentElement.lang === "en" ? "Something went wrong, please retry" : "出错了，请重试"));
+  });
+  body.addEventListener("htmx:sendError", function () {
+    showToast(document.documentElement.lang === "en" ? "No connection, please retry" : "网络不可用，请重试");
+  });
+})();
