@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install
+.PHONY: run test lint bench install translations
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,3 +26,10 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/seed.py
+
+# After changing user-facing text: refresh the catalogue, translate the new entries in
+# sidebar/translations/zh/LC_MESSAGES/messages.po, then run this again to compile.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o sidebar/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i sidebar/translations/messages.pot -d sidebar/translations -l zh
+	$(BIN)/pybabel compile -d sidebar/translations

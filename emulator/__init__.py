@@ -13,6 +13,7 @@ from emulator import settings as emulator_settings
 from emulator.api import cgi_bp
 from emulator.control import control_bp
 from emulator.oauth import oauth_bp
+from emulator.preview import preview_bp
 from emulator.state import WeComState
 
 
@@ -23,6 +24,7 @@ def create_emulator(settings: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cgi_bp)
     app.register_blueprint(control_bp)
     app.register_blueprint(oauth_bp)
+    app.register_blueprint(preview_bp)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -32,6 +34,8 @@ def create_emulator(settings: dict[str, Any] | None = None) -> Flask:
 
     @app.get("/")
     def index():
-        return jsonify(service="Beside WeCom emulator", api="/cgi-bin/", control="/_emulator/")
+        return jsonify(
+            service="Beside WeCom emulator", api="/cgi-bin/", control="/_emulator/", preview="/preview"
+        )
 
     return app

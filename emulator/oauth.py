@@ -8,6 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template_string, request
 
+from emulator.preview import MEMBER_COOKIE
 from emulator.state import WeComState
 
 oauth_bp = Blueprint("oauth", __name__)
@@ -50,9 +51,11 @@ def _pick(appid_param: str, title: str):
     if not redirect_uri.startswith(("http://", "https://")):
         abort(400, "redirect_uri must be an absolute URL")
     state_param = request.args.get("state", "")
-    chosen = request.args.get("as")
+    # `as` for scripts; the preview's member cookie for the preview (WeCom's client knows who is in).
+    chosen = request.args.get("as") or request.cookies.get(MEMBER_COOKIE)
     if chosen:
-        st.user(chosen) if chosen in st.users else abort(404, "no such member")
+        if chosen not in st.users:
+            abort(404, "no such member")
         return redirect(_with_query(redirect_uri, code=st.issue_code(chosen), state=state_param))
 
     def link(userid: str) -> str:

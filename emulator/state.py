@@ -88,18 +88,18 @@ class WeComState:
                 }
             self.group_chats: dict[str, dict[str, Any]] = {}
             joined = int(time.time()) - 86400 * 30
-            for g in demo.group_chats():
+            for chat in demo.group_chats():
                 members = [
                     {
                         "userid": u,
                         "type": 1,
                         "join_time": joined,
                         "join_scene": 1,
-                        "invitor": {"userid": g.owner},
+                        "invitor": {"userid": chat.owner},
                     }
-                    for u in g.staff
+                    for u in chat.staff
                 ]
-                for i in g.customers:
+                for i in chat.customers:
                     person = demo.customer(i)
                     members.append(
                         {
@@ -107,29 +107,29 @@ class WeComState:
                             "type": 2,
                             "join_time": joined,
                             "join_scene": 3,
-                            "invitor": {"userid": g.owner},
+                            "invitor": {"userid": chat.owner},
                             "name": person.name,
                             "group_nickname": "",
                         }
                     )
-                for ext, name in g.strangers:
+                for ext, name in chat.strangers:
                     members.append(
                         {
                             "userid": ext,
                             "type": 2,
                             "join_time": joined,
                             "join_scene": 3,
-                            "invitor": {"userid": g.owner},
+                            "invitor": {"userid": chat.owner},
                             "name": name,
                             "group_nickname": "",
                         }
                     )
-                self.group_chats[g.chat_id] = {
-                    "chat_id": g.chat_id,
-                    "name": g.name,
-                    "owner": g.owner,
+                self.group_chats[chat.chat_id] = {
+                    "chat_id": chat.chat_id,
+                    "name": chat.name,
+                    "owner": chat.owner,
                     "create_time": joined,
-                    "notice": g.notice,
+                    "notice": chat.notice,
                     "member_list": members,
                     "admin_list": [],
                 }

@@ -81,6 +81,7 @@ def main() -> int:
     if wait_for(app_url + "/healthz") and wait_for(emulator_url + "/"):
         print(
             "\nBeside is running.\n"
+            f"  Preview:   {emulator_url}/preview   (the WeCom client, with the sidebar beside each chat)\n"
             f"  App:       {app_url}\n"
             f"  Emulator:  {emulator_url}   (WeCom API under /cgi-bin/)\n"
             f"  Health:    {app_url}/healthz\n"

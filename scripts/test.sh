@@ -12,6 +12,7 @@ fi
 
 $BIN/ruff check .
 $BIN/ruff format --check .
+$BIN/mypy
 
 echo "== tests on SQLite"
 env -u TEST_DATABASE_URL $BIN/python -m pytest "$@"

@@ -14,8 +14,10 @@ import mimetypes
 import os
 from dataclasses import dataclass
 from threading import Lock
+from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 
 assets_bp = Blueprint("assets", __name__)
 ONE_YEAR = 31536000
@@ -109,7 +111,21 @@ def compress_response(res: Response) -> Response:
     return res
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The cookie session, except on static files: a ``Set-Cookie`` (and ``Vary: Cookie``) there would
+    make every cached copy miss on the next request."""
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        if request.endpoint in SESSIONLESS_ENDPOINTS:
+            return
+        super().save_session(app, session, response)
+
+
+SESSIONLESS_ENDPOINTS = {"assets.serve", "static", "health.healthz"}
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.extensions["assets"] = AssetStore(app.static_folder or "static")
     app.jinja_env.globals["asset_url"] = asset_url
     app.register_blueprint(assets_bp)

@@ -59,6 +59,7 @@ _ENV_STR = (
     "WECOM_LOGIN_BASE",
     "HUEY_SQLITE_PATH",
     "BABEL_DEFAULT_LOCALE",
+    "DISPLAY_TIMEZONE",
 )
 _ENV_FLOAT = ("WECOM_HTTP_TIMEOUT", "WECOM_TOKEN_MARGIN")
 
@@ -94,6 +95,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PREVIEW_ENABLED": None,
         "DEMO_LOGIN_ENABLED": None,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
+        # Times are stored in UTC and shown in this zone.
+        "DISPLAY_TIMEZONE": "Asia/Shanghai",
         # Its own name: the emulator shares the 127.0.0.1 host in development, and cookies ignore ports.
         "SESSION_COOKIE_NAME": "beside_session",
         "SESSION_COOKIE_HTTPONLY": True,

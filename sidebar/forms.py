@@ -55,7 +55,7 @@ class RemarkForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Follow-up note"), validators=[DataRequired(), Length(max=NOTE_MAX)])
+    body = TextAreaField(_l("New note"), validators=[DataRequired(), Length(max=NOTE_MAX)])
 
 
 class TagForm(FlaskForm):

@@ -47,5 +47,5 @@ def hx_trigger(res: Response, event: str, detail: Any = None) -> Response:
     """Fire a client-side event after the swap (e.g. a toast)."""
     existing = json.loads(res.headers.get("HX-Trigger", "{}") or "{}")
     existing[event] = detail if detail is not None else True
-    res.headers["HX-Trigger"] = json.dumps(existing, ensure_ascii=False)
+    res.headers["HX-Trigger"] = json.dumps(existing)  # ASCII: headers are latin-1; htmx decodes \uXXXX
     return res

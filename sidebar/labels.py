@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 ADD_WAYS = {
@@ -55,6 +59,13 @@ def yuan(fen: int | None) -> str:
     return f"¥{fen // 100:,}" if fen % 100 == 0 else f"¥{fen / 100:,.2f}"
 
 
+def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time shown in the brand's time zone (``DISPLAY_TIMEZONE``, Asia/Shanghai)."""
+    if value is None:
+        return "—"
+    return value.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime(fmt)
+
+
 def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.globals.update(
         ADD_WAYS=ADD_WAYS,
@@ -65,3 +76,4 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         RFM_LEVEL=RFM_LEVEL,
     )
     app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["local"] = local

@@ -65,7 +65,7 @@ def _acting_userid(row: CustomerTag, customer: Customer) -> str | None:
         .join(Follow)
         .where(Follow.customer_id == customer.id, Follow.deleted_at.is_(None))
     ).all()
-    by_id = dict(followers)
+    by_id: dict[int, str] = {staff_id: userid for staff_id, userid in followers}
     if row.staff_id in by_id:
         return by_id[row.staff_id]
     return followers[0][1] if followers else None

@@ -67,11 +67,12 @@ def group_for(staff: Staff, chat_id: str) -> GroupView:
         if external
         else {}
     )
-    names = dict(
-        db.session.execute(
+    names: dict[str, str] = {
+        userid: name
+        for userid, name in db.session.execute(
             select(Staff.userid, Staff.name).where(Staff.userid.in_(staff_ids | {chat.get("owner", "")}))
-        ).all()
-    )
+        )
+    }
     view_members = []
     for m in members:
         if int(m.get("type", 1)) == 1:

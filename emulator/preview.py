@@ -1,0 +1,72 @@
+"""The preview: a page that looks like the WeCom desktop client, with our sidebar in a 360 px frame.
+
+Chats on the left (the chosen member's customers and groups), a chat pane in the middle, the sidebar on
+the right. The page answers the sidebar's JS-SDK calls (getContext, getCurExternalContact,
+getCurExternalChat, sendChatMessage) by postMessage, as WeCom's client would, and shows every
+sendChatMessage as a bubble (or in the input box for ``enterChat``). Choosing a chat reloads the
+sidebar, as WeCom recreates its webview; choosing a member signs the sidebar in again through the real
+OAuth flow (the emulator's authorize page picks the member from the ``emu_member`` cookie).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+
+from emulator.state import WeComState
+
+preview_bp = Blueprint("preview", __name__, template_folder="templates")
+MEMBER_COOKIE = "emu_member"
+CHATS_SHOWN = 40
+
+
+def _state() -> WeComState:
+    return current_app.extensions["wecom_state"]
+
+
+def _chats(st: WeComState, userid: str) -> list[dict[str, Any]]:
+    with st.lock:
+        groups = [
+            {"kind": "group", "id": g["chat_id"], "name": g["name"], "members": len(g["member_list"])}
+            for g in st.group_chats.values()
+            if any(m["userid"] == userid for m in g["member_list"])
+        ]
+        singles = [
+            {
+                "kind": "single",
+                "id": ext,
+                "name": st.contacts[ext].get("name", ext),
+                "avatar": st.contacts[ext].get("avatar", ""),
+            }
+            for ext, follows in st.follows.items()
+            if userid in follows and ext in st.contacts
+        ]
+    singles.sort(key=lambda c: -int(_state().follows[c["id"]][userid]["createtime"]))
+    return groups + singles[:CHATS_SHOWN]
+
+
+@preview_bp.get("/preview")
+def page():
+    """The client: pick a member (``?member=``), then a chat."""
+    st = _state()
+    chosen = request.args.get("member")
+    if chosen is not None:
+        if chosen not in st.users:
+            abort(404, "no such member")
+        res = make_response(redirect(url_for("preview.page")))
+        res.set_cookie(MEMBER_COOKIE, chosen, httponly=True, samesite="Lax")
+        return res
+    member = request.cookies.get(MEMBER_COOKIE) or ""
+    if member not in st.users:
+        member = next(u["userid"] for u in st.users.values() if u.get("status") == 1)
+    app_url = st.settings["APP_URL"].rstrip("/")
+    return render_template(
+        "preview.html",
+        members=[u for u in st.users.values()],
+        member=st.users[member],
+        chats=_chats(st, member),
+        app_url=app_url,
+        sidebar_url=app_url + "/sidebar/",
+        login_url=app_url + "/auth/login?next=/sidebar/",
+    )

@@ -1,0 +1,132 @@
+"""The sidebar in chromium, through the preview, as a guide uses it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from sidebar import demo
+from sidebar.extensions import db
+from sidebar.models import Customer, CustomerTag, Follow, Note, Order, OrderItem, Tag
+from tests.views.test_sidebar import XSS, customer_of
+
+SKIN_ZH = {"dry": "干性", "oily": "油性", "combination": "混合性", "normal": "中性", "sensitive": "敏感性"}
+
+
+def open_chat(page, preview_url: str, member: str, chat_name: str):
+    page.goto(f"{preview_url}?member={member}")
+    page.get_by_role("button", name=chat_name).first.click()
+    return page.frame_locator("#sidebar")
+
+
+def test_a_guide_edits_a_customer_in_the_preview_and_it_persists(
+    seeded, preview, context, emulator, artifacts
+):
+    person = customer_of("chenjing")
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    side = open_chat(page, preview, "chenjing", person.name)
+
+    side.get_by_test_id("customer-name").wait_for()
+    assert side.get_by_test_id("customer-name").inner_text() == person.name
+    assert side.get_by_test_id("skin-type").inner_text() == SKIN_ZH[person.skin_type]
+    assert side.get_by_test_id("tag").count() == len(person.tag_ids)
+    assert side.get_by_test_id("order").count() == min(10, len(person.orders))
+
+    # Change the skin type in place.
+    new_skin = "sensitive" if person.skin_type != "sensitive" else "dry"
+    side.get_by_test_id("edit-profile").click()
+    side.locator("select[name=skin_type]").select_option(new_skin)
+    side.get_by_test_id("save-profile").click()
+    side.get_by_test_id("skin-type").filter(has_text=SKIN_ZH[new_skin]).wait_for()
+
+    # Add a tag from the picker.
+    with seeded.app_context():
+        tag = db.session.scalar(select(Tag).where(Tag.wecom_tag_id.not_in(person.tag_ids)).order_by(Tag.id))
+        tag_name, wecom_tag = tag.name, tag.wecom_tag_id
+    side.get_by_test_id("add-tag").click()
+    side.get_by_test_id("tag-picker").get_by_role("button", name=f"+ {tag_name}").click()
+    side.get_by_test_id("tag").filter(has_text=tag_name).wait_for()
+
+    # Add a note.
+    side.locator("textarea[name=body]").fill("试用装已寄出，下周回访")
+    side.get_by_test_id("save-note").click()
+    side.get_by_test_id("note").filter(has_text="试用装已寄出，下周回访").wait_for()
+
+    # Reopen the chat: WeCom recreates the sidebar; everything is still there.
+    page.get_by_role("button", name=person.name).first.click()
+    side = page.frame_locator("#sidebar")
+    side.get_by_test_id("customer-name").wait_for()
+    assert side.get_by_test_id("skin-type").inner_text() == SKIN_ZH[new_skin]
+    assert side.get_by_test_id("tag").filter(has_text=tag_name).count() == 1
+    assert side.get_by_test_id("note").first.inner_text().startswith("试用装已寄出，下周回访")
+    marked = [c["json"] for c in emulator.calls("externalcontact/mark_tag")]
+    assert {
+        "userid": "chenjing",
+        "external_userid": person.external_userid,
+        "add_tag": [wecom_tag],
+        "remove_tag": [],
+    } in marked
+    assert dialogs == []
+
+
+def test_a_group_chat_in_the_preview_shows_the_group(seeded, preview, context):
+    group = demo.group_chats()[0]
+    page = context.new_page()
+    side = open_chat(page, preview, group.owner, group.name)
+    side.get_by_test_id("group-name").wait_for()
+    assert side.get_by_test_id("group-name").inner_text() == group.name
+    members = side.get_by_test_id("member")
+    assert members.count() == len(group.staff) + len(group.customers) + len(group.strangers)
+    # Our customers link to their profiles.
+    first = demo.customer(group.customers[0])
+    side.get_by_role("link", name=first.name).click()
+    side.get_by_test_id("customer-name").filter(has_text=first.name).wait_for()
+
+
+def test_hostile_customer_text_is_shown_as_text_and_no_dialog_fires(seeded, preview, context):
+    person = customer_of("chenjing")
+    with seeded.app_context():
+        c = db.session.scalar(select(Customer).where(Customer.external_userid == person.external_userid))
+        c.name = XSS
+        db.session.scalar(select(Follow).where(Follow.customer_id == c.id)).remark = XSS
+        db.session.scalar(select(Tag).join(CustomerTag).where(CustomerTag.customer_id == c.id)).name = XSS
+        db.session.add(
+            Order(
+                platform="mall",
+                order_no="XSS-1",
+                customer_id=c.id,
+                total_amount=100,
+                paid_at=c.created_at,
+                items=[OrderItem(sku="X", title=XSS, category="x", quantity=1, unit_price=100, amount=100)],
+            )
+        )
+        db.session.add(Note(customer_id=c.id, body=XSS))
+        db.session.commit()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    side = open_chat(page, preview, "chenjing", person.name)
+    side.get_by_test_id("customer-name").wait_for()
+    assert side.get_by_test_id("customer-name").inner_text() == XSS
+    assert side.get_by_test_id("remark").inner_text() == XSS
+    assert side.get_by_test_id("tag").filter(has_text="<img src=x").count() == 1
+    assert side.locator(".order__title", has_text="<script>").count() == 1
+    assert side.locator("img[src=x]").count() == 0 and side.locator("main script").count() == 0
+    page.wait_for_timeout(300)
+    assert dialogs == []
+
+
+def test_the_entry_page_explains_itself_outside_wecom(seeded, live_app, context):
+    from urllib.parse import urlsplit
+
+    import requests
+
+    page = context.new_page()
+    res = page.goto(live_app.url + "/auth/login?next=/sidebar/")
+    # The browser follows OAuth to the emulator's picker; pick a member the way a person would.
+    page.get_by_role("link", name="陈静").click()
+    page.get_by_role("alert").wait_for()
+    assert "企业微信中使用" in page.get_by_role("alert").inner_text()
+    assert res is not None and urlsplit(page.url).path == "/sidebar/"
+    assert requests.get(live_app.url + "/healthz", timeout=5).status_code == 200
