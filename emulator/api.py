@@ -297,6 +297,8 @@ def edit_corp_tag(st: WeComState) -> dict[str, Any]:
 @endpoint("externalcontact/del_corp_tag", "POST")
 def del_corp_tag(st: WeComState) -> dict[str, Any]:
     data = body()
+    if not all(isinstance(data.get(k) or [], list) for k in ("tag_id", "group_id")):
+        raise ApiError(40058, "tag_id and group_id must be lists")
     tag_ids, group_ids = set(data.get("tag_id") or []), set(data.get("group_id") or [])
     if not tag_ids and not group_ids:
         raise ApiError(40058, "tag_id or group_id is required")

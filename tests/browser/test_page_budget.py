@@ -58,6 +58,8 @@ def test_first_open_fits_the_budget_and_a_second_open_reuses_static_files(
         assert transferred <= BUDGET_BYTES
         assert all(r.url.startswith(server.url) for r in seen), "the page reached for another host"
 
+        # Fits 360 px: nothing scrolls sideways.
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
         page.screenshot(path=str(artifacts / "sidebar-customer-360.png"), full_page=True)
         page.screenshot(path=str(artifacts / "sidebar-customer-360-top.png"))
 
