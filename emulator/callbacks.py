@@ -36,15 +36,21 @@ def event_xml(
     return f"<xml>{inner}</xml>"
 
 
-def signed_request(settings: dict[str, Any], message: str) -> tuple[dict[str, str], str]:
-    """Query parameters and body for one delivery of ``message``."""
-    encrypted = crypto.encrypt(message, settings["WECOM_CALLBACK_AES_KEY"], settings["WECOM_CORP_ID"])
+def _encrypted(settings: dict[str, Any], plain: str) -> tuple[dict[str, str], str]:
+    """``plain`` encrypted for the corp, and the signed query parameters that go with it."""
+    encrypted = crypto.encrypt(plain, settings["WECOM_CALLBACK_AES_KEY"], settings["WECOM_CORP_ID"])
     timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
     params = {
         "msg_signature": crypto.signature(settings["WECOM_CALLBACK_TOKEN"], timestamp, nonce, encrypted),
         "timestamp": timestamp,
         "nonce": nonce,
     }
+    return params, encrypted
+
+
+def signed_request(settings: dict[str, Any], message: str) -> tuple[dict[str, str], str]:
+    """Query parameters and body for one delivery of ``message``."""
+    params, encrypted = _encrypted(settings, message)
     return params, crypto.envelope(encrypted, settings["WECOM_CORP_ID"], settings["WECOM_AGENT_ID"])
 
 
@@ -86,13 +92,7 @@ def deliver(
 def verify_url(settings: dict[str, Any], url: str) -> dict[str, Any]:
     """What the WeCom admin does when a callback URL is saved: GET with an encrypted echostr."""
     echo = secrets.token_hex(8)
-    encrypted = crypto.encrypt(echo, settings["WECOM_CALLBACK_AES_KEY"], settings["WECOM_CORP_ID"])
-    timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
-    params = {
-        "msg_signature": crypto.signature(settings["WECOM_CALLBACK_TOKEN"], timestamp, nonce, encrypted),
-        "timestamp": timestamp,
-        "nonce": nonce,
-        "echostr": encrypted,
-    }
+    params, encrypted = _encrypted(settings, echo)
+    params["echostr"] = encrypted
     res = requests.get(url, params=params, timeout=TIMEOUT)
     return {"status": res.status_code, "verified": res.status_code == 200 and res.text == echo}

@@ -188,13 +188,49 @@ def seeded(app):
     return app
 
 
+def wait_until_up(url: str, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return True
+        except requests.RequestException:
+            time.sleep(0.2)
+    return False
+
+
+class EmulatorProcess:
+    """The emulator in a process of its own, as WeCom is another machine: for timing-sensitive tests."""
+
+    def __init__(self, tmp_path: Path, callback_url: str = ""):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(tmp_path / "emulator.log", "w")  # noqa: SIM115  (closed in stop)
+        env = {**os.environ, "EMULATOR_CALLBACK_URL": callback_url}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "emulator", "serve", "--port", str(self.port)],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        if not wait_until_up(self.url + "/"):
+            self.stop()
+            raise RuntimeError("the emulator did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(15)
+        self.log.close()
+
+
 class Stack:
     """The app as deployed: gunicorn (2 workers) and a huey consumer, separate processes."""
 
-    def __init__(self, tmp_path: Path, emulator: Emulator):
+    def __init__(self, tmp_path: Path, emulator: Emulator | EmulatorProcess, port: int | None = None):
         root = Path(__file__).resolve().parent.parent
         bin_dir = Path(sys.executable).parent
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
             **os.environ,
@@ -237,13 +273,8 @@ class Stack:
                 stderr=subprocess.STDOUT,
             ),
         ]
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.2)
+        if wait_until_up(self.url + "/healthz"):
+            return
         self.stop()
         raise RuntimeError("the app did not start: " + (tmp_path / "stack.log").read_text()[-2000:])
 
@@ -259,8 +290,15 @@ class Stack:
 
 
 @pytest.fixture()
-def stack(seeded, tmp_path: Path, emulator: Emulator) -> Iterator[Stack]:
-    running = Stack(tmp_path, emulator)
-    emulator.state.settings["CALLBACK_URL"] = running.url + "/wecom/callback"
-    yield running
-    running.stop()
+def deployed(seeded, tmp_path: Path) -> Iterator[tuple[Stack, EmulatorProcess]]:
+    """gunicorn + consumer talking to an emulator process: every part in its own process."""
+    app_port = free_port()
+    wecom = EmulatorProcess(tmp_path, callback_url=f"http://127.0.0.1:{app_port}/wecom/callback")
+    try:
+        running = Stack(tmp_path, wecom, port=app_port)
+        try:
+            yield running, wecom
+        finally:
+            running.stop()
+    finally:
+        wecom.stop()

@@ -5,6 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import requests
+from sqlalchemy import select
+
+from sidebar.extensions import db
+from sidebar.models import Customer, CustomerTag, Follow, Note, Order, OrderItem, Tag
+
+XSS = '<img src=x onerror=alert(1)><script>alert("x")</script>'
 
 
 def sign_in(client, userid: str, next_path: str = "/sidebar/"):
@@ -16,3 +22,25 @@ def sign_in(client, userid: str, next_path: str = "/sidebar/"):
     assert picked.status_code == 302, picked.text
     back = urlsplit(picked.headers["Location"])
     return client.get(back.path + "?" + back.query)
+
+
+def make_hostile(app, external_userid: str) -> None:
+    """Put script payloads where outsiders write: nickname, remark, a tag name, an item title, a note."""
+    with app.app_context():
+        c = db.session.scalar(select(Customer).where(Customer.external_userid == external_userid))
+        c.name = XSS
+        db.session.scalar(select(Follow).where(Follow.customer_id == c.id)).remark = XSS
+        db.session.scalar(select(Tag).join(CustomerTag).where(CustomerTag.customer_id == c.id)).name = XSS
+        item = OrderItem(sku="X", title=XSS, category="x", quantity=1, unit_price=100, amount=100)
+        db.session.add(
+            Order(
+                platform="mall",
+                order_no="XSS-1",
+                customer_id=c.id,
+                total_amount=100,
+                paid_at=c.created_at,
+                items=[item],
+            )
+        )
+        db.session.add(Note(customer_id=c.id, body=XSS))
+        db.session.commit()

@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from sidebar import demo
 from sidebar.extensions import db
-from sidebar.models import Customer, CustomerTag, Follow, Note, Order, OrderItem, Tag
-from tests.views.test_sidebar import XSS, customer_of
+from sidebar.models import Tag
+from tests.sidebar_helpers import XSS, make_hostile
+from tests.views.test_sidebar import customer_of
 
 SKIN_ZH = {"dry": "干性", "oily": "油性", "combination": "混合性", "normal": "中性", "sensitive": "敏感性"}
 
@@ -86,23 +87,7 @@ def test_a_group_chat_in_the_preview_shows_the_group(seeded, preview, context):
 
 def test_hostile_customer_text_is_shown_as_text_and_no_dialog_fires(seeded, preview, context):
     person = customer_of("chenjing")
-    with seeded.app_context():
-        c = db.session.scalar(select(Customer).where(Customer.external_userid == person.external_userid))
-        c.name = XSS
-        db.session.scalar(select(Follow).where(Follow.customer_id == c.id)).remark = XSS
-        db.session.scalar(select(Tag).join(CustomerTag).where(CustomerTag.customer_id == c.id)).name = XSS
-        db.session.add(
-            Order(
-                platform="mall",
-                order_no="XSS-1",
-                customer_id=c.id,
-                total_amount=100,
-                paid_at=c.created_at,
-                items=[OrderItem(sku="X", title=XSS, category="x", quantity=1, unit_price=100, amount=100)],
-            )
-        )
-        db.session.add(Note(customer_id=c.id, body=XSS))
-        db.session.commit()
+    make_hostile(seeded, person.external_userid)
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

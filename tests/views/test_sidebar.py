@@ -10,9 +10,7 @@ from sqlalchemy import event, func, select
 from sidebar import demo
 from sidebar.extensions import db
 from sidebar.models import Customer, CustomerTag, Follow, Note, Order, OrderItem, Staff, Tag
-from tests.sidebar_helpers import sign_in
-
-XSS = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+from tests.sidebar_helpers import make_hostile, sign_in
 
 
 def customer_of(userid: str, *, not_followed_by: str | None = None) -> demo.DemoCustomer:
@@ -424,25 +422,7 @@ def test_the_profile_renders_with_at_most_8_queries_however_much_there_is(seeded
 def test_customer_text_is_escaped_everywhere(seeded, client):
     person = customer_of("chenjing")
     sign_in(client, "chenjing")
-    with seeded.app_context():
-        c = db.session.scalar(select(Customer).where(Customer.external_userid == person.external_userid))
-        c.name = XSS
-        follow = db.session.scalar(select(Follow).where(Follow.customer_id == c.id))
-        follow.remark = XSS
-        tag = db.session.scalar(select(Tag).where(Tag.wecom_tag_id.in_(person.tag_ids)))
-        tag.name = XSS
-        db.session.add(
-            Order(
-                platform="mall",
-                order_no="XSS1",
-                customer_id=c.id,
-                total_amount=1,
-                paid_at=c.created_at,
-                items=[OrderItem(sku="X", title=XSS, category="x", quantity=1, unit_price=1, amount=1)],
-            )
-        )
-        db.session.add(Note(customer_id=c.id, body=XSS))
-        db.session.commit()
+    make_hostile(seeded, person.external_userid)
     html = client.get(f"/sidebar/customers/{person.external_userid}").get_data(as_text=True)
     assert "<img src=x" not in html and "<script>alert" not in html
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 6
