@@ -212,6 +212,72 @@ def groupchat_get(st: WeComState) -> dict[str, Any]:
     return {"group_chat": chat}
 
 
+# -- transfers (在职继承 / 离职继承) ---------------------------------------------------------------
+
+
+def _transfer(st: WeComState, *, resigned: bool) -> dict[str, Any]:
+    """Move customers between members. The emulator completes a transfer at once (status 1); WeCom
+    waits up to 24 h for the customer in the on-the-job case."""
+    data = body()
+    require(data, "handover_userid", "takeover_userid", "external_userid")
+    ids = data["external_userid"]
+    if not isinstance(ids, list) or len(ids) > 100:
+        raise ApiError(40058, "external_userid must be a list of at most 100")
+    handover, takeover = data["handover_userid"], st.user(data["takeover_userid"])["userid"]
+    results = []
+    with st.lock:
+        if handover not in st.users:
+            raise ApiError(60111, "userid not found")
+        for ext in ids:
+            follows = st.follows.get(ext, {})
+            if handover not in follows:
+                results.append({"external_userid": ext, "errcode": 40096})
+                continue
+            moved = dict(
+                follows.pop(handover), userid=takeover, tags=set(follows.get(takeover, {}).get("tags", set()))
+            )
+            follows[takeover] = moved
+            st.transfers[(handover, takeover, ext)] = {
+                "external_userid": ext,
+                "status": 1,
+                "takeover_time": int(time.time()),
+            }
+            results.append({"external_userid": ext, "errcode": 0})
+    return {"customer": results}
+
+
+@endpoint("externalcontact/transfer_customer", "POST")
+def transfer_customer(st: WeComState) -> dict[str, Any]:
+    return _transfer(st, resigned=False)
+
+
+@endpoint("externalcontact/resigned/transfer_customer", "POST")
+def resigned_transfer_customer(st: WeComState) -> dict[str, Any]:
+    return _transfer(st, resigned=True)
+
+
+def _transfer_result(st: WeComState) -> dict[str, Any]:
+    data = body()
+    require(data, "handover_userid", "takeover_userid")
+    with st.lock:
+        found = [
+            dict(v)
+            for (h, t, _), v in st.transfers.items()
+            if h == data["handover_userid"] and t == data["takeover_userid"]
+        ]
+    return {"customer": found, "next_cursor": ""}
+
+
+@endpoint("externalcontact/transfer_result", "POST")
+def transfer_result(st: WeComState) -> dict[str, Any]:
+    return _transfer_result(st)
+
+
+@endpoint("externalcontact/resigned/transfer_result", "POST")
+def resigned_transfer_result(st: WeComState) -> dict[str, Any]:
+    return _transfer_result(st)
+
+
 # -- corp tags -----------------------------------------------------------------------------------
 
 

@@ -55,6 +55,7 @@ class WeComState:
             self.tickets: dict[str, float] = {}
             self.codes: dict[str, tuple[str, float]] = {}
             self.media: dict[str, dict[str, Any]] = {}
+            self.transfers: dict[tuple[str, str, str], dict[str, Any]] = {}
             self.messages: list[dict[str, Any]] = []
             self.calls: deque[dict[str, Any]] = deque(maxlen=20000)
             self.window_start = time.monotonic()

@@ -115,3 +115,21 @@ def test_the_entry_page_explains_itself_outside_wecom(seeded, live_app, context)
     assert "企业微信中使用" in page.get_by_role("alert").inner_text()
     assert res is not None and urlsplit(page.url).path == "/sidebar/"
     assert requests.get(live_app.url + "/healthz", timeout=5).status_code == 200
+
+
+def test_messages_the_sidebar_sends_appear_in_the_chat(seeded, preview, context):
+    """What later features send goes through Bridge.sendChatMessage; the preview shows it."""
+    person = customer_of("chenjing")
+    page = context.new_page()
+    side = open_chat(page, preview, "chenjing", person.name)
+    side.get_by_test_id("customer-name").wait_for()
+    frame = page.locator("#sidebar").element_handle().content_frame()
+    frame.evaluate("Bridge.sendChatMessage({msgtype: 'text', text: {content: '<b>您好</b>，新品到了'}})")
+    page.locator(".bubble", has_text="<b>您好</b>，新品到了").wait_for()
+    assert page.locator(".bubble b").count() == 0  # shown as text
+    frame.evaluate(
+        "Bridge.sendChatMessage({msgtype: 'text', enterChat: true, text: {content: '放入输入框'}})"
+    )
+    assert page.locator("#input").input_value() == "放入输入框"
+    failed = frame.evaluate("Bridge.getCurExternalChat().then(() => 'ok', e => e.errMsg)")
+    assert "not in a group chat" in failed

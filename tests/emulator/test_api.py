@@ -91,3 +91,21 @@ def test_the_event_command_delivers_a_callback(seeded, live_app, emulator):
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert '"delivered": true' in run.stdout
+
+
+def test_customers_can_be_transferred_and_the_result_read(ctx, emulator):
+    from sidebar import demo
+
+    person = demo.customer(1)
+    handover = person.follows[0].userid
+    takeover = "chenjing" if handover != "chenjing" else "wangfang"
+    client = wecom()
+    moved = client.transfer_customers(
+        handover, takeover, [person.external_userid, "wmNOTTHEIRS"], resigned=False
+    )
+    assert [c["errcode"] for c in moved["customer"]] == [0, 40096]
+    assert takeover in {f["userid"] for f in emulator.state.contact(person.external_userid)["follow_user"]}
+    result = client.transfer_result(handover, takeover, resigned=False)
+    assert result["customer"][0]["status"] == 1
+    with pytest.raises(ValueError):
+        client.transfer_customers(handover, takeover, ["x"] * 101, resigned=True)
