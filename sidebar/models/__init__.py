@@ -1,13 +1,27 @@
 """Typed SQLAlchemy models, one module per aggregate; imported here so metadata knows every table."""
 
+from sqlalchemy import DDL, event
+
+from sidebar.extensions import Model
 from sidebar.models.activity import AuditLog, EventStatus, KeyValue, Send, WecomEvent
 from sidebar.models.base import utcnow
+from sidebar.models.console import AdminAccount, BackgroundJob, JobStatus
 from sidebar.models.customer import Customer, DeletedBy, Follow, LifecycleStage, Note, SkinType
 from sidebar.models.order import PLATFORMS, Order, OrderItem
 from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
 from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagSync
 
+# Trigram indexes (console search) need pg_trgm; create_all makes it too, as the migration does.
+event.listen(
+    Model.metadata,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
+
 __all__ = [
+    "AdminAccount",
+    "BackgroundJob",
+    "JobStatus",
     "PLATFORMS",
     "AuditLog",
     "Customer",

@@ -60,6 +60,11 @@ class Customer(Timestamps, Model):
     __table_args__ = (
         CheckConstraint(_in("skin_type", SkinType), name="skin_type"),
         CheckConstraint(_in("lifecycle_stage", LifecycleStage), name="lifecycle_stage"),
+        # The console's name search: a trigram index on PostgreSQL (LIKE '%...%'); plain on SQLite.
+        Index(
+            "ix_customers_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}
+        ),
+        Index("ix_customers_total_spent", "total_spent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +111,12 @@ class Follow(Timestamps, Model):
     __table_args__ = (
         db.UniqueConstraint("staff_id", "customer_id"),
         CheckConstraint(_in("deleted_by", DeletedBy), name="deleted_by"),
+        Index(
+            "ix_follows_remark_trgm",
+            "remark",
+            postgresql_using="gin",
+            postgresql_ops={"remark": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
