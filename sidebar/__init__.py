@@ -52,6 +52,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     from api import api_bp, callback_bp
     from sidebar import assets, errors, labels
+    from sidebar.views.admin import admin_bp
     from sidebar.views.auth import auth_bp
     from sidebar.views.health import health_bp
     from sidebar.views.sidebar import sidebar_bp
@@ -61,6 +62,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(sidebar_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(callback_bp)
     errors.init_app(app)

@@ -7,7 +7,7 @@ import time
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from sidebar import demo
 from sidebar.extensions import db
@@ -77,7 +77,25 @@ def events_run_due() -> None:
     _echo({"attempted": run_due_events()})
 
 
+@click.command("create-admin")
+@with_appcontext
+@click.argument("username")
+@click.password_option(help="At least 12 characters; asked for twice when not given.")
+def create_admin(username: str, password: str) -> None:
+    """A local console account, for the first set-up before WeCom sign-in is configured."""
+    from sidebar.services import admin_accounts, audit
+
+    try:
+        account = admin_accounts.create(username, password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    audit.record("cli", "admin_account_created", "admin_account", account.id, username=account.username)
+    db.session.commit()
+    click.echo(f"Created admin account {account.username!r}. Sign in at /admin/login.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(create_admin)
     app.cli.add_command(demo_cli)
     app.cli.add_command(sync_cli)
     app.cli.add_command(events_cli)

@@ -90,6 +90,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WECOM_RATE_LIMIT_RETRIES": 3,
         "WECOM_RATE_LIMIT_BACKOFF": 1.0,
         "HUEY_SQLITE_PATH": os.path.join(instance_path, "huey.db"),
+        # Seconds between WeCom calls when a console job pushes tags for many customers (WeCom allows
+        # 10,000 calls a minute per API to the whole corp; leave room for everything else).
+        "BULK_PUSH_PACE": 0.02,
         "HUEY_IMMEDIATE": False,
         # None: on outside production, off in it (production forces both off whatever is given).
         "PREVIEW_ENABLED": None,

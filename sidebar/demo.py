@@ -82,9 +82,9 @@ TAG_GROUPS: list[dict] = [
     },
     {"name": "购买意向", "tags": [("高意向", None), ("观望中", None), ("价格敏感", None)]},
 ]
-for _order, _group in enumerate(TAG_GROUPS):
+for _index, _group in enumerate(TAG_GROUPS):
     _group["group_id"] = _wecom_id("etgroup", _group["name"])
-    _group["order"] = _order
+    _group["order"] = len(TAG_GROUPS) - _index  # WeCom shows larger orders first
     _group["tag_ids"] = [_wecom_id("ettag", f"{_group['name']}/{name}") for name, _ in _group["tags"]]
 
 
@@ -141,7 +141,7 @@ def wecom_tag_list() -> list[dict[str, Any]]:
             "group_name": g["name"],
             "order": g["order"],
             "tag": [
-                {"id": tid, "name": name, "order": n}
+                {"id": tid, "name": name, "order": len(g["tags"]) - n}
                 for n, ((name, _), tid) in enumerate(zip(g["tags"], g["tag_ids"], strict=True))
             ],
         }

@@ -107,3 +107,14 @@ def push_tags(customer_id: int) -> dict[str, int]:
 @in_app_context
 def sweep_tag_pushes() -> int:
     return run_due_tag_pushes()
+
+
+@huey.task()
+@in_app_context
+def run_console_job(job_id: int) -> None:
+    """Bulk tagging or an export started in the console."""
+    from flask import current_app
+
+    from sidebar.services import bulk
+
+    bulk.run(job_id, pace=current_app.config["BULK_PUSH_PACE"])

@@ -22,7 +22,7 @@ class TagGroup(Timestamps, Model):
     # Local-only groups are never pushed to WeCom (its limits, or the brand's choice).
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    tags: Mapped[list[Tag]] = relationship(back_populates="group", order_by="Tag.order")
+    tags: Mapped[list[Tag]] = relationship(back_populates="group", order_by="(Tag.order.desc(), Tag.id)")
 
 
 class Tag(Timestamps, Model):

@@ -66,11 +66,13 @@ def tag_views(rows: list[CustomerTag]) -> list[tuple[TagGroup, list[TagView]]]:
             status = row.sync_status
         group = row.tag.group
         groups.setdefault(group.id, (group, []))[1].append(TagView(row.tag, status, row.sync_error))
-    ordered = sorted(groups.values(), key=lambda item: (item[0].order, item[0].id))
-    return [(g, sorted(views, key=lambda v: (v.tag.order, v.tag.id))) for g, views in ordered]
+    # WeCom shows larger `order` first; so do we.
+    ordered = sorted(groups.values(), key=lambda item: (-item[0].order, item[0].id))
+    return [(g, sorted(views, key=lambda v: (-v.tag.order, v.tag.id))) for g, views in ordered]
 
 
-def load(customer: Customer, staff: Staff) -> Profile:
+def load(customer: Customer, staff: Staff | None) -> Profile:
+    """``staff`` is the member looking (their own follow is set apart); None for a local admin."""
     follows = list(
         db.session.scalars(
             select(Follow)
@@ -97,11 +99,11 @@ def load(customer: Customer, staff: Staff) -> Profile:
         .order_by(desc(func.sum(OrderItem.amount)), OrderItem.category)
         .limit(1)
     ).scalar()
-    mine = next((f for f in live if f.staff_id == staff.id), None)
+    mine = next((f for f in live if staff is not None and f.staff_id == staff.id), None)
     return Profile(
         customer=customer,
         mine=mine,
-        others=[f for f in live if f.staff_id != staff.id],
+        others=[f for f in live if f is not mine],
         tag_groups=tags_of(customer),
         orders=orders,
         favourite_category=favourite,
@@ -135,6 +137,6 @@ def all_tag_groups() -> list[TagGroup]:
     """Every tag group with its tags, for the tag picker."""
     return list(
         db.session.scalars(
-            select(TagGroup).options(selectinload(TagGroup.tags)).order_by(TagGroup.order, TagGroup.id)
+            select(TagGroup).options(selectinload(TagGroup.tags)).order_by(TagGroup.order.desc(), TagGroup.id)
         )
     )

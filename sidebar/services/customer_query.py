@@ -1,0 +1,206 @@
+"""The console's customer filter: one parsed, validated description of "which customers", turned into
+SQL on top of the viewer's scope. The list, its count, bulk tagging and export all use it, so none can
+reach a customer the list would not show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, desc, exists, func, or_, select
+
+from sidebar.models import Customer, CustomerTag, Follow, LifecycleStage, SkinType, Staff, TagSync
+from sidebar.services import visibility
+
+SORTS = {
+    "added": (desc(Customer.id),),
+    "last_order": (desc(Customer.last_order_at).nulls_last(), desc(Customer.id)),
+    "spent": (desc(Customer.total_spent), desc(Customer.id)),
+    "name": (Customer.name, Customer.id),
+}
+PER_PAGE_MAX = 100
+
+
+class BadFilter(ValueError):
+    """A filter value that makes no sense; the console answers 400 with this message."""
+
+
+@dataclass
+class CustomerFilter:
+    tags_any: list[int] = field(default_factory=list)
+    tags_all: list[int] = field(default_factory=list)
+    tags_none: list[int] = field(default_factory=list)
+    skin_type: str | None = None
+    lifecycle_stage: str | None = None
+    member_level: str | None = None
+    follower_id: int | None = None
+    team_id: int | None = None
+    added_from: date | None = None
+    added_to: date | None = None
+    ordered_from: date | None = None
+    ordered_to: date | None = None
+    spent_min: int | None = None  # fen
+    spent_max: int | None = None
+    q: str = ""
+    sort: str = "added"
+    page: int = 1
+    per_page: int = 20
+
+    def as_params(self) -> dict[str, Any]:
+        """Back to query-string form (for links, jobs and exports)."""
+        out: dict[str, Any] = {}
+        for name in ("tags_any", "tags_all", "tags_none"):
+            if getattr(self, name):
+                out[name] = ",".join(str(i) for i in getattr(self, name))
+        for name in ("skin_type", "lifecycle_stage", "member_level", "follower_id", "team_id", "q"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        for name in ("added_from", "added_to", "ordered_from", "ordered_to"):
+            if getattr(self, name):
+                out[name] = getattr(self, name).isoformat()
+        for name in ("spent_min", "spent_max"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name) // 100
+        if self.sort != "added":
+            out["sort"] = self.sort
+        return out
+
+
+def _ids(raw: str, name: str) -> list[int]:
+    try:
+        return sorted({int(part) for part in raw.split(",") if part.strip()})
+    except ValueError as exc:
+        raise BadFilter(f"{name} must be tag ids separated by commas") from exc
+
+
+def _date(raw: str, name: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise BadFilter(f"{name} must be a date like 2026-11-24") from exc
+
+
+def _int(raw: str, name: str, *, low: int, high: int) -> int | None:
+    if raw in ("", None):
+        return None
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise BadFilter(f"{name} must be a whole number") from exc
+    if not low <= value <= high:
+        raise BadFilter(f"{name} must be between {low} and {high}")
+    return value
+
+
+def parse(args: Mapping[str, str]) -> CustomerFilter:
+    """Read a filter from query parameters; nonsense raises ``BadFilter``."""
+    get = lambda name: (args.get(name) or "").strip()  # noqa: E731
+    f = CustomerFilter(
+        tags_any=_ids(get("tags_any"), "tags_any"),
+        tags_all=_ids(get("tags_all"), "tags_all"),
+        tags_none=_ids(get("tags_none"), "tags_none"),
+        skin_type=get("skin_type") or None,
+        lifecycle_stage=get("lifecycle_stage") or None,
+        member_level=get("member_level")[:16] or None,
+        follower_id=_int(get("follower_id"), "follower_id", low=1, high=2**31),
+        team_id=_int(get("team_id"), "team_id", low=1, high=2**31),
+        added_from=_date(get("added_from"), "added_from"),
+        added_to=_date(get("added_to"), "added_to"),
+        ordered_from=_date(get("ordered_from"), "ordered_from"),
+        ordered_to=_date(get("ordered_to"), "ordered_to"),
+        q=get("q")[:64],
+        sort=get("sort") or "added",
+        page=_int(get("page"), "page", low=1, high=100_000) or 1,
+        per_page=_int(get("per_page"), "per_page", low=1, high=PER_PAGE_MAX) or 20,
+    )
+    spent_min = _int(get("spent_min"), "spent_min", low=0, high=10**9)
+    spent_max = _int(get("spent_max"), "spent_max", low=0, high=10**9)
+    f.spent_min = spent_min * 100 if spent_min is not None else None
+    f.spent_max = spent_max * 100 if spent_max is not None else None
+    if f.skin_type and f.skin_type not in {s.value for s in SkinType}:
+        raise BadFilter("unknown skin_type")
+    if f.lifecycle_stage and f.lifecycle_stage not in {s.value for s in LifecycleStage}:
+        raise BadFilter("unknown lifecycle_stage")
+    if f.sort not in SORTS:
+        raise BadFilter(f"sort must be one of {', '.join(SORTS)}")
+    return f
+
+
+def _start(d: date) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=UTC)
+
+
+def _tagged(tag_ids: list[int]) -> Any:
+    live = CustomerTag.sync_status != TagSync.REMOVING.value
+    return exists().where(CustomerTag.customer_id == Customer.id, CustomerTag.tag_id.in_(tag_ids), live)
+
+
+def matching(viewer: Any, f: CustomerFilter) -> Select:
+    """``SELECT customers`` in the viewer's scope that match ``f`` (no order, no paging)."""
+    query = visibility.visible(viewer)
+    if f.tags_any:
+        query = query.where(_tagged(f.tags_any))
+    for tag_id in f.tags_all:
+        query = query.where(_tagged([tag_id]))
+    if f.tags_none:
+        query = query.where(~_tagged(f.tags_none))
+    if f.skin_type:
+        query = query.where(Customer.skin_type == f.skin_type)
+    if f.lifecycle_stage:
+        query = query.where(Customer.lifecycle_stage == f.lifecycle_stage)
+    if f.member_level:
+        query = query.where(Customer.member_level == f.member_level)
+    follow_conditions = []
+    if f.follower_id:
+        follow_conditions.append(Follow.staff_id == f.follower_id)
+    if f.team_id:
+        follow_conditions.append(
+            Follow.staff_id.in_(select(Staff.id).where(Staff.team_id.in_(visibility.team_subtree(f.team_id))))
+        )
+    if f.added_from:
+        follow_conditions.append(Follow.added_at >= _start(f.added_from))
+    if f.added_to:
+        follow_conditions.append(Follow.added_at < _start(f.added_to) + timedelta(days=1))
+    if follow_conditions:
+        query = query.where(
+            exists().where(
+                Follow.customer_id == Customer.id, Follow.deleted_at.is_(None), and_(*follow_conditions)
+            )
+        )
+    if f.ordered_from:
+        query = query.where(Customer.last_order_at >= _start(f.ordered_from))
+    if f.ordered_to:
+        query = query.where(Customer.last_order_at < _start(f.ordered_to) + timedelta(days=1))
+    if f.spent_min is not None:
+        query = query.where(Customer.total_spent >= f.spent_min)
+    if f.spent_max is not None:
+        query = query.where(Customer.total_spent <= f.spent_max)
+    if f.q:
+        like = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Customer.name.like(like, escape="\\"),
+                Customer.phone == f.q,
+                exists().where(Follow.customer_id == Customer.id, Follow.remark.like(like, escape="\\")),
+            )
+        )
+    return query
+
+
+def count(session: Any, viewer: Any, f: CustomerFilter) -> int:
+    return session.scalar(select(func.count()).select_from(matching(viewer, f).subquery()))
+
+
+def page(session: Any, viewer: Any, f: CustomerFilter) -> list[Customer]:
+    query = matching(viewer, f).order_by(*SORTS[f.sort]).limit(f.per_page).offset((f.page - 1) * f.per_page)
+    return list(session.scalars(query))
+
+
+def ids(viewer: Any, f: CustomerFilter) -> Select:
+    """Just the ids, for set-based work (bulk tagging) on exactly what the list shows."""
+    return matching(viewer, f).with_only_columns(Customer.id)

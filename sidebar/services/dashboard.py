@@ -1,0 +1,63 @@
+"""The console dashboard's figures, all within the viewer's scope and all computed in SQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import desc, func, select, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from sidebar.extensions import db
+from sidebar.models import CustomerTag, Follow, Tag, TagSync, utcnow
+from sidebar.services import visibility
+
+DAYS = 30
+
+
+def _local_day(column: Any) -> ColumnElement:
+    """The calendar day of a UTC timestamp in Beijing time, in either database."""
+    if db.engine.dialect.name == "postgresql":
+        return func.date(func.timezone(text("'Asia/Shanghai'"), column))
+    return func.date(column, "+8 hours")
+
+
+def figures(viewer: Any) -> dict[str, Any]:
+    scope = visibility.visible(viewer).subquery()
+    followers = visibility.follower_ids(viewer)
+    since = utcnow() - timedelta(days=DAYS)
+
+    def per_day(column: Any) -> dict[str, int]:
+        query = select(_local_day(column).label("day"), func.count(func.distinct(Follow.customer_id))).where(
+            column >= since
+        )
+        if followers is not None:
+            query = query.where(Follow.staff_id.in_(followers))
+        return {str(day): n for day, n in db.session.execute(query.group_by("day"))}
+
+    added, lost = per_day(Follow.added_at), per_day(Follow.deleted_at)
+    today = date.today()
+    days = [(today - timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
+    lifecycle = dict(
+        db.session.execute(
+            select(scope.c.lifecycle_stage, func.count()).group_by(scope.c.lifecycle_stage)
+        ).all()  # type: ignore[arg-type]
+    )
+    top_tags = db.session.execute(
+        select(Tag.name, func.count())
+        .join(CustomerTag, CustomerTag.tag_id == Tag.id)
+        .where(
+            CustomerTag.customer_id.in_(select(scope.c.id)), CustomerTag.sync_status != TagSync.REMOVING.value
+        )
+        .group_by(Tag.id, Tag.name)
+        .order_by(desc(func.count()), Tag.name)
+        .limit(10)
+    ).all()
+    return {
+        "total": db.session.scalar(select(func.count()).select_from(scope)),
+        "days": days,
+        "added": [added.get(d, 0) for d in days],
+        "lost": [lost.get(d, 0) for d in days],
+        "lifecycle": {str(k or "unknown"): v for k, v in lifecycle.items()},
+        "top_tags": [{"name": name, "count": n} for name, n in top_tags],
+    }
