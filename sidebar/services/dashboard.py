@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import desc, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -36,13 +38,14 @@ def figures(viewer: Any) -> dict[str, Any]:
         return {str(day): n for day, n in db.session.execute(query.group_by("day"))}
 
     added, lost = per_day(Follow.added_at), per_day(Follow.deleted_at)
-    today = date.today()
+    today = datetime.now(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).date()  # days are Beijing days
     days = [(today - timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
-    lifecycle = dict(
-        db.session.execute(
+    lifecycle: dict[str | None, int] = {
+        stage: n
+        for stage, n in db.session.execute(
             select(scope.c.lifecycle_stage, func.count()).group_by(scope.c.lifecycle_stage)
-        ).all()  # type: ignore[arg-type]
-    )
+        )
+    }
     top_tags = db.session.execute(
         select(Tag.name, func.count())
         .join(CustomerTag, CustomerTag.tag_id == Tag.id)
