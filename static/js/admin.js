@@ -8,13 +8,13 @@
   var chart = window.echarts.init(el);
   chart.setOption({
     tooltip: { trigger: "axis" },
-    legend: { data: [el.getAttribute("data-label-added"), el.getAttribute("data-label-lost")] },
+    legend: { top: 0, data: [el.getAttribute("data-label-added"), el.getAttribute("data-label-lost")] },
     grid: { left: 40, right: 16, top: 40, bottom: 32 },
     xAxis: { type: "category", data: figures.days.map(function (d) { return d.slice(5); }) },
     yAxis: { type: "value", minInterval: 1 },
     series: [
-      { name: el.getAttribute("data-label-added"), type: "line", smooth: true, data: figures.added, itemStyle: { color: "#07c160" } },
-      { name: el.getAttribute("data-label-lost"), type: "line", smooth: true, data: figures.lost, itemStyle: { color: "#fa5151" } }
+      { name: el.getAttribute("data-label-added"), type: "line", data: figures.added, itemStyle: { color: "#07c160" } },
+      { name: el.getAttribute("data-label-lost"), type: "line", data: figures.lost, itemStyle: { color: "#fa5151" } }
     ]
   });
   window.addEventListener("resize", function () { chart.resize(); });
