@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, desc, exists, func, or_, select
+from sqlalchemy import Select, and_, desc, exists, func, select, union
 
 from sidebar.models import Customer, CustomerTag, Follow, LifecycleStage, SkinType, Staff, TagSync
 from sidebar.services import visibility
@@ -182,13 +182,14 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
         query = query.where(Customer.total_spent <= f.spent_max)
     if f.q:
         like = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                Customer.name.like(like, escape="\\"),
-                Customer.phone == f.q,
-                exists().where(Follow.customer_id == Customer.id, Follow.remark.like(like, escape="\\")),
-            )
+        # A union of three indexed lookups (trigram on name and remark, b-tree on phone): an OR across
+        # them would make PostgreSQL scan every customer.
+        hits = union(
+            select(Customer.id).where(Customer.name.like(like, escape="\\")),
+            select(Customer.id).where(Customer.phone == f.q),
+            select(Follow.customer_id).where(Follow.remark.like(like, escape="\\")),
         )
+        query = query.where(Customer.id.in_(hits))
     return query
 
 

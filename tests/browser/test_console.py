@@ -22,13 +22,19 @@ def consumer(monkeypatch):
     huey.immediate = True
 
 
-def test_sign_in_filter_bulk_tag_and_see_the_job_finish(seeded, live_app, emulator, context, consumer, artifacts):
+def test_sign_in_filter_bulk_tag_and_see_the_job_finish(
+    seeded, live_app, emulator, context, consumer, artifacts
+):
     seeded.config["BULK_PUSH_PACE"] = 0.03  # slow enough to see progress move
     with seeded.app_context():
         perfume = db.session.scalar(select(Tag).where(Tag.wecom_tag_id == demo.tag_id("兴趣", "香水")))
         intent = db.session.scalar(select(Tag).where(Tag.wecom_tag_id == demo.tag_id("购买意向", "高意向")))
         perfume_id, intent_id, intent_wecom = perfume.id, intent.id, intent.wecom_tag_id
-    targets = [c for c in (demo.customer(i) for i in range(demo.DEFAULT_CUSTOMERS)) if demo.tag_id("兴趣", "香水") in c.tag_ids]
+    targets = [
+        c
+        for c in (demo.customer(i) for i in range(demo.DEFAULT_CUSTOMERS))
+        if demo.tag_id("兴趣", "香水") in c.tag_ids
+    ]
 
     page = context.new_page()
     page.goto(live_app.url + "/admin/")
@@ -50,7 +56,11 @@ def test_sign_in_filter_bulk_tag_and_see_the_job_finish(seeded, live_app, emulat
     page.locator('[data-testid=job][data-status="done"]').wait_for(timeout=60_000)
     page.screenshot(path=str(artifacts / "console-customers.png"), full_page=True)
 
-    marked = {c["json"]["external_userid"] for c in emulator.calls("externalcontact/mark_tag") if c["json"]["add_tag"] == [intent_wecom]}
+    marked = {
+        c["json"]["external_userid"]
+        for c in emulator.calls("externalcontact/mark_tag")
+        if c["json"]["add_tag"] == [intent_wecom]
+    }
     assert marked == {c.external_userid for c in targets if intent_wecom not in c.tag_ids}
     assert seen_running  # the page showed the job before it finished, then followed it to the end
 

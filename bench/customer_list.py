@@ -1,0 +1,83 @@
+"""Time the console's customer list (page + count) on a large database and print p50/p95.
+
+    .venv/bin/python bench/customer_list.py --database-url postgresql://.../beside_bench [--runs 30]
+
+Expects the demo data (``flask demo seed --customers 1000000``) in that database, migrated to head.
+Each case is a real request to ``/admin/customers`` through the app (rendering included), signed in
+as the admin (everything) and as a manager (one region), with a tag filter and with a text search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    os.environ.update(
+        APP_ENV="development", DATABASE_URL=args.database_url, BESIDE_INSTANCE_PATH=tempfile.mkdtemp()
+    )
+
+    from sqlalchemy import func, select
+
+    from sidebar import create_app, demo
+    from sidebar.extensions import db
+    from sidebar.models import Customer, Staff, Tag
+
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        total = db.session.scalar(select(func.count()).select_from(Customer))
+        staff = {s.userid: s.id for s in db.session.scalars(select(Staff))}
+        perfume = db.session.scalar(select(Tag.id).where(Tag.wecom_tag_id == demo.tag_id("兴趣", "香水")))
+        sample = db.session.scalar(select(Customer).where(Customer.id == total // 2))
+        name_part, phone = sample.name[:2], sample.phone
+    print(f"{total:,} customers in {args.database_url.split('@')[-1]}; {args.runs} runs per case")
+
+    cases = [
+        ("admin", "tag filter", {"tags_any": perfume}),
+        ("admin", "tag filter + skin type", {"tags_any": perfume, "skin_type": "sensitive"}),
+        ("admin", "text search (name)", {"q": name_part}),
+        ("admin", "text search (phone)", {"q": phone}),
+        ("manager", "tag filter", {"tags_any": perfume}),
+        ("manager", "text search (name)", {"q": name_part}),
+    ]
+    for who, label, params in cases:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["staff_id"] = staff["zhangwei" if who == "admin" else "lina"]
+        timings = []
+        count = ""
+        for run in range(args.runs + 1):
+            started = time.perf_counter()
+            res = client.get("/admin/customers", query_string=params)
+            elapsed = time.perf_counter() - started
+            assert res.status_code == 200, res.status_code
+            if run == 0:  # warm-up: the first run fills caches
+                text = res.get_data(as_text=True)
+                count = text.split('data-testid="result-count">', 1)[1].split("<", 1)[0]
+                continue
+            timings.append(elapsed * 1000)
+        print(
+            f"  {who:<7} {label:<24} {count:>9} matches   p50 {statistics.median(timings):7.1f} ms   "
+            f"p95 {percentile(timings, 95):7.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
