@@ -100,10 +100,16 @@ def _int(raw: str, name: str, *, low: int, high: int) -> int | None:
 def parse(args: Mapping[str, str]) -> CustomerFilter:
     """Read a filter from query parameters; nonsense raises ``BadFilter``."""
     get = lambda name: (args.get(name) or "").strip()  # noqa: E731
+
+    def tag_list(name: str) -> list[int]:
+        # "1,2" or a repeated parameter (a multiple select) alike.
+        values = args.getlist(name) if hasattr(args, "getlist") else [args.get(name) or ""]
+        return _ids(",".join(v for v in values if v), name)
+
     f = CustomerFilter(
-        tags_any=_ids(get("tags_any"), "tags_any"),
-        tags_all=_ids(get("tags_all"), "tags_all"),
-        tags_none=_ids(get("tags_none"), "tags_none"),
+        tags_any=tag_list("tags_any"),
+        tags_all=tag_list("tags_all"),
+        tags_none=tag_list("tags_none"),
         skin_type=get("skin_type") or None,
         lifecycle_stage=get("lifecycle_stage") or None,
         member_level=get("member_level")[:16] or None,
