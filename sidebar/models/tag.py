@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidebar.extensions import Model
@@ -53,7 +53,17 @@ class CustomerTag(Model):
     WeCom has been told."""
 
     __tablename__ = "customer_tags"
-    __table_args__ = (Index("ix_customer_tags_sync_status_next_sync_at", "sync_status", "next_sync_at"),)
+    __table_args__ = (
+        Index("ix_customer_tags_sync_status_next_sync_at", "sync_status", "next_sync_at"),
+        # Tag filters over a million customers: an index-only scan of the tags that count.
+        Index(
+            "ix_customer_tags_tag_id_customer_id_live",
+            "tag_id",
+            "customer_id",
+            postgresql_where=text("sync_status <> 'removing'"),
+            sqlite_where=text("sync_status <> 'removing'"),
+        ),
+    )
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(
