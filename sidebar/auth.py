@@ -7,6 +7,7 @@ htmx request gets ``HX-Redirect`` (never a login page swapped into a fragment).
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -49,6 +50,27 @@ def safe_next(target: str | None, default: str) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
+
+
+class SignInStateMismatch(Exception):
+    """The ``state`` WeCom sent back is not the one this browser was given: a stale or forged link."""
+
+
+def begin_wecom_sign_in(flow: str, next_url: str) -> str:
+    """A one-time ``state`` for a WeCom sign-in (OAuth or QR), remembered with where to go after."""
+    state = secrets.token_urlsafe(16)
+    session[f"{flow}_state"] = state
+    session[f"{flow}_next"] = next_url
+    return state
+
+
+def finish_wecom_sign_in(flow: str, returned_state: str) -> str | None:
+    """Check the returned ``state`` (once); give back the remembered destination."""
+    expected = session.pop(f"{flow}_state", None)
+    next_url = session.pop(f"{flow}_next", None)
+    if not expected or not secrets.compare_digest(expected, returned_state or ""):
+        raise SignInStateMismatch(flow)
+    return next_url
 
 
 def login_required(view: F) -> F:

@@ -7,7 +7,6 @@ customers, ``staff_admin.in_scope`` for staff); anything outside it is a 404.
 from __future__ import annotations
 
 import json
-import secrets
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,14 +18,13 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
 from sqlalchemy import desc, select
 
 from sidebar import htmx
-from sidebar.auth import safe_next, sign_in
+from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, safe_next, sign_in
 from sidebar.console_auth import (
     admin_required,
     console_required,
@@ -103,9 +101,7 @@ def login_local():
 @admin_bp.get("/login/wecom")
 def login_wecom():
     """Start WeCom's QR sign-in (企业微信扫码登录)."""
-    state = secrets.token_urlsafe(16)
-    session["qr_state"] = state
-    session["qr_next"] = safe_next(request.args.get("next"), url_for("admin.dashboard_view"))
+    state = begin_wecom_sign_in("qr", safe_next(request.args.get("next"), url_for("admin.dashboard_view")))
     cfg = current_app.config
     query = urlencode(
         {
@@ -121,8 +117,9 @@ def login_wecom():
 
 @admin_bp.get("/login/callback")
 def login_callback():
-    expected = session.pop("qr_state", None)
-    if not expected or not secrets.compare_digest(expected, request.args.get("state", "")):
+    try:
+        next_url = finish_wecom_sign_in("qr", request.args.get("state", ""))
+    except SignInStateMismatch:
         abort(400, _("The sign-in link was not the one we sent. Please sign in again."))
     try:
         userid = wecom().user_by_code(request.args.get("code", "")).get("userid")
@@ -138,7 +135,6 @@ def login_callback():
             title=_("No access"),
             message=_("The console is for admins and managers who are still with the company."),
         ), 403
-    next_url = session.pop("qr_next", None)
     sign_in(staff)
     return redirect(safe_next(next_url, url_for("admin.dashboard_view")))
 

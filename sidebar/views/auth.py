@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from sidebar.auth import safe_next, sign_in
+from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, safe_next, sign_in
 from sidebar.extensions import db
 from sidebar.models import Staff, StaffStatus
 from sidebar.wecom.errors import WeComError
@@ -25,9 +24,7 @@ def refuse(title: str, message: str, status: int = 403):
 @auth_bp.get("/login")
 def login():
     """Start OAuth: remember where to return and a one-time state, then go to WeCom."""
-    state = secrets.token_urlsafe(16)
-    session["oauth_state"] = state
-    session["oauth_next"] = safe_next(request.args.get("next"), url_for("sidebar.entry"))
+    state = begin_wecom_sign_in("oauth", safe_next(request.args.get("next"), url_for("sidebar.entry")))
     cfg = current_app.config
     query = urlencode(
         {
@@ -45,8 +42,9 @@ def login():
 @auth_bp.get("/callback")
 def callback():
     """WeCom sends the member back with a code: check the state, ask who it is, sign them in."""
-    expected = session.pop("oauth_state", None)
-    if not expected or not secrets.compare_digest(expected, request.args.get("state", "")):
+    try:
+        next_url = finish_wecom_sign_in("oauth", request.args.get("state", ""))
+    except SignInStateMismatch:
         return refuse(
             _("Sign-in expired"),
             _("The sign-in link was not the one we sent. Please open the sidebar again."),
@@ -76,6 +74,5 @@ def callback():
         return refuse(
             _("Account no longer active"), _("This member has left the company and cannot sign in.")
         )
-    next_url = session.pop("oauth_next", None)
     sign_in(staff)
     return redirect(safe_next(next_url, url_for("sidebar.entry")))
