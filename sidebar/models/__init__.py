@@ -6,6 +6,7 @@ from sidebar.extensions import Model
 from sidebar.models.activity import AuditLog, EventStatus, KeyValue, Send, WecomEvent
 from sidebar.models.base import utcnow
 from sidebar.models.console import AdminAccount, BackgroundJob, JobStatus
+from sidebar.models.content import Material, MaterialKind, Scope, Script, ScriptFavourite
 from sidebar.models.customer import Customer, DeletedBy, Follow, LifecycleStage, Note, SkinType
 from sidebar.models.order import PLATFORMS, Order, OrderItem
 from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
@@ -19,6 +20,11 @@ event.listen(
 )
 
 __all__ = [
+    "Material",
+    "MaterialKind",
+    "Scope",
+    "Script",
+    "ScriptFavourite",
     "AdminAccount",
     "BackgroundJob",
     "JobStatus",

@@ -16,7 +16,11 @@ class Send(Model):
     """One message sent from the sidebar: what, to whom, by whom, and how it went."""
 
     __tablename__ = "sends"
-    __table_args__ = (Index("ix_sends_staff_id_created_at", "staff_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_sends_staff_id_created_at", "staff_id", "created_at"),
+        # Usage reports: sends of one script or material over time.
+        Index("ix_sends_kind_ref_id_created_at", "kind", "ref_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
