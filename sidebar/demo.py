@@ -340,6 +340,55 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
     return c
 
 
+# Quick replies head office and the regions prepared: (scope, team department id or None, group, title, body).
+SCRIPTS = [
+    (
+        "enterprise",
+        None,
+        "开场白",
+        "添加后问候",
+        "{客户称呼}您好，我是{门店}的{导购姓名}，以后有任何护肤问题都可以随时找我～",
+    ),
+    ("enterprise", None, "开场白", "节日问候", "{客户称呼}，节日快乐！最近天气变化大，记得做好保湿哦。"),
+    (
+        "enterprise",
+        None,
+        "产品推荐",
+        "修护面霜",
+        "{客户称呼}，我们的神经酰胺修护面霜很适合换季泛红、干燥起皮，现在{会员等级}会员购买还有礼品。",
+    ),
+    (
+        "enterprise",
+        None,
+        "产品推荐",
+        "防晒",
+        "外出一定要涂防晒～推荐轻薄防晒乳 SPF50+，不油不闷，{客户称呼}可以先试试小样。",
+    ),
+    (
+        "enterprise",
+        None,
+        "售后",
+        "使用方法",
+        "{客户称呼}，精华建议早晚洁面、爽肤水之后使用，2–3 滴按压至吸收，再用面霜锁水。",
+    ),
+    (
+        "enterprise",
+        None,
+        "售后",
+        "物流查询",
+        "{客户称呼}您好，订单已经发出啦，快递单号稍后发您，有问题随时联系{导购姓名}。",
+    ),
+    (
+        "team",
+        2,
+        "活动",
+        "华东周末沙龙",
+        "{客户称呼}，这周六下午{门店}有护肤沙龙，一对一皮肤检测，名额有限，要帮您留一个位置吗？",
+    ),
+    ("team", 3, "活动", "华南新品体验", "{客户称呼}，华南门店本周新品体验日，到店即可领取试用装～"),
+]
+
+
 @dataclass
 class DemoGroup:
     chat_id: str

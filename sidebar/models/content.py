@@ -44,7 +44,9 @@ class ScriptFavourite(Model):
     __tablename__ = "script_favourites"
 
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
-    script_id: Mapped[int] = mapped_column(ForeignKey("scripts.id", ondelete="CASCADE"), primary_key=True, index=True)
+    script_id: Mapped[int] = mapped_column(
+        ForeignKey("scripts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

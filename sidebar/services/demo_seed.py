@@ -25,6 +25,7 @@ from sidebar.models import (
     Order,
     OrderItem,
     Role,
+    Script,
     Staff,
     Store,
     Tag,
@@ -54,6 +55,10 @@ def seed_org() -> dict[str, int]:
         person.tier = member.tier
         person.store_id = stores[member.store].id if member.store else None
     tag_service.apply_tag_list(demo.wecom_tag_list())
+    if db.session.scalar(select(func.count()).select_from(Script)) == 0:
+        for scope, department, group, title, body in demo.SCRIPTS:
+            team = teams[department].id if department else None
+            db.session.add(Script(scope=scope, team_id=team, group_name=group, title=title, body=body))
     db.session.flush()
     return {"teams": len(teams), "staff": len(people), "stores": len(stores)}
 

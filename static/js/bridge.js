@@ -113,6 +113,34 @@
     }, explain);
   }
 
+  /* -- sending: buttons carry the text; a send is recorded only after WeCom reports success ---- */
+  function csrfToken() {
+    try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+  function record(button, entered) {
+    var form = new FormData();
+    form.append("kind", button.getAttribute("data-kind"));
+    form.append("ref_id", button.getAttribute("data-ref"));
+    form.append("entered", entered ? "1" : "0");
+    var chat = button.closest("li").querySelector("input[name=external_userid], input[name=chat_id]");
+    if (chat) form.append(chat.name, chat.value);
+    return fetch(button.getAttribute("data-record-url"), { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-send]");
+    if (!button || button.disabled) return;
+    var entered = button.getAttribute("data-enter") === "1";
+    var message = { msgtype: "text", text: { content: button.getAttribute("data-text") } };
+    if (entered) message.enterChat = true;
+    button.disabled = true;
+    call("sendChatMessage", message).then(function () {
+      showToast(entered ? (document.documentElement.lang === "en" ? "In the input box" : "已放入输入框") : (document.documentElement.lang === "en" ? "Sent" : "已发送"));
+      return record(button, entered);
+    }, function (err) {
+      showToast((document.documentElement.lang === "en" ? "Not sent: " : "未发送：") + ((err && err.errMsg) || ""));
+    }).then(function () { button.disabled = false; });
+  });
+
   /* -- htmx: a short toast for HX-Trigger {"saved": "..."} and for failed requests ------------- */
   var toast = document.getElementById("toast"), toastTimer;
   function showToast(text) {

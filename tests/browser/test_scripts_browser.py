@@ -1,0 +1,55 @@
+"""The scripts tab in chromium through the preview: search, send, put in the input box."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from sidebar.extensions import db
+from sidebar.models import Script, Send
+from tests.browser.test_sidebar_preview import open_chat
+from tests.views.test_sidebar import customer_of
+
+
+def test_search_and_send_a_script_with_the_customers_name_filled_in(seeded, preview, context):
+    person = customer_of("chenjing")
+    page = context.new_page()
+    side = open_chat(page, preview, "chenjing", person.name)
+    side.get_by_test_id("tab-scripts").click()
+    side.get_by_test_id("script-search").fill("物流")
+    expect(side.get_by_test_id("script")).to_have_count(1)  # the search has answered
+    expect(side.get_by_test_id("script")).to_contain_text("订单已经发出")
+
+    side.get_by_test_id("send").first.click()
+    expected = f"{person.name}您好，订单已经发出啦，快递单号稍后发您，有问题随时联系陈静。"
+    page.locator(".bubble", has_text=expected).wait_for()
+    side.get_by_test_id("enter").first.click()
+    page.wait_for_function("document.getElementById('input').value.length > 0")
+    assert page.locator("#input").input_value() == expected
+
+    with seeded.app_context():
+        script_id = db.session.scalar(select(Script.id).where(Script.title == "物流查询"))
+        page.wait_for_timeout(300)  # the record is posted after WeCom's answer
+        results = sorted(db.session.scalars(select(Send.result).where(Send.kind == "script", Send.ref_id == script_id)))
+        assert results == ["entered", "ok"]
+        assert db.session.get(Script, script_id).use_count == 2
+
+
+def test_a_hostile_script_shows_as_text_and_is_sent_as_that_text(seeded, preview, context):
+    person = customer_of("chenjing")
+    with seeded.app_context():
+        db.session.add(Script(scope="enterprise", title="XSS", body="<script>alert(1)</script>"))
+        db.session.commit()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    side = open_chat(page, preview, "chenjing", person.name)
+    side.get_by_test_id("tab-scripts").click()
+    side.get_by_test_id("script-search").fill("alert")
+    item = side.get_by_test_id("script").filter(has_text="<script>alert(1)</script>")
+    item.wait_for()
+    item.get_by_test_id("send").click()
+    page.locator(".bubble", has_text="<script>alert(1)</script>").wait_for()
+    assert dialogs == []
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Send)) == 1
