@@ -30,7 +30,9 @@ def test_search_and_send_a_script_with_the_customers_name_filled_in(seeded, prev
     with seeded.app_context():
         script_id = db.session.scalar(select(Script.id).where(Script.title == "物流查询"))
         page.wait_for_timeout(300)  # the record is posted after WeCom's answer
-        results = sorted(db.session.scalars(select(Send.result).where(Send.kind == "script", Send.ref_id == script_id)))
+        results = sorted(
+            db.session.scalars(select(Send.result).where(Send.kind == "script", Send.ref_id == script_id))
+        )
         assert results == ["entered", "ok"]
         assert db.session.get(Script, script_id).use_count == 2
 

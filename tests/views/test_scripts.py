@@ -1,0 +1,176 @@
+"""Scripts on the server: who sees which, variables, a guide's own scripts, and recorded sends."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from sidebar import demo
+from sidebar.extensions import db
+from sidebar.models import Script, Send, Staff
+from sidebar.services import scripts
+from tests.sidebar_helpers import sign_in
+from tests.views.test_sidebar import csrf, customer_of, hx
+
+
+def texts(html: str) -> list[str]:
+    return re.findall(r'data-testid="script-text">(.*?)</p>', html, re.S)
+
+
+def test_team_scripts_reach_their_team_only(seeded, client):
+    mine, theirs = customer_of("chenjing"), customer_of("huangli")
+    sign_in(client, "chenjing")  # 华东
+    html = client.get(f"/sidebar/customers/{mine.external_userid}/scripts?tab=team").get_data(as_text=True)
+    assert any("护肤沙龙" in t for t in texts(html)) and not any("华南门店" in t for t in texts(html))
+    other = seeded.test_client()
+    sign_in(other, "huangli")  # 华南
+    html = other.get(f"/sidebar/customers/{theirs.external_userid}/scripts?tab=team").get_data(as_text=True)
+    assert any("华南门店" in t for t in texts(html)) and not any("护肤沙龙" in t for t in texts(html))
+
+
+def test_variables_are_filled_for_the_customer_and_guide(seeded, client):
+    person = customer_of("chenjing")
+    sign_in(client, "chenjing")
+    html = client.get(f"/sidebar/customers/{person.external_userid}/scripts?q=添加后问候").get_data(
+        as_text=True
+    )
+    greeting = person.follows[0].remark or person.name
+    assert texts(html) == [f"{greeting}您好，我是上海静安嘉里店的陈静，以后有任何护肤问题都可以随时找我～"]
+
+
+def test_unknown_variables_are_shown_and_block_sending(seeded, client):
+    with seeded.app_context():
+        db.session.add(Script(scope="enterprise", title="坏变量", body="{客户称呼}，您的券码是{券码}"))
+        db.session.commit()
+    sign_in(client, "chenjing")
+    html = client.get(
+        f"/sidebar/customers/{customer_of('chenjing').external_userid}/scripts?q=券码"
+    ).get_data(as_text=True)
+    assert "{券码}" in texts(html)[0] and "未知变量" in html
+    assert (
+        re.search(r'data-testid="send"[^>]*disabled', html.replace("\n", " "))
+        or 'disabled data-testid="send"' in html
+    )
+
+
+def test_a_guide_writes_edits_and_deletes_their_own_scripts_only(seeded, client):
+    person = customer_of("chenjing")
+    sign_in(client, "chenjing")
+    token = csrf(client, "/sidebar/")
+    res = client.post(
+        "/sidebar/scripts?tab=mine",
+        data={"body": "{客户称呼}，明天见～", "external_userid": person.external_userid},
+        headers=hx(token),
+    )
+    assert res.status_code == 200 and "明天见" in res.get_data(as_text=True)
+    assert (
+        client.post(
+            "/sidebar/scripts?tab=mine",
+            data={"body": "  ", "external_userid": person.external_userid},
+            headers=hx(token),
+        ).status_code
+        == 422
+    )
+    with seeded.app_context():
+        own = db.session.scalar(select(Script).where(Script.body.like("%明天见%")))
+        company = db.session.scalar(select(Script).where(Script.scope == "enterprise"))
+        own_id, company_id = own.id, company.id
+    other = seeded.test_client()
+    sign_in(other, "wangfang")
+    other_token = csrf(other, "/sidebar/")
+    theirs = customer_of("wangfang")
+    assert "明天见" not in other.get(
+        f"/sidebar/customers/{theirs.external_userid}/scripts?tab=mine"
+    ).get_data(as_text=True)
+    assert (
+        other.post(
+            f"/sidebar/scripts/{own_id}/delete",
+            data={"external_userid": theirs.external_userid},
+            headers=hx(other_token),
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/sidebar/scripts/{company_id}/delete",
+            data={"external_userid": person.external_userid},
+            headers=hx(token),
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/sidebar/scripts/{own_id}/delete",
+            data={"external_userid": person.external_userid},
+            headers=hx(token),
+        ).status_code
+        == 200
+    )
+    with seeded.app_context():
+        assert db.session.get(Script, own_id) is None and db.session.get(Script, company_id) is not None
+
+
+def test_favourites_come_first(seeded, client):
+    person = customer_of("chenjing")
+    sign_in(client, "chenjing")
+    token = csrf(client, "/sidebar/")
+    with seeded.app_context():
+        last = db.session.scalar(select(Script).where(Script.title == "使用方法"))
+    html = client.post(
+        f"/sidebar/scripts/{last.id}/star?tab=enterprise",
+        data={"external_userid": person.external_userid},
+        headers=hx(token),
+    ).get_data(as_text=True)
+    assert texts(html)[0].endswith("再用面霜锁水。")
+
+
+def test_sends_are_recorded_for_visible_customers_and_scripts_only(seeded, client):
+    mine, theirs = customer_of("chenjing"), customer_of("wangfang", not_followed_by="chenjing")
+    sign_in(client, "chenjing")
+    token = csrf(client, "/sidebar/")
+    with seeded.app_context():
+        script_id = db.session.scalar(select(Script.id).where(Script.title == "防晒"))
+        south = db.session.scalar(select(Script.id).where(Script.title == "华南新品体验"))
+    ok = client.post(
+        "/sidebar/sends",
+        data={"kind": "script", "ref_id": script_id, "external_userid": mine.external_userid},
+        headers={"X-CSRFToken": token},
+    )
+    assert ok.status_code == 201
+    assert (
+        client.post(
+            "/sidebar/sends",
+            data={"kind": "script", "ref_id": script_id, "external_userid": theirs.external_userid},
+            headers={"X-CSRFToken": token},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/sidebar/sends",
+            data={"kind": "script", "ref_id": south, "external_userid": mine.external_userid},
+            headers={"X-CSRFToken": token},
+        ).status_code
+        == 404
+    )
+    with seeded.app_context():
+        send = db.session.scalar(select(Send))
+        assert send.staff_id == db.session.scalar(select(Staff.id).where(Staff.userid == "chenjing"))
+        assert "防晒" in send.summary and send.result == "ok"
+
+
+def test_scripts_work_in_a_group_chat(seeded, client):
+    group = demo.group_chats()[0]
+    sign_in(client, group.owner)
+    html = client.get(f"/sidebar/groups/{group.chat_id}/scripts?q=添加后问候").get_data(as_text=True)
+    assert texts(html)[0].startswith("各位您好")
+    assert seeded.test_client().get(f"/sidebar/groups/{group.chat_id}/scripts").status_code == 302
+    other = seeded.test_client()
+    sign_in(other, "huangli")
+    assert other.get(f"/sidebar/groups/{group.chat_id}/scripts").status_code == 404
+
+
+def test_fill_leaves_unknown_variables_in_place():
+    text, unknown = scripts.fill("{a}{客户称呼}{ b }", {"客户称呼": "王女士"})
+    assert text == "{a}王女士{ b }" and unknown == ["a"]
