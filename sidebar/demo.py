@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import random
+import struct
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -386,6 +388,53 @@ SCRIPTS = [
         "{客户称呼}，这周六下午{门店}有护肤沙龙，一对一皮肤检测，名额有限，要帮您留一个位置吗？",
     ),
     ("team", 3, "活动", "华南新品体验", "{客户称呼}，华南门店本周新品体验日，到店即可领取试用装～"),
+]
+
+
+def poster_png(width: int = 64, height: int = 64, rgb: tuple[int, int, int] = (247, 182, 194)) -> bytes:
+    """A small solid PNG, made here so the demo ships no binary files."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    row = b"\x00" + bytes(rgb) * width
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+# (kind, title, group, fields)
+MATERIALS = [
+    ("text", "会员日活动说明", "活动", {"text": "每月 18 日会员日：全场 9 折，金卡及以上会员再享双倍积分。"}),
+    ("image", "秋冬修护系列海报", "海报", {"file_name": "repair-poster.png"}),
+    (
+        "link",
+        "敏感肌护理指南",
+        "文章",
+        {
+            "url": "https://example.com/guide/sensitive-skin",
+            "description": "换季泛红怎么办？一文读懂屏障修护",
+            "cover_url": "https://example.com/cover/sensitive.png",
+        },
+    ),
+    (
+        "miniprogram",
+        "澜序商城 · 新品专区",
+        "小程序",
+        {
+            "mp_appid": "wx1234567890demo",
+            "mp_page": "pages/new/index.html",
+            "cover_url": "https://example.com/cover/new.png",
+        },
+    ),
 ]
 
 

@@ -7,6 +7,7 @@ of set-based inserts (explicit ids, one executemany per table per chunk); how ma
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from sidebar.models import (
     CustomerTag,
     Follow,
     KeyValue,
+    Material,
     Note,
     Order,
     OrderItem,
@@ -59,8 +61,31 @@ def seed_org() -> dict[str, int]:
         for scope, department, group, title, body in demo.SCRIPTS:
             team = teams[department].id if department else None
             db.session.add(Script(scope=scope, team_id=team, group_name=group, title=title, body=body))
+    if db.session.scalar(select(func.count()).select_from(Material)) == 0:
+        _seed_materials()
     db.session.flush()
     return {"teams": len(teams), "staff": len(people), "stores": len(stores)}
+
+
+def _seed_materials() -> None:
+    from sidebar.services import materials
+
+    for kind, title, group, fields in demo.MATERIALS:
+        material = Material(
+            kind=kind, title=title, group_name=group, **{k: v for k, v in fields.items() if k != "file_name"}
+        )
+        if kind == "image":
+            content = demo.poster_png()
+            stored = f"demo-{fields['file_name']}"
+            with open(os.path.join(materials.folder(), stored), "wb") as fh:
+                fh.write(content)
+            material.file_path, material.file_name, material.file_size, material.mime = (
+                stored,
+                fields["file_name"],
+                len(content),
+                "image/png",
+            )
+        db.session.add(material)
 
 
 def _lifecycle(c: demo.DemoCustomer, today: Any) -> str:

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from sidebar import htmx
 from sidebar.auth import login_required
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, Staff
-from sidebar.services import groups, scripts, visibility
+from sidebar.models import Customer, Follow, MaterialKind, Staff
+from sidebar.services import groups, materials, scripts, visibility
 from sidebar.views.sidebar import customer_route, me, sidebar_bp
 from sidebar.wecom.errors import WeComError
 
@@ -188,23 +188,101 @@ def record_send():
         ref_id = int(request.form.get("ref_id", ""))
     except ValueError:
         abort(400, "ref_id must be a number")
-    if kind != "script":
-        abort(400, "kind must be script")
-    item = scripts.get_visible(me(), ref_id)
-    if item is None:
-        abort(404)
-    text, _unknown = scripts.fill(
-        item.body, scripts.context_for(me(), customer, _my_follow(customer, me()) if customer else None)
-    )
+    if kind == "script":
+        item: Any = scripts.get_visible(me(), ref_id)
+        if item is None:
+            abort(404)
+        values = scripts.context_for(me(), customer, _my_follow(customer, me()) if customer else None)
+        summary, msgtype = scripts.fill(item.body, values)[0], "text"
+    elif kind == "material":
+        item = materials.get_visible(me(), ref_id)
+        if item is None:
+            abort(404)
+        summary, msgtype = item.title, materials.message(item)["msgtype"]
+    else:
+        abort(400, "kind must be script or material")
     send = scripts.record_send(
         me(),
         kind=kind,
         item=item,
         customer=customer,
         chat_id=chat_id,
-        msgtype="text",
-        summary=text,
+        msgtype=msgtype,
+        summary=summary,
         entered=request.form.get("entered") == "1",
     )
     db.session.commit()
     return jsonify(id=send.id, result=send.result), 201
+
+
+# -- materials -------------------------------------------------------------------------------------
+
+
+def _render_materials(*, customer: Customer | None, chat_id: str | None) -> Any:
+    kind = request.args.get("kind") or None
+    if kind and kind not in {k.value for k in MaterialKind}:
+        abort(400, "unknown kind")
+    q, page = (request.args.get("q") or "").strip()[:64], _page()
+    rows, more = materials.listing(me(), kind=kind, q=q, page=page)
+    if customer is not None:
+        here = url_for("sidebar.materials_for_customer", external_userid=customer.external_userid)
+    else:
+        here = url_for("sidebar.materials_for_group", chat_id=chat_id)
+    return htmx.render(
+        "sidebar/materials.html",
+        block="material_list",
+        staff=me(),
+        customer=customer,
+        chat_id=chat_id,
+        items=[(m, None if m.kind in materials.FILE_KINDS else materials.message(m)) for m in rows],
+        more=more,
+        kind=kind,
+        kinds=[k.value for k in MaterialKind],
+        q=q,
+        page=page,
+        here=here,
+    )
+
+
+@sidebar_bp.get("/customers/<external_userid>/materials")
+@customer_route
+def materials_for_customer(customer: Customer):
+    """Materials to send to this customer."""
+    return _render_materials(customer=customer, chat_id=None)
+
+
+@sidebar_bp.get("/groups/<chat_id>/materials")
+@login_required
+def materials_for_group(chat_id: str):
+    _check_group(chat_id)
+    return _render_materials(customer=None, chat_id=chat_id)
+
+
+@sidebar_bp.post("/materials/<int:material_id>/message")
+@login_required
+def material_message(material_id: int):
+    """The sendChatMessage payload for a file material: uploads it to WeCom first if need be."""
+    from flask import jsonify
+
+    material = materials.get_visible(me(), material_id)
+    if material is None:
+        abort(404)
+    try:
+        media = materials.media_id(material) if material.kind in materials.FILE_KINDS else None
+    except WeComError as exc:
+        return jsonify(error={"code": "wecom_refused", "message": exc.errmsg}), 502
+    return jsonify(materials.message(material, media))
+
+
+@sidebar_bp.get("/materials/<int:material_id>/file")
+@login_required
+def material_file(material_id: int):
+    """The stored file, to staff who may use the material (never public)."""
+    from flask import send_from_directory
+
+    material = materials.get_visible(me(), material_id)
+    if material is None or not material.file_path:
+        abort(404)
+    res = send_from_directory(materials.folder(), material.file_path, mimetype=material.mime, max_age=3600)
+    res.headers["Cache-Control"] = "private, max-age=3600"
+    return res

@@ -126,14 +126,24 @@
     if (chat) form.append(chat.name, chat.value);
     return fetch(button.getAttribute("data-record-url"), { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } });
   }
+  /* A script's text, a material's payload, or (for files) a payload the server makes after uploading. */
+  function messageFor(button) {
+    if (button.hasAttribute("data-text")) {
+      return Promise.resolve({ msgtype: "text", text: { content: button.getAttribute("data-text") } });
+    }
+    if (button.hasAttribute("data-message")) return Promise.resolve(JSON.parse(button.getAttribute("data-message")));
+    return fetch(button.getAttribute("data-message-url"), { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } })
+      .then(function (res) { return res.json().then(function (data) { if (!res.ok) throw { errMsg: (data.error && data.error.message) || res.status }; return data; }); });
+  }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-send]");
     if (!button || button.disabled) return;
     var entered = button.getAttribute("data-enter") === "1";
-    var message = { msgtype: "text", text: { content: button.getAttribute("data-text") } };
-    if (entered) message.enterChat = true;
     button.disabled = true;
-    call("sendChatMessage", message).then(function () {
+    messageFor(button).then(function (message) {
+      if (entered) message.enterChat = true;
+      return call("sendChatMessage", message);
+    }).then(function () {
       showToast(entered ? (document.documentElement.lang === "en" ? "In the input box" : "已放入输入框") : (document.documentElement.lang === "en" ? "Sent" : "已发送"));
       return record(button, entered);
     }, function (err) {

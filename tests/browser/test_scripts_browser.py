@@ -55,3 +55,18 @@ def test_a_hostile_script_shows_as_text_and_is_sent_as_that_text(seeded, preview
     assert dialogs == []
     with seeded.app_context():
         assert db.session.scalar(select(func.count()).select_from(Send)) == 1
+
+
+def test_an_image_material_is_uploaded_and_sent(seeded, preview, context, emulator):
+    person = customer_of("chenjing")
+    page = context.new_page()
+    side = open_chat(page, preview, "chenjing", person.name)
+    side.get_by_test_id("tab-materials").click()
+    poster = side.get_by_test_id("material").filter(has_text="秋冬修护系列海报")
+    poster.get_by_test_id("send-material").click()
+    page.locator(".bubble", has_text="[image]").wait_for()
+    media_ids = list(emulator.state.media)
+    assert len(media_ids) == 1 and media_ids[0] in page.locator(".bubble").first.inner_text()
+    link = side.get_by_test_id("material").filter(has_text="敏感肌护理指南")
+    link.get_by_test_id("send-material").click()
+    page.locator(".bubble", has_text="[链接] 敏感肌护理指南").wait_for()
