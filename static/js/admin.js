@@ -19,3 +19,16 @@
   });
   window.addEventListener("resize", function () { chart.resize(); });
 })();
+
+/* The variable picker: a button puts its variable into the script text at the cursor. */
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-insert]");
+  if (!button) return;
+  var area = button.closest("form").querySelector("[data-insert-target]");
+  var value = button.getAttribute("data-insert");
+  var start = area.selectionStart || 0, end = area.selectionEnd || 0;
+  area.value = area.value.slice(0, start) + value + area.value.slice(end);
+  area.focus();
+  area.selectionStart = area.selectionEnd = start + value.length;
+  area.dispatchEvent(new Event("input", { bubbles: true }));
+});
