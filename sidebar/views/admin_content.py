@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from sidebar.console_auth import admin_required, console_required, current_viewer, is_admin
 from sidebar.extensions import db
-from sidebar.models import Scope, Script, Team
+from sidebar.models import MaterialKind, Scope, Script, Team
 from sidebar.services import audit, script_io, scripts
 from sidebar.views.admin import admin_bp, client_ip, viewer
 
@@ -150,3 +150,69 @@ def scripts_import():
     audit.record(viewer(), "scripts_imported", "script", None, ip=client_ip(), **counts)
     db.session.commit()
     return _page(import_counts=counts)
+
+
+# -- materials -------------------------------------------------------------------------------------
+
+
+def _materials_page(status: int = 200, error: str | None = None):  # type: ignore[no-untyped-def]
+    from sidebar.models import Material
+
+    return render_template(
+        "admin/materials.html",
+        items=list(db.session.scalars(select(Material).order_by(Material.id.desc()))),
+        teams=list(db.session.scalars(select(Team).order_by(Team.id))),
+        kinds=[k.value for k in MaterialKind],
+        viewer=viewer(),
+        is_admin=is_admin(viewer()),
+        error=error,
+    ), status
+
+
+@admin_bp.get("/materials")
+@console_required
+def materials_admin():
+    """Materials guides can send; admins add and remove them."""
+    return _materials_page()
+
+
+@admin_bp.post("/materials")
+@admin_required
+def material_admin_create():
+    from sidebar.services import material_admin
+
+    file = request.files.get("file")
+    upload = None
+    if file is not None and file.filename:
+        content = file.read(material_admin.LIMITS["file"] + 1)  # never more than the largest limit, plus one
+        file.close()
+        upload = (file.filename, content)
+    try:
+        material = material_admin.create(request.form.to_dict(), upload)
+    except material_admin.MaterialError as exc:
+        db.session.rollback()
+        return _materials_page(422, error=str(exc))
+    audit.record(
+        viewer(),
+        "material_created",
+        "material",
+        material.id,
+        ip=client_ip(),
+        title=material.title,
+        kind=material.kind,
+    )
+    db.session.commit()
+    return redirect(url_for("admin.materials_admin"), 303)
+
+
+@admin_bp.post("/materials/<int:material_id>/delete")
+@admin_required
+def material_admin_delete(material_id: int):
+    from sidebar.models import Material
+    from sidebar.services import material_admin
+
+    material = db.session.get(Material, material_id) or abort(404)
+    audit.record(viewer(), "material_deleted", "material", material.id, ip=client_ip(), title=material.title)
+    material_admin.delete(material)
+    db.session.commit()
+    return redirect(url_for("admin.materials_admin"), 303)

@@ -1,0 +1,116 @@
+"""Creating materials in the console: fields checked per kind, uploads checked against WeCom's limits
+with the content type read from the file's bytes (a name or a browser's claim is not trusted)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import uuid
+from typing import Any
+
+from sidebar.extensions import db
+from sidebar.models import Material, MaterialKind, Team
+from sidebar.services import materials
+
+MB = 2**20
+LIMITS = {
+    MaterialKind.IMAGE.value: 10 * MB,
+    MaterialKind.VIDEO.value: 10 * MB,
+    MaterialKind.FILE.value: 20 * MB,
+}
+APPID = re.compile(r"^wx[0-9A-Za-z]{10,32}$")
+
+
+class MaterialError(ValueError):
+    """What is wrong with the material, in a sentence."""
+
+
+def sniff(content: bytes) -> tuple[str, str]:
+    """(mime type, extension) from the first bytes."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", ".png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", ".jpg"
+    if content[4:8] == b"ftyp":
+        return "video/mp4", ".mp4"
+    if content.startswith(b"%PDF-"):
+        return "application/pdf", ".pdf"
+    if content.startswith(b"PK\x03\x04"):
+        return "application/zip", ".zip"
+    return "application/octet-stream", ".bin"
+
+
+def _check_file(kind: str, filename: str, content: bytes) -> tuple[str, str]:
+    if not content:
+        raise MaterialError("the file is empty")
+    if len(content) > LIMITS[kind]:
+        raise MaterialError(f"WeCom takes at most {LIMITS[kind] // MB} MB for a {kind}")
+    mime, ext = sniff(content)
+    if kind == MaterialKind.IMAGE.value and mime not in ("image/png", "image/jpeg"):
+        raise MaterialError("an image must be a JPG or PNG file")
+    if kind == MaterialKind.VIDEO.value and mime != "video/mp4":
+        raise MaterialError("a video must be an MP4 file")
+    return mime, ext
+
+
+def create(fields: dict[str, Any], upload: tuple[str, bytes] | None) -> Material:
+    """A material from form fields (and a file for image, video and file). Flushes."""
+    kind = fields.get("kind", "")
+    if kind not in {k.value for k in MaterialKind}:
+        raise MaterialError("choose what kind of material this is")
+    title = (fields.get("title") or "").strip()
+    if not title or len(title) > 64:
+        raise MaterialError("a title of 1 to 64 characters is required")
+    team_id = fields.get("team_id") or None
+    if team_id is not None and db.session.get(Team, int(team_id)) is None:
+        raise MaterialError("no such team")
+    material = Material(
+        kind=kind,
+        title=title,
+        group_name=(fields.get("group_name") or "").strip()[:32],
+        team_id=int(team_id) if team_id else None,
+    )
+    if kind == MaterialKind.TEXT.value:
+        material.text = (fields.get("text") or "").strip()
+        if not material.text or len(material.text) > 2000:
+            raise MaterialError("write the text (at most 2,000 characters)")
+    elif kind == MaterialKind.LINK.value:
+        material.url = (fields.get("url") or "").strip()
+        if not material.url.startswith(("https://", "http://")) or len(material.url) > 1024:
+            raise MaterialError("a link card needs an http(s) URL")
+        material.description = (fields.get("description") or "").strip()[:255]
+        material.cover_url = (fields.get("cover_url") or "").strip()[:1024]
+    elif kind == MaterialKind.MINIPROGRAM.value:
+        material.mp_appid = (fields.get("mp_appid") or "").strip()
+        material.mp_page = (fields.get("mp_page") or "").strip()
+        material.cover_url = (fields.get("cover_url") or "").strip()[:1024]
+        if not APPID.match(material.mp_appid):
+            raise MaterialError("the mini-program appid starts with wx")
+        if not material.mp_page.endswith(".html"):
+            raise MaterialError("the mini-program page must end in .html (WeCom's rule)")
+    else:
+        if upload is None:
+            raise MaterialError("choose the file to upload")
+        filename, content = upload
+        mime, ext = _check_file(kind, filename, content)
+        stored = uuid.uuid4().hex + ext
+        with open(os.path.join(materials.folder(), stored), "wb") as fh:
+            fh.write(content)
+        material.file_path, material.file_name, material.file_size, material.mime = (
+            stored,
+            os.path.basename(filename)[:255],
+            len(content),
+            mime,
+        )
+    db.session.add(material)
+    db.session.flush()
+    return material
+
+
+def delete(material: Material) -> None:
+    if material.file_path:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(materials.folder(), material.file_path))
+    db.session.delete(material)
+    db.session.flush()
