@@ -216,3 +216,20 @@ def material_admin_delete(material_id: int):
     material_admin.delete(material)
     db.session.commit()
     return redirect(url_for("admin.materials_admin"), 303)
+
+
+# -- usage -----------------------------------------------------------------------------------------
+
+
+@admin_bp.get("/usage")
+@console_required
+def usage():
+    """Sends of scripts and materials in the viewer's scope: by day, team and guide; top and unused."""
+    from sidebar.services import usage as usage_service
+
+    return render_template(
+        "admin/usage.html",
+        report=usage_service.report(viewer()),
+        viewer=viewer(),
+        is_admin=is_admin(viewer()),
+    )

@@ -32,3 +32,25 @@ document.addEventListener("click", function (event) {
   area.selectionStart = area.selectionEnd = start + value.length;
   area.dispatchEvent(new Event("input", { bubbles: true }));
 });
+
+/* The usage chart: script and material sends per day. */
+(function () {
+  "use strict";
+  var data = document.getElementById("usage");
+  var el = document.getElementById("chart-usage");
+  if (!data || !el || !window.echarts) return;
+  var report = JSON.parse(data.textContent);
+  var chart = window.echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    legend: { top: 0, data: [el.getAttribute("data-label-scripts"), el.getAttribute("data-label-materials")] },
+    grid: { left: 40, right: 16, top: 40, bottom: 32 },
+    xAxis: { type: "category", data: report.days.map(function (d) { return d.slice(5); }) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [
+      { name: el.getAttribute("data-label-scripts"), type: "bar", stack: "sends", data: report.scripts, itemStyle: { color: "#07c160" } },
+      { name: el.getAttribute("data-label-materials"), type: "bar", stack: "sends", data: report.materials, itemStyle: { color: "#10aeff" } }
+    ]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();

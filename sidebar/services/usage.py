@@ -1,0 +1,96 @@
+"""Usage of scripts and materials: sends by day, team and guide, the top 20 and the unused, within
+the viewer's scope (sends by staff the viewer may see). All counting is SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import desc, func, select
+
+from sidebar.extensions import db
+from sidebar.models import Material, Scope, Script, Send, Staff, Team, utcnow
+from sidebar.services import visibility
+from sidebar.services.dashboard import _local_day
+
+DAYS = 30
+KINDS = ("script", "material")
+
+
+def report(viewer: Any) -> dict[str, Any]:
+    since = utcnow() - timedelta(days=DAYS)
+    followers = visibility.follower_ids(viewer)
+    sends = select(Send).where(Send.kind.in_(KINDS), Send.created_at >= since)
+    if followers is not None:
+        sends = sends.where(Send.staff_id.in_(followers))
+    scoped = sends.subquery()
+
+    day = _local_day(scoped.c.created_at).label("day")
+    per_day: dict[tuple[str, str], int] = {
+        (str(d), kind): n
+        for d, kind, n in db.session.execute(
+            select(day, scoped.c.kind, func.count()).group_by(day, scoped.c.kind)
+        )
+    }
+    today = datetime.now(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).date()
+    days = [(today - timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
+
+    by_team = db.session.execute(
+        select(func.coalesce(Team.name, "—"), func.count())
+        .select_from(scoped)
+        .join(Staff, Staff.id == scoped.c.staff_id)
+        .outerjoin(Team, Team.id == Staff.team_id)
+        .group_by(Team.name)
+        .order_by(desc(func.count()))
+    ).all()
+    by_guide = db.session.execute(
+        select(Staff.name, func.count())
+        .select_from(scoped)
+        .join(Staff, Staff.id == scoped.c.staff_id)
+        .group_by(Staff.id, Staff.name)
+        .order_by(desc(func.count()))
+        .limit(50)
+    ).all()
+    top = db.session.execute(
+        select(scoped.c.kind, scoped.c.ref_id, func.count().label("n"))
+        .group_by(scoped.c.kind, scoped.c.ref_id)
+        .order_by(desc("n"))
+        .limit(20)
+    ).all()
+    names = _names([(k, r) for k, r, _ in top])
+    used_scripts = select(scoped.c.ref_id).where(scoped.c.kind == "script")
+    used_materials = select(scoped.c.ref_id).where(scoped.c.kind == "material")
+    unused_scripts = db.session.scalars(
+        select(Script)
+        .where(Script.scope.in_([Scope.ENTERPRISE.value, Scope.TEAM.value]), Script.id.not_in(used_scripts))
+        .order_by(Script.id)
+        .limit(100)
+    ).all()
+    unused_materials = db.session.scalars(
+        select(Material).where(Material.id.not_in(used_materials)).order_by(Material.id).limit(100)
+    ).all()
+    return {
+        "days": days,
+        "scripts": [per_day.get((d, "script"), 0) for d in days],
+        "materials": [per_day.get((d, "material"), 0) for d in days],
+        "by_team": [{"name": n, "count": c} for n, c in by_team],
+        "by_guide": [{"name": n, "count": c} for n, c in by_guide],
+        "top": [{"kind": k, "name": names.get((k, r), "—"), "count": n} for k, r, n in top],
+        "unused_scripts": [s.title or s.body[:30] for s in unused_scripts],
+        "unused_materials": [m.title for m in unused_materials],
+    }
+
+
+def _names(items: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    script_ids = [r for k, r in items if k == "script"]
+    material_ids = [r for k, r in items if k == "material"]
+    names: dict[tuple[str, int], str] = {}
+    if script_ids:
+        for s in db.session.scalars(select(Script).where(Script.id.in_(script_ids))):
+            names[("script", s.id)] = s.title or s.body[:30]
+    if material_ids:
+        for m in db.session.scalars(select(Material).where(Material.id.in_(material_ids))):
+            names[("material", m.id)] = m.title
+    return names
