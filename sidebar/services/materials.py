@@ -45,7 +45,11 @@ def listing(staff: Staff, *, kind: str | None, q: str = "", page: int = 1) -> tu
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
-            or_(Material.title.like(like, escape="\\"), Material.description.like(like, escape="\\"))
+            or_(
+                Material.title.like(like, escape="\\"),
+                Material.description.like(like, escape="\\"),
+                Material.group_name.like(like, escape="\\"),
+            )
         )
     query = (
         query.order_by(desc(Material.use_count), desc(Material.id))

@@ -151,3 +151,26 @@ def test_created_scripts_reach_the_sidebar(seeded, client):
             db.session.scalar(select(Script.body).where(Script.title == "双十一"))
             == "{客户称呼}，双十一预售开始啦"
         )
+
+
+def test_an_admin_edits_a_company_script(seeded, client):
+    qr_sign_in(client, "zhangwei")
+    with seeded.app_context():
+        script = db.session.scalar(select(Script).where(Script.title == "防晒"))
+        script_id = script.id
+    page = client.get("/admin/scripts").get_data(as_text=True)
+    assert f'/admin/scripts/{script_id}"' in page
+    res = client.post(
+        f"/admin/scripts/{script_id}",
+        data={
+            "csrf_token": csrf_token(client, "/admin/scripts"),
+            "scope": "enterprise",
+            "title": "防晒（新）",
+            "order": "3",
+            "body": "记得涂防晒，{客户称呼}",
+        },
+    )
+    assert res.status_code == 303
+    with seeded.app_context():
+        edited = db.session.get(Script, script_id)
+        assert (edited.title, edited.order, edited.body) == ("防晒（新）", 3, "记得涂防晒，{客户称呼}")

@@ -174,3 +174,26 @@ def test_scripts_work_in_a_group_chat(seeded, client):
 def test_fill_leaves_unknown_variables_in_place():
     text, unknown = scripts.fill("{a}{客户称呼}{ b }", {"客户称呼": "王女士"})
     assert text == "{a}王女士{ b }" and unknown == ["a"]
+
+
+def test_a_guide_edits_their_own_script(seeded, client):
+    person = customer_of("chenjing")
+    sign_in(client, "chenjing")
+    token = csrf(client, "/sidebar/")
+    client.post(
+        "/sidebar/scripts?tab=mine",
+        data={"body": "初稿", "external_userid": person.external_userid},
+        headers=hx(token),
+    )
+    with seeded.app_context():
+        own_id = db.session.scalar(select(Script.id).where(Script.body == "初稿"))
+    html = client.get(f"/sidebar/customers/{person.external_userid}/scripts?tab=mine").get_data(as_text=True)
+    assert f"/sidebar/scripts/{own_id}/edit" in html
+    res = client.post(
+        f"/sidebar/scripts/{own_id}/edit?tab=mine",
+        data={"body": "定稿 {客户称呼}", "external_userid": person.external_userid},
+        headers=hx(token),
+    )
+    assert res.status_code == 200 and "定稿" in res.get_data(as_text=True)
+    with seeded.app_context():
+        assert db.session.get(Script, own_id).body == "定稿 {客户称呼}"

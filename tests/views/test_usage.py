@@ -24,7 +24,9 @@ def add_sends(app, userid: str, kind: str, title: str, n: int) -> None:
 
 def report(client) -> dict:
     html = client.get("/admin/usage").get_data(as_text=True)
-    return json.loads(re.search(r'<script type="application/json" id="usage">(.*?)</script>', html, re.S).group(1))
+    return json.loads(
+        re.search(r'<script type="application/json" id="usage">(.*?)</script>', html, re.S).group(1)
+    )
 
 
 def test_usage_counts_sends_within_the_viewers_scope(seeded, client):
