@@ -89,7 +89,9 @@ def test_the_sidebar_gives_the_payload_and_hides_other_teams_materials(seeded, c
 def test_materials_are_found_by_kind_title_or_group(seeded, client):
     sign_in(client, "chenjing")
     base = f"/sidebar/customers/{customer_of('chenjing').external_userid}/materials"
-    assert "秋冬修护系列海报" in client.get(base, query_string={"q": "海报"}).get_data(as_text=True)  # its group
+    assert "秋冬修护系列海报" in client.get(base, query_string={"q": "海报"}).get_data(
+        as_text=True
+    )  # its group
     links = client.get(base, query_string={"kind": "link"}).get_data(as_text=True)
     assert "敏感肌护理指南" in links and "秋冬修护系列海报" not in links
     assert client.get(base, query_string={"kind": "gif"}).status_code == 400
