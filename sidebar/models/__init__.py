@@ -10,6 +10,7 @@ from sidebar.models.content import Material, MaterialKind, Scope, Script, Script
 from sidebar.models.customer import Customer, DeletedBy, Follow, LifecycleStage, Note, SkinType
 from sidebar.models.order import PLATFORMS, Order, OrderItem
 from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
+from sidebar.models.sop import SopRule, SopStep, SopTask, TaskStatus, Trigger
 from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagSync
 
 # Trigram indexes (console search) need pg_trgm; create_all makes it too, as the migration does.
@@ -20,6 +21,11 @@ event.listen(
 )
 
 __all__ = [
+    "SopRule",
+    "SopStep",
+    "SopTask",
+    "TaskStatus",
+    "Trigger",
     "Material",
     "MaterialKind",
     "Scope",

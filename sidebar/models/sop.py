@@ -1,0 +1,100 @@
+"""SOP (标准作业流程): rules head office writes, their steps, and the tasks the engine makes from them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sidebar.extensions import Model, db
+from sidebar.models.base import Timestamps, UTCDateTime, utcnow
+
+
+class Trigger(enum.StrEnum):
+    ADDED = "added"  # N days after the customer added the guide
+    FIRST_ORDER = "first_order"  # N days after their first order
+    LAST_ORDER = "last_order"  # N days after their latest order
+    BIRTHDAY = "birthday"  # N days before their birthday
+    FIXED = "fixed"  # at a fixed date and time
+    WEEKLY = "weekly"  # every week on one weekday
+
+
+class TaskStatus(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    SKIPPED = "skipped"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class SopRule(Timestamps, Model):
+    __tablename__ = "sop_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    trigger: Mapped[str] = mapped_column(String(16))
+    trigger_days: Mapped[int] = mapped_column(Integer, default=0)
+    fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    weekday: Mapped[int | None] = mapped_column(Integer)  # 0 Monday ... 6 Sunday
+    # Who: the console's customer filter, as query parameters (JSON).
+    audience: Mapped[str] = mapped_column(Text, default="{}")
+    # How long a task stays open after it falls due.
+    window_days: Mapped[int] = mapped_column(Integer, default=3)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    steps: Mapped[list[SopStep]] = relationship(
+        back_populates="rule", order_by="SopStep.position", cascade="all, delete-orphan"
+    )
+
+
+class SopStep(Model):
+    """One thing to send, ``offset_days`` after the trigger: text (with variables), a script, a material."""
+
+    __tablename__ = "sop_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("sop_rules.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    offset_days: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text, default="")
+    script_id: Mapped[int | None] = mapped_column(ForeignKey("scripts.id", ondelete="SET NULL"), index=True)
+    material_id: Mapped[int | None] = mapped_column(
+        ForeignKey("materials.id", ondelete="SET NULL"), index=True
+    )
+
+    rule: Mapped[SopRule] = relationship(back_populates="steps")
+
+
+class SopTask(Model):
+    """What one guide should send one customer for one step, on one occurrence of the trigger.
+
+    Unique per (step, customer, guide, occurrence): the engine can run as often as it likes.
+    """
+
+    __tablename__ = "sop_tasks"
+    __table_args__ = (
+        db.UniqueConstraint("step_id", "customer_id", "staff_id", "occurrence"),
+        Index("ix_sop_tasks_staff_id_status_due_at", "staff_id", "status", "due_at"),
+        Index("ix_sop_tasks_customer_id_status", "customer_id", "status"),
+        Index("ix_sop_tasks_status_expires_at", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("sop_rules.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("sop_steps.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    # Which occurrence of the trigger this is for (its date, or the year for birthdays).
+    occurrence: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16), default=TaskStatus.PENDING.value)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_pieces: Mapped[int] = mapped_column(Integer, default=0)
+    skip_reason: Mapped[str | None] = mapped_column(String(255))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
