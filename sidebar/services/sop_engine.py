@@ -1,0 +1,232 @@
+"""The SOP engine: makes the tasks that are due, set-based, one INSERT ... SELECT per rule step.
+
+For each step the customers in the rule's audience whose trigger fell due (within the task window)
+get one task per live follower who is still with the company. A task is unique per (step, customer,
+guide, occurrence), so the engine may run as often as it likes. It also hands pending tasks of
+resigned guides to the customer's other follower (or cancels them) and expires overdue tasks. The
+clock is an argument: tests pin it.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, String, and_, cast, exists, func, insert, literal, select, update
+from sqlalchemy.orm import aliased
+
+from sidebar.extensions import db
+from sidebar.models import (
+    AdminAccount,
+    Customer,
+    Follow,
+    SopRule,
+    SopStep,
+    SopTask,
+    Staff,
+    StaffStatus,
+    TaskStatus,
+    Trigger,
+)
+from sidebar.models.base import UTCDateTime
+from sidebar.services import customer_query
+
+EVERYONE = AdminAccount()  # the audience is the whole brand; the rule's filter narrows it
+
+
+def _affected(result: Any) -> int:
+    """Rows an INSERT or UPDATE touched."""
+    return typing.cast(CursorResult, result).rowcount or 0
+
+
+def _month_day(column: Any) -> Any:
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(column, "MM-DD")
+    return func.strftime("%m-%d", column)
+
+
+def _window(rule: SopRule, step: SopStep, now: datetime) -> tuple[datetime, datetime]:
+    """Events whose task (``trigger_days + offset_days`` later) fell due in the last ``window_days``."""
+    delay = timedelta(days=rule.trigger_days + step.offset_days)
+    return now - delay - timedelta(days=rule.window_days), now - delay
+
+
+def _due(rule: SopRule, step: SopStep, now: datetime) -> tuple[Any, Any] | None:
+    """(SQL condition on customers/follows, occurrence expression), or None when nothing is due now."""
+    start, end = _window(rule, step, now)
+    if rule.trigger == Trigger.ADDED.value:
+        return and_(Follow.added_at > start, Follow.added_at <= end), cast(func.date(Follow.added_at), String)
+    if rule.trigger in (Trigger.FIRST_ORDER.value, Trigger.LAST_ORDER.value):
+        column = (
+            Customer.first_order_at if rule.trigger == Trigger.FIRST_ORDER.value else Customer.last_order_at
+        )
+        return and_(column > start, column <= end), cast(func.date(column), String)
+    if rule.trigger == Trigger.BIRTHDAY.value:
+        # Birthdays falling `trigger_days` ahead of any of the window's days.
+        ahead = timedelta(days=rule.trigger_days - step.offset_days)
+        days = {(now - timedelta(days=n) + ahead).strftime("%m-%d") for n in range(rule.window_days + 1)}
+        return _month_day(Customer.birthday).in_(sorted(days)), literal(str((now + ahead).year))
+    if rule.trigger == Trigger.FIXED.value:
+        if rule.fixed_at is None:
+            return None
+        due = rule.fixed_at + timedelta(days=step.offset_days)
+        if not due <= now < due + timedelta(days=rule.window_days):
+            return None
+        return literal(True), literal(rule.fixed_at.date().isoformat())
+    if rule.trigger == Trigger.WEEKLY.value:
+        today = (now - timedelta(days=step.offset_days)).date()
+        if rule.weekday is None or today.weekday() != rule.weekday:
+            return None
+        return literal(True), literal(today.isoformat())
+    raise ValueError(f"unknown trigger {rule.trigger!r}")
+
+
+def _audience(rule: SopRule) -> Any:
+    f = customer_query.parse(json.loads(rule.audience or "{}"))
+    return customer_query.ids(EVERYONE, f)
+
+
+COLUMNS = [
+    "rule_id",
+    "step_id",
+    "customer_id",
+    "staff_id",
+    "occurrence",
+    "status",
+    "due_at",
+    "expires_at",
+    "sent_pieces",
+    "created_at",
+]
+
+
+def _is_live(rule: SopRule, now: datetime) -> bool:
+    return (
+        rule.active
+        and not (rule.starts_at and now < rule.starts_at)
+        and not (rule.ends_at and now >= rule.ends_at)
+    )
+
+
+def _new_tasks(rule: SopRule, step: SopStep, now: datetime) -> Any | None:
+    """``SELECT`` the rows of the tasks this step should get now and does not have yet."""
+    due = _due(rule, step, now)
+    if due is None:
+        return None
+    condition, occurrence = due
+    task = aliased(SopTask)
+    already = exists().where(
+        task.step_id == step.id,
+        task.customer_id == Customer.id,
+        task.staff_id == Follow.staff_id,
+        task.occurrence == occurrence,
+    )
+    return (
+        select(
+            literal(rule.id),
+            literal(step.id),
+            Customer.id,
+            Follow.staff_id,
+            occurrence,
+            literal(TaskStatus.PENDING.value),
+            literal(now, UTCDateTime),
+            literal(now + timedelta(days=rule.window_days), UTCDateTime),
+            literal(0),
+            literal(now, UTCDateTime),
+        )
+        .select_from(Customer)
+        .join(Follow, and_(Follow.customer_id == Customer.id, Follow.deleted_at.is_(None)))
+        .join(Staff, and_(Staff.id == Follow.staff_id, Staff.status == StaffStatus.ACTIVE.value))
+        .where(Customer.id.in_(_audience(rule)), condition, ~already)
+    )
+
+
+def generate(rule: SopRule, *, now: datetime) -> int:
+    """Make this rule's due tasks (flushes); how many were new."""
+    if not _is_live(rule, now):
+        return 0
+    made = 0
+    for step in rule.steps:
+        rows = _new_tasks(rule, step, now)
+        if rows is not None:
+            # preserve_rowcount: without it SQLAlchemy reports -1 for INSERT ... SELECT on PostgreSQL.
+            statement = insert(SopTask).from_select(COLUMNS, rows).execution_options(preserve_rowcount=True)
+            made += _affected(db.session.execute(statement))
+    db.session.flush()
+    return made
+
+
+def preview(rule: SopRule, *, now: datetime) -> dict[str, int]:
+    """Before enabling: how many customers the audience holds and how many tasks a run now would make."""
+    customers = db.session.scalar(select(func.count()).select_from(_audience(rule).subquery())) or 0
+    tasks = 0
+    for step in rule.steps:
+        rows = _new_tasks(rule, step, now)
+        if rows is not None:
+            tasks += db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
+    return {"customers": customers, "tasks": tasks}
+
+
+def tidy(*, now: datetime) -> dict[str, int]:
+    """Expire overdue tasks; move resigned guides' pending tasks to another live follower, or cancel them."""
+    expired = _affected(
+        db.session.execute(
+            update(SopTask)
+            .where(SopTask.status == TaskStatus.PENDING.value, SopTask.expires_at < now)
+            .values(status=TaskStatus.EXPIRED.value, finished_at=now)
+        )
+    )
+    resigned = select(Staff.id).where(Staff.status == StaffStatus.RESIGNED.value)
+    heir = (
+        select(func.min(Follow.staff_id))
+        .join(Staff, Staff.id == Follow.staff_id)
+        .where(
+            Follow.customer_id == SopTask.customer_id,
+            Follow.deleted_at.is_(None),
+            Staff.status == StaffStatus.ACTIVE.value,
+        )
+        .scalar_subquery()
+    )
+    clash = aliased(SopTask)
+    free = ~exists().where(
+        clash.step_id == SopTask.step_id,
+        clash.customer_id == SopTask.customer_id,
+        clash.occurrence == SopTask.occurrence,
+        clash.staff_id == heir,
+    )
+    moved = _affected(
+        db.session.execute(
+            update(SopTask)
+            .where(
+                SopTask.status == TaskStatus.PENDING.value,
+                SopTask.staff_id.in_(resigned),
+                heir.is_not(None),
+                free,
+            )
+            .values(staff_id=heir)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    cancelled = _affected(
+        db.session.execute(
+            update(SopTask)
+            .where(SopTask.status == TaskStatus.PENDING.value, SopTask.staff_id.in_(resigned))
+            .values(status=TaskStatus.CANCELLED.value, finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    db.session.flush()
+    return {"expired": expired, "moved": moved, "cancelled": cancelled}
+
+
+def run(*, now: datetime) -> dict[str, int]:
+    """One pass over every active rule, by priority; then tidy. Flushes; the caller commits."""
+    counts = tidy(now=now)
+    made = 0
+    for rule in db.session.scalars(
+        select(SopRule).where(SopRule.active.is_(True)).order_by(SopRule.priority.desc(), SopRule.id)
+    ):
+        made += generate(rule, now=now)
+    return {"made": made, **counts}
