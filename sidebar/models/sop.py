@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidebar.extensions import Model, db
 from sidebar.models.base import Timestamps, UTCDateTime, utcnow
+from sidebar.models.content import Material, Script
 
 
 class Trigger(enum.StrEnum):
@@ -68,6 +69,8 @@ class SopStep(Model):
     )
 
     rule: Mapped[SopRule] = relationship(back_populates="steps")
+    script: Mapped[Script | None] = relationship()
+    material: Mapped[Material | None] = relationship()
 
 
 class SopTask(Model):
@@ -98,3 +101,6 @@ class SopTask(Model):
     skip_reason: Mapped[str | None] = mapped_column(String(255))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    rule: Mapped[SopRule] = relationship()
+    step: Mapped[SopStep] = relationship()

@@ -286,3 +286,70 @@ def material_file(material_id: int):
     res = send_from_directory(materials.folder(), material.file_path, mimetype=material.mime, max_age=3600)
     res.headers["Cache-Control"] = "private, max-age=3600"
     return res
+
+
+# -- SOP tasks -------------------------------------------------------------------------------------
+
+
+def _render_tasks(customer: Customer, status: int = 200, error: str | None = None) -> Any:
+    from sidebar.services import sop_tasks
+
+    staff = me()
+    values = scripts.context_for(staff, customer, sop_tasks.follow_of(staff, customer))
+    tasks = [(t, sop_tasks.pieces(t, values)) for t in sop_tasks.due_for(staff, customer)]
+    return htmx.render(
+        "sidebar/tasks.html",
+        block="task_list",
+        status=status,
+        staff=staff,
+        customer=customer,
+        chat_id=None,
+        tasks=tasks,
+        error=error,
+    )
+
+
+@sidebar_bp.get("/customers/<external_userid>/tasks")
+@customer_route
+def tasks_for_customer(customer: Customer):
+    """The SOP tasks due for this customer, each previewed piece by piece."""
+    return _render_tasks(customer)
+
+
+@sidebar_bp.post("/tasks/<int:task_id>/sent")
+@login_required
+def task_piece_sent(task_id: int):
+    """WeCom confirmed one piece of a task; the last piece makes the task done."""
+    from flask import jsonify
+
+    from sidebar.services import sop_tasks
+
+    task = sop_tasks.mine(me(), task_id)
+    if task is None:
+        abort(404)
+    try:
+        piece, total = int(request.form.get("piece", "")), int(request.form.get("total", ""))
+        sop_tasks.record_piece(task, piece, total)
+    except (ValueError, sop_tasks.TaskError) as exc:
+        db.session.rollback()
+        return jsonify(error={"code": "bad_piece", "message": str(exc)}), 409
+    db.session.commit()
+    return jsonify(status=task.status, sent=task.sent_pieces)
+
+
+@sidebar_bp.post("/tasks/<int:task_id>/skip")
+@login_required
+def task_skip(task_id: int):
+    from sidebar.services import sop_tasks
+
+    customer, _chat = _context_from_form()
+    task = sop_tasks.mine(me(), task_id)
+    if task is None or customer is None or task.customer_id != customer.id:
+        abort(404)
+    try:
+        sop_tasks.skip(task, request.form.get("reason", ""))
+    except sop_tasks.TaskError:
+        db.session.rollback()
+        return _render_tasks(customer, status=422, error=_("Say why you are skipping the task."))
+    db.session.commit()
+    return _render_tasks(customer)

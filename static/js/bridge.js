@@ -151,6 +151,40 @@
     }).then(function () { button.disabled = false; });
   });
 
+  /* -- SOP tasks: send the pieces in order; report each success; stop at the first failure ------- */
+  function post(url, fields) {
+    var form = new FormData();
+    Object.keys(fields).forEach(function (k) { form.append(k, fields[k]); });
+    return fetch(url, { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } })
+      .then(function (res) { if (!res.ok) throw { errMsg: "HTTP " + res.status }; return res.json(); });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-send-task]");
+    if (!button || button.disabled) return;
+    var pieces = JSON.parse(button.getAttribute("data-pieces"));
+    var materials = JSON.parse(button.getAttribute("data-material-urls"));
+    var i = Number(button.getAttribute("data-start"));
+    button.disabled = true;
+    function message(n) {
+      if (pieces[n]) return Promise.resolve(pieces[n]);
+      return post(button.getAttribute("data-message-url").replace("/0/", "/" + materials[n] + "/"), {});
+    }
+    function next() {
+      if (i >= pieces.length) return Promise.resolve();
+      return message(i)
+        .then(function (m) { return call("sendChatMessage", m); })
+        .then(function () { return post(button.getAttribute("data-progress-url"), { piece: i, total: pieces.length }); })
+        .then(function () { i += 1; return next(); });
+    }
+    next().then(function () {
+      showToast(document.documentElement.lang === "en" ? "Task done" : "任务已完成");
+    }, function (err) {
+      showToast((document.documentElement.lang === "en" ? "Stopped: " : "发送中断：") + ((err && err.errMsg) || ""));
+    }).then(function () {
+      if (window.htmx) window.htmx.ajax("GET", button.getAttribute("data-refresh-url"), { target: "#tasks", swap: "outerHTML" });
+    });
+  });
+
   /* -- htmx: a short toast for HX-Trigger {"saved": "..."} and for failed requests ------------- */
   var toast = document.getElementById("toast"), toastTimer;
   function showToast(text) {

@@ -1,0 +1,97 @@
+"""A guide's SOP tasks beside a chat: what each task sends (its pieces, in order), progress, skipping.
+
+A task is done only when every piece was sent: the page reports each success as it happens, so a send
+that fails halfway leaves the task pending with what already went out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from sidebar.extensions import db
+from sidebar.models import Customer, Follow, SopRule, SopStep, SopTask, Staff, TaskStatus, utcnow
+from sidebar.services import materials, scripts
+
+
+class TaskError(ValueError):
+    pass
+
+
+def due_for(staff: Staff, customer: Customer, *, now: datetime | None = None) -> list[SopTask]:
+    """This guide's open tasks for this customer, most important first (one query, content joined)."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(SopTask)
+            .join(SopRule, SopRule.id == SopTask.rule_id)
+            .options(
+                joinedload(SopTask.step).joinedload(SopStep.script),
+                joinedload(SopTask.step).joinedload(SopStep.material),
+                joinedload(SopTask.rule),
+            )
+            .where(
+                SopTask.staff_id == staff.id,
+                SopTask.customer_id == customer.id,
+                SopTask.status == TaskStatus.PENDING.value,
+                SopTask.due_at <= now,
+                SopTask.expires_at > now,
+            )
+            .order_by(SopRule.priority.desc(), SopTask.due_at)
+        ).unique()
+    )
+
+
+def pieces(task: SopTask, values: dict[str, str]) -> list[dict[str, Any]]:
+    """What the task sends, in order: its text, its script, its material (each filled for the customer)."""
+    step = task.step
+    out: list[dict[str, Any]] = []
+    if step.text:
+        text, unknown = scripts.fill(step.text, values)
+        out.append(
+            {"label": text, "unknown": unknown, "message": {"msgtype": "text", "text": {"content": text}}}
+        )
+    if step.script is not None:
+        text, unknown = scripts.fill(step.script.body, values)
+        out.append(
+            {"label": text, "unknown": unknown, "message": {"msgtype": "text", "text": {"content": text}}}
+        )
+    if step.material is not None:
+        material = step.material
+        payload = None if material.kind in materials.FILE_KINDS else materials.message(material)
+        out.append({"label": material.title, "unknown": [], "message": payload, "material_id": material.id})
+    return out
+
+
+def mine(staff: Staff, task_id: int) -> SopTask | None:
+    return db.session.scalar(select(SopTask).where(SopTask.id == task_id, SopTask.staff_id == staff.id))
+
+
+def record_piece(task: SopTask, piece: int, total: int, *, now: datetime | None = None) -> None:
+    """WeCom confirmed piece ``piece`` (0-based); when the last one is in, the task is done. Flushes."""
+    if task.status != TaskStatus.PENDING.value:
+        raise TaskError("this task is no longer open")
+    if piece != task.sent_pieces or not 0 <= piece < total:
+        raise TaskError("pieces are sent in order")
+    task.sent_pieces = piece + 1
+    if task.sent_pieces == total:
+        task.status = TaskStatus.DONE.value
+        task.finished_at = now or utcnow()
+    db.session.flush()
+
+
+def skip(task: SopTask, reason: str, *, now: datetime | None = None) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise TaskError("say why the task is skipped")
+    if task.status != TaskStatus.PENDING.value:
+        raise TaskError("this task is no longer open")
+    task.status, task.skip_reason, task.finished_at = TaskStatus.SKIPPED.value, reason[:255], now or utcnow()
+    db.session.flush()
+
+
+def follow_of(staff: Staff, customer: Customer) -> Follow | None:
+    return next((f for f in customer.follows if f.staff_id == staff.id and f.deleted_at is None), None)

@@ -1,0 +1,131 @@
+"""SOP tasks in the sidebar: previewed, sent piece by piece in order, done only when all went out."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import event, select
+
+from sidebar.extensions import db
+from sidebar.models import Customer, Script, SopRule, SopStep, SopTask, utcnow
+from sidebar.services import sop_engine
+from tests.sidebar_helpers import sign_in
+from tests.views.test_sidebar import csrf, customer_of, hx
+
+
+def task_for(app, external_userid: str) -> int:
+    """A two-piece task (text + a company script) due now for the customer's first follower."""
+    with app.app_context():
+        customer = db.session.scalar(select(Customer).where(Customer.external_userid == external_userid))
+        script = db.session.scalar(select(Script).where(Script.title == "防晒"))
+        rule = SopRule(
+            name="新客关怀",
+            active=True,
+            trigger="weekly",
+            trigger_days=0,
+            weekday=utcnow().weekday(),
+            window_days=2,
+            audience=json.dumps({"q": customer.phone}),
+        )
+        rule.steps = [
+            SopStep(position=0, offset_days=0, text="{客户称呼}，最近皮肤状态怎么样？", script_id=script.id)
+        ]
+        db.session.add(rule)
+        db.session.flush()
+        assert sop_engine.generate(rule, now=utcnow()) >= 1
+        db.session.commit()
+        return db.session.scalar(select(SopTask.id).where(SopTask.customer_id == customer.id))
+
+
+def test_the_tasks_tab_previews_each_piece_filled_in(seeded, client):
+    person = customer_of("chenjing")
+    task_for(seeded, person.external_userid)
+    sign_in(client, "chenjing")
+    html = client.get(f"/sidebar/customers/{person.external_userid}/tasks").get_data(as_text=True)
+    greeting = person.follows[0].remark or person.name
+    assert "新客关怀" in html and f"{greeting}，最近皮肤状态怎么样？" in html and "记得涂防晒" not in html
+    assert html.count('data-testid="piece"') == 2
+
+
+def test_pieces_are_recorded_in_order_and_the_last_one_completes_the_task(seeded, client):
+    person = customer_of("chenjing")
+    task_id = task_for(seeded, person.external_userid)
+    sign_in(client, "chenjing")
+    token = csrf(client, "/sidebar/")
+    out_of_order = client.post(
+        f"/sidebar/tasks/{task_id}/sent", data={"piece": 1, "total": 2}, headers={"X-CSRFToken": token}
+    )
+    assert out_of_order.status_code == 409
+    assert client.post(
+        f"/sidebar/tasks/{task_id}/sent", data={"piece": 0, "total": 2}, headers={"X-CSRFToken": token}
+    ).json == {"status": "pending", "sent": 1}
+    assert client.post(
+        f"/sidebar/tasks/{task_id}/sent", data={"piece": 1, "total": 2}, headers={"X-CSRFToken": token}
+    ).json == {"status": "done", "sent": 2}
+    assert "新客关怀" not in client.get(f"/sidebar/customers/{person.external_userid}/tasks").get_data(
+        as_text=True
+    )
+
+
+def test_a_task_is_skipped_only_with_a_reason_and_only_by_its_guide(seeded, client):
+    person = customer_of("chenjing")
+    task_id = task_for(seeded, person.external_userid)
+    other = seeded.test_client()
+    sign_in(other, "wangfang")
+    assert (
+        other.post(
+            f"/sidebar/tasks/{task_id}/sent",
+            data={"piece": 0, "total": 2},
+            headers={"X-CSRFToken": csrf(other, "/sidebar/")},
+        ).status_code
+        == 404
+    )
+    sign_in(client, "chenjing")
+    token = csrf(client, "/sidebar/")
+    path = f"/sidebar/tasks/{task_id}/skip"
+    assert (
+        client.post(
+            path, data={"reason": " ", "external_userid": person.external_userid}, headers=hx(token)
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            path, data={"reason": "客户在外地", "external_userid": person.external_userid}, headers=hx(token)
+        ).status_code
+        == 200
+    )
+    with seeded.app_context():
+        task = db.session.get(SopTask, task_id)
+        assert (task.status, task.skip_reason) == ("skipped", "客户在外地")
+
+
+def test_the_tasks_tab_renders_with_at_most_8_queries(seeded, client):
+    person = customer_of("chenjing")
+    for _ in range(3):
+        task_for(seeded, person.external_userid)
+    sign_in(client, "chenjing")
+    with seeded.app_context():
+        engine = db.engine
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        res = client.get(f"/sidebar/customers/{person.external_userid}/tasks")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert res.get_data(as_text=True).count('data-testid="task"') == 3
+    assert len(statements) <= 8, "\n".join(statements)
+
+
+def test_expired_tasks_are_not_shown(seeded, client):
+    person = customer_of("chenjing")
+    task_id = task_for(seeded, person.external_userid)
+    with seeded.app_context():
+        db.session.get(SopTask, task_id).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    sign_in(client, "chenjing")
+    assert 'data-testid="no-tasks"' in client.get(
+        f"/sidebar/customers/{person.external_userid}/tasks"
+    ).get_data(as_text=True)
