@@ -15,6 +15,7 @@ from sidebar.extensions import db
 demo_cli = AppGroup("demo", help="Demo data.")
 sync_cli = AppGroup("sync", help="Pull staff, tags and customers from WeCom (idempotent).")
 events_cli = AppGroup("events", help="WeCom callback events.")
+sop_cli = AppGroup("sop", help="SOP tasks.")
 
 
 def _echo(result: object) -> None:
@@ -69,6 +70,28 @@ def sync_customers(pace: float, restart: bool) -> None:
     _echo(sync.sync_customers(pace=pace, restart=restart))
 
 
+@sop_cli.command("run")
+def sop_run() -> None:
+    """Make the SOP tasks that are due now (what the periodic job does every 15 minutes)."""
+    from sidebar.models import utcnow
+    from sidebar.services import sop_engine
+
+    result = sop_engine.run(now=utcnow())
+    db.session.commit()
+    _echo(result)
+
+
+@sop_cli.command("remind")
+def sop_remind() -> None:
+    """Send today's reminders to guides with due tasks (once a day each)."""
+    from flask import current_app
+
+    from sidebar.models import utcnow
+    from sidebar.services import sop_reminders
+
+    _echo(sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"])))
+
+
 @events_cli.command("run-due")
 def events_run_due() -> None:
     """Attempt every callback event that is waiting (what the periodic sweeper does)."""
@@ -99,3 +122,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(sync_cli)
     app.cli.add_command(events_cli)
+    app.cli.add_command(sop_cli)

@@ -118,3 +118,24 @@ def run_console_job(job_id: int) -> None:
     from sidebar.services import bulk
 
     bulk.run(job_id, pace=current_app.config["BULK_PUSH_PACE"])
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+@in_app_context
+def run_sop() -> dict[str, int]:
+    """Make the SOP tasks that fell due, hand on resigned guides' tasks, expire overdue ones."""
+    from sidebar.services import sop_engine
+
+    counts = sop_engine.run(now=utcnow())
+    db.session.commit()
+    return counts
+
+
+@huey.periodic_task(crontab(hour="1", minute="0"))  # 09:00 in Beijing
+@in_app_context
+def sop_morning_reminders() -> dict[str, int]:
+    from flask import current_app
+
+    from sidebar.services import sop_reminders
+
+    return sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))

@@ -353,3 +353,28 @@ def task_skip(task_id: int):
         return _render_tasks(customer, status=422, error=_("Say why you are skipping the task."))
     db.session.commit()
     return _render_tasks(customer)
+
+
+@sidebar_bp.get("/tasks")
+@login_required
+def tasks_today():
+    """Today: the guide's due tasks across customers, with counts; each opens that customer's chat."""
+    from sqlalchemy import func, select
+
+    from sidebar.models import SopTask, TaskStatus, utcnow
+
+    now = utcnow()
+    rows = db.session.execute(
+        select(Customer, func.count(SopTask.id))
+        .join(SopTask, SopTask.customer_id == Customer.id)
+        .where(
+            SopTask.staff_id == me().id,
+            SopTask.status == TaskStatus.PENDING.value,
+            SopTask.due_at <= now,
+            SopTask.expires_at > now,
+        )
+        .group_by(Customer.id)
+        .order_by(func.count(SopTask.id).desc(), Customer.id)
+        .limit(200)
+    ).all()
+    return htmx.render("sidebar/today.html", staff=me(), rows=rows, total=sum(n for _, n in rows))

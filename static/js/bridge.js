@@ -9,7 +9,7 @@
   var inPreview = !!previewOrigin && window.parent !== window;
   var inWeCom = /wxwork/i.test(navigator.userAgent);
   var TIMEOUT = 10000;
-  var API = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage", "openUserProfile"];
+  var API = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage", "openUserProfile", "openEnterpriseChat"];
 
   function withTimeout(promise) {
     return new Promise(function (resolve, reject) {
@@ -182,6 +182,15 @@
       showToast((document.documentElement.lang === "en" ? "Stopped: " : "发送中断：") + ((err && err.errMsg) || ""));
     }).then(function () {
       if (window.htmx) window.htmx.ajax("GET", button.getAttribute("data-refresh-url"), { target: "#tasks", swap: "outerHTML" });
+    });
+  });
+
+  /* -- the today page: open a customer's chat in WeCom -------------------------------------------- */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-open-chat]");
+    if (!button) return;
+    call("openEnterpriseChat", { externalUserIds: button.getAttribute("data-open-chat"), groupName: "" }).then(null, function (err) {
+      showToast((err && err.errMsg) || "openEnterpriseChat failed");
     });
   });
 

@@ -129,3 +129,46 @@ def test_expired_tasks_are_not_shown(seeded, client):
     assert 'data-testid="no-tasks"' in client.get(
         f"/sidebar/customers/{person.external_userid}/tasks"
     ).get_data(as_text=True)
+
+
+def test_the_morning_reminder_goes_once_a_day_to_guides_with_due_tasks(seeded, emulator):
+    from sidebar.services import sop_reminders
+
+    person = customer_of("chenjing")
+    task_for(seeded, person.external_userid)
+    with seeded.app_context():
+        first = sop_reminders.send(utcnow(), agent_id="1000002")
+        again = sop_reminders.send(utcnow(), agent_id="1000002")
+    assert first == {"sent": 1, "skipped": 0, "failed": 0} and again["sent"] == 0
+    sent = emulator.state.messages
+    assert (
+        len(sent) == 1 and sent[0]["touser"] == "chenjing" and "1 个 SOP 任务" in sent[0]["text"]["content"]
+    )
+
+
+def test_the_today_page_lists_only_the_guides_own_tasks(seeded, client):
+    mine, theirs = customer_of("chenjing"), customer_of("wangfang", not_followed_by="chenjing")
+    task_for(seeded, mine.external_userid)
+    task_for(seeded, theirs.external_userid)
+    sign_in(client, "chenjing")
+    html = client.get("/sidebar/tasks").get_data(as_text=True)
+    assert html.count('data-testid="today-row"') == 1 and mine.name in html and theirs.name not in html
+
+
+def test_flask_sop_run_makes_due_tasks(seeded, runner):
+    with seeded.app_context():
+        rule = SopRule(
+            name="周一问候",
+            active=True,
+            trigger="weekly",
+            trigger_days=0,
+            weekday=utcnow().weekday(),
+            window_days=1,
+            audience=json.dumps({"member_level": "黑金"}),
+        )
+        rule.steps = [SopStep(position=0, offset_days=0, text="{客户称呼}，新的一周好～")]
+        db.session.add(rule)
+        db.session.commit()
+    result = runner.invoke(args=["sop", "run"])
+    assert result.exit_code == 0 and json.loads(result.output)["made"] > 0
+    assert json.loads(runner.invoke(args=["sop", "run"]).output)["made"] == 0
