@@ -52,10 +52,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     from api import api_bp, callback_bp
     from sidebar import assets, errors, labels
-    from sidebar.views import (
-        admin_content,  # noqa: F401  (its routes join admin_bp)
-        sidebar_content,  # noqa: F401  (its routes join sidebar_bp)
-    )
+
+    # These modules add their routes to the admin and sidebar blueprints when imported.
+    from sidebar.views import admin_content, admin_sop, sidebar_content  # noqa: F401
     from sidebar.views.admin import admin_bp
     from sidebar.views.auth import auth_bp
     from sidebar.views.health import health_bp

@@ -1,0 +1,93 @@
+"""SOP rules in the console: created disabled, previewed with SQL counts, enabled, scoped."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from sidebar import demo
+from sidebar.extensions import db
+from sidebar.models import SopRule, SopTask
+from tests.views.test_admin import csrf_token, qr_sign_in
+
+
+def test_a_rule_is_created_disabled_previewed_and_enabled(seeded, client, runner):
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/sop")
+    res = client.post(
+        "/admin/sop",
+        data={
+            "csrf_token": token,
+            "name": "黑金会员周问候",
+            "trigger": "weekly",
+            "weekday": str(demo.today().weekday()),
+            "window_days": "1",
+            "member_level": "黑金",
+            "step0_offset": "0",
+            "step0_text": "{客户称呼}，本周有新品体验～",
+        },
+    )
+    assert res.status_code == 303
+    page = client.get(res.headers["Location"]).get_data(as_text=True)
+    black_gold = [
+        c for c in (demo.customer(i) for i in range(demo.DEFAULT_CUSTOMERS)) if c.member_level == "黑金"
+    ]
+    assert re.search(r'data-testid="preview-customers">([\d,]+)<', page).group(1) == f"{len(black_gold):,}"
+    assert (
+        re.search(r'data-testid="preview-tasks">([\d,]+)<', page).group(1)
+        == f"{sum(len(c.follows) for c in black_gold):,}"
+    )
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SopTask)) == 0  # the preview made nothing
+        rule_id = db.session.scalar(select(SopRule.id))
+    runner.invoke(args=["sop", "run"])
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SopTask)) == 0  # disabled: nothing yet
+    client.post(f"/admin/sop/{rule_id}/enable", data={"csrf_token": token})
+    runner.invoke(args=["sop", "run"])
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SopTask)) == sum(
+            len(c.follows) for c in black_gold
+        )
+
+
+def test_bad_rules_are_refused_and_managers_cannot_write(seeded, client):
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/sop")
+    assert (
+        client.post("/admin/sop", data={"csrf_token": token, "name": "空", "trigger": "added"}).status_code
+        == 422
+    )  # no step
+    assert (
+        client.post(
+            "/admin/sop", data={"csrf_token": token, "name": "x", "trigger": "never", "step0_text": "t"}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/admin/sop",
+            data={
+                "csrf_token": token,
+                "name": "x",
+                "trigger": "added",
+                "skin_type": "scaly",
+                "step0_text": "t",
+            },
+        ).status_code
+        == 422
+    )
+    qr_sign_in(client, "lina")
+    assert (
+        client.post(
+            "/admin/sop",
+            data={
+                "csrf_token": csrf_token(client, "/admin/sop"),
+                "name": "x",
+                "trigger": "added",
+                "step0_text": "t",
+            },
+        ).status_code
+        == 403
+    )
