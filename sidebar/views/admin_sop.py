@@ -156,3 +156,43 @@ def sop_rule_action(rule_id: int, action: str):
         rule.active = action == "enable"
     db.session.commit()
     return redirect(url_for("admin.sop_rules"), 303)
+
+
+@admin_bp.get("/sop/completion")
+@console_required
+def sop_completion():
+    """Completion by team, guide and rule over 30 days, in the viewer's scope; ``?format=csv`` exports."""
+    from sidebar.services import sop_stats
+
+    report = sop_stats.report(viewer())
+    if request.args.get("format") == "csv":
+        import csv
+        import io
+
+        from flask import Response
+
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["by", "name", "due", "done", "skipped", "overdue", "open", "rate%"])
+        for by in ("by_team", "by_guide", "by_rule"):
+            for row in report[by]:
+                writer.writerow(
+                    [
+                        by[3:],
+                        row["name"],
+                        row["due"],
+                        row["done"],
+                        row["skipped"],
+                        row["overdue"],
+                        row["open"],
+                        row["rate"],
+                    ]
+                )
+        return Response(
+            "\ufeff" + out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": "attachment; filename=sop-completion.csv"},
+        )
+    return render_template(
+        "admin/sop_completion.html", report=report, viewer=viewer(), is_admin=is_admin(viewer())
+    )

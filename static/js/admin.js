@@ -54,3 +54,25 @@ document.addEventListener("click", function (event) {
   });
   window.addEventListener("resize", function () { chart.resize(); });
 })();
+
+/* The SOP chart: tasks due and done per day. */
+(function () {
+  "use strict";
+  var data = document.getElementById("sop-report");
+  var el = document.getElementById("chart-sop");
+  if (!data || !el || !window.echarts) return;
+  var report = JSON.parse(data.textContent);
+  var chart = window.echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    legend: { top: 0, data: [el.getAttribute("data-label-due"), el.getAttribute("data-label-done")] },
+    grid: { left: 40, right: 16, top: 40, bottom: 32 },
+    xAxis: { type: "category", data: report.days.map(function (d) { return d.slice(5); }) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [
+      { name: el.getAttribute("data-label-due"), type: "line", data: report.due, itemStyle: { color: "#10aeff" } },
+      { name: el.getAttribute("data-label-done"), type: "line", data: report.done, itemStyle: { color: "#07c160" } }
+    ]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();

@@ -91,3 +91,23 @@ def test_bad_rules_are_refused_and_managers_cannot_write(seeded, client):
         ).status_code
         == 403
     )
+
+
+def test_completion_counts_only_the_managers_team(seeded, client):
+    from tests.views.test_sidebar import customer_of
+    from tests.views.test_sop_tasks import task_for
+
+    east_task = task_for(seeded, customer_of("chenjing").external_userid)
+    task_for(seeded, customer_of("huangli").external_userid)
+    with seeded.app_context():
+        done = db.session.get(SopTask, east_task)
+        done.status, done.sent_pieces = "done", 2
+        db.session.commit()
+    qr_sign_in(client, "lina")
+    page = client.get("/admin/sop/completion").get_data(as_text=True)
+    assert page.count('data-testid="by_guide-row"') == 1 and "陈静" in page and "黄丽" not in page
+    assert "100%" in page
+    csv_text = client.get("/admin/sop/completion?format=csv").get_data(as_text=True)
+    assert "guide,陈静,1,1,0,0,0,100" in csv_text and "黄丽" not in csv_text
+    qr_sign_in(client, "zhangwei")
+    assert client.get("/admin/sop/completion").get_data(as_text=True).count('data-testid="by_guide-row"') == 2
