@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import Select, and_, desc, exists, func, select, union
 
-from sidebar.models import Customer, CustomerTag, Follow, LifecycleStage, SkinType, Staff, TagSync
+from sidebar.extensions import db
+from sidebar.models import Customer, CustomerTag, Follow, LifecycleStage, SkinType, Staff, TagSync, utcnow
 from sidebar.services import visibility
 
 SORTS = {
@@ -44,6 +45,13 @@ class CustomerFilter:
     ordered_to: date | None = None
     spent_min: int | None = None  # fen
     spent_max: int | None = None
+    # Relative to the day the filter runs (SOP audiences): days since added / since the last order.
+    added_days_min: int | None = None
+    added_days_max: int | None = None
+    order_days_min: int | None = None
+    order_days_max: int | None = None
+    birthday_within: int | None = None  # birthday in the next N days
+    state: str | None = None  # the channel code (渠道活码 state) they came through
     q: str = ""
     sort: str = "added"
     page: int = 1
@@ -55,7 +63,20 @@ class CustomerFilter:
         for name in ("tags_any", "tags_all", "tags_none"):
             if getattr(self, name):
                 out[name] = ",".join(str(i) for i in getattr(self, name))
-        for name in ("skin_type", "lifecycle_stage", "member_level", "follower_id", "team_id", "q"):
+        for name in (
+            "skin_type",
+            "lifecycle_stage",
+            "member_level",
+            "follower_id",
+            "team_id",
+            "q",
+            "added_days_min",
+            "added_days_max",
+            "order_days_min",
+            "order_days_max",
+            "birthday_within",
+            "state",
+        ):
             if getattr(self, name):
                 out[name] = getattr(self, name)
         for name in ("added_from", "added_to", "ordered_from", "ordered_to"):
@@ -124,6 +145,10 @@ def parse(args: Mapping[str, str]) -> CustomerFilter:
         page=_int(get("page"), "page", low=1, high=100_000) or 1,
         per_page=_int(get("per_page"), "per_page", low=1, high=PER_PAGE_MAX) or 20,
     )
+    for name in ("added_days_min", "added_days_max", "order_days_min", "order_days_max"):
+        setattr(f, name, _int(get(name), name, low=0, high=36500))
+    f.birthday_within = _int(get("birthday_within"), "birthday_within", low=0, high=366)
+    f.state = get("state")[:64] or None
     spent_min = _int(get("spent_min"), "spent_min", low=0, high=10**9)
     spent_max = _int(get("spent_max"), "spent_max", low=0, high=10**9)
     f.spent_min = spent_min * 100 if spent_min is not None else None
@@ -135,6 +160,13 @@ def parse(args: Mapping[str, str]) -> CustomerFilter:
     if f.sort not in SORTS:
         raise BadFilter(f"sort must be one of {', '.join(SORTS)}")
     return f
+
+
+def month_day(column: Any) -> Any:
+    """``MM-DD`` of a date column, in either database."""
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(column, "MM-DD")
+    return func.strftime("%m-%d", column)
 
 
 def _start(d: date) -> datetime:
@@ -172,12 +204,26 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
         follow_conditions.append(Follow.added_at >= _start(f.added_from))
     if f.added_to:
         follow_conditions.append(Follow.added_at < _start(f.added_to) + timedelta(days=1))
+    now = utcnow()
+    if f.added_days_min is not None:
+        follow_conditions.append(Follow.added_at <= now - timedelta(days=f.added_days_min))
+    if f.added_days_max is not None:
+        follow_conditions.append(Follow.added_at > now - timedelta(days=f.added_days_max + 1))
+    if f.state:
+        follow_conditions.append(Follow.state == f.state)
     if follow_conditions:
         query = query.where(
             exists().where(
                 Follow.customer_id == Customer.id, Follow.deleted_at.is_(None), and_(*follow_conditions)
             )
         )
+    if f.order_days_min is not None:
+        query = query.where(Customer.last_order_at <= now - timedelta(days=f.order_days_min))
+    if f.order_days_max is not None:
+        query = query.where(Customer.last_order_at > now - timedelta(days=f.order_days_max + 1))
+    if f.birthday_within is not None:
+        days = {(now + timedelta(days=n)).strftime("%m-%d") for n in range(f.birthday_within + 1)}
+        query = query.where(month_day(Customer.birthday).in_(sorted(days)))
     if f.ordered_from:
         query = query.where(Customer.last_order_at >= _start(f.ordered_from))
     if f.ordered_to:

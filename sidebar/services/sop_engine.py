@@ -41,12 +41,6 @@ def _affected(result: Any) -> int:
     return typing.cast(CursorResult, result).rowcount or 0
 
 
-def _month_day(column: Any) -> Any:
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(column, "MM-DD")
-    return func.strftime("%m-%d", column)
-
-
 def _window(rule: SopRule, step: SopStep, now: datetime) -> tuple[datetime, datetime]:
     """Events whose task (``trigger_days + offset_days`` later) fell due in the last ``window_days``."""
     delay = timedelta(days=rule.trigger_days + step.offset_days)
@@ -67,7 +61,7 @@ def _due(rule: SopRule, step: SopStep, now: datetime) -> tuple[Any, Any] | None:
         # Birthdays falling `trigger_days` ahead of any of the window's days.
         ahead = timedelta(days=rule.trigger_days - step.offset_days)
         days = {(now - timedelta(days=n) + ahead).strftime("%m-%d") for n in range(rule.window_days + 1)}
-        return _month_day(Customer.birthday).in_(sorted(days)), literal(str((now + ahead).year))
+        return customer_query.month_day(Customer.birthday).in_(sorted(days)), literal(str((now + ahead).year))
     if rule.trigger == Trigger.FIXED.value:
         if rule.fixed_at is None:
             return None

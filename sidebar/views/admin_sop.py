@@ -91,6 +91,12 @@ def sop_rule_create():
         priority=_int("priority", 0, -100, 100),
         audience=json.dumps(audience),
     )
+    for bound in ("starts_at", "ends_at"):
+        if form.get(bound):
+            try:
+                setattr(rule, bound, datetime.fromisoformat(form[bound]).replace(tzinfo=UTC))
+            except ValueError:
+                abort(422, f"{bound} must be a date and time")
     if trigger == Trigger.WEEKLY.value:
         rule.weekday = _int("weekday", 0, 0, 6)
     if trigger == Trigger.FIXED.value:

@@ -426,3 +426,34 @@ def test_bulk_tagging_needs_a_tag(seeded, client):
         "/admin/customers/bulk-tags", data={"csrf_token": csrf_token(client)}, headers={"HX-Request": "true"}
     )
     assert res.status_code == 422
+
+
+def test_relative_filters_for_sop_audiences(seeded, client):
+    from datetime import UTC, datetime, timedelta
+
+    qr_sign_in(client, "zhangwei")
+    people = [demo.customer(i) for i in range(demo.DEFAULT_CUSTOMERS)]
+    now = datetime.now(UTC)
+
+    def added_within(c, low, high):
+        return any(
+            now - timedelta(days=high + 1)
+            < datetime.fromtimestamp(f.createtime, UTC)
+            <= now - timedelta(days=low)
+            for f in c.follows
+        )
+
+    assert count_for(client, added_days_min=0, added_days_max=60) == sum(
+        added_within(c, 0, 60) for c in people
+    )
+    assert count_for(client, order_days_max=90) == sum(
+        bool(c.orders) and max(o.paid_at for o in c.orders) > now - timedelta(days=91) for c in people
+    )
+    soon = {(now + timedelta(days=n)).strftime("%m-%d") for n in range(31)}
+    assert count_for(client, birthday_within=30) == sum(
+        bool(c.birthday) and c.birthday.strftime("%m-%d") in soon for c in people
+    )
+    assert count_for(client, state="live_1111") == sum(
+        any(f.state == "live_1111" for f in c.follows) for c in people
+    )
+    assert client.get("/admin/customers", query_string={"birthday_within": 999}).status_code == 400
