@@ -112,56 +112,46 @@ def _context_from_form() -> tuple[Customer | None, str | None]:
     abort(400, "external_userid or chat_id is required")
 
 
+def _save_script(change: Any) -> Any:
+    """Make a change to the guide's own scripts and show the list again; bad input answers 422."""
+    customer, chat_id = _context_from_form()
+    try:
+        change()
+    except scripts.ScriptError:
+        db.session.rollback()
+        error = _("Write the script's text (at most 2,000 characters).")
+        return _render(customer=customer, chat_id=chat_id, status=422, error=error)
+    db.session.commit()
+    return _render(customer=customer, chat_id=chat_id)
+
+
 @sidebar_bp.post("/scripts")
 @login_required
 def script_create():
     """A guide adds a script of their own."""
-    customer, chat_id = _context_from_form()
-    try:
-        scripts.create_own(me(), title=request.form.get("title", ""), body=request.form.get("body", ""))
-    except scripts.ScriptError:
-        db.session.rollback()
-        return _render(
-            customer=customer,
-            chat_id=chat_id,
-            status=422,
-            error=_("Write the script's text (at most 2,000 characters)."),
+    return _save_script(
+        lambda: scripts.create_own(
+            me(), title=request.form.get("title", ""), body=request.form.get("body", "")
         )
-    db.session.commit()
-    return _render(customer=customer, chat_id=chat_id)
+    )
 
 
 @sidebar_bp.post("/scripts/<int:script_id>/edit")
 @login_required
 def script_edit(script_id: int):
-    customer, chat_id = _context_from_form()
-    script = scripts.own(me(), script_id)
-    if script is None:
-        abort(404)
-    try:
-        scripts.update_own(script, title=request.form.get("title", ""), body=request.form.get("body", ""))
-    except scripts.ScriptError:
-        db.session.rollback()
-        return _render(
-            customer=customer,
-            chat_id=chat_id,
-            status=422,
-            error=_("Write the script's text (at most 2,000 characters)."),
+    script = scripts.own(me(), script_id) or abort(404)
+    return _save_script(
+        lambda: scripts.update_own(
+            script, title=request.form.get("title", ""), body=request.form.get("body", "")
         )
-    db.session.commit()
-    return _render(customer=customer, chat_id=chat_id)
+    )
 
 
 @sidebar_bp.post("/scripts/<int:script_id>/delete")
 @login_required
 def script_delete(script_id: int):
-    customer, chat_id = _context_from_form()
-    script = scripts.own(me(), script_id)
-    if script is None:
-        abort(404)
-    db.session.delete(script)
-    db.session.commit()
-    return _render(customer=customer, chat_id=chat_id)
+    script = scripts.own(me(), script_id) or abort(404)
+    return _save_script(lambda: db.session.delete(script))
 
 
 @sidebar_bp.post("/scripts/<int:script_id>/star")

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from playwright.sync_api import expect
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sidebar.extensions import db
 from sidebar.models import Script, Send
 from tests.browser.test_sidebar_preview import open_chat
 from tests.views.test_sidebar import customer_of
+
+
+def wait_for_rows(app, page, query, n: int, seconds: float = 5) -> list:
+    """Rows the page writes just after WeCom answers: poll until ``n`` are there (or time runs out)."""
+    rows: list = []
+    for _ in range(int(seconds * 10)):
+        with app.app_context():
+            rows = sorted(db.session.scalars(query))
+        if len(rows) >= n:
+            break
+        page.wait_for_timeout(100)
+    return rows
 
 
 def test_search_and_send_a_script_with_the_customers_name_filled_in(seeded, preview, context):
@@ -29,11 +41,9 @@ def test_search_and_send_a_script_with_the_customers_name_filled_in(seeded, prev
 
     with seeded.app_context():
         script_id = db.session.scalar(select(Script.id).where(Script.title == "物流查询"))
-        page.wait_for_timeout(300)  # the record is posted after WeCom's answer
-        results = sorted(
-            db.session.scalars(select(Send.result).where(Send.kind == "script", Send.ref_id == script_id))
-        )
-        assert results == ["entered", "ok"]
+    query = select(Send.result).where(Send.kind == "script", Send.ref_id == script_id)
+    assert wait_for_rows(seeded, page, query, 2) == ["entered", "ok"]  # posted after WeCom's answers
+    with seeded.app_context():
         assert db.session.get(Script, script_id).use_count == 2
 
 
@@ -53,8 +63,7 @@ def test_a_hostile_script_shows_as_text_and_is_sent_as_that_text(seeded, preview
     item.get_by_test_id("send").click()
     page.locator(".bubble", has_text="<script>alert(1)</script>").wait_for()
     assert dialogs == []
-    with seeded.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Send)) == 1
+    assert len(wait_for_rows(seeded, page, select(Send.id), 1)) == 1
 
 
 def test_an_image_material_is_uploaded_and_sent(seeded, preview, context, emulator):
