@@ -140,6 +140,11 @@ def refresh_customer(external_userid: str) -> Customer:
     return upsert_contacts([(result["external_contact"], follow_users)], complete=True)[0]
 
 
+def live_follow(customer: Customer, staff: Staff) -> Follow | None:
+    """The member's own live follow of the customer, if any (from the customer's loaded follows)."""
+    return next((f for f in customer.follows if f.staff_id == staff.id and f.deleted_at is None), None)
+
+
 def end_follow(userid: str, external_userid: str, *, by: DeletedBy, at: datetime) -> bool:
     """Mark a follow ended (who ended it, and when); the customer and their history stay."""
     staff_id = select(Staff.id).where(Staff.userid == userid).scalar_subquery()

@@ -17,7 +17,7 @@ from sidebar.services import visibility
 DAYS = 30
 
 
-def _local_day(column: Any) -> ColumnElement:
+def local_day(column: Any) -> ColumnElement:
     """The calendar day of a UTC timestamp in Beijing time, in either database."""
     if db.engine.dialect.name == "postgresql":
         return func.date(func.timezone(text("'Asia/Shanghai'"), column))
@@ -30,7 +30,7 @@ def figures(viewer: Any) -> dict[str, Any]:
     since = utcnow() - timedelta(days=DAYS)
 
     def per_day(column: Any) -> dict[str, int]:
-        query = select(_local_day(column).label("day"), func.count(func.distinct(Follow.customer_id))).where(
+        query = select(local_day(column).label("day"), func.count(func.distinct(Follow.customer_id))).where(
             column >= since
         )
         if followers is not None:

@@ -47,11 +47,6 @@ class Profile:
     notes: list[Note]
     first_added: Follow | None = field(default=None)
 
-    @property
-    def average_order_value(self) -> int | None:
-        c = self.customer
-        return c.total_spent // c.order_count if c.order_count else None
-
 
 def tag_views(rows: list[CustomerTag]) -> list[tuple[TagGroup, list[TagView]]]:
     """Group a customer's tags for display; a removal that synced is gone, one still pending is hidden,

@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, desc, exists, func, or_, select
+from sqlalchemy import Select, desc, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, Scope, Script, ScriptFavourite, Send, Staff, Team, utcnow
+from sidebar.models import Customer, Scope, Script, ScriptFavourite, Send, Staff, Team, utcnow
+from sidebar.services import contacts
 
 PAGE_SIZE = 20
 BODY_MAX = 2000
@@ -39,8 +40,9 @@ class Filled:
     favourite: bool
 
 
-def context_for(staff: Staff, customer: Customer | None, follow: Follow | None) -> dict[str, str]:
+def context_for(staff: Staff, customer: Customer | None) -> dict[str, str]:
     """Values for the variables: the customer's (in a group chat, a greeting for everyone) and the guide's."""
+    follow = contacts.live_follow(customer, staff) if customer is not None else None
     if customer is None:
         name = greeting = "各位"
         level = ""
@@ -180,7 +182,3 @@ def record_send(
     item.last_used_at = utcnow()
     db.session.flush()
     return send
-
-
-def count_visible(staff: Staff) -> int:
-    return db.session.scalar(select(func.count()).select_from(visible(staff).subquery())) or 0

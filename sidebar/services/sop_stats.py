@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select
 from sidebar.extensions import db
 from sidebar.models import SopRule, SopTask, Staff, TaskStatus, Team, utcnow
 from sidebar.services import visibility
-from sidebar.services.dashboard import _local_day
+from sidebar.services.dashboard import local_day
 
 DAYS = 30
 
@@ -76,7 +76,7 @@ def report(viewer: Any, *, now: datetime | None = None) -> dict[str, Any]:
         .join(SopRule, SopRule.id == SopTask.rule_id)
         .group_by(SopRule.id, SopRule.name)
     )
-    day = _local_day(SopTask.due_at).label("day")
+    day = local_day(SopTask.due_at).label("day")
     per_day = {
         str(d): (due, done or 0)
         for d, due, done in db.session.execute(

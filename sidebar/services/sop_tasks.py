@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, SopRule, SopStep, SopTask, Staff, TaskStatus, utcnow
+from sidebar.models import Customer, SopRule, SopStep, SopTask, Staff, TaskStatus, utcnow
 from sidebar.services import materials, scripts
 
 
@@ -91,7 +91,3 @@ def skip(task: SopTask, reason: str, *, now: datetime | None = None) -> None:
         raise TaskError("this task is no longer open")
     task.status, task.skip_reason, task.finished_at = TaskStatus.SKIPPED.value, reason[:255], now or utcnow()
     db.session.flush()
-
-
-def follow_of(staff: Staff, customer: Customer) -> Follow | None:
-    return next((f for f in customer.follows if f.staff_id == staff.id and f.deleted_at is None), None)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sidebar.extensions import db
-from sidebar.models import Follow, Role, Staff, StaffStatus, Store, Team
+from sidebar.models import Follow, Role, Staff, Store, Team
 from sidebar.services import audit, visibility
 
 
@@ -67,7 +67,3 @@ def update(
         audit.record(actor, "staff_updated", "staff", staff.userid, ip=ip, **changes)
     db.session.flush()
     return changes
-
-
-def resigned_holding_customers(viewer: Any) -> list[tuple[Staff, int]]:
-    return [(s, n) for s, n in with_customer_counts(viewer) if s.status == StaffStatus.RESIGNED and n > 0]

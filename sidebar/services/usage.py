@@ -13,7 +13,7 @@ from sqlalchemy import desc, func, select
 from sidebar.extensions import db
 from sidebar.models import Material, Scope, Script, Send, Staff, Team, utcnow
 from sidebar.services import visibility
-from sidebar.services.dashboard import _local_day
+from sidebar.services.dashboard import local_day
 
 DAYS = 30
 KINDS = ("script", "material")
@@ -27,7 +27,7 @@ def report(viewer: Any) -> dict[str, Any]:
         sends = sends.where(Send.staff_id.in_(followers))
     scoped = sends.subquery()
 
-    day = _local_day(scoped.c.created_at).label("day")
+    day = local_day(scoped.c.created_at).label("day")
     per_day: dict[tuple[str, str], int] = {
         (str(d), kind): n
         for d, kind, n in db.session.execute(

@@ -26,7 +26,7 @@ from sidebar.forms import (
     TagForm,
 )
 from sidebar.models import Customer, Follow, Staff, Tag
-from sidebar.services import customer_edit, customer_tags, groups, profile, visibility
+from sidebar.services import contacts, customer_edit, customer_tags, groups, profile, visibility
 from sidebar.wecom.errors import WeComError
 
 sidebar_bp = Blueprint("sidebar", __name__, url_prefix="/sidebar")
@@ -112,7 +112,7 @@ def customer_detail(customer: Customer):
 
 
 def _mine(customer: Customer) -> Follow | None:
-    return next((f for f in customer.follows if f.staff_id == me().id and f.deleted_at is None), None)
+    return contacts.live_follow(customer, me())
 
 
 # -- retail profile --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sidebar import htmx
 from sidebar.auth import login_required
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, MaterialKind, Staff
+from sidebar.models import Customer, MaterialKind
 from sidebar.services import groups, materials, scripts, visibility
 from sidebar.views.sidebar import customer_route, me, sidebar_bp
 from sidebar.wecom.errors import WeComError
@@ -37,17 +37,13 @@ def _page() -> int:
         abort(400, "page must be a number")
 
 
-def _my_follow(customer: Customer, staff: Staff) -> Follow | None:
-    return next((f for f in customer.follows if f.staff_id == staff.id and f.deleted_at is None), None)
-
-
 def _render(
     *, customer: Customer | None, chat_id: str | None, status: int = 200, error: str | None = None
 ) -> Any:
     staff = me()
     tab, q, page = _tab(), (request.args.get("q") or "").strip()[:64], _page()
     rows, more = scripts.listing(staff, tab=tab, q=q, page=page)
-    values = scripts.context_for(staff, customer, _my_follow(customer, staff) if customer else None)
+    values = scripts.context_for(staff, customer)
     items = []
     for script, starred in rows:
         text, unknown = scripts.fill(script.body, values)
@@ -182,7 +178,7 @@ def record_send():
         item: Any = scripts.get_visible(me(), ref_id)
         if item is None:
             abort(404)
-        values = scripts.context_for(me(), customer, _my_follow(customer, me()) if customer else None)
+        values = scripts.context_for(me(), customer)
         summary, msgtype = scripts.fill(item.body, values)[0], "text"
     elif kind == "material":
         item = materials.get_visible(me(), ref_id)
@@ -285,7 +281,7 @@ def _render_tasks(customer: Customer, status: int = 200, error: str | None = Non
     from sidebar.services import sop_tasks
 
     staff = me()
-    values = scripts.context_for(staff, customer, sop_tasks.follow_of(staff, customer))
+    values = scripts.context_for(staff, customer)
     tasks = [(t, sop_tasks.pieces(t, values)) for t in sop_tasks.due_for(staff, customer)]
     return htmx.render(
         "sidebar/tasks.html",
