@@ -90,8 +90,12 @@ class SopTask(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     rule_id: Mapped[int] = mapped_column(ForeignKey("sop_rules.id", ondelete="CASCADE"), index=True)
     step_id: Mapped[int] = mapped_column(ForeignKey("sop_steps.id", ondelete="CASCADE"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    # No foreign keys to customers and staff, on purpose: the engine inserts a million tasks in one
+    # statement and PostgreSQL's per-row FK checks were ~40% of that time (bench/sop.py). The engine
+    # only ever selects ids from live follows, and customers and staff are never hard-deleted
+    # (customers are marked lost, staff resigned), so nothing can dangle.
+    customer_id: Mapped[int] = mapped_column(Integer)
+    staff_id: Mapped[int] = mapped_column(Integer)
     # Which occurrence of the trigger this is for (its date, or the year for birthdays).
     occurrence: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(16), default=TaskStatus.PENDING.value)
