@@ -13,6 +13,7 @@ from emulator import settings as emulator_settings
 from emulator.api import cgi_bp
 from emulator.control import control_bp
 from emulator.oauth import oauth_bp
+from emulator.pay import PayState, pay_bp
 from emulator.preview import preview_bp
 from emulator.state import WeComState
 
@@ -21,7 +22,9 @@ def create_emulator(settings: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config["SETTINGS"] = settings or emulator_settings.load()
     app.extensions["wecom_state"] = WeComState(app.config["SETTINGS"])
+    app.extensions["pay_state"] = PayState(app.config["SETTINGS"])
     app.register_blueprint(cgi_bp)
+    app.register_blueprint(pay_bp)
     app.register_blueprint(control_bp)
     app.register_blueprint(oauth_bp)
     app.register_blueprint(preview_bp)

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from emulator.state import ApiError, WeComState
+from emulator.state import VISITOR, ApiError, WeComState
 
 cgi_bp = Blueprint("cgi", __name__, url_prefix="/cgi-bin")
 
@@ -100,8 +100,16 @@ def ticket_get(st: WeComState) -> dict[str, Any]:
 
 @endpoint("auth/getuserinfo")
 def auth_getuserinfo(st: WeComState) -> dict[str, Any]:
-    userid = st.redeem_code(request.args.get("code", ""))
-    return {"userid": userid, "user_ticket": secrets.token_urlsafe(12), "expires_in": 1800}
+    who = st.redeem_code(request.args.get("code", ""))
+    if who.startswith(VISITOR):
+        # Someone outside the corp, signed in from WeChat: an openid, and their external_userid when
+        # they are a customer of the corp.
+        ext = who[len(VISITOR) :]
+        answer = {"openid": st.openid(ext)}
+        if ext in st.contacts:
+            answer["external_userid"] = ext
+        return answer
+    return {"userid": who, "user_ticket": secrets.token_urlsafe(12), "expires_in": 1800}
 
 
 # -- directory -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ def state() -> WeComState:
 @control_bp.post("/reset")
 def reset():
     state().reset()
+    current_app.extensions["pay_state"].reset()
     deliveries.clear()
     return jsonify(ok=True)
 

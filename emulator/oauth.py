@@ -1,6 +1,10 @@
 """WeCom's web sign-in: OAuth inside WeCom (``/connect/oauth2/authorize``) and the QR login page
 (``/wwlogin/sso/login``). Both show a member picker; ``as=<userid>`` picks without a click, so scripts
-and tests sign in as any demo member through the app's real OAuth code path."""
+and tests sign in as any demo member through the app's real OAuth code path.
+
+OAuth without an ``agentid`` is a customer opening one of our pages in WeChat (a red packet, a coupon):
+the picker lists customers instead, ``as=<external_userid>`` (or the preview's ``emu_visitor`` cookie)
+picks one, and ``auth/getuserinfo`` answers with their openid."""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template_string, request
 
-from emulator.preview import MEMBER_COOKIE
-from emulator.state import WeComState
+from emulator.preview import MEMBER_COOKIE, VISITOR_COOKIE
+from emulator.state import VISITOR, WeComState
 
 oauth_bp = Blueprint("oauth", __name__)
 
@@ -51,6 +55,8 @@ def _pick(appid_param: str, title: str):
     if not redirect_uri.startswith(("http://", "https://")):
         abort(400, "redirect_uri must be an absolute URL")
     state_param = request.args.get("state", "")
+    if appid_param == "appid" and not request.args.get("agentid") and request.path.startswith("/connect"):
+        return _pick_visitor(redirect_uri, state_param)
     # `as` for scripts; the preview's member cookie for the preview (WeCom's client knows who is in).
     chosen = request.args.get("as") or request.cookies.get(MEMBER_COOKIE)
     if chosen:
@@ -62,6 +68,26 @@ def _pick(appid_param: str, title: str):
         return _with_query(request.full_path.rstrip("?"), **{"as": userid})
 
     return render_template_string(PICKER, title=title, members=list(st.users.values()), link=link)
+
+
+VISITORS_SHOWN = 30
+
+
+def _pick_visitor(redirect_uri: str, state_param: str):
+    st = _state()
+    chosen = request.args.get("as") or request.cookies.get(VISITOR_COOKIE)
+    if chosen:
+        return redirect(_with_query(redirect_uri, code=st.issue_code(VISITOR + chosen), state=state_param))
+
+    def link(ext: str) -> str:
+        return _with_query(request.full_path.rstrip("?"), **{"as": ext})
+
+    with st.lock:
+        people = [
+            {"userid": ext, "name": c.get("name", ext), "position": "微信客户", "status": 1}
+            for ext, c in list(st.contacts.items())[:VISITORS_SHOWN]
+        ]
+    return render_template_string(PICKER, title="微信授权（客户）", members=people, link=link)
 
 
 @oauth_bp.get("/connect/oauth2/authorize")

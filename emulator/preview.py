@@ -11,6 +11,7 @@ OAuth flow (the emulator's authorize page picks the member from the ``emu_member
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
@@ -18,6 +19,8 @@ from emulator.state import WeComState
 
 preview_bp = Blueprint("preview", __name__, template_folder="templates")
 MEMBER_COOKIE = "emu_member"
+# Who opens links from the chat (a red packet, a coupon): the customer of the chat last opened.
+VISITOR_COOKIE = "emu_visitor"
 CHATS_SHOWN = 40
 
 
@@ -70,3 +73,19 @@ def page():
         sidebar_url=app_url + "/sidebar/",
         login_url=app_url + "/auth/login?next=/sidebar/",
     )
+
+
+@preview_bp.get("/preview/open")
+def open_as_customer():
+    """Open a link from the chat as that chat's customer would in WeChat: OAuth will pick them."""
+    st = _state()
+    ext, url = request.args.get("as", ""), request.args.get("url", "")
+    if ext not in st.contacts:
+        abort(404, "no such customer")
+    app_origin = urlsplit(st.settings["APP_URL"])
+    target = urlsplit(url)
+    if (target.scheme, target.netloc) != (app_origin.scheme, app_origin.netloc):
+        abort(400, "only the app's own links open here")
+    res = make_response(redirect(url))
+    res.set_cookie(VISITOR_COOKIE, ext, httponly=True, samesite="Lax")
+    return res

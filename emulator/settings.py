@@ -1,4 +1,5 @@
-"""Emulator settings: the demo corp, overridden by the same ``WECOM_*`` variables the app reads."""
+"""Emulator settings: the demo corp and merchant, overridden by the ``WECOM_*`` and ``PAY_*`` variables
+the app reads."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from sidebar.config import DEMO_WECOM
+from sidebar.config import DEMO_PAY, DEMO_WECOM
 
 
 def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> dict[str, Any]:
     environ = os.environ if environ is None else environ
-    settings: dict[str, Any] = {name: environ.get(name) or value for name, value in DEMO_WECOM.items()}
+    demo = {**DEMO_WECOM, **DEMO_PAY}
+    settings: dict[str, Any] = {name: environ.get(name) or value for name, value in demo.items()}
     settings.update(
         {
             # Where callbacks go: the app's receiver.

@@ -8,6 +8,7 @@ guards everything; the emulator serves threads.
 from __future__ import annotations
 
 import copy
+import hashlib
 import secrets
 import threading
 import time
@@ -15,6 +16,10 @@ from collections import deque
 from typing import Any
 
 from sidebar import demo
+
+# An OAuth code for someone outside the corp (a customer in WeChat) stands for this prefix + their
+# external_userid; member codes stand for a userid.
+VISITOR = "visitor:"
 
 
 class ApiError(Exception):
@@ -200,6 +205,11 @@ class WeComState:
             code = secrets.token_urlsafe(16)
             self.codes[code] = (userid, time.time() + 300)
             return code
+
+    def openid(self, external_userid: str) -> str:
+        """The customer's openid under this corp (what ``convert_to_openid`` and OAuth in WeChat give)."""
+        digest = hashlib.sha1(f"{self.settings['WECOM_CORP_ID']}:{external_userid}".encode()).hexdigest()  # noqa: S324 - an id, not security
+        return "o" + digest[:27]
 
     def redeem_code(self, code: str) -> str:
         """A code works once, for five minutes."""

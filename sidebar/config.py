@@ -32,6 +32,16 @@ DEMO_WECOM = {
     "WECOM_CALLBACK_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
 }
 DEMO_EMULATOR_URL = "http://127.0.0.1:5001"
+OFFICIAL_PAY_BASE = "https://api.mch.weixin.qq.com"
+
+# The demo merchant the emulator's WeChat Pay answers for (outside production only).
+DEMO_PAY = {
+    "PAY_MCH_ID": "1900000109",
+    "PAY_API_KEY": "demoPayApiKey0000000000000000000",  # 32 characters, as WeChat Pay's v2 API key
+    "PAY_WORKWX_SECRET": "demo-workwx-payment-secret",
+}
+# Red packets need all of these in production (any one given means all are needed).
+PAY_SETTINGS = ("PAY_MCH_ID", "PAY_API_KEY", "PAY_WORKWX_SECRET", "PAY_CERT_PATH", "PAY_KEY_PATH")
 
 # Secrets production must be given; the app will not start without every one.
 REQUIRED_IN_PRODUCTION = (
@@ -60,8 +70,14 @@ _ENV_STR = (
     "HUEY_SQLITE_PATH",
     "BABEL_DEFAULT_LOCALE",
     "DISPLAY_TIMEZONE",
+    "PAY_API_BASE",
+    "PAY_MCH_ID",
+    "PAY_API_KEY",
+    "PAY_WORKWX_SECRET",
+    "PAY_CERT_PATH",
+    "PAY_KEY_PATH",
 )
-_ENV_FLOAT = ("WECOM_HTTP_TIMEOUT", "WECOM_TOKEN_MARGIN")
+_ENV_FLOAT = ("WECOM_HTTP_TIMEOUT", "WECOM_TOKEN_MARGIN", "PAY_HTTP_TIMEOUT")
 
 
 class ConfigError(RuntimeError):
@@ -90,6 +106,15 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WECOM_RATE_LIMIT_RETRIES": 3,
         "WECOM_RATE_LIMIT_BACKOFF": 1.0,
         "HUEY_SQLITE_PATH": os.path.join(instance_path, "huey.db"),
+        # WeChat Pay (red packets): the v2 API with the merchant's client certificate.
+        "PAY_API_BASE": OFFICIAL_PAY_BASE,
+        "PAY_MCH_ID": None,
+        "PAY_API_KEY": None,
+        "PAY_WORKWX_SECRET": None,
+        "PAY_CERT_PATH": None,
+        "PAY_KEY_PATH": None,
+        # A payout that has not answered by then is left pending and resolved by querying.
+        "PAY_HTTP_TIMEOUT": 10.0,
         # Seconds between WeCom calls when a console job pushes tags for many customers (WeCom allows
         # 10,000 calls a minute per API to the whole corp; leave room for everything else).
         "BULK_PUSH_PACE": 0.02,
@@ -154,6 +179,10 @@ def load(
         missing = [name for name in REQUIRED_IN_PRODUCTION if not given.get(name)]
         if missing:
             raise ConfigError("production needs these settings: " + ", ".join(missing))
+        pay_given = [name for name in PAY_SETTINGS if given.get(name)]
+        if pay_given and len(pay_given) != len(PAY_SETTINGS):
+            missing_pay = [name for name in PAY_SETTINGS if name not in pay_given]
+            raise ConfigError("red packets need these settings too: " + ", ".join(missing_pay))
         if len(settings["WECOM_CALLBACK_AES_KEY"]) != 43:
             raise ConfigError("WECOM_CALLBACK_AES_KEY must be the 43-character EncodingAESKey")
         settings["PREVIEW_ENABLED"] = False
@@ -169,6 +198,10 @@ def load(
             settings["WECOM_OAUTH_BASE"] = DEMO_EMULATOR_URL
         if settings["WECOM_LOGIN_BASE"] == OFFICIAL_LOGIN_BASE and "WECOM_LOGIN_BASE" not in environ:
             settings["WECOM_LOGIN_BASE"] = DEMO_EMULATOR_URL
+        for name, value in DEMO_PAY.items():
+            settings[name] = settings.get(name) or value
+        if settings["PAY_API_BASE"] == OFFICIAL_PAY_BASE and "PAY_API_BASE" not in environ:
+            settings["PAY_API_BASE"] = DEMO_EMULATOR_URL
         if not settings.get("SECRET_KEY"):
             settings["SECRET_KEY"] = _dev_secret_key(instance_path)
         for flag in ("PREVIEW_ENABLED", "DEMO_LOGIN_ENABLED"):

@@ -467,3 +467,13 @@ def group_chats() -> list[DemoGroup]:
             )
         )
     return groups
+
+
+# Coupon templates: (name, value_kind, value, threshold fen, valid_days, stock, per customer, per guide a
+# day, eligible levels, delivery). Values in fen, or percent paid for discounts.
+COUPONS = [
+    ("新客礼券", "cash", 5000, 30000, 30, 5000, 1, 30, [], "link"),
+    ("会员专享 85 折", "discount", 85, 0, 14, 2000, 1, 20, ["金卡", "黑金"], "link"),
+    ("精华小样兑换券", "cash", 2000, 0, 7, 30, 2, 5, [], "miniprogram"),
+]
+MINIPROGRAM_APPID = "wxbeside0demo0mall"

@@ -72,6 +72,15 @@ class Emulator:
         )
         return res.json()
 
+    def pay(self, **spec: Any) -> dict[str, Any]:
+        """WeChat Pay's side: queue faults (``faults=[...]``), set the balance; returns the payouts."""
+        if spec:
+            res = requests.post(self.url + "/_emulator/pay", json=spec, timeout=5)
+        else:
+            res = requests.get(self.url + "/_emulator/pay", timeout=5)
+        res.raise_for_status()
+        return res.json()
+
     def send_event(self, **spec: Any) -> dict[str, Any]:
         res = requests.post(self.url + "/_emulator/events", json=spec, timeout=60)
         res.raise_for_status()
@@ -108,6 +117,9 @@ def make_app(tmp_path: Path, emulator: Emulator, **overrides: Any):
         "WECOM_OAUTH_BASE": emulator.url,
         "WECOM_LOGIN_BASE": emulator.url,
         "WECOM_RATE_LIMIT_BACKOFF": 0.2,
+        "PAY_API_BASE": emulator.url,
+        # Short, so timeout tests are quick; the emulator's slow answers take longer than this.
+        "PAY_HTTP_TIMEOUT": 1.0,
         "HUEY_IMMEDIATE": True,
         "WTF_CSRF_ENABLED": True,
     }

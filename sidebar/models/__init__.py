@@ -8,6 +8,19 @@ from sidebar.models.base import utcnow
 from sidebar.models.console import AdminAccount, BackgroundJob, JobStatus
 from sidebar.models.content import Material, MaterialKind, Scope, Script, ScriptFavourite
 from sidebar.models.customer import Customer, DeletedBy, Follow, LifecycleStage, Note, SkinType
+from sidebar.models.money import (
+    HOLDING,
+    ApiKey,
+    Coupon,
+    CouponKind,
+    CouponStatus,
+    CouponTemplate,
+    Delivery,
+    PacketStatus,
+    RedPacket,
+    RedPacketBudget,
+    RedPacketRule,
+)
 from sidebar.models.order import PLATFORMS, Order, OrderItem
 from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
 from sidebar.models.sop import SopRule, SopStep, SopTask, TaskStatus, Trigger
@@ -21,6 +34,17 @@ event.listen(
 )
 
 __all__ = [
+    "HOLDING",
+    "ApiKey",
+    "Coupon",
+    "CouponKind",
+    "CouponStatus",
+    "CouponTemplate",
+    "Delivery",
+    "PacketStatus",
+    "RedPacket",
+    "RedPacketBudget",
+    "RedPacketRule",
     "SopRule",
     "SopStep",
     "SopTask",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sidebar.extensions import Model, db
 from sidebar.models.base import Timestamps, UTCDateTime, utcnow
 from sidebar.models.content import Material, Script
+from sidebar.models.money import CouponTemplate
 
 
 class Trigger(enum.StrEnum):
@@ -54,7 +55,8 @@ class SopRule(Timestamps, Model):
 
 
 class SopStep(Model):
-    """One thing to send, ``offset_days`` after the trigger: text (with variables), a script, a material."""
+    """One thing to send, ``offset_days`` after the trigger: text (with variables), a script, a material,
+    a coupon."""
 
     __tablename__ = "sop_steps"
 
@@ -67,10 +69,14 @@ class SopStep(Model):
     material_id: Mapped[int | None] = mapped_column(
         ForeignKey("materials.id", ondelete="SET NULL"), index=True
     )
+    coupon_template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coupon_templates.id", ondelete="SET NULL"), index=True
+    )
 
     rule: Mapped[SopRule] = relationship(back_populates="steps")
     script: Mapped[Script | None] = relationship()
     material: Mapped[Material | None] = relationship()
+    coupon_template: Mapped[CouponTemplate | None] = relationship()
 
 
 class SopTask(Model):

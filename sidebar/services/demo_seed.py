@@ -7,6 +7,7 @@ of set-based inserts (explicit ids, one executemany per table per chunk); how ma
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from sqlalchemy import func, insert, select, text
 from sidebar import demo
 from sidebar.extensions import db
 from sidebar.models import (
+    CouponTemplate,
     Customer,
     CustomerTag,
     Follow,
@@ -26,6 +28,7 @@ from sidebar.models import (
     Note,
     Order,
     OrderItem,
+    RedPacketRule,
     Role,
     Script,
     Staff,
@@ -63,6 +66,8 @@ def seed_org() -> dict[str, int]:
             db.session.add(Script(scope=scope, team_id=team, group_name=group, title=title, body=body))
     if db.session.scalar(select(func.count()).select_from(Material)) == 0:
         _seed_materials()
+    if db.session.scalar(select(func.count()).select_from(CouponTemplate)) == 0:
+        _seed_money()
     db.session.flush()
     return {"teams": len(teams), "staff": len(people), "stores": len(stores)}
 
@@ -86,6 +91,30 @@ def _seed_materials() -> None:
                 "image/png",
             )
         db.session.add(material)
+
+
+def _seed_money() -> None:
+    """Coupon templates and head office's red-packet rule."""
+    for name, value_kind, value, threshold, days, stock, per_customer, per_guide, levels, how in demo.COUPONS:
+        db.session.add(
+            CouponTemplate(
+                name=name,
+                value_kind=value_kind,
+                value=value,
+                threshold=threshold,
+                valid_days=days,
+                total_stock=stock,
+                stock_left=stock,
+                per_customer_limit=per_customer,
+                per_guide_daily=per_guide,
+                eligible_levels=json.dumps(levels, ensure_ascii=False),
+                delivery=how,
+                miniprogram_appid=demo.MINIPROGRAM_APPID if how == "miniprogram" else None,
+                miniprogram_page="pages/coupon/detail?code={code}" if how == "miniprogram" else None,
+            )
+        )
+    if db.session.scalar(select(func.count()).select_from(RedPacketRule)) == 0:
+        db.session.add(RedPacketRule())
 
 
 def _lifecycle(c: demo.DemoCustomer, today: Any) -> str:

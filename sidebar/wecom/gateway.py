@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from sidebar.extensions import db
 from sidebar.wecom.client import WeComClient
 from sidebar.wecom.crypto import CallbackCrypto
+from sidebar.wecom.pay import RedPacketPayer, payer_from_config
 from sidebar.wecom.store import DatabaseStore, RedisStore, SharedStore
 
 
@@ -17,6 +18,7 @@ class Gateway:
         self.app = app
         self._store: SharedStore | None = None
         self._client: WeComClient | None = None
+        self._payer: RedPacketPayer | None = None
         cfg = app.config
         self.crypto = CallbackCrypto(
             cfg["WECOM_CALLBACK_TOKEN"], cfg["WECOM_CALLBACK_AES_KEY"], cfg["WECOM_CORP_ID"]
@@ -46,6 +48,13 @@ class Gateway:
                 rate_limit_backoff=cfg["WECOM_RATE_LIMIT_BACKOFF"],
             )
         return self._client
+
+    @property
+    def payer(self) -> RedPacketPayer | None:
+        """WeChat Pay for red packets, or None when it is not configured."""
+        if self._payer is None:
+            self._payer = payer_from_config(self.app.config)
+        return self._payer
 
 
 def init_gateway(app: Flask) -> None:

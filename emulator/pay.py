@@ -1,0 +1,213 @@
+"""WeChat Pay's enterprise red packets, as the emulator answers them: ``/mmpaymkttransfers/...``.
+
+Checks the merchant id, the app id, both signatures (``sign`` with the API key, ``workwx_sign`` with the
+payment secret), and the amount; pays each ``mch_billno`` at most once (a repeat with the same number
+answers as the first payout did, as WeChat Pay does). Faults are queued by tests through
+``POST /_emulator/pay``: one per coming send, in order:
+
+- ``SYSTEMERROR``: answer SYSTEMERROR without paying; ``SYSTEMERROR_PAID``: pay, then answer SYSTEMERROR.
+- ``NOTENOUGH``: the merchant's balance is short.
+- ``TIMEOUT``: pay, then answer only after ``slow_seconds`` (longer than the client waits);
+  ``TIMEOUT_UNPAID``: wait the same without paying.
+
+``GET /_emulator/pay`` lists the payouts made, so a test can count money that moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from typing import Any
+
+import xmltodict
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+
+pay_bp = Blueprint("pay", __name__)
+
+FAULTS = ("SYSTEMERROR", "SYSTEMERROR_PAID", "NOTENOUGH", "TIMEOUT", "TIMEOUT_UNPAID")
+
+
+class PayState:
+    def __init__(self, settings: dict[str, Any]):
+        self.settings = settings
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.payouts: dict[str, dict[str, Any]] = {}
+            self.faults: list[str] = []
+            self.balance = 10_000_000  # fen
+            self.slow_seconds = 3.0
+            self.requests = 0
+
+
+def _state() -> PayState:
+    return current_app.extensions["pay_state"]
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest().upper()  # noqa: S324 - WeChat Pay v2 defines MD5
+
+
+def _pay_sign(params: dict[str, Any], key: str) -> str:
+    """The v2 sign, written here from WeChat Pay's description (not shared with the app's client)."""
+    pairs = [f"{k}={params[k]}" for k in sorted(params) if k != "sign" and params[k] not in (None, "")]
+    return _md5("&".join(pairs) + f"&key={key}")
+
+
+def _workwx_sign(params: dict[str, Any], secret: str) -> str:
+    names = ("act_name", "mch_billno", "mch_id", "nonce_str", "re_openid", "total_amount", "wxappid")
+    return _md5("&".join(f"{k}={params.get(k, '')}" for k in names) + f"&secret={secret}")
+
+
+def _xml(fields: dict[str, Any]) -> Response:
+    body = "<xml>" + "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items()) + "</xml>"
+    return Response(body, mimetype="text/xml")
+
+
+def _fail(code: str, message: str, **extra: Any) -> Response:
+    return _xml(
+        {
+            "return_code": "SUCCESS",
+            "return_msg": "OK",
+            "result_code": "FAIL",
+            "err_code": code,
+            "err_code_des": message,
+            **extra,
+        }
+    )
+
+
+def _request(appid_field: str) -> dict[str, Any] | Response:
+    settings = _state().settings
+    try:
+        params = dict(xmltodict.parse(request.get_data())["xml"] or {})
+    except Exception:  # noqa: BLE001
+        return _xml({"return_code": "FAIL", "return_msg": "XML_ERROR"})
+    if params.get("sign") != _pay_sign(params, settings["PAY_API_KEY"]):
+        return _xml({"return_code": "FAIL", "return_msg": "签名错误"})
+    if params.get("mch_id") != settings["PAY_MCH_ID"]:
+        return _fail("MCHID_ERROR", "商户号错误")
+    if params.get(appid_field) != settings["WECOM_CORP_ID"]:
+        return _fail("ILLEGAL_APPID", "appid 与商户号不匹配")
+    return params
+
+
+@pay_bp.post("/mmpaymkttransfers/sendworkwxredpack")
+def send():
+    st = _state()
+    params = _request("wxappid")
+    if isinstance(params, Response):
+        return params
+    if params.get("workwx_sign") != _workwx_sign(params, st.settings["PAY_WORKWX_SECRET"]):
+        return _fail("SIGN_ERROR", "workwx_sign 错误")
+    billno, openid = params.get("mch_billno", ""), params.get("re_openid", "")
+    try:
+        amount = int(params.get("total_amount", ""))
+    except ValueError:
+        return _fail("PARAM_ERROR", "total_amount 不是整数")
+    if not 1 <= len(billno) <= 28 or not billno.isalnum():
+        return _fail("PARAM_ERROR", "mch_billno 须为 1–28 位字母或数字")
+    if not openid:
+        return _fail("OPENID_ERROR", "缺少 re_openid")
+    if not 100 <= amount <= 20000 and not params.get("scene_id"):
+        return _fail("PARAM_ERROR", "金额在 1–200 元之外时须填 scene_id")
+
+    with st.lock:
+        st.requests += 1
+        fault = st.faults.pop(0) if st.faults else None
+        paid = st.payouts.get(billno)
+        if paid is not None and (paid["re_openid"] != openid or paid["total_amount"] != amount):
+            return _fail("PARAM_ERROR", "同一商户订单号的参数与第一次不同")
+        if paid is None and (fault == "NOTENOUGH" or st.balance < amount):
+            return _fail("NOTENOUGH", "帐号余额不足，请到商户平台充值后再重试")
+        if paid is None and fault not in ("SYSTEMERROR", "TIMEOUT_UNPAID"):
+            st.balance -= amount
+            paid = st.payouts[billno] = {
+                "mch_billno": billno,
+                "re_openid": openid,
+                "total_amount": amount,
+                "wishing": params.get("wishing", ""),
+                "send_listid": "1000041701" + secrets.token_hex(8),
+                "paid_at": time.time(),
+                "status": "SENT",
+            }
+    if fault in ("TIMEOUT", "TIMEOUT_UNPAID"):
+        time.sleep(st.slow_seconds)
+    if fault in ("SYSTEMERROR", "SYSTEMERROR_PAID"):
+        return _fail("SYSTEMERROR", "系统繁忙，请稍后再试。")
+    if paid is None:
+        return _fail("SYSTEMERROR", "系统繁忙，请稍后再试。")
+    return _xml(
+        {
+            "return_code": "SUCCESS",
+            "return_msg": "发放成功",
+            "result_code": "SUCCESS",
+            "mch_billno": billno,
+            "mch_id": st.settings["PAY_MCH_ID"],
+            "wxappid": st.settings["WECOM_CORP_ID"],
+            "re_openid": openid,
+            "total_amount": amount,
+            "send_listid": paid["send_listid"],
+        }
+    )
+
+
+@pay_bp.post("/mmpaymkttransfers/queryworkwxredpack")
+def query():
+    st = _state()
+    params = _request("appid")
+    if isinstance(params, Response):
+        return params
+    with st.lock:
+        paid = st.payouts.get(params.get("mch_billno", ""))
+    if paid is None:
+        return _fail("NOT_FOUND", "指定单号数据不存在")
+    return _xml(
+        {
+            "return_code": "SUCCESS",
+            "return_msg": "OK",
+            "result_code": "SUCCESS",
+            "mch_billno": paid["mch_billno"],
+            "mch_id": st.settings["PAY_MCH_ID"],
+            "detail_id": paid["send_listid"],
+            "status": paid["status"],
+            "total_amount": paid["total_amount"],
+            "openid": paid["re_openid"],
+        }
+    )
+
+
+# -- control ---------------------------------------------------------------------------------------
+
+
+@pay_bp.get("/_emulator/pay")
+def payouts():
+    st = _state()
+    with st.lock:
+        return jsonify(
+            payouts=list(st.payouts.values()),
+            balance=st.balance,
+            faults=list(st.faults),
+            requests=st.requests,
+        )
+
+
+@pay_bp.post("/_emulator/pay")
+def steer():
+    """``{"faults": [...], "balance": fen, "slow_seconds": s}``; faults are appended to the queue."""
+    st = _state()
+    spec = request.get_json() or {}
+    faults = spec.get("faults", [])
+    if any(f not in FAULTS for f in faults):
+        abort(400, "faults must be among " + ", ".join(FAULTS))
+    with st.lock:
+        st.faults.extend(faults)
+        if "balance" in spec:
+            st.balance = int(spec["balance"])
+        if "slow_seconds" in spec:
+            st.slow_seconds = float(spec["slow_seconds"])
+    return payouts()

@@ -1,0 +1,361 @@
+"""Coupons: which templates a customer may get, issuing one from a tap, the claim link, redemption.
+
+Issuing reserves stock with one atomic UPDATE (``stock_left = stock_left - 1 WHERE stock_left > 0``),
+which also locks the template's row until commit; the per-customer limit and the guide's daily quota
+are counted while that lock is held, so concurrent taps cannot exceed any of them. The tap's
+idempotency key is unique: a repeated tap returns the coupon the first one made.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sidebar.extensions import db
+from sidebar.models import (
+    Coupon,
+    CouponKind,
+    CouponStatus,
+    CouponTemplate,
+    Customer,
+    CustomerTag,
+    Delivery,
+    Order,
+    Staff,
+    utcnow,
+)
+from sidebar.services import audit
+from sidebar.services.locking import changed, day_start, fresh_transaction
+
+# Codes people may read out at a till: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+
+
+class CouponError(ValueError):
+    """A coupon cannot be issued or redeemed; ``code`` is for machines, the message for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Offer:
+    template: CouponTemplate
+    held: int  # how many of this template the customer already has
+    blocked: str | None  # why this customer cannot get it now, or None
+
+
+def _ids(text: str) -> list[Any]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def ineligible(template: CouponTemplate, customer: Customer, tag_ids: set[int]) -> str | None:
+    """Why the customer is outside the template's audience, or None."""
+    levels = _ids(template.eligible_levels)
+    if levels and customer.member_level not in levels:
+        return "level"
+    tags = {int(t) for t in _ids(template.eligible_tag_ids)}
+    if tags and not tags & tag_ids:
+        return "tags"
+    return None
+
+
+def _customer_tag_ids(customer: Customer) -> set[int]:
+    return set(db.session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == customer.id)))
+
+
+def usable_templates(now: datetime | None = None) -> list[CouponTemplate]:
+    now = now or utcnow()
+    rows = db.session.scalars(
+        select(CouponTemplate).where(CouponTemplate.active.is_(True)).order_by(CouponTemplate.id)
+    )
+    return [t for t in rows if t.valid_until is None or t.valid_until > now]
+
+
+def offers(staff: Staff, customer: Customer, *, now: datetime | None = None) -> list[Offer]:
+    """The active templates, each with why this customer can't get it (stock, limit, audience)."""
+    now = now or utcnow()
+    templates = usable_templates(now)
+    held: dict[int, int] = dict(
+        db.session.execute(  # type: ignore[arg-type]
+            select(Coupon.template_id, func.count())
+            .where(Coupon.customer_id == customer.id)
+            .group_by(Coupon.template_id)
+        ).all()
+    )
+    mine_today: dict[int, int] = dict(
+        db.session.execute(  # type: ignore[arg-type]
+            select(Coupon.template_id, func.count())
+            .where(Coupon.staff_id == staff.id, Coupon.created_at >= day_start(now))
+            .group_by(Coupon.template_id)
+        ).all()
+    )
+    tag_ids = _customer_tag_ids(customer)
+    out = []
+    for t in templates:
+        n = held.get(t.id, 0)
+        blocked = (
+            ineligible(t, customer, tag_ids)
+            or ("stock" if t.stock_left <= 0 else None)
+            or ("customer_limit" if n >= t.per_customer_limit else None)
+            or ("guide_quota" if mine_today.get(t.id, 0) >= t.per_guide_daily else None)
+        )
+        out.append(Offer(t, n, blocked))
+    return out
+
+
+def customer_coupons(customer: Customer, limit: int = 20) -> list[Coupon]:
+    return list(
+        db.session.scalars(
+            select(Coupon)
+            .where(Coupon.customer_id == customer.id)
+            .order_by(Coupon.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _by_key(key: str) -> Coupon | None:
+    return db.session.scalar(select(Coupon).where(Coupon.idempotency_key == key))
+
+
+def _same_intent(coupon: Coupon, staff: Staff, customer: Customer, template_id: int) -> Coupon:
+    if (coupon.staff_id, coupon.customer_id, coupon.template_id) != (staff.id, customer.id, template_id):
+        raise CouponError("key_reused", "this request key was already used for another coupon")
+    return coupon
+
+
+def _validity(template: CouponTemplate, now: datetime) -> tuple[datetime, datetime]:
+    if template.valid_days:
+        return now, now + timedelta(days=template.valid_days)
+    if template.valid_from is None or template.valid_until is None:
+        raise CouponError("bad_template", "the template has no validity")
+    return template.valid_from, template.valid_until
+
+
+def issue(
+    staff: Staff, customer: Customer, template_id: int, key: str, *, now: datetime | None = None
+) -> Coupon:
+    """Issue one coupon for the tap ``key``; the caller commits (or rolls back on CouponError).
+
+    Starts a fresh transaction (see ``locking``). A repeated key returns the first coupon.
+    """
+    now = now or utcnow()
+    key = (key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise CouponError("bad_key", "a request key of 8 to 64 characters is required")
+    fresh_transaction()
+    # Reserve first: the UPDATE takes the template's row lock (and SQLite's writer lock).
+    reserved = changed(
+        update(CouponTemplate)
+        .where(
+            CouponTemplate.id == template_id,
+            CouponTemplate.active.is_(True),
+            CouponTemplate.stock_left > 0,
+        )
+        .values(stock_left=CouponTemplate.stock_left - 1)
+    )
+    found = _by_key(key)
+    if found is not None:
+        db.session.rollback()  # a twin tap got here first: give back the stock we took
+        return _same_intent(found, staff, customer, template_id)
+    template = db.session.get(CouponTemplate, template_id, populate_existing=True)
+    if template is None or not template.active:
+        raise CouponError("not_found", "no such coupon")
+    if not reserved:
+        raise CouponError("out_of_stock", "this coupon is out of stock")
+    if template.valid_until is not None and template.valid_until <= now:
+        raise CouponError("ended", "this coupon's validity has ended")
+    if ineligible(template, customer, _customer_tag_ids(customer)):
+        raise CouponError("not_eligible", "this customer is not eligible for this coupon")
+    held = db.session.scalar(
+        select(func.count()).where(Coupon.template_id == template.id, Coupon.customer_id == customer.id)
+    )
+    if (held or 0) >= template.per_customer_limit:
+        raise CouponError("customer_limit", "this customer already has as many as allowed")
+    today = db.session.scalar(
+        select(func.count()).where(
+            Coupon.template_id == template.id,
+            Coupon.staff_id == staff.id,
+            Coupon.created_at >= day_start(now),
+        )
+    )
+    if (today or 0) >= template.per_guide_daily:
+        raise CouponError("guide_quota", "you have used today's quota for this coupon")
+    valid_from, valid_until = _validity(template, now)
+    coupon = Coupon(
+        template_id=template.id,
+        code=_new_code(),
+        idempotency_key=key,
+        customer_id=customer.id,
+        staff_id=staff.id,
+        team_id=staff.team_id,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_at=now,
+    )
+    db.session.add(coupon)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same key raced in through another template's lock: the first one stands.
+        db.session.rollback()
+        found = _by_key(key)
+        if found is None:
+            raise
+        return _same_intent(found, staff, customer, template_id)
+    audit.record(
+        staff,
+        "coupon.issue",
+        "coupon",
+        coupon.id,
+        template=template.name,
+        customer=customer.external_userid,
+        code=coupon.code,
+    )
+    return coupon
+
+
+# -- the card and the claim page ------------------------------------------------------------------
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="coupon-claim")
+
+
+def claim_token(coupon: Coupon) -> str:
+    return _signer().dumps(coupon.id)
+
+
+def from_token(token: str) -> Coupon | None:
+    try:
+        coupon_id = _signer().loads(token)
+    except BadSignature:
+        return None
+    return db.session.get(Coupon, coupon_id) if isinstance(coupon_id, int) else None
+
+
+def describe(template: CouponTemplate) -> str:
+    """ "满 300 减 50" / "8.5 折" / "50 元" — how the coupon reads on cards and pages."""
+    from sidebar.labels import yuan
+
+    if template.value_kind == "discount":
+        amount = f"{template.value / 10:g} 折"
+    else:
+        amount = f"{yuan(template.value)} 元"
+    return f"满 {yuan(template.threshold)} 可用 · {amount}" if template.threshold else amount
+
+
+def card(coupon: Coupon, claim_url: str, image_url: str) -> dict[str, Any]:
+    """The sendChatMessage payload that brings the coupon to the customer."""
+    template = coupon.template
+    title = f"{template.name}（{describe(template)}）"
+    if template.delivery == Delivery.MINIPROGRAM.value and template.miniprogram_appid:
+        page = (template.miniprogram_page or "pages/coupon/index?code={code}").replace("{code}", coupon.code)
+        return {
+            "msgtype": "miniprogram",
+            "miniprogram": {
+                "appid": template.miniprogram_appid,
+                "title": title[:64],
+                "imgUrl": image_url,
+                "page": page,
+            },
+        }
+    return {
+        "msgtype": "news",
+        "news": {
+            "link": claim_url,
+            "title": title[:64],
+            "desc": "点击领取，到店或商城下单时使用",
+            "imgUrl": image_url,
+        },
+    }
+
+
+def mark_sent(coupon: Coupon, *, now: datetime | None = None) -> None:
+    if coupon.card_sent_at is None:
+        coupon.card_sent_at = now or utcnow()
+
+
+def expired(coupon: Coupon, now: datetime | None = None) -> bool:
+    return coupon.status == CouponStatus.ISSUED.value and coupon.valid_until <= (now or utcnow())
+
+
+def status_of(coupon: Coupon, now: datetime | None = None) -> str:
+    """issued | redeemed | expired (expired is read from the dates, never stored)."""
+    return "expired" if expired(coupon, now) else coupon.status
+
+
+# -- redemption (POS and mall systems) -------------------------------------------------------------
+
+
+@dataclass
+class Redemption:
+    coupon: Coupon
+    repeated: bool  # True when this order had already redeemed it: nothing changed
+
+
+def redeem(code: str, *, order_no: str, amount: int, by: str, now: datetime | None = None) -> Redemption:
+    """Mark a coupon used by an order. The same order again answers as before (idempotent)."""
+    now = now or utcnow()
+    order_no = (order_no or "").strip()
+    if not order_no or len(order_no) > 64:
+        raise CouponError("bad_order_no", "order_no is required (at most 64 characters)")
+    if amount < 0:
+        raise CouponError("bad_amount", "amount must not be negative")
+    coupon = db.session.scalar(select(Coupon).where(Coupon.code == (code or "").strip().upper()))
+    if coupon is None:
+        raise CouponError("unknown_code", "no coupon has this code")
+    if coupon.status == CouponStatus.REDEEMED.value:
+        if coupon.redeem_order_no == order_no:
+            return Redemption(coupon, repeated=True)
+        raise CouponError("already_redeemed", "this coupon was already used by another order")
+    if coupon.valid_until <= now:
+        raise CouponError("expired", "this coupon has expired")
+    if coupon.valid_from > now:
+        raise CouponError("not_yet_valid", "this coupon is not valid yet")
+    if amount < coupon.template.threshold:
+        raise CouponError("below_threshold", "the order does not reach the coupon's minimum spend")
+    order_id = db.session.scalar(select(Order.id).where(Order.order_no == order_no).limit(1))
+    # Atomic: of two tills redeeming at once, one wins; the other is told who did.
+    done = changed(
+        update(Coupon)
+        .where(Coupon.id == coupon.id, Coupon.status == CouponStatus.ISSUED.value)
+        .values(
+            status=CouponStatus.REDEEMED.value,
+            redeemed_at=now,
+            redeem_order_no=order_no,
+            redeem_amount=amount,
+            redeemed_by=by,
+            order_id=order_id,
+        )
+    )
+    db.session.refresh(coupon)
+    if not done:
+        if coupon.redeem_order_no == order_no:
+            return Redemption(coupon, repeated=True)
+        raise CouponError("already_redeemed", "this coupon was already used by another order")
+    audit.record(by, "coupon.redeem", "coupon", coupon.id, code=coupon.code, order_no=order_no, amount=amount)
+    return Redemption(coupon, repeated=False)
+
+
+def wxpay_kind(template: CouponTemplate) -> bool:
+    return template.kind == CouponKind.WXPAY.value

@@ -1,0 +1,438 @@
+"""Red packets: sending within head office's limits, the customer's claim, the payout, reconciliation.
+
+The life of a packet::
+
+    issued --claim--> paying --WeChat Pay--> paid
+       |                 |  \\--> failed (a definite refusal: budget released)
+       |                 \\--> (unknown: timeout, SYSTEMERROR) stays paying; the reconciler queries
+       \\--24 h--> expired (budget released)
+
+Guarantees (DESIGN §5 rule 3):
+
+- Caps and budget are counted while holding row locks on the guide, the customer and the team's budget
+  row (always in that order, so two sends cannot deadlock), so concurrency cannot exceed them.
+- The tap's key is unique: a double tap returns the first packet.
+- ``mch_billno`` is fixed when the packet is made and is the only number ever sent to WeChat Pay for
+  it: a retry, a query, a resend after NOT_FOUND all use it, so WeChat Pay pays at most once.
+- Only one claim moves a packet from issued to paying (an atomic UPDATE), so twenty taps pay once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from sidebar.extensions import db
+from sidebar.models import (
+    HOLDING,
+    Customer,
+    Order,
+    PacketStatus,
+    RedPacket,
+    RedPacketBudget,
+    RedPacketRule,
+    Staff,
+    utcnow,
+)
+from sidebar.services import audit
+from sidebar.services.locking import changed, day_start, fresh_transaction, lock_row, month_start
+from sidebar.wecom.gateway import gateway
+from sidebar.wecom.pay import FAILED, NOT_FOUND, PAID, PayResult
+
+LIFETIME = timedelta(hours=24)
+# SYSTEMERROR is retried at once this many times (same mch_billno) before the reconciler takes over.
+IMMEDIATE_RETRIES = 2
+# The reconciler asks again after 1, 2, 4... minutes, at most hourly.
+FIRST_CHECK = timedelta(seconds=60)
+MAX_CHECK = timedelta(hours=1)
+WISHING_MAX = 128
+
+
+class PacketError(ValueError):
+    """A red packet cannot be sent or claimed; ``code`` for machines, the message for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def rule() -> RedPacketRule:
+    """Head office's rule (one row, made with defaults the first time it is needed)."""
+    found = db.session.scalar(select(RedPacketRule).order_by(RedPacketRule.id).limit(1))
+    if found is None:
+        found = RedPacketRule()
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def team_budget(team_id: int | None, the_rule: RedPacketRule) -> int:
+    if team_id is None:
+        return the_rule.default_team_monthly_budget
+    amount = db.session.scalar(
+        select(RedPacketBudget.monthly_amount).where(RedPacketBudget.team_id == team_id)
+    )
+    return the_rule.default_team_monthly_budget if amount is None else amount
+
+
+def _lock_budget(team_id: int | None, the_rule: RedPacketRule) -> None:
+    """Lock the team's budget row (made if missing); guides without a team share the rule's row."""
+    if team_id is None:
+        lock_row(RedPacketRule, the_rule.id)
+        return
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(RedPacketBudget).values(team_id=team_id, monthly_amount=None).on_conflict_do_nothing()
+    )
+    lock_row(RedPacketBudget, team_id)
+
+
+def _sum_count(*conditions: Any) -> tuple[int, int]:
+    count, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(RedPacket.amount), 0)).where(
+            RedPacket.status.in_(HOLDING), *conditions
+        )
+    ).one()
+    return int(count), int(total)
+
+
+@dataclass
+class Usage:
+    """What a guide has used today and what the team has used this month (for the tab and checks)."""
+
+    guide_count: int
+    guide_amount: int
+    customer_count: int
+    team_spent: int
+    team_budget: int
+
+
+def usage(staff: Staff, customer: Customer, the_rule: RedPacketRule, now: datetime) -> Usage:
+    today = day_start(now)
+    guide_count, guide_amount = _sum_count(RedPacket.staff_id == staff.id, RedPacket.created_at >= today)
+    customer_count, _ = _sum_count(RedPacket.customer_id == customer.id, RedPacket.created_at >= today)
+    team = RedPacket.team_id == staff.team_id if staff.team_id is not None else RedPacket.team_id.is_(None)
+    _, team_spent = _sum_count(team, RedPacket.created_at >= month_start(now))
+    return Usage(guide_count, guide_amount, customer_count, team_spent, team_budget(staff.team_id, the_rule))
+
+
+def make_billno(mch_id: str, now: datetime) -> str:
+    """mch_id + yyyymmdd + 10 random digits (WeChat Pay's suggested shape), at most 28 characters."""
+    billno = f"{mch_id}{now:%Y%m%d}{secrets.randbelow(10**10):010d}"
+    return billno[-28:]
+
+
+def _by_key(key: str) -> RedPacket | None:
+    return db.session.scalar(select(RedPacket).where(RedPacket.idempotency_key == key))
+
+
+def _same_intent(packet: RedPacket, staff: Staff, customer: Customer, amount: int) -> RedPacket:
+    if (packet.staff_id, packet.customer_id, packet.amount) != (staff.id, customer.id, amount):
+        raise PacketError("key_reused", "this request key was already used for another red packet")
+    return packet
+
+
+def send(
+    staff: Staff,
+    customer: Customer,
+    *,
+    amount: int,
+    key: str,
+    wishing: str = "",
+    reason: str = "",
+    order_id: int | None = None,
+    now: datetime | None = None,
+) -> RedPacket:
+    """Reserve a red packet for the customer (the card goes to the chat next); the caller commits.
+
+    On PacketError the caller rolls back. A repeated ``key`` returns the first packet.
+    """
+    now = now or utcnow()
+    key = (key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise PacketError("bad_key", "a request key of 8 to 64 characters is required")
+    fresh_transaction()
+    lock_row(Staff, staff.id)  # first statement: every send by this guide waits here, one at a time
+    found = _by_key(key)
+    if found is not None:
+        return _same_intent(found, staff, customer, amount)
+    the_rule = rule()
+    if not the_rule.enabled:
+        raise PacketError("disabled", "red packets are switched off")
+    if gateway().payer is None:
+        raise PacketError("not_configured", "WeChat Pay is not configured")
+    if not the_rule.min_amount <= amount <= the_rule.max_amount:
+        raise PacketError("amount", "the amount is outside what head office allows")
+    wishing = (wishing or "").strip() or the_rule.wishing
+    if len(wishing) > WISHING_MAX:
+        raise PacketError("wishing", "the wishing is too long")
+    reason = (reason or "").strip()[:255]
+    if order_id is not None:
+        owner = db.session.scalar(select(Order.customer_id).where(Order.id == order_id))
+        if owner != customer.id:
+            raise PacketError("order", "that order is not this customer's")
+    if amount > the_rule.reason_required_above and not reason and order_id is None:
+        raise PacketError("reason", "give a reason or pick one of the customer's orders for this amount")
+
+    lock_row(Customer, customer.id)
+    _lock_budget(staff.team_id, the_rule)
+    used = usage(staff, customer, the_rule, now)
+    if used.guide_count + 1 > the_rule.guide_daily_count:
+        raise PacketError("guide_count", "you have sent as many red packets as allowed today")
+    if used.guide_amount + amount > the_rule.guide_daily_amount:
+        raise PacketError("guide_amount", "this would pass your daily red-packet amount")
+    if used.customer_count + 1 > the_rule.customer_daily_count:
+        raise PacketError("customer_count", "this customer has had as many red packets as allowed today")
+    if used.team_spent + amount > used.team_budget:
+        raise PacketError("budget", "your team's red-packet budget for this month is used up")
+
+    packet = RedPacket(
+        idempotency_key=key,
+        mch_billno=make_billno(current_app.config["PAY_MCH_ID"], now),
+        staff_id=staff.id,
+        customer_id=customer.id,
+        team_id=staff.team_id,
+        amount=amount,
+        wishing=wishing,
+        reason=reason or None,
+        order_id=order_id,
+        expires_at=now + LIFETIME,
+        created_at=now,
+    )
+    db.session.add(packet)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        found = _by_key(key)
+        if found is None:
+            raise
+        return _same_intent(found, staff, customer, amount)
+    audit.record(
+        staff,
+        "red_packet.send",
+        "red_packet",
+        packet.id,
+        amount=amount,
+        customer=customer.external_userid,
+        mch_billno=packet.mch_billno,
+        reason=reason,
+        order_id=order_id,
+    )
+    return packet
+
+
+def mark_sent(packet: RedPacket, *, now: datetime | None = None) -> None:
+    if packet.card_sent_at is None:
+        packet.card_sent_at = now or utcnow()
+
+
+# -- the card and the claim page -----------------------------------------------------------------
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="red-packet-claim")
+
+
+def claim_token(packet: RedPacket) -> str:
+    return _signer().dumps(packet.id)
+
+
+def from_token(token: str) -> RedPacket | None:
+    try:
+        packet_id = _signer().loads(token)
+    except BadSignature:
+        return None
+    return db.session.get(RedPacket, packet_id) if isinstance(packet_id, int) else None
+
+
+def card(packet: RedPacket, claim_url: str, image_url: str, sender: str) -> dict[str, object]:
+    return {
+        "msgtype": "news",
+        "news": {
+            "link": claim_url,
+            "title": f"{sender}给你发了一个红包",
+            "desc": packet.wishing,
+            "imgUrl": image_url,
+        },
+    }
+
+
+def claim(packet: RedPacket, *, openid: str, external_userid: str | None, now: datetime | None = None) -> str:
+    """The customer opened the packet. Returns its status afterwards; pays at most once.
+
+    Only the customer it was sent to may open it (their external_userid from OAuth). The first claim
+    moves it to ``paying`` atomically and makes the payout; every other claim reads the status.
+    """
+    now = now or utcnow()
+    customer = db.session.get(Customer, packet.customer_id)
+    if customer is None or external_userid != customer.external_userid:
+        raise PacketError("not_yours", "this red packet was sent to someone else")
+    if not openid:
+        raise PacketError("no_openid", "we could not tell who you are in WeChat")
+    won = changed(
+        update(RedPacket)
+        .where(
+            RedPacket.id == packet.id,
+            RedPacket.status == PacketStatus.ISSUED.value,
+            RedPacket.expires_at > now,
+        )
+        .values(
+            status=PacketStatus.PAYING.value,
+            openid=openid,
+            claimed_at=now,
+            next_check_at=now + FIRST_CHECK,
+        )
+    )
+    if won:
+        audit.record("customer", "red_packet.claim", "red_packet", packet.id, openid=openid)
+    db.session.commit()
+    db.session.refresh(packet)
+    if not won:
+        if packet.status == PacketStatus.ISSUED.value and packet.expires_at <= now:
+            return PacketStatus.EXPIRED.value
+        return packet.status
+    return pay(packet, now=now)
+
+
+def _settle(packet: RedPacket, result: PayResult, now: datetime) -> str:
+    """Record what WeChat Pay said, if the packet is still paying (another worker may have settled it)."""
+    values: dict[str, object]
+    if result.outcome == PAID:
+        values = {
+            "status": PacketStatus.PAID.value,
+            "paid_at": now,
+            "send_listid": result.send_listid,
+            "next_check_at": None,
+            "last_error": None,
+        }
+        action = "red_packet.paid"
+    elif result.outcome == FAILED:
+        values = {
+            "status": PacketStatus.FAILED.value,
+            "next_check_at": None,
+            "last_error": f"{result.code}: {result.message}"[:255],
+        }
+        action = "red_packet.failed"
+    else:
+        wait = min(FIRST_CHECK * (2 ** min(packet.attempts, 10)), MAX_CHECK)
+        values = {"next_check_at": now + wait, "last_error": f"{result.code}: {result.message}"[:255]}
+        action = "red_packet.pending"
+    moved = changed(
+        update(RedPacket)
+        .where(RedPacket.id == packet.id, RedPacket.status == PacketStatus.PAYING.value)
+        .values(**values)
+    )
+    if moved:
+        audit.record(
+            "system",
+            action,
+            "red_packet",
+            packet.id,
+            mch_billno=packet.mch_billno,
+            amount=packet.amount,
+            code=result.code,
+            message=result.message,
+        )
+    db.session.commit()
+    db.session.refresh(packet)
+    return packet.status
+
+
+def _send(packet: RedPacket) -> PayResult:
+    payer = gateway().payer
+    if payer is None:
+        return PayResult("unknown", "NOT_CONFIGURED", "WeChat Pay is not configured")
+    the_rule = rule()
+    changed(update(RedPacket).where(RedPacket.id == packet.id).values(attempts=RedPacket.attempts + 1))
+    db.session.commit()
+    staff = db.session.get(Staff, packet.staff_id)
+    return payer.send(
+        mch_billno=packet.mch_billno,
+        openid=packet.openid or "",
+        amount=packet.amount,
+        wishing=packet.wishing,
+        act_name=the_rule.act_name,
+        remark=f"{staff.name if staff else ''} 专属红包"[:256],
+    )
+
+
+def pay(packet: RedPacket, *, now: datetime | None = None) -> str:
+    """Ask WeChat Pay to pay the packet (same mch_billno every time); SYSTEMERROR is retried at once."""
+    result = _send(packet)
+    retries = 0
+    while result.code == "SYSTEMERROR" and retries < IMMEDIATE_RETRIES:
+        retries += 1
+        result = _send(packet)
+    return _settle(packet, result, now or utcnow())
+
+
+def reconcile(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
+    """Resolve packets whose payout outcome is unknown by querying their mch_billno.
+
+    Each packet is taken with an atomic UPDATE of ``next_check_at`` so two reconcilers never work on
+    the same one. NOT_FOUND (WeChat Pay never recorded it) is resent with the same number.
+    """
+    now = now or utcnow()
+    ids = list(
+        db.session.scalars(
+            select(RedPacket.id)
+            .where(RedPacket.status == PacketStatus.PAYING.value, RedPacket.next_check_at <= now)
+            .order_by(RedPacket.next_check_at)
+            .limit(limit)
+        )
+    )
+    outcome: dict[str, int] = {}
+    payer = gateway().payer
+    for packet_id in ids:
+        taken = changed(
+            update(RedPacket)
+            .where(
+                RedPacket.id == packet_id,
+                RedPacket.status == PacketStatus.PAYING.value,
+                RedPacket.next_check_at <= now,
+            )
+            .values(next_check_at=now + FIRST_CHECK)
+        )
+        db.session.commit()
+        if not taken or payer is None:
+            continue
+        packet = db.session.get(RedPacket, packet_id, populate_existing=True)
+        assert packet is not None
+        result = payer.query(packet.mch_billno)
+        if result.outcome == NOT_FOUND:
+            result = _send(packet)
+        status = _settle(packet, result, now)
+        outcome[status] = outcome.get(status, 0) + 1
+    return outcome
+
+
+def expire(*, now: datetime | None = None) -> int:
+    """Unopened packets past 24 hours expire and release their budget."""
+    now = now or utcnow()
+    ids = list(
+        db.session.scalars(
+            select(RedPacket.id).where(
+                RedPacket.status == PacketStatus.ISSUED.value, RedPacket.expires_at <= now
+            )
+        )
+    )
+    if not ids:
+        return 0
+    done = changed(
+        update(RedPacket)
+        .where(RedPacket.id.in_(ids), RedPacket.status == PacketStatus.ISSUED.value)
+        .values(status=PacketStatus.EXPIRED.value)
+    )
+    audit.record("system", "red_packet.expire", "red_packet", None, ids=ids, count=done)
+    db.session.commit()
+    return done
