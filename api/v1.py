@@ -32,3 +32,55 @@ def jssdk_signature():
     except WeComError as exc:
         return json_error(502, "wecom_unavailable", f"WeCom did not give a ticket: {exc.errmsg}")
     return jsonify(jssdk.sign_url(ticket, url))
+
+
+# -- coupon redemption (POS and mall systems) -------------------------------------------------------
+
+REDEEM_STATUS = {
+    "unknown_code": 404,
+    "already_redeemed": 409,
+    "expired": 409,
+    "not_yet_valid": 409,
+    "below_threshold": 422,
+    "bad_order_no": 422,
+    "bad_amount": 422,
+}
+
+
+@api_bp.post("/coupons/<code>/redeem")
+def redeem_coupon(code: str):
+    """Mark a coupon used by an order: ``{"order_no": "...", "amount": "399.00"}`` (yuan) with
+    ``Authorization: Bearer <API key>``. The same order again answers 200 with ``repeated: true``."""
+    from decimal import Decimal, InvalidOperation
+
+    from sidebar.extensions import db
+    from sidebar.services import api_keys, coupons
+
+    header = request.headers.get("Authorization", "")
+    key = api_keys.check(header[7:] if header.startswith("Bearer ") else None)
+    if key is None:
+        return json_error(401, "unauthorized", "Send a live API key as 'Authorization: Bearer <key>'.")
+    body = request.get_json(silent=True) or {}
+    try:
+        amount = Decimal(str(body.get("amount", "")))
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise InvalidOperation
+    except InvalidOperation:
+        return json_error(422, "bad_amount", 'amount is the order\'s amount in yuan, e.g. "399.00".')
+    try:
+        done = coupons.redeem(
+            code, order_no=str(body.get("order_no") or ""), amount=int(amount * 100), by=key.name
+        )
+    except coupons.CouponError as exc:
+        db.session.rollback()
+        return json_error(REDEEM_STATUS.get(exc.code, 409), exc.code, str(exc))
+    db.session.commit()
+    coupon = done.coupon
+    return jsonify(
+        code=coupon.code,
+        status=coupon.status,
+        repeated=done.repeated,
+        order_no=coupon.redeem_order_no,
+        redeemed_at=coupon.redeemed_at.isoformat() if coupon.redeemed_at else None,
+        template=coupon.template.name,
+    )

@@ -54,9 +54,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from sidebar import assets, errors, labels
 
     # These modules add their routes to the admin and sidebar blueprints when imported.
-    from sidebar.views import admin_content, admin_sop, sidebar_content  # noqa: F401
+    from sidebar.views import admin_content, admin_sop, sidebar_content, sidebar_money  # noqa: F401
     from sidebar.views.admin import admin_bp
     from sidebar.views.auth import auth_bp
+    from sidebar.views.claim import claim_bp
     from sidebar.views.health import health_bp
     from sidebar.views.sidebar import sidebar_bp
 
@@ -64,6 +65,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     labels.register(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(claim_bp)
     app.register_blueprint(sidebar_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)

@@ -121,7 +121,7 @@ class SessionInterface(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
-SESSIONLESS_ENDPOINTS = {"assets.serve", "static", "health.healthz"}
+SESSIONLESS_ENDPOINTS = {"assets.serve", "static", "health.healthz", "claim.card_image"}
 
 
 def init_app(app: Flask) -> None:

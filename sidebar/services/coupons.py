@@ -254,14 +254,14 @@ def from_token(token: str) -> Coupon | None:
 
 
 def describe(template: CouponTemplate) -> str:
-    """ "满 300 减 50" / "8.5 折" / "50 元" — how the coupon reads on cards and pages."""
-    from sidebar.labels import yuan
-
+    """How the coupon reads on cards and pages: "满300减50", "50元无门槛", "8.5折"."""
+    value, threshold = template.value, template.threshold
     if template.value_kind == "discount":
-        amount = f"{template.value / 10:g} 折"
-    else:
-        amount = f"{yuan(template.value)} 元"
-    return f"满 {yuan(template.threshold)} 可用 · {amount}" if template.threshold else amount
+        text = f"{value / 10:g}折"
+        return f"{text}（满{threshold / 100:g}可用）" if threshold else text
+    if threshold:
+        return f"满{threshold / 100:g}减{value / 100:g}"
+    return f"{value / 100:g}元无门槛"
 
 
 def card(coupon: Coupon, claim_url: str, image_url: str) -> dict[str, Any]:

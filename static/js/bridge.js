@@ -185,6 +185,33 @@
     });
   });
 
+  /* -- coupons and red packets: the server makes the coupon or packet (once per key drawn with the
+   * button), answers with the card; the card goes to the chat; then the page reports it sent -------- */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-money]");
+    if (!button || button.disabled) return;
+    var en = document.documentElement.lang === "en";
+    button.disabled = true;
+    fetch(button.getAttribute("data-money"), {
+      method: "POST", body: new FormData(button.closest("form")), credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" }
+    }).then(function (res) {
+      return res.json().then(null, function () { return {}; }).then(function (data) {
+        if (!res.ok) throw { errMsg: (data.error && data.error.message) || ("HTTP " + res.status), refused: true };
+        return data;
+      });
+    }).then(function (data) {
+      return call("sendChatMessage", data.message).then(function () { return post(data.sent_url, {}); });
+    }).then(function () {
+      showToast(button.getAttribute("data-done"));
+    }, function (err) {
+      var why = (err && err.errMsg) || "";
+      showToast(err && err.refused ? why : (en ? "Not sent: " : "未发送：") + why);
+    }).then(function () {
+      if (window.htmx) window.htmx.ajax("GET", button.getAttribute("data-refresh-url"), { target: button.getAttribute("data-target"), swap: "outerHTML" });
+    });
+  });
+
   /* -- the today page: open a customer's chat in WeCom -------------------------------------------- */
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-open-chat]");

@@ -1,0 +1,144 @@
+"""Public pages customers open from cards in the chat: a coupon, a red packet.
+
+Reached through signed links (the id signed with the app's key, so links cannot be guessed or
+altered). A red packet also needs to know who opens it: WeCom's OAuth in WeChat (no agentid) answers
+with the visitor's openid and, for the corp's customers, their external_userid; only the customer it
+was sent to may open it, and the payout goes to that openid.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, safe_next
+from sidebar.demo import poster_png
+from sidebar.extensions import db
+from sidebar.models import RedPacket, Staff, utcnow
+from sidebar.services import coupons, red_packets
+from sidebar.wecom.errors import WeComError
+from sidebar.wecom.gateway import wecom
+
+claim_bp = Blueprint("claim", __name__, url_prefix="/claim")
+
+VISITOR = "visitor"  # the session key: {"openid": ..., "external_userid": ...}
+CARD_COLOURS = {"coupon": (250, 157, 59), "packet": (230, 67, 64)}
+
+
+@claim_bp.get("/img/<kind>.png")
+def card_image(kind: str):
+    """The picture on coupon and red-packet cards (a plain colour block; brands may replace it)."""
+    colour = CARD_COLOURS.get(kind) or abort(404)
+    res = Response(poster_png(200, 200, colour), mimetype="image/png")
+    res.headers["Cache-Control"] = "public, max-age=86400"
+    return res
+
+
+# -- coupons ---------------------------------------------------------------------------------------
+
+
+@claim_bp.get("/c/<token>")
+def coupon_page(token: str):
+    coupon = coupons.from_token(token)
+    if coupon is None:
+        abort(404, _("This coupon link is not valid."))
+    if coupon.claimed_at is None:
+        coupon.claimed_at = utcnow()
+        db.session.commit()
+    return render_template(
+        "claim/coupon.html",
+        coupon=coupon,
+        template=coupon.template,
+        status=coupons.status_of(coupon),
+        describe=coupons.describe(coupon.template),
+    )
+
+
+# -- red packets -----------------------------------------------------------------------------------
+
+
+def _sign_in(next_url: str) -> Any:
+    """WeCom OAuth as someone in WeChat (no agentid): silent, answers with their openid."""
+    cfg = current_app.config
+    state = begin_wecom_sign_in("visitor", next_url)
+    query = urlencode(
+        {
+            "appid": cfg["WECOM_CORP_ID"],
+            "redirect_uri": url_for("claim.oauth_callback", _external=True),
+            "response_type": "code",
+            "scope": "snsapi_base",
+            "state": state,
+        }
+    )
+    return redirect(f"{cfg['WECOM_OAUTH_BASE'].rstrip('/')}/connect/oauth2/authorize?{query}#wechat_redirect")
+
+
+@claim_bp.get("/oauth")
+def oauth_callback():
+    try:
+        next_url = finish_wecom_sign_in("visitor", request.args.get("state", ""))
+    except SignInStateMismatch:
+        abort(400, _("This link has expired. Please open the card in the chat again."))
+    try:
+        who = wecom().user_by_code(request.args.get("code", ""))
+    except WeComError:
+        abort(502, _("WeChat did not confirm who you are. Please try again."))
+    if not who.get("openid"):
+        abort(403, _("Please open this red packet in WeChat."))
+    session[VISITOR] = {"openid": who["openid"], "external_userid": who.get("external_userid")}
+    return redirect(safe_next(next_url, "/"))
+
+
+def _packet_or_404(token: str) -> RedPacket:
+    packet = red_packets.from_token(token)
+    if packet is None:
+        abort(404, _("This red packet link is not valid."))
+    return packet
+
+
+@claim_bp.get("/p/<token>")
+def packet_page(token: str):
+    packet = _packet_or_404(token)
+    visitor = session.get(VISITOR)
+    if not visitor:
+        return _sign_in(request.path)
+    customer = packet.customer
+    mine = visitor.get("external_userid") == customer.external_userid
+    status = packet.status
+    if status == "issued" and packet.expires_at <= utcnow():
+        status = "expired"
+    return render_template(
+        "claim/packet.html",
+        packet=packet,
+        sender=db.session.get(Staff, packet.staff_id),
+        mine=mine,
+        status=status,
+        token=token,
+    )
+
+
+@claim_bp.post("/p/<token>")
+def packet_open(token: str):
+    """Open the packet: the first tap pays (once); every other tap sees how it went."""
+    packet = _packet_or_404(token)
+    visitor = session.get(VISITOR)
+    if not visitor:
+        return _sign_in(url_for("claim.packet_page", token=token))
+    try:
+        red_packets.claim(packet, openid=visitor["openid"], external_userid=visitor.get("external_userid"))
+    except red_packets.PacketError:
+        db.session.rollback()
+    return redirect(url_for("claim.packet_page", token=token), 303)

@@ -1,0 +1,303 @@
+"""The sidebar's coupon and red-packet tabs.
+
+Only a guide with a live follow of the customer may issue or send (they are the one in the chat); a
+manager who can see the customer sees the tabs read-only. Each button carries an idempotency key made
+when the tab was drawn, so a double tap (or a retry after a lost answer) makes one coupon or packet.
+The card goes to the chat through the bridge; the page then reports it sent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import abort, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from sidebar import htmx
+from sidebar.auth import login_required
+from sidebar.extensions import db
+from sidebar.models import Coupon, Customer, Order, RedPacket, Staff, utcnow
+from sidebar.services import contacts, coupons, red_packets
+from sidebar.views.sidebar import customer_route, me, sidebar_bp
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def parse_yuan(text: str | None) -> int | None:
+    """ "12.5" -> 1250 fen; None when it is not an amount with at most two decimals."""
+    try:
+        value = Decimal((text or "").strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
+        return None
+    return int(value * 100)
+
+
+def _follows(staff: Staff, customer: Customer) -> bool:
+    return contacts.live_follow(customer, staff) is not None
+
+
+def _card_images() -> tuple[str, str]:
+    root = request.host_url.rstrip("/")
+    return root + url_for("claim.card_image", kind="coupon"), root + url_for(
+        "claim.card_image", kind="packet"
+    )
+
+
+def _error(exc: coupons.CouponError | red_packets.PacketError, status: int = 409) -> Any:
+    return jsonify(error={"code": exc.code, "message": str(MESSAGES.get(exc.code, exc))}), status
+
+
+# Messages guides read, by error code (the services' own messages are for logs and APIs).
+MESSAGES = {
+    "out_of_stock": _l("This coupon is out of stock."),
+    "customer_limit": _l("This customer already has as many of this coupon as allowed."),
+    "guide_quota": _l("You have used today's quota for this coupon."),
+    "not_eligible": _l("This customer is not eligible for this coupon."),
+    "ended": _l("This coupon's validity has ended."),
+    "not_found": _l("This coupon is no longer offered."),
+    "key_reused": _l("Please reload the tab and try again."),
+    "bad_key": _l("Please reload the tab and try again."),
+    "amount": _l("The amount is outside what head office allows."),
+    "reason": _l("For this amount, give a reason or pick one of the customer's orders."),
+    "order": _l("That order is not this customer's."),
+    "wishing": _l("The wishing is too long (at most 128 characters)."),
+    "guide_count": _l("You have sent as many red packets as allowed today."),
+    "guide_amount": _l("This would pass your daily red-packet amount."),
+    "customer_count": _l("This customer has had as many red packets as allowed today."),
+    "budget": _l("Your team's red-packet budget for this month is used up."),
+    "disabled": _l("Red packets are switched off by head office."),
+    "not_configured": _l("WeChat Pay is not set up yet; ask your administrator."),
+}
+
+
+# -- coupons ---------------------------------------------------------------------------------------
+
+
+def _render_coupons(customer: Customer) -> Any:
+    staff = me()
+    reasons = {
+        "stock": _("Out of stock"),
+        "customer_limit": _("Already has it"),
+        "guide_quota": _("Today's quota used"),
+        "level": _("Member level not eligible"),
+        "tags": _("Tags not eligible"),
+    }
+    return htmx.render(
+        "sidebar/coupons.html",
+        block="coupon_list",
+        staff=staff,
+        customer=customer,
+        chat_id=None,
+        can_issue=_follows(staff, customer),
+        offers=coupons.offers(staff, customer),
+        held=coupons.customer_coupons(customer),
+        reasons=reasons,
+        describe=coupons.describe,
+        status_of=coupons.status_of,
+        new_key=new_key,
+    )
+
+
+@sidebar_bp.get("/customers/<external_userid>/coupons")
+@customer_route
+def coupons_for_customer(customer: Customer):
+    """The coupons this customer may get from this guide, and the ones they have."""
+    return _render_coupons(customer)
+
+
+def _coupon_message(coupon: Coupon) -> dict[str, Any]:
+    coupon_img, _packet_img = _card_images()
+    claim_url = url_for("claim.coupon_page", token=coupons.claim_token(coupon), _external=True)
+    return coupons.card(coupon, claim_url, coupon_img)
+
+
+@sidebar_bp.post("/customers/<external_userid>/coupons")
+@customer_route
+def coupon_issue(customer: Customer):
+    """Issue a coupon for this tap and answer with the card to send."""
+    staff = me()
+    if not _follows(staff, customer):
+        abort(403, _("Only a guide who has this customer can issue coupons to them."))
+    try:
+        template_id = int(request.form.get("template_id", ""))
+    except ValueError:
+        abort(400, "template_id must be a number")
+    try:
+        coupon = coupons.issue(staff, customer, template_id, request.form.get("key", ""))
+    except coupons.CouponError as exc:
+        db.session.rollback()
+        return _error(exc)
+    db.session.commit()
+    return jsonify(
+        id=coupon.id,
+        code=coupon.code,
+        message=_coupon_message(coupon),
+        sent_url=url_for("sidebar.coupon_sent", coupon_id=coupon.id),
+    ), 201
+
+
+def _my_coupon(coupon_id: int) -> Coupon:
+    coupon = db.session.get(Coupon, coupon_id)
+    if coupon is None or coupon.staff_id != me().id:
+        abort(404)
+    return coupon
+
+
+@sidebar_bp.post("/coupons/<int:coupon_id>/sent")
+@login_required
+def coupon_sent(coupon_id: int):
+    """WeCom confirmed the card went to the chat."""
+    coupon = _my_coupon(coupon_id)
+    coupons.mark_sent(coupon)
+    db.session.commit()
+    return jsonify(id=coupon.id, sent=True)
+
+
+@sidebar_bp.post("/coupons/<int:coupon_id>/card")
+@login_required
+def coupon_card(coupon_id: int):
+    """The card again, for a coupon whose first send did not go out."""
+    coupon = _my_coupon(coupon_id)
+    return jsonify(
+        message=_coupon_message(coupon), sent_url=url_for("sidebar.coupon_sent", coupon_id=coupon.id)
+    )
+
+
+# -- red packets -----------------------------------------------------------------------------------
+
+
+def _orders(customer: Customer) -> list[Order]:
+    return list(
+        db.session.scalars(
+            select(Order).where(Order.customer_id == customer.id).order_by(Order.paid_at.desc()).limit(10)
+        )
+    )
+
+
+def _recent_packets(customer: Customer) -> list[RedPacket]:
+    return list(
+        db.session.scalars(
+            select(RedPacket)
+            .where(RedPacket.customer_id == customer.id)
+            .order_by(RedPacket.created_at.desc())
+            .limit(10)
+        )
+    )
+
+
+def _render_packet(
+    customer: Customer,
+    *,
+    block: str = "packet_panel",
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    confirm: dict[str, Any] | None = None,
+) -> Any:
+    staff = me()
+    rule = red_packets.rule()
+    db.session.commit()  # the rule may have just been made with its defaults
+    return htmx.render(
+        "sidebar/red_packet.html",
+        block=block,
+        status=status,
+        staff=staff,
+        customer=customer,
+        chat_id=None,
+        rule=rule,
+        usage=red_packets.usage(staff, customer, rule, utcnow()),
+        can_send=_follows(staff, customer),
+        orders=_orders(customer),
+        packets=_recent_packets(customer),
+        form=request.form if request.method == "POST" else {},
+        errors=errors or {},
+        confirm=confirm,
+    )
+
+
+@sidebar_bp.get("/customers/<external_userid>/red-packet")
+@customer_route
+def red_packet_for_customer(customer: Customer):
+    """The red-packet form with today's limits, and the customer's recent packets."""
+    return _render_packet(customer)
+
+
+def _packet_fields(customer: Customer) -> tuple[dict[str, Any], dict[str, str]]:
+    """The form's values, checked as far as can be without reserving anything."""
+    form, errors = request.form, {}
+    rule = red_packets.rule()
+    amount = parse_yuan(form.get("amount"))
+    if amount is None:
+        errors["amount"] = _("Enter an amount in yuan, e.g. 8.88.")
+    elif not rule.min_amount <= amount <= rule.max_amount:
+        errors["amount"] = str(MESSAGES["amount"])
+    wishing = (form.get("wishing") or "").strip() or rule.wishing
+    if len(wishing) > red_packets.WISHING_MAX:
+        errors["wishing"] = str(MESSAGES["wishing"])
+    order_id = None
+    if form.get("order_id"):
+        order = db.session.get(Order, int(form["order_id"])) if form["order_id"].isdigit() else None
+        if order is None or order.customer_id != customer.id:
+            errors["order_id"] = str(MESSAGES["order"])
+        else:
+            order_id = order.id
+    reason = (form.get("reason") or "").strip()[:255]
+    if amount and amount > rule.reason_required_above and not reason and order_id is None:
+        errors["reason"] = str(MESSAGES["reason"])
+    fields = {"amount": amount, "wishing": wishing, "reason": reason, "order_id": order_id}
+    return fields, errors
+
+
+@sidebar_bp.post("/customers/<external_userid>/red-packet/confirm")
+@customer_route
+def red_packet_confirm(customer: Customer):
+    """The confirm step: the form checked, shown back with one button that sends."""
+    if not _follows(me(), customer):
+        abort(403, _("Only a guide who has this customer can send them red packets."))
+    fields, errors = _packet_fields(customer)
+    if errors:
+        return _render_packet(customer, status=422, errors=errors)
+    return _render_packet(customer, confirm={**fields, "key": new_key()})
+
+
+@sidebar_bp.post("/customers/<external_userid>/red-packets")
+@customer_route
+def red_packet_send(customer: Customer):
+    """Reserve the packet (caps and budget checked under lock) and answer with the card to send."""
+    staff = me()
+    if not _follows(staff, customer):
+        abort(403, _("Only a guide who has this customer can send them red packets."))
+    fields, errors = _packet_fields(customer)
+    if errors:
+        return jsonify(error={"code": "invalid", "message": " ".join(errors.values())}), 422
+    try:
+        packet = red_packets.send(staff, customer, key=request.form.get("key", ""), **fields)
+    except red_packets.PacketError as exc:
+        db.session.rollback()
+        return _error(exc)
+    db.session.commit()
+    _coupon_img, packet_img = _card_images()
+    claim_url = url_for("claim.packet_page", token=red_packets.claim_token(packet), _external=True)
+    return jsonify(
+        id=packet.id,
+        message=red_packets.card(packet, claim_url, packet_img, staff.name),
+        sent_url=url_for("sidebar.red_packet_sent", packet_id=packet.id),
+    ), 201
+
+
+@sidebar_bp.post("/red-packets/<int:packet_id>/sent")
+@login_required
+def red_packet_sent(packet_id: int):
+    packet = db.session.get(RedPacket, packet_id)
+    if packet is None or packet.staff_id != me().id:
+        abort(404)
+    red_packets.mark_sent(packet)
+    db.session.commit()
+    return jsonify(id=packet.id, sent=True)

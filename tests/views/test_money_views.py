@@ -1,0 +1,204 @@
+"""The coupon and red-packet tabs, the customer's claim pages (through WeCom OAuth in WeChat, as the
+emulator answers it) and the redemption API."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import requests
+from sqlalchemy import func, select
+
+from sidebar.extensions import db
+from sidebar.models import ApiKey, Coupon, CouponTemplate, RedPacket
+from sidebar.services import api_keys
+from tests.sidebar_helpers import XSS, sign_in
+from tests.views.test_sidebar import csrf, customer_of
+
+
+def coupon_tab(client, ext: str) -> str:
+    return client.get(f"/sidebar/customers/{ext}/coupons").get_data(as_text=True)
+
+
+def form_of(html: str, template_name: str) -> dict[str, str]:
+    """The hidden fields of the issue button under a template's name."""
+    block = html[html.index(template_name) :]
+    block = block[: block.index("</form>")]
+    return dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', block))
+
+
+def as_customer(client, url: str, ext: str):
+    """Open a claim link as a customer in WeChat: our page -> WeCom OAuth (as=ext) -> back."""
+    res = client.get(url)
+    assert res.status_code == 302, res.data
+    authorize = res.headers["Location"].split("#")[0]
+    assert "agentid" not in authorize  # WeChat sign-in, not a member's
+    picked = requests.get(authorize, params={"as": ext}, allow_redirects=False, timeout=10)
+    back = urlsplit(picked.headers["Location"])
+    res = client.get(back.path + "?" + back.query)
+    assert res.status_code == 302
+    return client.get(res.headers["Location"])
+
+
+def test_issue_a_coupon_from_the_tab_then_the_customer_opens_it(seeded, client, app):
+    person = customer_of("chenjing")
+    sign_in(client, "chenjing")
+    html = coupon_tab(client, person.external_userid)
+    assert "新客礼券" in html and "满300减50" in html
+    fields = form_of(html, "新客礼券")
+    res = client.post(f"/sidebar/customers/{person.external_userid}/coupons", data=fields)
+    assert res.status_code == 201, res.data
+    card = res.get_json()["message"]
+    assert card["msgtype"] == "news" and "新客礼券" in card["news"]["title"]
+    # The same tap again (a double tap, a retry): the same coupon.
+    again = client.post(f"/sidebar/customers/{person.external_userid}/coupons", data=fields)
+    assert again.get_json()["code"] == res.get_json()["code"]
+    assert client.post(res.get_json()["sent_url"], headers={"X-CSRFToken": fields["csrf_token"]}).status_code == 200
+    html = coupon_tab(client, person.external_userid)
+    assert "已有" in html or "Already has it" in html  # per-customer limit 1: no second button
+    assert res.get_json()["code"] in html
+
+    # The customer opens the link: no sign-in needed for a coupon; the code is there.
+    page = client.get(urlsplit(card["news"]["link"]).path)
+    assert page.status_code == 200 and res.get_json()["code"] in page.get_data(as_text=True)
+    assert client.get("/claim/c/forged-token").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(Coupon.claimed_at)) is not None
+
+
+def test_only_a_follower_issues_and_a_manager_sees_it_read_only(seeded, client):
+    person = customer_of("chenjing")
+    sign_in(client, "lina")  # chenjing's manager: can see the customer, is not in the chat
+    html = coupon_tab(client, person.external_userid)
+    assert 'data-testid="issue-coupon"' not in html
+    token = csrf(client, f"/sidebar/customers/{person.external_userid}/coupons")
+    res = client.post(
+        f"/sidebar/customers/{person.external_userid}/coupons",
+        data={"csrf_token": token, "template_id": "1", "key": "k" * 16},
+    )
+    assert res.status_code == 403
+
+
+def test_coupon_issue_needs_the_csrf_token(seeded, client, app):
+    person = customer_of("chenjing")
+    sign_in(client, "chenjing")
+    res = client.post(
+        f"/sidebar/customers/{person.external_userid}/coupons", data={"template_id": "1", "key": "k" * 16}
+    )
+    assert res.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Coupon)) == 0
+
+
+def test_red_packet_confirm_send_and_claim_through_wechat_oauth(seeded, client, app, emulator):
+    person = customer_of("chenjing")
+    ext = person.external_userid
+    sign_in(client, "chenjing")
+    page = client.get(f"/sidebar/customers/{ext}/red-packet").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    bad = client.post(
+        f"/sidebar/customers/{ext}/red-packet/confirm", data={"csrf_token": token, "amount": "abc"}
+    )
+    assert bad.status_code == 422
+    big = client.post(
+        f"/sidebar/customers/{ext}/red-packet/confirm", data={"csrf_token": token, "amount": "30"}
+    )
+    assert big.status_code == 422  # above 20 yuan: a reason or an order is needed
+    confirm = client.post(
+        f"/sidebar/customers/{ext}/red-packet/confirm",
+        data={"csrf_token": token, "amount": "8.88", "wishing": XSS},
+    )
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "8.88" in html and XSS not in html
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', html[html.index("packet-confirm") :]))
+    fields["wishing"] = XSS  # the hidden field carries it escaped; the browser sends it back as typed
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RedPacket)) == 0  # nothing reserved yet
+    sent = client.post(f"/sidebar/customers/{ext}/red-packets", data=fields)
+    assert sent.status_code == 201, sent.data
+    twice = client.post(f"/sidebar/customers/{ext}/red-packets", data=fields)
+    assert twice.get_json()["id"] == sent.get_json()["id"]
+    card = sent.get_json()["message"]["news"]
+    assert card["title"].endswith("给你发了一个红包") and card["desc"] == XSS
+
+    # The customer opens it in WeChat: OAuth gives their openid, the payout goes there, once.
+    visitor = app.test_client()
+    path = urlsplit(card["link"]).path
+    opened = as_customer(visitor, path, ext)
+    html = opened.get_data(as_text=True)
+    assert 'data-status="issued"' in html and XSS not in html
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    for _ in range(2):
+        res = visitor.post(path, data={"csrf_token": token})
+        assert res.status_code == 303
+    assert 'data-status="paid"' in visitor.get(path).get_data(as_text=True)
+    payouts = emulator.pay()["payouts"]
+    assert len(payouts) == 1 and payouts[0]["re_openid"] == emulator.state.openid(ext)
+    assert payouts[0]["total_amount"] == 888
+
+
+def test_someone_else_cannot_open_the_packet(seeded, client, app, emulator):
+    person = customer_of("chenjing")
+    sign_in(client, "chenjing")
+    page = client.get(f"/sidebar/customers/{person.external_userid}/red-packet").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    sent = client.post(
+        f"/sidebar/customers/{person.external_userid}/red-packets",
+        data={"csrf_token": token, "amount": "5", "key": "x" * 20},
+    )
+    path = urlsplit(sent.get_json()["message"]["news"]["link"]).path
+    other = customer_of("huangli").external_userid
+    visitor = app.test_client()
+    html = as_customer(visitor, path, other).get_data(as_text=True)
+    assert 'data-testid="open-packet"' not in html
+    assert "someone else" in html or "发给别人" in html
+    assert emulator.pay()["payouts"] == []
+
+
+# -- redemption API --------------------------------------------------------------------------------
+
+
+def issued_code(app) -> str:
+    from sidebar.models import Customer, Staff
+    from sidebar.services import coupons
+
+    with app.app_context():
+        staff = db.session.scalar(select(Staff).where(Staff.userid == "chenjing"))
+        person = customer_of("chenjing")
+        customer = db.session.scalar(
+            select(Customer).where(Customer.external_userid == person.external_userid)
+        )
+        template = db.session.scalar(select(CouponTemplate).where(CouponTemplate.name == "新客礼券"))
+        code = coupons.issue(staff, customer, template.id, "tap-" + "1" * 12).code
+        db.session.commit()
+        return code
+
+
+def test_redeem_api_is_idempotent_and_needs_a_key(seeded, client, app):
+    code = issued_code(app)
+    with app.app_context():
+        key = api_keys.create("POS 上海店")
+        db.session.commit()
+    url = f"/api/v1/coupons/{code}/redeem"
+    body = {"order_no": "POS-20261124-1", "amount": "399.00"}
+    assert client.post(url, json=body).status_code == 401
+    assert client.post(url, json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    auth = {"Authorization": f"Bearer {key}"}
+    first = client.post(url, json=body, headers=auth)
+    assert first.status_code == 200 and first.get_json()["status"] == "redeemed"
+    again = client.post(url, json=body, headers=auth)
+    assert again.status_code == 200 and again.get_json()["repeated"] is True
+    other = client.post(url, json={**body, "order_no": "POS-2"}, headers=auth)
+    assert other.status_code == 409 and other.get_json()["error"]["code"] == "already_redeemed"
+    foreign = client.post("/api/v1/coupons/ZZZZ9999ZZZZ/redeem", json=body, headers=auth)
+    assert foreign.status_code == 404 and foreign.get_json()["error"]["code"] == "unknown_code"
+    bad = client.post(url, json={"order_no": "x", "amount": "lots"}, headers=auth)
+    assert bad.status_code == 422
+    with app.app_context():
+        coupon = db.session.scalar(select(Coupon).where(Coupon.code == code))
+        assert coupon.redeem_order_no == "POS-20261124-1" and coupon.redeem_amount == 39900
+        assert coupon.redeemed_by == "POS 上海店"
+        # A revoked key stops working.
+        api_keys.revoke(db.session.scalar(select(ApiKey)))
+        db.session.commit()
+    assert client.post(url, json=body, headers=auth).status_code == 401
