@@ -51,9 +51,8 @@ REDEEM_STATUS = {
 def redeem_coupon(code: str):
     """Mark a coupon used by an order: ``{"order_no": "...", "amount": "399.00"}`` (yuan) with
     ``Authorization: Bearer <API key>``. The same order again answers 200 with ``repeated: true``."""
-    from decimal import Decimal, InvalidOperation
-
     from sidebar.extensions import db
+    from sidebar.labels import parse_yuan
     from sidebar.services import api_keys, coupons
 
     header = request.headers.get("Authorization", "")
@@ -61,16 +60,11 @@ def redeem_coupon(code: str):
     if key is None:
         return json_error(401, "unauthorized", "Send a live API key as 'Authorization: Bearer <key>'.")
     body = request.get_json(silent=True) or {}
-    try:
-        amount = Decimal(str(body.get("amount", "")))
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-            raise InvalidOperation
-    except InvalidOperation:
+    amount = parse_yuan(body.get("amount", ""), allow_zero=True)
+    if amount is None:
         return json_error(422, "bad_amount", 'amount is the order\'s amount in yuan, e.g. "399.00".')
     try:
-        done = coupons.redeem(
-            code, order_no=str(body.get("order_no") or ""), amount=int(amount * 100), by=key.name
-        )
+        done = coupons.redeem(code, order_no=str(body.get("order_no") or ""), amount=amount, by=key.name)
     except coupons.CouponError as exc:
         db.session.rollback()
         return json_error(REDEEM_STATUS.get(exc.code, 409), exc.code, str(exc))

@@ -54,7 +54,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from sidebar import assets, errors, labels
 
     # These modules add their routes to the admin and sidebar blueprints when imported.
-    from sidebar.views import admin_content, admin_sop, sidebar_content, sidebar_money  # noqa: F401
+    from sidebar.views import (  # noqa: F401
+        admin_content,
+        admin_money,
+        admin_sop,
+        sidebar_content,
+        sidebar_money,
+    )
     from sidebar.views.admin import admin_bp
     from sidebar.views.auth import auth_bp
     from sidebar.views.claim import claim_bp

@@ -100,6 +100,34 @@ def events_run_due() -> None:
     _echo({"attempted": run_due_events()})
 
 
+@click.command("create-api-key")
+@with_appcontext
+@click.argument("name")
+def create_api_key(name: str) -> None:
+    """A key for a POS or mall system to redeem coupons (shown once; keep it in that system's settings)."""
+    from sidebar.services import api_keys, audit
+
+    try:
+        key = api_keys.create(name)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    audit.record("cli", "api_key_created", "api_key", name)
+    db.session.commit()
+    click.echo(key)
+
+
+@click.command("settle-red-packets")
+@with_appcontext
+def settle_red_packets() -> None:
+    """Resolve red-packet payouts whose outcome is unknown and expire unopened ones (the minute job)."""
+    from sidebar.models import utcnow
+    from sidebar.services import red_packets
+
+    outcome = red_packets.reconcile(now=utcnow())
+    outcome["expired"] = red_packets.expire(now=utcnow())
+    _echo(outcome)
+
+
 @click.command("create-admin")
 @with_appcontext
 @click.argument("username")
@@ -119,6 +147,8 @@ def create_admin(username: str, password: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
+    app.cli.add_command(create_api_key)
+    app.cli.add_command(settle_red_packets)
     app.cli.add_command(demo_cli)
     app.cli.add_command(sync_cli)
     app.cli.add_command(events_cli)

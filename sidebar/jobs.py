@@ -139,3 +139,14 @@ def sop_morning_reminders() -> dict[str, int]:
     from sidebar.services import sop_reminders
 
     return sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def settle_red_packets() -> dict[str, int]:
+    """Resolve payouts whose outcome is unknown (by their mch_billno); expire unopened packets."""
+    from sidebar.services import red_packets
+
+    outcome = red_packets.reconcile(now=utcnow())
+    outcome["expired"] = red_packets.expire(now=utcnow())
+    return outcome

@@ -9,7 +9,6 @@ The card goes to the chat through the bridge; the page then reports it sent.
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import abort, jsonify, request, url_for
@@ -20,6 +19,7 @@ from sqlalchemy import select
 from sidebar import htmx
 from sidebar.auth import login_required
 from sidebar.extensions import db
+from sidebar.labels import parse_yuan
 from sidebar.models import Coupon, Customer, Order, RedPacket, Staff, utcnow
 from sidebar.services import contacts, coupons, red_packets
 from sidebar.views.sidebar import customer_route, me, sidebar_bp
@@ -27,17 +27,6 @@ from sidebar.views.sidebar import customer_route, me, sidebar_bp
 
 def new_key() -> str:
     return uuid.uuid4().hex
-
-
-def parse_yuan(text: str | None) -> int | None:
-    """ "12.5" -> 1250 fen; None when it is not an amount with at most two decimals."""
-    try:
-        value = Decimal((text or "").strip())
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
-        return None
-    return int(value * 100)
 
 
 def _follows(staff: Staff, customer: Customer) -> bool:

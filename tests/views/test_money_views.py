@@ -53,7 +53,10 @@ def test_issue_a_coupon_from_the_tab_then_the_customer_opens_it(seeded, client, 
     # The same tap again (a double tap, a retry): the same coupon.
     again = client.post(f"/sidebar/customers/{person.external_userid}/coupons", data=fields)
     assert again.get_json()["code"] == res.get_json()["code"]
-    assert client.post(res.get_json()["sent_url"], headers={"X-CSRFToken": fields["csrf_token"]}).status_code == 200
+    assert (
+        client.post(res.get_json()["sent_url"], headers={"X-CSRFToken": fields["csrf_token"]}).status_code
+        == 200
+    )
     html = coupon_tab(client, person.external_userid)
     assert "已有" in html or "Already has it" in html  # per-customer limit 1: no second button
     assert res.get_json()["code"] in html
