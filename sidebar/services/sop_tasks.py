@@ -1,4 +1,5 @@
-"""A guide's SOP tasks beside a chat: what each task sends (its pieces, in order), progress, skipping.
+"""A guide's SOP tasks beside a chat: what each task sends (its pieces, in order: text, script, material,
+coupon), progress, skipping.
 
 A task is done only when every piece was sent: the page reports each success as it happens, so a send
 that fails halfway leaves the task pending with what already went out.
@@ -13,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from sidebar.extensions import db
-from sidebar.models import Customer, SopRule, SopStep, SopTask, Staff, TaskStatus, utcnow
-from sidebar.services import materials, scripts
+from sidebar.models import Coupon, Customer, SopRule, SopStep, SopTask, Staff, TaskStatus, utcnow
+from sidebar.services import coupons, materials, scripts
 
 
 class TaskError(ValueError):
@@ -31,6 +32,7 @@ def due_for(staff: Staff, customer: Customer, *, now: datetime | None = None) ->
             .options(
                 joinedload(SopTask.step).joinedload(SopStep.script),
                 joinedload(SopTask.step).joinedload(SopStep.material),
+                joinedload(SopTask.step).joinedload(SopStep.coupon_template),
                 joinedload(SopTask.rule),
             )
             .where(
@@ -63,7 +65,18 @@ def pieces(task: SopTask, values: dict[str, str]) -> list[dict[str, Any]]:
         material = step.material
         payload = None if material.kind in materials.FILE_KINDS else materials.message(material)
         out.append({"label": material.title, "unknown": [], "message": payload, "material_id": material.id})
+    if step.coupon_template is not None:
+        # Issued when its turn comes (once per task: the key is the task's), so a skipped task costs
+        # no stock; the card is made by the server then.
+        template = step.coupon_template
+        label = f"{template.name}（{coupons.describe(template)}）"
+        out.append({"label": label, "unknown": [], "message": None, "coupon_template_id": template.id})
     return out
+
+
+def coupon_key(task: SopTask) -> str:
+    """The idempotency key of the coupon a task sends: one coupon per task, however often it is tried."""
+    return f"sop-task-{task.id}"
 
 
 def mine(staff: Staff, task_id: int) -> SopTask | None:
@@ -80,6 +93,9 @@ def record_piece(task: SopTask, piece: int, total: int, *, now: datetime | None 
     if task.sent_pieces == total:
         task.status = TaskStatus.DONE.value
         task.finished_at = now or utcnow()
+        coupon = db.session.scalar(select(Coupon).where(Coupon.idempotency_key == coupon_key(task)))
+        if coupon is not None:
+            coupons.mark_sent(coupon, now=task.finished_at)
     db.session.flush()
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from sidebar.console_auth import admin_required, console_required, is_admin
 from sidebar.extensions import db
-from sidebar.models import Material, Scope, Script, SopRule, SopStep, SopTask, Team, Trigger, utcnow
+from sidebar.models import CouponTemplate, Material, Scope, Script, SopRule, SopStep, SopTask, Team, Trigger, utcnow
 from sidebar.services import audit, customer_query, profile, sop_engine
 from sidebar.views.admin import admin_bp, client_ip, viewer
 
@@ -37,6 +37,11 @@ def _choices() -> dict[str, object]:
             )
         ),
         "materials": list(db.session.scalars(select(Material).order_by(Material.id))),
+        "coupon_templates": list(
+            db.session.scalars(
+                select(CouponTemplate).where(CouponTemplate.active.is_(True)).order_by(CouponTemplate.id)
+            )
+        ),
         "max_steps": MAX_STEPS,
         "viewer": viewer(),
         "is_admin": is_admin(viewer()),
@@ -108,7 +113,8 @@ def sop_rule_create():
         text = (form.get(f"step{n}_text") or "").strip()
         script_id = form.get(f"step{n}_script") or None
         material_id = form.get(f"step{n}_material") or None
-        if text or script_id or material_id:
+        coupon_id = form.get(f"step{n}_coupon") or None
+        if text or script_id or material_id or coupon_id:
             rule.steps.append(
                 SopStep(
                     position=n,
@@ -116,6 +122,7 @@ def sop_rule_create():
                     text=text[:2000],
                     script_id=int(script_id) if script_id else None,
                     material_id=int(material_id) if material_id else None,
+                    coupon_template_id=int(coupon_id) if coupon_id else None,
                 )
             )
     if not rule.steps:

@@ -282,7 +282,16 @@ def _render_tasks(customer: Customer, status: int = 200, error: str | None = Non
 
     staff = me()
     values = scripts.context_for(staff, customer)
-    tasks = [(t, sop_tasks.pieces(t, values)) for t in sop_tasks.due_for(staff, customer)]
+    tasks = []
+    for task in sop_tasks.due_for(staff, customer):
+        pieces = sop_tasks.pieces(task, values)
+        for piece in pieces:
+            # Pieces the server makes when their turn comes: a file's upload, a coupon's issue.
+            if piece.get("material_id") and piece["message"] is None:
+                piece["url"] = url_for("sidebar.material_message", material_id=piece["material_id"])
+            elif piece.get("coupon_template_id"):
+                piece["url"] = url_for("sidebar.task_coupon", task_id=task.id)
+        tasks.append((task, pieces))
     return htmx.render(
         "sidebar/tasks.html",
         block="task_list",
@@ -321,6 +330,30 @@ def task_piece_sent(task_id: int):
         return jsonify(error={"code": "bad_piece", "message": str(exc)}), 409
     db.session.commit()
     return jsonify(status=task.status, sent=task.sent_pieces)
+
+
+@sidebar_bp.post("/tasks/<int:task_id>/coupon")
+@login_required
+def task_coupon(task_id: int):
+    """Issue the task's coupon (once per task) and answer with its card, to send as the next piece."""
+    from flask import jsonify
+
+    from sidebar.services import coupons, sop_tasks
+    from sidebar.views.sidebar_money import coupon_message, in_chat_with, refusal
+
+    task = sop_tasks.mine(me(), task_id)
+    if task is None or task.step.coupon_template_id is None:
+        abort(404)
+    customer = db.session.get(Customer, task.customer_id)
+    if customer is None or not in_chat_with(me(), customer):
+        abort(404)
+    try:
+        coupon = coupons.issue(me(), customer, task.step.coupon_template_id, sop_tasks.coupon_key(task))
+    except coupons.CouponError as exc:
+        db.session.rollback()
+        return refusal(exc)
+    db.session.commit()
+    return jsonify(coupon_message(coupon))
 
 
 @sidebar_bp.post("/tasks/<int:task_id>/skip")

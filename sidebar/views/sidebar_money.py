@@ -29,7 +29,8 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-def _follows(staff: Staff, customer: Customer) -> bool:
+def in_chat_with(staff: Staff, customer: Customer) -> bool:
+    """Money moves only from a guide with a live follow of the customer: the one in the chat."""
     return contacts.live_follow(customer, staff) is not None
 
 
@@ -40,7 +41,7 @@ def _card_images() -> tuple[str, str]:
     )
 
 
-def _error(exc: coupons.CouponError | red_packets.PacketError, status: int = 409) -> Any:
+def refusal(exc: coupons.CouponError | red_packets.PacketError, status: int = 409) -> Any:
     return jsonify(error={"code": exc.code, "message": str(MESSAGES.get(exc.code, exc))}), status
 
 
@@ -85,7 +86,7 @@ def _render_coupons(customer: Customer) -> Any:
         staff=staff,
         customer=customer,
         chat_id=None,
-        can_issue=_follows(staff, customer),
+        can_issue=in_chat_with(staff, customer),
         offers=coupons.offers(staff, customer),
         held=coupons.customer_coupons(customer),
         reasons=reasons,
@@ -102,7 +103,7 @@ def coupons_for_customer(customer: Customer):
     return _render_coupons(customer)
 
 
-def _coupon_message(coupon: Coupon) -> dict[str, Any]:
+def coupon_message(coupon: Coupon) -> dict[str, Any]:
     coupon_img, _packet_img = _card_images()
     claim_url = url_for("claim.coupon_page", token=coupons.claim_token(coupon), _external=True)
     return coupons.card(coupon, claim_url, coupon_img)
@@ -113,7 +114,7 @@ def _coupon_message(coupon: Coupon) -> dict[str, Any]:
 def coupon_issue(customer: Customer):
     """Issue a coupon for this tap and answer with the card to send."""
     staff = me()
-    if not _follows(staff, customer):
+    if not in_chat_with(staff, customer):
         abort(403, _("Only a guide who has this customer can issue coupons to them."))
     try:
         template_id = int(request.form.get("template_id", ""))
@@ -123,12 +124,12 @@ def coupon_issue(customer: Customer):
         coupon = coupons.issue(staff, customer, template_id, request.form.get("key", ""))
     except coupons.CouponError as exc:
         db.session.rollback()
-        return _error(exc)
+        return refusal(exc)
     db.session.commit()
     return jsonify(
         id=coupon.id,
         code=coupon.code,
-        message=_coupon_message(coupon),
+        message=coupon_message(coupon),
         sent_url=url_for("sidebar.coupon_sent", coupon_id=coupon.id),
     ), 201
 
@@ -156,7 +157,7 @@ def coupon_card(coupon_id: int):
     """The card again, for a coupon whose first send did not go out."""
     coupon = _my_coupon(coupon_id)
     return jsonify(
-        message=_coupon_message(coupon), sent_url=url_for("sidebar.coupon_sent", coupon_id=coupon.id)
+        message=coupon_message(coupon), sent_url=url_for("sidebar.coupon_sent", coupon_id=coupon.id)
     )
 
 
@@ -202,7 +203,7 @@ def _render_packet(
         chat_id=None,
         rule=rule,
         usage=red_packets.usage(staff, customer, rule, utcnow()),
-        can_send=_follows(staff, customer),
+        can_send=in_chat_with(staff, customer),
         orders=_orders(customer),
         packets=_recent_packets(customer),
         form=request.form if request.method == "POST" else {},
@@ -248,7 +249,7 @@ def _packet_fields(customer: Customer) -> tuple[dict[str, Any], dict[str, str]]:
 @customer_route
 def red_packet_confirm(customer: Customer):
     """The confirm step: the form checked, shown back with one button that sends."""
-    if not _follows(me(), customer):
+    if not in_chat_with(me(), customer):
         abort(403, _("Only a guide who has this customer can send them red packets."))
     fields, errors = _packet_fields(customer)
     if errors:
@@ -261,7 +262,7 @@ def red_packet_confirm(customer: Customer):
 def red_packet_send(customer: Customer):
     """Reserve the packet (caps and budget checked under lock) and answer with the card to send."""
     staff = me()
-    if not _follows(staff, customer):
+    if not in_chat_with(staff, customer):
         abort(403, _("Only a guide who has this customer can send them red packets."))
     fields, errors = _packet_fields(customer)
     if errors:
@@ -270,7 +271,7 @@ def red_packet_send(customer: Customer):
         packet = red_packets.send(staff, customer, key=request.form.get("key", ""), **fields)
     except red_packets.PacketError as exc:
         db.session.rollback()
-        return _error(exc)
+        return refusal(exc)
     db.session.commit()
     _coupon_img, packet_img = _card_images()
     claim_url = url_for("claim.packet_page", token=red_packets.claim_token(packet), _external=True)

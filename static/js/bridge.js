@@ -156,18 +156,24 @@
     var form = new FormData();
     Object.keys(fields).forEach(function (k) { form.append(k, fields[k]); });
     return fetch(url, { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } })
-      .then(function (res) { if (!res.ok) throw { errMsg: "HTTP " + res.status }; return res.json(); });
+      .then(function (res) {
+        return res.json().then(null, function () { return {}; }).then(function (data) {
+          if (!res.ok) throw { errMsg: (data.error && data.error.message) || ("HTTP " + res.status) };
+          return data;
+        });
+      });
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-send-task]");
     if (!button || button.disabled) return;
     var pieces = JSON.parse(button.getAttribute("data-pieces"));
-    var materials = JSON.parse(button.getAttribute("data-material-urls"));
+    var urls = JSON.parse(button.getAttribute("data-message-urls"));
     var i = Number(button.getAttribute("data-start"));
     button.disabled = true;
+    /* A piece's message is in the page, or made by the server when its turn comes (a file, a coupon). */
     function message(n) {
       if (pieces[n]) return Promise.resolve(pieces[n]);
-      return post(button.getAttribute("data-message-url").replace("/0/", "/" + materials[n] + "/"), {});
+      return post(urls[n], {});
     }
     function next() {
       if (i >= pieces.length) return Promise.resolve();

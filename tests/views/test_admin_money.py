@@ -21,7 +21,13 @@ def test_admin_creates_a_coupon_template_and_bad_input_keeps_what_was_typed(seed
     token = csrf_token(client, "/admin/coupons")
     bad = client.post(
         "/admin/coupons",
-        data={"csrf_token": token, "name": "双十二券", "value": "abc", "total_stock": "100", "valid_days": "7"},
+        data={
+            "csrf_token": token,
+            "name": "双十二券",
+            "value": "abc",
+            "total_stock": "100",
+            "valid_days": "7",
+        },
     )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422 and 'value="双十二券"' in html
@@ -95,16 +101,14 @@ def seed_month(app) -> tuple[datetime, datetime]:
             .where(Follow.deleted_at.is_(None))
             .limit(40)
         ).all()
-        n = 0
         for i in range(230):
             staff_id, customer_id, team_id = follows[i % len(follows)]
             at = first + timedelta(minutes=rng.randrange(-3000, 31 * 24 * 60 + 3000))
             status = rng.choice(["paid", "paid", "paid", "failed", "expired", "issued", "paying"])
-            n += 1
             db.session.add(
                 RedPacket(
-                    idempotency_key=f"seed-{n:06d}",
-                    mch_billno=f"1900000109202610{n:010d}"[-28:],
+                    idempotency_key=f"seed-{i:06d}",
+                    mch_billno=f"1900000109202610{i:010d}"[-28:],
                     staff_id=staff_id,
                     customer_id=customer_id,
                     team_id=team_id,
@@ -127,7 +131,9 @@ def test_finance_export_totals_equal_the_database_for_a_seeded_month(seeded, cli
     with seeded.app_context():
         count = db.session.scalar(select(func.count()).where(*in_month))
         total = db.session.scalar(select(func.sum(RedPacket.amount)).where(*in_month))
-        paid = db.session.scalar(select(func.sum(RedPacket.amount)).where(*in_month, RedPacket.status == "paid"))
+        paid = db.session.scalar(
+            select(func.sum(RedPacket.amount)).where(*in_month, RedPacket.status == "paid")
+        )
     assert 150 < count < 230  # some fell outside the month
     args = {"from": "2026-10-01", "to": "2026-10-31"}
 

@@ -8,14 +8,15 @@ from datetime import timedelta
 from sqlalchemy import event, select
 
 from sidebar.extensions import db
-from sidebar.models import Customer, Script, SopRule, SopStep, SopTask, utcnow
+from sidebar.models import Coupon, CouponTemplate, Customer, Script, SopRule, SopStep, SopTask, utcnow
 from sidebar.services import sop_engine
 from tests.sidebar_helpers import sign_in
 from tests.views.test_sidebar import csrf, customer_of, hx
 
 
-def task_for(app, external_userid: str) -> int:
-    """A two-piece task (text + a company script) due now for the customer's first follower."""
+def task_for(app, external_userid: str, coupon: str | None = None) -> int:
+    """A two-piece task (text + a company script, and a coupon if named) due now for the customer's
+    first follower."""
     with app.app_context():
         customer = db.session.scalar(select(Customer).where(Customer.external_userid == external_userid))
         script = db.session.scalar(select(Script).where(Script.title == "防晒"))
@@ -28,8 +29,15 @@ def task_for(app, external_userid: str) -> int:
             window_days=2,
             audience=json.dumps({"q": customer.phone}),
         )
+        template = db.session.scalar(select(CouponTemplate).where(CouponTemplate.name == coupon))
         rule.steps = [
-            SopStep(position=0, offset_days=0, text="{客户称呼}，最近皮肤状态怎么样？", script_id=script.id)
+            SopStep(
+                position=0,
+                offset_days=0,
+                text="{客户称呼}，最近皮肤状态怎么样？",
+                script_id=script.id,
+                coupon_template_id=template.id if template else None,
+            )
         ]
         db.session.add(rule)
         db.session.flush()
@@ -101,10 +109,42 @@ def test_a_task_is_skipped_only_with_a_reason_and_only_by_its_guide(seeded, clie
         assert (task.status, task.skip_reason) == ("skipped", "客户在外地")
 
 
+def test_a_task_with_a_coupon_issues_it_once_when_its_turn_comes(seeded, client):
+    person = customer_of("chenjing")
+    task_id = task_for(seeded, person.external_userid, coupon="新客礼券")
+    sign_in(client, "chenjing")
+    html = client.get(f"/sidebar/customers/{person.external_userid}/tasks").get_data(as_text=True)
+    assert html.count('data-testid="piece"') == 3 and "新客礼券（满300减50）" in html
+    with seeded.app_context():
+        assert db.session.scalar(select(Coupon.id)) is None  # nothing issued by showing the task
+    token = csrf(client, "/sidebar/")
+    first = client.post(f"/sidebar/tasks/{task_id}/coupon", headers={"X-CSRFToken": token})
+    again = client.post(f"/sidebar/tasks/{task_id}/coupon", headers={"X-CSRFToken": token})
+    assert first.status_code == 200 and first.json == again.json and first.json["msgtype"] == "news"
+    for piece in range(3):
+        client.post(
+            f"/sidebar/tasks/{task_id}/sent",
+            data={"piece": piece, "total": 3},
+            headers={"X-CSRFToken": token},
+        )
+    with seeded.app_context():
+        coupons = db.session.scalars(select(Coupon)).all()
+        assert len(coupons) == 1 and coupons[0].card_sent_at is not None
+        assert db.session.get(SopTask, task_id).status == "done"
+    # Another guide's task is not theirs to issue from.
+    sign_in(client, "huangli")
+    assert (
+        client.post(
+            f"/sidebar/tasks/{task_id}/coupon", headers={"X-CSRFToken": csrf(client, "/sidebar/")}
+        ).status_code
+        == 404
+    )
+
+
 def test_the_tasks_tab_renders_with_at_most_8_queries(seeded, client):
     person = customer_of("chenjing")
     for _ in range(3):
-        task_for(seeded, person.external_userid)
+        task_for(seeded, person.external_userid, coupon="新客礼券")
     sign_in(client, "chenjing")
     with seeded.app_context():
         engine = db.engine
