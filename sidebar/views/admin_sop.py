@@ -10,7 +10,18 @@ from sqlalchemy import func, select
 
 from sidebar.console_auth import admin_required, console_required, is_admin
 from sidebar.extensions import db
-from sidebar.models import CouponTemplate, Material, Scope, Script, SopRule, SopStep, SopTask, Team, Trigger, utcnow
+from sidebar.models import (
+    CouponTemplate,
+    Material,
+    Scope,
+    Script,
+    SopRule,
+    SopStep,
+    SopTask,
+    Team,
+    Trigger,
+    utcnow,
+)
 from sidebar.services import audit, customer_query, profile, sop_engine
 from sidebar.views.admin import admin_bp, client_ip, viewer
 
