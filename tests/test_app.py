@@ -53,6 +53,16 @@ def test_production_refuses_to_start_without_each_secret(missing, tmp_path):
         config.load(environ, None, str(tmp_path))
 
 
+def test_production_needs_every_pay_setting_once_one_is_given(tmp_path):
+    with pytest.raises(config.ConfigError, match="PAY_WORKWX_SECRET"):
+        config.load(
+            {**PRODUCTION_ENV, "PAY_MCH_ID": "1900000109", "PAY_API_KEY": "k" * 32}, None, str(tmp_path)
+        )
+    settings = config.load(PRODUCTION_ENV, None, str(tmp_path))
+    assert settings["PAY_MCH_ID"] is None  # no red packets, and no demo merchant in production
+    assert settings["PAY_API_BASE"] == config.OFFICIAL_PAY_BASE
+
+
 def test_production_never_enables_preview_or_demo_login(tmp_path):
     settings = config.load(
         PRODUCTION_ENV, {"PREVIEW_ENABLED": True, "DEMO_LOGIN_ENABLED": True}, str(tmp_path)
