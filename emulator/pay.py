@@ -11,6 +11,9 @@ answers as the first payout did, as WeChat Pay does). Faults are queued by tests
   ``TIMEOUT_UNPAID``: wait the same without paying.
 
 ``GET /_emulator/pay`` lists the payouts made, so a test can count money that moved.
+
+WeChat Pay vouchers (API v3, ``/v3/marketing/favor/users/<openid>/coupons``): the request's RSA
+signature is checked with the demo merchant's public key; one voucher per ``out_request_no``.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ class PayState:
             self.balance = 10_000_000  # fen
             self.slow_seconds = 3.0
             self.requests = 0
+            self.vouchers: dict[str, dict[str, Any]] = {}  # out_request_no -> voucher
+            self.voucher_stock: dict[str, int] = {}  # stock_id -> left (1,000 unless set)
 
 
 def _state() -> PayState:
@@ -198,7 +203,8 @@ def payouts():
 
 @pay_bp.post("/_emulator/pay")
 def steer():
-    """``{"faults": [...], "balance": fen, "slow_seconds": s}``; faults are appended to the queue."""
+    """``{"faults": [...], "balance": fen, "slow_seconds": s, "voucher_stock": {stock_id: n}}``; faults
+    are appended to the queue."""
     st = _state()
     spec = request.get_json() or {}
     faults = spec.get("faults", [])
@@ -210,4 +216,90 @@ def steer():
             st.balance = int(spec["balance"])
         if "slow_seconds" in spec:
             st.slow_seconds = float(spec["slow_seconds"])
+        st.voucher_stock.update(spec.get("voucher_stock", {}))
     return payouts()
+
+
+# -- vouchers (API v3) -------------------------------------------------------------------------------
+
+
+def _merchant_public_key() -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    with open(_state().settings["PAY_V3_KEY_PATH"], "rb") as fh:
+        return serialization.load_pem_private_key(fh.read(), password=None).public_key()
+
+
+def _v3_error(status: int, code: str, message: str) -> tuple[Response, int]:
+    return jsonify(code=code, message=message), status
+
+
+def _check_v3_signature(body: str) -> bool:
+    """Parse ``WECHATPAY2-SHA256-RSA2048 k="v",...`` and verify the signature over the request."""
+    import base64
+    import re
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("WECHATPAY2-SHA256-RSA2048 "):
+        return False
+    fields = dict(re.findall(r'(\w+)="([^"]*)"', header))
+    if fields.get("mchid") != _state().settings["PAY_MCH_ID"]:
+        return False
+    if abs(time.time() - int(fields.get("timestamp", "0") or 0)) > 300:
+        return False
+    line = f"{request.method}\n{request.full_path.rstrip('?')}\n"
+    message = f"{line}{fields.get('timestamp')}\n{fields.get('nonce_str')}\n{body}\n"
+    try:
+        _merchant_public_key().verify(
+            base64.b64decode(fields.get("signature", "")),
+            message.encode(),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+@pay_bp.post("/v3/marketing/favor/users/<openid>/coupons")
+def issue_voucher(openid: str):
+    """Issue a voucher of ``stock_id`` to ``openid``; the same out_request_no answers the same voucher."""
+    st = _state()
+    body = request.get_data(as_text=True)
+    if not _check_v3_signature(body):
+        return _v3_error(401, "SIGN_ERROR", "签名错误")
+    data = request.get_json(silent=True) or {}
+    if (
+        data.get("stock_creator_mchid") != st.settings["PAY_MCH_ID"]
+        or data.get("appid") != st.settings["WECOM_CORP_ID"]
+    ):
+        return _v3_error(400, "PARAM_ERROR", "appid 或 stock_creator_mchid 不匹配")
+    out_request_no = str(data.get("out_request_no") or "")
+    if not out_request_no or not data.get("stock_id"):
+        return _v3_error(400, "PARAM_ERROR", "缺少 stock_id 或 out_request_no")
+    with st.lock:
+        st.requests += 1
+        found = st.vouchers.get(out_request_no)
+        if found is None:
+            if st.voucher_stock.get(data["stock_id"], 1000) <= 0:
+                return _v3_error(403, "NOT_ENOUGH", "批次预算不足")
+            st.voucher_stock[data["stock_id"]] = st.voucher_stock.get(data["stock_id"], 1000) - 1
+            found = st.vouchers[out_request_no] = {
+                "coupon_id": str(9_000_000_000 + len(st.vouchers) + 1),
+                "openid": openid,
+                "stock_id": data["stock_id"],
+            }
+        elif found["openid"] != openid:
+            return _v3_error(400, "PARAM_ERROR", "同一 out_request_no 的用户不同")
+    return jsonify(coupon_id=found["coupon_id"])
+
+
+@pay_bp.get("/_emulator/vouchers")
+def voucher_log():
+    st = _state()
+    with st.lock:
+        return jsonify(vouchers=list(st.vouchers.values()), stock=dict(st.voucher_stock))

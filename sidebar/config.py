@@ -39,6 +39,10 @@ DEMO_PAY = {
     "PAY_MCH_ID": "1900000109",
     "PAY_API_KEY": "demoPayApiKey0000000000000000000",  # 32 characters, as WeChat Pay's v2 API key
     "PAY_WORKWX_SECRET": "demo-workwx-payment-secret",
+    # WeChat Pay vouchers (API v3): a demo merchant key that signs requests to the emulator. Not a
+    # secret: it is only ever used outside production, against the emulator.
+    "PAY_V3_SERIAL_NO": "DEMO0MERCHANT0CERT0SERIAL",
+    "PAY_V3_KEY_PATH": str(Path(__file__).resolve().parent.parent / "emulator" / "demo_merchant_v3_key.pem"),
 }
 # Red packets need all of these in production (any one given means all are needed).
 PAY_SETTINGS = ("PAY_MCH_ID", "PAY_API_KEY", "PAY_WORKWX_SECRET", "PAY_CERT_PATH", "PAY_KEY_PATH")
@@ -76,6 +80,9 @@ _ENV_STR = (
     "PAY_WORKWX_SECRET",
     "PAY_CERT_PATH",
     "PAY_KEY_PATH",
+    "PAY_V3_SERIAL_NO",
+    "PAY_V3_KEY_PATH",
+    "PAY_V3_APPID",
 )
 _ENV_FLOAT = ("WECOM_HTTP_TIMEOUT", "WECOM_TOKEN_MARGIN", "PAY_HTTP_TIMEOUT")
 
@@ -113,6 +120,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PAY_WORKWX_SECRET": None,
         "PAY_CERT_PATH": None,
         "PAY_KEY_PATH": None,
+        # WeChat Pay vouchers (API v3): the merchant certificate's serial number and private key, and
+        # the appid the customers' openids belong to (default: the corp id, as for red packets).
+        "PAY_V3_SERIAL_NO": None,
+        "PAY_V3_KEY_PATH": None,
+        "PAY_V3_APPID": None,
         # A payout that has not answered by then is left pending and resolved by querying.
         "PAY_HTTP_TIMEOUT": 10.0,
         # Seconds between WeCom calls when a console job pushes tags for many customers (WeCom allows

@@ -184,6 +184,8 @@ def issue(
         raise CouponError("out_of_stock", "this coupon is out of stock")
     if template.valid_until is not None and template.valid_until <= now:
         raise CouponError("ended", "this coupon's validity has ended")
+    if template.kind == CouponKind.WXPAY.value and not template.wxpay_stock_id:
+        raise CouponError("not_configured", "this voucher has no WeChat Pay stock id")
     if ineligible(template, customer, _customer_tag_ids(customer)):
         raise CouponError("not_eligible", "this customer is not eligible for this coupon")
     held = db.session.scalar(
@@ -324,6 +326,8 @@ def redeem(code: str, *, order_no: str, amount: int, by: str, now: datetime | No
     coupon = db.session.scalar(select(Coupon).where(Coupon.code == (code or "").strip().upper()))
     if coupon is None:
         raise CouponError("unknown_code", "no coupon has this code")
+    if is_voucher(coupon):
+        raise CouponError("unknown_code", "WeChat Pay vouchers are used at WeChat Pay, not with this code")
     if coupon.status == CouponStatus.REDEEMED.value:
         if coupon.redeem_order_no == order_no:
             return Redemption(coupon, repeated=True)
@@ -357,5 +361,41 @@ def redeem(code: str, *, order_no: str, amount: int, by: str, now: datetime | No
     return Redemption(coupon, repeated=False)
 
 
-def wxpay_kind(template: CouponTemplate) -> bool:
-    return template.kind == CouponKind.WXPAY.value
+def is_voucher(coupon: Coupon) -> bool:
+    return coupon.template.kind == CouponKind.WXPAY.value
+
+
+def deliver_voucher(
+    coupon: Coupon, *, openid: str, external_userid: str | None, now: datetime | None = None
+) -> Coupon:
+    """A WeChat Pay voucher reaches the customer: WeChat Pay issues it to their openid, keyed by the
+    coupon's own idempotency key (a repeat, after a timeout say, gets the same voucher). Commits."""
+    from sidebar.wecom.gateway import gateway
+    from sidebar.wecom.vouchers import OK, UNKNOWN
+
+    if not is_voucher(coupon):
+        raise CouponError("not_a_voucher", "this coupon is not a WeChat Pay voucher")
+    if external_userid != coupon.customer.external_userid:
+        raise CouponError("not_yours", "this coupon was sent to someone else")
+    if coupon.provider_ref:
+        return coupon
+    if status_of(coupon, now) != CouponStatus.ISSUED.value:
+        raise CouponError("expired", "this coupon has expired")
+    client = gateway().vouchers
+    if client is None or not coupon.template.wxpay_stock_id:
+        raise CouponError("not_configured", "WeChat Pay vouchers are not configured")
+    result = client.issue(
+        openid=openid, stock_id=coupon.template.wxpay_stock_id, out_request_no=coupon.idempotency_key
+    )
+    if result.outcome != OK:
+        code = "voucher_pending" if result.outcome == UNKNOWN else "voucher_refused"
+        audit.record(
+            "customer", "coupon.voucher_failed", "coupon", coupon.id, code=result.code, message=result.message
+        )
+        db.session.commit()
+        raise CouponError(code, f"WeChat Pay: {result.code} {result.message}".strip())
+    coupon.provider_ref = result.coupon_id
+    coupon.claimed_at = coupon.claimed_at or now or utcnow()
+    audit.record("customer", "coupon.voucher", "coupon", coupon.id, voucher=result.coupon_id, openid=openid)
+    db.session.commit()
+    return coupon

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, safe_next
 from sidebar.demo import poster_png
 from sidebar.extensions import db
-from sidebar.models import RedPacket, Staff, utcnow
+from sidebar.models import Coupon, RedPacket, Staff, utcnow
 from sidebar.services import coupons, red_packets
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
@@ -50,12 +50,25 @@ def card_image(kind: str):
 # -- coupons ---------------------------------------------------------------------------------------
 
 
-@claim_bp.get("/c/<token>")
-def coupon_page(token: str):
+def _coupon_or_404(token: str) -> Coupon:
     coupon = coupons.from_token(token)
     if coupon is None:
         abort(404, _("This coupon link is not valid."))
-    if coupon.claimed_at is None:
+    return coupon
+
+
+@claim_bp.get("/c/<token>")
+def coupon_page(token: str):
+    """Our coupon shows its code. A WeChat Pay voucher needs the customer's openid first (OAuth), then
+    offers to put it in their WeChat card wallet."""
+    coupon = _coupon_or_404(token)
+    mine = True
+    if coupons.is_voucher(coupon):
+        visitor = session.get(VISITOR)
+        if not visitor:
+            return _sign_in(request.path)
+        mine = visitor.get("external_userid") == coupon.customer.external_userid
+    elif coupon.claimed_at is None:
         coupon.claimed_at = utcnow()
         db.session.commit()
     return render_template(
@@ -64,7 +77,28 @@ def coupon_page(token: str):
         template=coupon.template,
         status=coupons.status_of(coupon),
         describe=coupons.describe(coupon.template),
+        voucher=coupons.is_voucher(coupon),
+        mine=mine,
+        token=token,
+        error=request.args.get("error"),
     )
+
+
+@claim_bp.post("/c/<token>")
+def voucher_take(token: str):
+    """Put the WeChat Pay voucher in the customer's wallet (once: WeChat Pay dedupes by our key)."""
+    coupon = _coupon_or_404(token)
+    visitor = session.get(VISITOR)
+    if not visitor:
+        return _sign_in(url_for("claim.coupon_page", token=token))
+    try:
+        coupons.deliver_voucher(
+            coupon, openid=visitor["openid"], external_userid=visitor.get("external_userid")
+        )
+    except coupons.CouponError as exc:
+        db.session.rollback()
+        return redirect(url_for("claim.coupon_page", token=token, error=exc.code), 303)
+    return redirect(url_for("claim.coupon_page", token=token), 303)
 
 
 # -- red packets -----------------------------------------------------------------------------------

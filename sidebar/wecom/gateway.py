@@ -9,6 +9,8 @@ from sidebar.wecom.client import WeComClient
 from sidebar.wecom.crypto import CallbackCrypto
 from sidebar.wecom.pay import RedPacketPayer, payer_from_config
 from sidebar.wecom.store import DatabaseStore, RedisStore, SharedStore
+from sidebar.wecom.vouchers import VoucherClient
+from sidebar.wecom.vouchers import client_from_config as voucher_client
 
 
 class Gateway:
@@ -19,6 +21,7 @@ class Gateway:
         self._store: SharedStore | None = None
         self._client: WeComClient | None = None
         self._payer: RedPacketPayer | None = None
+        self._vouchers: VoucherClient | None = None
         cfg = app.config
         self.crypto = CallbackCrypto(
             cfg["WECOM_CALLBACK_TOKEN"], cfg["WECOM_CALLBACK_AES_KEY"], cfg["WECOM_CORP_ID"]
@@ -55,6 +58,13 @@ class Gateway:
         if self._payer is None:
             self._payer = payer_from_config(self.app.config)
         return self._payer
+
+    @property
+    def vouchers(self) -> VoucherClient | None:
+        """WeChat Pay vouchers (API v3), or None when they are not configured."""
+        if self._vouchers is None:
+            self._vouchers = voucher_client(self.app.config)
+        return self._vouchers
 
 
 def init_gateway(app: Flask) -> None:

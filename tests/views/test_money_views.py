@@ -205,3 +205,75 @@ def test_redeem_api_is_idempotent_and_needs_a_key(seeded, client, app):
         api_keys.revoke(db.session.scalar(select(ApiKey)))
         db.session.commit()
     assert client.post(url, json=body, headers=auth).status_code == 401
+
+
+# -- WeChat Pay vouchers: the second provider ------------------------------------------------------
+
+
+def test_a_wechat_pay_voucher_reaches_the_customers_wallet_once(seeded, client, app, emulator):
+    with app.app_context():
+        db.session.add(
+            CouponTemplate(
+                name="微信支付立减金",
+                kind="wxpay",
+                wxpay_stock_id="9856000",
+                value=1000,
+                valid_days=7,
+                total_stock=10,
+                stock_left=10,
+            )
+        )
+        db.session.commit()
+    person = customer_of("chenjing")
+    ext = person.external_userid
+    sign_in(client, "chenjing")
+    fields = form_of(coupon_tab(client, ext), "微信支付立减金")
+    res = client.post(f"/sidebar/customers/{ext}/coupons", data=fields)
+    assert res.status_code == 201
+    path = urlsplit(res.get_json()["message"]["news"]["link"]).path
+
+    visitor = app.test_client()
+    html = as_customer(visitor, path, ext).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    assert 'data-testid="take-voucher"' in html
+    for _ in range(2):
+        assert visitor.post(path, data={"csrf_token": token}).status_code == 303
+    assert 'data-testid="voucher-taken"' in visitor.get(path).get_data(as_text=True)
+    issued = requests.get(emulator.url + "/_emulator/vouchers", timeout=5).json()["vouchers"]
+    assert len(issued) == 1 and issued[0]["openid"] == emulator.state.openid(ext)
+    with app.app_context():
+        coupon = db.session.scalar(select(Coupon))
+        assert coupon.provider_ref == issued[0]["coupon_id"]
+        key = api_keys.create("POS")
+        db.session.commit()
+    # A voucher is used at WeChat Pay, never through our redemption API.
+    refused = client.post(
+        f"/api/v1/coupons/{coupon.code}/redeem",
+        json={"order_no": "P1", "amount": "100"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert refused.status_code == 404
+
+
+def test_the_emulator_refuses_a_voucher_request_signed_with_another_key(app, emulator, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from sidebar.wecom.vouchers import FAILED, VoucherClient
+
+    other = tmp_path / "other.pem"
+    other.write_bytes(
+        rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    cfg = app.config
+    forged = VoucherClient(
+        api_base=emulator.url,
+        mch_id=cfg["PAY_MCH_ID"],
+        appid=cfg["WECOM_CORP_ID"],
+        serial_no="X",
+        key_path=str(other),
+    )
+    result = forged.issue(openid="o123", stock_id="9856000", out_request_no="forged-0001")
+    assert (result.outcome, result.code) == (FAILED, "SIGN_ERROR")
