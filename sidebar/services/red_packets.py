@@ -51,7 +51,8 @@ from sidebar.wecom.pay import FAILED, NOT_FOUND, PAID, PayResult
 LIFETIME = timedelta(hours=24)
 # SYSTEMERROR is retried at once this many times (same mch_billno) before the reconciler takes over.
 IMMEDIATE_RETRIES = 2
-# The reconciler asks again after 1, 2, 4... minutes, at most hourly.
+# The reconciler asks again after a minute, then after half the time the outcome has been unknown,
+# at most hourly.
 FIRST_CHECK = timedelta(seconds=60)
 MAX_CHECK = timedelta(hours=1)
 WISHING_MAX = 128
@@ -324,7 +325,9 @@ def _settle(packet: RedPacket, result: PayResult, now: datetime) -> str:
         }
         action = "red_packet.failed"
     else:
-        wait = min(FIRST_CHECK * (2 ** min(packet.attempts, 10)), MAX_CHECK)
+        # Ask again after half the time it has been unknown: 1 minute, then longer, at most hourly.
+        unknown_for = now - (packet.claimed_at or now)
+        wait = min(max(unknown_for / 2, FIRST_CHECK), MAX_CHECK)
         values = {"next_check_at": now + wait, "last_error": f"{result.code}: {result.message}"[:255]}
         action = "red_packet.pending"
     moved = changed(
@@ -433,6 +436,6 @@ def expire(*, now: datetime | None = None) -> int:
         .where(RedPacket.id.in_(ids), RedPacket.status == PacketStatus.ISSUED.value)
         .values(status=PacketStatus.EXPIRED.value)
     )
-    audit.record("system", "red_packet.expire", "red_packet", None, ids=ids, count=done)
+    audit.record("system", "red_packet.expire", "red_packet", None, count=done, ids=ids[:200])
     db.session.commit()
     return done

@@ -24,6 +24,8 @@ def test_issue_a_coupon_and_send_a_red_packet_then_the_customer_opens_it(seeded,
     expect(page.locator(".bubble")).to_have_count(1)
     assert "新客礼券（满300减50）" in page.locator(".bubble").first.inner_text()
     expect(side.get_by_test_id("held-coupon")).to_have_count(1)
+    ARTIFACTS.mkdir(exist_ok=True)
+    side.locator("body").screenshot(path=str(ARTIFACTS / "coupons-tab.png"))
     with seeded.app_context():
         coupon = db.session.scalar(select(Coupon))
         assert coupon.card_sent_at is not None
@@ -32,7 +34,6 @@ def test_issue_a_coupon_and_send_a_red_packet_then_the_customer_opens_it(seeded,
     side.get_by_test_id("packet-amount").fill("6.66")
     side.get_by_test_id("packet-next").click()
     expect(side.get_by_test_id("packet-confirm")).to_contain_text("6.66")
-    ARTIFACTS.mkdir(exist_ok=True)
     side.locator("body").screenshot(path=str(ARTIFACTS / "red-packet-confirm.png"))
     side.get_by_test_id("packet-send").click()
     expect(page.locator(".bubble")).to_have_count(2)
