@@ -10,8 +10,9 @@ import functools
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
-from flask import g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 
 from sidebar.extensions import db
 from sidebar.htmx import hx_redirect, is_htmx
@@ -62,6 +63,24 @@ def begin_wecom_sign_in(flow: str, next_url: str) -> str:
     session[f"{flow}_state"] = state
     session[f"{flow}_next"] = next_url
     return state
+
+
+def oauth_url(state: str, redirect_uri: str, *, agentid: str | None = None) -> str:
+    """WeCom's OAuth (snsapi_base, silent). With ``agentid`` it signs in a member of the corp; without,
+    it is someone in WeChat and WeCom answers with their openid (and external_userid for customers)."""
+    cfg = current_app.config
+    params = {
+        "appid": cfg["WECOM_CORP_ID"],
+        "redirect_uri": redirect_uri,
+        "response_type": "code",
+        "scope": "snsapi_base",
+        "state": state,
+    }
+    if agentid:
+        params["agentid"] = agentid
+    return (
+        f"{cfg['WECOM_OAUTH_BASE'].rstrip('/')}/connect/oauth2/authorize?{urlencode(params)}#wechat_redirect"
+    )
 
 
 def finish_wecom_sign_in(flow: str, returned_state: str) -> str | None:

@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from sidebar.extensions import db
 from sidebar.models import (
@@ -32,8 +29,9 @@ from sidebar.models import (
     Staff,
     utcnow,
 )
-from sidebar.services import audit
+from sidebar.services import audit, once
 from sidebar.services.locking import changed, day_start, fresh_transaction
+from sidebar.services.once import insert_once
 
 # Codes people may read out at a till: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -214,15 +212,8 @@ def issue(
         valid_until=valid_until,
         created_at=now,
     )
-    db.session.add(coupon)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same key raced in through another template's lock: the first one stands.
-        db.session.rollback()
-        found = _by_key(key)
-        if found is None:
-            raise
+    found = insert_once(coupon, lambda: _by_key(key))  # a twin tap raced in through another lock
+    if found is not None:
         return _same_intent(found, staff, customer, template_id)
     audit.record(
         staff,
@@ -239,20 +230,13 @@ def issue(
 # -- the card and the claim page ------------------------------------------------------------------
 
 
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="coupon-claim")
-
-
 def claim_token(coupon: Coupon) -> str:
-    return _signer().dumps(coupon.id)
+    return once.sign("coupon-claim", coupon.id)
 
 
 def from_token(token: str) -> Coupon | None:
-    try:
-        coupon_id = _signer().loads(token)
-    except BadSignature:
-        return None
-    return db.session.get(Coupon, coupon_id) if isinstance(coupon_id, int) else None
+    row_id = once.unsign("coupon-claim", token)
+    return None if row_id is None else db.session.get(Coupon, row_id)
 
 
 def describe(template: CouponTemplate) -> str:

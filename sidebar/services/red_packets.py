@@ -25,11 +25,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from sidebar.extensions import db
 from sidebar.models import (
@@ -43,8 +41,9 @@ from sidebar.models import (
     Staff,
     utcnow,
 )
-from sidebar.services import audit
+from sidebar.services import audit, once
 from sidebar.services.locking import changed, day_start, fresh_transaction, lock_row, month_start
+from sidebar.services.once import insert_once
 from sidebar.wecom.gateway import gateway
 from sidebar.wecom.pay import FAILED, NOT_FOUND, PAID, PayResult
 
@@ -209,14 +208,8 @@ def send(
         expires_at=now + LIFETIME,
         created_at=now,
     )
-    db.session.add(packet)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        found = _by_key(key)
-        if found is None:
-            raise
+    found = insert_once(packet, lambda: _by_key(key))  # a twin tap raced in through another lock
+    if found is not None:
         return _same_intent(found, staff, customer, amount)
     audit.record(
         staff,
@@ -240,20 +233,13 @@ def mark_sent(packet: RedPacket, *, now: datetime | None = None) -> None:
 # -- the card and the claim page -----------------------------------------------------------------
 
 
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="red-packet-claim")
-
-
 def claim_token(packet: RedPacket) -> str:
-    return _signer().dumps(packet.id)
+    return once.sign("red-packet-claim", packet.id)
 
 
 def from_token(token: str) -> RedPacket | None:
-    try:
-        packet_id = _signer().loads(token)
-    except BadSignature:
-        return None
-    return db.session.get(RedPacket, packet_id) if isinstance(packet_id, int) else None
+    row_id = once.unsign("red-packet-claim", token)
+    return None if row_id is None else db.session.get(RedPacket, row_id)
 
 
 def card(packet: RedPacket, claim_url: str, image_url: str, sender: str) -> dict[str, object]:

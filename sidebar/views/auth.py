@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, safe_next, sign_in
+from sidebar.auth import (
+    SignInStateMismatch,
+    begin_wecom_sign_in,
+    finish_wecom_sign_in,
+    oauth_url,
+    safe_next,
+    sign_in,
+)
 from sidebar.extensions import db
 from sidebar.models import Staff, StaffStatus
 from sidebar.wecom.errors import WeComError
@@ -25,18 +30,8 @@ def refuse(title: str, message: str, status: int = 403):
 def login():
     """Start OAuth: remember where to return and a one-time state, then go to WeCom."""
     state = begin_wecom_sign_in("oauth", safe_next(request.args.get("next"), url_for("sidebar.entry")))
-    cfg = current_app.config
-    query = urlencode(
-        {
-            "appid": cfg["WECOM_CORP_ID"],
-            "redirect_uri": url_for("auth.callback", _external=True),
-            "response_type": "code",
-            "scope": "snsapi_base",
-            "state": state,
-            "agentid": cfg["WECOM_AGENT_ID"],
-        }
-    )
-    return redirect(f"{cfg['WECOM_OAUTH_BASE'].rstrip('/')}/connect/oauth2/authorize?{query}#wechat_redirect")
+    callback_url = url_for("auth.callback", _external=True)
+    return redirect(oauth_url(state, callback_url, agentid=str(current_app.config["WECOM_AGENT_ID"])))
 
 
 @auth_bp.get("/callback")

@@ -9,13 +9,11 @@ was sent to may open it, and the payout goes to that openid.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -24,7 +22,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, safe_next
+from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, oauth_url, safe_next
 from sidebar.demo import poster_png
 from sidebar.extensions import db
 from sidebar.models import Coupon, RedPacket, Staff, utcnow
@@ -106,18 +104,8 @@ def voucher_take(token: str):
 
 def _sign_in(next_url: str) -> Any:
     """WeCom OAuth as someone in WeChat (no agentid): silent, answers with their openid."""
-    cfg = current_app.config
     state = begin_wecom_sign_in("visitor", next_url)
-    query = urlencode(
-        {
-            "appid": cfg["WECOM_CORP_ID"],
-            "redirect_uri": url_for("claim.oauth_callback", _external=True),
-            "response_type": "code",
-            "scope": "snsapi_base",
-            "state": state,
-        }
-    )
-    return redirect(f"{cfg['WECOM_OAUTH_BASE'].rstrip('/')}/connect/oauth2/authorize?{query}#wechat_redirect")
+    return redirect(oauth_url(state, url_for("claim.oauth_callback", _external=True)))
 
 
 @claim_bp.get("/oauth")

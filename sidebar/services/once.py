@@ -1,0 +1,46 @@
+"""Helpers money relies on: inserting a row keyed by a tap only once, and signed links to a row.
+
+Both coupons and red packets carry an idempotency key with a unique constraint; two taps with the same
+key may race past the "already made?" check (they hold different locks), and the constraint settles it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.exc import IntegrityError
+
+from sidebar.extensions import db
+
+T = TypeVar("T")
+
+
+def insert_once(row: Any, first: Callable[[], T | None]) -> T | None:
+    """Add and flush ``row``; if its key was taken meanwhile, roll back and return ``first()`` (the row
+    that got there first). None means the row is in."""
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        found = first()
+        if found is None:
+            raise
+        return found
+    return None
+
+
+def sign(kind: str, row_id: int) -> str:
+    """A token for a public link to one row: the id signed with the app's key (salted by kind)."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=kind).dumps(row_id)
+
+
+def unsign(kind: str, token: str) -> int | None:
+    try:
+        value = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=kind).loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
