@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from sidebar.extensions import db
 from sidebar.models import (
@@ -76,12 +76,27 @@ def _customer_tag_ids(customer: Customer) -> set[int]:
     return set(db.session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == customer.id)))
 
 
+def limit_reached(template: CouponTemplate, held: int, mine_today: int) -> str | None:
+    """The template's two counted limits: the customer's holding and the guide's day."""
+    if held >= template.per_customer_limit:
+        return "customer_limit"
+    if mine_today >= template.per_guide_daily:
+        return "guide_quota"
+    return None
+
+
 def usable_templates(now: datetime | None = None) -> list[CouponTemplate]:
     now = now or utcnow()
-    rows = db.session.scalars(
-        select(CouponTemplate).where(CouponTemplate.active.is_(True)).order_by(CouponTemplate.id)
+    return list(
+        db.session.scalars(
+            select(CouponTemplate)
+            .where(
+                CouponTemplate.active.is_(True),
+                or_(CouponTemplate.valid_until.is_(None), CouponTemplate.valid_until > now),
+            )
+            .order_by(CouponTemplate.id)
+        )
     )
-    return [t for t in rows if t.valid_until is None or t.valid_until > now]
 
 
 def offers(staff: Staff, customer: Customer, *, now: datetime | None = None) -> list[Offer]:
@@ -109,8 +124,7 @@ def offers(staff: Staff, customer: Customer, *, now: datetime | None = None) -> 
         blocked = (
             ineligible(t, customer, tag_ids)
             or ("stock" if t.stock_left <= 0 else None)
-            or ("customer_limit" if n >= t.per_customer_limit else None)
-            or ("guide_quota" if mine_today.get(t.id, 0) >= t.per_guide_daily else None)
+            or limit_reached(t, n, mine_today.get(t.id, 0))
         )
         out.append(Offer(t, n, blocked))
     return out
@@ -147,6 +161,12 @@ def _validity(template: CouponTemplate, now: datetime) -> tuple[datetime, dateti
     if template.valid_from is None or template.valid_until is None:
         raise CouponError("bad_template", "the template has no validity")
     return template.valid_from, template.valid_until
+
+
+LIMIT_MESSAGES = {
+    "customer_limit": "this customer already has as many as allowed",
+    "guide_quota": "you have used today's quota for this coupon",
+}
 
 
 def issue(
@@ -189,8 +209,6 @@ def issue(
     held = db.session.scalar(
         select(func.count()).where(Coupon.template_id == template.id, Coupon.customer_id == customer.id)
     )
-    if (held or 0) >= template.per_customer_limit:
-        raise CouponError("customer_limit", "this customer already has as many as allowed")
     today = db.session.scalar(
         select(func.count()).where(
             Coupon.template_id == template.id,
@@ -198,8 +216,9 @@ def issue(
             Coupon.created_at >= day_start(now),
         )
     )
-    if (today or 0) >= template.per_guide_daily:
-        raise CouponError("guide_quota", "you have used today's quota for this coupon")
+    limit = limit_reached(template, held or 0, today or 0)
+    if limit:
+        raise CouponError(limit, LIMIT_MESSAGES[limit])
     valid_from, valid_until = _validity(template, now)
     coupon = Coupon(
         template_id=template.id,
@@ -281,13 +300,11 @@ def mark_sent(coupon: Coupon, *, now: datetime | None = None) -> None:
         coupon.card_sent_at = now or utcnow()
 
 
-def expired(coupon: Coupon, now: datetime | None = None) -> bool:
-    return coupon.status == CouponStatus.ISSUED.value and coupon.valid_until <= (now or utcnow())
-
-
 def status_of(coupon: Coupon, now: datetime | None = None) -> str:
     """issued | redeemed | expired (expired is read from the dates, never stored)."""
-    return "expired" if expired(coupon, now) else coupon.status
+    if coupon.status == CouponStatus.ISSUED.value and coupon.valid_until <= (now or utcnow()):
+        return "expired"
+    return coupon.status
 
 
 # -- redemption (POS and mall systems) -------------------------------------------------------------

@@ -21,8 +21,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from sidebar.extensions import db
-from sidebar.labels import parse_yuan
+from sidebar.labels import local, parse_yuan
 from sidebar.models import (
+    HOLDING,
     Coupon,
     CouponKind,
     CouponStatus,
@@ -31,11 +32,13 @@ from sidebar.models import (
     Delivery,
     Order,
     RedPacket,
+    RedPacketBudget,
     RedPacketRule,
     Staff,
     Team,
 )
 from sidebar.services import visibility
+from sidebar.services.locking import month_start
 
 LEVELS = ("普通", "银卡", "金卡", "黑金")
 
@@ -286,8 +289,6 @@ def _finance_select(viewer: Any, q: FinanceQuery) -> Any:
 
 def finance_rows(viewer: Any, q: FinanceQuery) -> Iterator[tuple[list[Any], int, str]]:
     """(cells, amount in fen, status) per packet, streamed from the database."""
-    from sidebar.labels import local
-
     result = db.session.execute(_finance_select(viewer, q).execution_options(yield_per=2000))
     for row in result:
         (
@@ -323,11 +324,15 @@ def finance_rows(viewer: Any, q: FinanceQuery) -> Iterator[tuple[list[Any], int,
         yield cells, amount, status
 
 
-def _totals(count: int, total: int, paid: int) -> list[list[Any]]:
-    return [
-        ["合计（全部）", f"{count} 个", "", "", "", Decimal(total) / 100],
-        ["合计（已发放）", "", "", "", "", Decimal(paid) / 100],
-    ]
+def _with_totals(viewer: Any, q: FinanceQuery) -> Iterator[list[Any]]:
+    """The packets' rows, then two total rows (all packets; paid ones) summed as they stream."""
+    count = total = paid = 0
+    for cells, amount, status in finance_rows(viewer, q):
+        count, total = count + 1, total + amount
+        paid += amount if status == "paid" else 0
+        yield cells
+    yield ["合计（全部）", f"{count} 个", "", "", "", Decimal(total) / 100]
+    yield ["合计（已发放）", "", "", "", "", Decimal(paid) / 100]
 
 
 def finance_csv(viewer: Any, q: FinanceQuery) -> Iterator[str]:
@@ -343,15 +348,10 @@ def finance_csv(viewer: Any, q: FinanceQuery) -> Iterator[str]:
 
     writer.writerow(FINANCE_HEADER)
     yield "\ufeff" + flush()
-    count = total = paid = 0
-    for cells, amount, status in finance_rows(viewer, q):
+    for n, cells in enumerate(_with_totals(viewer, q), 1):
         writer.writerow([f"{c:.2f}" if isinstance(c, Decimal) else c for c in cells])
-        count, total = count + 1, total + amount
-        paid += amount if status == "paid" else 0
-        if count % 500 == 0:
+        if n % 500 == 0:
             yield flush()
-    for line in _totals(count, total, paid):
-        writer.writerow([f"{c:.2f}" if isinstance(c, Decimal) else c for c in line])
     yield flush()
 
 
@@ -359,13 +359,8 @@ def finance_xlsx(viewer: Any, q: FinanceQuery) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("红包")
     sheet.append(FINANCE_HEADER)
-    count = total = paid = 0
-    for cells, amount, status in finance_rows(viewer, q):
+    for cells in _with_totals(viewer, q):
         sheet.append(cells)
-        count, total = count + 1, total + amount
-        paid += amount if status == "paid" else 0
-    for line in _totals(count, total, paid):
-        sheet.append(line)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -373,9 +368,6 @@ def finance_xlsx(viewer: Any, q: FinanceQuery) -> bytes:
 
 def team_budgets(the_rule: RedPacketRule, now: datetime) -> list[dict[str, Any]]:
     """Each team's budget and what it has spent (held) this month."""
-    from sidebar.models import HOLDING, RedPacketBudget
-    from sidebar.services.locking import month_start
-
     spent: dict[Any, Any] = dict(
         db.session.execute(  # type: ignore[arg-type]
             select(RedPacket.team_id, func.sum(RedPacket.amount))

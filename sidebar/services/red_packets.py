@@ -141,6 +141,39 @@ def _same_intent(packet: RedPacket, staff: Staff, customer: Customer, amount: in
     return packet
 
 
+PROBLEMS = {
+    "amount": "the amount is outside what head office allows",
+    "wishing": "the wishing is too long",
+    "order": "that order is not this customer's",
+    "reason": "give a reason or pick one of the customer's orders for this amount",
+}
+
+
+def check(
+    customer: Customer,
+    the_rule: RedPacketRule,
+    *,
+    amount: int,
+    wishing: str,
+    reason: str,
+    order_id: int | None,
+) -> dict[str, str]:
+    """A packet's own checks, needing no lock: {form field: problem code}, empty when it may be sent.
+    The sidebar's confirm step shows them; ``send`` checks them again before reserving."""
+    problems: dict[str, str] = {}
+    if not the_rule.min_amount <= amount <= the_rule.max_amount:
+        problems["amount"] = "amount"
+    if len(wishing) > WISHING_MAX:
+        problems["wishing"] = "wishing"
+    if order_id is not None:
+        owner = db.session.scalar(select(Order.customer_id).where(Order.id == order_id))
+        if owner != customer.id:
+            problems["order_id"] = "order"
+    if amount > the_rule.reason_required_above and not reason and order_id is None:
+        problems["reason"] = "reason"
+    return problems
+
+
 def send(
     staff: Staff,
     customer: Customer,
@@ -170,18 +203,12 @@ def send(
         raise PacketError("disabled", "red packets are switched off")
     if gateway().payer is None:
         raise PacketError("not_configured", "WeChat Pay is not configured")
-    if not the_rule.min_amount <= amount <= the_rule.max_amount:
-        raise PacketError("amount", "the amount is outside what head office allows")
     wishing = (wishing or "").strip() or the_rule.wishing
-    if len(wishing) > WISHING_MAX:
-        raise PacketError("wishing", "the wishing is too long")
     reason = (reason or "").strip()[:255]
-    if order_id is not None:
-        owner = db.session.scalar(select(Order.customer_id).where(Order.id == order_id))
-        if owner != customer.id:
-            raise PacketError("order", "that order is not this customer's")
-    if amount > the_rule.reason_required_above and not reason and order_id is None:
-        raise PacketError("reason", "give a reason or pick one of the customer's orders for this amount")
+    problems = check(customer, the_rule, amount=amount, wishing=wishing, reason=reason, order_id=order_id)
+    if problems:
+        code = next(iter(problems.values()))
+        raise PacketError(code, PROBLEMS[code])
 
     lock_row(Customer, customer.id)
     _lock_budget(staff.team_id, the_rule)

@@ -8,6 +8,7 @@ was sent to may open it, and the payout goes to that openid.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import (
@@ -36,11 +37,17 @@ VISITOR = "visitor"  # the session key: {"openid": ..., "external_userid": ...}
 CARD_COLOURS = {"coupon": (250, 157, 59), "packet": (230, 67, 64)}
 
 
+@functools.cache
+def _card_png(kind: str) -> bytes:
+    return poster_png(200, 200, CARD_COLOURS[kind])
+
+
 @claim_bp.get("/img/<kind>.png")
 def card_image(kind: str):
     """The picture on coupon and red-packet cards (a plain colour block; brands may replace it)."""
-    colour = CARD_COLOURS.get(kind) or abort(404)
-    res = Response(poster_png(200, 200, colour), mimetype="image/png")
+    if kind not in CARD_COLOURS:
+        abort(404)
+    res = Response(_card_png(kind), mimetype="image/png")
     res.headers["Cache-Control"] = "public, max-age=86400"
     return res
 

@@ -337,6 +337,7 @@ def task_piece_sent(task_id: int):
 def task_coupon(task_id: int):
     """Issue the task's coupon (once per task) and answer with its card, to send as the next piece."""
     from flask import jsonify
+    from sqlalchemy import select
 
     from sidebar.services import coupons, sop_tasks
     from sidebar.views.sidebar_money import coupon_message, in_chat_with, refusal
@@ -344,8 +345,12 @@ def task_coupon(task_id: int):
     task = sop_tasks.mine(me(), task_id)
     if task is None or task.step.coupon_template_id is None:
         abort(404)
-    customer = db.session.get(Customer, task.customer_id)
-    if customer is None or not in_chat_with(me(), customer):
+    ext = db.session.scalar(select(Customer.external_userid).where(Customer.id == task.customer_id))
+    try:
+        customer = visibility.customer_for(me(), ext or "", ask_wecom=False)
+    except visibility.NotVisible:
+        abort(404)
+    if not in_chat_with(me(), customer):
         abort(404)
     try:
         coupon = coupons.issue(me(), customer, task.step.coupon_template_id, sop_tasks.coupon_key(task))

@@ -34,11 +34,9 @@ def in_chat_with(staff: Staff, customer: Customer) -> bool:
     return contacts.live_follow(customer, staff) is not None
 
 
-def _card_images() -> tuple[str, str]:
-    root = request.host_url.rstrip("/")
-    return root + url_for("claim.card_image", kind="coupon"), root + url_for(
-        "claim.card_image", kind="packet"
-    )
+def _card_image(kind: str) -> str:
+    """The absolute URL of a card's picture (WeCom fetches it): "coupon" or "packet"."""
+    return request.host_url.rstrip("/") + url_for("claim.card_image", kind=kind)
 
 
 def refusal(exc: coupons.CouponError | red_packets.PacketError, status: int = 409) -> Any:
@@ -104,9 +102,8 @@ def coupons_for_customer(customer: Customer):
 
 
 def coupon_message(coupon: Coupon) -> dict[str, Any]:
-    coupon_img, _packet_img = _card_images()
     claim_url = url_for("claim.coupon_page", token=coupons.claim_token(coupon), _external=True)
-    return coupons.card(coupon, claim_url, coupon_img)
+    return coupons.card(coupon, claim_url, _card_image("coupon"))
 
 
 @sidebar_bp.post("/customers/<external_userid>/coupons")
@@ -220,29 +217,23 @@ def red_packet_for_customer(customer: Customer):
 
 
 def _packet_fields(customer: Customer) -> tuple[dict[str, Any], dict[str, str]]:
-    """The form's values, checked as far as can be without reserving anything."""
-    form, errors = request.form, {}
+    """The form's values and, by field, what is wrong with them (``red_packets.check``); nothing is
+    reserved."""
+    form = request.form
     rule = red_packets.rule()
     amount = parse_yuan(form.get("amount"))
-    if amount is None:
-        errors["amount"] = _("Enter an amount in yuan, e.g. 8.88.")
-    elif not rule.min_amount <= amount <= rule.max_amount:
-        errors["amount"] = str(MESSAGES["amount"])
+    order_id = int(form["order_id"]) if (form.get("order_id") or "").isdigit() else None
     wishing = (form.get("wishing") or "").strip() or rule.wishing
-    if len(wishing) > red_packets.WISHING_MAX:
-        errors["wishing"] = str(MESSAGES["wishing"])
-    order_id = None
-    if form.get("order_id"):
-        order = db.session.get(Order, int(form["order_id"])) if form["order_id"].isdigit() else None
-        if order is None or order.customer_id != customer.id:
-            errors["order_id"] = str(MESSAGES["order"])
-        else:
-            order_id = order.id
     reason = (form.get("reason") or "").strip()[:255]
-    if amount and amount > rule.reason_required_above and not reason and order_id is None:
-        errors["reason"] = str(MESSAGES["reason"])
-    fields = {"amount": amount, "wishing": wishing, "reason": reason, "order_id": order_id}
-    return fields, errors
+    fields: dict[str, Any] = {"amount": amount, "wishing": wishing, "reason": reason, "order_id": order_id}
+    if form.get("order_id") and order_id is None:
+        return fields, {"order_id": str(MESSAGES["order"])}
+    if amount is None:
+        return fields, {"amount": _("Enter an amount in yuan, e.g. 8.88.")}
+    problems = red_packets.check(
+        customer, rule, amount=amount, wishing=wishing, reason=reason, order_id=order_id
+    )
+    return fields, {field: str(MESSAGES[code]) for field, code in problems.items()}
 
 
 @sidebar_bp.post("/customers/<external_userid>/red-packet/confirm")
@@ -273,11 +264,10 @@ def red_packet_send(customer: Customer):
         db.session.rollback()
         return refusal(exc)
     db.session.commit()
-    _coupon_img, packet_img = _card_images()
     claim_url = url_for("claim.packet_page", token=red_packets.claim_token(packet), _external=True)
     return jsonify(
         id=packet.id,
-        message=red_packets.card(packet, claim_url, packet_img, staff.name),
+        message=red_packets.card(packet, claim_url, _card_image("packet"), staff.name),
         sent_url=url_for("sidebar.red_packet_sent", packet_id=packet.id),
     ), 201
 

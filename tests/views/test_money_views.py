@@ -150,11 +150,23 @@ def test_someone_else_cannot_open_the_packet(seeded, client, app, emulator):
         data={"csrf_token": token, "amount": "5", "key": "x" * 20},
     )
     path = urlsplit(sent.get_json()["message"]["news"]["link"]).path
-    other = customer_of("huangli").external_userid
+    other = customer_of("huangli")
     visitor = app.test_client()
-    html = as_customer(visitor, path, other).get_data(as_text=True)
+    html = as_customer(visitor, path, other.external_userid).get_data(as_text=True)
     assert 'data-testid="open-packet"' not in html
     assert "someone else" in html or "发给别人" in html
+
+    # Even a forged tap (a valid CSRF token from a packet of their own) does not open it.
+    guide = app.test_client()
+    sign_in(guide, "huangli")
+    own = guide.post(
+        f"/sidebar/customers/{other.external_userid}/red-packets",
+        data={"csrf_token": csrf(guide, "/sidebar/"), "amount": "5", "key": "y" * 20},
+    )
+    own_page = visitor.get(urlsplit(own.get_json()["message"]["news"]["link"]).path).get_data(as_text=True)
+    visitor_token = re.search(r'name="csrf_token" value="([^"]+)"', own_page).group(1)
+    assert visitor.post(path, data={"csrf_token": visitor_token}).status_code == 303
+    assert 'data-status="issued"' in visitor.get(path).get_data(as_text=True)
     assert emulator.pay()["payouts"] == []
 
 
