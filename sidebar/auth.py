@@ -17,6 +17,7 @@ from flask import current_app, g, redirect, request, session, url_for
 from sidebar.extensions import db
 from sidebar.htmx import hx_redirect, is_htmx
 from sidebar.models import Staff, StaffStatus
+from sidebar.redirects import safe_next
 
 SESSION_KEY = "staff_id"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,13 +45,6 @@ def sign_in(staff: Staff) -> None:
 def sign_out() -> None:
     session.pop(SESSION_KEY, None)
     g.pop("staff", None)
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths: never an absolute or protocol-relative URL from a query string."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 class SignInStateMismatch(Exception):

@@ -9,10 +9,11 @@ from typing import Any, TypeVar
 
 from flask import abort, g, redirect, request, session, url_for
 
-from sidebar.auth import current_staff, safe_next, sign_out
+from sidebar.auth import current_staff, sign_out
 from sidebar.extensions import db
 from sidebar.htmx import hx_redirect, is_htmx
 from sidebar.models import AdminAccount, Role, Staff
+from sidebar.redirects import safe_next
 
 ACCOUNT_KEY = "admin_account_id"
 F = TypeVar("F", bound=Callable[..., Any])

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import desc, select
 
 from sidebar import htmx
-from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, safe_next, sign_in
+from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, sign_in
 from sidebar.console_auth import (
     admin_required,
     console_required,
@@ -35,6 +35,7 @@ from sidebar.console_auth import (
 )
 from sidebar.extensions import db
 from sidebar.models import AuditLog, Role, Send, Staff, StaffStatus, Store, Tag, TagGroup, Team
+from sidebar.redirects import safe_next
 from sidebar.services import (
     admin_accounts,
     audit,

@@ -11,11 +11,11 @@ from sidebar.auth import (
     begin_wecom_sign_in,
     finish_wecom_sign_in,
     oauth_url,
-    safe_next,
     sign_in,
 )
 from sidebar.extensions import db
 from sidebar.models import Staff, StaffStatus
+from sidebar.redirects import safe_next
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 

@@ -23,10 +23,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, oauth_url, safe_next
+from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, oauth_url
 from sidebar.demo import poster_png
 from sidebar.extensions import db
 from sidebar.models import Coupon, RedPacket, Staff, utcnow
+from sidebar.redirects import safe_next
 from sidebar.services import coupons, red_packets
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom

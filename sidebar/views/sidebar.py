@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, g, redirect, request, session, 
 from flask_babel import gettext as _
 
 from sidebar import htmx
-from sidebar.auth import current_staff, login_required, safe_next
+from sidebar.auth import current_staff, login_required
 from sidebar.extensions import db
 from sidebar.forms import (
     AGE_RANGES,
@@ -26,6 +26,7 @@ from sidebar.forms import (
     TagForm,
 )
 from sidebar.models import Customer, Follow, Staff, Tag
+from sidebar.redirects import safe_next
 from sidebar.services import contacts, customer_edit, customer_tags, groups, profile, visibility
 from sidebar.wecom.errors import WeComError
 
