@@ -51,7 +51,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_gateway(app)
 
     from api import api_bp, callback_bp
-    from sidebar import assets, errors, labels
+    from sidebar import assets, errors, labels, security_headers
 
     # These modules add their routes to the admin and sidebar blueprints when imported.
     from sidebar.views import (  # noqa: F401
@@ -77,6 +77,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(callback_bp)
     errors.init_app(app)
+    security_headers.init_app(app)
 
     from sidebar import cli
 

@@ -83,8 +83,14 @@ _ENV_STR = (
     "PAY_V3_SERIAL_NO",
     "PAY_V3_KEY_PATH",
     "PAY_V3_APPID",
+    "FRAME_ANCESTORS",
 )
-_ENV_FLOAT = ("WECOM_HTTP_TIMEOUT", "WECOM_TOKEN_MARGIN", "PAY_HTTP_TIMEOUT")
+_ENV_FLOAT = (
+    "WECOM_HTTP_TIMEOUT",
+    "WECOM_TOKEN_MARGIN",
+    "PAY_HTTP_TIMEOUT",
+    "HSTS_MAX_AGE",
+)
 
 
 class ConfigError(RuntimeError):
@@ -143,6 +149,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": None,
+        # Who may frame the pages WeCom opens (space-separated CSP sources); the console is never framed.
+        # WeCom's clients open the sidebar in a webview, not a frame; WeCom's web client frames app pages.
+        "FRAME_ANCESTORS": "'self' https://work.weixin.qq.com https://*.work.weixin.qq.com",
+        # Strict-Transport-Security in production, in seconds (0: not sent).
+        "HSTS_MAX_AGE": 31536000,
     }
 
 

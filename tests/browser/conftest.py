@@ -52,11 +52,28 @@ def preview(live_app, emulator):
     return emulator.url + "/preview"
 
 
+def watch_csp(ctx) -> list[str]:
+    """Every Content-Security-Policy violation any page of ``ctx`` (or a frame in it) reports."""
+    violations: list[str] = []
+
+    def on_page(page) -> None:
+        page.on(
+            "console",
+            lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+        )
+
+    ctx.on("page", on_page)
+    return violations
+
+
 @pytest.fixture()
 def context(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    violations = watch_csp(ctx)
     yield ctx
     ctx.close()
+    # Our pages run under a CSP without inline scripts; anything it blocked is a broken page.
+    assert not violations, violations
 
 
 @pytest.fixture()
