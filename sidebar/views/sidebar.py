@@ -58,6 +58,19 @@ def customer_route(view: Any) -> Any:
     return login_required(wrapper)
 
 
+def part_of_the_profile(view: Any) -> Any:
+    """A fragment of the customer page. A plain GET of it (a reload, a direct link, a history-restore
+    miss) is sent to the whole page instead of getting a bare fragment or an error."""
+
+    @wraps(view)
+    def wrapper(customer: Customer, **kwargs: Any) -> Any:
+        if not htmx.is_htmx():
+            return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid))
+        return view(customer, **kwargs)
+
+    return wrapper
+
+
 def common() -> dict[str, Any]:
     return {
         "staff": me(),
@@ -135,12 +148,14 @@ def _profile_form(customer: Customer) -> ProfileForm:
 
 @sidebar_bp.get("/customers/<external_userid>/profile")
 @customer_route
+@part_of_the_profile
 def profile_view(customer: Customer):
     return htmx.render(PAGE, block="profile", customer=customer, **common())
 
 
 @sidebar_bp.get("/customers/<external_userid>/profile/edit")
 @customer_route
+@part_of_the_profile
 def profile_edit(customer: Customer):
     return htmx.render(
         PAGE, block="profile_form", customer=customer, form=_profile_form(customer), **common()
@@ -168,6 +183,7 @@ def profile_save(customer: Customer):
 
 @sidebar_bp.get("/customers/<external_userid>/remark/edit")
 @customer_route
+@part_of_the_profile
 def remark_edit(customer: Customer):
     mine = _mine(customer)
     if mine is None:
@@ -178,6 +194,7 @@ def remark_edit(customer: Customer):
 
 @sidebar_bp.get("/customers/<external_userid>/remark")
 @customer_route
+@part_of_the_profile
 def remark_view(customer: Customer):
     return htmx.render(PAGE, block="remark", customer=customer, mine=_mine(customer), **common())
 
@@ -224,6 +241,7 @@ def remark_save(customer: Customer):
 
 @sidebar_bp.get("/customers/<external_userid>/tags")
 @customer_route
+@part_of_the_profile
 def tags_view(customer: Customer):
     return htmx.render(
         PAGE, block="tags", customer=customer, tag_groups=profile.tags_of(customer), **common()
@@ -232,6 +250,7 @@ def tags_view(customer: Customer):
 
 @sidebar_bp.get("/customers/<external_userid>/tags/picker")
 @customer_route
+@part_of_the_profile
 def tag_picker(customer: Customer):
     current = {
         v.tag.id for _, views in profile.tags_of(customer) for v in views if v.status != "failed-remove"
@@ -274,6 +293,7 @@ def tag_change(customer: Customer):
 
 @sidebar_bp.get("/customers/<external_userid>/notes")
 @customer_route
+@part_of_the_profile
 def notes_view(customer: Customer):
     return htmx.render(
         PAGE,
