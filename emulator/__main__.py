@@ -16,7 +16,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5001, show_default=True, type=int)
+@click.option("--port", default=5001, show_default=True, type=int, envvar="EMULATOR_PORT")
 def serve(host: str, port: int) -> None:
     """Serve WeCom's API, OAuth pages and the control API."""
     from werkzeug.serving import run_simple
@@ -49,7 +49,7 @@ def serve(host: str, port: int) -> None:
 @click.option("--tag-name", help="The tag's name (create, update).")
 @click.option("--group-name", help="The tag group (create).")
 @click.option("--source", help="del_external_contact's Source, e.g. DELETE_BY_TRANSFER.")
-@click.option("--emulator", "base", default="http://127.0.0.1:5001", show_default=True)
+@click.option("--emulator", "base", default="http://127.0.0.1:5001", show_default=True, envvar="EMULATOR_URL")
 @click.option("--url", help="Deliver to this URL instead of the configured callback URL.")
 def event(
     change_type: str,

@@ -13,13 +13,14 @@ from sidebar.config import DEMO_PAY, DEMO_WECOM
 def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> dict[str, Any]:
     environ = os.environ if environ is None else environ
     demo = {**DEMO_WECOM, **DEMO_PAY}
+    app_url = environ.get("EMULATOR_APP_URL") or "http://127.0.0.1:" + (environ.get("APP_PORT") or "5000")
     settings: dict[str, Any] = {name: environ.get(name) or value for name, value in demo.items()}
     settings.update(
         {
             # Where callbacks go: the app's receiver.
-            "CALLBACK_URL": environ.get("EMULATOR_CALLBACK_URL", "http://127.0.0.1:5000/wecom/callback"),
+            "CALLBACK_URL": environ.get("EMULATOR_CALLBACK_URL") or app_url + "/wecom/callback",
             # Where the preview page loads the sidebar from.
-            "APP_URL": environ.get("EMULATOR_APP_URL", "http://127.0.0.1:5000"),
+            "APP_URL": app_url,
             "TOKEN_LIFETIME": int(environ.get("EMULATOR_TOKEN_LIFETIME", "7200")),
             # Calls allowed per window before 45009 (WeCom: 10,000 a minute per API).
             "RATE_LIMIT": int(environ.get("EMULATOR_RATE_LIMIT", "10000")),

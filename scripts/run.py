@@ -26,9 +26,8 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("APP_ENV", "development")
     env.setdefault("FLASK_APP", "wsgi")
-    env.setdefault("WECOM_API_BASE", emulator + "/cgi-bin/")
-    env.setdefault("WECOM_OAUTH_BASE", emulator)
-    env.setdefault("WECOM_LOGIN_BASE", emulator)
+    # The app derives every emulator URL (WeCom's API, OAuth, QR login, WeChat Pay) from this.
+    env["EMULATOR_URL"] = emulator
     env.setdefault("EMULATOR_CALLBACK_URL", f"http://127.0.0.1:{app_port}/wecom/callback")
     env.setdefault("EMULATOR_APP_URL", f"http://127.0.0.1:{app_port}")
     env["BIND"] = f"127.0.0.1:{app_port}"

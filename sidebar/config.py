@@ -31,7 +31,9 @@ DEMO_WECOM = {
     # 43 characters of base64, as WeCom issues them.
     "WECOM_CALLBACK_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
 }
-DEMO_EMULATOR_URL = "http://127.0.0.1:5001"
+# Outside production every WeCom and WeChat Pay URL points at the local emulator, found from
+# EMULATOR_URL or EMULATOR_PORT (what ``make run`` sets), never a port assumed here when one is named.
+DEFAULT_EMULATOR_PORT = "5001"
 OFFICIAL_PAY_BASE = "https://api.mch.weixin.qq.com"
 
 # The demo merchant the emulator's WeChat Pay answers for (outside production only).
@@ -215,16 +217,17 @@ def load(
     else:
         for name, value in DEMO_WECOM.items():
             settings[name] = settings.get(name) or value
-        if settings["WECOM_API_BASE"] == OFFICIAL_API_BASE and "WECOM_API_BASE" not in environ:
-            settings["WECOM_API_BASE"] = DEMO_EMULATOR_URL + "/cgi-bin/"
-        if settings["WECOM_OAUTH_BASE"] == OFFICIAL_OAUTH_BASE and "WECOM_OAUTH_BASE" not in environ:
-            settings["WECOM_OAUTH_BASE"] = DEMO_EMULATOR_URL
-        if settings["WECOM_LOGIN_BASE"] == OFFICIAL_LOGIN_BASE and "WECOM_LOGIN_BASE" not in environ:
-            settings["WECOM_LOGIN_BASE"] = DEMO_EMULATOR_URL
         for name, value in DEMO_PAY.items():
             settings[name] = settings.get(name) or value
-        if settings["PAY_API_BASE"] == OFFICIAL_PAY_BASE and "PAY_API_BASE" not in environ:
-            settings["PAY_API_BASE"] = DEMO_EMULATOR_URL
+        emulator = emulator_url(environ)
+        for name, official, local in (
+            ("WECOM_API_BASE", OFFICIAL_API_BASE, emulator + "/cgi-bin/"),
+            ("WECOM_OAUTH_BASE", OFFICIAL_OAUTH_BASE, emulator),
+            ("WECOM_LOGIN_BASE", OFFICIAL_LOGIN_BASE, emulator),
+            ("PAY_API_BASE", OFFICIAL_PAY_BASE, emulator),
+        ):
+            if settings[name] == official and name not in environ:
+                settings[name] = local
         if not settings.get("SECRET_KEY"):
             settings["SECRET_KEY"] = _dev_secret_key(instance_path)
         for flag in ("PREVIEW_ENABLED", "DEMO_LOGIN_ENABLED"):
@@ -239,6 +242,13 @@ def load(
         settings["WECOM_API_BASE"] += "/"
     settings["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(settings["DATABASE_URL"])
     return settings
+
+
+def emulator_url(environ: Mapping[str, str]) -> str:
+    """The local emulator's base URL: ``EMULATOR_URL``, else 127.0.0.1 on ``EMULATOR_PORT`` (5001)."""
+    if environ.get("EMULATOR_URL"):
+        return environ["EMULATOR_URL"].rstrip("/")
+    return "http://127.0.0.1:" + (environ.get("EMULATOR_PORT") or DEFAULT_EMULATOR_PORT)
 
 
 def _origin(url: str) -> str:

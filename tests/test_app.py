@@ -84,7 +84,7 @@ def test_production_app_starts_with_its_secrets(tmp_path, monkeypatch):
 
 def test_development_falls_back_to_the_emulator_and_keeps_env_overrides(tmp_path):
     settings = config.load({"WECOM_CORP_ID": "wwmine"}, None, str(tmp_path))
-    assert settings["WECOM_API_BASE"] == config.DEMO_EMULATOR_URL + "/cgi-bin/"
+    assert settings["WECOM_API_BASE"] == "http://127.0.0.1:5001/cgi-bin/"
     assert settings["WECOM_CORP_ID"] == "wwmine"
     assert settings["WECOM_SECRET"] == config.DEMO_WECOM["WECOM_SECRET"]
     assert settings["PREVIEW_ENABLED"] is True
@@ -92,6 +92,20 @@ def test_development_falls_back_to_the_emulator_and_keeps_env_overrides(tmp_path
     again = config.load({}, None, str(tmp_path))
     assert settings["SECRET_KEY"] == again["SECRET_KEY"]
     assert len(settings["SECRET_KEY"]) == 64
+
+
+def test_every_emulator_url_follows_the_emulator_port(tmp_path):
+    settings = config.load({"EMULATOR_PORT": "5111"}, None, str(tmp_path))
+    for name in ("WECOM_API_BASE", "WECOM_OAUTH_BASE", "WECOM_LOGIN_BASE", "PAY_API_BASE"):
+        assert settings[name].startswith("http://127.0.0.1:5111"), name
+    settings = config.load({"EMULATOR_URL": "http://127.0.0.1:6000/"}, None, str(tmp_path))
+    assert settings["PAY_API_BASE"] == "http://127.0.0.1:6000"
+    assert settings["WECOM_API_BASE"] == "http://127.0.0.1:6000/cgi-bin/"
+    # A URL given outright still wins.
+    settings = config.load(
+        {"EMULATOR_PORT": "5111", "PAY_API_BASE": "http://127.0.0.1:7000"}, None, str(tmp_path)
+    )
+    assert settings["PAY_API_BASE"] == "http://127.0.0.1:7000"
 
 
 def test_bad_app_env_is_refused(tmp_path):

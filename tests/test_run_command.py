@@ -4,15 +4,18 @@ URLs, and Ctrl-C stops them all."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 from tests.conftest import free_port
+from tests.views.test_sidebar import customer_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,6 +62,11 @@ def test_make_run_serves_the_app_and_the_emulator_and_stops_on_ctrl_c(tmp_path):
             assert token["errcode"] == 0
             # The demo data is in: the SQLite file holds the seeded customers.
             assert (tmp_path / "instance" / "beside.db").stat().st_size > 100_000
+            # On these ports every outside call goes to this emulator: WeCom's and WeChat Pay's.
+            app_url, emulator_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{emulator_port}"
+            a_red_packet_is_opened_by_its_customer(app_url)
+            payouts = requests.get(emulator_url + "/_emulator/pay", timeout=5).json()["payouts"]
+            assert [p["total_amount"] for p in payouts] == [888]
         finally:
             os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
             proc.wait(30)
@@ -66,6 +74,45 @@ def test_make_run_serves_the_app_and_the_emulator_and_stops_on_ctrl_c(tmp_path):
     # Everything it started is gone: the ports stop answering (gunicorn may take a moment to close).
     for port in (app_port, emulator_port):
         assert port_closes(port, within=30), f"port {port} still open after Ctrl-C"
+
+
+def follow_oauth(session: requests.Session, url: str, as_who: str) -> requests.Response:
+    """Open ``url`` on the app; it sends us to the emulator's OAuth, which answers as ``as_who``."""
+    res = session.get(url, allow_redirects=False, timeout=10)
+    assert res.status_code == 302, res.text
+    authorize = res.headers["Location"].split("#")[0]
+    picked = requests.get(authorize, params={"as": as_who}, allow_redirects=False, timeout=10)
+    assert picked.status_code == 302, picked.text
+    return session.get(picked.headers["Location"], timeout=10)
+
+
+def a_red_packet_is_opened_by_its_customer(app_url: str) -> None:
+    """chenjing sends 8.88 yuan to one of her customers, who opens it in WeChat and is paid."""
+    person = customer_of("chenjing")
+    ext = person.external_userid
+    guide = requests.Session()
+    follow_oauth(guide, f"{app_url}/auth/login?next=/healthz", "chenjing")
+    page = guide.get(f"{app_url}/sidebar/customers/{ext}/red-packet", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    confirm = guide.post(
+        f"{app_url}/sidebar/customers/{ext}/red-packet/confirm",
+        data={"csrf_token": token, "amount": "8.88"},
+        timeout=10,
+    )
+    assert confirm.status_code == 200, confirm.text
+    html = confirm.text[confirm.text.index("packet-confirm") :]
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', html))
+    sent = guide.post(f"{app_url}/sidebar/customers/{ext}/red-packets", data=fields, timeout=10)
+    assert sent.status_code == 201, sent.text
+    path = urlsplit(sent.json()["message"]["news"]["link"]).path
+
+    customer = requests.Session()
+    opened = follow_oauth(customer, app_url + path, ext)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', opened.text).group(1)
+    res = customer.post(app_url + path, data={"csrf_token": token}, allow_redirects=False, timeout=15)
+    assert res.status_code == 303, res.text
+    page = customer.get(app_url + path, timeout=10).text
+    assert 'data-status="paid"' in page, page
 
 
 def port_closes(port: int, *, within: float) -> bool:
