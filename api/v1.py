@@ -8,7 +8,7 @@ from sidebar.auth import current_staff
 from sidebar.errors import json_error
 from sidebar.extensions import csrf
 from sidebar.wecom import jssdk
-from sidebar.wecom.errors import WeComError
+from sidebar.wecom.errors import WeComError, WeComUnavailable
 from sidebar.wecom.gateway import wecom
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -29,6 +29,9 @@ def jssdk_signature():
     try:
         client = wecom()
         ticket = client.agent_ticket() if kind == "agent" else client.corp_ticket()
+    except WeComUnavailable:
+        # The page says so at once and offers to retry (WECOM_INTERACTIVE_TIMEOUT bounds the wait).
+        return json_error(503, "wecom_unreachable", "WeCom cannot be reached right now. Try again.")
     except WeComError as exc:
         return json_error(502, "wecom_unavailable", f"WeCom did not give a ticket: {exc.errmsg}")
     return jsonify(jssdk.sign_url(ticket, url))

@@ -89,6 +89,7 @@ _ENV_STR = (
 )
 _ENV_FLOAT = (
     "WECOM_HTTP_TIMEOUT",
+    "WECOM_INTERACTIVE_TIMEOUT",
     "WECOM_TOKEN_MARGIN",
     "PAY_HTTP_TIMEOUT",
     "HSTS_MAX_AGE",
@@ -116,6 +117,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WECOM_LOGIN_BASE": OFFICIAL_LOGIN_BASE,
         # Seconds: every outside call has a timeout; tokens are refreshed this long before they expire.
         "WECOM_HTTP_TIMEOUT": 10.0,
+        # While a person waits (a signature, a visibility lookup, a send): say so fast, never hang.
+        "WECOM_INTERACTIVE_TIMEOUT": 2.0,
         "WECOM_TOKEN_MARGIN": 300.0,
         # How often and how long a rate-limited (45009/45033) call is retried.
         "WECOM_RATE_LIMIT_RETRIES": 3,

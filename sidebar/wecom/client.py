@@ -40,6 +40,8 @@ class WeComClient(WeChatClient):
         api_base: str,
         store: SharedStore,
         timeout: float = 10.0,
+        interactive_timeout: float | None = None,
+        someone_waiting: Callable[[], bool] = lambda: False,
         token_margin: float = 300.0,
         rate_limit_retries: int = 3,
         rate_limit_backoff: float = 1.0,
@@ -47,6 +49,10 @@ class WeComClient(WeChatClient):
     ):
         super().__init__(corp_id, secret, timeout=timeout, auto_retry=False)
         self.API_BASE_URL = api_base
+        # A person waiting (a page, a tap) gets an answer fast when WeCom is slow or down; a job waits
+        # longer. ``someone_waiting`` tells which (the gateway passes "inside a web request").
+        self.interactive_timeout = interactive_timeout or timeout
+        self._someone_waiting = someone_waiting
         self.agent_id = agent_id
         self.credentials = CredentialCache(store, corp_id, agent_id, secret, token_margin)
         self.rate_limit_retries = rate_limit_retries
@@ -70,7 +76,7 @@ class WeComClient(WeChatClient):
     def _plain_get(self, endpoint: str, params: dict[str, str]) -> dict[str, Any]:
         """A GET that carries no access token (gettoken itself)."""
         try:
-            res = self._http.get(self.API_BASE_URL + endpoint, params=params, timeout=self.timeout)
+            res = self._http.get(self.API_BASE_URL + endpoint, params=params, timeout=self.timeout_for({}))
             res.raise_for_status()
             result = res.json()
         except (requests.RequestException, ValueError) as exc:
@@ -99,6 +105,15 @@ class WeComClient(WeChatClient):
 
     # -- the one request path ----------------------------------------------------------------
 
+    def timeout_for(self, kwargs: dict[str, Any]) -> float | tuple[float, float]:
+        """The timeout of one call: short while someone waits, except that an upload, once connected,
+        may take the long one to be read (a 20 MB file does not reach WeCom in two seconds)."""
+        if not self._someone_waiting():
+            return self.timeout
+        if "files" in kwargs:
+            return (self.interactive_timeout, self.timeout)
+        return self.interactive_timeout
+
     def _request(self, method: str, url_or_endpoint: str, **kwargs: Any) -> Any:
         """Send one call: one refetch on a token error, bounded backoff on rate limits."""
         token_retried = False
@@ -109,6 +124,7 @@ class WeComClient(WeChatClient):
             token = params.get("access_token") or self.access_token
             params["access_token"] = token
             attempt["params"] = params
+            attempt.setdefault("timeout", self.timeout_for(kwargs))
             try:
                 return super()._request(method, url_or_endpoint, **attempt)
             except WeChatClientException as exc:

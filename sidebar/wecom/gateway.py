@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 
 from sidebar.extensions import db
 from sidebar.wecom.client import WeComClient
@@ -46,6 +46,8 @@ class Gateway:
                 api_base=cfg["WECOM_API_BASE"],
                 store=self.store,
                 timeout=cfg["WECOM_HTTP_TIMEOUT"],
+                interactive_timeout=cfg["WECOM_INTERACTIVE_TIMEOUT"],
+                someone_waiting=has_request_context,
                 token_margin=cfg["WECOM_TOKEN_MARGIN"],
                 rate_limit_retries=cfg["WECOM_RATE_LIMIT_RETRIES"],
                 rate_limit_backoff=cfg["WECOM_RATE_LIMIT_BACKOFF"],

@@ -39,14 +39,23 @@
 
   /* -- WeCom: register once with the app identity (agentConfig) ------------------------------- */
   var registered = null;
+  /* The server gives up on WeCom after WECOM_INTERACTIVE_TIMEOUT (2 s); this is the page's own bound,
+   * so a guide hears within 3 s that WeCom cannot be reached, whatever the network does. */
+  var SIGNATURE_TIMEOUT = 2800;
+  var unreachable = false;  /* remembered: the SDK reports a failed signature callback in words of its own */
   function signature(url, type) {
     var endpoint = body.getAttribute("data-signature-url") + "?type=" + type + "&url=" + encodeURIComponent(url);
-    return fetch(endpoint, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (res) {
-      return res.json().then(function (data) {
+    var abort = window.AbortController ? new AbortController() : null;
+    var timer = abort && setTimeout(function () { abort.abort(); }, SIGNATURE_TIMEOUT);
+    return fetch(endpoint, { credentials: "same-origin", headers: { Accept: "application/json" }, signal: abort && abort.signal }).then(function (res) {
+      clearTimeout(timer);
+      return res.json().then(null, function () { return {}; }).then(function (data) {
+        var code = data.error && data.error.code;
+        if (code === "wecom_unreachable" || res.status === 503 || res.status === 504) { unreachable = true; throw { errMsg: "unreachable" }; }
         if (!res.ok) throw { errMsg: "signature: " + ((data.error && data.error.message) || res.status) };
         return data;
       });
-    });
+    }, function () { clearTimeout(timer); unreachable = true; throw { errMsg: "unreachable" }; });
   }
   function register() {
     if (!registered) {
@@ -70,14 +79,26 @@
     return register().then(function () { return withTimeout(window.ww[method](args || {})); });
   }
 
-  function call(method, args) { return inPreview ? askParent(method, args) : callWeCom(method, args); }
+  /* The preview stands in for the client, but the page still fetches its signature from our server
+   * first, as WeCom makes it do: so the preview shows what a guide sees when WeCom is down. */
+  var previewRegistered = null;
+  function registerInPreview() {
+    if (!previewRegistered) {
+      previewRegistered = signature(location.href.split("#")[0], "agent").then(function (sig) { return askParent("register", sig); });
+    }
+    return previewRegistered;
+  }
+  function call(method, args) {
+    if (inPreview) return registerInPreview().then(function () { return askParent(method, args); });
+    return callWeCom(method, args);
+  }
   var Bridge = { inPreview: inPreview, inWeCom: inWeCom, call: call };
   API.forEach(function (name) { Bridge[name] = function (args) { return call(name, args); }; });
   window.Bridge = Bridge;
 
   /* -- the entry page: where were we opened, and for whom? ------------------------------------ */
   var entry = document.getElementById("entry");
-  function say(templateId, extra) {
+  function say(templateId, extra, retry) {
     var status = document.getElementById("entry-status");
     var text = document.getElementById(templateId).content.textContent + (extra || "");
     status.className = "entry__status entry__status--error";
@@ -86,9 +107,19 @@
     p.setAttribute("role", "alert");
     p.textContent = text;  /* text, never HTML: an errMsg can carry anything */
     status.appendChild(p);
+    if (retry) {
+      var again = document.createElement("button");
+      again.type = "button";
+      again.className = "btn btn--primary";
+      again.setAttribute("data-testid", "retry");
+      again.textContent = document.getElementById("msg-retry").content.textContent;
+      again.addEventListener("click", function () { location.reload(); });
+      status.appendChild(again);
+    }
   }
   function explain(err) {
     var msg = (err && err.errMsg) || String(err);
+    if (msg === "unreachable" || unreachable) return say("msg-unreachable", "", true);
     if (/not in WeCom/.test(msg)) return say("msg-outside");
     if (/signature|config:fail|agentConfig/i.test(msg)) return say("msg-signature");
     if (/permission|denied|no_permission/i.test(msg)) return say("msg-permission");

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from sidebar import demo
 from sidebar.extensions import db
 from sidebar.models import Tag
+from sidebar.wecom.client import AGENT_TICKET
+from sidebar.wecom.gateway import wecom
 from tests.sidebar_helpers import XSS, make_hostile
 from tests.views.test_sidebar import customer_of
 
@@ -133,3 +135,29 @@ def test_messages_the_sidebar_sends_appear_in_the_chat(seeded, preview, context)
     assert page.locator("#input").input_value() == "放入输入框"
     failed = frame.evaluate("Bridge.getCurExternalChat().then(() => 'ok', e => e.errMsg)")
     assert "not in a group chat" in failed
+
+
+def test_when_wecom_cannot_be_reached_the_entry_page_says_so_and_retries(
+    seeded, preview, context, emulator, artifacts
+):
+    first, second = customer_of("chenjing"), customer_of("chenjing", not_followed_by="wangfang")
+    page = context.new_page()
+    side = open_chat(page, preview, "chenjing", first.name)
+    side.get_by_test_id("customer-name").wait_for()
+
+    # The app's ticket runs out while WeCom stops answering in time (its answers would take 8 s; a
+    # person waits 2 s at most).
+    with seeded.app_context():
+        client = wecom()
+        client.credentials.invalidate(AGENT_TICKET, client.agent_ticket())
+    emulator.configure(latency=8)
+    page.get_by_role("button", name=second.name).first.click()
+    alert = side.get_by_role("alert")
+    alert.wait_for(timeout=6000)
+    assert "无法连接企业微信" in alert.inner_text()
+    page.locator("#sidebar").screenshot(path=str(artifacts / "entry-wecom-unreachable.png"))
+
+    # WeCom is back: one tap on retry opens the customer.
+    emulator.configure(latency=0)
+    side.get_by_test_id("retry").click()
+    side.get_by_test_id("customer-name").filter(has_text=second.name).wait_for()

@@ -76,3 +76,19 @@ def test_signature_endpoint_says_when_wecom_is_down(app, client, emulator):
     res = client.get("/api/v1/jssdk/signature", query_string={"url": "http://x/"})
     assert res.status_code == 502
     assert res.json["error"]["code"] == "wecom_unavailable"
+
+
+def test_a_slow_wecom_is_given_up_on_while_someone_waits_but_not_in_a_job(app, another_app, emulator):
+    # WeCom answers, but only after 1.5 s: longer than the wait a person gets, shorter than a job's.
+    app = another_app(WECOM_INTERACTIVE_TIMEOUT=0.5, WECOM_HTTP_TIMEOUT=10.0)  # on the same, empty tables
+    client = app.test_client()
+    _sign_in(client, app)
+    emulator.configure(latency=1.5)
+    res = client.get("/api/v1/jssdk/signature", query_string={"url": "http://x/sidebar/"})
+    assert res.status_code == 503
+    assert res.json["error"]["code"] == "wecom_unreachable"
+    # A job (no request waiting on it) keeps the long timeout and gets its answer.
+    from sidebar.wecom.gateway import wecom
+
+    with app.app_context():
+        assert wecom().agent_ticket().startswith("emu-agent-")
