@@ -6,8 +6,9 @@ The work itself happens in a job, so WeCom hears back well within its 5 s (DESIG
 from __future__ import annotations
 
 import logging
+import time
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, current_app, request
 
 from sidebar.extensions import csrf, db
 from sidebar.services import events
@@ -28,6 +29,20 @@ def _params() -> tuple[str, str, str]:
     return values  # type: ignore[return-value]
 
 
+def _refuse_replays(timestamp: str) -> None:
+    """A correctly signed callback from too long ago (or ahead) is a replay, not WeCom retrying: WeCom
+    retries within seconds. Refused (and logged) before anything is stored; the dedupe key covers exact
+    repeats inside the window, and event rows are kept longer than it (see ``services.events``)."""
+    skew = current_app.config["CALLBACK_MAX_SKEW"]
+    try:
+        age = abs(time.time() - int(timestamp))
+    except ValueError:
+        age = float("inf")
+    if age > skew:
+        log.warning("refused a WeCom callback with timestamp %r: more than %ss from now", timestamp, skew)
+        abort(400, "timestamp is too far from now")
+
+
 @callback_bp.get("/callback")
 def verify():
     """URL verification when the callback is saved in the WeCom admin: echo the decrypted echostr."""
@@ -36,6 +51,7 @@ def verify():
         echo = gateway().crypto.verify_url(signature, timestamp, nonce, request.args.get("echostr", ""))
     except InvalidCallback:
         abort(403, "signature check failed")
+    _refuse_replays(timestamp)
     return Response(echo, mimetype="text/plain")
 
 
@@ -45,9 +61,11 @@ def receive():
     signature, timestamp, nonce = _params()
     try:
         xml = gateway().crypto.decrypt(request.get_data(), signature, timestamp, nonce)
-        event, created = events.record(xml)
     except InvalidCallback:
         abort(403, "signature check failed")
+    _refuse_replays(timestamp)
+    try:
+        event, created = events.record(xml)
     except events.MalformedEvent:
         abort(400, "not an event")
     db.session.commit()

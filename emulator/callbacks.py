@@ -36,10 +36,11 @@ def event_xml(
     return f"<xml>{inner}</xml>"
 
 
-def _encrypted(settings: dict[str, Any], plain: str) -> tuple[dict[str, str], str]:
-    """``plain`` encrypted for the corp, and the signed query parameters that go with it."""
+def _encrypted(settings: dict[str, Any], plain: str, at: float | None = None) -> tuple[dict[str, str], str]:
+    """``plain`` encrypted for the corp, and the signed query parameters that go with it (signed as of
+    ``at``, now by default: tests replay old callbacks with it)."""
     encrypted = crypto.encrypt(plain, settings["WECOM_CALLBACK_AES_KEY"], settings["WECOM_CORP_ID"])
-    timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
+    timestamp, nonce = str(int(time.time() if at is None else at)), secrets.token_hex(8)
     params = {
         "msg_signature": crypto.signature(settings["WECOM_CALLBACK_TOKEN"], timestamp, nonce, encrypted),
         "timestamp": timestamp,
@@ -48,9 +49,11 @@ def _encrypted(settings: dict[str, Any], plain: str) -> tuple[dict[str, str], st
     return params, encrypted
 
 
-def signed_request(settings: dict[str, Any], message: str) -> tuple[dict[str, str], str]:
-    """Query parameters and body for one delivery of ``message``."""
-    params, encrypted = _encrypted(settings, message)
+def signed_request(
+    settings: dict[str, Any], message: str, at: float | None = None
+) -> tuple[dict[str, str], str]:
+    """Query parameters and body for one delivery of ``message`` (signed as of ``at``)."""
+    params, encrypted = _encrypted(settings, message, at)
     return params, crypto.envelope(encrypted, settings["WECOM_CORP_ID"], settings["WECOM_AGENT_ID"])
 
 

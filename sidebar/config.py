@@ -93,6 +93,7 @@ _ENV_FLOAT = (
     "WECOM_TOKEN_MARGIN",
     "PAY_HTTP_TIMEOUT",
     "HSTS_MAX_AGE",
+    "CALLBACK_MAX_SKEW",
 )
 
 
@@ -159,6 +160,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "FRAME_ANCESTORS": "'self' https://work.weixin.qq.com https://*.work.weixin.qq.com",
         # Strict-Transport-Security in production, in seconds (0: not sent).
         "HSTS_MAX_AGE": 31536000,
+        # Seconds a signed callback's timestamp may be from now before it is refused as a replay.
+        "CALLBACK_MAX_SKEW": 3600.0,
     }
 
 

@@ -2,6 +2,10 @@
 
 ``record`` runs in the request and only stores; ``process`` runs in the job and does the work.
 Nothing is dropped: an event that keeps failing ends ``dead`` with its last error, for admins to see.
+
+Rows are kept (nothing deletes them today). Any clean-up added later must keep a row at least
+``CALLBACK_MAX_SKEW`` seconds: until then a replay of the same callback is still accepted by the
+receiver's clock check, and only the row's dedupe key stops it.
 """
 
 from __future__ import annotations

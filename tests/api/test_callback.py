@@ -54,6 +54,40 @@ def test_a_bad_signature_is_refused_and_nothing_is_stored(app, client, emulator)
         assert count(WecomEvent) == 0
 
 
+@pytest.mark.parametrize("skew", [-86400, -3700, 3700])
+def test_a_correctly_signed_callback_far_from_now_is_refused_and_not_stored(app, client, emulator, skew):
+    xml = callbacks.event_xml(
+        emulator.state.settings["WECOM_CORP_ID"],
+        "change_external_contact",
+        "del_follow_user",
+        {"UserID": "chenjing", "ExternalUserID": "wmreplay"},
+    )
+    params, body = callbacks.signed_request(emulator.state.settings, xml, at=time.time() + skew)
+    res = client.post("/wecom/callback", query_string=params, data=body)
+    assert res.status_code == 400
+    with app.app_context():
+        assert count(WecomEvent) == 0
+    # The same event signed now is taken, once.
+    params, body = callbacks.signed_request(emulator.state.settings, xml)
+    assert client.post("/wecom/callback", query_string=params, data=body).status_code == 200
+    with app.app_context():
+        assert count(WecomEvent) == 1
+
+
+def test_the_replay_window_is_configurable(another_app, app, emulator):
+    strict = another_app(CALLBACK_MAX_SKEW=60).test_client()
+    xml = callbacks.event_xml(
+        emulator.state.settings["WECOM_CORP_ID"],
+        "change_external_tag",
+        "create",
+        {"Id": "t1", "TagType": "tag"},
+    )
+    params, body = callbacks.signed_request(emulator.state.settings, xml, at=time.time() - 120)
+    assert strict.post("/wecom/callback", query_string=params, data=body).status_code == 400
+    params, body = callbacks.signed_request(emulator.state.settings, xml, at=time.time() - 30)
+    assert strict.post("/wecom/callback", query_string=params, data=body).status_code == 200
+
+
 def test_missing_parameters_are_a_400(client):
     assert client.post("/wecom/callback", data="<xml/>").status_code == 400
 
@@ -221,9 +255,10 @@ def test_the_emulator_retries_when_no_200_comes(seeded, live_app, emulator):
 
 
 @pytest.mark.slow
-def test_a_burst_of_500_events_is_each_answered_within_a_second_and_all_processed(seeded, deployed):
+def test_a_burst_of_500_events_is_each_answered_in_time_and_all_processed(seeded, deployed):
     """gunicorn answers and a separate huey consumer does the work, as in production; the emulator
-    (WeCom) sends from a process of its own."""
+    (WeCom) sends from a process of its own. The only bound asserted is WeCom's own: an answer within
+    5 s, or WeCom retries. How fast the answers are is bench/callbacks.py's to print."""
     stack, wecom = deployed
     people = [demo.customer(i) for i in range(250)]
     specs = [
@@ -243,27 +278,24 @@ def test_a_burst_of_500_events_is_each_answered_within_a_second_and_all_processe
         }
         for n, p in enumerate(people)
     ]
-    started = time.monotonic()
     sent = requests.post(
-        wecom.url + "/_emulator/burst", json={"events": specs, "concurrency": 8, "timeout": 1.0}, timeout=300
+        wecom.url + "/_emulator/burst",
+        json={"events": specs, "concurrency": 8, "timeout": callbacks.TIMEOUT},
+        timeout=600,
     ).json()
-    results, burst = sent["results"], sent["seconds"]
-    answered = sorted(a["elapsed"] for r in results for a in r["attempts"])
-    late = [r["attempts"] for r in results if not r["delivered"] or len(r["attempts"]) > 1]
-    assert not late, late[:3]
-    assert answered[-1] < 1.0
-    deadline = time.monotonic() + 120
+    results = sent["results"]
+    # Every event answered 200 at the first attempt, within WeCom's 5 s.
+    retried = [r["attempts"] for r in results if not r["delivered"] or len(r["attempts"]) > 1]
+    assert not retried, retried[:3]
+    assert all(a["status"] == 200 for r in results for a in r["attempts"])
+    # Every event stored once and processed (waiting is bounded; the count is what is asserted).
+    deadline = time.monotonic() + 180
     done = 0
     while time.monotonic() < deadline and done < 500:
         time.sleep(0.25)
         with seeded.app_context():
             done = count(WecomEvent, WecomEvent.status == "done")
-    processed = time.monotonic() - started
     with seeded.app_context():
         assert count(WecomEvent) == 500
         assert count(WecomEvent, WecomEvent.status == "done") == 500
         assert count(WecomEvent, WecomEvent.last_error.is_not(None)) == 0
-    print(
-        f"\n500 callbacks sent in {burst:.1f}s; answer p50 {answered[250] * 1000:.0f} ms, "
-        f"max {answered[-1] * 1000:.0f} ms; all processed {processed:.1f}s after the first"
-    )
