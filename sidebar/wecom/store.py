@@ -7,6 +7,7 @@ unit of work.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,12 +15,15 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from typing import Protocol, cast
 
+from redis.exceptions import LockNotOwnedError
 from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from sidebar.models.activity import KeyValue
 from sidebar.models.base import utcnow
+
+log = logging.getLogger(__name__)
 
 
 class LockTimeout(RuntimeError):
@@ -129,4 +133,9 @@ class RedisStore:
         try:
             yield
         finally:
-            lock.release()
+            try:
+                lock.release()
+            except LockNotOwnedError:
+                # Held past its TTL and taken over by another worker, as the database store allows
+                # too; theirs is not ours to release.
+                log.warning("lock %s outlived its %ss TTL", name, ttl)
