@@ -1,5 +1,10 @@
 """Who is signed in. The session holds a staff id; every request re-checks that the member is active.
 
+Sessions end: ``SESSION_MAX_AGE`` (12 h) after sign-in (inside WeCom signing in again is silent, so
+this costs a guide nothing); in the console also after ``CONSOLE_IDLE_TIMEOUT`` (2 h) without a
+console request and ``CONSOLE_SESSION_MAX_AGE`` (12 h) in all; and everywhere at once when the person
+signs out (``end_sessions_everywhere``).
+
 ``login_required`` guards staff pages: without a session a page request is sent to WeCom OAuth, and an
 htmx request gets ``HX-Redirect`` (never a login page swapped into a fragment).
 """
@@ -8,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -16,29 +22,70 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from sidebar.extensions import db
 from sidebar.htmx import hx_redirect, is_htmx
-from sidebar.models import Staff, StaffStatus
+from sidebar.models import AdminAccount, Staff, StaffStatus, utcnow
 from sidebar.redirects import safe_next
 
 SESSION_KEY = "staff_id"
+SIGNED_IN_AT = "signed_in_at"  # seconds since the epoch
+CONSOLE_SEEN_AT = "console_seen_at"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def current_staff() -> Staff | None:
-    """The signed-in, still active staff member, or None."""
+    """The signed-in, still active staff member whose session is current, or None."""
     if "staff" not in g:
         staff_id = session.get(SESSION_KEY)
         staff = db.session.get(Staff, staff_id) if staff_id else None
-        g.staff = staff if staff is not None and staff.status == StaffStatus.ACTIVE else None
+        alive = staff is not None and staff.status == StaffStatus.ACTIVE and session_is_current(staff)
+        g.staff = staff if alive else None
     return g.staff
 
 
-def sign_in(staff: Staff) -> None:
+def start_session(key: str, holder_id: int) -> None:
+    """A fresh session for a staff member or an account: nothing from before sign-in carries over
+    (except the language chosen)."""
     lang = session.get("lang")
-    session.clear()  # a fresh session: nothing from before sign-in carries over
-    session[SESSION_KEY] = staff.id
+    session.clear()
+    session[key] = holder_id
+    session[SIGNED_IN_AT] = session[CONSOLE_SEEN_AT] = time.time()
     if lang:
         session["lang"] = lang
     session.permanent = True
+
+
+def session_is_current(holder: Staff | AdminAccount) -> bool:
+    """Begun within ``SESSION_MAX_AGE``, and after the holder last signed out everywhere."""
+    started = session.get(SIGNED_IN_AT)
+    if not isinstance(started, int | float):
+        return False  # a session from before these rules: sign in again
+    if time.time() - started > current_app.config["SESSION_MAX_AGE"]:
+        return False
+    ended = holder.sessions_valid_after
+    return ended is None or started > ended.timestamp()
+
+
+def console_session_is_current() -> bool:
+    """Not idle for ``CONSOLE_IDLE_TIMEOUT`` nor older than ``CONSOLE_SESSION_MAX_AGE``; marks this
+    request as activity."""
+    cfg, now = current_app.config, time.time()
+    started = session.get(SIGNED_IN_AT) or 0
+    seen = session.get(CONSOLE_SEEN_AT) or started
+    if now - started > cfg["CONSOLE_SESSION_MAX_AGE"] or now - seen > cfg["CONSOLE_IDLE_TIMEOUT"]:
+        return False
+    if now - seen > 60:  # not on every request: each change re-sends the cookie
+        session[CONSOLE_SEEN_AT] = now
+    return True
+
+
+def end_sessions_everywhere(holder: Staff | AdminAccount) -> None:
+    """Sign out: this session and every other one the holder began before now; the caller commits."""
+    holder.sessions_valid_after = utcnow()
+    session.clear()
+    g.pop("staff", None)
+
+
+def sign_in(staff: Staff) -> None:
+    start_session(SESSION_KEY, staff.id)
     g.staff = staff
 
 

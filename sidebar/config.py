@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -94,6 +95,9 @@ _ENV_FLOAT = (
     "PAY_HTTP_TIMEOUT",
     "HSTS_MAX_AGE",
     "CALLBACK_MAX_SKEW",
+    "SESSION_MAX_AGE",
+    "CONSOLE_IDLE_TIMEOUT",
+    "CONSOLE_SESSION_MAX_AGE",
 )
 
 
@@ -155,6 +159,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": None,
+        # Seconds. Any session ends this long after sign-in; the console's also after this long idle
+        # and this long in all. Signing out ends every session of that person.
+        "SESSION_MAX_AGE": 12 * 3600.0,
+        "CONSOLE_IDLE_TIMEOUT": 2 * 3600.0,
+        "CONSOLE_SESSION_MAX_AGE": 12 * 3600.0,
         # Who may frame the pages WeCom opens (space-separated CSP sources); the console is never framed.
         # WeCom's clients open the sidebar in a webview, not a frame; WeCom's web client frames app pages.
         "FRAME_ANCESTORS": "'self' https://work.weixin.qq.com https://*.work.weixin.qq.com",
@@ -247,6 +256,10 @@ def load(
     if not settings["WECOM_API_BASE"].endswith("/"):
         settings["WECOM_API_BASE"] += "/"
     settings["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(settings["DATABASE_URL"])
+    # The cookie itself lasts as long as the longest session may (Flask's default is 31 days).
+    settings["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        seconds=max(settings["SESSION_MAX_AGE"], settings["CONSOLE_SESSION_MAX_AGE"])
+    )
     return settings
 
 

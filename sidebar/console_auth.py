@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 
 from flask import abort, g, redirect, request, session, url_for
 
-from sidebar.auth import current_staff, sign_out
+from sidebar.auth import (
+    console_session_is_current,
+    current_staff,
+    end_sessions_everywhere,
+    session_is_current,
+    sign_out,
+    start_session,
+)
 from sidebar.extensions import db
 from sidebar.htmx import hx_redirect, is_htmx
 from sidebar.models import AdminAccount, Role, Staff
@@ -24,20 +31,22 @@ def current_viewer() -> Viewer | None:
     if "viewer" not in g:
         account_id = session.get(ACCOUNT_KEY)
         account = db.session.get(AdminAccount, account_id) if account_id else None
+        if account is not None and not session_is_current(account):
+            account = None
         g.viewer = account or current_staff()
     return g.viewer
 
 
 def sign_in_account(account: AdminAccount) -> None:
-    lang = session.get("lang")
-    session.clear()
-    session[ACCOUNT_KEY] = account.id
-    if lang:
-        session["lang"] = lang
+    start_session(ACCOUNT_KEY, account.id)
     g.viewer = account
 
 
 def sign_out_console() -> None:
+    """Sign out of the console: every session of this person ends, on every device."""
+    viewer = current_viewer()
+    if viewer is not None:
+        end_sessions_everywhere(viewer)
     session.pop(ACCOUNT_KEY, None)
     sign_out()
     g.pop("viewer", None)
@@ -53,6 +62,12 @@ def console_required(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         viewer = current_viewer()
+        if viewer is not None and not console_session_is_current():
+            # Idle too long, or signed in too long ago: sign in again (silent inside WeCom).
+            session.pop(ACCOUNT_KEY, None)
+            sign_out()
+            g.pop("viewer", None)
+            viewer = None
         if viewer is None:
             target = request.full_path.rstrip("?") if request.method == "GET" else "/admin/"
             login = url_for("admin.login", next=safe_next(target, "/admin/"))

@@ -26,6 +26,8 @@ class AdminAccount(Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Signing out ends every session begun before this moment, on every device.
+    sessions_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # The same shape the scope rules read from a staff member.
     role = Role.ADMIN

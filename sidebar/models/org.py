@@ -75,6 +75,8 @@ class Staff(Timestamps, Model):
     )
     tier: Mapped[str] = mapped_column(String(1), default="B")
     resigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Signing out ends every session begun before this moment, on every device.
+    sessions_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     team: Mapped[Team | None] = relationship()
     store: Mapped[Store | None] = relationship()

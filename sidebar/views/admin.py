@@ -142,7 +142,9 @@ def login_callback():
 
 @admin_bp.post("/logout")
 def logout():
+    """Sign out here and on every other device."""
     sign_out_console()
+    db.session.commit()
     return redirect(url_for("admin.login"), 303)
 
 
