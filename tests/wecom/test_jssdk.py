@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 from sidebar.extensions import db
 from sidebar.models import Staff
@@ -35,6 +36,7 @@ def _sign_in(client, app, userid="chenjing"):
         staff_id = staff.id
     with client.session_transaction() as session:
         session["staff_id"] = staff_id
+        session["signed_in_at"] = time.time()
 
 
 def test_signature_endpoint_needs_a_session(client):
