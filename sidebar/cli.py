@@ -105,7 +105,8 @@ def events_run_due() -> None:
 @click.argument("name")
 def create_api_key(name: str) -> None:
     """A key for a POS or mall system to redeem coupons (shown once; keep it in that system's settings)."""
-    from sidebar.services import api_keys, audit
+    from sidebar.core import audit
+    from sidebar.services import api_keys
 
     try:
         key = api_keys.create(name)
@@ -134,7 +135,8 @@ def settle_red_packets() -> None:
 @click.password_option(help="At least 12 characters; asked for twice when not given.")
 def create_admin(username: str, password: str) -> None:
     """A local console account, for the first set-up before WeCom sign-in is configured."""
-    from sidebar.services import admin_accounts, audit
+    from sidebar.core import audit
+    from sidebar.services import admin_accounts
 
     try:
         account = admin_accounts.create(username, password)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import AdminAccount, utcnow
 from sidebar.wecom.gateway import gateway
@@ -16,8 +17,10 @@ LOCKOUT_SECONDS = 15 * 60
 _DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
 
 
-class SignInRefused(Exception):
+class SignInRefused(DomainError):
     """Wrong username or password, or too many attempts: the page says the same for all three."""
+
+    code = "sign_in_refused"
 
 
 def create(username: str, password: str) -> AdminAccount:

@@ -17,6 +17,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import and_, delete, exists, insert, literal, select, update
 
+from sidebar.core import audit
 from sidebar.extensions import db
 from sidebar.models import (
     AdminAccount,
@@ -31,7 +32,7 @@ from sidebar.models import (
     utcnow,
 )
 from sidebar.models.base import UTCDateTime
-from sidebar.services import audit, customer_query, customer_tags
+from sidebar.services import customer_query, customer_tags
 
 PUSH_BATCH = 200
 EXPORT_CHUNK = 1000

@@ -16,6 +16,10 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
+from sidebar.core import audit, once
+from sidebar.core.errors import DomainError
+from sidebar.core.locking import changed, day_start, fresh_transaction
+from sidebar.core.once import insert_once
 from sidebar.extensions import db
 from sidebar.models import (
     Coupon,
@@ -29,21 +33,17 @@ from sidebar.models import (
     Staff,
     utcnow,
 )
-from sidebar.services import audit, once
-from sidebar.services.locking import changed, day_start, fresh_transaction
-from sidebar.services.once import insert_once
 
 # Codes people may read out at a till: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 
 
-class CouponError(ValueError):
+class CouponError(DomainError):
     """A coupon cannot be issued or redeemed; ``code`` is for machines, the message for people."""
 
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=code)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Customer, Follow, Note, Staff
 from sidebar.wecom.gateway import wecom
@@ -14,8 +15,10 @@ DESCRIPTION_MAX = 150
 NOTE_MAX = 2000
 
 
-class InvalidInput(ValueError):
+class InvalidInput(DomainError):
     """Input that cannot be saved; ``errors`` maps each field to its message."""
+
+    code = "invalid_input"
 
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))

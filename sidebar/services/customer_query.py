@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, desc, exists, func, select, union
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Customer, CustomerTag, Follow, LifecycleStage, SkinType, Staff, TagSync, utcnow
 from sidebar.services import visibility
@@ -25,8 +26,10 @@ SORTS = {
 PER_PAGE_MAX = 100
 
 
-class BadFilter(ValueError):
+class BadFilter(DomainError):
     """A filter value that makes no sense; the console answers 400 with this message."""
+
+    code = "bad_filter"
 
 
 @dataclass

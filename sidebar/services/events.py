@@ -18,6 +18,7 @@ import xmltodict
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import AuditLog, DeletedBy, EventStatus, WecomEvent, utcnow
 from sidebar.services import contacts, tags
@@ -25,8 +26,10 @@ from sidebar.services import contacts, tags
 MAX_ATTEMPTS = 6
 
 
-class MalformedEvent(ValueError):
+class MalformedEvent(DomainError):
     """The decrypted body is not an event XML we can read."""
+
+    code = "malformed_event"
 
 
 def parse(xml: str) -> dict[str, str]:

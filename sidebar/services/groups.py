@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Customer, Staff
 from sidebar.services import visibility
@@ -16,8 +17,10 @@ from sidebar.wecom.gateway import wecom
 CHAT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-class NotAMember(LookupError):
+class NotAMember(DomainError):
     """The member is not in this group chat (or it does not exist): 404."""
+
+    code = "not_found"
 
 
 @dataclass

@@ -9,6 +9,7 @@ import re
 import uuid
 from typing import Any
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Material, MaterialKind, Team
 from sidebar.services import materials
@@ -22,8 +23,10 @@ LIMITS = {
 APPID = re.compile(r"^wx[0-9A-Za-z]{10,32}$")
 
 
-class MaterialError(ValueError):
+class MaterialError(DomainError):
     """What is wrong with the material, in a sentence."""
+
+    code = "bad_material"
 
 
 def sniff(content: bytes) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
+from sidebar.core.locking import month_start
 from sidebar.extensions import db
 from sidebar.labels import local, parse_yuan
 from sidebar.models import (
@@ -38,7 +39,6 @@ from sidebar.models import (
     Team,
 )
 from sidebar.services import visibility
-from sidebar.services.locking import month_start
 
 LEVELS = ("普通", "银卡", "金卡", "黑金")
 

@@ -29,6 +29,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from sidebar.core import audit, once
+from sidebar.core.errors import DomainError
+from sidebar.core.locking import changed, day_start, fresh_transaction, lock_row, month_start
+from sidebar.core.once import insert_once
 from sidebar.extensions import db
 from sidebar.models import (
     HOLDING,
@@ -41,9 +45,6 @@ from sidebar.models import (
     Staff,
     utcnow,
 )
-from sidebar.services import audit, once
-from sidebar.services.locking import changed, day_start, fresh_transaction, lock_row, month_start
-from sidebar.services.once import insert_once
 from sidebar.wecom.gateway import gateway
 from sidebar.wecom.pay import FAILED, NOT_FOUND, PAID, PayResult
 
@@ -57,12 +58,11 @@ MAX_CHECK = timedelta(hours=1)
 WISHING_MAX = 128
 
 
-class PacketError(ValueError):
+class PacketError(DomainError):
     """A red packet cannot be sent or claimed; ``code`` for machines, the message for people."""
 
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=code)
 
 
 def rule() -> RedPacketRule:

@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Scope, Script, Team
 from sidebar.services.scripts import BODY_MAX
@@ -29,7 +30,11 @@ class RowError:
     reason: str
 
 
-class ImportRefused(Exception):
+class ImportRefused(DomainError):
+    """Some rows are wrong; nothing was imported. ``errors`` says which and why."""
+
+    code = "import_refused"
+
     def __init__(self, errors: list[RowError]):
         super().__init__(f"{len(errors)} bad row(s)")
         self.errors = errors

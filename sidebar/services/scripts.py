@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, desc, exists, or_, select
 from sqlalchemy.orm import aliased
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Customer, Scope, Script, ScriptFavourite, Send, Staff, Team, utcnow
 from sidebar.services import contacts
@@ -28,8 +29,8 @@ VARIABLES = {
 TABS = ("enterprise", "team", "mine")
 
 
-class ScriptError(ValueError):
-    pass
+class ScriptError(DomainError):
+    code = "bad_script"
 
 
 @dataclass

@@ -13,13 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Coupon, Customer, SopRule, SopStep, SopTask, Staff, TaskStatus, utcnow
 from sidebar.services import coupons, materials, scripts
 
 
-class TaskError(ValueError):
-    pass
+class TaskError(DomainError):
+    code = "bad_task"
 
 
 def due_for(staff: Staff, customer: Customer, *, now: datetime | None = None) -> list[SopTask]:

@@ -6,13 +6,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from sidebar.core import audit
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Follow, Role, Staff, Store, Team
-from sidebar.services import audit, visibility
+from sidebar.services import visibility
 
 
-class StaffError(ValueError):
-    pass
+class StaffError(DomainError):
+    code = "bad_staff_change"
 
 
 def in_scope(viewer: Any):  # type: ignore[no-untyped-def]

@@ -10,17 +10,20 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from sidebar.core import audit
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Tag, TagGroup
-from sidebar.services import audit
 from sidebar.wecom.gateway import wecom
 
 WECOM_NAME_MAX = 15  # WeCom's limit for corp tag names
 LOCAL_NAME_MAX = 64
 
 
-class TagError(ValueError):
+class TagError(DomainError):
     """A name or move that cannot be made; the message says why."""
+
+    code = "bad_tag"
 
 
 def _check_name(name: str, *, local: bool) -> str:

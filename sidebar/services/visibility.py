@@ -17,6 +17,7 @@ import time
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import aliased
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Customer, Follow, Role, Staff, Team
 from sidebar.services import contacts
@@ -30,12 +31,14 @@ NEGATIVE_TTL = 60
 LOOKUPS_PER_MINUTE = 30
 
 
-class NotVisible(LookupError):
+class NotVisible(DomainError):
     """No such customer for this staff member. Views answer 404: existence is not disclosed.
 
     ``remember`` asks the caller to ``remember_refusal`` once its transaction is committed: the shared
     store writes on its own connection, which SQLite would make wait for our open write.
     """
+
+    code = "not_found"
 
     def __init__(self, external_userid: str, *, remember: bool = False):
         super().__init__(external_userid)

@@ -33,12 +33,12 @@ from sidebar.console_auth import (
     sign_in_account,
     sign_out_console,
 )
+from sidebar.core import audit
 from sidebar.extensions import db
 from sidebar.models import AuditLog, Role, Send, Staff, StaffStatus, Store, Tag, TagGroup, Team
 from sidebar.redirects import safe_next
 from sidebar.services import (
     admin_accounts,
-    audit,
     bulk,
     customer_query,
     dashboard,

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from sidebar.console_auth import admin_required, console_required, current_viewer, is_admin
+from sidebar.core import audit
 from sidebar.extensions import db
 from sidebar.models import MaterialKind, Scope, Script, Team
-from sidebar.services import audit, script_io, scripts
+from sidebar.services import script_io, scripts
 from sidebar.views.admin import admin_bp, client_ip, viewer
 
 SAMPLE = {

@@ -10,11 +10,12 @@ from flask import Response, abort, redirect, render_template, request, stream_wi
 from sqlalchemy import select, update
 
 from sidebar.console_auth import admin_required, console_required
+from sidebar.core import audit
+from sidebar.core.locking import changed
 from sidebar.extensions import db
 from sidebar.labels import parse_yuan
 from sidebar.models import ApiKey, CouponTemplate, RedPacket, RedPacketBudget, Team, utcnow
-from sidebar.services import api_keys, audit, coupons, money_admin, profile, red_packets, visibility
-from sidebar.services.locking import changed
+from sidebar.services import api_keys, coupons, money_admin, profile, red_packets, visibility
 from sidebar.views.admin import admin_bp, client_ip, common, viewer
 
 

@@ -9,6 +9,7 @@ from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from sidebar.console_auth import admin_required, console_required, is_admin
+from sidebar.core import audit
 from sidebar.extensions import db
 from sidebar.models import (
     CouponTemplate,
@@ -22,7 +23,7 @@ from sidebar.models import (
     Trigger,
     utcnow,
 )
-from sidebar.services import audit, customer_query, profile, sop_engine
+from sidebar.services import customer_query, profile, sop_engine
 from sidebar.views.admin import admin_bp, client_ip, viewer
 
 AUDIENCE_FIELDS = (
