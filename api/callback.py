@@ -10,7 +10,8 @@ import time
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from sidebar.extensions import csrf, db
+from sidebar.core import uow
+from sidebar.extensions import csrf
 from sidebar.services import events
 from sidebar.wecom.crypto import InvalidCallback
 from sidebar.wecom.gateway import gateway
@@ -68,13 +69,17 @@ def receive():
         event, created = events.record(xml)
     except events.MalformedEvent:
         abort(400, "not an event")
-    db.session.commit()
     if created:
-        from sidebar.jobs import process_event
-
-        try:
-            process_event(event.id)
-        except Exception:
-            # Stored is enough: the sweeper picks it up. WeCom must not redeliver over our queue's trouble.
-            log.exception("could not enqueue callback event %s", event.id)
+        event_id = event.id
+        uow.after_commit(lambda: _enqueue(event_id))
     return Response("", status=200)
+
+
+def _enqueue(event_id: int) -> None:
+    from sidebar.jobs import process_event
+
+    try:
+        process_event(event_id)
+    except Exception:
+        # Stored is enough: the sweeper picks it up. WeCom must not redeliver over our queue's trouble.
+        log.exception("could not enqueue callback event %s", event_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from sidebar.auth import current_staff
+from sidebar.core import uow
 from sidebar.errors import json_error
 from sidebar.extensions import csrf
 from sidebar.wecom import jssdk
@@ -54,7 +55,6 @@ REDEEM_STATUS = {
 def redeem_coupon(code: str):
     """Mark a coupon used by an order: ``{"order_no": "...", "amount": "399.00"}`` (yuan) with
     ``Authorization: Bearer <API key>``. The same order again answers 200 with ``repeated: true``."""
-    from sidebar.extensions import db
     from sidebar.labels import parse_yuan
     from sidebar.services import api_keys, coupons
 
@@ -69,9 +69,8 @@ def redeem_coupon(code: str):
     try:
         done = coupons.redeem(code, order_no=str(body.get("order_no") or ""), amount=amount, by=key.name)
     except coupons.CouponError as exc:
-        db.session.rollback()
+        uow.discard()
         return json_error(REDEEM_STATUS.get(exc.code, 409), exc.code, str(exc))
-    db.session.commit()
     coupon = done.coupon
     return jsonify(
         code=coupon.code,

@@ -10,6 +10,7 @@ from flask import Flask, session
 from flask_babel import get_locale
 
 from sidebar import config
+from sidebar.core import uow
 from sidebar.extensions import babel, csrf, db, init_huey, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,6 +37,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config.load(os.environ, overrides, app.instance_path))
 
     db.init_app(app)
+    uow.init_app(app)
     # Batch mode lets SQLite alter tables the way PostgreSQL does.
     migrate.init_app(
         app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, compare_type=True

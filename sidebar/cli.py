@@ -10,7 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from sidebar import demo
-from sidebar.extensions import db
+from sidebar.core import uow
 
 demo_cli = AppGroup("demo", help="Demo data.")
 sync_cli = AppGroup("sync", help="Pull staff, tags and customers from WeCom (idempotent).")
@@ -45,8 +45,8 @@ def sync_staff() -> None:
     """Departments as teams, members as staff; members who left are marked resigned."""
     from sidebar.services import staff
 
-    result = staff.sync_staff()
-    db.session.commit()
+    with uow.unit():
+        result = staff.sync_staff()
     _echo(result)
 
 
@@ -55,8 +55,8 @@ def sync_tags() -> None:
     """Corp tag groups and tags."""
     from sidebar.services import tags
 
-    result = tags.sync_corp_tags()
-    db.session.commit()
+    with uow.unit():
+        result = tags.sync_corp_tags()
     _echo(result)
 
 
@@ -76,8 +76,8 @@ def sop_run() -> None:
     from sidebar.models import utcnow
     from sidebar.services import sop_engine
 
-    result = sop_engine.run(now=utcnow())
-    db.session.commit()
+    with uow.unit():
+        result = sop_engine.run(now=utcnow())
     _echo(result)
 
 
@@ -89,7 +89,9 @@ def sop_remind() -> None:
     from sidebar.models import utcnow
     from sidebar.services import sop_reminders
 
-    _echo(sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"])))
+    with uow.unit():
+        result = sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
+    _echo(result)
 
 
 @events_cli.command("run-due")
@@ -108,12 +110,12 @@ def create_api_key(name: str) -> None:
     from sidebar.core import audit
     from sidebar.services import api_keys
 
-    try:
-        key = api_keys.create(name)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    audit.record("cli", "api_key_created", "api_key", name)
-    db.session.commit()
+    with uow.unit():
+        try:
+            key = api_keys.create(name)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        audit.record("cli", "api_key_created", "api_key", name)
     click.echo(key)
 
 
@@ -124,8 +126,9 @@ def settle_red_packets() -> None:
     from sidebar.models import utcnow
     from sidebar.services import red_packets
 
-    outcome = red_packets.reconcile(now=utcnow())
-    outcome["expired"] = red_packets.expire(now=utcnow())
+    with uow.unit():
+        outcome = red_packets.reconcile(now=utcnow())
+        outcome["expired"] = red_packets.expire(now=utcnow())
     _echo(outcome)
 
 
@@ -138,12 +141,12 @@ def create_admin(username: str, password: str) -> None:
     from sidebar.core import audit
     from sidebar.services import admin_accounts
 
-    try:
-        account = admin_accounts.create(username, password)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    audit.record("cli", "admin_account_created", "admin_account", account.id, username=account.username)
-    db.session.commit()
+    with uow.unit():
+        try:
+            account = admin_accounts.create(username, password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        audit.record("cli", "admin_account_created", "admin_account", account.id, username=account.username)
     click.echo(f"Created admin account {account.username!r}. Sign in at /admin/login.")
 
 

@@ -1,4 +1,5 @@
-"""Background jobs (huey). Thin: each opens the app context, calls services, commits once.
+"""Background jobs (huey). Thin: each opens the app context and calls services inside a unit of work
+(``core.uow.unit``: one commit, or a rollback if it raises) per step.
 
 Run a consumer with ``huey_consumer wsgi.huey`` (``make run`` starts one). Retries of callback events
 are driven by ``wecom_events.next_attempt_at`` and the sweeper, so a lost enqueue or a dead consumer
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 from huey import crontab
 
+from sidebar.core import uow
 from sidebar.extensions import db, huey, job_app
 from sidebar.models import WecomEvent, utcnow
 from sidebar.services import events
@@ -40,23 +42,22 @@ def in_app_context(fn: F) -> F:
 def process_event_now(event_id: int, now: datetime | None = None) -> str:
     """One attempt at one callback event; returns its status afterwards."""
     now = now or utcnow()
-    event = db.session.get(WecomEvent, event_id, with_for_update=True)
-    if event is None:
-        return "missing"
-    if events.is_finished(event):
-        db.session.rollback()
+    with uow.unit():
+        event = db.session.get(WecomEvent, event_id, with_for_update=True)
+        if event is None:
+            return "missing"
+        if events.is_finished(event):
+            return event.status
+        try:
+            events.handle(event, now=now)
+            db.session.flush()
+        except Exception as exc:
+            log.warning("callback event %s failed: %s", event_id, exc, exc_info=True)
+            uow.discard()  # nothing of the failed attempt stays, except that it failed
+            event = db.session.get(WecomEvent, event_id)
+            assert event is not None
+            events.mark_failed(event, f"{type(exc).__name__}: {exc}", now=now)
         return event.status
-    try:
-        events.handle(event, now=now)
-        db.session.commit()
-    except Exception as exc:
-        log.warning("callback event %s failed: %s", event_id, exc, exc_info=True)
-        db.session.rollback()
-        event = db.session.get(WecomEvent, event_id)
-        assert event is not None
-        events.mark_failed(event, f"{type(exc).__name__}: {exc}", now=now)
-        db.session.commit()
-    return event.status
 
 
 def run_due_events(now: datetime | None = None) -> int:
@@ -83,9 +84,8 @@ def push_tags_now(customer_id: int, now: datetime | None = None) -> dict[str, in
     """Push one customer's due tag changes to WeCom and commit the outcome."""
     from sidebar.services import customer_tags
 
-    counts = customer_tags.push(customer_id, now=now)
-    db.session.commit()
-    return counts
+    with uow.unit():
+        return customer_tags.push(customer_id, now=now)
 
 
 def run_due_tag_pushes(now: datetime | None = None) -> int:
@@ -117,7 +117,8 @@ def run_console_job(job_id: int) -> None:
 
     from sidebar.services import bulk
 
-    bulk.run(job_id, pace=current_app.config["BULK_PUSH_PACE"])
+    with uow.unit():
+        bulk.run(job_id, pace=current_app.config["BULK_PUSH_PACE"])
 
 
 @huey.periodic_task(crontab(minute="*/15"))
@@ -126,9 +127,8 @@ def run_sop() -> dict[str, int]:
     """Make the SOP tasks that fell due, hand on resigned guides' tasks, expire overdue ones."""
     from sidebar.services import sop_engine
 
-    counts = sop_engine.run(now=utcnow())
-    db.session.commit()
-    return counts
+    with uow.unit():
+        return sop_engine.run(now=utcnow())
 
 
 @huey.periodic_task(crontab(hour="1", minute="0"))  # 09:00 in Beijing
@@ -138,7 +138,8 @@ def sop_morning_reminders() -> dict[str, int]:
 
     from sidebar.services import sop_reminders
 
-    return sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
+    with uow.unit():
+        return sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
 
 
 @huey.periodic_task(crontab(minute="*"))
@@ -147,6 +148,7 @@ def settle_red_packets() -> dict[str, int]:
     """Resolve payouts whose outcome is unknown (by their mch_billno); expire unopened packets."""
     from sidebar.services import red_packets
 
-    outcome = red_packets.reconcile(now=utcnow())
-    outcome["expired"] = red_packets.expire(now=utcnow())
+    with uow.unit():
+        outcome = red_packets.reconcile(now=utcnow())
+        outcome["expired"] = red_packets.expire(now=utcnow())
     return outcome

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import CursorResult, select, update
 
+from sidebar.core import uow
 from sidebar.extensions import db
 
 
 def fresh_transaction() -> None:
     """Commit what the request did so far (reads only, by convention) and start anew."""
-    db.session.commit()
+    uow.commit_point("a row lock must be its transaction's first statement")
 
 
 def changed(statement: Any) -> int:

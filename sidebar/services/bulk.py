@@ -17,7 +17,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import and_, delete, exists, insert, literal, select, update
 
-from sidebar.core import audit
+from sidebar.core import audit, uow
 from sidebar.extensions import db
 from sidebar.models import (
     AdminAccount,
@@ -52,7 +52,8 @@ def _owner(job: BackgroundJob) -> Staff | AdminAccount:
 def start(
     kind: str, viewer: Staff | AdminAccount, f: customer_query.CustomerFilter, **params: Any
 ) -> BackgroundJob:
-    """Create the job row (flushes). The caller commits, then enqueues."""
+    """Create the job row, committed at once: its worker reads it from a session of its own. The
+    caller then enqueues it."""
     job = BackgroundJob(
         kind=kind,
         params=json.dumps({"filter": f.as_params(), **params}),
@@ -61,7 +62,7 @@ def start(
         admin_account_id=viewer.id if isinstance(viewer, AdminAccount) else None,
     )
     db.session.add(job)
-    db.session.flush()
+    uow.commit_point("the job's worker reads its row from its own session")
     return job
 
 
@@ -82,7 +83,7 @@ def run(job_id: int, *, pace: float = 0.0) -> None:
     if job is None or job.status != JobStatus.QUEUED.value:
         return
     job.status = JobStatus.RUNNING.value
-    db.session.commit()
+    uow.commit_point("the console shows the job running")
     try:
         runner: Callable[[BackgroundJob, dict[str, Any], float], dict[str, Any]] = {
             "bulk_tags": _bulk_tags,
@@ -98,7 +99,7 @@ def run(job_id: int, *, pace: float = 0.0) -> None:
             f"{type(exc).__name__}: {exc}"[:2000],
             utcnow(),
         )
-        db.session.commit()
+        uow.commit_point("the console shows the failure")
         raise
     job.status, job.result, job.finished_at = (
         JobStatus.DONE.value,
@@ -106,7 +107,7 @@ def run(job_id: int, *, pace: float = 0.0) -> None:
         utcnow(),
     )
     job.done = job.total
-    db.session.commit()
+    uow.commit_point("the console shows the result")
 
 
 # -- bulk tags -------------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def _bulk_tags(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[
         remove=params["remove"],
         customers=job.total,
     )
-    db.session.commit()
+    uow.commit_point("the tags are ours before WeCom is told")
 
     # Tell WeCom, customer by customer, committing progress as batches finish.
     pending = list(
@@ -211,7 +212,7 @@ def _bulk_tags(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[
         )
     )
     job.done = job.total - len(pending)
-    db.session.commit()
+    uow.commit_point("progress")
     counts = {"synced": 0, "failed": 0}
     for start_at in range(0, len(pending), PUSH_BATCH):
         for customer_id in pending[start_at : start_at + PUSH_BATCH]:
@@ -221,7 +222,7 @@ def _bulk_tags(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[
             if pace:
                 time.sleep(pace)
         job.done = min(job.total, job.done + len(pending[start_at : start_at + PUSH_BATCH]))
-        db.session.commit()
+        uow.commit_point("progress, batch by batch")
     return {"customers": job.total, **counts}
 
 
@@ -304,7 +305,7 @@ def _export(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[str
         rows += len(chunk)
         last_id = chunk[-1].id
         job.done = min(job.total, rows)
-        db.session.commit()
+        uow.commit_point("progress, chunk by chunk")
     name = f"customers-{job.id}-{secrets.token_hex(8)}.xlsx"
     wb.save(os.path.join(export_folder(current_app.instance_path), name))
     audit.record(viewer, "export_customers", "customers", None, filter=params["filter"], rows=rows)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
-from sidebar.core import audit, once
+from sidebar.core import audit, once, uow
 from sidebar.core.errors import DomainError
 from sidebar.core.locking import changed, day_start, fresh_transaction
 from sidebar.core.once import insert_once
@@ -393,10 +393,10 @@ def deliver_voucher(
         audit.record(
             "customer", "coupon.voucher_failed", "coupon", coupon.id, code=result.code, message=result.message
         )
-        db.session.commit()
+        uow.commit_point("the failed voucher attempt stays on record")
         raise CouponError(code, f"WeChat Pay: {result.code} {result.message}".strip())
     coupon.provider_ref = result.coupon_id
     coupon.claimed_at = coupon.claimed_at or now or utcnow()
     audit.record("customer", "coupon.voucher", "coupon", coupon.id, voucher=result.coupon_id, openid=openid)
-    db.session.commit()
+    uow.commit_point("the voucher WeChat Pay issued is the customer's")
     return coupon

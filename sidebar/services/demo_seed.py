@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 
 from sidebar import demo
+from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.models import (
     CouponTemplate,
@@ -268,7 +269,7 @@ def seed(
     """Bring the demo data up to ``customers`` customers. Commits per chunk (resumable)."""
     started = time.monotonic()
     org = seed_org()
-    db.session.commit()
+    uow.commit_point("the organisation first")
     ctx = {
         "staff": {s.userid: s.id for s in db.session.scalars(select(Staff))},
         "store_of": {s.id: s.store_id for s in db.session.scalars(select(Staff))},
@@ -286,11 +287,11 @@ def seed(
         for k, v in counts.items():
             totals[k] += v
         db.session.merge(KeyValue(key=PROGRESS_KEY, value=str(end), expires_at=None))
-        db.session.commit()
+        uow.commit_point("one chunk at a time (resumable)")
         if progress:
             progress(end, customers)
     _fix_sequences()
-    db.session.commit()
+    uow.commit_point("the id sequences")
     return {
         **org,
         "added": totals,

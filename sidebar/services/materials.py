@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, desc, or_, select
 
+from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.models import Material, MaterialKind, Staff, utcnow
 from sidebar.services.scripts import team_and_ancestors
@@ -81,7 +82,7 @@ def media_id(material: Material, *, now: datetime | None = None) -> str:
     if _fresh(material, now):
         return material.media_id  # type: ignore[return-value]
     with gateway().store.lock(f"media:{material.id}", ttl=120, wait=130):
-        db.session.commit()  # end our snapshot: see what the worker before us stored
+        uow.commit_point("end our snapshot: see what the worker before us stored")
         db.session.refresh(material)
         if _fresh(material, now):
             return material.media_id  # type: ignore[return-value]
@@ -89,7 +90,7 @@ def media_id(material: Material, *, now: datetime | None = None) -> str:
             result = wecom().media.upload(material.kind, (material.file_name or "file", fh))
         material.media_id = result["media_id"]
         material.media_expires_at = now + MEDIA_LIFETIME
-        db.session.commit()
+        uow.commit_point("the media_id is kept even if the send fails")
         return material.media_id
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from sidebar.core import audit, once
+from sidebar.core import audit, once, uow
 from sidebar.core.errors import DomainError
 from sidebar.core.locking import changed, day_start, fresh_transaction, lock_row, month_start
 from sidebar.core.once import insert_once
@@ -309,7 +309,7 @@ def claim(packet: RedPacket, *, openid: str, external_userid: str | None, now: d
     )
     if won:
         audit.record("customer", "red_packet.claim", "red_packet", packet.id, openid=openid)
-    db.session.commit()
+    uow.commit_point("the claim is decided before anything else happens")
     db.session.refresh(packet)
     if not won:
         if packet.status == PacketStatus.ISSUED.value and packet.expires_at <= now:
@@ -359,7 +359,7 @@ def _settle(packet: RedPacket, result: PayResult, now: datetime) -> str:
             code=result.code,
             message=result.message,
         )
-    db.session.commit()
+    uow.commit_point("the payout's outcome is on record")
     db.session.refresh(packet)
     return packet.status
 
@@ -370,7 +370,7 @@ def _send(packet: RedPacket) -> PayResult:
         return PayResult("unknown", "NOT_CONFIGURED", "WeChat Pay is not configured")
     the_rule = rule()
     changed(update(RedPacket).where(RedPacket.id == packet.id).values(attempts=RedPacket.attempts + 1))
-    db.session.commit()
+    uow.commit_point("the attempt is counted before WeChat Pay is called")
     staff = db.session.get(Staff, packet.staff_id)
     return payer.send(
         mch_billno=packet.mch_billno,
@@ -419,7 +419,7 @@ def reconcile(*, now: datetime | None = None, limit: int = 100) -> dict[str, int
             )
             .values(next_check_at=now + FIRST_CHECK)
         )
-        db.session.commit()
+        uow.commit_point("this worker takes the packet before asking WeChat Pay")
         if not taken or payer is None:
             continue
         packet = db.session.get(RedPacket, packet_id, populate_existing=True)
@@ -450,5 +450,5 @@ def expire(*, now: datetime | None = None) -> int:
         .values(status=PacketStatus.EXPIRED.value)
     )
     audit.record("system", "red_packet.expire", "red_packet", None, count=done, ids=ids[:200])
-    db.session.commit()
+    uow.commit_point("expired packets")
     return done

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.models import Staff, StaffStatus
 from sidebar.services import contacts
@@ -48,7 +49,7 @@ def sync_customers(
     batch_no, cursor = int(saved.get("batch", 0)), saved.get("cursor", "")
     totals = {"pages": 0, "contacts": 0, "resumed_at_batch": batch_no}
     tag_service.sync_corp_tags()
-    db.session.commit()
+    uow.commit_point("tags first: the contacts refer to them")
     client = wecom()
     while batch_no < len(batches):
         result = client.post(
@@ -63,7 +64,7 @@ def sync_customers(
         cursor = result.get("next_cursor") or ""
         if not cursor:
             batch_no += 1
-        db.session.commit()
+        uow.commit_point("a page at a time, so an interrupted sync resumes")
         store.set(PROGRESS_KEY, json.dumps({"batch": batch_no, "cursor": cursor}))
         totals["pages"] += 1
         totals["contacts"] += len(entries)

@@ -17,6 +17,7 @@ import time
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import aliased
 
+from sidebar.core import uow
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Customer, Follow, Role, Staff, Team
@@ -32,24 +33,18 @@ LOOKUPS_PER_MINUTE = 30
 
 
 class NotVisible(DomainError):
-    """No such customer for this staff member. Views answer 404: existence is not disclosed.
-
-    ``remember`` asks the caller to ``remember_refusal`` once its transaction is committed: the shared
-    store writes on its own connection, which SQLite would make wait for our open write.
-    """
+    """No such customer for this staff member. Views answer 404: existence is not disclosed."""
 
     code = "not_found"
 
-    def __init__(self, external_userid: str, *, remember: bool = False):
+    def __init__(self, external_userid: str):
         super().__init__(external_userid)
         self.external_userid = external_userid
-        self.remember = remember
 
 
-def remember_refusal(staff: Staff, refusal: NotVisible) -> None:
+def _remember_refusal(staff: Staff, external_userid: str) -> None:
     """Do not ask WeCom about this id for this member again for a minute."""
-    if refusal.remember:
-        gateway().store.set(_negative_key(staff, refusal.external_userid), "1", ttl=NEGATIVE_TTL)
+    gateway().store.set(_negative_key(staff, external_userid), "1", ttl=NEGATIVE_TTL)
 
 
 def _negative_key(staff: Staff, external_userid: str) -> str:
@@ -111,8 +106,14 @@ def customer_for(staff: Staff, external_userid: str, *, ask_wecom: bool = True) 
     except WeComError as exc:
         # 84061: not anyone's contact; anything else (WeCom down): cannot confirm, so do not show.
         log.info("WeCom did not confirm %s for %s: %s", external_userid, staff.userid, exc)
-        raise NotVisible(external_userid, remember=exc.errcode is not None) from exc
+        if exc.errcode is not None:  # WeCom answered "no"; an outage is not remembered
+            _remember_refusal(staff, external_userid)
+        raise NotVisible(external_userid) from exc
+    # What WeCom said is kept whatever we decide; and the shared store (its own connection) must not
+    # wait for this open write on SQLite.
+    uow.commit_point("keep what WeCom said about the customer")
     customer = _find(staff, external_userid)
     if customer is None:
-        raise NotVisible(external_userid, remember=True)
+        _remember_refusal(staff, external_userid)
+        raise NotVisible(external_userid)
     return customer

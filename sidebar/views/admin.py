@@ -33,7 +33,7 @@ from sidebar.console_auth import (
     sign_in_account,
     sign_out_console,
 )
-from sidebar.core import audit
+from sidebar.core import audit, uow
 from sidebar.extensions import db
 from sidebar.models import AuditLog, Role, Send, Staff, StaffStatus, Store, Tag, TagGroup, Team
 from sidebar.redirects import safe_next
@@ -94,7 +94,6 @@ def login_local():
         error = _("Wrong username or password, or too many attempts. Try again later.")
         return render_template("admin/login.html", next_url=next_url, error=error), 401
     audit.record(account, "signed_in", "admin_account", account.id, ip=client_ip())
-    db.session.commit()
     sign_in_account(account)
     return redirect(next_url, 303)
 
@@ -144,7 +143,6 @@ def login_callback():
 def logout():
     """Sign out here and on every other device."""
     sign_out_console()
-    db.session.commit()
     return redirect(url_for("admin.login"), 303)
 
 
@@ -247,7 +245,6 @@ def bulk_tags():
     if not (add or remove) or known != set(add + remove) or set(add) & set(remove):
         abort(422, _("Choose tags to add or remove (not the same tag for both)."))
     job = bulk.start("bulk_tags", viewer(), f, add=add, remove=remove)
-    db.session.commit()
     return _enqueue(job.id)
 
 
@@ -256,7 +253,6 @@ def bulk_tags():
 def export():
     """Export the filtered customers to xlsx, as a job with progress."""
     job = bulk.start("export", viewer(), _filter_or_400())
-    db.session.commit()
     return _enqueue(job.id)
 
 
@@ -335,7 +331,6 @@ def staff_update(staff_id: int):
         )
     except (ValueError, staff_admin.StaffError) as exc:
         abort(422, str(exc))
-    db.session.commit()
     return redirect(url_for("admin.staff_list"), 303)
 
 
@@ -349,7 +344,6 @@ def staff_sync():
     except WeComError as exc:
         abort(502, exc.errmsg)
     audit.record(viewer(), "staff_synced", "staff", None, ip=client_ip(), **counts)
-    db.session.commit()
     return redirect(url_for("admin.staff_list"), 303)
 
 
@@ -367,12 +361,11 @@ def _tag_action(action: Any) -> Any:
     try:
         action()
     except (tag_admin.TagError, WeComError) as exc:
-        db.session.rollback()
+        uow.discard()
         message = exc.errmsg if isinstance(exc, WeComError) else str(exc)
         return render_template(
             "admin/tags.html", groups=profile.all_tag_groups(), error=message, **common()
         ), 422
-    db.session.commit()
     return redirect(url_for("admin.tags"), 303)
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from sidebar.console_auth import admin_required, console_required, current_viewer, is_admin
-from sidebar.core import audit
+from sidebar.core import audit, uow
 from sidebar.extensions import db
 from sidebar.models import MaterialKind, Scope, Script, Team
 from sidebar.services import script_io, scripts
@@ -76,7 +76,6 @@ def script_admin_create():
     db.session.add(script)
     db.session.flush()
     audit.record(viewer(), "script_created", "script", script.id, ip=client_ip(), title=script.title)
-    db.session.commit()
     return redirect(url_for("admin.scripts_admin"), 303)
 
 
@@ -92,7 +91,6 @@ def script_admin_update(script_id: int):
     for key, value in _values().items():
         setattr(script, key, value)
     audit.record(viewer(), "script_updated", "script", script.id, ip=client_ip(), title=script.title)
-    db.session.commit()
     return redirect(url_for("admin.scripts_admin"), 303)
 
 
@@ -102,7 +100,6 @@ def script_admin_delete(script_id: int):
     script = _managed_or_404(script_id)
     audit.record(viewer(), "script_deleted", "script", script.id, ip=client_ip(), title=script.title)
     db.session.delete(script)
-    db.session.commit()
     return redirect(url_for("admin.scripts_admin"), 303)
 
 
@@ -127,7 +124,6 @@ def scripts_export(fmt: str):
     else:
         abort(404)
     audit.record(viewer(), "scripts_exported", "script", None, ip=client_ip(), format=fmt)
-    db.session.commit()
     return Response(
         data, mimetype=mime, headers={"Content-Disposition": f"attachment; filename=scripts.{fmt}"}
     )
@@ -146,10 +142,9 @@ def scripts_import():
     try:
         counts = script_io.import_file(upload.filename, content)
     except script_io.ImportRefused as refused:
-        db.session.rollback()
+        uow.discard()
         return _page(422, import_errors=refused.errors)
     audit.record(viewer(), "scripts_imported", "script", None, ip=client_ip(), **counts)
-    db.session.commit()
     return _page(import_counts=counts)
 
 
@@ -191,7 +186,7 @@ def material_admin_create():
     try:
         material = material_admin.create(request.form.to_dict(), upload)
     except material_admin.MaterialError as exc:
-        db.session.rollback()
+        uow.discard()
         return _materials_page(422, error=str(exc))
     audit.record(
         viewer(),
@@ -202,7 +197,6 @@ def material_admin_create():
         title=material.title,
         kind=material.kind,
     )
-    db.session.commit()
     return redirect(url_for("admin.materials_admin"), 303)
 
 
@@ -215,7 +209,6 @@ def material_admin_delete(material_id: int):
     material = db.session.get(Material, material_id) or abort(404)
     audit.record(viewer(), "material_deleted", "material", material.id, ip=client_ip(), title=material.title)
     material_admin.delete(material)
-    db.session.commit()
     return redirect(url_for("admin.materials_admin"), 303)
 
 

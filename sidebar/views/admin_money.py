@@ -10,7 +10,7 @@ from flask import Response, abort, redirect, render_template, request, stream_wi
 from sqlalchemy import select, update
 
 from sidebar.console_auth import admin_required, console_required
-from sidebar.core import audit
+from sidebar.core import audit, uow
 from sidebar.core.locking import changed
 from sidebar.extensions import db
 from sidebar.labels import parse_yuan
@@ -66,7 +66,6 @@ def coupon_template_create():
         ip=client_ip(),
         **{k: v for k, v in values.items() if k in ("name", "kind", "value", "threshold", "total_stock")},
     )
-    db.session.commit()
     return redirect(url_for("admin.coupons_admin"), 303)
 
 
@@ -98,7 +97,6 @@ def coupon_template_action(template_id: int, action: str):
     audit.record(
         viewer(), f"coupon_template.{action}", "coupon_template", template.id, ip=client_ip(), **detail
     )
-    db.session.commit()
     return redirect(url_for("admin.coupons_admin"), 303)
 
 
@@ -108,10 +106,9 @@ def api_key_create():
     try:
         key = api_keys.create(request.form.get("name", ""))
     except ValueError as exc:
-        db.session.rollback()
+        uow.discard()
         return _coupon_page(422, errors={"api_key": str(exc)})
     audit.record(viewer(), "api_key_created", "api_key", request.form.get("name"), ip=client_ip())
-    db.session.commit()
     return _coupon_page(new_key=key)
 
 
@@ -121,7 +118,6 @@ def api_key_revoke(key_id: int):
     key = db.session.get(ApiKey, key_id) or abort(404)
     api_keys.revoke(key)
     audit.record(viewer(), "api_key_revoked", "api_key", key.name, ip=client_ip())
-    db.session.commit()
     return redirect(url_for("admin.coupons_admin"), 303)
 
 
@@ -130,7 +126,6 @@ def api_key_revoke(key_id: int):
 
 def _packet_page(status: int = 200, **context: Any) -> Any:
     the_rule = red_packets.rule()
-    db.session.commit()
     query = select(RedPacket).order_by(RedPacket.created_at.desc()).limit(50)
     followers = visibility.follower_ids(viewer())
     if followers is not None:
@@ -172,7 +167,6 @@ def red_packet_rule_save():
     for name, value in values.items():
         setattr(the_rule, name, value)
     audit.record(viewer(), "red_packet_rule.update", "red_packet_rule", the_rule.id, ip=client_ip(), **values)
-    db.session.commit()
     return redirect(url_for("admin.red_packets_admin"), 303)
 
 
@@ -188,7 +182,6 @@ def red_packet_budget_save(team_id: int):
     budget.monthly_amount = amount
     db.session.add(budget)
     audit.record(viewer(), "red_packet_budget.update", "team", team_id, ip=client_ip(), monthly_amount=amount)
-    db.session.commit()
     return redirect(url_for("admin.red_packets_admin"), 303)
 
 
@@ -201,7 +194,6 @@ def red_packets_export():
         return _packet_page(422, errors={"export": q})
     name = f"red-packets-{request.args['from']}-{request.args['to']}"
     audit.record(viewer(), "red_packet.export", "red_packet", None, ip=client_ip(), **dict(request.args))
-    db.session.commit()
     if request.args.get("format") == "xlsx":
         return Response(
             money_admin.finance_xlsx(viewer(), q),

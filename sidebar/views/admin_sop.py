@@ -142,7 +142,6 @@ def sop_rule_create():
     db.session.add(rule)
     db.session.flush()
     audit.record(viewer(), "sop_rule_created", "sop_rule", rule.id, ip=client_ip(), name=name)
-    db.session.commit()
     return redirect(url_for("admin.sop_rule_detail", rule_id=rule.id), 303)
 
 
@@ -179,7 +178,6 @@ def sop_rule_action(rule_id: int, action: str):
         db.session.delete(rule)
     else:
         rule.active = action == "enable"
-    db.session.commit()
     return redirect(url_for("admin.sop_rules"), 303)
 
 

@@ -24,6 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, oauth_url
+from sidebar.core import uow
 from sidebar.demo import poster_png
 from sidebar.extensions import db
 from sidebar.models import Coupon, RedPacket, Staff, utcnow
@@ -76,7 +77,6 @@ def coupon_page(token: str):
         mine = visitor.get("external_userid") == coupon.customer.external_userid
     elif coupon.claimed_at is None:
         coupon.claimed_at = utcnow()
-        db.session.commit()
     return render_template(
         "claim/coupon.html",
         coupon=coupon,
@@ -102,7 +102,7 @@ def voucher_take(token: str):
             coupon, openid=visitor["openid"], external_userid=visitor.get("external_userid")
         )
     except coupons.CouponError as exc:
-        db.session.rollback()
+        uow.discard()
         return redirect(url_for("claim.coupon_page", token=token, error=exc.code), 303)
     return redirect(url_for("claim.coupon_page", token=token), 303)
 
@@ -170,5 +170,5 @@ def packet_open(token: str):
     try:
         red_packets.claim(packet, openid=visitor["openid"], external_userid=visitor.get("external_userid"))
     except red_packets.PacketError:
-        db.session.rollback()
+        uow.discard()
     return redirect(url_for("claim.packet_page", token=token), 303)

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from sidebar.core import uow
 from sidebar.extensions import db
 
 health_bp = Blueprint("health", __name__)
@@ -17,6 +18,6 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        db.session.rollback()
+        uow.discard()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")

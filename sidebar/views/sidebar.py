@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from sidebar import htmx
 from sidebar.auth import current_staff, login_required
+from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.forms import (
     AGE_RANGES,
@@ -47,11 +48,8 @@ def customer_route(view: Any) -> Any:
     def wrapper(external_userid: str, **kwargs: Any) -> Any:
         try:
             customer = visibility.customer_for(me(), external_userid)
-        except visibility.NotVisible as refusal:
-            db.session.commit()  # keep what WeCom told us about the customer, then note the refusal
-            visibility.remember_refusal(me(), refusal)
+        except visibility.NotVisible:
             abort(404, _("This customer is not among yours, or WeCom does not know them."))
-        db.session.commit()  # a first open may have stored what WeCom said about this customer
         g.customer = customer
         return view(customer, **kwargs)
 
@@ -170,7 +168,6 @@ def profile_save(customer: Customer):
     if not form.validate():
         return htmx.render(PAGE, block="profile_form", status=422, customer=customer, form=form, **common())
     customer_edit.update_profile(customer, form.data)
-    db.session.commit()
     if not htmx.is_htmx():
         return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid), 303)
     return htmx.hx_trigger(
@@ -216,7 +213,7 @@ def remark_save(customer: Customer):
             mine, remark=form.remark.data or "", description=form.description.data or ""
         )
     except WeComError as exc:
-        db.session.rollback()
+        uow.discard()
         error = _(
             "WeCom did not save it (%(error)s). Nothing was changed; please try again.", error=exc.errmsg
         )
@@ -230,7 +227,6 @@ def remark_save(customer: Customer):
             error=error,
             **common(),
         )
-    db.session.commit()
     if not htmx.is_htmx():
         return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid), 303)
     return htmx.render(PAGE, block="remark", customer=customer, mine=mine, **common())
@@ -275,12 +271,11 @@ def tag_change(customer: Customer):
         abort(422, _("Choose a tag from the list."))
     change = customer_tags.add if form.action.data == "add" else customer_tags.remove
     changed = change(customer, tag, by=me())
-    db.session.commit()
     if changed and not tag.is_local:
         from sidebar.jobs import push_tags
 
-        push_tags(customer.id)
-        db.session.expire_all()  # the job (inline in tests and the demo's immediate mode) may have moved on
+        customer_id = customer.id
+        uow.after_commit(lambda: push_tags(customer_id))
     if not htmx.is_htmx():
         return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid), 303)
     return htmx.render(
@@ -321,7 +316,6 @@ def note_add(customer: Customer):
             **common(),
         )
     customer_edit.add_note(customer, form.body.data or "", author=me())
-    db.session.commit()
     if not htmx.is_htmx():
         return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid), 303)
     return htmx.render(
@@ -347,5 +341,4 @@ def group_detail(chat_id: str):
         abort(404, _("You are not a member of this group chat."))
     except WeComError as exc:
         return htmx.render("sidebar/group.html", status=502, group=None, error=exc.errmsg, **common())
-    db.session.commit()
     return htmx.render("sidebar/group.html", group=group, error=None, **common())

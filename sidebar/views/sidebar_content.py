@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from sidebar import htmx
 from sidebar.auth import login_required
+from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.models import Customer, MaterialKind
 from sidebar.services import groups, materials, scripts, visibility
@@ -114,10 +115,9 @@ def _save_script(change: Any) -> Any:
     try:
         change()
     except scripts.ScriptError:
-        db.session.rollback()
+        uow.discard()
         error = _("Write the script's text (at most 2,000 characters).")
         return _render(customer=customer, chat_id=chat_id, status=422, error=error)
-    db.session.commit()
     return _render(customer=customer, chat_id=chat_id)
 
 
@@ -158,7 +158,6 @@ def script_star(script_id: int):
     if script is None:
         abort(404)
     scripts.toggle_favourite(me(), script)
-    db.session.commit()
     return _render(customer=customer, chat_id=chat_id)
 
 
@@ -197,7 +196,6 @@ def record_send():
         summary=summary,
         entered=request.form.get("entered") == "1",
     )
-    db.session.commit()
     return jsonify(id=send.id, result=send.result), 201
 
 
@@ -326,9 +324,8 @@ def task_piece_sent(task_id: int):
         piece, total = int(request.form.get("piece", "")), int(request.form.get("total", ""))
         sop_tasks.record_piece(task, piece, total)
     except (ValueError, sop_tasks.TaskError) as exc:
-        db.session.rollback()
+        uow.discard()
         return jsonify(error={"code": "bad_piece", "message": str(exc)}), 409
-    db.session.commit()
     return jsonify(status=task.status, sent=task.sent_pieces)
 
 
@@ -355,9 +352,8 @@ def task_coupon(task_id: int):
     try:
         coupon = coupons.issue(me(), customer, task.step.coupon_template_id, sop_tasks.coupon_key(task))
     except coupons.CouponError as exc:
-        db.session.rollback()
+        uow.discard()
         return refusal(exc)
-    db.session.commit()
     return jsonify(coupon_message(coupon))
 
 
@@ -373,9 +369,8 @@ def task_skip(task_id: int):
     try:
         sop_tasks.skip(task, request.form.get("reason", ""))
     except sop_tasks.TaskError:
-        db.session.rollback()
+        uow.discard()
         return _render_tasks(customer, status=422, error=_("Say why you are skipping the task."))
-    db.session.commit()
     return _render_tasks(customer)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from sidebar import htmx
 from sidebar.auth import login_required
+from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.labels import parse_yuan
 from sidebar.models import Coupon, Customer, Order, RedPacket, Staff, utcnow
@@ -120,9 +121,8 @@ def coupon_issue(customer: Customer):
     try:
         coupon = coupons.issue(staff, customer, template_id, request.form.get("key", ""))
     except coupons.CouponError as exc:
-        db.session.rollback()
+        uow.discard()
         return refusal(exc)
-    db.session.commit()
     return jsonify(
         id=coupon.id,
         code=coupon.code,
@@ -144,7 +144,6 @@ def coupon_sent(coupon_id: int):
     """WeCom confirmed the card went to the chat."""
     coupon = _my_coupon(coupon_id)
     coupons.mark_sent(coupon)
-    db.session.commit()
     return jsonify(id=coupon.id, sent=True)
 
 
@@ -190,7 +189,6 @@ def _render_packet(
 ) -> Any:
     staff = me()
     rule = red_packets.rule()
-    db.session.commit()  # the rule may have just been made with its defaults
     return htmx.render(
         "sidebar/red_packet.html",
         block=block,
@@ -261,9 +259,8 @@ def red_packet_send(customer: Customer):
     try:
         packet = red_packets.send(staff, customer, key=request.form.get("key", ""), **fields)
     except red_packets.PacketError as exc:
-        db.session.rollback()
+        uow.discard()
         return refusal(exc)
-    db.session.commit()
     claim_url = url_for("claim.packet_page", token=red_packets.claim_token(packet), _external=True)
     return jsonify(
         id=packet.id,
@@ -279,5 +276,4 @@ def red_packet_sent(packet_id: int):
     if packet is None or packet.staff_id != me().id:
         abort(404)
     red_packets.mark_sent(packet)
-    db.session.commit()
     return jsonify(id=packet.id, sent=True)

@@ -310,8 +310,9 @@ def test_a_tag_wecom_refuses_is_shown_and_retried_not_lost(seeded, client, emula
         tag_id, name = tag.id, tag.name
     emulator.configure(always_error={"externalcontact/mark_tag": 45033})
     res = client.post(path, data={"tag_id": tag_id, "action": "add"}, headers=hx(token))
-    html = res.get_data(as_text=True)
-    assert name in html and "正在重试" in html
+    assert name in res.get_data(as_text=True)  # shown at once; WeCom is told once it is committed
+    html = client.get(path, headers=hx(token)).get_data(as_text=True)
+    assert name in html and "正在重试" in html  # WeCom refused: the guide sees it is being retried
     emulator.configure(always_error={})
     with seeded.app_context():
         assert run_due_tag_pushes(utcnow() + timedelta(minutes=2)) == 1

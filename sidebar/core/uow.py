@@ -1,0 +1,89 @@
+"""The unit of work: one commit or one rollback per request, job step or command, in this one place.
+
+Services flush and never commit. When a request ends, its writes are committed if the answer is a
+success or a redirect (status < 400) and rolled back otherwise, so a refused or failed request
+changes nothing.
+Jobs and commands wrap each step in ``unit()``. Work that must wait until the data is committed (a
+job that reads it, the shared store writing on its own connection) is registered with
+``after_commit``.
+
+``commit_point`` is the only other commit, for work that must commit in the middle of a unit:
+
+- money: ``locking.fresh_transaction`` (a row lock must be its transaction's first statement), red
+  packets committing their reservation before WeChat Pay is called and the outcome after it,
+  coupons and WeChat Pay vouchers committing around the voucher call;
+- ``visibility.customer_for``: what WeCom said about a customer is kept, and the shared store (its own
+  connection) must not wait for this write on SQLite;
+- ``materials.media_id``: an upload's media_id is kept even if the send that needed it fails;
+- long jobs reporting progress (``customers.bulk``), resumable syncs (``customers.sync``) and the demo
+  seed's batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask import Flask, Response, g
+
+from sidebar.extensions import db
+
+_CALLBACKS = "uow_after_commit"
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run ``callback`` once this unit's writes are committed (never if they are rolled back)."""
+    g.setdefault(_CALLBACKS, []).append(callback)
+
+
+def commit_point(reason: str) -> None:
+    """Commit now, in the middle of a unit of work. ``reason`` says why, where it is called; the
+    callers are listed in this module's docstring."""
+    db.session.commit()
+
+
+def _commit() -> None:
+    db.session.commit()
+    for callback in g.pop(_CALLBACKS, []):
+        callback()
+
+
+def _rollback() -> None:
+    db.session.rollback()
+    g.pop(_CALLBACKS, None)
+
+
+@contextmanager
+def unit() -> Iterator[None]:
+    """One unit of work outside a request (a job step, a command): commit at the end, or roll back
+    if the block raises."""
+    try:
+        yield
+    except BaseException:
+        _rollback()
+        raise
+    _commit()
+
+
+def discard() -> None:
+    """Roll back what this unit has written so far (a view that caught a refusal and goes on to
+    render a page from the database as it was)."""
+    _rollback()
+
+
+def _end_request(response: Response) -> Response:
+    if response.status_code < 400:
+        _commit()
+    else:
+        _rollback()
+    return response
+
+
+def _end_failed_request(exc: BaseException | None) -> None:
+    if exc is not None:
+        _rollback()
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_end_request)
+    app.teardown_request(_end_failed_request)
