@@ -11,8 +11,8 @@ import time
 from flask import Blueprint, Response, abort, current_app, request
 
 from sidebar.core import uow
+from sidebar.events import callbacks as events
 from sidebar.extensions import csrf
-from sidebar.services import events
 from sidebar.wecom.crypto import InvalidCallback
 from sidebar.wecom.gateway import gateway
 

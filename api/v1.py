@@ -8,6 +8,8 @@ from sidebar.auth import current_staff
 from sidebar.core import uow
 from sidebar.errors import json_error
 from sidebar.extensions import csrf
+from sidebar.money import messages
+from sidebar.money.messages import Refused
 from sidebar.wecom import jssdk
 from sidebar.wecom.errors import WeComError, WeComUnavailable
 from sidebar.wecom.gateway import wecom
@@ -56,7 +58,8 @@ def redeem_coupon(code: str):
     """Mark a coupon used by an order: ``{"order_no": "...", "amount": "399.00"}`` (yuan) with
     ``Authorization: Bearer <API key>``. The same order again answers 200 with ``repeated: true``."""
     from sidebar.labels import parse_yuan
-    from sidebar.services import api_keys, coupons
+    from sidebar.money import coupons
+    from sidebar.org import api_keys
 
     header = request.headers.get("Authorization", "")
     key = api_keys.check(header[7:] if header.startswith("Bearer ") else None)
@@ -68,9 +71,9 @@ def redeem_coupon(code: str):
         return json_error(422, "bad_amount", 'amount is the order\'s amount in yuan, e.g. "399.00".')
     try:
         done = coupons.redeem(code, order_no=str(body.get("order_no") or ""), amount=amount, by=key.name)
-    except coupons.CouponError as exc:
+    except Refused as exc:
         uow.discard()
-        return json_error(REDEEM_STATUS.get(exc.code, 409), exc.code, str(exc))
+        return json_error(REDEEM_STATUS.get(exc.code, 409), exc.code, messages.english(exc))
     coupon = done.coupon
     return jsonify(
         code=coupon.code,

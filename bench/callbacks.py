@@ -31,9 +31,9 @@ def main() -> int:
     from sqlalchemy import func, select
 
     from sidebar import create_app, demo
+    from sidebar.demo import seed as demo_seed
     from sidebar.extensions import db
     from sidebar.models import WecomEvent
-    from sidebar.services import demo_seed
     from tests.conftest import TEST_SECRET, EmulatorProcess, Stack, free_port
 
     tmp = Path(tempfile.mkdtemp(prefix="beside-bench-callbacks-"))

@@ -58,9 +58,9 @@ def main() -> None:
     from sqlalchemy import insert, select
 
     from sidebar import create_app, demo
+    from sidebar.demo import seed as demo_seed
     from sidebar.extensions import db
     from sidebar.models import Material, Script, Staff, Team
-    from sidebar.services import demo_seed
 
     app = create_app({"WTF_CSRF_ENABLED": False})
     rng = random.Random(7)

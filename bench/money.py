@@ -39,7 +39,7 @@ def main() -> None:
     from sidebar import create_app
     from sidebar.extensions import db
     from sidebar.models import AuditLog, Coupon, CouponTemplate, Customer, Follow, RedPacket, Staff
-    from sidebar.services import coupons, red_packets
+    from sidebar.money import coupons, red_packets
 
     app = create_app()
     with app.app_context():

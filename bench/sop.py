@@ -33,7 +33,7 @@ def main() -> None:
     from sidebar import create_app
     from sidebar.extensions import db
     from sidebar.models import Customer, SopRule, SopStep, SopTask
-    from sidebar.services import sop_engine
+    from sidebar.sop import engine as sop_engine
 
     app = create_app()
     now = datetime.now(UTC)

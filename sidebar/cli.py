@@ -29,7 +29,7 @@ def _echo(result: object) -> None:
 @click.option("--chunk", default=5000, show_default=True, help="Customers per insert batch.")
 def demo_seed(customers: int, chunk: int) -> None:
     """Create the demo brand; running it again adds only what is missing."""
-    from sidebar.services import demo_seed as seeding
+    from sidebar.demo import seed as seeding
 
     started = time.monotonic()
 
@@ -43,7 +43,7 @@ def demo_seed(customers: int, chunk: int) -> None:
 @sync_cli.command("staff")
 def sync_staff() -> None:
     """Departments as teams, members as staff; members who left are marked resigned."""
-    from sidebar.services import staff
+    from sidebar.org import staff
 
     with uow.unit():
         result = staff.sync_staff()
@@ -53,7 +53,7 @@ def sync_staff() -> None:
 @sync_cli.command("tags")
 def sync_tags() -> None:
     """Corp tag groups and tags."""
-    from sidebar.services import tags
+    from sidebar.org import corp_tags as tags
 
     with uow.unit():
         result = tags.sync_corp_tags()
@@ -65,7 +65,7 @@ def sync_tags() -> None:
 @click.option("--restart", is_flag=True, help="Forget a previous interrupted run and start over.")
 def sync_customers(pace: float, restart: bool) -> None:
     """Every customer of every active member, page by page; resumes an interrupted run."""
-    from sidebar.services import sync
+    from sidebar.customers import sync
 
     _echo(sync.sync_customers(pace=pace, restart=restart))
 
@@ -74,7 +74,7 @@ def sync_customers(pace: float, restart: bool) -> None:
 def sop_run() -> None:
     """Make the SOP tasks that are due now (what the periodic job does every 15 minutes)."""
     from sidebar.models import utcnow
-    from sidebar.services import sop_engine
+    from sidebar.sop import engine as sop_engine
 
     with uow.unit():
         result = sop_engine.run(now=utcnow())
@@ -87,7 +87,7 @@ def sop_remind() -> None:
     from flask import current_app
 
     from sidebar.models import utcnow
-    from sidebar.services import sop_reminders
+    from sidebar.sop import reminders as sop_reminders
 
     with uow.unit():
         result = sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
@@ -108,7 +108,7 @@ def events_run_due() -> None:
 def create_api_key(name: str) -> None:
     """A key for a POS or mall system to redeem coupons (shown once; keep it in that system's settings)."""
     from sidebar.core import audit
-    from sidebar.services import api_keys
+    from sidebar.org import api_keys
 
     with uow.unit():
         try:
@@ -124,7 +124,7 @@ def create_api_key(name: str) -> None:
 def settle_red_packets() -> None:
     """Resolve red-packet payouts whose outcome is unknown and expire unopened ones (the minute job)."""
     from sidebar.models import utcnow
-    from sidebar.services import red_packets
+    from sidebar.money import red_packets
 
     with uow.unit():
         outcome = red_packets.reconcile(now=utcnow())
@@ -139,7 +139,7 @@ def settle_red_packets() -> None:
 def create_admin(username: str, password: str) -> None:
     """A local console account, for the first set-up before WeCom sign-in is configured."""
     from sidebar.core import audit
-    from sidebar.services import admin_accounts
+    from sidebar.org import accounts as admin_accounts
 
     with uow.unit():
         try:

@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from sidebar.customers.edit import DESCRIPTION_MAX, NOTE_MAX, REMARK_MAX
 from sidebar.models import SkinType
-from sidebar.services.customer_edit import DESCRIPTION_MAX, NOTE_MAX, REMARK_MAX
 
 SKIN_TYPES = [
     (SkinType.DRY.value, _l("Dry")),

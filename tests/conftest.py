@@ -193,7 +193,7 @@ def live_app(app, emulator: Emulator) -> Iterator[Served]:
 @pytest.fixture()
 def seeded(app):
     """The demo brand in the database (300 customers, the same the emulator knows)."""
-    from sidebar.services import demo_seed
+    from sidebar.demo import seed as demo_seed
 
     with app.app_context():
         demo_seed.seed()

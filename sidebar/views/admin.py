@@ -34,19 +34,13 @@ from sidebar.console_auth import (
     sign_out_console,
 )
 from sidebar.core import audit, uow
+from sidebar.customers import bulk, profile, visibility
+from sidebar.customers import query as customer_query
 from sidebar.extensions import db
 from sidebar.models import AuditLog, Role, Send, Staff, StaffStatus, Store, Tag, TagGroup, Team
+from sidebar.org import accounts as admin_accounts
+from sidebar.org import dashboard, staff_admin, tag_admin
 from sidebar.redirects import safe_next
-from sidebar.services import (
-    admin_accounts,
-    bulk,
-    customer_query,
-    dashboard,
-    profile,
-    staff_admin,
-    tag_admin,
-    visibility,
-)
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
@@ -337,7 +331,7 @@ def staff_update(staff_id: int):
 @admin_bp.post("/staff/sync")
 @admin_required
 def staff_sync():
-    from sidebar.services import staff as staff_service
+    from sidebar.org import staff as staff_service
 
     try:
         counts = staff_service.sync_staff()

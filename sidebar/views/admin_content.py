@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from sidebar.console_auth import admin_required, console_required, current_viewer, is_admin
+from sidebar.content import script_io, scripts
 from sidebar.core import audit, uow
 from sidebar.extensions import db
 from sidebar.models import MaterialKind, Scope, Script, Team
-from sidebar.services import script_io, scripts
 from sidebar.views.admin import admin_bp, client_ip, viewer
 
 SAMPLE = {
@@ -175,7 +175,7 @@ def materials_admin():
 @admin_bp.post("/materials")
 @admin_required
 def material_admin_create():
-    from sidebar.services import material_admin
+    from sidebar.content import material_admin
 
     file = request.files.get("file")
     upload = None
@@ -203,8 +203,8 @@ def material_admin_create():
 @admin_bp.post("/materials/<int:material_id>/delete")
 @admin_required
 def material_admin_delete(material_id: int):
+    from sidebar.content import material_admin
     from sidebar.models import Material
-    from sidebar.services import material_admin
 
     material = db.session.get(Material, material_id) or abort(404)
     audit.record(viewer(), "material_deleted", "material", material.id, ip=client_ip(), title=material.title)
@@ -219,7 +219,7 @@ def material_admin_delete(material_id: int):
 @console_required
 def usage():
     """Sends of scripts and materials in the viewer's scope: by day, team and guide; top and unused."""
-    from sidebar.services import usage as usage_service
+    from sidebar.content import usage as usage_service
 
     return render_template(
         "admin/usage.html",

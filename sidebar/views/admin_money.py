@@ -12,10 +12,13 @@ from sqlalchemy import select, update
 from sidebar.console_auth import admin_required, console_required
 from sidebar.core import audit, uow
 from sidebar.core.locking import changed
+from sidebar.customers import profile, visibility
 from sidebar.extensions import db
 from sidebar.labels import parse_yuan
 from sidebar.models import ApiKey, CouponTemplate, RedPacket, RedPacketBudget, Team, utcnow
-from sidebar.services import api_keys, coupons, money_admin, profile, red_packets, visibility
+from sidebar.money import admin as money_admin
+from sidebar.money import coupons, red_packets
+from sidebar.org import api_keys
 from sidebar.views.admin import admin_bp, client_ip, common, viewer
 
 

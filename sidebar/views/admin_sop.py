@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from sidebar.console_auth import admin_required, console_required, is_admin
 from sidebar.core import audit
+from sidebar.customers import profile
+from sidebar.customers import query as customer_query
 from sidebar.extensions import db
 from sidebar.models import (
     CouponTemplate,
@@ -23,7 +25,7 @@ from sidebar.models import (
     Trigger,
     utcnow,
 )
-from sidebar.services import customer_query, profile, sop_engine
+from sidebar.sop import engine as sop_engine
 from sidebar.views.admin import admin_bp, client_ip, viewer
 
 AUDIENCE_FIELDS = (
@@ -185,7 +187,7 @@ def sop_rule_action(rule_id: int, action: str):
 @console_required
 def sop_completion():
     """Completion by team, guide and rule over 30 days, in the viewer's scope; ``?format=csv`` exports."""
-    from sidebar.services import sop_stats
+    from sidebar.sop import stats as sop_stats
 
     report = sop_stats.report(viewer())
     if request.args.get("format") == "csv":

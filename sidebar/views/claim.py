@@ -28,8 +28,9 @@ from sidebar.core import uow
 from sidebar.demo import poster_png
 from sidebar.extensions import db
 from sidebar.models import Coupon, RedPacket, Staff, utcnow
+from sidebar.money import coupons, red_packets
+from sidebar.money.messages import Refused
 from sidebar.redirects import safe_next
-from sidebar.services import coupons, red_packets
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
@@ -101,7 +102,7 @@ def voucher_take(token: str):
         coupons.deliver_voucher(
             coupon, openid=visitor["openid"], external_userid=visitor.get("external_userid")
         )
-    except coupons.CouponError as exc:
+    except Refused as exc:
         uow.discard()
         return redirect(url_for("claim.coupon_page", token=token, error=exc.code), 303)
     return redirect(url_for("claim.coupon_page", token=token), 303)
@@ -169,6 +170,6 @@ def packet_open(token: str):
         return _sign_in(url_for("claim.packet_page", token=token))
     try:
         red_packets.claim(packet, openid=visitor["openid"], external_userid=visitor.get("external_userid"))
-    except red_packets.PacketError:
+    except Refused:
         uow.discard()
     return redirect(url_for("claim.packet_page", token=token), 303)

@@ -15,6 +15,9 @@ from flask_babel import gettext as _
 from sidebar import htmx
 from sidebar.auth import current_staff, login_required
 from sidebar.core import uow
+from sidebar.customers import contacts, groups, profile, visibility
+from sidebar.customers import edit as customer_edit
+from sidebar.customers import tags as customer_tags
 from sidebar.extensions import db
 from sidebar.forms import (
     AGE_RANGES,
@@ -28,7 +31,6 @@ from sidebar.forms import (
 )
 from sidebar.models import Customer, Follow, Staff, Tag
 from sidebar.redirects import safe_next
-from sidebar.services import contacts, customer_edit, customer_tags, groups, profile, visibility
 from sidebar.wecom.errors import WeComError
 
 sidebar_bp = Blueprint("sidebar", __name__, url_prefix="/sidebar")

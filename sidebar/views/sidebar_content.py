@@ -14,10 +14,12 @@ from flask_babel import gettext as _
 
 from sidebar import htmx
 from sidebar.auth import login_required
+from sidebar.content import materials, scripts
 from sidebar.core import uow
+from sidebar.customers import groups, visibility
 from sidebar.extensions import db
 from sidebar.models import Customer, MaterialKind
-from sidebar.services import groups, materials, scripts, visibility
+from sidebar.money.messages import Refused
 from sidebar.views.sidebar import customer_route, me, sidebar_bp
 from sidebar.wecom.errors import WeComError
 
@@ -276,7 +278,7 @@ def material_file(material_id: int):
 
 
 def _render_tasks(customer: Customer, status: int = 200, error: str | None = None) -> Any:
-    from sidebar.services import sop_tasks
+    from sidebar.sop import tasks as sop_tasks
 
     staff = me()
     values = scripts.context_for(staff, customer)
@@ -315,7 +317,7 @@ def task_piece_sent(task_id: int):
     """WeCom confirmed one piece of a task; the last piece makes the task done."""
     from flask import jsonify
 
-    from sidebar.services import sop_tasks
+    from sidebar.sop import tasks as sop_tasks
 
     task = sop_tasks.mine(me(), task_id)
     if task is None:
@@ -336,7 +338,8 @@ def task_coupon(task_id: int):
     from flask import jsonify
     from sqlalchemy import select
 
-    from sidebar.services import coupons, sop_tasks
+    from sidebar.money import coupons
+    from sidebar.sop import tasks as sop_tasks
     from sidebar.views.sidebar_money import coupon_message, in_chat_with, refusal
 
     task = sop_tasks.mine(me(), task_id)
@@ -351,7 +354,7 @@ def task_coupon(task_id: int):
         abort(404)
     try:
         coupon = coupons.issue(me(), customer, task.step.coupon_template_id, sop_tasks.coupon_key(task))
-    except coupons.CouponError as exc:
+    except Refused as exc:
         uow.discard()
         return refusal(exc)
     return jsonify(coupon_message(coupon))
@@ -360,7 +363,7 @@ def task_coupon(task_id: int):
 @sidebar_bp.post("/tasks/<int:task_id>/skip")
 @login_required
 def task_skip(task_id: int):
-    from sidebar.services import sop_tasks
+    from sidebar.sop import tasks as sop_tasks
 
     customer, _chat = _context_from_form()
     task = sop_tasks.mine(me(), task_id)

@@ -13,16 +13,18 @@ from typing import Any
 
 from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from sidebar import htmx
 from sidebar.auth import login_required
 from sidebar.core import uow
+from sidebar.customers import contacts
+from sidebar.errors import json_error
 from sidebar.extensions import db
 from sidebar.labels import parse_yuan
 from sidebar.models import Coupon, Customer, Order, RedPacket, Staff, utcnow
-from sidebar.services import contacts, coupons, red_packets
+from sidebar.money import coupons, red_packets
+from sidebar.money.messages import MESSAGES, Refused
 from sidebar.views.sidebar import customer_route, me, sidebar_bp
 
 
@@ -40,31 +42,9 @@ def _card_image(kind: str) -> str:
     return request.host_url.rstrip("/") + url_for("claim.card_image", kind=kind)
 
 
-def refusal(exc: coupons.CouponError | red_packets.PacketError, status: int = 409) -> Any:
-    return jsonify(error={"code": exc.code, "message": str(MESSAGES.get(exc.code, exc))}), status
-
-
-# Messages guides read, by error code (the services' own messages are for logs and APIs).
-MESSAGES = {
-    "out_of_stock": _l("This coupon is out of stock."),
-    "customer_limit": _l("This customer already has as many of this coupon as allowed."),
-    "guide_quota": _l("You have used today's quota for this coupon."),
-    "not_eligible": _l("This customer is not eligible for this coupon."),
-    "ended": _l("This coupon's validity has ended."),
-    "not_found": _l("This coupon is no longer offered."),
-    "key_reused": _l("Please reload the tab and try again."),
-    "bad_key": _l("Please reload the tab and try again."),
-    "amount": _l("The amount is outside what head office allows."),
-    "reason": _l("For this amount, give a reason or pick one of the customer's orders."),
-    "order": _l("That order is not this customer's."),
-    "wishing": _l("The wishing is too long (at most 128 characters)."),
-    "guide_count": _l("You have sent as many red packets as allowed today."),
-    "guide_amount": _l("This would pass your daily red-packet amount."),
-    "customer_count": _l("This customer has had as many red packets as allowed today."),
-    "budget": _l("Your team's red-packet budget for this month is used up."),
-    "disabled": _l("Red packets are switched off by head office."),
-    "not_configured": _l("WeChat Pay is not set up yet; ask your administrator."),
-}
+def refusal(exc: Refused, status: int = 409) -> Any:
+    """A refused coupon or red packet as the page's script reads it: the code and what the guide reads."""
+    return json_error(status, exc.code, str(exc))
 
 
 # -- coupons ---------------------------------------------------------------------------------------
@@ -120,7 +100,7 @@ def coupon_issue(customer: Customer):
         abort(400, "template_id must be a number")
     try:
         coupon = coupons.issue(staff, customer, template_id, request.form.get("key", ""))
-    except coupons.CouponError as exc:
+    except Refused as exc:
         uow.discard()
         return refusal(exc)
     return jsonify(
@@ -258,7 +238,7 @@ def red_packet_send(customer: Customer):
         return jsonify(error={"code": "invalid", "message": " ".join(errors.values())}), 422
     try:
         packet = red_packets.send(staff, customer, key=request.form.get("key", ""), **fields)
-    except red_packets.PacketError as exc:
+    except Refused as exc:
         uow.discard()
         return refusal(exc)
     claim_url = url_for("claim.packet_page", token=red_packets.claim_token(packet), _external=True)

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from sidebar.content import materials
 from sidebar.extensions import db
 from sidebar.models import Material, Team, utcnow
-from sidebar.services import materials
 from tests.sidebar_helpers import sign_in
 from tests.views.test_sidebar import csrf, customer_of
 

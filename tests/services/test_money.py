@@ -25,7 +25,8 @@ from sidebar.models import (
     Staff,
     utcnow,
 )
-from sidebar.services import coupons, red_packets
+from sidebar.money import coupons, red_packets
+from sidebar.money.messages import Refused
 
 
 def key() -> str:
@@ -78,7 +79,7 @@ def send_one(staff_id: int, customer_id: int, amount: int = 500, k: str | None =
         packet = red_packets.send(staff, customer, amount=amount, key=k or key(), **extra)
         db.session.commit()
         return packet.id
-    except red_packets.PacketError as exc:
+    except Refused as exc:
         db.session.rollback()
         return exc.code
 
@@ -143,7 +144,7 @@ def claim(app, packet_id: int, ext: str, openid: str, now=None) -> str:
         packet = db.session.get(RedPacket, packet_id)
         try:
             return red_packets.claim(packet, openid=openid, external_userid=ext, now=now)
-        except red_packets.PacketError as exc:
+        except Refused as exc:
             return exc.code
         finally:
             db.session.remove()
@@ -263,7 +264,7 @@ def issue_one(staff_id: int, customer_id: int, template_id: int, k: str | None =
         coupon = coupons.issue(staff, customer, template_id, k or key())
         db.session.commit()
         return coupon.code
-    except coupons.CouponError as exc:
+    except Refused as exc:
         db.session.rollback()
         return exc.code
 
@@ -321,16 +322,16 @@ def test_redemption_is_idempotent_and_refuses_expired_used_and_foreign_codes(see
         again = coupons.redeem(code, order_no="POS-1", amount=40000, by="pos")
         assert not first.repeated and again.repeated and again.coupon.redeem_order_no == "POS-1"
         assert db.session.scalar(select(func.count()).where(AuditLog.action == "coupon.redeem")) == 1
-        with pytest.raises(coupons.CouponError) as used:
+        with pytest.raises(Refused) as used:
             coupons.redeem(code, order_no="POS-2", amount=40000, by="pos")
         assert used.value.code == "already_redeemed"
-        with pytest.raises(coupons.CouponError) as foreign:
+        with pytest.raises(Refused) as foreign:
             coupons.redeem("NOTOURS12345", order_no="POS-3", amount=40000, by="pos")
         assert foreign.value.code == "unknown_code"
         late = issue_one(staff.id, guide_and_customer(1)[1].id, template.id)
-        with pytest.raises(coupons.CouponError) as expired:
+        with pytest.raises(Refused) as expired:
             coupons.redeem(late, order_no="POS-4", amount=40000, by="pos", now=utcnow() + timedelta(days=31))
         assert expired.value.code == "expired"
-        with pytest.raises(coupons.CouponError) as low:
+        with pytest.raises(Refused) as low:
             coupons.redeem(late, order_no="POS-5", amount=100, by="pos")
         assert low.value.code == "below_threshold"

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sidebar import demo
 from sidebar.extensions import db
 from sidebar.models import Customer, SopRule, SopStep, SopTask, Staff
-from sidebar.services import sop_engine
+from sidebar.sop import engine as sop_engine
 
 
 def pinned_now() -> datetime:

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from sidebar import demo
+from sidebar.customers import sync
 from sidebar.extensions import db
 from sidebar.models import Customer, CustomerTag, Follow, Staff, Tag, TagGroup, Team
-from sidebar.services import sync
 
 
 def count(model, *where) -> int:

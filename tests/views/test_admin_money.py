@@ -178,7 +178,7 @@ def test_a_managers_export_and_rates_cover_only_their_team(seeded, client):
 
 
 def test_redemption_rate_by_template_team_and_guide(seeded, client):
-    from sidebar.services import coupons
+    from sidebar.money import coupons
 
     with seeded.app_context():
         staff = db.session.scalar(select(Staff).where(Staff.userid == "chenjing"))

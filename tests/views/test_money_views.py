@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from sidebar.extensions import db
 from sidebar.models import ApiKey, Coupon, CouponTemplate, RedPacket
-from sidebar.services import api_keys
+from sidebar.org import api_keys
 from tests.sidebar_helpers import XSS, sign_in
 from tests.views.test_sidebar import csrf, customer_of
 
@@ -175,7 +175,7 @@ def test_someone_else_cannot_open_the_packet(seeded, client, app, emulator):
 
 def issued_code(app) -> str:
     from sidebar.models import Customer, Staff
-    from sidebar.services import coupons
+    from sidebar.money import coupons
 
     with app.app_context():
         staff = db.session.scalar(select(Staff).where(Staff.userid == "chenjing"))

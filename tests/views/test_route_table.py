@@ -34,7 +34,8 @@ from sidebar.models import (
     Staff,
     utcnow,
 )
-from sidebar.services import coupons, red_packets, sop_engine
+from sidebar.money import coupons, red_packets
+from sidebar.sop import engine as sop_engine
 from tests.sidebar_helpers import sign_in
 from tests.views.test_admin import qr_sign_in
 from tests.views.test_sidebar import customer_of

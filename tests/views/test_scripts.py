@@ -7,9 +7,9 @@ import re
 from sqlalchemy import select
 
 from sidebar import demo
+from sidebar.content import scripts
 from sidebar.extensions import db
 from sidebar.models import Script, Send, Staff
-from sidebar.services import scripts
 from tests.sidebar_helpers import sign_in
 from tests.views.test_sidebar import csrf, customer_of, hx
 

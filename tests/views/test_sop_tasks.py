@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 
 from sidebar.extensions import db
 from sidebar.models import Coupon, CouponTemplate, Customer, Script, SopRule, SopStep, SopTask, utcnow
-from sidebar.services import sop_engine
+from sidebar.sop import engine as sop_engine
 from tests.sidebar_helpers import sign_in
 from tests.views.test_sidebar import csrf, customer_of, hx
 
@@ -172,7 +172,7 @@ def test_expired_tasks_are_not_shown(seeded, client):
 
 
 def test_the_morning_reminder_goes_once_a_day_to_guides_with_due_tasks(seeded, emulator):
-    from sidebar.services import sop_reminders
+    from sidebar.sop import reminders as sop_reminders
 
     person = customer_of("chenjing")
     task_for(seeded, person.external_userid)

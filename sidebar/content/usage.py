@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import desc, func, select
 
+from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import Material, Scope, Script, Send, Staff, Team, utcnow
-from sidebar.services import visibility
-from sidebar.services.dashboard import local_day
+from sidebar.org.dashboard import local_day
 
 DAYS = 30
 KINDS = ("script", "material")

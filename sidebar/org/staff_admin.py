@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from sidebar.core import audit
 from sidebar.core.errors import DomainError
+from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import Follow, Role, Staff, Store, Team
-from sidebar.services import visibility
 
 
 class StaffError(DomainError):

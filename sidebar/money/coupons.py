@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 
 from sidebar.core import audit, once, uow
-from sidebar.core.errors import DomainError
 from sidebar.core.locking import changed, day_start, fresh_transaction
 from sidebar.core.once import insert_once
 from sidebar.extensions import db
@@ -33,17 +32,11 @@ from sidebar.models import (
     Staff,
     utcnow,
 )
+from sidebar.money.messages import Refused
 
 # Codes people may read out at a till: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
-
-
-class CouponError(DomainError):
-    """A coupon cannot be issued or redeemed; ``code`` is for machines, the message for people."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message, code=code)
 
 
 @dataclass
@@ -151,7 +144,7 @@ def _by_key(key: str) -> Coupon | None:
 
 def _same_intent(coupon: Coupon, staff: Staff, customer: Customer, template_id: int) -> Coupon:
     if (coupon.staff_id, coupon.customer_id, coupon.template_id) != (staff.id, customer.id, template_id):
-        raise CouponError("key_reused", "this request key was already used for another coupon")
+        raise Refused("key_reused")
     return coupon
 
 
@@ -159,27 +152,21 @@ def _validity(template: CouponTemplate, now: datetime) -> tuple[datetime, dateti
     if template.valid_days:
         return now, now + timedelta(days=template.valid_days)
     if template.valid_from is None or template.valid_until is None:
-        raise CouponError("bad_template", "the template has no validity")
+        raise Refused("bad_template")
     return template.valid_from, template.valid_until
-
-
-LIMIT_MESSAGES = {
-    "customer_limit": "this customer already has as many as allowed",
-    "guide_quota": "you have used today's quota for this coupon",
-}
 
 
 def issue(
     staff: Staff, customer: Customer, template_id: int, key: str, *, now: datetime | None = None
 ) -> Coupon:
-    """Issue one coupon for the tap ``key``; the caller commits (or rolls back on CouponError).
+    """Issue one coupon for the tap ``key``; the caller commits (or rolls back on Refused).
 
     Starts a fresh transaction (see ``locking``). A repeated key returns the first coupon.
     """
     now = now or utcnow()
     key = (key or "").strip()
     if not 8 <= len(key) <= 64:
-        raise CouponError("bad_key", "a request key of 8 to 64 characters is required")
+        raise Refused("bad_key")
     fresh_transaction()
     # Reserve first: the UPDATE takes the template's row lock (and SQLite's writer lock).
     reserved = changed(
@@ -197,15 +184,15 @@ def issue(
         return _same_intent(found, staff, customer, template_id)
     template = db.session.get(CouponTemplate, template_id, populate_existing=True)
     if template is None or not template.active:
-        raise CouponError("not_found", "no such coupon")
+        raise Refused("not_found")
     if not reserved:
-        raise CouponError("out_of_stock", "this coupon is out of stock")
+        raise Refused("out_of_stock")
     if template.valid_until is not None and template.valid_until <= now:
-        raise CouponError("ended", "this coupon's validity has ended")
+        raise Refused("ended")
     if template.kind == CouponKind.WXPAY.value and not template.wxpay_stock_id:
-        raise CouponError("not_configured", "this voucher has no WeChat Pay stock id")
+        raise Refused("not_configured")
     if ineligible(template, customer, _customer_tag_ids(customer)):
-        raise CouponError("not_eligible", "this customer is not eligible for this coupon")
+        raise Refused("not_eligible")
     held = db.session.scalar(
         select(func.count()).where(Coupon.template_id == template.id, Coupon.customer_id == customer.id)
     )
@@ -218,7 +205,7 @@ def issue(
     )
     limit = limit_reached(template, held or 0, today or 0)
     if limit:
-        raise CouponError(limit, LIMIT_MESSAGES[limit])
+        raise Refused(limit)
     valid_from, valid_until = _validity(template, now)
     coupon = Coupon(
         template_id=template.id,
@@ -321,24 +308,24 @@ def redeem(code: str, *, order_no: str, amount: int, by: str, now: datetime | No
     now = now or utcnow()
     order_no = (order_no or "").strip()
     if not order_no or len(order_no) > 64:
-        raise CouponError("bad_order_no", "order_no is required (at most 64 characters)")
+        raise Refused("bad_order_no")
     if amount < 0:
-        raise CouponError("bad_amount", "amount must not be negative")
+        raise Refused("bad_amount")
     coupon = db.session.scalar(select(Coupon).where(Coupon.code == (code or "").strip().upper()))
     if coupon is None:
-        raise CouponError("unknown_code", "no coupon has this code")
+        raise Refused("unknown_code")
     if is_voucher(coupon):
-        raise CouponError("unknown_code", "WeChat Pay vouchers are used at WeChat Pay, not with this code")
+        raise Refused("unknown_code")
     if coupon.status == CouponStatus.REDEEMED.value:
         if coupon.redeem_order_no == order_no:
             return Redemption(coupon, repeated=True)
-        raise CouponError("already_redeemed", "this coupon was already used by another order")
+        raise Refused("already_redeemed")
     if coupon.valid_until <= now:
-        raise CouponError("expired", "this coupon has expired")
+        raise Refused("expired")
     if coupon.valid_from > now:
-        raise CouponError("not_yet_valid", "this coupon is not valid yet")
+        raise Refused("not_yet_valid")
     if amount < coupon.template.threshold:
-        raise CouponError("below_threshold", "the order does not reach the coupon's minimum spend")
+        raise Refused("below_threshold")
     order_id = db.session.scalar(select(Order.id).where(Order.order_no == order_no).limit(1))
     # Atomic: of two tills redeeming at once, one wins; the other is told who did.
     done = changed(
@@ -357,7 +344,7 @@ def redeem(code: str, *, order_no: str, amount: int, by: str, now: datetime | No
     if not done:
         if coupon.redeem_order_no == order_no:
             return Redemption(coupon, repeated=True)
-        raise CouponError("already_redeemed", "this coupon was already used by another order")
+        raise Refused("already_redeemed")
     audit.record(by, "coupon.redeem", "coupon", coupon.id, code=coupon.code, order_no=order_no, amount=amount)
     return Redemption(coupon, repeated=False)
 
@@ -375,16 +362,16 @@ def deliver_voucher(
     from sidebar.wecom.vouchers import OK, UNKNOWN
 
     if not is_voucher(coupon):
-        raise CouponError("not_a_voucher", "this coupon is not a WeChat Pay voucher")
+        raise Refused("not_a_voucher")
     if external_userid != coupon.customer.external_userid:
-        raise CouponError("not_yours", "this coupon was sent to someone else")
+        raise Refused("not_yours")
     if coupon.provider_ref:
         return coupon
     if status_of(coupon, now) != CouponStatus.ISSUED.value:
-        raise CouponError("expired", "this coupon has expired")
+        raise Refused("expired")
     client = gateway().vouchers
     if client is None or not coupon.template.wxpay_stock_id:
-        raise CouponError("not_configured", "WeChat Pay vouchers are not configured")
+        raise Refused("not_configured")
     result = client.issue(
         openid=openid, stock_id=coupon.template.wxpay_stock_id, out_request_no=coupon.idempotency_key
     )
@@ -394,7 +381,7 @@ def deliver_voucher(
             "customer", "coupon.voucher_failed", "coupon", coupon.id, code=result.code, message=result.message
         )
         uow.commit_point("the failed voucher attempt stays on record")
-        raise CouponError(code, f"WeChat Pay: {result.code} {result.message}".strip())
+        raise Refused(code, f"WeChat Pay: {result.code} {result.message}".strip())
     coupon.provider_ref = result.coupon_id
     coupon.claimed_at = coupon.claimed_at or now or utcnow()
     audit.record("customer", "coupon.voucher", "coupon", coupon.id, voucher=result.coupon_id, openid=openid)

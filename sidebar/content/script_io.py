@@ -15,10 +15,10 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
+from sidebar.content.scripts import BODY_MAX
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Scope, Script, Team
-from sidebar.services.scripts import BODY_MAX
 
 COLUMNS = ["id", "scope", "team", "group", "title", "order", "body"]
 MAX_ROWS = 10_000

@@ -14,10 +14,10 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, desc, or_, select
 
+from sidebar.content.scripts import team_and_ancestors
 from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.models import Material, MaterialKind, Staff, utcnow
-from sidebar.services.scripts import team_and_ancestors
 from sidebar.wecom.gateway import gateway, wecom
 
 MEDIA_LIFETIME = timedelta(days=3)

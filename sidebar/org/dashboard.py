@@ -10,9 +10,9 @@ from flask import current_app
 from sqlalchemy import desc, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
+from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import CustomerTag, Follow, Tag, TagSync, utcnow
-from sidebar.services import visibility
 
 DAYS = 30
 

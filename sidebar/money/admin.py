@@ -21,6 +21,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from sidebar.core.locking import month_start
+from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.labels import local, parse_yuan
 from sidebar.models import (
@@ -38,7 +39,6 @@ from sidebar.models import (
     Staff,
     Team,
 )
-from sidebar.services import visibility
 
 LEVELS = ("普通", "银卡", "金卡", "黑金")
 

@@ -9,10 +9,10 @@ import re
 import uuid
 from typing import Any
 
+from sidebar.content import materials
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Material, MaterialKind, Team
-from sidebar.services import materials
 
 MB = 2**20
 LIMITS = {

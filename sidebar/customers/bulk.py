@@ -18,6 +18,8 @@ from openpyxl import Workbook
 from sqlalchemy import and_, delete, exists, insert, literal, select, update
 
 from sidebar.core import audit, uow
+from sidebar.customers import query as customer_query
+from sidebar.customers import tags as customer_tags
 from sidebar.extensions import db
 from sidebar.models import (
     AdminAccount,
@@ -32,7 +34,6 @@ from sidebar.models import (
     utcnow,
 )
 from sidebar.models.base import UTCDateTime
-from sidebar.services import customer_query, customer_tags
 
 PUSH_BATCH = 200
 EXPORT_CHUNK = 1000

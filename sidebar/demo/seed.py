@@ -37,8 +37,8 @@ from sidebar.models import (
     Tag,
     utcnow,
 )
-from sidebar.services import staff as staff_service
-from sidebar.services import tags as tag_service
+from sidebar.org import corp_tags as tag_service
+from sidebar.org import staff as staff_service
 
 PROGRESS_KEY = "demo:customers_seeded"
 
@@ -74,7 +74,7 @@ def seed_org() -> dict[str, int]:
 
 
 def _seed_materials() -> None:
-    from sidebar.services import materials
+    from sidebar.content import materials
 
     for kind, title, group, fields in demo.MATERIALS:
         material = Material(

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Select, and_, desc, exists, func, select, union
 
 from sidebar.core.errors import DomainError
+from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import Customer, CustomerTag, Follow, LifecycleStage, SkinType, Staff, TagSync, utcnow
-from sidebar.services import visibility
 
 SORTS = {
     "added": (desc(Customer.id),),

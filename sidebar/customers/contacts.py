@@ -13,7 +13,7 @@ from sqlalchemy import CursorResult, select, update
 
 from sidebar.extensions import db
 from sidebar.models import Customer, CustomerTag, DeletedBy, Follow, Staff, utcnow
-from sidebar.services import tags as tag_service
+from sidebar.org import corp_tags as tag_service
 from sidebar.wecom.gateway import wecom
 
 

@@ -19,9 +19,9 @@ from sqlalchemy.orm import aliased
 
 from sidebar.core import uow
 from sidebar.core.errors import DomainError
+from sidebar.customers import contacts
 from sidebar.extensions import db
 from sidebar.models import Customer, Follow, Role, Staff, Team
-from sidebar.services import contacts
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import gateway
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from sidebar.core.errors import DomainError
+from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import Customer, Staff
-from sidebar.services import visibility
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 

@@ -11,9 +11,9 @@ from sqlalchemy import Select, desc, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from sidebar.core.errors import DomainError
+from sidebar.customers import contacts
 from sidebar.extensions import db
 from sidebar.models import Customer, Scope, Script, ScriptFavourite, Send, Staff, Team, utcnow
-from sidebar.services import contacts
 
 PAGE_SIZE = 20
 BODY_MAX = 2000

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import CursorResult, String, and_, cast, exists, func, insert, literal, select, update
 from sqlalchemy.orm import aliased
 
+from sidebar.customers import query as customer_query
 from sidebar.extensions import db
 from sidebar.models import (
     AdminAccount,
@@ -31,7 +32,6 @@ from sidebar.models import (
     Trigger,
 )
 from sidebar.models.base import UTCDateTime
-from sidebar.services import customer_query
 
 EVERYONE = AdminAccount()  # the audience is the whole brand; the rule's filter narrows it
 

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from sidebar.content import materials, scripts
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Coupon, Customer, SopRule, SopStep, SopTask, Staff, TaskStatus, utcnow
-from sidebar.services import coupons, materials, scripts
+from sidebar.money import coupons
 
 
 class TaskError(DomainError):

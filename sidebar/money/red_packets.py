@@ -30,7 +30,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sidebar.core import audit, once, uow
-from sidebar.core.errors import DomainError
 from sidebar.core.locking import changed, day_start, fresh_transaction, lock_row, month_start
 from sidebar.core.once import insert_once
 from sidebar.extensions import db
@@ -45,6 +44,7 @@ from sidebar.models import (
     Staff,
     utcnow,
 )
+from sidebar.money.messages import Refused
 from sidebar.wecom.gateway import gateway
 from sidebar.wecom.pay import FAILED, NOT_FOUND, PAID, PayResult
 
@@ -56,13 +56,6 @@ IMMEDIATE_RETRIES = 2
 FIRST_CHECK = timedelta(seconds=60)
 MAX_CHECK = timedelta(hours=1)
 WISHING_MAX = 128
-
-
-class PacketError(DomainError):
-    """A red packet cannot be sent or claimed; ``code`` for machines, the message for people."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message, code=code)
 
 
 def rule() -> RedPacketRule:
@@ -137,16 +130,8 @@ def _by_key(key: str) -> RedPacket | None:
 
 def _same_intent(packet: RedPacket, staff: Staff, customer: Customer, amount: int) -> RedPacket:
     if (packet.staff_id, packet.customer_id, packet.amount) != (staff.id, customer.id, amount):
-        raise PacketError("key_reused", "this request key was already used for another red packet")
+        raise Refused("key_reused")
     return packet
-
-
-PROBLEMS = {
-    "amount": "the amount is outside what head office allows",
-    "wishing": "the wishing is too long",
-    "order": "that order is not this customer's",
-    "reason": "give a reason or pick one of the customer's orders for this amount",
-}
 
 
 def check(
@@ -187,12 +172,12 @@ def send(
 ) -> RedPacket:
     """Reserve a red packet for the customer (the card goes to the chat next); the caller commits.
 
-    On PacketError the caller rolls back. A repeated ``key`` returns the first packet.
+    On Refused the caller rolls back. A repeated ``key`` returns the first packet.
     """
     now = now or utcnow()
     key = (key or "").strip()
     if not 8 <= len(key) <= 64:
-        raise PacketError("bad_key", "a request key of 8 to 64 characters is required")
+        raise Refused("bad_key")
     fresh_transaction()
     lock_row(Staff, staff.id)  # first statement: every send by this guide waits here, one at a time
     found = _by_key(key)
@@ -200,27 +185,27 @@ def send(
         return _same_intent(found, staff, customer, amount)
     the_rule = rule()
     if not the_rule.enabled:
-        raise PacketError("disabled", "red packets are switched off")
+        raise Refused("disabled")
     if gateway().payer is None:
-        raise PacketError("not_configured", "WeChat Pay is not configured")
+        raise Refused("not_configured")
     wishing = (wishing or "").strip() or the_rule.wishing
     reason = (reason or "").strip()[:255]
     problems = check(customer, the_rule, amount=amount, wishing=wishing, reason=reason, order_id=order_id)
     if problems:
         code = next(iter(problems.values()))
-        raise PacketError(code, PROBLEMS[code])
+        raise Refused(code)
 
     lock_row(Customer, customer.id)
     _lock_budget(staff.team_id, the_rule)
     used = usage(staff, customer, the_rule, now)
     if used.guide_count + 1 > the_rule.guide_daily_count:
-        raise PacketError("guide_count", "you have sent as many red packets as allowed today")
+        raise Refused("guide_count")
     if used.guide_amount + amount > the_rule.guide_daily_amount:
-        raise PacketError("guide_amount", "this would pass your daily red-packet amount")
+        raise Refused("guide_amount")
     if used.customer_count + 1 > the_rule.customer_daily_count:
-        raise PacketError("customer_count", "this customer has had as many red packets as allowed today")
+        raise Refused("customer_count")
     if used.team_spent + amount > used.team_budget:
-        raise PacketError("budget", "your team's red-packet budget for this month is used up")
+        raise Refused("budget")
 
     packet = RedPacket(
         idempotency_key=key,
@@ -290,9 +275,9 @@ def claim(packet: RedPacket, *, openid: str, external_userid: str | None, now: d
     now = now or utcnow()
     customer = db.session.get(Customer, packet.customer_id)
     if customer is None or external_userid != customer.external_userid:
-        raise PacketError("not_yours", "this red packet was sent to someone else")
+        raise Refused("not_yours")
     if not openid:
-        raise PacketError("no_openid", "we could not tell who you are in WeChat")
+        raise Refused("no_openid")
     won = changed(
         update(RedPacket)
         .where(

@@ -19,9 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from sidebar.core.errors import DomainError
+from sidebar.customers import contacts
 from sidebar.extensions import db
 from sidebar.models import AuditLog, DeletedBy, EventStatus, WecomEvent, utcnow
-from sidebar.services import contacts, tags
+from sidebar.org import corp_tags as tags
 
 MAX_ATTEMPTS = 6
 

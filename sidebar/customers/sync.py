@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 
 from sidebar.core import uow
+from sidebar.customers import contacts
 from sidebar.extensions import db
 from sidebar.models import Staff, StaffStatus
-from sidebar.services import contacts
-from sidebar.services import tags as tag_service
+from sidebar.org import corp_tags as tag_service
 from sidebar.wecom.gateway import gateway, wecom
 
 PROGRESS_KEY = "sync:customers:progress"

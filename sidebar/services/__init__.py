@@ -1,1 +1,0 @@
-"""Business rules. Services take explicit arguments, flush but never commit, and never touch the request."""
