@@ -52,8 +52,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     init_gateway(app)
 
-    from api import api_bp, callback_bp
     from sidebar import assets, errors, labels, security_headers
+    from sidebar.api import api_bp, callback_bp
 
     # These modules add their routes to the admin and sidebar blueprints when imported.
     from sidebar.views import (  # noqa: F401

@@ -17,6 +17,7 @@ from sidebar.auth import login_required
 from sidebar.content import materials, scripts
 from sidebar.core import uow
 from sidebar.customers import groups, visibility
+from sidebar.errors import json_error
 from sidebar.extensions import db
 from sidebar.models import Customer, MaterialKind
 from sidebar.money.messages import Refused
@@ -256,7 +257,7 @@ def material_message(material_id: int):
     try:
         media = materials.media_id(material) if material.kind in materials.FILE_KINDS else None
     except WeComError as exc:
-        return jsonify(error={"code": "wecom_refused", "message": exc.errmsg}), 502
+        return json_error(502, "wecom_refused", exc.errmsg)
     return jsonify(materials.message(material, media))
 
 
@@ -327,7 +328,7 @@ def task_piece_sent(task_id: int):
         sop_tasks.record_piece(task, piece, total)
     except (ValueError, sop_tasks.TaskError) as exc:
         uow.discard()
-        return jsonify(error={"code": "bad_piece", "message": str(exc)}), 409
+        return json_error(409, "bad_piece", str(exc))
     return jsonify(status=task.status, sent=task.sent_pieces)
 
 

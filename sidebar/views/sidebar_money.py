@@ -235,7 +235,7 @@ def red_packet_send(customer: Customer):
         abort(403, _("Only a guide who has this customer can send them red packets."))
     fields, errors = _packet_fields(customer)
     if errors:
-        return jsonify(error={"code": "invalid", "message": " ".join(errors.values())}), 422
+        return json_error(422, "invalid", " ".join(errors.values()))
     try:
         packet = red_packets.send(staff, customer, key=request.form.get("key", ""), **fields)
     except Refused as exc:
