@@ -9,9 +9,17 @@ from typing import Any
 from flask import Flask, session
 from flask_babel import get_locale
 
-from sidebar import config
+from sidebar import cli, config
+from sidebar.api import api_bp, callback_bp
 from sidebar.core import uow
 from sidebar.extensions import babel, csrf, db, init_huey, migrate
+from sidebar.web import assets, errors, labels, security_headers
+from sidebar.web.admin import admin_bp
+from sidebar.web.claim import claim_bp
+from sidebar.web.health import health_bp
+from sidebar.web.sidebar import sidebar_bp
+from sidebar.web.signin import auth_bp
+from sidebar.wecom.gateway import init_gateway
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -47,28 +55,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     init_huey(app)
 
-    from sidebar import models  # noqa: F401  (every table known to the metadata)
-    from sidebar.wecom.gateway import init_gateway
-
     init_gateway(app)
-
-    from sidebar import assets, errors, labels, security_headers
-    from sidebar.api import api_bp, callback_bp
-
-    # These modules add their routes to the admin and sidebar blueprints when imported.
-    from sidebar.views import (  # noqa: F401
-        admin_content,
-        admin_money,
-        admin_sop,
-        sidebar_content,
-        sidebar_money,
-    )
-    from sidebar.views.admin import admin_bp
-    from sidebar.views.auth import auth_bp
-    from sidebar.views.claim import claim_bp
-    from sidebar.views.health import health_bp
-    from sidebar.views.sidebar import sidebar_bp
-
     assets.init_app(app)
     labels.register(app)
     app.register_blueprint(health_bp)
@@ -80,11 +67,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(callback_bp)
     errors.init_app(app)
     security_headers.init_app(app)
-
-    from sidebar import cli
-
     cli.init_app(app)
-
-    from sidebar import jobs  # noqa: F401  (registers the tasks with huey)
-
     return app

@@ -6,11 +6,21 @@ import json
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from sidebar import demo
-from sidebar.core import uow
+from sidebar.core import audit, uow
+from sidebar.customers import sync
+from sidebar.demo import seed as seeding
+from sidebar.jobs import run_due_events
+from sidebar.models import utcnow
+from sidebar.money import red_packets
+from sidebar.org import accounts as admin_accounts
+from sidebar.org import api_keys, staff
+from sidebar.org import corp_tags as tags
+from sidebar.sop import engine as sop_engine
+from sidebar.sop import reminders as sop_reminders
 
 demo_cli = AppGroup("demo", help="Demo data.")
 sync_cli = AppGroup("sync", help="Pull staff, tags and customers from WeCom (idempotent).")
@@ -29,8 +39,6 @@ def _echo(result: object) -> None:
 @click.option("--chunk", default=5000, show_default=True, help="Customers per insert batch.")
 def demo_seed(customers: int, chunk: int) -> None:
     """Create the demo brand; running it again adds only what is missing."""
-    from sidebar.demo import seed as seeding
-
     started = time.monotonic()
 
     def progress(done: int, total: int) -> None:
@@ -43,8 +51,6 @@ def demo_seed(customers: int, chunk: int) -> None:
 @sync_cli.command("staff")
 def sync_staff() -> None:
     """Departments as teams, members as staff; members who left are marked resigned."""
-    from sidebar.org import staff
-
     with uow.unit():
         result = staff.sync_staff()
     _echo(result)
@@ -53,8 +59,6 @@ def sync_staff() -> None:
 @sync_cli.command("tags")
 def sync_tags() -> None:
     """Corp tag groups and tags."""
-    from sidebar.org import corp_tags as tags
-
     with uow.unit():
         result = tags.sync_corp_tags()
     _echo(result)
@@ -65,17 +69,12 @@ def sync_tags() -> None:
 @click.option("--restart", is_flag=True, help="Forget a previous interrupted run and start over.")
 def sync_customers(pace: float, restart: bool) -> None:
     """Every customer of every active member, page by page; resumes an interrupted run."""
-    from sidebar.customers import sync
-
     _echo(sync.sync_customers(pace=pace, restart=restart))
 
 
 @sop_cli.command("run")
 def sop_run() -> None:
     """Make the SOP tasks that are due now (what the periodic job does every 15 minutes)."""
-    from sidebar.models import utcnow
-    from sidebar.sop import engine as sop_engine
-
     with uow.unit():
         result = sop_engine.run(now=utcnow())
     _echo(result)
@@ -84,11 +83,6 @@ def sop_run() -> None:
 @sop_cli.command("remind")
 def sop_remind() -> None:
     """Send today's reminders to guides with due tasks (once a day each)."""
-    from flask import current_app
-
-    from sidebar.models import utcnow
-    from sidebar.sop import reminders as sop_reminders
-
     with uow.unit():
         result = sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
     _echo(result)
@@ -97,8 +91,6 @@ def sop_remind() -> None:
 @events_cli.command("run-due")
 def events_run_due() -> None:
     """Attempt every callback event that is waiting (what the periodic sweeper does)."""
-    from sidebar.jobs import run_due_events
-
     _echo({"attempted": run_due_events()})
 
 
@@ -107,9 +99,6 @@ def events_run_due() -> None:
 @click.argument("name")
 def create_api_key(name: str) -> None:
     """A key for a POS or mall system to redeem coupons (shown once; keep it in that system's settings)."""
-    from sidebar.core import audit
-    from sidebar.org import api_keys
-
     with uow.unit():
         try:
             key = api_keys.create(name)
@@ -123,9 +112,6 @@ def create_api_key(name: str) -> None:
 @with_appcontext
 def settle_red_packets() -> None:
     """Resolve red-packet payouts whose outcome is unknown and expire unopened ones (the minute job)."""
-    from sidebar.models import utcnow
-    from sidebar.money import red_packets
-
     with uow.unit():
         outcome = red_packets.reconcile(now=utcnow())
         outcome["expired"] = red_packets.expire(now=utcnow())
@@ -138,9 +124,6 @@ def settle_red_packets() -> None:
 @click.password_option(help="At least 12 characters; asked for twice when not given.")
 def create_admin(username: str, password: str) -> None:
     """A local console account, for the first set-up before WeCom sign-in is configured."""
-    from sidebar.core import audit
-    from sidebar.org import accounts as admin_accounts
-
     with uow.unit():
         try:
             account = admin_accounts.create(username, password)

@@ -87,6 +87,7 @@ def job_app() -> Flask:
     """The app tasks run in: the one last configured, or a fresh one for a bare consumer."""
     global _job_app
     if _job_app is None:
+        # Inside the function: create_app imports this module (an import cycle at the top).
         from sidebar import create_app
 
         _job_app = create_app()

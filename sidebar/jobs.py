@@ -14,12 +14,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
+from flask import current_app
 from huey import crontab
 
 from sidebar.core import uow
+from sidebar.customers import bulk
+from sidebar.customers import tags as customer_tags
 from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
 from sidebar.models import WecomEvent, utcnow
+from sidebar.money import red_packets
+from sidebar.sop import engine as sop_engine
+from sidebar.sop import reminders as sop_reminders
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,15 +88,11 @@ def sweep_events() -> int:
 
 def push_tags_now(customer_id: int, now: datetime | None = None) -> dict[str, int]:
     """Push one customer's due tag changes to WeCom and commit the outcome."""
-    from sidebar.customers import tags as customer_tags
-
     with uow.unit():
         return customer_tags.push(customer_id, now=now)
 
 
 def run_due_tag_pushes(now: datetime | None = None) -> int:
-    from sidebar.customers import tags as customer_tags
-
     ids = customer_tags.pending_customer_ids(now)
     for customer_id in ids:
         push_tags_now(customer_id, now)
@@ -113,10 +115,6 @@ def sweep_tag_pushes() -> int:
 @in_app_context
 def run_console_job(job_id: int) -> None:
     """Bulk tagging or an export started in the console."""
-    from flask import current_app
-
-    from sidebar.customers import bulk
-
     with uow.unit():
         bulk.run(job_id, pace=current_app.config["BULK_PUSH_PACE"])
 
@@ -125,8 +123,6 @@ def run_console_job(job_id: int) -> None:
 @in_app_context
 def run_sop() -> dict[str, int]:
     """Make the SOP tasks that fell due, hand on resigned guides' tasks, expire overdue ones."""
-    from sidebar.sop import engine as sop_engine
-
     with uow.unit():
         return sop_engine.run(now=utcnow())
 
@@ -134,10 +130,6 @@ def run_sop() -> dict[str, int]:
 @huey.periodic_task(crontab(hour="1", minute="0"))  # 09:00 in Beijing
 @in_app_context
 def sop_morning_reminders() -> dict[str, int]:
-    from flask import current_app
-
-    from sidebar.sop import reminders as sop_reminders
-
     with uow.unit():
         return sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
 
@@ -146,8 +138,6 @@ def sop_morning_reminders() -> dict[str, int]:
 @in_app_context
 def settle_red_packets() -> dict[str, int]:
     """Resolve payouts whose outcome is unknown (by their mch_billno); expire unopened packets."""
-    from sidebar.money import red_packets
-
     with uow.unit():
         outcome = red_packets.reconcile(now=utcnow())
         outcome["expired"] = red_packets.expire(now=utcnow())

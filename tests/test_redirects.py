@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 import requests
 
-from sidebar.redirects import safe_next
+from sidebar.web.redirects import safe_next
 from tests.sidebar_helpers import sign_in
 from tests.views.test_admin import PASSWORD
 

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from sidebar.core import uow
 from sidebar.events import callbacks as events
 from sidebar.extensions import csrf
+from sidebar.jobs import process_event
 from sidebar.wecom.crypto import InvalidCallback
 from sidebar.wecom.gateway import gateway
 
@@ -76,8 +77,6 @@ def receive():
 
 
 def _enqueue(event_id: int) -> None:
-    from sidebar.jobs import process_event
-
     try:
         process_event(event_id)
     except Exception:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from sidebar.auth import current_staff
 from sidebar.core import uow
-from sidebar.errors import json_error
+from sidebar.core.units import parse_yuan
 from sidebar.extensions import csrf
-from sidebar.money import messages
+from sidebar.money import coupons, messages
 from sidebar.money.messages import Refused
+from sidebar.org import api_keys
+from sidebar.web.auth import current_staff
+from sidebar.web.errors import json_error
 from sidebar.wecom import jssdk
 from sidebar.wecom.errors import WeComError, WeComUnavailable
 from sidebar.wecom.gateway import wecom
@@ -57,10 +59,6 @@ REDEEM_STATUS = {
 def redeem_coupon(code: str):
     """Mark a coupon used by an order: ``{"order_no": "...", "amount": "399.00"}`` (yuan) with
     ``Authorization: Bearer <API key>``. The same order again answers 200 with ``repeated: true``."""
-    from sidebar.labels import parse_yuan
-    from sidebar.money import coupons
-    from sidebar.org import api_keys
-
     header = request.headers.get("Authorization", "")
     key = api_keys.check(header[7:] if header.startswith("Bearer ") else None)
     if key is None:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
 from openpyxl import Workbook
 from sqlalchemy import and_, delete, exists, insert, literal, select, update
 
@@ -255,8 +256,6 @@ def export_folder(instance_path: str) -> str:
 
 
 def _export(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[str, Any]:
-    from flask import current_app
-
     viewer = _owner(job)
     f = customer_query.parse(params["filter"])
     query = customer_query.matching(viewer, f).order_by(Customer.id)

@@ -26,7 +26,7 @@ class InvalidInput(DomainError):
 
 
 def update_profile(customer: Customer, values: dict[str, Any]) -> None:
-    """Apply already validated profile values (see ``sidebar.forms.ProfileForm``)."""
+    """Apply already validated profile values (see ``sidebar.web.forms.ProfileForm``)."""
     for name in ("skin_type", "age_range", "city", "member_level"):
         setattr(customer, name, values.get(name) or None)
     customer.skin_concerns = ",".join(values.get("skin_concerns") or [])

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 
 from sidebar import demo
+from sidebar.content import materials
 from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.models import (
@@ -74,8 +75,6 @@ def seed_org() -> dict[str, int]:
 
 
 def _seed_materials() -> None:
-    from sidebar.content import materials
-
     for kind, title, group, fields in demo.MATERIALS:
         material = Material(
             kind=kind, title=title, group_name=group, **{k: v for k, v in fields.items() if k != "file_name"}

@@ -21,9 +21,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from sidebar.core.locking import month_start
+from sidebar.core.units import local, parse_yuan
 from sidebar.customers import visibility
 from sidebar.extensions import db
-from sidebar.labels import local, parse_yuan
 from sidebar.models import (
     HOLDING,
     Coupon,

@@ -33,6 +33,8 @@ from sidebar.models import (
     utcnow,
 )
 from sidebar.money.messages import Refused
+from sidebar.wecom.gateway import gateway
+from sidebar.wecom.vouchers import OK, UNKNOWN
 
 # Codes people may read out at a till: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -358,9 +360,6 @@ def deliver_voucher(
 ) -> Coupon:
     """A WeChat Pay voucher reaches the customer: WeChat Pay issues it to their openid, keyed by the
     coupon's own idempotency key (a repeat, after a timeout say, gets the same voucher). Commits."""
-    from sidebar.wecom.gateway import gateway
-    from sidebar.wecom.vouchers import OK, UNKNOWN
-
     if not is_voucher(coupon):
         raise Refused("not_a_voucher")
     if external_userid != coupon.customer.external_userid:

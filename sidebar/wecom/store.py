@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from typing import Protocol, cast
 
+import redis
 from redis.exceptions import LockNotOwnedError
 from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
@@ -111,8 +112,6 @@ class RedisStore:
     """The same contract on Redis, for deployments that run one."""
 
     def __init__(self, url: str, prefix: str = "beside:"):
-        import redis
-
         self.redis = redis.Redis.from_url(url, decode_responses=True)
         self.prefix = prefix
 

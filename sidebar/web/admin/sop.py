@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, datetime
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from sidebar.console_auth import admin_required, console_required, is_admin
 from sidebar.core import audit
 from sidebar.customers import profile
 from sidebar.customers import query as customer_query
@@ -26,7 +27,9 @@ from sidebar.models import (
     utcnow,
 )
 from sidebar.sop import engine as sop_engine
-from sidebar.views.admin import admin_bp, client_ip, viewer
+from sidebar.sop import stats as sop_stats
+from sidebar.web.admin import admin_bp, client_ip, viewer
+from sidebar.web.console_auth import admin_required, console_required, is_admin
 
 AUDIENCE_FIELDS = (
     "tags_any",
@@ -37,6 +40,7 @@ AUDIENCE_FIELDS = (
     "member_level",
     "team_id",
 )
+
 MAX_STEPS = 3
 
 
@@ -187,15 +191,8 @@ def sop_rule_action(rule_id: int, action: str):
 @console_required
 def sop_completion():
     """Completion by team, guide and rule over 30 days, in the viewer's scope; ``?format=csv`` exports."""
-    from sidebar.sop import stats as sop_stats
-
     report = sop_stats.report(viewer())
     if request.args.get("format") == "csv":
-        import csv
-        import io
-
-        from flask import Response
-
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["by", "name", "due", "done", "skipped", "overdue", "open", "rate%"])

@@ -6,16 +6,16 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from sidebar.auth import (
+from sidebar.extensions import db
+from sidebar.models import Staff, StaffStatus
+from sidebar.web.auth import (
     SignInStateMismatch,
     begin_wecom_sign_in,
     finish_wecom_sign_in,
     oauth_url,
     sign_in,
 )
-from sidebar.extensions import db
-from sidebar.models import Staff, StaffStatus
-from sidebar.redirects import safe_next
+from sidebar.web.redirects import safe_next
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 

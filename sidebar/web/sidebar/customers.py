@@ -1,84 +1,29 @@
-"""The page WeCom opens beside a chat (``/sidebar``): entry, customer profile, group view.
-
-Every customer-scoped route loads the customer through ``visibility.customer_for`` and nothing else;
-a customer the member may not see is a 404. Fragments are named blocks of the page templates.
-"""
+"""The sidebar's customer page: the entry that asks WeCom who is in the chat, the language switch, and
+the profile with its remark, tags and notes."""
 
 from __future__ import annotations
 
-from functools import wraps
-from typing import Any
-
-from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from sidebar import htmx
-from sidebar.auth import current_staff, login_required
 from sidebar.core import uow
-from sidebar.customers import contacts, groups, profile, visibility
+from sidebar.customers import contacts, profile
 from sidebar.customers import edit as customer_edit
 from sidebar.customers import tags as customer_tags
 from sidebar.extensions import db
-from sidebar.forms import (
-    AGE_RANGES,
-    MEMBER_LEVELS,
-    SKIN_CONCERNS,
-    SKIN_TYPES,
+from sidebar.jobs import push_tags
+from sidebar.models import Customer, Follow, Tag
+from sidebar.web import htmx
+from sidebar.web.auth import login_required
+from sidebar.web.forms import (
     NoteForm,
     ProfileForm,
     RemarkForm,
     TagForm,
 )
-from sidebar.models import Customer, Follow, Staff, Tag
-from sidebar.redirects import safe_next
+from sidebar.web.redirects import safe_next
+from sidebar.web.sidebar import PAGE, common, customer_route, me, part_of_the_profile, sidebar_bp
 from sidebar.wecom.errors import WeComError
-
-sidebar_bp = Blueprint("sidebar", __name__, url_prefix="/sidebar")
-PAGE = "sidebar/customer.html"
-
-
-def me() -> Staff:
-    staff = current_staff()
-    assert staff is not None  # login_required ran first
-    return staff
-
-
-def customer_route(view: Any) -> Any:
-    """Load ``external_userid`` through the visibility check; 404 when not visible."""
-
-    @wraps(view)
-    def wrapper(external_userid: str, **kwargs: Any) -> Any:
-        try:
-            customer = visibility.customer_for(me(), external_userid)
-        except visibility.NotVisible:
-            abort(404, _("This customer is not among yours, or WeCom does not know them."))
-        g.customer = customer
-        return view(customer, **kwargs)
-
-    return login_required(wrapper)
-
-
-def part_of_the_profile(view: Any) -> Any:
-    """A fragment of the customer page. A plain GET of it (a reload, a direct link, a history-restore
-    miss) is sent to the whole page instead of getting a bare fragment or an error."""
-
-    @wraps(view)
-    def wrapper(customer: Customer, **kwargs: Any) -> Any:
-        if not htmx.is_htmx():
-            return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid))
-        return view(customer, **kwargs)
-
-    return wrapper
-
-
-def common() -> dict[str, Any]:
-    return {
-        "staff": me(),
-        "skin_types": dict(SKIN_TYPES),
-        "skin_concern_choices": SKIN_CONCERNS,
-        "age_ranges": AGE_RANGES,
-        "member_levels": MEMBER_LEVELS,
-    }
 
 
 @sidebar_bp.get("/")
@@ -274,8 +219,6 @@ def tag_change(customer: Customer):
     change = customer_tags.add if form.action.data == "add" else customer_tags.remove
     changed = change(customer, tag, by=me())
     if changed and not tag.is_local:
-        from sidebar.jobs import push_tags
-
         customer_id = customer.id
         uow.after_commit(lambda: push_tags(customer_id))
     if not htmx.is_htmx():
@@ -328,19 +271,3 @@ def note_add(customer: Customer):
         note_form=NoteForm(formdata=None),
         **common(),
     )
-
-
-# -- group chats -----------------------------------------------------------------------------------
-
-
-@sidebar_bp.get("/groups/<chat_id>")
-@login_required
-def group_detail(chat_id: str):
-    """A customer group: name, owner, members, and which members are our customers."""
-    try:
-        group = groups.group_for(me(), chat_id)
-    except groups.NotAMember:
-        abort(404, _("You are not a member of this group chat."))
-    except WeComError as exc:
-        return htmx.render("sidebar/group.html", status=502, group=None, error=exc.errmsg, **common())
-    return htmx.render("sidebar/group.html", group=group, error=None, **common())

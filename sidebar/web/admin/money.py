@@ -9,17 +9,17 @@ from typing import Any
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from sqlalchemy import select, update
 
-from sidebar.console_auth import admin_required, console_required
 from sidebar.core import audit, uow
 from sidebar.core.locking import changed
+from sidebar.core.units import parse_yuan
 from sidebar.customers import profile, visibility
 from sidebar.extensions import db
-from sidebar.labels import parse_yuan
 from sidebar.models import ApiKey, CouponTemplate, RedPacket, RedPacketBudget, Team, utcnow
 from sidebar.money import admin as money_admin
 from sidebar.money import coupons, red_packets
 from sidebar.org import api_keys
-from sidebar.views.admin import admin_bp, client_ip, common, viewer
+from sidebar.web.admin import admin_bp, client_ip, common, viewer
+from sidebar.web.console_auth import admin_required, console_required
 
 
 def _coupon_page(status: int = 200, **context: Any) -> Any:

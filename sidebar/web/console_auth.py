@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 
 from flask import abort, g, redirect, request, session, url_for
 
-from sidebar.auth import (
+from sidebar.extensions import db
+from sidebar.models import AdminAccount, Role, Staff
+from sidebar.web.auth import (
     console_session_is_current,
     current_staff,
     end_sessions_everywhere,
@@ -17,10 +19,8 @@ from sidebar.auth import (
     sign_out,
     start_session,
 )
-from sidebar.extensions import db
-from sidebar.htmx import hx_redirect, is_htmx
-from sidebar.models import AdminAccount, Role, Staff
-from sidebar.redirects import safe_next
+from sidebar.web.htmx import hx_redirect, is_htmx
+from sidebar.web.redirects import safe_next
 
 ACCOUNT_KEY = "admin_account_id"
 F = TypeVar("F", bound=Callable[..., Any])

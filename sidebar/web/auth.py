@@ -21,9 +21,9 @@ from urllib.parse import urlencode
 from flask import current_app, g, redirect, request, session, url_for
 
 from sidebar.extensions import db
-from sidebar.htmx import hx_redirect, is_htmx
 from sidebar.models import AdminAccount, Staff, StaffStatus, utcnow
-from sidebar.redirects import safe_next
+from sidebar.web.htmx import hx_redirect, is_htmx
+from sidebar.web.redirects import safe_next
 
 SESSION_KEY = "staff_id"
 SIGNED_IN_AT = "signed_in_at"  # seconds since the epoch

@@ -8,44 +8,23 @@ The card goes to the chat through the bridge; the page then reports it sent.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from sidebar import htmx
-from sidebar.auth import login_required
 from sidebar.core import uow
-from sidebar.customers import contacts
-from sidebar.errors import json_error
+from sidebar.core.units import parse_yuan
 from sidebar.extensions import db
-from sidebar.labels import parse_yuan
-from sidebar.models import Coupon, Customer, Order, RedPacket, Staff, utcnow
+from sidebar.models import Coupon, Customer, Order, RedPacket, utcnow
 from sidebar.money import coupons, red_packets
 from sidebar.money.messages import MESSAGES, Refused
-from sidebar.views.sidebar import customer_route, me, sidebar_bp
-
-
-def new_key() -> str:
-    return uuid.uuid4().hex
-
-
-def in_chat_with(staff: Staff, customer: Customer) -> bool:
-    """Money moves only from a guide with a live follow of the customer: the one in the chat."""
-    return contacts.live_follow(customer, staff) is not None
-
-
-def _card_image(kind: str) -> str:
-    """The absolute URL of a card's picture (WeCom fetches it): "coupon" or "packet"."""
-    return request.host_url.rstrip("/") + url_for("claim.card_image", kind=kind)
-
-
-def refusal(exc: Refused, status: int = 409) -> Any:
-    """A refused coupon or red packet as the page's script reads it: the code and what the guide reads."""
-    return json_error(status, exc.code, str(exc))
-
+from sidebar.web import htmx
+from sidebar.web.auth import login_required
+from sidebar.web.errors import json_error
+from sidebar.web.sidebar import customer_route, me, sidebar_bp
+from sidebar.web.sidebar.cards import card_image, coupon_message, in_chat_with, new_key, refusal
 
 # -- coupons ---------------------------------------------------------------------------------------
 
@@ -80,11 +59,6 @@ def _render_coupons(customer: Customer) -> Any:
 def coupons_for_customer(customer: Customer):
     """The coupons this customer may get from this guide, and the ones they have."""
     return _render_coupons(customer)
-
-
-def coupon_message(coupon: Coupon) -> dict[str, Any]:
-    claim_url = url_for("claim.coupon_page", token=coupons.claim_token(coupon), _external=True)
-    return coupons.card(coupon, claim_url, _card_image("coupon"))
 
 
 @sidebar_bp.post("/customers/<external_userid>/coupons")
@@ -244,7 +218,7 @@ def red_packet_send(customer: Customer):
     claim_url = url_for("claim.packet_page", token=red_packets.claim_token(packet), _external=True)
     return jsonify(
         id=packet.id,
-        message=red_packets.card(packet, claim_url, _card_image("packet"), staff.name),
+        message=red_packets.card(packet, claim_url, card_image("packet"), staff.name),
         sent_url=url_for("sidebar.red_packet_sent", packet_id=packet.id),
     ), 201
 

@@ -6,12 +6,13 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from sidebar.console_auth import admin_required, console_required, current_viewer, is_admin
-from sidebar.content import script_io, scripts
+from sidebar.content import material_admin, script_io, scripts
+from sidebar.content import usage as usage_service
 from sidebar.core import audit, uow
 from sidebar.extensions import db
-from sidebar.models import MaterialKind, Scope, Script, Team
-from sidebar.views.admin import admin_bp, client_ip, viewer
+from sidebar.models import Material, MaterialKind, Scope, Script, Team
+from sidebar.web.admin import admin_bp, client_ip, viewer
+from sidebar.web.console_auth import admin_required, console_required, current_viewer, is_admin
 
 SAMPLE = {
     "客户称呼": "王女士",
@@ -152,7 +153,6 @@ def scripts_import():
 
 
 def _materials_page(status: int = 200, error: str | None = None):  # type: ignore[no-untyped-def]
-    from sidebar.models import Material
 
     return render_template(
         "admin/materials.html",
@@ -175,8 +175,6 @@ def materials_admin():
 @admin_bp.post("/materials")
 @admin_required
 def material_admin_create():
-    from sidebar.content import material_admin
-
     file = request.files.get("file")
     upload = None
     if file is not None and file.filename:
@@ -203,9 +201,6 @@ def material_admin_create():
 @admin_bp.post("/materials/<int:material_id>/delete")
 @admin_required
 def material_admin_delete(material_id: int):
-    from sidebar.content import material_admin
-    from sidebar.models import Material
-
     material = db.session.get(Material, material_id) or abort(404)
     audit.record(viewer(), "material_deleted", "material", material.id, ip=client_ip(), title=material.title)
     material_admin.delete(material)
@@ -219,8 +214,6 @@ def material_admin_delete(material_id: int):
 @console_required
 def usage():
     """Sends of scripts and materials in the viewer's scope: by day, team and guide; top and unused."""
-    from sidebar.content import usage as usage_service
-
     return render_template(
         "admin/usage.html",
         report=usage_service.report(viewer()),

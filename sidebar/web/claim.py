@@ -23,14 +23,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from sidebar.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, oauth_url
 from sidebar.core import uow
 from sidebar.demo import poster_png
 from sidebar.extensions import db
 from sidebar.models import Coupon, RedPacket, Staff, utcnow
 from sidebar.money import coupons, red_packets
 from sidebar.money.messages import Refused
-from sidebar.redirects import safe_next
+from sidebar.web.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, oauth_url
+from sidebar.web.redirects import safe_next
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 

@@ -1,0 +1,38 @@
+"""Money and time as people type and read them: fen from typed yuan, yuan from fen, UTC shown in the
+brand's time zone. Used by the domains (exports, forms) and by the templates (``web.labels``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def yuan(fen: int | None) -> str:
+    """Fen as yuan, e.g. 12345 -> '¥123.45'; whole yuan without decimals."""
+    if fen is None:
+        return "—"
+    return f"¥{fen // 100:,}" if fen % 100 == 0 else f"¥{fen / 100:,.2f}"
+
+
+def parse_yuan(text: object, *, allow_zero: bool = False) -> int | None:
+    """Yuan as typed ("8.88", "50") to fen; None unless a non-negative amount with at most two decimals
+    (and above zero unless ``allow_zero``). The one place money typed by people becomes fen."""
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        return None
+    if value < 0 or (value == 0 and not allow_zero):
+        return None
+    return int(value * 100)
+
+
+def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time shown in the brand's time zone (``DISPLAY_TIMEZONE``, Asia/Shanghai)."""
+    if value is None:
+        return "—"
+    return value.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime(fmt)
