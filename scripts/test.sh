@@ -13,6 +13,8 @@ fi
 $BIN/ruff check .
 $BIN/ruff format --check .
 $BIN/mypy
+# The dependency direction (pyproject.toml, [tool.importlinter]): web -> jobs -> domains -> core.
+$BIN/lint-imports --no-cache >/dev/null || $BIN/lint-imports --no-cache
 
 echo "== tests on SQLite"
 env -u TEST_DATABASE_URL $BIN/python -m pytest "$@"

@@ -84,11 +84,8 @@ def init_huey(app: Flask) -> None:
 
 
 def job_app() -> Flask:
-    """The app tasks run in: the one last configured, or a fresh one for a bare consumer."""
-    global _job_app
+    """The app tasks run in: the one ``create_app`` configured last (``wsgi`` makes it for gunicorn and
+    for the consumer, ``huey_consumer wsgi.huey``)."""
     if _job_app is None:
-        # Inside the function: create_app imports this module (an import cycle at the top).
-        from sidebar import create_app
-
-        _job_app = create_app()
+        raise RuntimeError("no app is configured for jobs: run the consumer as `huey_consumer wsgi.huey`")
     return _job_app
