@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.conftest import free_port
-from tests.views.test_sidebar import customer_of
+from tests.web.sidebar.test_customers import customer_of
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ from sidebar.extensions import db
 from sidebar.models import Coupon, RedPacket
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_sidebar_preview import open_chat
-from tests.views.test_sidebar import customer_of
+from tests.web.sidebar.test_customers import customer_of
 
 
 def test_issue_a_coupon_and_send_a_red_packet_then_the_customer_opens_it(seeded, preview, context, emulator):

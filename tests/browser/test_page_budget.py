@@ -4,7 +4,7 @@ compressed in at most 6 requests; a second open fetches no static file again. Al
 from __future__ import annotations
 
 from tests.conftest import Served
-from tests.views.test_sidebar import customer_of
+from tests.web.sidebar.test_customers import customer_of
 
 BUDGET_BYTES = 80 * 1024
 BUDGET_REQUESTS = 6

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sidebar.extensions import db
 from sidebar.models import Script, Send
 from tests.browser.test_sidebar_preview import open_chat
-from tests.views.test_sidebar import customer_of
+from tests.web.sidebar.test_customers import customer_of
 
 
 def wait_for_rows(app, page, query, n: int, seconds: float = 5) -> list:

@@ -10,7 +10,7 @@ from sidebar.models import Tag
 from sidebar.wecom.client import AGENT_TICKET
 from sidebar.wecom.gateway import wecom
 from tests.sidebar_helpers import XSS, make_hostile
-from tests.views.test_sidebar import customer_of
+from tests.web.sidebar.test_customers import customer_of
 
 SKIN_ZH = {"dry": "干性", "oily": "油性", "combination": "混合性", "normal": "中性", "sensitive": "敏感性"}
 

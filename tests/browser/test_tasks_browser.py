@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from sidebar.extensions import db
 from sidebar.models import SopTask
 from tests.browser.test_sidebar_preview import open_chat
-from tests.views.test_sidebar import customer_of
-from tests.views.test_sop_tasks import task_for
+from tests.web.sidebar.test_customers import customer_of
+from tests.web.sidebar.test_tasks import task_for
 
 
 def test_one_tap_sends_the_pieces_in_order_and_completes_the_task(seeded, preview, context):

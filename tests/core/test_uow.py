@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sidebar.extensions import db
 from sidebar.models import Note
 from tests.sidebar_helpers import sign_in
-from tests.views.test_sidebar import csrf, customer_of, hx
+from tests.web.sidebar.test_customers import csrf, customer_of, hx
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sidebar import demo
 from sidebar.extensions import db
 from sidebar.models import SopRule, SopTask
-from tests.views.test_admin import csrf_token, qr_sign_in
+from tests.web.admin.test_console import csrf_token, qr_sign_in
 
 
 def test_a_rule_is_created_disabled_previewed_and_enabled(seeded, client, runner):
@@ -94,8 +94,8 @@ def test_bad_rules_are_refused_and_managers_cannot_write(seeded, client):
 
 
 def test_completion_counts_only_the_managers_team(seeded, client):
-    from tests.views.test_sidebar import customer_of
-    from tests.views.test_sop_tasks import task_for
+    from tests.web.sidebar.test_customers import customer_of
+    from tests.web.sidebar.test_tasks import task_for
 
     east_task = task_for(seeded, customer_of("chenjing").external_userid)
     task_for(seeded, customer_of("huangli").external_userid)

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 from tests.sidebar_helpers import sign_in
-from tests.views.test_admin import qr_sign_in
-from tests.views.test_sidebar import customer_of
+from tests.web.admin.test_console import qr_sign_in
+from tests.web.sidebar.test_customers import customer_of
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def directives(res) -> dict[str, str]:

@@ -12,7 +12,7 @@ from sidebar.content import materials
 from sidebar.extensions import db
 from sidebar.models import Material, Team, utcnow
 from tests.sidebar_helpers import sign_in
-from tests.views.test_sidebar import csrf, customer_of
+from tests.web.sidebar.test_customers import csrf, customer_of
 
 
 def image_id(app) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from sidebar.extensions import db
 from sidebar.models import AuditLog, Script, Team
-from tests.views.test_admin import csrf_token, qr_sign_in
+from tests.web.admin.test_console import csrf_token, qr_sign_in
 
 
 def count(app) -> int:

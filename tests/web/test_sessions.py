@@ -8,7 +8,7 @@ import time
 from email.utils import parsedate_to_datetime
 
 from tests.sidebar_helpers import sign_in
-from tests.views.test_admin import PASSWORD, local_sign_in, qr_sign_in
+from tests.web.admin.test_console import PASSWORD, local_sign_in, qr_sign_in
 
 HOUR = 3600
 

@@ -14,7 +14,7 @@ import requests
 
 from sidebar.web.redirects import safe_next
 from tests.sidebar_helpers import sign_in
-from tests.views.test_admin import PASSWORD
+from tests.web.admin.test_console import PASSWORD
 
 BYPASSES = [
     "//evil.example",

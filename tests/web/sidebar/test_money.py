@@ -13,7 +13,7 @@ from sidebar.extensions import db
 from sidebar.models import ApiKey, Coupon, CouponTemplate, RedPacket
 from sidebar.org import api_keys
 from tests.sidebar_helpers import XSS, sign_in
-from tests.views.test_sidebar import csrf, customer_of
+from tests.web.sidebar.test_customers import csrf, customer_of
 
 
 def coupon_tab(client, ext: str) -> str:

@@ -11,7 +11,7 @@ from sidebar.content import scripts
 from sidebar.extensions import db
 from sidebar.models import Script, Send, Staff
 from tests.sidebar_helpers import sign_in
-from tests.views.test_sidebar import csrf, customer_of, hx
+from tests.web.sidebar.test_customers import csrf, customer_of, hx
 
 
 def texts(html: str) -> list[str]:

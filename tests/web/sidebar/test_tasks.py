@@ -11,7 +11,7 @@ from sidebar.extensions import db
 from sidebar.models import Coupon, CouponTemplate, Customer, Script, SopRule, SopStep, SopTask, utcnow
 from sidebar.sop import engine as sop_engine
 from tests.sidebar_helpers import sign_in
-from tests.views.test_sidebar import csrf, customer_of, hx
+from tests.web.sidebar.test_customers import csrf, customer_of, hx
 
 
 def task_for(app, external_userid: str, coupon: str | None = None) -> int:

@@ -37,8 +37,8 @@ from sidebar.models import (
 from sidebar.money import coupons, red_packets
 from sidebar.sop import engine as sop_engine
 from tests.sidebar_helpers import sign_in
-from tests.views.test_admin import qr_sign_in
-from tests.views.test_sidebar import customer_of
+from tests.web.admin.test_console import qr_sign_in
+from tests.web.sidebar.test_customers import customer_of
 
 # Parameters that name an object someone owns or may not see.
 OBJECT_PARAMS = {
@@ -85,7 +85,7 @@ def rules(prefixes: tuple[str, ...]):
     for rule in sorted(current_app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.rule.startswith(prefixes):
             unknown = set(rule.arguments) - OBJECT_PARAMS - CONFIG_PARAMS - set(FIXED)
-            assert not unknown, f"{rule.rule}: tell tests/views/test_route_table.py what {unknown} names"
+            assert not unknown, f"{rule.rule}: tell tests/web/test_route_table.py what {unknown} names"
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule, method
 

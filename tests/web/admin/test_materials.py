@@ -11,7 +11,7 @@ from werkzeug.test import encode_multipart
 from sidebar import demo
 from sidebar.extensions import db
 from sidebar.models import Material
-from tests.views.test_admin import csrf_token, qr_sign_in
+from tests.web.admin.test_console import csrf_token, qr_sign_in
 
 
 def create(client, **fields):

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from sidebar.extensions import db
 from sidebar.models import Coupon, CouponTemplate, Customer, Follow, RedPacket, RedPacketRule, Staff, Team
-from tests.views.test_admin import csrf_token, qr_sign_in
+from tests.web.admin.test_console import csrf_token, qr_sign_in
 
 
 def test_admin_creates_a_coupon_template_and_bad_input_keeps_what_was_typed(seeded, client):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from sidebar.extensions import db
 from sidebar.models import Material, Script, Send, Staff
-from tests.views.test_admin import qr_sign_in
+from tests.web.admin.test_console import qr_sign_in
 
 
 def add_sends(app, userid: str, kind: str, title: str, n: int) -> None:
