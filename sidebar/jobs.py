@@ -66,12 +66,17 @@ def process_event_now(event_id: int, now: datetime | None = None) -> str:
         return event.status
 
 
+def _each(ids: list[int], step: Callable[[int, datetime | None], object], now: datetime | None) -> int:
+    """A sweeper's shape: ``step`` for every due id, each its own unit of work (one failing does not
+    hold up the rest, which the next sweep retries)."""
+    for item_id in ids:
+        step(item_id, now)
+    return len(ids)
+
+
 def run_due_events(now: datetime | None = None) -> int:
     """Attempt every event whose time has come (new ones past their grace, failed ones past backoff)."""
-    ids = events.due(now)
-    for event_id in ids:
-        process_event_now(event_id, now)
-    return len(ids)
+    return _each(events.due(now), process_event_now, now)
 
 
 @huey.task()
@@ -93,10 +98,8 @@ def push_tags_now(customer_id: int, now: datetime | None = None) -> dict[str, in
 
 
 def run_due_tag_pushes(now: datetime | None = None) -> int:
-    ids = customer_tags.pending_customer_ids(now)
-    for customer_id in ids:
-        push_tags_now(customer_id, now)
-    return len(ids)
+    """Push every customer's tag changes that are due (new, or past their backoff)."""
+    return _each(customer_tags.pending_customer_ids(now), push_tags_now, now)
 
 
 @huey.task()

@@ -9,18 +9,10 @@ was sent to may open it, and the payout goes to that openid.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from sidebar.core import uow
@@ -33,6 +25,8 @@ from sidebar.web.auth import SignInStateMismatch, begin_wecom_sign_in, finish_we
 from sidebar.web.redirects import safe_next
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
+
+T = TypeVar("T")
 
 claim_bp = Blueprint("claim", __name__, url_prefix="/claim")
 
@@ -58,11 +52,16 @@ def card_image(kind: str):
 # -- coupons ---------------------------------------------------------------------------------------
 
 
+def _by_token_or_404(load: Callable[[str], T | None], token: str, message: str) -> T:
+    """The row a signed link names, or 404 with ``message`` (a forged or mistyped link)."""
+    found = load(token)
+    if found is None:
+        abort(404, message)
+    return found
+
+
 def _coupon_or_404(token: str) -> Coupon:
-    coupon = coupons.from_token(token)
-    if coupon is None:
-        abort(404, _("This coupon link is not valid."))
-    return coupon
+    return _by_token_or_404(coupons.from_token, token, _("This coupon link is not valid."))
 
 
 @claim_bp.get("/c/<token>")
@@ -134,10 +133,7 @@ def oauth_callback():
 
 
 def _packet_or_404(token: str) -> RedPacket:
-    packet = red_packets.from_token(token)
-    if packet is None:
-        abort(404, _("This red packet link is not valid."))
-    return packet
+    return _by_token_or_404(red_packets.from_token, token, _("This red packet link is not valid."))
 
 
 @claim_bp.get("/p/<token>")

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    render_template,
-    request,
-)
+from flask import abort, render_template, request
 from sqlalchemy import desc, select
 
 from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import AuditLog
 from sidebar.web.admin import admin_bp, common, viewer
-from sidebar.web.console_auth import (
-    console_required,
-    is_admin,
-)
+from sidebar.web.console_auth import console_required, is_admin
 
 
 @admin_bp.get("/audit")

@@ -5,13 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import (
-    abort,
-    current_app,
-    render_template,
-    request,
-    send_from_directory,
-)
+from flask import abort, current_app, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from sqlalchemy import desc, select
 
@@ -23,10 +17,7 @@ from sidebar.models import AuditLog, Send, Staff, StaffStatus, Tag, Team
 from sidebar.org import dashboard, staff_admin
 from sidebar.web import htmx
 from sidebar.web.admin import admin_bp, common, viewer
-from sidebar.web.console_auth import (
-    console_required,
-    is_admin,
-)
+from sidebar.web.console_auth import console_required, is_admin
 
 # -- dashboard -------------------------------------------------------------------------------------
 

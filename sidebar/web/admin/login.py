@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import (
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -21,11 +14,7 @@ from sidebar.models import Role, Staff, StaffStatus
 from sidebar.org import accounts as admin_accounts
 from sidebar.web.admin import admin_bp, client_ip
 from sidebar.web.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, sign_in
-from sidebar.web.console_auth import (
-    current_viewer,
-    sign_in_account,
-    sign_out_console,
-)
+from sidebar.web.console_auth import current_viewer, sign_in_account, sign_out_console
 from sidebar.web.redirects import safe_next
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from sidebar.core import audit
@@ -17,10 +11,7 @@ from sidebar.models import Role, Staff, Store, Team
 from sidebar.org import staff as staff_service
 from sidebar.org import staff_admin
 from sidebar.web.admin import admin_bp, client_ip, common, viewer
-from sidebar.web.console_auth import (
-    admin_required,
-    console_required,
-)
+from sidebar.web.console_auth import admin_required, console_required
 from sidebar.wecom.errors import WeComError
 
 

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    abort,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, redirect, render_template, request, url_for
 
 from sidebar.core import uow
 from sidebar.customers import profile
@@ -18,10 +12,7 @@ from sidebar.extensions import db
 from sidebar.models import Tag, TagGroup
 from sidebar.org import tag_admin
 from sidebar.web.admin import admin_bp, common, viewer
-from sidebar.web.console_auth import (
-    admin_required,
-    console_required,
-)
+from sidebar.web.console_auth import admin_required, console_required
 from sidebar.wecom.errors import WeComError
 
 

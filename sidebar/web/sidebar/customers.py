@@ -15,12 +15,7 @@ from sidebar.jobs import push_tags
 from sidebar.models import Customer, Follow, Tag
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
-from sidebar.web.forms import (
-    NoteForm,
-    ProfileForm,
-    RemarkForm,
-    TagForm,
-)
+from sidebar.web.forms import NoteForm, ProfileForm, RemarkForm, TagForm
 from sidebar.web.redirects import safe_next
 from sidebar.web.sidebar import PAGE, common, customer_route, me, part_of_the_profile, sidebar_bp
 from sidebar.wecom.errors import WeComError
