@@ -34,7 +34,7 @@ def _params() -> tuple[str, str, str]:
 def _refuse_replays(timestamp: str) -> None:
     """A correctly signed callback from too long ago (or ahead) is a replay, not WeCom retrying: WeCom
     retries within seconds. Refused (and logged) before anything is stored; the dedupe key covers exact
-    repeats inside the window, and event rows are kept longer than it (see ``services.events``)."""
+    repeats inside the window, and event rows are kept longer than it (see ``events.callbacks``)."""
     skew = current_app.config["CALLBACK_MAX_SKEW"]
     try:
         age = abs(time.time() - int(timestamp))
