@@ -7,7 +7,16 @@ from sidebar.models.activity import AuditLog, EventStatus, KeyValue, Send, Wecom
 from sidebar.models.base import utcnow
 from sidebar.models.console import AdminAccount, BackgroundJob, JobStatus
 from sidebar.models.content import Material, MaterialKind, Scope, Script, ScriptFavourite
-from sidebar.models.customer import Customer, DeletedBy, Follow, LifecycleStage, Note, SkinType
+from sidebar.models.customer import (
+    Customer,
+    DeletedBy,
+    Follow,
+    LifecycleSettings,
+    LifecycleStage,
+    Note,
+    SkinType,
+)
+from sidebar.models.member import Member
 from sidebar.models.money import (
     HOLDING,
     ApiKey,
@@ -21,7 +30,7 @@ from sidebar.models.money import (
     RedPacketBudget,
     RedPacketRule,
 )
-from sidebar.models.order import PLATFORMS, Order, OrderItem
+from sidebar.models.order import ORDER_STATUSES, PLATFORMS, Order, OrderItem
 from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
 from sidebar.models.sop import SopRule, SopStep, SopTask, TaskStatus, Trigger
 from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagSync
@@ -35,6 +44,9 @@ event.listen(
 
 __all__ = [
     "HOLDING",
+    "ORDER_STATUSES",
+    "LifecycleSettings",
+    "Member",
     "ApiKey",
     "Coupon",
     "CouponKind",

@@ -36,11 +36,13 @@ class SkinType(enum.StrEnum):
 
 
 class LifecycleStage(enum.StrEnum):
-    PROSPECT = "prospect"  # added, never bought
-    NEW = "new"  # first order recently
-    ACTIVE = "active"
-    DORMANT = "dormant"
-    LOST = "lost"
+    """微盟 ME+'s five stages; the day thresholds are the brand's (``LifecycleSettings``)."""
+
+    PROSPECT = "prospect"  # 引入期: added, never bought
+    NEW = "new"  # 成长期: one purchase
+    ACTIVE = "active"  # 成熟期: a repeat buyer
+    DORMANT = "dormant"  # 休眠期: no purchase for dormant_days
+    LOST = "lost"  # 流失期: no purchase for lost_days, or they deleted every guide
 
 
 class DeletedBy(enum.StrEnum):
@@ -97,6 +99,10 @@ class Customer(Timestamps, Model):
     rfm_r: Mapped[int | None] = mapped_column(SmallInteger)
     rfm_f: Mapped[int | None] = mapped_column(SmallInteger)
     rfm_m: Mapped[int | None] = mapped_column(SmallInteger)
+    # One of the eight classic RFM segments (data.profile.SEGMENTS), for filters and the sidebar.
+    rfm_segment: Mapped[str | None] = mapped_column(String(24), index=True)
+    # When order_count … rfm_segment were last computed from the orders (data.profile.recompute).
+    stats_computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # When WeCom last told us about this customer (externalcontact/get or a callback).
     wecom_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -153,3 +159,13 @@ class Note(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[Staff | None] = relationship()
+
+
+class LifecycleSettings(Model):
+    """The brand's lifecycle thresholds (one row, made with these defaults when first needed)."""
+
+    __tablename__ = "lifecycle_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dormant_days: Mapped[int] = mapped_column(Integer, default=90)
+    lost_days: Mapped[int] = mapped_column(Integer, default=180)

@@ -187,7 +187,8 @@ class RedPacket(Model):
 
 
 class ApiKey(Model):
-    """A key a POS or mall system uses to redeem coupons; only its SHA-256 is stored."""
+    """A key a POS, mall or CRM system uses (to redeem coupons, send orders or members); only its
+    SHA-256 is stored, and it may do only what its scopes say."""
 
     __tablename__ = "api_keys"
 
@@ -197,3 +198,7 @@ class ApiKey(Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Space-separated: coupons:redeem, orders:write, members:write.
+    scopes: Mapped[str] = mapped_column(
+        String(255), default="coupons:redeem", server_default="coupons:redeem"
+    )

@@ -1,7 +1,7 @@
 """Orders from any platform, matched to customers when we can tell who bought.
 
 Amounts are integers in fen. Buyer identifiers are kept so an unmatched order can be matched later
-(unionid, then phone, then order number).
+(unionid, then phone, then member number, then a platform buyer id already linked): ``data.oneid``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sidebar.extensions import Model, db
 from sidebar.models.base import Timestamps, UTCDateTime
 
-PLATFORMS = ("mall", "tmall", "jd", "douyin", "pos")
+PLATFORMS = ("mall", "tmall", "jd", "douyin", "youzan", "weimob", "pos", "other")
+# What an order's status may be; "done" is the API's "completed".
+ORDER_STATUSES = ("paid", "shipped", "done", "cancelled", "refunded", "partly_refunded")
 
 
 class Order(Timestamps, Model):
@@ -31,11 +33,23 @@ class Order(Timestamps, Model):
     # The guide the sale is credited to, if any.
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
     buyer_unionid: Mapped[str | None] = mapped_column(String(64), index=True)
+    # E.164 when it could be read; a phone we cannot read stays in buyer_phone_raw, unused for matching.
     buyer_phone: Mapped[str | None] = mapped_column(String(32), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="paid")  # paid | shipped | done | refunded
+    buyer_phone_raw: Mapped[str | None] = mapped_column(String(64))
+    buyer_openid: Mapped[str | None] = mapped_column(String(64))
+    buyer_member_no: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The platform's own buyer id (a Tmall nick, a JD pin...), as "platform:id" is unique per platform.
+    buyer_platform_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="paid")  # one of ORDER_STATUSES
     total_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    refund_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"), index=True)
+    store_code: Mapped[str | None] = mapped_column(String(32))
+    # The sender's own version of the order: an older one never overwrites a newer one.
+    source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How customer_id was found: unionid | phone | member_no | buyer_id (None while unmatched).
+    matched_by: Mapped[str | None] = mapped_column(String(16))
 
     items: Mapped[list[OrderItem]] = relationship(back_populates="order", cascade="all, delete-orphan")
 
