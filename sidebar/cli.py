@@ -97,14 +97,23 @@ def events_run_due() -> None:
 @click.command("create-api-key")
 @with_appcontext
 @click.argument("name")
-def create_api_key(name: str) -> None:
-    """A key for a POS or mall system to redeem coupons (shown once; keep it in that system's settings)."""
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(api_keys.SCOPES),
+    default=("coupons:redeem",),
+    show_default=True,
+    help="What the key may do; repeat for several.",
+)
+def create_api_key(name: str, scopes: tuple[str, ...]) -> None:
+    """A key for a POS, mall or CRM system (shown once; keep it in that system's settings)."""
     with uow.unit():
         try:
-            key = api_keys.create(name)
+            key = api_keys.create(name, scopes)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
-        audit.record("cli", "api_key_created", "api_key", name)
+        audit.record("cli", "api_key_created", "api_key", name, scopes=list(scopes))
     click.echo(key)
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify, request
 
 from sidebar.core import uow
 from sidebar.core.units import parse_yuan
+from sidebar.data import members, orders, profile
+from sidebar.data.schemas import MAX_BATCH
 from sidebar.extensions import csrf
+from sidebar.models import ApiKey
 from sidebar.money import coupons, messages
 from sidebar.money.messages import Refused
 from sidebar.org import api_keys
@@ -55,14 +60,24 @@ REDEEM_STATUS = {
 }
 
 
-@api_bp.post("/coupons/<code>/redeem")
-def redeem_coupon(code: str):
-    """Mark a coupon used by an order: ``{"order_no": "...", "amount": "399.00"}`` (yuan) with
-    ``Authorization: Bearer <API key>``. The same order again answers 200 with ``repeated: true``."""
+def _api_key(scope: str) -> ApiKey | Any:
+    """The caller's live API key if it may do ``scope``; else the 401 or 403 answer to give."""
     header = request.headers.get("Authorization", "")
     key = api_keys.check(header[7:] if header.startswith("Bearer ") else None)
     if key is None:
         return json_error(401, "unauthorized", "Send a live API key as 'Authorization: Bearer <key>'.")
+    if not api_keys.allows(key, scope):
+        return json_error(403, "forbidden", f"This API key may not {scope}; ask for a key with that scope.")
+    return key
+
+
+@api_bp.post("/coupons/<code>/redeem")
+def redeem_coupon(code: str):
+    """Mark a coupon used by an order: ``{"order_no": "...", "amount": "399.00"}`` (yuan) with
+    ``Authorization: Bearer <API key>``. The same order again answers 200 with ``repeated: true``."""
+    key = _api_key("coupons:redeem")
+    if not isinstance(key, ApiKey):
+        return key
     body = request.get_json(silent=True) or {}
     amount = parse_yuan(body.get("amount", ""), allow_zero=True)
     if amount is None:
@@ -81,3 +96,76 @@ def redeem_coupon(code: str):
         redeemed_at=coupon.redeemed_at.isoformat() if coupon.redeemed_at else None,
         template=coupon.template.name,
     )
+
+
+# -- customer data in (orders, members) ---------------------------------------------------------------
+
+
+def _batch(field: str) -> list[Any] | Any:
+    """The records sent: one object, or ``{field: [...]}`` of at most MAX_BATCH; else the answer to give."""
+    body = request.get_json(silent=True)
+    if body is None:
+        return json_error(422, "malformed_json", "Send a JSON object (Content-Type: application/json).")
+    if isinstance(body, dict) and field in body:
+        records = body[field]
+        if not isinstance(records, list) or not records:
+            return json_error(422, "invalid", f"{field} must be a non-empty list.")
+    elif isinstance(body, dict):
+        records = [body]
+    else:
+        return json_error(422, "invalid", f"Send one record as an object, or {{{field!r}: [...]}}.")
+    if len(records) > MAX_BATCH:
+        return json_error(413, "batch_too_large", f"At most {MAX_BATCH} {field} a request; split the batch.")
+    return records
+
+
+def _answer(outcomes: list[orders.Outcome], touched: set[int]) -> Any:
+    profile.recompute(touched)
+    counts = {k: 0 for k in ("created", "updated", "unchanged", "refused")}
+    for outcome in outcomes:
+        counts[outcome.result] += 1
+    return jsonify(results=[o.as_dict() for o in outcomes], counts=counts)
+
+
+@api_bp.post("/orders")
+def orders_in():
+    """Orders from the mall, Tmall, JD, Douyin, Youzan, Weimob or POS: one order, or ``{"orders": [...]}``
+    of up to 500, upserted by (platform, order_no). Each is answered created, updated, unchanged or
+    refused with the reason; the good ones go in whatever the others say. Needs ``orders:write``."""
+    key = _api_key("orders:write")
+    if not isinstance(key, ApiKey):
+        return key
+    records = _batch("orders")
+    if not isinstance(records, list):
+        return records
+    return _answer(*orders.upsert(records))
+
+
+@api_bp.post("/members")
+def members_in():
+    """Member records, ``{"members": [...]}`` of up to 500 (or one), upserted by member_no. Needs
+    ``members:write``."""
+    key = _api_key("members:write")
+    if not isinstance(key, ApiKey):
+        return key
+    records = _batch("members")
+    if not isinstance(records, list):
+        return records
+    return _answer(*members.upsert(records))
+
+
+@api_bp.put("/members/<member_no>")
+def member_put(member_no: str):
+    """One member record by its number (the body's member_no, if given, must be the same)."""
+    key = _api_key("members:write")
+    if not isinstance(key, ApiKey):
+        return key
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return json_error(422, "malformed_json", "Send the member as a JSON object.")
+    if body.setdefault("member_no", member_no) != member_no:
+        return json_error(422, "invalid", "member_no in the body is not the one in the URL.")
+    outcomes, touched = members.upsert([body])
+    if outcomes[0].result == "refused":
+        return json_error(422, "invalid", outcomes[0].reason or "refused")
+    return _answer(outcomes, touched)

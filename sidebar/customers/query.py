@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, desc, exists, func, select, union
 
+from sidebar.core import phones
 from sidebar.core.errors import DomainError
 from sidebar.customers import visibility
 from sidebar.extensions import db
@@ -241,7 +242,7 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
         # them would make PostgreSQL scan every customer.
         hits = union(
             select(Customer.id).where(Customer.name.like(like, escape="\\")),
-            select(Customer.id).where(Customer.phone == f.q),
+            select(Customer.id).where(Customer.phone == (phones.normalise(f.q) or f.q)),
             select(Follow.customer_id).where(Follow.remark.like(like, escape="\\")),
         )
         query = query.where(Customer.id.in_(hits))

@@ -58,6 +58,17 @@ STAFF = [
 GUIDES = [s for s in STAFF if s.role == "guide" and s.active]
 
 
+def _valid_prefix(national: str) -> str:
+    """Keep a generated mobile number inside prefixes China's numbering plan allocates (154, 174 and 179
+    are not), without drawing again: the demo stays the same person for person."""
+    second, third = national[1], national[2]
+    if second == "5" and third == "4":
+        third = "5"
+    elif second == "7":
+        third = "3678"[int(third) % 4]
+    return national[:2] + third + national[3:]
+
+
 def _wecom_id(prefix: str, name: str, length: int = 22) -> str:
     return prefix + hashlib.sha1(f"{SEED}:{name}".encode()).hexdigest()[:length]  # noqa: S324
 
@@ -268,7 +279,8 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
     wecom_user = rng.random() < 0.04
     skin = rng.choice(["dry", "oily", "combination", "combination", "normal", "sensitive"])
     level = rng.choice(LEVELS)
-    phone = "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9))
+    national = "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9))
+    phone = "+86" + _valid_prefix(national)  # stored as E.164, the form every phone is matched in
     birthday = (
         date(rng.randint(1970, 2005), rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.8 else None
     )

@@ -50,6 +50,8 @@ class Order(Timestamps, Model):
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # How customer_id was found: unionid | phone | member_no | buyer_id (None while unmatched).
     matched_by: Mapped[str | None] = mapped_column(String(16))
+    # A digest of the order as last sent: the same order sent again is "unchanged" without a diff.
+    payload_hash: Mapped[str | None] = mapped_column(String(64))
 
     items: Mapped[list[OrderItem]] = relationship(back_populates="order", cascade="all, delete-orphan")
 

@@ -1,5 +1,5 @@
-"""API keys for systems outside (POS, the mall) that redeem coupons. Only a SHA-256 of a key is kept;
-the key itself is shown once, when it is made."""
+"""API keys for systems outside (POS, the mall, the CRM). Only a SHA-256 of a key is kept; the key
+itself is shown once, when it is made. A key may do only what its scopes say."""
 
 from __future__ import annotations
 
@@ -13,21 +13,33 @@ from sidebar.extensions import db
 from sidebar.models import ApiKey, utcnow
 
 PREFIX = "bsk_"
+SCOPES = ("coupons:redeem", "orders:write", "members:write")
 
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create(name: str) -> str:
-    """Make a key named ``name`` (flushes) and return it: the only time it can be read."""
+def create(name: str, scopes: list[str] | tuple[str, ...] = ("coupons:redeem",)) -> str:
+    """Make a key named ``name`` that may do ``scopes`` (flushes) and return it: the only time it can
+    be read."""
     name = (name or "").strip()
     if not 1 <= len(name) <= 64:
         raise ValueError("name the key (at most 64 characters)")
+    unknown = set(scopes) - set(SCOPES)
+    if unknown or not scopes:
+        raise ValueError("scopes are some of: " + ", ".join(SCOPES))
     if db.session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
         raise ValueError("a key with this name exists")
     key = PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiKey(name=name, prefix=key[:12], key_hash=_digest(key)))
+    db.session.add(
+        ApiKey(
+            name=name,
+            prefix=key[:12],
+            key_hash=_digest(key),
+            scopes=" ".join(s for s in SCOPES if s in scopes),
+        )
+    )
     db.session.flush()
     return key
 
@@ -46,3 +58,7 @@ def check(key: str | None) -> ApiKey | None:
     if found is None or not hmac.compare_digest(found.key_hash, digest):
         return None
     return found
+
+
+def allows(api_key: ApiKey, scope: str) -> bool:
+    return scope in (api_key.scopes or "").split()

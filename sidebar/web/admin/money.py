@@ -107,11 +107,18 @@ def coupon_template_action(template_id: int, action: str):
 @admin_required
 def api_key_create():
     try:
-        key = api_keys.create(request.form.get("name", ""))
+        key = api_keys.create(request.form.get("name", ""), request.form.getlist("scope"))
     except ValueError as exc:
         uow.discard()
         return _coupon_page(422, errors={"api_key": str(exc)})
-    audit.record(viewer(), "api_key_created", "api_key", request.form.get("name"), ip=client_ip())
+    audit.record(
+        viewer(),
+        "api_key_created",
+        "api_key",
+        request.form.get("name"),
+        ip=client_ip(),
+        scopes=request.form.getlist("scope"),
+    )
     return _coupon_page(new_key=key)
 
 

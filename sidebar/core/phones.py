@@ -1,0 +1,22 @@
+"""Phone numbers as matching keys: E.164, or nothing. A number we cannot read is kept as given by the
+caller but never used to match, so a typo never joins two people."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+DEFAULT_REGION = "CN"  # a bare 11-digit mobile is mainland China's
+
+
+def normalise(raw: str | None) -> str | None:
+    """``+8613800138000`` for "138 0013 8000", "+86 138-0013-8000" or "8613800138000"; None if unreadable."""
+    text = (raw or "").strip()
+    if not text or len(text) > 32:
+        return None
+    try:
+        parsed = phonenumbers.parse(text, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

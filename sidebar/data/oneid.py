@@ -1,0 +1,166 @@
+"""One customer (OneID): orders and members matched to WeCom customers, set-based.
+
+An order is matched by the first identifier that names exactly one customer: unionid, then phone
+(E.164), then member number (through a matched member), then the platform's buyer id of an order
+already matched. An identifier two customers share matches nobody: it is a conflict for an admin, never
+a silent merge. Every match records how it was made (``matched_by``). Unmatched orders stay and are
+matched again whenever something new becomes known (``match_orders()`` with no ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.orm import aliased
+
+from sidebar.extensions import db
+from sidebar.models import Customer, Member, Order
+
+CHUNK = 5000  # order ids per statement (SQLite binds at most 32,766 parameters)
+
+
+def _only_one(id_column: Any, *conditions: Any) -> tuple[Any, Any]:
+    """(the id, "exactly one id") over the rows ``conditions`` pick: correlated to the row updated."""
+    return (
+        select(func.min(id_column)).where(*conditions).scalar_subquery(),
+        select(func.count(func.distinct(id_column))).where(*conditions).scalar_subquery() == 1,
+    )
+
+
+def _rules() -> list[tuple[str, Any, Any, list[Any]]]:
+    """(how, the order has this identifier, candidate id, what picks the candidates), by trust."""
+    other = aliased(Order)
+    return [
+        ("unionid", Order.buyer_unionid.is_not(None), Customer.id, [Customer.unionid == Order.buyer_unionid]),
+        ("phone", Order.buyer_phone.is_not(None), Customer.id, [Customer.phone == Order.buyer_phone]),
+        (
+            "member_no",
+            Order.buyer_member_no.is_not(None),
+            Member.customer_id,
+            [Member.member_no == Order.buyer_member_no, Member.customer_id.is_not(None)],
+        ),
+        (
+            "buyer_id",
+            Order.buyer_platform_id.is_not(None),
+            other.customer_id,
+            [other.buyer_platform_id == Order.buyer_platform_id, other.customer_id.is_not(None)],
+        ),
+    ]
+
+
+def match_orders(order_ids: Iterable[int] | None = None) -> set[int]:
+    """Match unmatched orders: these, returning the customers they belong to now; or (no ids) all of
+    them, returning nothing (the caller recomputes everyone)."""
+    chunks: list[list[int] | None]
+    if order_ids is None:
+        chunks = [None]
+    else:
+        ids = list(order_ids)
+        chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    for how, has, candidate, picks in _rules():
+        the_one, exactly_one = _only_one(candidate, *picks)
+        for chunk in chunks:
+            where = [Order.customer_id.is_(None), has, exactly_one]
+            if chunk is not None:
+                where.append(Order.id.in_(chunk))
+            db.session.execute(
+                update(Order)
+                .where(and_(*where))
+                .values(customer_id=the_one, matched_by=how)
+                .execution_options(synchronize_session=False)
+            )
+    found: set[int] = set()
+    for chunk in chunks:
+        if chunk is not None:
+            query = select(Order.customer_id).where(Order.id.in_(chunk), Order.customer_id.is_not(None))
+            found |= {i for i in db.session.scalars(query.distinct()) if i is not None}
+    return found
+
+
+def unmatched_orders_of(member_nos: Iterable[str]) -> list[int]:
+    """Unmatched orders that name these member numbers: a member import may settle them."""
+    nos = list(member_nos)
+    return (
+        list(
+            db.session.scalars(
+                select(Order.id).where(Order.customer_id.is_(None), Order.buyer_member_no.in_(nos))
+            )
+        )
+        if nos
+        else []
+    )
+
+
+def match_members(member_ids: Iterable[int] | None = None) -> set[int]:
+    """Match unmatched members by unionid, then phone (exactly one customer each); then copy what the
+    brand's CRM knows best onto the customer. Returns the customers matched."""
+    ids = list(member_ids) if member_ids is not None else None
+    for how, has, column in (
+        ("unionid", Member.unionid.is_not(None), Customer.unionid == Member.unionid),
+        ("phone", Member.phone.is_not(None), Customer.phone == Member.phone),
+    ):
+        the_one, exactly_one = _only_one(Customer.id, column)
+        where = [Member.customer_id.is_(None), has, exactly_one]
+        if ids is not None:
+            where.append(Member.id.in_(ids))
+        db.session.execute(
+            update(Member)
+            .where(and_(*where))
+            .values(customer_id=the_one, matched_by=how)
+            .execution_options(synchronize_session=False)
+        )
+    query = select(Member.customer_id).where(Member.customer_id.is_not(None))
+    if ids is not None:
+        query = query.where(Member.id.in_(ids))
+    matched = {i for i in db.session.scalars(query) if i is not None}
+    _apply_members(matched)
+    return matched
+
+
+def _apply_members(customer_ids: set[int]) -> None:
+    """The CRM is the source of the member level and points; birthday and skin type fill only what the
+    guide has not set."""
+    if not customer_ids:
+        return
+    member = select(Member).where(Member.customer_id == Customer.id).order_by(Member.id.desc()).limit(1)
+    m = member.subquery()
+    pick = lambda col: select(col).select_from(m).scalar_subquery()  # noqa: E731
+    ids = list(customer_ids)
+    for i in range(0, len(ids), CHUNK):
+        db.session.execute(
+            update(Customer)
+            .where(Customer.id.in_(ids[i : i + CHUNK]))
+            .values(
+                member_level=func.coalesce(pick(m.c.level), Customer.member_level),
+                points=func.coalesce(pick(m.c.points), Customer.points),
+                birthday=func.coalesce(Customer.birthday, pick(m.c.birthday)),
+                skin_type=func.coalesce(Customer.skin_type, pick(m.c.skin_type)),
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+def conflicts() -> list[tuple[str, str, list[int]]]:
+    """Identifiers more than one customer claims: (kind, value, customer ids), for an admin to settle."""
+    out = []
+    for kind, column in (("phone", Customer.phone), ("unionid", Customer.unionid)):
+        rows = db.session.execute(
+            select(column, func.count(Customer.id))
+            .where(column.is_not(None))
+            .group_by(column)
+            .having(func.count(Customer.id) > 1)
+        ).all()
+        for value, _ in rows:
+            ids = list(db.session.scalars(select(Customer.id).where(column == value).order_by(Customer.id)))
+            out.append((kind, value, ids))
+    return out
+
+
+def unmatched_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Order).where(Order.customer_id.is_(None))) or 0
+
+
+def has_orders(customer_id: int) -> bool:
+    return bool(db.session.scalar(select(exists().where(Order.customer_id == customer_id))))

@@ -1,0 +1,192 @@
+"""Orders in: a batch upserted by (platform, order_no), each answered created, updated, unchanged or
+refused with the reason. An order sent again replaces what we had (items too) unless it is an older
+version than ours (``updated_at`` from the sender). Then the batch's orders are matched to customers
+and those customers' profiles recomputed, set-based (``oneid``, ``profile``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from pydantic import ValidationError
+from sqlalchemy import delete, insert, select, tuple_, update
+
+from sidebar.core import phones
+from sidebar.data import oneid
+from sidebar.data.schemas import OrderIn, reasons
+from sidebar.extensions import db
+from sidebar.models import Order, OrderItem, Store, utcnow
+
+OLDER = "an older version than the one we have"
+# The API's status words and ours ("done" is older than the API and means completed).
+STORED_STATUS = {"completed": "done"}
+
+
+@dataclass
+class Outcome:
+    """What became of one record sent: ``ref`` names it as the sender did."""
+
+    ref: dict[str, Any]
+    result: str  # created | updated | unchanged | refused
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.ref, "result": self.result} | ({"reason": self.reason} if self.reason else {})
+
+
+def _ref(platform: Any, order_no: Any) -> dict[str, Any]:
+    return {"platform": platform, "order_no": order_no}
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A time without a zone is the brand's local time; everything is stored in UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
+    return value.astimezone(UTC)
+
+
+def _digest(order: OrderIn) -> str:
+    return hashlib.sha256(json.dumps(order.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+def _row(order: OrderIn, store_ids: dict[str, int]) -> dict[str, Any]:
+    buyer = order.buyer
+    phone = phones.normalise(buyer.phone)
+    return {
+        "platform": order.platform,
+        "order_no": order.order_no,
+        "status": STORED_STATUS.get(order.status, order.status),
+        "total_amount": order.total_amount,
+        "refund_amount": order.refund_amount if order.status != "refunded" else order.total_amount,
+        "paid_at": aware(order.paid_at),
+        "store_code": order.store_code,
+        "store_id": store_ids.get(order.store_code or ""),
+        "buyer_unionid": buyer.unionid or None,
+        "buyer_openid": buyer.openid or None,
+        "buyer_phone": phone,
+        "buyer_phone_raw": buyer.phone if buyer.phone and not phone else None,
+        "buyer_member_no": buyer.member_no or None,
+        "buyer_platform_id": f"{order.platform}:{buyer.platform_buyer_id}"
+        if buyer.platform_buyer_id
+        else None,
+        "source_updated_at": aware(order.updated_at),
+        "payload_hash": _digest(order),
+    }
+
+
+def _items(order_id: int, order: OrderIn) -> list[dict[str, Any]]:
+    return [
+        {
+            "order_id": order_id,
+            "sku": item.sku,
+            "title": item.name,
+            "category": item.category,
+            "quantity": item.quantity,
+            "unit_price": item.price,
+            "amount": item.price * item.quantity,
+        }
+        for item in order.items
+    ]
+
+
+def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
+    """Validate and upsert a batch (flushes). Returns each order's outcome and the ids of the customers
+    whose orders changed (their profiles want recomputing)."""
+    outcomes: list[Outcome | None] = [None] * len(payloads)
+    valid: dict[tuple[str, str], tuple[int, OrderIn]] = {}
+    for n, payload in enumerate(payloads):
+        key = (
+            (payload.get("platform"), payload.get("order_no")) if isinstance(payload, dict) else (None, None)
+        )
+        try:
+            order = OrderIn.model_validate(payload)
+        except ValidationError as exc:
+            outcomes[n] = Outcome(_ref(*key), "refused", reasons(exc))
+            continue
+        if (order.platform, order.order_no) in valid:
+            outcomes[n] = Outcome(_ref(order.platform, order.order_no), "refused", "sent twice in this batch")
+            continue
+        valid[(order.platform, order.order_no)] = (n, order)
+    if not valid:
+        return [o for o in outcomes if o is not None], set()
+
+    codes = {o.store_code for _, o in valid.values() if o.store_code}
+    store_ids: dict[str, int] = {
+        code: store_id
+        for code, store_id in db.session.execute(select(Store.code, Store.id).where(Store.code.in_(codes)))
+    }
+    existing = {
+        (r.platform, r.order_no): r
+        for r in db.session.execute(
+            select(
+                Order.id,
+                Order.platform,
+                Order.order_no,
+                Order.source_updated_at,
+                Order.payload_hash,
+                Order.customer_id,
+            ).where(tuple_(Order.platform, Order.order_no).in_(list(valid)))
+        )
+    }
+    touched_customers: set[int] = set()
+    new_rows: list[tuple[int, OrderIn, dict[str, Any]]] = []
+    changed: list[tuple[int, OrderIn, dict[str, Any], int]] = []
+    for key, (n, order) in valid.items():
+        row = _row(order, store_ids)
+        had = existing.get(key)
+        if had is None:
+            new_rows.append((n, order, row))
+            continue
+        incoming, ours = row["source_updated_at"], had.source_updated_at
+        if ours is not None and (incoming is None or incoming < ours):
+            outcomes[n] = Outcome(_ref(*key), "unchanged", OLDER)
+        elif had.payload_hash == row["payload_hash"]:
+            outcomes[n] = Outcome(_ref(*key), "unchanged")
+        else:
+            changed.append((n, order, row, had.id))
+            if had.customer_id:
+                touched_customers.add(had.customer_id)
+
+    now = utcnow()
+    if new_rows:
+        ids = db.session.scalars(
+            insert(Order).returning(Order.id, sort_by_parameter_order=True),
+            [{**row, "created_at": now, "updated_at": now} for _, _, row in new_rows],
+        ).all()
+        items = [
+            item
+            for order_id, (_, order, _row_) in zip(ids, new_rows, strict=True)
+            for item in _items(order_id, order)
+        ]
+        if items:
+            db.session.execute(insert(OrderItem), items)
+        for n, order, _ in new_rows:
+            outcomes[n] = Outcome(_ref(order.platform, order.order_no), "created")
+        order_ids = list(ids)
+    else:
+        order_ids = []
+    if changed:
+        for n, order, row, order_id in changed:
+            # A new version may name another buyer: match it again from scratch.
+            db.session.execute(
+                update(Order)
+                .where(Order.id == order_id)
+                .values(**row, updated_at=now, customer_id=None, matched_by=None)
+            )
+            outcomes[n] = Outcome(_ref(order.platform, order.order_no), "updated")
+        changed_ids = [order_id for _, _, _, order_id in changed]
+        db.session.execute(delete(OrderItem).where(OrderItem.order_id.in_(changed_ids)))
+        items = [item for _, order, _, order_id in changed for item in _items(order_id, order)]
+        if items:
+            db.session.execute(insert(OrderItem), items)
+        order_ids += changed_ids
+    db.session.flush()
+    touched_customers |= oneid.match_orders(order_ids)
+    return [o for o in outcomes if o is not None], touched_customers

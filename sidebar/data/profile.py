@@ -1,0 +1,175 @@
+"""A profile that computes itself from the orders, set-based (a few statements, never a loop per
+customer): order count, net spent, first and last order; the lifecycle stage (微盟 ME+'s five, with
+the brand's day thresholds); RFM scores by quintile within the brand and the eight classic segments.
+
+``recompute(ids)`` after a batch of orders touches some customers (stats and stage; RFM keeps its last
+brand-wide scores); ``recompute()`` for everyone, nightly and after an import, RFM included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, not_, or_, select, text, update
+
+from sidebar.core.locking import changed as changed_rows
+from sidebar.extensions import db
+from sidebar.models import Customer, DeletedBy, Follow, LifecycleSettings, Order, utcnow
+
+CHUNK = 5000
+# Orders that count: not cancelled, not wholly refunded; spend is net of refunds.
+COUNTED = ("paid", "shipped", "done", "partly_refunded")
+# A score of 3 or more (of 1–5) is "high" for the segment: R, F, M each above the brand's middle.
+HIGH = 3
+SEGMENTS = {
+    (True, True, True): "important_value",  # 重要价值客户
+    (True, False, True): "important_develop",  # 重要发展客户
+    (False, True, True): "important_keep",  # 重要保持客户
+    (False, False, True): "important_retain",  # 重要挽留客户
+    (True, True, False): "general_value",  # 一般价值客户
+    (True, False, False): "general_develop",  # 一般发展客户
+    (False, True, False): "general_keep",  # 一般保持客户
+    (False, False, False): "general_retain",  # 一般挽留客户
+}
+
+
+def settings() -> LifecycleSettings:
+    """The brand's thresholds (one row, made with the defaults when first needed)."""
+    found = db.session.scalar(select(LifecycleSettings).order_by(LifecycleSettings.id).limit(1))
+    if found is None:
+        found = LifecycleSettings(dormant_days=90, lost_days=180)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def _chunks(ids: list[int] | None) -> list[list[int] | None]:
+    if ids is None:
+        return [None]
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def _stage(now: datetime, the: LifecycleSettings) -> Any:
+    """The lifecycle stage of a customer row, from its (already recomputed) order columns."""
+    left_every_guide = and_(
+        exists().where(Follow.customer_id == Customer.id, Follow.deleted_by == DeletedBy.CUSTOMER.value),
+        not_(exists().where(Follow.customer_id == Customer.id, Follow.deleted_at.is_(None))),
+    )
+    return case(
+        (left_every_guide, "lost"),
+        (Customer.order_count == 0, "prospect"),
+        (Customer.last_order_at < now - timedelta(days=the.lost_days), "lost"),
+        (Customer.last_order_at < now - timedelta(days=the.dormant_days), "dormant"),
+        (Customer.order_count == 1, "new"),
+        else_="active",
+    )
+
+
+def recompute(customer_ids: Iterable[int] | None = None, *, now: datetime | None = None) -> int:
+    """Recompute these customers' profiles (or everyone's, RFM included); returns how many rows changed."""
+    now = now or utcnow()
+    ids = sorted(set(customer_ids)) if customer_ids is not None else None
+    the = settings()
+    counted = Order.status.in_(COUNTED)
+    agg = (
+        select(
+            Order.customer_id.label("customer_id"),
+            func.count().label("n"),
+            func.sum(Order.total_amount - Order.refund_amount).label("spent"),
+            func.min(Order.paid_at).label("first"),
+            func.max(Order.paid_at).label("last"),
+        )
+        .where(Order.customer_id.is_not(None), counted)
+        .group_by(Order.customer_id)
+    )
+    changed = 0
+    for chunk in _chunks(ids):
+        scoped = agg.where(Order.customer_id.in_(chunk)) if chunk is not None else agg
+        sub = scoped.subquery()
+        changed += changed_rows(
+            update(Customer)
+            .where(Customer.id == sub.c.customer_id)
+            .values(
+                order_count=sub.c.n,
+                total_spent=sub.c.spent,
+                first_order_at=sub.c.first,
+                last_order_at=sub.c.last,
+                stats_computed_at=now,
+            )
+        )
+        # Customers whose orders all went away (cancelled, refunded, re-matched): back to none.
+        no_orders = not_(exists().where(Order.customer_id == Customer.id, counted))
+        stale = [no_orders, or_(Customer.order_count > 0, Customer.stats_computed_at.is_(None))]
+        if chunk is not None:
+            stale.append(Customer.id.in_(chunk))
+        db.session.execute(
+            update(Customer)
+            .where(*stale)
+            .values(
+                order_count=0, total_spent=0, first_order_at=None, last_order_at=None, stats_computed_at=now
+            )
+            .execution_options(synchronize_session=False)
+        )
+        where = [Customer.id.in_(chunk)] if chunk is not None else []
+        db.session.execute(
+            update(Customer)
+            .where(*where)
+            .values(lifecycle_stage=_stage(now, the))
+            .execution_options(synchronize_session=False)
+        )
+    if ids is None:
+        _rfm()
+        _analyze()
+    db.session.flush()
+    return changed
+
+
+def _rfm() -> None:
+    """R, F and M scored 1–5 by quintile among the customers who bought, and the segment they make."""
+    buyers = Customer.order_count > 0
+    scores = select(
+        Customer.id.label("id"),
+        func.ntile(5).over(order_by=Customer.last_order_at).label("r"),
+        func.ntile(5).over(order_by=Customer.order_count).label("f"),
+        func.ntile(5).over(order_by=Customer.total_spent).label("m"),
+    ).where(buyers)
+    sub = scores.subquery()
+    db.session.execute(
+        update(Customer)
+        .where(Customer.id == sub.c.id)
+        .values(rfm_r=sub.c.r, rfm_f=sub.c.f, rfm_m=sub.c.m)
+        .execution_options(synchronize_session=False)
+    )
+    segment = case(
+        *[
+            (
+                and_(
+                    (Customer.rfm_r >= HIGH) if r else (Customer.rfm_r < HIGH),
+                    (Customer.rfm_f >= HIGH) if f else (Customer.rfm_f < HIGH),
+                    (Customer.rfm_m >= HIGH) if m else (Customer.rfm_m < HIGH),
+                ),
+                name,
+            )
+            for (r, f, m), name in SEGMENTS.items()
+        ]
+    )
+    db.session.execute(
+        update(Customer)
+        .where(buyers)
+        .values(rfm_segment=segment)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Customer)
+        .where(not_(buyers))
+        .values(rfm_r=None, rfm_f=None, rfm_m=None, rfm_segment=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _analyze() -> None:
+    """Fresh statistics after rewriting every customer: plans made on stale ones take minutes."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE customers"))

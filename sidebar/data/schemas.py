@@ -1,0 +1,93 @@
+"""What the brand's systems send: orders and members, validated field by field (pydantic), so a bad
+order is refused with its reasons while the rest of the batch goes in. Amounts are decimal strings in
+yuan; times are ISO 8601 (without a zone they are the brand's local time)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sidebar.core.units import parse_yuan
+
+PLATFORM = Literal["mall", "tmall", "jd", "douyin", "youzan", "weimob", "pos", "other"]
+STATUS = Literal["paid", "shipped", "completed", "cancelled", "refunded", "partly_refunded"]
+MAX_BATCH = 500
+SKIN_TYPES = Literal["dry", "oily", "combination", "normal", "sensitive"]
+
+
+def _yuan(value: object) -> int:
+    fen = parse_yuan(value, allow_zero=True) if isinstance(value, str) else None
+    if fen is None:
+        raise ValueError('an amount in yuan as a decimal string, e.g. "399.00"')
+    return fen
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Buyer(Strict):
+    unionid: str | None = Field(None, max_length=64)
+    openid: str | None = Field(None, max_length=64)
+    phone: str | None = Field(None, max_length=64)
+    member_no: str | None = Field(None, max_length=64)
+    platform_buyer_id: str | None = Field(None, max_length=100)
+
+
+class ItemIn(Strict):
+    sku: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=255)
+    category: str = Field("", max_length=32)
+    quantity: int = Field(1, ge=1, le=100_000)
+    price: int  # fen, from a yuan string
+
+    _price = field_validator("price", mode="before")(_yuan)
+
+
+class OrderIn(Strict):
+    platform: PLATFORM
+    order_no: str = Field(min_length=1, max_length=64)
+    store_code: str | None = Field(None, max_length=32)
+    status: STATUS = "paid"
+    paid_at: datetime
+    total_amount: int  # fen, from a yuan string
+    refund_amount: int = 0
+    items: list[ItemIn] = Field(default_factory=list, max_length=200)
+    buyer: Buyer = Field(default_factory=Buyer)
+    updated_at: datetime | None = None  # the sender's version of this order
+
+    _amounts = field_validator("total_amount", "refund_amount", mode="before")(_yuan)
+
+    @model_validator(mode="after")
+    def _refund_fits(self) -> OrderIn:
+        if self.refund_amount > self.total_amount:
+            raise ValueError("refund_amount is more than total_amount")
+        if self.status == "partly_refunded" and not self.refund_amount:
+            raise ValueError("a partly refunded order needs its refund_amount")
+        return self
+
+
+class MemberIn(Strict):
+    member_no: str = Field(min_length=1, max_length=64)
+    phone: str | None = Field(None, max_length=64)
+    unionid: str | None = Field(None, max_length=64)
+    name: str | None = Field(None, max_length=64)
+    level: str | None = Field(None, max_length=16)
+    points: int | None = Field(None, ge=0, le=2_000_000_000)
+    birthday: date | None = None
+    skin_type: SKIN_TYPES | None = None
+    skin_concerns: list[str] = Field(default_factory=list, max_length=10)
+    store_code: str | None = Field(None, max_length=32)
+    updated_at: datetime | None = None
+
+
+def reasons(error: ValidationError) -> str:
+    """Each field's message, as one line a person can act on: "paid_at: …; items.0.price: …"."""
+    parts = []
+    for e in error.errors(include_url=False):
+        where = ".".join(str(p) for p in e["loc"]) or "order"
+        message = e["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)

@@ -1,0 +1,157 @@
+"""The computed profile and OneID on a small set whose answers were worked out by hand."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from sidebar.data import oneid, profile
+from sidebar.extensions import db
+from sidebar.models import Customer, Follow, Member, Order, Staff
+
+NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
+NUMBERS = itertools.count(1)
+
+
+def customer(n: int, **fields) -> Customer:
+    c = Customer(external_userid=f"wmTEST{n:04d}", name=f"客户{n}", **fields)
+    db.session.add(c)
+    db.session.flush()
+    return c
+
+
+def bought(
+    c: Customer | None, days_ago: int, yuan: int, *, status: str = "paid", refund: int = 0, **buyer
+) -> Order:
+    o = Order(
+        platform="mall",
+        order_no=f"O{next(NUMBERS):06d}",
+        customer_id=c.id if c else None,
+        status=status,
+        total_amount=yuan * 100,
+        refund_amount=refund * 100,
+        paid_at=NOW - timedelta(days=days_ago),
+        **buyer,
+    )
+    db.session.add(o)
+    db.session.flush()
+    return o
+
+
+@pytest.fixture()
+def tables(app, ctx):
+    return app
+
+
+def test_stats_and_lifecycle_by_hand(tables):
+    never = customer(1)
+    once = customer(2)
+    bought(once, 10, 300)
+    repeat = customer(3)
+    bought(repeat, 20, 200)
+    bought(repeat, 5, 100, status="partly_refunded", refund=40)
+    bought(repeat, 3, 999, status="cancelled")  # does not count
+    sleepy = customer(4)
+    bought(sleepy, 120, 500)
+    gone = customer(5)
+    bought(gone, 400, 800)
+    left = customer(6)  # bought recently, but then deleted every guide
+    bought(left, 2, 50)
+    staff = Staff(userid="g1", name="导购")
+    db.session.add(staff)
+    db.session.flush()
+    db.session.add(Follow(customer_id=left.id, staff_id=staff.id, deleted_at=NOW, deleted_by="customer"))
+    profile.recompute(now=NOW)
+    db.session.expire_all()
+
+    def row(c):
+        return (c.order_count, c.total_spent, c.lifecycle_stage)
+
+    assert row(never) == (0, 0, "prospect")
+    assert row(once) == (1, 30000, "new")
+    assert row(repeat) == (2, 20000 + 6000, "active")  # 200 + (100 − 40); the cancelled one left out
+    assert repeat.first_order_at == NOW - timedelta(days=20) and repeat.last_order_at == NOW - timedelta(
+        days=5
+    )
+    assert row(sleepy)[2] == "dormant"  # 120 days: past 90, not yet 180
+    assert row(gone)[2] == "lost"
+    assert row(left)[2] == "lost"
+    # The brand moves the thresholds: 120 days is now lost, 10 days dormant.
+    the = profile.settings()
+    the.dormant_days, the.lost_days = 7, 100
+    profile.recompute(now=NOW)
+    db.session.expire_all()
+    assert (sleepy.lifecycle_stage, once.lifecycle_stage, repeat.lifecycle_stage) == (
+        "lost",
+        "dormant",
+        "active",
+    )
+
+
+def test_rfm_quintiles_and_segments_by_hand(tables):
+    # Ten buyers: i buys i times, i × 100 yuan each time, last bought 100 − 10·i days ago.
+    people = []
+    for i in range(1, 11):
+        c = customer(i)
+        for k in range(i):
+            bought(c, 100 - 10 * i + k, 100 * i)
+        people.append(c)
+    customer(99)  # a prospect: no scores
+    profile.recompute(now=NOW)
+    db.session.expire_all()
+    # With ten buyers each quintile holds two, in the same order for R, F and M.
+    assert [c.rfm_r for c in people] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert [c.rfm_f for c in people] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert [c.rfm_m for c in people] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert {c.rfm_segment for c in people[:4]} == {"general_retain"}
+    assert {c.rfm_segment for c in people[4:]} == {"important_value"}
+    prospect = db.session.scalar(select(Customer).where(Customer.external_userid == "wmTEST0099"))
+    assert (prospect.rfm_r, prospect.rfm_segment) == (None, None)
+
+
+def test_oneid_matches_by_each_identifier_in_order_of_trust(tables):
+    a = customer(1, unionid="uA", phone="+8613800000001")
+    b = customer(2, phone="+8613800000002")
+    c = customer(3)
+    db.session.add(Member(member_no="M3", customer_id=c.id, matched_by="phone"))
+    orders = [
+        bought(None, 1, 10, buyer_unionid="uA", buyer_phone="+8613800000002"),  # unionid wins over phone
+        bought(None, 1, 10, buyer_phone="+8613800000002"),
+        bought(None, 1, 10, buyer_member_no="M3"),
+        bought(None, 1, 10, buyer_platform_id="tmall:nick_b"),
+        bought(None, 1, 10, buyer_phone="+8613899999999"),  # nobody has it: stays unmatched
+    ]
+    orders[3].customer_id, orders[3].matched_by = None, None
+    # An earlier order already tied the Tmall nick to b.
+    bought(b, 30, 10, buyer_platform_id="tmall:nick_b").matched_by = "phone"
+    db.session.flush()
+    touched = oneid.match_orders([o.id for o in orders])
+    db.session.expire_all()
+    assert [(o.customer_id, o.matched_by) for o in orders] == [
+        (a.id, "unionid"),
+        (b.id, "phone"),
+        (c.id, "member_no"),
+        (b.id, "buyer_id"),
+        (None, None),
+    ]
+    assert touched == {a.id, b.id, c.id}
+    # Later the phone becomes known (a member import, the sidebar): the same call settles it.
+    b.phone = None
+    c.phone = "+8613899999999"
+    db.session.flush()
+    oneid.match_orders()
+    db.session.expire_all()
+    assert (orders[4].customer_id, orders[4].matched_by) == (c.id, "phone")
+
+
+def test_an_identifier_two_customers_claim_matches_nobody_and_is_listed(tables):
+    one = customer(1, phone="+8613800000009")
+    two = customer(2, phone="+8613800000009")
+    order = bought(None, 1, 10, buyer_phone="+8613800000009")
+    oneid.match_orders([order.id])
+    db.session.expire_all()
+    assert order.customer_id is None
+    assert ("phone", "+8613800000009", [one.id, two.id]) in oneid.conflicts()
