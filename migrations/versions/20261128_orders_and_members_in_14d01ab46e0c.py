@@ -78,6 +78,7 @@ def upgrade():
         batch_op.add_column(sa.Column("store_code", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("source_updated_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("matched_by", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("payload_hash", sa.String(length=64), nullable=True))
         batch_op.create_index(batch_op.f("ix_orders_buyer_member_no"), ["buyer_member_no"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_buyer_platform_id"), ["buyer_platform_id"], unique=False)
 
@@ -86,6 +87,7 @@ def downgrade():
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_orders_buyer_platform_id"))
         batch_op.drop_index(batch_op.f("ix_orders_buyer_member_no"))
+        batch_op.drop_column("payload_hash")
         batch_op.drop_column("matched_by")
         batch_op.drop_column("source_updated_at")
         batch_op.drop_column("store_code")

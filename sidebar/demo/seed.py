@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, select, text
 from sidebar import demo
 from sidebar.content import materials
 from sidebar.core import uow
+from sidebar.data import profile
 from sidebar.extensions import db
 from sidebar.models import (
     CouponTemplate,
@@ -291,6 +292,10 @@ def seed(
             progress(end, customers)
     _fix_sequences()
     uow.commit_point("the id sequences")
+    # The profile columns come from the orders the way they do for a real brand (RFM segments too).
+    if totals["customers"]:
+        profile.recompute()
+        uow.commit_point("the computed profiles")
     return {
         **org,
         "added": totals,

@@ -22,12 +22,33 @@ ADD_WAYS = {
     202: _l("assigned by an admin"),
 }
 
+# 微盟 ME+'s five stages (the day thresholds are the brand's: data.profile.settings).
 LIFECYCLE = {
     "prospect": (_l("Prospect"), _l("added, has not bought yet")),
-    "new": (_l("New customer"), _l("first order within 30 days")),
-    "active": (_l("Active"), _l("bought within the last 90 days")),
-    "dormant": (_l("Dormant"), _l("no purchase for 90–180 days")),
-    "lost": (_l("Lapsed"), _l("no purchase for over 180 days")),
+    "new": (_l("Growing"), _l("has bought once")),
+    "active": (_l("Mature"), _l("a repeat buyer")),
+    "dormant": (_l("Dormant"), _l("has not bought for a while")),
+    "lost": (_l("Lapsed"), _l("has not bought for a long time, or left")),
+}
+
+# The eight classic RFM segments (data.profile.SEGMENTS).
+RFM_SEGMENTS = {
+    "important_value": _l("Important value"),
+    "important_develop": _l("Important to develop"),
+    "important_keep": _l("Important to keep"),
+    "important_retain": _l("Important to win back"),
+    "general_value": _l("General value"),
+    "general_develop": _l("General to develop"),
+    "general_keep": _l("General to keep"),
+    "general_retain": _l("General to win back"),
+}
+
+# How an order was tied to this customer (data.oneid).
+MATCHED_BY = {
+    "unionid": _l("matched by WeChat unionid"),
+    "phone": _l("matched by phone"),
+    "member_no": _l("matched by member number"),
+    "buyer_id": _l("matched by platform buyer id"),
 }
 
 GENDERS = {0: _l("gender unknown"), 1: _l("male"), 2: _l("female")}
@@ -36,7 +57,9 @@ ORDER_STATUS = {
     "paid": _l("paid"),
     "shipped": _l("shipped"),
     "done": _l("completed"),
+    "cancelled": _l("cancelled"),
     "refunded": _l("refunded"),
+    "partly_refunded": _l("partly refunded"),
 }
 
 PLATFORMS = {
@@ -44,7 +67,10 @@ PLATFORMS = {
     "tmall": _l("Tmall"),
     "jd": _l("JD"),
     "douyin": _l("Douyin"),
+    "youzan": _l("Youzan"),
+    "weimob": _l("Weimob"),
     "pos": _l("In store"),
+    "other": _l("Other"),
 }
 
 RFM_LEVEL = {1: _l("very low"), 2: _l("low"), 3: _l("medium"), 4: _l("high"), 5: _l("very high")}
@@ -58,6 +84,8 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         ORDER_STATUS=ORDER_STATUS,
         PLATFORMS=PLATFORMS,
         RFM_LEVEL=RFM_LEVEL,
+        RFM_SEGMENTS=RFM_SEGMENTS,
+        MATCHED_BY=MATCHED_BY,
     )
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["local"] = local
