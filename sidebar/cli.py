@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sidebar import demo
 from sidebar.core import audit, uow
 from sidebar.customers import sync
+from sidebar.data import oneid, profile
 from sidebar.demo import seed as seeding
 from sidebar.jobs import run_due_events
 from sidebar.models import utcnow
@@ -26,6 +27,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 sync_cli = AppGroup("sync", help="Pull staff, tags and customers from WeCom (idempotent).")
 events_cli = AppGroup("events", help="WeCom callback events.")
 sop_cli = AppGroup("sop", help="SOP tasks.")
+data_cli = AppGroup("data", help="Customer data: matching and computed profiles.")
 
 
 def _echo(result: object) -> None:
@@ -94,6 +96,16 @@ def events_run_due() -> None:
     _echo({"attempted": run_due_events()})
 
 
+@data_cli.command("recompute")
+def data_recompute() -> None:
+    """Match unmatched orders and members, then recompute every profile (what runs every night)."""
+    with uow.unit():
+        oneid.match_orders()
+        oneid.match_members()
+        result = {"customers": profile.recompute(), "unmatched_orders": oneid.unmatched_count()}
+    _echo(result)
+
+
 @click.command("create-api-key")
 @with_appcontext
 @click.argument("name")
@@ -150,3 +162,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sync_cli)
     app.cli.add_command(events_cli)
     app.cli.add_command(sop_cli)
+    app.cli.add_command(data_cli)

@@ -20,6 +20,7 @@ from huey import crontab
 from sidebar.core import uow
 from sidebar.customers import bulk
 from sidebar.customers import tags as customer_tags
+from sidebar.data import oneid, profile
 from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
 from sidebar.models import WecomEvent, utcnow
@@ -145,3 +146,13 @@ def settle_red_packets() -> dict[str, int]:
         outcome = red_packets.reconcile(now=utcnow())
         outcome["expired"] = red_packets.expire(now=utcnow())
     return outcome
+
+
+@huey.periodic_task(crontab(hour="18", minute="30"))  # 02:30 in Beijing
+@in_app_context
+def recompute_profiles() -> dict[str, int]:
+    """Every night: match what is still unmatched, then every profile, lifecycle stage and RFM score."""
+    with uow.unit():
+        oneid.match_orders()
+        oneid.match_members()
+        return {"customers": profile.recompute()}

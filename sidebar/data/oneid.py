@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from sidebar.extensions import db
@@ -164,3 +164,35 @@ def unmatched_count() -> int:
 
 def has_orders(customer_id: int) -> bool:
     return bool(db.session.scalar(select(exists().where(Order.customer_id == customer_id))))
+
+
+def settle_for(customer_ids: Iterable[int]) -> set[int]:
+    """Something new is known about these customers (WeCom told us their unionid, a phone was typed):
+    match the unmatched orders and members that name it. Returns the customers that gained orders."""
+    ids = list(customer_ids)
+    if not ids:
+        return set()
+    known = db.session.execute(select(Customer.unionid, Customer.phone).where(Customer.id.in_(ids))).all()
+    unionids = [u for u, _ in known if u]
+    phone_numbers = [p for _, p in known if p]
+    waiting = list(
+        db.session.scalars(
+            select(Order.id).where(
+                Order.customer_id.is_(None),
+                or_(Order.buyer_unionid.in_(unionids), Order.buyer_phone.in_(phone_numbers)),
+            )
+        )
+    )
+    members = list(
+        db.session.scalars(
+            select(Member.id).where(
+                Member.customer_id.is_(None),
+                or_(Member.unionid.in_(unionids), Member.phone.in_(phone_numbers)),
+            )
+        )
+    )
+    found = match_members(members) if members else set()
+    if members:
+        nos = db.session.scalars(select(Member.member_no).where(Member.id.in_(members)))
+        waiting += unmatched_orders_of(nos)
+    return found | (match_orders(waiting) if waiting else set())

@@ -20,8 +20,9 @@ from sqlalchemy.exc import IntegrityError
 
 from sidebar.core.errors import DomainError
 from sidebar.customers import contacts
+from sidebar.data import oneid, profile
 from sidebar.extensions import db
-from sidebar.models import AuditLog, DeletedBy, EventStatus, WecomEvent, utcnow
+from sidebar.models import AuditLog, Customer, DeletedBy, EventStatus, WecomEvent, utcnow
 from sidebar.org import corp_tags as tags
 
 MAX_ATTEMPTS = 6
@@ -96,7 +97,10 @@ def _at(fields: dict[str, str]) -> datetime:
 
 
 def _on_contact_changed(f: dict[str, str]) -> str:
-    contacts.refresh_customer(f["ExternalUserID"])
+    customer = contacts.refresh_customer(f["ExternalUserID"])
+    # WeCom may have told us their unionid: orders and members waiting for it are theirs now.
+    touched = oneid.settle_for([customer.id])
+    profile.recompute(touched | {customer.id})
     return "customer refreshed"
 
 
@@ -108,6 +112,10 @@ def _on_follow_deleted_by_staff(f: dict[str, str]) -> str:
 
 def _on_follow_deleted_by_customer(f: dict[str, str]) -> str:
     ended = contacts.end_follow(f["UserID"], f["ExternalUserID"], by=DeletedBy.CUSTOMER, at=_at(f))
+    # A customer who deleted every guide is lapsed (流失期).
+    profile.recompute(
+        db.session.scalars(select(Customer.id).where(Customer.external_userid == f["ExternalUserID"]))
+    )
     return "follow ended" if ended else "no live follow"
 
 

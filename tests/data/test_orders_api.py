@@ -168,3 +168,35 @@ def test_a_member_matches_by_phone_carries_its_level_and_settles_orders_that_nam
     assert mismatch.status_code == 422
     bad = client.put("/api/v1/members/VIP0078", json={"birthday": "not a date"}, headers=writer)
     assert bad.status_code == 422 and "birthday" in bad.get_json()["error"]["message"]
+
+
+def test_orders_waiting_for_a_new_customer_are_theirs_once_wecom_says_who_they_are(
+    seeded, app, live_app, emulator, writer
+):
+    """A mall order names a unionid nobody has yet; the customer then adds a guide, and the add-contact
+    callback brings their unionid: the order is theirs, and their profile counts it."""
+    client = app.test_client()
+    client.post(
+        "/api/v1/orders", json=order("MALL-1", platform="mall", buyer={"unionid": "ozLATE1"}), headers=writer
+    )
+    with app.app_context():
+        assert db.session.scalar(select(Order.customer_id).where(Order.order_no == "MALL-1")) is None
+    result = emulator.send_event(
+        change_type="add_external_contact",
+        userid="chenjing",
+        external_userid="wmLATECUSTOMER000000000000000001",
+        contact={
+            "external_userid": "wmLATECUSTOMER000000000000000001",
+            "name": "晚到",
+            "type": 1,
+            "unionid": "ozLATE1",
+        },
+    )
+    assert result["delivered"]
+    with app.app_context():
+        customer = db.session.scalar(
+            select(Customer).where(Customer.external_userid == "wmLATECUSTOMER000000000000000001")
+        )
+        matched = db.session.scalar(select(Order).where(Order.order_no == "MALL-1"))
+        assert (matched.customer_id, matched.matched_by) == (customer.id, "unionid")
+        assert (customer.order_count, customer.total_spent, customer.lifecycle_stage) == (1, 39900, "new")
