@@ -16,7 +16,17 @@ from sidebar.core import phones
 from sidebar.core.errors import DomainError
 from sidebar.customers import visibility
 from sidebar.extensions import db
-from sidebar.models import Customer, CustomerTag, Follow, LifecycleStage, SkinType, Staff, TagSync, utcnow
+from sidebar.models import (
+    Customer,
+    CustomerTag,
+    Follow,
+    LifecycleStage,
+    RfmSegment,
+    SkinType,
+    Staff,
+    TagSync,
+    utcnow,
+)
 
 SORTS = {
     "added": (desc(Customer.id),),
@@ -40,6 +50,7 @@ class CustomerFilter:
     tags_none: list[int] = field(default_factory=list)
     skin_type: str | None = None
     lifecycle_stage: str | None = None
+    rfm_segment: str | None = None
     member_level: str | None = None
     follower_id: int | None = None
     team_id: int | None = None
@@ -70,6 +81,7 @@ class CustomerFilter:
         for name in (
             "skin_type",
             "lifecycle_stage",
+            "rfm_segment",
             "member_level",
             "follower_id",
             "team_id",
@@ -137,6 +149,7 @@ def parse(args: Mapping[str, str]) -> CustomerFilter:
         tags_none=tag_list("tags_none"),
         skin_type=get("skin_type") or None,
         lifecycle_stage=get("lifecycle_stage") or None,
+        rfm_segment=get("rfm_segment") or None,
         member_level=get("member_level")[:16] or None,
         follower_id=_int(get("follower_id"), "follower_id", low=1, high=2**31),
         team_id=_int(get("team_id"), "team_id", low=1, high=2**31),
@@ -161,6 +174,8 @@ def parse(args: Mapping[str, str]) -> CustomerFilter:
         raise BadFilter("unknown skin_type")
     if f.lifecycle_stage and f.lifecycle_stage not in {s.value for s in LifecycleStage}:
         raise BadFilter("unknown lifecycle_stage")
+    if f.rfm_segment and f.rfm_segment not in {s.value for s in RfmSegment}:
+        raise BadFilter("unknown rfm_segment")
     if f.sort not in SORTS:
         raise BadFilter(f"sort must be one of {', '.join(SORTS)}")
     return f
@@ -195,6 +210,8 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
         query = query.where(Customer.skin_type == f.skin_type)
     if f.lifecycle_stage:
         query = query.where(Customer.lifecycle_stage == f.lifecycle_stage)
+    if f.rfm_segment:
+        query = query.where(Customer.rfm_segment == f.rfm_segment)
     if f.member_level:
         query = query.where(Customer.member_level == f.member_level)
     follow_conditions = []

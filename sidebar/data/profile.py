@@ -16,22 +16,22 @@ from sqlalchemy import and_, case, exists, func, not_, or_, select, text, update
 
 from sidebar.core.locking import changed as changed_rows
 from sidebar.extensions import db
-from sidebar.models import Customer, DeletedBy, Follow, LifecycleSettings, Order, utcnow
+from sidebar.models import Customer, DeletedBy, Follow, LifecycleSettings, Order, RfmSegment, utcnow
 
 CHUNK = 5000
 # Orders that count: not cancelled, not wholly refunded; spend is net of refunds.
 COUNTED = ("paid", "shipped", "done", "partly_refunded")
 # A score of 3 or more (of 1–5) is "high" for the segment: R, F, M each above the brand's middle.
 HIGH = 3
-SEGMENTS = {
-    (True, True, True): "important_value",  # 重要价值客户
-    (True, False, True): "important_develop",  # 重要发展客户
-    (False, True, True): "important_keep",  # 重要保持客户
-    (False, False, True): "important_retain",  # 重要挽留客户
-    (True, True, False): "general_value",  # 一般价值客户
-    (True, False, False): "general_develop",  # 一般发展客户
-    (False, True, False): "general_keep",  # 一般保持客户
-    (False, False, False): "general_retain",  # 一般挽留客户
+SEGMENTS = {  # (R high, F high, M high) -> segment
+    (True, True, True): RfmSegment.IMPORTANT_VALUE.value,
+    (True, False, True): RfmSegment.IMPORTANT_DEVELOP.value,
+    (False, True, True): RfmSegment.IMPORTANT_KEEP.value,
+    (False, False, True): RfmSegment.IMPORTANT_RETAIN.value,
+    (True, True, False): RfmSegment.GENERAL_VALUE.value,
+    (True, False, False): RfmSegment.GENERAL_DEVELOP.value,
+    (False, True, False): RfmSegment.GENERAL_KEEP.value,
+    (False, False, False): RfmSegment.GENERAL_RETAIN.value,
 }
 
 

@@ -118,32 +118,16 @@ def _seed_money() -> None:
         db.session.add(RedPacketRule())
 
 
-def _lifecycle(c: demo.DemoCustomer, today: Any) -> str:
-    if not c.orders:
-        return "prospect"
-    first = min(o.paid_at for o in c.orders).date()
-    last = max(o.paid_at for o in c.orders).date()
-    if (today - first).days <= 30:
-        return "new"
-    if (today - last).days <= 90:
-        return "active"
-    if (today - last).days <= 180:
-        return "dormant"
-    return "lost"
-
-
 def _next_id(model: Any) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
 def _insert_chunk(people: list[demo.DemoCustomer], ctx: dict[str, Any]) -> dict[str, int]:
     now = utcnow()
-    today = demo.today()
     customer_id = _next_id(Customer)
     order_id = _next_id(Order)
     customers, follows, ctags, orders, items, notes = [], [], [], [], [], []
     for c in people:
-        paid = [o for o in c.orders if o.status != "refunded"]
         customers.append(
             {
                 "id": customer_id,
@@ -162,11 +146,6 @@ def _insert_chunk(people: list[demo.DemoCustomer], ctx: dict[str, Any]) -> dict[
                 "city": c.city,
                 "member_level": c.member_level,
                 "points": c.points,
-                "first_order_at": min((o.paid_at for o in c.orders), default=None),
-                "last_order_at": max((o.paid_at for o in c.orders), default=None),
-                "order_count": len(paid),
-                "total_spent": sum(o.total for o in paid),
-                "lifecycle_stage": _lifecycle(c, today),
                 "wecom_synced_at": now,
                 "created_at": now,
                 "updated_at": now,

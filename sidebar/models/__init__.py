@@ -14,6 +14,7 @@ from sidebar.models.customer import (
     LifecycleSettings,
     LifecycleStage,
     Note,
+    RfmSegment,
     SkinType,
 )
 from sidebar.models.member import Member
@@ -47,6 +48,7 @@ __all__ = [
     "ORDER_STATUSES",
     "LifecycleSettings",
     "Member",
+    "RfmSegment",
     "ApiKey",
     "Coupon",
     "CouponKind",

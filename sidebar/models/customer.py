@@ -45,6 +45,19 @@ class LifecycleStage(enum.StrEnum):
     LOST = "lost"  # 流失期: no purchase for lost_days, or they deleted every guide
 
 
+class RfmSegment(enum.StrEnum):
+    """The eight classic RFM segments (R, F, M each high or low): ``data.profile`` assigns them."""
+
+    IMPORTANT_VALUE = "important_value"  # 重要价值客户
+    IMPORTANT_DEVELOP = "important_develop"  # 重要发展客户
+    IMPORTANT_KEEP = "important_keep"  # 重要保持客户
+    IMPORTANT_RETAIN = "important_retain"  # 重要挽留客户
+    GENERAL_VALUE = "general_value"  # 一般价值客户
+    GENERAL_DEVELOP = "general_develop"  # 一般发展客户
+    GENERAL_KEEP = "general_keep"  # 一般保持客户
+    GENERAL_RETAIN = "general_retain"  # 一般挽留客户
+
+
 class DeletedBy(enum.StrEnum):
     STAFF = "staff"  # del_external_contact: the member removed the customer
     CUSTOMER = "customer"  # del_follow_user: the customer removed the member

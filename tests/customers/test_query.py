@@ -54,6 +54,7 @@ def world(seeded, ctx):
         {"added_from": "2026-13-01"},
         {"spent_min": "lots"},
         {"birthday_within": "400"},
+        {"rfm_segment": "vip"},
     ],
 )
 def test_nonsense_is_refused_with_a_reason(params):
@@ -119,3 +120,13 @@ def test_count_and_page_agree_with_matching(world):
     page = query.page(db.session, staff("zhangwei"), f)
     assert len(page) == min(7, max(0, total - 7))
     assert all(c.skin_type == "combination" for c in page)
+
+
+def test_rfm_segment_and_lifecycle_filters_match_the_computed_columns(world):
+    computed = {
+        c.external_userid: (c.rfm_segment, c.lifecycle_stage) for c in db.session.scalars(select(Customer))
+    }
+    wanted = {ext for ext, (segment, _) in computed.items() if segment == "important_value"}
+    assert wanted and found("zhangwei", rfm_segment="important_value") == wanted
+    dormant = {ext for ext, (_, stage) in computed.items() if stage == "dormant"}
+    assert found("zhangwei", lifecycle_stage="dormant") == dormant
