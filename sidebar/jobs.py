@@ -156,3 +156,11 @@ def recompute_profiles() -> dict[str, int]:
         oneid.match_orders()
         oneid.match_members()
         return {"customers": profile.recompute()}
+
+
+@huey.task()
+@in_app_context
+def recompute_profiles_now() -> dict[str, int]:
+    """The nightly recomputation, at once (after the brand changes its lifecycle thresholds)."""
+    with uow.unit():
+        return {"customers": profile.recompute()}

@@ -196,3 +196,12 @@ def settle_for(customer_ids: Iterable[int]) -> set[int]:
         nos = db.session.scalars(select(Member.member_no).where(Member.id.in_(members)))
         waiting += unmatched_orders_of(nos)
     return found | (match_orders(waiting) if waiting else set())
+
+
+def match_rates() -> list[tuple[str, int, int]]:
+    """(platform, orders, matched) for every platform that sent orders."""
+    matched = func.count(Order.customer_id)
+    rows = db.session.execute(
+        select(Order.platform, func.count(), matched).group_by(Order.platform).order_by(Order.platform)
+    ).all()
+    return [(platform, total, done) for platform, total, done in rows]

@@ -14,9 +14,19 @@ from typing import Any
 
 from sqlalchemy import and_, case, exists, func, not_, or_, select, text, update
 
+from sidebar.core.errors import DomainError
 from sidebar.core.locking import changed as changed_rows
 from sidebar.extensions import db
-from sidebar.models import Customer, DeletedBy, Follow, LifecycleSettings, Order, RfmSegment, utcnow
+from sidebar.models import (
+    Customer,
+    DeletedBy,
+    Follow,
+    LifecycleSettings,
+    LifecycleStage,
+    Order,
+    RfmSegment,
+    utcnow,
+)
 
 CHUNK = 5000
 # Orders that count: not cancelled, not wholly refunded; spend is net of refunds.
@@ -43,6 +53,34 @@ def settings() -> LifecycleSettings:
         db.session.add(found)
         db.session.flush()
     return found
+
+
+class InvalidThresholds(DomainError):
+    code = "invalid_thresholds"
+
+
+def check_thresholds(dormant_days: int | None, lost_days: int | None) -> tuple[int, int]:
+    """Days without a purchase before dormant, and before lapsed: 1 ≤ dormant < lapsed ≤ 3650."""
+    if dormant_days is None or lost_days is None or not 1 <= dormant_days < lost_days <= 3650:
+        raise InvalidThresholds(
+            "Dormant after 1 to 3,649 days, lapsed after more days than that (at most 3,650)."
+        )
+    return dormant_days, lost_days
+
+
+def stage_counts(dormant_days: int, lost_days: int, *, now: datetime | None = None) -> dict[str, int]:
+    """How many customers each stage would hold with these thresholds (one grouped count, no writes)."""
+    the = LifecycleSettings(dormant_days=dormant_days, lost_days=lost_days)
+    stage = _stage(now or utcnow(), the).label("stage")
+    rows = db.session.execute(select(stage, func.count()).select_from(Customer).group_by(stage)).all()
+    return {s.value: 0 for s in LifecycleStage} | {row[0]: row[1] for row in rows}
+
+
+def save_thresholds(dormant_days: int, lost_days: int) -> LifecycleSettings:
+    the = settings()
+    the.dormant_days, the.lost_days = check_thresholds(dormant_days, lost_days)
+    db.session.flush()
+    return the
 
 
 def _chunks(ids: list[int] | None) -> list[list[int] | None]:

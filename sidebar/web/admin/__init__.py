@@ -37,6 +37,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     audit,
     content,
     customers,
+    data,
     login,
     money,
     sop,

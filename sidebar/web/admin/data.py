@@ -1,0 +1,79 @@
+"""Customer data in the console: how many orders each platform sent and how many found their customer,
+identifiers two customers claim, and the brand's lifecycle thresholds with a preview of each stage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from sidebar.core import audit, uow
+from sidebar.data import oneid, profile
+from sidebar.jobs import recompute_profiles_now
+from sidebar.web.admin import admin_bp, client_ip, common, viewer
+from sidebar.web.console_auth import admin_required, console_required
+
+
+def _days(name: str, default: int) -> int | None:
+    raw = (request.values.get(name) or "").strip()
+    if not raw:
+        return default
+    return int(raw) if raw.isdigit() and len(raw) <= 5 else None
+
+
+def _page(status: int = 200, **context: Any) -> Any:
+    the = profile.settings()
+    dormant = context.pop("dormant_days", the.dormant_days)
+    lost = context.pop("lost_days", the.lost_days)
+    preview = None
+    try:
+        profile.check_thresholds(dormant, lost)
+        preview = profile.stage_counts(dormant, lost)
+    except profile.InvalidThresholds:
+        context.setdefault("error", _("Dormant after 1 to 3,649 days; lapsed after more days than that."))
+    return render_template(
+        "admin/data.html",
+        settings=the,
+        dormant_days=dormant,
+        lost_days=lost,
+        preview=preview,
+        rates=oneid.match_rates(),
+        unmatched=oneid.unmatched_count(),
+        conflicts=oneid.conflicts()[:50],
+        **common(**context),
+    ), status
+
+
+@admin_bp.get("/data")
+@console_required
+def data_overview():
+    """Match rates, conflicts, and the lifecycle thresholds; ``?dormant_days=&lost_days=`` previews
+    other thresholds without saving them."""
+    the = profile.settings()
+    return _page(
+        dormant_days=_days("dormant_days", the.dormant_days), lost_days=_days("lost_days", the.lost_days)
+    )
+
+
+@admin_bp.post("/data/lifecycle")
+@admin_required
+def lifecycle_save():
+    """Save the thresholds; every profile is recomputed with them (a job)."""
+    dormant, lost = _days("dormant_days", -1), _days("lost_days", -1)
+    try:
+        profile.save_thresholds(dormant or 0, lost or 0)
+    except profile.InvalidThresholds:
+        uow.discard()
+        return _page(422, dormant_days=dormant, lost_days=lost)
+    audit.record(
+        viewer(),
+        "lifecycle.update",
+        "lifecycle_settings",
+        None,
+        ip=client_ip(),
+        dormant_days=dormant,
+        lost_days=lost,
+    )
+    uow.after_commit(recompute_profiles_now)
+    return redirect(url_for("admin.data_overview"), 303)
