@@ -239,7 +239,9 @@ class EmulatorProcess:
 class Stack:
     """The app as deployed: gunicorn (2 workers) and a huey consumer, separate processes."""
 
-    def __init__(self, tmp_path: Path, emulator: Emulator | EmulatorProcess, port: int | None = None):
+    def __init__(
+        self, tmp_path: Path, emulator: Emulator | EmulatorProcess, port: int | None = None, workers: int = 2
+    ):
         root = Path(__file__).resolve().parent.parent
         bin_dir = Path(sys.executable).parent
         self.port = port or free_port()
@@ -254,7 +256,7 @@ class Stack:
             "HUEY_SQLITE_PATH": str(tmp_path / "huey.db"),
             "BESIDE_INSTANCE_PATH": str(tmp_path / "instance"),
             "BIND": f"127.0.0.1:{self.port}",
-            "WEB_CONCURRENCY": "2",
+            "WEB_CONCURRENCY": str(workers),
             "GUNICORN_ACCESS_LOG": "",
         }
         self.log = open(tmp_path / "stack.log", "w")  # noqa: SIM115  (closed in stop)
