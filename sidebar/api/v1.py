@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
+from sidebar.api import openapi
+from sidebar.api.openapi import Answers, Doc, Redeemed, RedeemIn, Signature, documented
 from sidebar.core import uow
 from sidebar.core.units import parse_yuan
 from sidebar.data import members, orders, profile
-from sidebar.data.schemas import MAX_BATCH
+from sidebar.data.schemas import MAX_BATCH, MemberIn, MembersBatch, OrderIn, OrdersBatch
 from sidebar.extensions import csrf
 from sidebar.models import ApiKey
 from sidebar.money import coupons, messages
@@ -26,6 +28,18 @@ csrf.exempt(api_bp)  # JSON endpoints authenticate by session or API key; none r
 
 
 @api_bp.get("/jssdk/signature")
+@documented(
+    Doc(
+        "A JS-SDK signature for the sidebar page (signed in members only)",
+        ok=(200, Signature),
+        errors=(400, 401, 502, 503),
+        auth="session",
+        query=[
+            {"name": "url", "in": "query", "required": True, "schema": {"type": "string"}},
+            {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["agent", "corp"]}},
+        ],
+    )
+)
 def jssdk_signature():
     """``{timestamp, nonceStr, signature}`` for ``url``: app ticket (type=agent) or corp ticket (corp)."""
     if current_staff() is None:
@@ -72,13 +86,23 @@ def _api_key(scope: str) -> ApiKey | Any:
 
 
 @api_bp.post("/coupons/<code>/redeem")
+@documented(
+    Doc(
+        "Redeem a coupon for an order (coupons:redeem)",
+        ok=(200, Redeemed),
+        errors=(401, 403, 404, 409, 422),
+        body=[RedeemIn],
+    )
+)
 def redeem_coupon(code: str):
     """Mark a coupon used by an order: ``{"order_no": "...", "amount": "399.00"}`` (yuan) with
     ``Authorization: Bearer <API key>``. The same order again answers 200 with ``repeated: true``."""
     key = _api_key("coupons:redeem")
     if not isinstance(key, ApiKey):
         return key
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return json_error(422, "malformed_json", 'Send {"order_no": "…", "amount": "399.00"} as JSON.')
     amount = parse_yuan(body.get("amount", ""), allow_zero=True)
     if amount is None:
         return json_error(422, "bad_amount", 'amount is the order\'s amount in yuan, e.g. "399.00".')
@@ -128,6 +152,14 @@ def _answer(outcomes: list[orders.Outcome], touched: set[int]) -> Any:
 
 
 @api_bp.post("/orders")
+@documented(
+    Doc(
+        "Upsert one order or a batch of up to 500 (orders:write)",
+        ok=(200, Answers),
+        errors=(401, 403, 413, 422),
+        body=[OrdersBatch, OrderIn],
+    )
+)
 def orders_in():
     """Orders from the mall, Tmall, JD, Douyin, Youzan, Weimob or POS: one order, or ``{"orders": [...]}``
     of up to 500, upserted by (platform, order_no). Each is answered created, updated, unchanged or
@@ -142,6 +174,14 @@ def orders_in():
 
 
 @api_bp.post("/members")
+@documented(
+    Doc(
+        "Upsert one member or a batch of up to 500 (members:write)",
+        ok=(200, Answers),
+        errors=(401, 403, 413, 422),
+        body=[MembersBatch, MemberIn],
+    )
+)
 def members_in():
     """Member records, ``{"members": [...]}`` of up to 500 (or one), upserted by member_no. Needs
     ``members:write``."""
@@ -155,6 +195,14 @@ def members_in():
 
 
 @api_bp.put("/members/<member_no>")
+@documented(
+    Doc(
+        "Upsert one member by its number (members:write)",
+        ok=(200, Answers),
+        errors=(401, 403, 422),
+        body=[MemberIn],
+    )
+)
 def member_put(member_no: str):
     """One member record by its number (the body's member_no, if given, must be the same)."""
     key = _api_key("members:write")
@@ -169,3 +217,10 @@ def member_put(member_no: str):
     if outcomes[0].result == "refused":
         return json_error(422, "invalid", outcomes[0].reason or "refused")
     return _answer(outcomes, touched)
+
+
+@api_bp.get("/openapi.json")
+@documented(Doc("This document", ok=(200, None), errors=(), auth="session"))
+def openapi_document():
+    """The OpenAPI document of every /api/v1 endpoint, made from the code."""
+    return jsonify(openapi.document(current_app))

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 
 from sidebar.core import phones
 from sidebar.data import oneid
-from sidebar.data.orders import OLDER, Outcome, aware
+from sidebar.data.orders import OLDER, Outcome, aware, echo
 from sidebar.data.schemas import MemberIn, reasons
 from sidebar.extensions import db
 from sidebar.models import Member, utcnow
@@ -44,7 +44,7 @@ def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
         try:
             member = MemberIn.model_validate(payload)
         except ValidationError as exc:
-            outcomes[n] = Outcome({"member_no": given.get("member_no")}, "refused", reasons(exc))
+            outcomes[n] = Outcome({"member_no": echo(given.get("member_no"))}, "refused", reasons(exc))
             continue
         if member.member_no in valid:
             outcomes[n] = Outcome({"member_no": member.member_no}, "refused", "sent twice in this batch")

@@ -39,8 +39,13 @@ class Outcome:
         return {**self.ref, "result": self.result} | ({"reason": self.reason} if self.reason else {})
 
 
+def echo(value: Any) -> str | None:
+    """A name for a record as its sender gave it, if it is text at all (a refused record may not be)."""
+    return value[:128] if isinstance(value, str) else None
+
+
 def _ref(platform: Any, order_no: Any) -> dict[str, Any]:
-    return {"platform": platform, "order_no": order_no}
+    return {"platform": echo(platform), "order_no": echo(order_no)}
 
 
 def aware(value: datetime | None) -> datetime | None:

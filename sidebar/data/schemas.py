@@ -5,9 +5,18 @@ yuan; times are ISO 8601 (without a zone they are the brand's local time)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from sidebar.core.units import parse_yuan
 
@@ -17,15 +26,34 @@ MAX_BATCH = 500
 SKIN_TYPES = Literal["dry", "oily", "combination", "normal", "sensitive"]
 
 
+MAX_YUAN = 100_000_000  # no single order or item is worth more
+
+
 def _yuan(value: object) -> int:
     fen = parse_yuan(value, allow_zero=True) if isinstance(value, str) else None
-    if fen is None:
+    if fen is None or fen > MAX_YUAN * 100:
         raise ValueError('an amount in yuan as a decimal string, e.g. "399.00"')
     return fen
 
 
+# Yuan as the sender writes it ("399.00"); fen once read.
+Yuan = Annotated[
+    int,
+    BeforeValidator(_yuan),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,9}(\.[0-9]{1,2})?$", "examples": ["399.00"]}),
+]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        # NUL and friends cannot be stored (PostgreSQL refuses NUL) and never belong in an order.
+        if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n" for ch in value):
+            raise ValueError("must not contain control characters")
+        return value
 
 
 class Buyer(Strict):
@@ -41,9 +69,7 @@ class ItemIn(Strict):
     name: str = Field(min_length=1, max_length=255)
     category: str = Field("", max_length=32)
     quantity: int = Field(1, ge=1, le=100_000)
-    price: int  # fen, from a yuan string
-
-    _price = field_validator("price", mode="before")(_yuan)
+    price: Yuan
 
 
 class OrderIn(Strict):
@@ -52,13 +78,11 @@ class OrderIn(Strict):
     store_code: str | None = Field(None, max_length=32)
     status: STATUS = "paid"
     paid_at: datetime
-    total_amount: int  # fen, from a yuan string
-    refund_amount: int = 0
+    total_amount: Yuan
+    refund_amount: Yuan = 0
     items: list[ItemIn] = Field(default_factory=list, max_length=200)
     buyer: Buyer = Field(default_factory=Buyer)
     updated_at: datetime | None = None  # the sender's version of this order
-
-    _amounts = field_validator("total_amount", "refund_amount", mode="before")(_yuan)
 
     @model_validator(mode="after")
     def _refund_fits(self) -> OrderIn:
@@ -91,3 +115,19 @@ def reasons(error: ValidationError) -> str:
         message = e["msg"].removeprefix("Value error, ")
         parts.append(f"{where}: {message}")
     return "; ".join(parts)
+
+
+class OrdersBatch(Strict):
+    orders: list[dict[str, Any]] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        json_schema_extra={"items": {"$ref": "#/components/schemas/OrderIn"}},
+    )
+
+
+class MembersBatch(Strict):
+    members: list[dict[str, Any]] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        json_schema_extra={"items": {"$ref": "#/components/schemas/MemberIn"}},
+    )
