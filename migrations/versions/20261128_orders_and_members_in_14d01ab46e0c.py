@@ -1,5 +1,5 @@
 """Orders and members in from every channel: members, buyer identifiers and versions on orders, API
-key scopes, lifecycle settings, RFM segment and when the profile was computed.
+key scopes, lifecycle settings and alerts, RFM segment and when the profile was computed.
 
 Revision ID: 14d01ab46e0c
 Revises: a41b2731aff2
@@ -23,6 +23,8 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("dormant_days", sa.Integer(), nullable=False),
         sa.Column("lost_days", sa.Integer(), nullable=False),
+        sa.Column("alert_spend_min", sa.BigInteger(), nullable=False),
+        sa.Column("alert_quiet_days", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lifecycle_settings")),
     )
     op.create_table(
@@ -57,6 +59,29 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_members_customer_id"), ["customer_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_members_phone"), ["phone"], unique=False)
         batch_op.create_index(batch_op.f("ix_members_unionid"), ["unionid"], unique=False)
+
+    op.create_table(
+        "alerts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["customers.id"],
+            name=op.f("fk_alerts_customer_id_customers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_alerts_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
+    )
+    with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_alerts_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index("ix_alerts_staff_id_resolved_at", ["staff_id", "resolved_at"], unique=False)
 
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         # Keys made before scopes existed could only redeem coupons, and keep exactly that.
@@ -110,5 +135,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_members_phone"))
         batch_op.drop_index(batch_op.f("ix_members_customer_id"))
 
+    with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.drop_index("ix_alerts_staff_id_resolved_at")
+        batch_op.drop_index(batch_op.f("ix_alerts_customer_id"))
+
+    op.drop_table("alerts")
     op.drop_table("members")
     op.drop_table("lifecycle_settings")

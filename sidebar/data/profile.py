@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, not_, or_, select, text, update
+from sqlalchemy.orm import aliased
 
 from sidebar.core.errors import DomainError
 from sidebar.core.locking import changed as changed_rows
+from sidebar.data import alerts
 from sidebar.extensions import db
 from sidebar.models import (
     Customer,
@@ -91,9 +93,11 @@ def _chunks(ids: list[int] | None) -> list[list[int] | None]:
 
 def _stage(now: datetime, the: LifecycleSettings) -> Any:
     """The lifecycle stage of a customer row, from its (already recomputed) order columns."""
+    # Its own alias of follows: the stage is also computed inside queries that join follows (alerts).
+    f = aliased(Follow)
     left_every_guide = and_(
-        exists().where(Follow.customer_id == Customer.id, Follow.deleted_by == DeletedBy.CUSTOMER.value),
-        not_(exists().where(Follow.customer_id == Customer.id, Follow.deleted_at.is_(None))),
+        exists().where(f.customer_id == Customer.id, f.deleted_by == DeletedBy.CUSTOMER.value),
+        not_(exists().where(f.customer_id == Customer.id, f.deleted_at.is_(None))),
     )
     return case(
         (left_every_guide, "lost"),
@@ -151,14 +155,17 @@ def recompute(customer_ids: Iterable[int] | None = None, *, now: datetime | None
             .execution_options(synchronize_session=False)
         )
         where = [Customer.id.in_(chunk)] if chunk is not None else []
+        alerts.on_stage_change(_stage(now, the), where, now=now)
         db.session.execute(
             update(Customer)
             .where(*where)
             .values(lifecycle_stage=_stage(now, the))
             .execution_options(synchronize_session=False)
         )
+        alerts.resolve_bought_again(where, now=now)
     if ids is None:
         _rfm()
+        alerts.on_quiet_big_spenders(the, now=now)
         _analyze()
     db.session.flush()
     return changed

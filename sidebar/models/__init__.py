@@ -8,6 +8,7 @@ from sidebar.models.base import utcnow
 from sidebar.models.console import AdminAccount, BackgroundJob, JobStatus
 from sidebar.models.content import Material, MaterialKind, Scope, Script, ScriptFavourite
 from sidebar.models.customer import (
+    Alert,
     Customer,
     DeletedBy,
     Follow,
@@ -44,6 +45,7 @@ event.listen(
 )
 
 __all__ = [
+    "Alert",
     "HOLDING",
     "ORDER_STATUSES",
     "LifecycleSettings",

@@ -182,3 +182,23 @@ class LifecycleSettings(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dormant_days: Mapped[int] = mapped_column(Integer, default=90)
     lost_days: Mapped[int] = mapped_column(Integer, default=180)
+    # A customer who spent at least this much (fen) and has not bought for quiet_days is flagged.
+    alert_spend_min: Mapped[int] = mapped_column(BigInteger, default=500000)
+    alert_quiet_days: Mapped[int] = mapped_column(Integer, default=60)
+
+
+class Alert(Model):
+    """Something a guide should act on for a customer they follow: the customer went dormant or lapsed,
+    or a big spender has gone quiet. Open until the customer buys again."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_staff_id_resolved_at", "staff_id", "resolved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))  # dormant | lost | quiet_big_spender
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    customer: Mapped[Customer] = relationship()

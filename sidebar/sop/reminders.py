@@ -1,4 +1,5 @@
-"""The morning reminder: each guide with SOP tasks due gets one WeCom app message a day."""
+"""The morning reminder: each guide with SOP tasks due, or customers to win back (``data.alerts``),
+gets one WeCom app message a day."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from sidebar.data import alerts
 from sidebar.extensions import db
 from sidebar.models import SopTask, Staff, StaffStatus, TaskStatus
 from sidebar.wecom.errors import WeComError
@@ -28,12 +30,28 @@ def due_counts(now: datetime) -> list[tuple[Staff, int]]:
     return [(staff, n) for staff, n in rows.tuples()]
 
 
+def _what_to_say(staff: Staff, tasks: int, alerts: int) -> str:
+    parts = []
+    if tasks:
+        parts.append(f"今天有 {tasks} 个 SOP 任务待完成")
+    if alerts:
+        parts.append(f"{alerts} 位客户需要挽回（见侧边栏“今日”）")
+    return f"{staff.name}，" + "，".join(parts) + "。打开客户聊天的侧边栏即可一键处理。"
+
+
 def send(now: datetime, *, agent_id: str) -> dict[str, int]:
-    """Remind every guide with due tasks, once per day (a second run the same day sends nothing)."""
+    """Remind every guide with due tasks or open alerts, once per day (a second run the same day sends
+    nothing)."""
     store = gateway().store
     day = now.strftime("%Y-%m-%d")
     counts = {"sent": 0, "skipped": 0, "failed": 0}
-    for staff, n in due_counts(now):
+    tasks = {staff.id: (staff, n) for staff, n in due_counts(now)}
+    open_alerts = alerts.open_counts()
+    for staff_id in set(open_alerts) - set(tasks):
+        staff = db.session.get(Staff, staff_id)
+        if staff is not None and staff.status == StaffStatus.ACTIVE.value:
+            tasks[staff_id] = (staff, 0)
+    for staff, n in (tasks[k] for k in sorted(tasks)):
         key = f"sop:reminded:{day}:{staff.id}"
         if store.get(key):
             counts["skipped"] += 1
@@ -42,7 +60,7 @@ def send(now: datetime, *, agent_id: str) -> dict[str, int]:
             wecom().message.send_text(
                 agent_id,
                 staff.userid,
-                f"{staff.name}，今天有 {n} 个 SOP 任务待完成，打开客户聊天的侧边栏即可一键发送。",
+                _what_to_say(staff, n, open_alerts.get(staff.id, 0)),
             )
         except WeComError:
             counts["failed"] += 1  # tried again on the next run

@@ -43,6 +43,13 @@ RFM_SEGMENTS = {
     "general_retain": _l("General to win back"),
 }
 
+# Why a guide is asked to reach out (data.alerts).
+ALERT_KINDS = {
+    "dormant": _l("went dormant"),
+    "lost": _l("lapsed"),
+    "quiet_big_spender": _l("big spender gone quiet"),
+}
+
 # How an order was tied to this customer (data.oneid).
 MATCHED_BY = {
     "unionid": _l("matched by WeChat unionid"),
@@ -86,6 +93,7 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         RFM_LEVEL=RFM_LEVEL,
         RFM_SEGMENTS=RFM_SEGMENTS,
         MATCHED_BY=MATCHED_BY,
+        ALERT_KINDS=ALERT_KINDS,
     )
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["local"] = local

@@ -155,3 +155,42 @@ def test_an_identifier_two_customers_claim_matches_nobody_and_is_listed(tables):
     db.session.expire_all()
     assert order.customer_id is None
     assert ("phone", "+8613800000009", [one.id, two.id]) in oneid.conflicts()
+
+
+def test_alerts_when_customers_go_dormant_or_a_big_spender_goes_quiet_and_close_when_they_buy(tables):
+    from sidebar.data import alerts
+    from sidebar.models import Alert
+
+    guide = Staff(userid="g1", name="导购")
+    other = Staff(userid="g2", name="另一位导购")
+    db.session.add_all([guide, other])
+    db.session.flush()
+    fading = customer(1)
+    bought(fading, 60, 300)
+    big = customer(2)
+    bought(big, 70, 6000)
+    new = customer(3)  # first computed already dormant: no alert for what was never seen moving
+    for c in (fading, big, new):
+        db.session.add(Follow(customer_id=c.id, staff_id=guide.id))
+    db.session.add(Follow(customer_id=fading.id, staff_id=other.id, deleted_at=NOW, deleted_by="staff"))
+    bought(new, 100, 100)
+    the = profile.settings()
+    the.alert_spend_min, the.alert_quiet_days = 500000, 60  # ¥5,000 and 60 days
+    profile.recompute([fading.id, big.id], now=NOW - timedelta(days=40))  # first computation: no stage alerts
+    assert db.session.query(Alert).count() == 0
+
+    profile.recompute(now=NOW)  # fading: 60 days > 90? no; big: quiet 70 days and ¥6,000 spent
+    kinds = {(a.customer_id, a.kind) for a in db.session.query(Alert)}
+    assert kinds == {(big.id, "quiet_big_spender")}
+    profile.recompute(
+        now=NOW + timedelta(days=31)
+    )  # fading crosses 90 days: dormant, for the live follower only
+    rows = {(a.customer_id, a.staff_id, a.kind) for a in db.session.query(Alert)}
+    assert (fading.id, guide.id, "dormant") in rows and (fading.id, other.id, "dormant") not in rows
+    assert {a.customer.name for a in alerts.open_for(guide)} == {"客户1", "客户2"}
+    profile.recompute(now=NOW + timedelta(days=32))  # nothing new: one open alert per reason, not one a day
+    assert db.session.query(Alert).count() == 3  # big went dormant too (101 days)
+
+    bought(big, -33, 100)  # the big spender is back (paid on the day of the next run)
+    profile.recompute(now=NOW + timedelta(days=33))
+    assert {a.customer_id for a in alerts.open_for(guide)} == {fading.id}

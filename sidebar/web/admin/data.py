@@ -1,5 +1,6 @@
 """Customer data in the console: how many orders each platform sent and how many found their customer,
-identifiers two customers claim, and the brand's lifecycle thresholds with a preview of each stage."""
+identifiers two customers claim, the customers to win back in the viewer's scope, and the brand's
+lifecycle thresholds with a preview of each stage."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from sidebar.core import audit, uow
-from sidebar.data import oneid, profile
+from sidebar.customers import visibility
+from sidebar.data import alerts, oneid, profile
+from sidebar.extensions import db
 from sidebar.jobs import recompute_profiles_now
+from sidebar.models import Staff
 from sidebar.web.admin import admin_bp, client_ip, common, viewer
 from sidebar.web.console_auth import admin_required, console_required
 
@@ -26,6 +31,11 @@ def _page(status: int = 200, **context: Any) -> Any:
     the = profile.settings()
     dormant = context.pop("dormant_days", the.dormant_days)
     lost = context.pop("lost_days", the.lost_days)
+    team_alerts = alerts.open_in_scope(visibility.follower_ids(viewer()), limit=100)
+    guides = {a.staff_id for a in team_alerts}
+    names = {
+        i: name for i, name in db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(guides)))
+    }
     preview = None
     try:
         profile.check_thresholds(dormant, lost)
@@ -41,6 +51,8 @@ def _page(status: int = 200, **context: Any) -> Any:
         rates=oneid.match_rates(),
         unmatched=oneid.unmatched_count(),
         conflicts=oneid.conflicts()[:50],
+        alerts=team_alerts,
+        staff_names=names,
         **common(**context),
     ), status
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sidebar.content import scripts
 from sidebar.core import uow
 from sidebar.customers import visibility
+from sidebar.data import alerts
 from sidebar.extensions import db
 from sidebar.models import Customer, SopTask, TaskStatus, utcnow
 from sidebar.money import coupons
@@ -127,4 +128,10 @@ def tasks_today():
         .order_by(func.count(SopTask.id).desc(), Customer.id)
         .limit(200)
     ).all()
-    return htmx.render("sidebar/today.html", staff=me(), rows=rows, total=sum(n for _, n in rows))
+    return htmx.render(
+        "sidebar/today.html",
+        staff=me(),
+        rows=rows,
+        total=sum(n for _, n in rows),
+        alerts=alerts.open_for(me()),
+    )

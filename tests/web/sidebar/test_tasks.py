@@ -212,3 +212,30 @@ def test_flask_sop_run_makes_due_tasks(seeded, runner):
     result = runner.invoke(args=["sop", "run"])
     assert result.exit_code == 0 and json.loads(result.output)["made"] > 0
     assert json.loads(runner.invoke(args=["sop", "run"]).output)["made"] == 0
+
+
+def test_customers_to_win_back_are_on_the_today_page_and_in_the_morning_message(seeded, client, emulator):
+    from sidebar.models import Alert, Staff
+    from sidebar.sop import reminders as sop_reminders
+
+    person, theirs = customer_of("chenjing"), customer_of("wangfang", not_followed_by="chenjing")
+    with seeded.app_context():
+        staff = {s.userid: s.id for s in db.session.scalars(select(Staff))}
+        ids = dict(db.session.execute(select(Customer.external_userid, Customer.id)).tuples().all())
+        db.session.add(
+            Alert(kind="dormant", customer_id=ids[person.external_userid], staff_id=staff["chenjing"])
+        )
+        db.session.add(
+            Alert(kind="lost", customer_id=ids[theirs.external_userid], staff_id=staff["wangfang"])
+        )
+        db.session.commit()
+    sign_in(client, "chenjing")
+    html = client.get("/sidebar/tasks").get_data(as_text=True)
+    assert person.name in html and "进入休眠" in html and f'data-open-chat="{person.external_userid}"' in html
+    assert theirs.name not in html  # another guide's alert
+    with seeded.app_context():
+        # The demo's own data already flags some quiet big spenders; count what chenjing has open.
+        mine = db.session.query(Alert).filter_by(staff_id=staff["chenjing"], resolved_at=None).count()
+        assert sop_reminders.send(utcnow(), agent_id="1000002")["sent"] >= 2
+    to_chenjing = next(m for m in emulator.state.messages if m["touser"] == "chenjing")
+    assert f"{mine} 位客户需要挽回" in to_chenjing["text"]["content"]
