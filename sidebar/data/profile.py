@@ -78,9 +78,20 @@ def stage_counts(dormant_days: int, lost_days: int, *, now: datetime | None = No
     return {s.value: 0 for s in LifecycleStage} | {row[0]: row[1] for row in rows}
 
 
-def save_thresholds(dormant_days: int, lost_days: int) -> LifecycleSettings:
+def save_thresholds(
+    dormant_days: int,
+    lost_days: int,
+    *,
+    alert_spend_min: int | None = None,
+    alert_quiet_days: int | None = None,
+) -> LifecycleSettings:
+    """Save the stage thresholds (and, if given, when a big spender counts as quiet: fen, days)."""
     the = settings()
     the.dormant_days, the.lost_days = check_thresholds(dormant_days, lost_days)
+    if alert_spend_min is not None or alert_quiet_days is not None:
+        if alert_spend_min is None or alert_quiet_days is None or not 1 <= alert_quiet_days <= 3650:
+            raise InvalidThresholds("a big spender needs a spend and 1 to 3650 quiet days")
+        the.alert_spend_min, the.alert_quiet_days = alert_spend_min, alert_quiet_days
     db.session.flush()
     return the
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from sidebar.core import audit, uow
+from sidebar.core.units import parse_yuan
 from sidebar.customers import visibility
 from sidebar.data import alerts, oneid, profile
 from sidebar.extensions import db
@@ -73,8 +74,14 @@ def data_overview():
 def lifecycle_save():
     """Save the thresholds; every profile is recomputed with them (a job)."""
     dormant, lost = _days("dormant_days", -1), _days("lost_days", -1)
+    the = profile.settings()
+    raw_spend = (request.form.get("alert_spend_min") or "").strip()  # left out: unchanged
+    spend = parse_yuan(raw_spend, allow_zero=True) if raw_spend else the.alert_spend_min
+    quiet = _days("alert_quiet_days", the.alert_quiet_days)
     try:
-        profile.save_thresholds(dormant or 0, lost or 0)
+        if spend is None or quiet is None:
+            raise profile.InvalidThresholds("alert settings")
+        profile.save_thresholds(dormant or 0, lost or 0, alert_spend_min=spend, alert_quiet_days=quiet)
     except profile.InvalidThresholds:
         uow.discard()
         return _page(422, dormant_days=dormant, lost_days=lost)
@@ -86,6 +93,8 @@ def lifecycle_save():
         ip=client_ip(),
         dormant_days=dormant,
         lost_days=lost,
+        alert_spend_min=spend,
+        alert_quiet_days=quiet,
     )
     uow.after_commit(recompute_profiles_now)
     return redirect(url_for("admin.data_overview"), 303)

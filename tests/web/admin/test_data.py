@@ -43,6 +43,15 @@ def test_the_preview_counts_what_each_stage_would_hold_and_saving_recomputes(see
             k: v for k, v in tight.items() if v
         }
         assert db.session.scalar(select(AuditLog).where(AuditLog.action == "lifecycle.update")) is not None
+    # The big-spender alert's settings are saved with them.
+    token = csrf_token(client)
+    form = {"dormant_days": 30, "lost_days": 60, "alert_spend_min": "3000", "alert_quiet_days": 45}
+    assert client.post("/admin/data/lifecycle", data={**form, "csrf_token": token}).status_code == 303
+    with seeded.app_context():
+        the = db.session.scalar(select(LifecycleSettings))
+        assert (the.alert_spend_min, the.alert_quiet_days) == (300000, 45)
+        the = db.session.scalar(select(LifecycleSettings))
+        assert (the.alert_spend_min, the.alert_quiet_days) == (300000, 45)
 
 
 def test_nonsense_thresholds_are_refused_and_change_nothing(seeded, client):
