@@ -43,6 +43,11 @@
    * so a guide hears within 3 s that WeCom cannot be reached, whatever the network does. */
   var SIGNATURE_TIMEOUT = 2800;
   var unreachable = false;  /* remembered: the SDK reports a failed signature callback in words of its own */
+  function gaveUp() {
+    unreachable = true;
+    if (failRegistration) failRegistration({ errMsg: "unreachable" });
+    throw { errMsg: "unreachable" };
+  }
   function signature(url, type) {
     var endpoint = body.getAttribute("data-signature-url") + "?type=" + type + "&url=" + encodeURIComponent(url);
     var abort = window.AbortController ? new AbortController() : null;
@@ -51,15 +56,18 @@
       clearTimeout(timer);
       return res.json().then(null, function () { return {}; }).then(function (data) {
         var code = data.error && data.error.code;
-        if (code === "wecom_unreachable" || res.status === 503 || res.status === 504) { unreachable = true; throw { errMsg: "unreachable" }; }
+        if (code === "wecom_unreachable" || res.status === 503 || res.status === 504) { return gaveUp(); }
         if (!res.ok) throw { errMsg: "signature: " + ((data.error && data.error.message) || res.status) };
         return data;
       });
-    }, function () { clearTimeout(timer); unreachable = true; throw { errMsg: "unreachable" }; });
+    }, function () { clearTimeout(timer); return gaveUp(); });
   }
+  var failRegistration = null;
   function register() {
     if (!registered) {
       registered = new Promise(function (resolve, reject) {
+        /* The SDK may wait on a failed signature callback without telling us: fail at once instead. */
+        failRegistration = reject;
         if (!window.ww) { reject({ errMsg: "jssdk missing" }); return; }
         window.ww.register({
           corpId: body.getAttribute("data-corp-id"),
