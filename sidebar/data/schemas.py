@@ -51,8 +51,10 @@ class Strict(BaseModel):
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
         # NUL and friends cannot be stored (PostgreSQL refuses NUL) and never belong in an order.
-        if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n" for ch in value):
-            raise ValueError("must not contain control characters")
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            if isinstance(text, str) and any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
+                raise ValueError("must not contain control characters")
         return value
 
 
@@ -102,7 +104,7 @@ class MemberIn(Strict):
     points: int | None = Field(None, ge=0, le=2_000_000_000)
     birthday: date | None = None
     skin_type: SKIN_TYPES | None = None
-    skin_concerns: list[str] = Field(default_factory=list, max_length=10)
+    skin_concerns: list[Annotated[str, Field(max_length=16)]] = Field(default_factory=list, max_length=10)
     store_code: str | None = Field(None, max_length=32)
     updated_at: datetime | None = None
 

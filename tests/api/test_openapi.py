@@ -74,7 +74,8 @@ def api_key() -> str:
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same cases every run, so CI never fails on a new draw (run with a seed locally to explore)
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_the_api_never_answers_5xx_and_every_error_is_in_the_envelope(case, api_key):
     case.call_and_validate(
         # identity: the WSGI transport does not undo gzip, as every HTTP client does
