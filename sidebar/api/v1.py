@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -143,6 +144,19 @@ def _batch(field: str) -> list[Any] | Any:
     return records
 
 
+def _records_in(
+    scope: str, field: str, upsert: Callable[[list[Any]], tuple[list[orders.Outcome], set[int]]]
+) -> Any:
+    """The shape of every batch endpoint: the key's scope, the batch, the upsert, the answers."""
+    key = _api_key(scope)
+    if not isinstance(key, ApiKey):
+        return key
+    records = _batch(field)
+    if not isinstance(records, list):
+        return records
+    return _answer(*upsert(records))
+
+
 def _answer(outcomes: list[orders.Outcome], touched: set[int]) -> Any:
     profile.recompute(touched)
     counts = {k: 0 for k in ("created", "updated", "unchanged", "refused")}
@@ -164,13 +178,7 @@ def orders_in():
     """Orders from the mall, Tmall, JD, Douyin, Youzan, Weimob or POS: one order, or ``{"orders": [...]}``
     of up to 500, upserted by (platform, order_no). Each is answered created, updated, unchanged or
     refused with the reason; the good ones go in whatever the others say. Needs ``orders:write``."""
-    key = _api_key("orders:write")
-    if not isinstance(key, ApiKey):
-        return key
-    records = _batch("orders")
-    if not isinstance(records, list):
-        return records
-    return _answer(*orders.upsert(records))
+    return _records_in("orders:write", "orders", orders.upsert)
 
 
 @api_bp.post("/members")
@@ -185,13 +193,7 @@ def orders_in():
 def members_in():
     """Member records, ``{"members": [...]}`` of up to 500 (or one), upserted by member_no. Needs
     ``members:write``."""
-    key = _api_key("members:write")
-    if not isinstance(key, ApiKey):
-        return key
-    records = _batch("members")
-    if not isinstance(records, list):
-        return records
-    return _answer(*members.upsert(records))
+    return _records_in("members:write", "members", members.upsert)
 
 
 @api_bp.put("/members/<member_no>")

@@ -26,38 +26,37 @@ def _open(kind: Any) -> Any:
     )
 
 
+def _raise(kind: Any, *conditions: Any, now: datetime) -> None:
+    """One alert of ``kind`` for every live follower of the customers ``conditions`` pick, unless one
+    is open already (a single INSERT … SELECT)."""
+    rows = (
+        select(kind, Customer.id, Follow.staff_id, literal(now))
+        .join(Follow, and_(Follow.customer_id == Customer.id, Follow.deleted_at.is_(None)))
+        .where(*conditions, not_(_open(kind)))
+    )
+    db.session.execute(insert(Alert).from_select(["kind", "customer_id", "staff_id", "created_at"], rows))
+
+
 def on_stage_change(new_stage: Any, where: list[Any], *, now: datetime) -> None:
     """Before the stage column is rewritten: alert every live follower of a customer whose stage
     moves into dormant or lost. A first computation (no stage yet) alerts nobody."""
-    select_rows = (
-        select(new_stage, Customer.id, Follow.staff_id, literal(now))
-        .join(Follow, and_(Follow.customer_id == Customer.id, Follow.deleted_at.is_(None)))
-        .where(
-            *where,
-            Customer.lifecycle_stage.is_not(None),
-            new_stage.in_(STAGE_ALERTS),
-            Customer.lifecycle_stage != new_stage,
-            not_(_open(new_stage)),
-        )
-    )
-    db.session.execute(
-        insert(Alert).from_select(["kind", "customer_id", "staff_id", "created_at"], select_rows)
+    _raise(
+        new_stage,
+        *where,
+        Customer.lifecycle_stage.is_not(None),
+        new_stage.in_(STAGE_ALERTS),
+        Customer.lifecycle_stage != new_stage,
+        now=now,
     )
 
 
 def on_quiet_big_spenders(the: LifecycleSettings, *, now: datetime) -> None:
     """Customers who spent at least the brand's threshold and have not bought for its quiet days."""
-    select_rows = (
-        select(literal(QUIET), Customer.id, Follow.staff_id, literal(now))
-        .join(Follow, and_(Follow.customer_id == Customer.id, Follow.deleted_at.is_(None)))
-        .where(
-            Customer.total_spent >= the.alert_spend_min,
-            Customer.last_order_at < now - timedelta(days=the.alert_quiet_days),
-            not_(_open(QUIET)),
-        )
-    )
-    db.session.execute(
-        insert(Alert).from_select(["kind", "customer_id", "staff_id", "created_at"], select_rows)
+    _raise(
+        literal(QUIET),
+        Customer.total_spent >= the.alert_spend_min,
+        Customer.last_order_at < now - timedelta(days=the.alert_quiet_days),
+        now=now,
     )
 
 
