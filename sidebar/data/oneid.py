@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from sidebar.extensions import db
@@ -161,9 +161,6 @@ def conflicts() -> list[tuple[str, str, list[int]]]:
 def unmatched_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Order).where(Order.customer_id.is_(None))) or 0
 
-
-def has_orders(customer_id: int) -> bool:
-    return bool(db.session.scalar(select(exists().where(Order.customer_id == customer_id))))
 
 
 def settle_for(customer_ids: Iterable[int]) -> set[int]:
