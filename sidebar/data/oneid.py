@@ -162,7 +162,6 @@ def unmatched_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Order).where(Order.customer_id.is_(None))) or 0
 
 
-
 def settle_for(customer_ids: Iterable[int]) -> set[int]:
     """Something new is known about these customers (WeCom told us their unionid, a phone was typed):
     match the unmatched orders and members that name it. Returns the customers that gained orders."""

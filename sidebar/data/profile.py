@@ -143,7 +143,16 @@ def recompute(customer_ids: Iterable[int] | None = None, *, now: datetime | None
         sub = scoped.subquery()
         changed += changed_rows(
             update(Customer)
-            .where(Customer.id == sub.c.customer_id)
+            .where(
+                Customer.id == sub.c.customer_id,
+                # Only rows that change are written: a nightly run over a steady brand is mostly reads.
+                or_(
+                    Customer.order_count.is_distinct_from(sub.c.n),
+                    Customer.total_spent.is_distinct_from(sub.c.spent),
+                    Customer.first_order_at.is_distinct_from(sub.c.first),
+                    Customer.last_order_at.is_distinct_from(sub.c.last),
+                ),
+            )
             .values(
                 order_count=sub.c.n,
                 total_spent=sub.c.spent,
@@ -169,7 +178,7 @@ def recompute(customer_ids: Iterable[int] | None = None, *, now: datetime | None
         alerts.on_stage_change(_stage(now, the), where, now=now)
         db.session.execute(
             update(Customer)
-            .where(*where)
+            .where(*where, Customer.lifecycle_stage.is_distinct_from(_stage(now, the)))
             .values(lifecycle_stage=_stage(now, the))
             .execution_options(synchronize_session=False)
         )
@@ -194,7 +203,14 @@ def _rfm() -> None:
     sub = scores.subquery()
     db.session.execute(
         update(Customer)
-        .where(Customer.id == sub.c.id)
+        .where(
+            Customer.id == sub.c.id,
+            or_(
+                Customer.rfm_r.is_distinct_from(sub.c.r),
+                Customer.rfm_f.is_distinct_from(sub.c.f),
+                Customer.rfm_m.is_distinct_from(sub.c.m),
+            ),
+        )
         .values(rfm_r=sub.c.r, rfm_f=sub.c.f, rfm_m=sub.c.m)
         .execution_options(synchronize_session=False)
     )
@@ -213,13 +229,13 @@ def _rfm() -> None:
     )
     db.session.execute(
         update(Customer)
-        .where(buyers)
+        .where(buyers, Customer.rfm_segment.is_distinct_from(segment))
         .values(rfm_segment=segment)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
         update(Customer)
-        .where(not_(buyers))
+        .where(not_(buyers), or_(Customer.rfm_r.is_not(None), Customer.rfm_segment.is_not(None)))
         .values(rfm_r=None, rfm_f=None, rfm_m=None, rfm_segment=None)
         .execution_options(synchronize_session=False)
     )

@@ -114,7 +114,7 @@ class Customer(Timestamps, Model):
     rfm_m: Mapped[int | None] = mapped_column(SmallInteger)
     # One of the eight classic RFM segments (data.profile.SEGMENTS), for filters and the sidebar.
     rfm_segment: Mapped[str | None] = mapped_column(String(24), index=True)
-    # When order_count … rfm_segment were last computed from the orders (data.profile.recompute).
+    # When order_count … last_order_at last changed as computed from the orders (data.profile.recompute).
     stats_computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # When WeCom last told us about this customer (externalcontact/get or a callback).
