@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
@@ -32,7 +32,9 @@ def handle_http_error(exc: HTTPException):
 
 
 def handle_unexpected(exc: Exception):
-    # Logged with its traceback by Flask; the user sees a plain sentence, never the internals.
+    # A handler for Exception stops Flask from logging it, so log it here, with its traceback; the
+    # user sees a plain sentence, never the internals.
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     wrapped = InternalServerError()
     wrapped.original_exception = exc
     return handle_http_error(wrapped)
