@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, insert, literal, not_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from sidebar.extensions import db
 from sidebar.models import Alert, Customer, Follow, LifecycleSettings, Staff
@@ -80,7 +80,7 @@ def open_for(staff: Staff, limit: int = 200) -> list[Alert]:
     return list(
         db.session.scalars(
             select(Alert)
-            .join(Alert.customer)
+            .options(joinedload(Alert.customer))  # the page shows each customer: not one query each
             .where(Alert.staff_id == staff.id, Alert.resolved_at.is_(None))
             .order_by(Alert.created_at.desc(), Alert.id.desc())
             .limit(limit)
@@ -98,7 +98,7 @@ def open_counts() -> dict[int, int]:
 
 def open_in_scope(followers: Any, limit: int = 200) -> list[Alert]:
     """Open alerts of the guides in a manager's scope (``visibility.follower_ids``; None is everyone)."""
-    query = select(Alert).where(Alert.resolved_at.is_(None))
+    query = select(Alert).options(joinedload(Alert.customer)).where(Alert.resolved_at.is_(None))
     if followers is not None:
         query = query.where(Alert.staff_id.in_(followers))
     return list(db.session.scalars(query.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit)))

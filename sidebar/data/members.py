@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from sidebar.core import phones
 from sidebar.data import oneid
@@ -75,7 +75,8 @@ def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
         values = {**row, "updated_at": now}
         if identity_changed:  # match again from what it says now
             values |= {"customer_id": None, "matched_by": None}
-        db.session.execute(update(Member).where(Member.id == had.id).values(**values))
+        for name, value in values.items():  # loaded already: the flush writes them together
+            setattr(had, name, value)
         changed_ids.append(had.id)
         outcomes[n] = Outcome({"member_no": member_no}, "updated")
     if fresh:

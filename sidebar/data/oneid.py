@@ -144,17 +144,16 @@ def _apply_members(customer_ids: set[int]) -> None:
 
 def conflicts() -> list[tuple[str, str, list[int]]]:
     """Identifiers more than one customer claims: (kind, value, customer ids), for an admin to settle."""
-    out = []
+    out: list[tuple[str, str, list[int]]] = []
     for kind, column in (("phone", Customer.phone), ("unionid", Customer.unionid)):
+        shared = select(column).where(column.is_not(None)).group_by(column).having(func.count() > 1)
         rows = db.session.execute(
-            select(column, func.count(Customer.id))
-            .where(column.is_not(None))
-            .group_by(column)
-            .having(func.count(Customer.id) > 1)
-        ).all()
-        for value, _ in rows:
-            ids = list(db.session.scalars(select(Customer.id).where(column == value).order_by(Customer.id)))
-            out.append((kind, value, ids))
+            select(column, Customer.id).where(column.in_(shared)).order_by(column, Customer.id)
+        )
+        for value, customer_id in rows:  # one query per kind, grouped here
+            if not out or out[-1][:2] != (kind, value):
+                out.append((kind, value, []))
+            out[-1][2].append(customer_id)
     return out
 
 

@@ -178,13 +178,15 @@ def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
     else:
         order_ids = []
     if changed:
-        for n, order, row, order_id in changed:
-            # A new version may name another buyer: match it again from scratch.
-            db.session.execute(
-                update(Order)
-                .where(Order.id == order_id)
-                .values(**row, updated_at=now, customer_id=None, matched_by=None)
-            )
+        # One executemany by primary key; a new version may name another buyer, so match it afresh.
+        db.session.execute(
+            update(Order),
+            [
+                {**row, "id": order_id, "updated_at": now, "customer_id": None, "matched_by": None}
+                for _, _, row, order_id in changed
+            ],
+        )
+        for n, order, _, _ in changed:
             outcomes[n] = Outcome(_ref(order.platform, order.order_no), "updated")
         changed_ids = [order_id for _, _, _, order_id in changed]
         db.session.execute(delete(OrderItem).where(OrderItem.order_id.in_(changed_ids)))

@@ -47,10 +47,11 @@ def send(now: datetime, *, agent_id: str) -> dict[str, int]:
     counts = {"sent": 0, "skipped": 0, "failed": 0}
     tasks = {staff.id: (staff, n) for staff, n in due_counts(now)}
     open_alerts = alerts.open_counts()
-    for staff_id in set(open_alerts) - set(tasks):
-        staff = db.session.get(Staff, staff_id)
-        if staff is not None and staff.status == StaffStatus.ACTIVE.value:
-            tasks[staff_id] = (staff, 0)
+    alerted_only = set(open_alerts) - set(tasks)
+    for staff in db.session.scalars(
+        select(Staff).where(Staff.id.in_(alerted_only), Staff.status == StaffStatus.ACTIVE.value)
+    ):
+        tasks[staff.id] = (staff, 0)
     for staff, n in (tasks[k] for k in sorted(tasks)):
         key = f"sop:reminded:{day}:{staff.id}"
         if store.get(key):

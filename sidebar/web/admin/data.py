@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from sidebar.data import alerts, oneid, profile
 from sidebar.extensions import db
 from sidebar.jobs import recompute_profiles_now
 from sidebar.models import Staff
+from sidebar.web import htmx
 from sidebar.web.admin import admin_bp, client_ip, common, viewer
 from sidebar.web.console_auth import admin_required, console_required
 
@@ -28,34 +29,36 @@ def _days(name: str, default: int) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) <= 5 else None
 
 
-def _page(status: int = 200, **context: Any) -> Any:
-    the = profile.settings()
-    dormant = context.pop("dormant_days", the.dormant_days)
-    lost = context.pop("lost_days", the.lost_days)
-    team_alerts = alerts.open_in_scope(visibility.follower_ids(viewer()), limit=100)
-    guides = {a.staff_id for a in team_alerts}
-    names = {
-        i: name for i, name in db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(guides)))
-    }
-    preview = None
+def _preview(dormant: int | None, lost: int | None) -> dict[str, Any]:
+    """The stage counts these thresholds would give, or why they cannot be used."""
     try:
         profile.check_thresholds(dormant, lost)
-        preview = profile.stage_counts(dormant, lost)
     except profile.InvalidThresholds:
-        context.setdefault("error", _("Dormant after 1 to 3,649 days; lapsed after more days than that."))
-    return render_template(
+        return {
+            "preview": None,
+            "error": _("Dormant after 1 to 3,649 days; lapsed after more days than that."),
+        }
+    return {"preview": profile.stage_counts(dormant or 0, lost or 0), "error": None}
+
+
+def _page(dormant: int | None, lost: int | None, status: int = 200) -> Any:
+    the = profile.settings()
+    context = {"settings": the, "dormant_days": dormant, "lost_days": lost, **_preview(dormant, lost)}
+    if htmx.is_htmx():  # typing in the thresholds: only the preview, not the whole page's counts
+        return htmx.render("admin/data.html", block="preview", status=status, **common(**context))
+    team_alerts = alerts.open_in_scope(visibility.follower_ids(viewer()), limit=100)
+    guides = {a.staff_id for a in team_alerts}
+    rows = db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(guides)))
+    return htmx.render(
         "admin/data.html",
-        settings=the,
-        dormant_days=dormant,
-        lost_days=lost,
-        preview=preview,
+        status=status,
         rates=oneid.match_rates(),
         unmatched=oneid.unmatched_count(),
         conflicts=oneid.conflicts()[:50],
         alerts=team_alerts,
-        staff_names=names,
+        staff_names={staff_id: name for staff_id, name in rows},
         **common(**context),
-    ), status
+    )
 
 
 @admin_bp.get("/data")
@@ -64,9 +67,7 @@ def data_overview():
     """Match rates, conflicts, and the lifecycle thresholds; ``?dormant_days=&lost_days=`` previews
     other thresholds without saving them."""
     the = profile.settings()
-    return _page(
-        dormant_days=_days("dormant_days", the.dormant_days), lost_days=_days("lost_days", the.lost_days)
-    )
+    return _page(_days("dormant_days", the.dormant_days), _days("lost_days", the.lost_days))
 
 
 @admin_bp.post("/data/lifecycle")
@@ -84,7 +85,7 @@ def lifecycle_save():
         profile.save_thresholds(dormant or 0, lost or 0, alert_spend_min=spend, alert_quiet_days=quiet)
     except profile.InvalidThresholds:
         uow.discard()
-        return _page(422, dormant_days=dormant, lost_days=lost)
+        return _page(dormant, lost, 422)
     audit.record(
         viewer(),
         "lifecycle.update",

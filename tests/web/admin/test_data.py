@@ -26,6 +26,11 @@ def test_the_preview_counts_what_each_stage_would_hold_and_saving_recomputes(see
         s: now_stages.get(s, 0) for s in ("prospect", "new", "active", "dormant", "lost")
     }
     # Tighter thresholds: more customers dormant or lapsed, the same number in all.
+    # Typing in the form asks for the preview alone (htmx), which is the same counts.
+    fragment = client.get(
+        "/admin/data", query_string={"dormant_days": 30, "lost_days": 60}, headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert 'id="stage-preview"' in fragment and "<html" not in fragment
     tight = preview(
         client.get("/admin/data", query_string={"dormant_days": 30, "lost_days": 60}).get_data(as_text=True)
     )
