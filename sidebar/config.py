@@ -250,9 +250,7 @@ def load(
                 settings[flag] = True
 
     # The preview page (served by the emulator) is the only other origin the sidebar's bridge listens to.
-    settings["PREVIEW_ORIGIN"] = (
-        _origin(settings["WECOM_OAUTH_BASE"]) if settings["PREVIEW_ENABLED"] else None
-    )
+    settings["PREVIEW_ORIGIN"] = origin(settings["WECOM_OAUTH_BASE"]) if settings["PREVIEW_ENABLED"] else None
     if not settings["WECOM_API_BASE"].endswith("/"):
         settings["WECOM_API_BASE"] += "/"
     settings["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(settings["DATABASE_URL"])
@@ -270,7 +268,8 @@ def emulator_url(environ: Mapping[str, str]) -> str:
     return "http://127.0.0.1:" + (environ.get("EMULATOR_PORT") or DEFAULT_EMULATOR_PORT)
 
 
-def _origin(url: str) -> str:
+def origin(url: str) -> str:
+    """``https://host:port`` of a URL."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 

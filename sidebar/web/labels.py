@@ -50,6 +50,16 @@ ALERT_KINDS = {
     "quiet_big_spender": _l("big spender gone quiet"),
 }
 
+# What an API key may do (org.api_keys.SCOPES).
+API_SCOPES = {
+    "coupons:redeem": _l("redeem coupons"),
+    "orders:write": _l("send orders"),
+    "members:write": _l("send members"),
+}
+
+# Identifiers two customers can claim (data.oneid.conflicts).
+IDENTIFIERS = {"phone": _l("phone"), "unionid": "unionid"}
+
 # How an order was tied to this customer (data.oneid).
 MATCHED_BY = {
     "unionid": _l("matched by WeChat unionid"),
@@ -94,6 +104,8 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         RFM_SEGMENTS=RFM_SEGMENTS,
         MATCHED_BY=MATCHED_BY,
         ALERT_KINDS=ALERT_KINDS,
+        API_SCOPES=API_SCOPES,
+        IDENTIFIERS=IDENTIFIERS,
     )
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["local"] = local

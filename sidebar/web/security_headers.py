@@ -11,28 +11,21 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, Response, current_app, request
+
+from sidebar.config import origin
 
 CONSOLE_PREFIX = "/admin"
 
 
-def _origin(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
-
-
-def content_security_policy(*, console: bool) -> str:
+def content_security_policy(cfg: Mapping[str, Any], *, console: bool) -> str:
     """The policy for a page in the console or elsewhere, from the app's settings."""
-    cfg = current_app.config
     # Forms that post here may redirect to WeCom's sign-in (the claim pages do): Chrome applies
     # form-action to that redirect too.
-    sign_in_origins = sorted(
-        {o for o in (_origin(cfg["WECOM_OAUTH_BASE"]), _origin(cfg["WECOM_LOGIN_BASE"])) if o}
-    )
+    sign_in_origins = sorted({origin(cfg["WECOM_OAUTH_BASE"]), origin(cfg["WECOM_LOGIN_BASE"])})
     if console:
         ancestors = "'none'"
     else:
@@ -65,11 +58,15 @@ def _set_headers(res: Response) -> Response:
         res.headers.setdefault("Strict-Transport-Security", f"max-age={int(cfg['HSTS_MAX_AGE'])}")
     if res.mimetype == "text/html":
         console = request.path == CONSOLE_PREFIX or request.path.startswith(CONSOLE_PREFIX + "/")
-        res.headers["Content-Security-Policy"] = content_security_policy(console=console)
+        res.headers["Content-Security-Policy"] = current_app.extensions["csp"][console]
         if console:
             res.headers["X-Frame-Options"] = "DENY"  # for browsers that predate frame-ancestors
     return res
 
 
 def init_app(app: Flask) -> None:
+    # Settings do not change while the app runs: both policies are made once.
+    app.extensions["csp"] = {
+        console: content_security_policy(app.config, console=console) for console in (True, False)
+    }
     app.after_request(_set_headers)
