@@ -42,10 +42,11 @@ def main() -> int:
     args = parser.parse_args()
 
     import requests
-    from sqlalchemy import delete, select, text
+    from sqlalchemy import delete, select
 
     from sidebar import create_app
     from sidebar.core import uow
+    from sidebar.core.analyze import analyze
     from sidebar.data import profile
     from sidebar.extensions import db
     from sidebar.models import Customer, Order, OrderItem
@@ -97,10 +98,8 @@ def main() -> int:
             db.session.execute(delete(OrderItem).where(OrderItem.order_id.in_(ids)))
             db.session.execute(delete(Order).where(Order.order_no.like(f"BENCH-{run}-%")))
         with uow.unit():
+            analyze("orders", "order_items")
             profile.recompute()
-            if db.engine.dialect.name == "postgresql":
-                db.session.execute(text("ANALYZE orders"))
-                db.session.execute(text("ANALYZE order_items"))
     return 0
 
 

@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sidebar import demo
 from sidebar.core import audit, uow
 from sidebar.customers import sync
-from sidebar.data import oneid, profile
+from sidebar.data import profile
 from sidebar.demo import seed as seeding
 from sidebar.jobs import run_due_events
 from sidebar.models import utcnow
@@ -100,9 +100,7 @@ def events_run_due() -> None:
 def data_recompute() -> None:
     """Match unmatched orders and members, then recompute every profile (what runs every night)."""
     with uow.unit():
-        oneid.match_orders()
-        oneid.match_members()
-        result = {"customers": profile.recompute(), "unmatched_orders": oneid.unmatched_count()}
+        result = profile.refresh_everything()
     _echo(result)
 
 

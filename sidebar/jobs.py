@@ -20,7 +20,7 @@ from huey import crontab
 from sidebar.core import uow
 from sidebar.customers import bulk
 from sidebar.customers import tags as customer_tags
-from sidebar.data import oneid, profile
+from sidebar.data import profile
 from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
 from sidebar.models import WecomEvent, utcnow
@@ -153,9 +153,7 @@ def settle_red_packets() -> dict[str, int]:
 def recompute_profiles() -> dict[str, int]:
     """Every night: match what is still unmatched, then every profile, lifecycle stage and RFM score."""
     with uow.unit():
-        oneid.match_orders()
-        oneid.match_members()
-        return {"customers": profile.recompute()}
+        return profile.refresh_everything()
 
 
 @huey.task()
@@ -163,4 +161,4 @@ def recompute_profiles() -> dict[str, int]:
 def recompute_profiles_now() -> dict[str, int]:
     """The nightly recomputation, at once (after the brand changes its lifecycle thresholds)."""
     with uow.unit():
-        return {"customers": profile.recompute()}
+        return profile.refresh_everything()

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, not_, or_, select, text, update
+from sqlalchemy import and_, case, exists, func, not_, or_, select, update
 from sqlalchemy.orm import aliased
 
+from sidebar.core.analyze import analyze
 from sidebar.core.errors import DomainError
 from sidebar.core.locking import changed as changed_rows
-from sidebar.data import alerts
+from sidebar.data import alerts, oneid
 from sidebar.extensions import db
 from sidebar.models import (
     Customer,
@@ -186,9 +187,17 @@ def recompute(customer_ids: Iterable[int] | None = None, *, now: datetime | None
     if ids is None:
         _rfm()
         alerts.on_quiet_big_spenders(the, now=now)
-        _analyze()
+        analyze("customers", "alerts")  # every customer may have been rewritten
     db.session.flush()
     return changed
+
+
+def refresh_everything(*, now: datetime | None = None) -> dict[str, int]:
+    """The nightly pass (and after the thresholds change): match whatever is still unmatched, then
+    recompute every profile, RFM included."""
+    oneid.match_orders()
+    oneid.match_members()
+    return {"customers": recompute(now=now), "unmatched_orders": oneid.unmatched_count()}
 
 
 def _rfm() -> None:
@@ -239,9 +248,3 @@ def _rfm() -> None:
         .values(rfm_r=None, rfm_f=None, rfm_m=None, rfm_segment=None)
         .execution_options(synchronize_session=False)
     )
-
-
-def _analyze() -> None:
-    """Fresh statistics after rewriting every customer: plans made on stale ones take minutes."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE customers"))

@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, select, text
 from sidebar import demo
 from sidebar.content import materials
 from sidebar.core import uow
+from sidebar.core.analyze import analyze
 from sidebar.data import profile
 from sidebar.extensions import db
 from sidebar.models import (
@@ -273,6 +274,7 @@ def seed(
     uow.commit_point("the id sequences")
     # The profile columns come from the orders the way they do for a real brand (RFM segments too).
     if totals["customers"]:
+        analyze("customers", "follows", "customer_tags", "orders", "order_items", "notes")
         profile.recompute()
         uow.commit_point("the computed profiles")
     return {
