@@ -95,7 +95,7 @@ class Doc:
     ok: tuple[int, type[BaseModel] | None]
     errors: tuple[int, ...]
     body: list[type[BaseModel]] = field(default_factory=list)
-    auth: Literal["api_key", "session"] = "api_key"
+    auth: Literal["api_key", "session", "none"] = "api_key"
     query: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -131,7 +131,7 @@ def _operation(doc: Doc, path_params: list[str]) -> dict[str, Any]:
             for name in path_params
         ]
         + doc.query,
-        "security": [{"apiKey": []}] if doc.auth == "api_key" else [{"session": []}],
+        "security": {"api_key": [{"apiKey": []}], "session": [{"session": []}], "none": []}[doc.auth],
     }
     if doc.body:
         schema = ref(doc.body[0]) if len(doc.body) == 1 else {"anyOf": [ref(m) for m in doc.body]}
