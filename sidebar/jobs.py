@@ -20,7 +20,7 @@ from huey import crontab
 from sidebar.core import uow
 from sidebar.customers import bulk
 from sidebar.customers import tags as customer_tags
-from sidebar.data import profile
+from sidebar.data import imports, profile
 from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
 from sidebar.models import WecomEvent, utcnow
@@ -121,6 +121,14 @@ def run_console_job(job_id: int) -> None:
     """Bulk tagging or an export started in the console."""
     with uow.unit():
         bulk.run(job_id, pace=current_app.config["BULK_PUSH_PACE"])
+
+
+@huey.task()
+@in_app_context
+def run_import(job_id: int) -> None:
+    """An order or member file an admin uploaded; commits after each chunk (progress)."""
+    with uow.unit():
+        imports.run(job_id)
 
 
 @huey.periodic_task(crontab(minute="*/15"))

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from pydantic import ValidationError
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import Table, delete, insert, select, tuple_, update
 
 from sidebar.core import phones
 from sidebar.data import oneid
@@ -22,6 +22,9 @@ from sidebar.data.schemas import OrderIn, reasons
 from sidebar.extensions import db
 from sidebar.models import Order, OrderItem, Store, utcnow
 
+# The tables themselves: a core executemany is several times faster than the ORM's bulk insert.
+ORDERS: Table = Order.__table__  # type: ignore[assignment]
+ORDER_ITEMS: Table = OrderItem.__table__  # type: ignore[assignment]
 OLDER = "an older version than the one we have"
 # The API's status words and ours ("done" is older than the API and means completed).
 STORED_STATUS = {"completed": "done"}
@@ -101,9 +104,24 @@ def _items(order_id: int, order: OrderIn) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass
+class Stored:
+    outcomes: list[Outcome]  # one per record sent, in order
+    customers: set[int]  # whose profiles want recomputing
+    order_ids: list[int]  # the orders created or updated
+
+
 def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
-    """Validate and upsert a batch (flushes). Returns each order's outcome and the ids of the customers
-    whose orders changed (their profiles want recomputing)."""
+    """Validate and upsert a batch (flushes), matched at once. Returns each order's outcome and the ids
+    of the customers whose orders changed (their profiles want recomputing)."""
+    stored = store(payloads)
+    return stored.outcomes, stored.customers
+
+
+def store(payloads: list[Any], *, match: bool = True) -> Stored:
+    """``upsert`` for the API and files alike. Without ``match`` the caller matches the returned order
+    ids itself (a file import matches once at the end, set-based) and ``customers`` holds only the
+    customers an updated order was taken from."""
     outcomes: list[Outcome | None] = [None] * len(payloads)
     valid: dict[tuple[str, str], tuple[int, OrderIn]] = {}
     for n, payload in enumerate(payloads):
@@ -120,7 +138,7 @@ def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
             continue
         valid[(order.platform, order.order_no)] = (n, order)
     if not valid:
-        return [o for o in outcomes if o is not None], set()
+        return Stored([o for o in outcomes if o is not None], set(), [])
 
     codes = {o.store_code for _, o in valid.values() if o.store_code}
     store_ids: dict[str, int] = {
@@ -161,17 +179,30 @@ def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
 
     now = utcnow()
     if new_rows:
-        ids = db.session.scalars(
-            insert(Order).returning(Order.id, sort_by_parameter_order=True),
-            [{**row, "created_at": now, "updated_at": now} for _, _, row in new_rows],
-        ).all()
+        # A plain executemany, then the ids by key: several times faster than INSERT ... RETURNING
+        # through the ORM, which matters for a file of a million orders.
+        db.session.execute(
+            insert(ORDERS), [{**row, "created_at": now, "updated_at": now} for _, _, row in new_rows]
+        )
+        keys = [(order.platform, order.order_no) for _, order, _ in new_rows]
+        id_of = dict(
+            (
+                ((p, no), i)
+                for i, p, no in db.session.execute(
+                    select(Order.id, Order.platform, Order.order_no).where(
+                        tuple_(Order.platform, Order.order_no).in_(keys)
+                    )
+                )
+            )
+        )
+        ids = [id_of[key] for key in keys]
         items = [
             item
             for order_id, (_, order, _row_) in zip(ids, new_rows, strict=True)
             for item in _items(order_id, order)
         ]
         if items:
-            db.session.execute(insert(OrderItem), items)
+            db.session.execute(insert(ORDER_ITEMS), items)
         for n, order, _ in new_rows:
             outcomes[n] = Outcome(_ref(order.platform, order.order_no), "created")
         order_ids = list(ids)
@@ -192,8 +223,9 @@ def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
         db.session.execute(delete(OrderItem).where(OrderItem.order_id.in_(changed_ids)))
         items = [item for _, order, _, order_id in changed for item in _items(order_id, order)]
         if items:
-            db.session.execute(insert(OrderItem), items)
+            db.session.execute(insert(ORDER_ITEMS), items)
         order_ids += changed_ids
     db.session.flush()
-    touched_customers |= oneid.match_orders(order_ids)
-    return [o for o in outcomes if o is not None], touched_customers
+    if match:
+        touched_customers |= oneid.match_orders(order_ids)
+    return Stored([o for o in outcomes if o is not None], touched_customers, order_ids)

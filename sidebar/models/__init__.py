@@ -5,7 +5,7 @@ from sqlalchemy import DDL, event
 from sidebar.extensions import Model
 from sidebar.models.activity import AuditLog, EventStatus, KeyValue, Send, WecomEvent
 from sidebar.models.base import utcnow
-from sidebar.models.console import AdminAccount, BackgroundJob, JobStatus
+from sidebar.models.console import AdminAccount, BackgroundJob, ImportMapping, JobStatus
 from sidebar.models.content import Material, MaterialKind, Scope, Script, ScriptFavourite
 from sidebar.models.customer import (
     Alert,
@@ -18,7 +18,7 @@ from sidebar.models.customer import (
     RfmSegment,
     SkinType,
 )
-from sidebar.models.member import Member
+from sidebar.models.member import IdentitySettlement, Member
 from sidebar.models.money import (
     HOLDING,
     ApiKey,
@@ -35,7 +35,7 @@ from sidebar.models.money import (
 from sidebar.models.order import ORDER_STATUSES, PLATFORMS, Order, OrderItem
 from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
 from sidebar.models.sop import SopRule, SopStep, SopTask, TaskStatus, Trigger
-from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagSync
+from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclusion, TagSync
 
 # Trigram indexes (console search) need pg_trgm; create_all makes it too, as the migration does.
 event.listen(
@@ -45,6 +45,10 @@ event.listen(
 )
 
 __all__ = [
+    "IdentitySettlement",
+    "ImportMapping",
+    "TagRule",
+    "TagRuleExclusion",
     "Alert",
     "HOLDING",
     "ORDER_STATUSES",

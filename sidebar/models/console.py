@@ -80,3 +80,16 @@ class BackgroundJob(Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE.value, JobStatus.FAILED.value)
+
+
+class ImportMapping(Model):
+    """A column mapping an admin made by hand for a file no preset fits, saved to use again."""
+
+    __tablename__ = "import_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # orders | members
+    platform: Mapped[str] = mapped_column(String(16), default="other")
+    columns: Mapped[str] = mapped_column(Text, default="{}")  # JSON: our field -> the file's header
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

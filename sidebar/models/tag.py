@@ -71,6 +71,8 @@ class CustomerTag(Model):
     )
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
     source: Mapped[str] = mapped_column(String(16), default="manual")  # manual | rule | wecom | import
+    # The rule that put it there (source "rule"); a hand-added tag has none, so no rule removes it.
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("tag_rules.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sync_status: Mapped[str] = mapped_column(
         String(16), default=TagSync.SYNCED.value, server_default="synced"
@@ -82,3 +84,36 @@ class CustomerTag(Model):
     next_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tag: Mapped[Tag] = relationship()
+
+
+class TagRule(Timestamps, Model):
+    """An automatic tag: customers matching a filter carry ``tag``. Evaluated set-based after each
+    recomputation (``data.rule_tags``); what a rule put on a customer is marked with its id, so
+    disabling or deleting the rule takes exactly that off again."""
+
+    __tablename__ = "tag_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), index=True)
+    # The console's customer filter plus the data conditions, as JSON (``data.rule_tags.RuleFilter``).
+    conditions: Mapped[str] = mapped_column(Text, default="{}")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_count: Mapped[int | None] = mapped_column(Integer)
+
+    tag: Mapped[Tag] = relationship()
+
+
+class TagRuleExclusion(Model):
+    """A guide took a rule's tag off a customer by hand: the rule leaves that customer alone from then
+    on (until an admin clears the rule's exceptions), rather than putting the tag back every night."""
+
+    __tablename__ = "tag_rule_exclusions"
+
+    rule_id: Mapped[int] = mapped_column(ForeignKey("tag_rules.id", ondelete="CASCADE"), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask_babel import lazy_gettext as _l
 
 from sidebar.core.units import local, yuan
@@ -90,6 +92,31 @@ PLATFORMS = {
     "other": _l("Other"),
 }
 
+# Our fields in an order or member file (data.presets), as the mapping form names them.
+IMPORT_FIELDS = {
+    "order_no": _l("Order number"),
+    "paid_at": _l("Paid at"),
+    "total_amount": _l("Amount paid (yuan)"),
+    "status": _l("Order status"),
+    "refund_amount": _l("Refunded (yuan)"),
+    "after_sale": _l("After-sale status"),
+    "store_code": _l("Store code"),
+    "phone": _l("Phone"),
+    "member_no": _l("Member number"),
+    "buyer_id": _l("Platform buyer id"),
+    "unionid": "unionid",
+    "sku": _l("SKU"),
+    "item_name": _l("Product name"),
+    "category": _l("Category"),
+    "quantity": _l("Quantity"),
+    "price": _l("Unit price (yuan)"),
+    "name": _l("Name"),
+    "level": _l("Member level"),
+    "points": _l("Points"),
+    "birthday": _l("Birthday"),
+    "skin_type": _l("Skin type"),
+}
+
 RFM_LEVEL = {1: _l("very low"), 2: _l("low"), 3: _l("medium"), 4: _l("high"), 5: _l("very high")}
 
 
@@ -106,6 +133,8 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         ALERT_KINDS=ALERT_KINDS,
         API_SCOPES=API_SCOPES,
         IDENTIFIERS=IDENTIFIERS,
+        IMPORT_FIELDS=IMPORT_FIELDS,
     )
     app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["local"] = local

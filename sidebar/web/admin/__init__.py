@@ -38,6 +38,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     content,
     customers,
     data,
+    imports,
     login,
     money,
     sop,

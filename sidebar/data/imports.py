@@ -1,0 +1,633 @@
+"""Order and member files in from the console: a platform's export (or any file with a mapping an admin
+made) read a row at a time, turned into the same records the API takes and stored through the same
+``orders.store`` / ``members.upsert``, so a file and the API follow one set of rules.
+
+Rows of one order (a row per item, as JD, Douyin and Youzan export) must be next to each other, as every
+platform writes them; they become one order. A bad row is refused with its line number and reason in a
+downloadable csv, and so are the other rows of its order (an order is never stored in part), while every
+other row goes in. Importing the same file again changes nothing: each order is then "unchanged".
+
+Progress is kept on the job row (the console polls it) and committed after every chunk, so what was read
+is stored even if the job stops; a rerun picks the rest up with "unchanged" for what is already in.
+After the file the new and updated orders are matched to customers and the profiles recomputed (and
+the tables analysed, ``core.analyze``), set-based.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from sidebar.core import audit, uow
+from sidebar.core.analyze import analyze
+from sidebar.core.errors import DomainError
+from sidebar.core.units import parse_yuan
+from sidebar.data import members, oneid, orders, profile
+from sidebar.data.presets import (
+    BUILT_IN,
+    COMMON_STATUSES,
+    MEMBER_FIELDS,
+    ORDER_FIELDS,
+    UNPAID,
+    Preset,
+)
+from sidebar.data.sheets import SUFFIXES, Sheet, UnreadableFile, open_sheet
+from sidebar.extensions import db
+from sidebar.models import AdminAccount, BackgroundJob, ImportMapping, JobStatus, Staff, utcnow
+
+CHUNK = 2000  # orders (or members) stored per statement batch and per progress commit
+# Above this many orders in one file, everyone's profile is recomputed (one pass, RFM included)
+# rather than the touched customers' by id.
+FULL_RECOMPUTE_AFTER = 50_000
+KINDS = {"orders": "import_orders", "members": "import_members"}
+
+
+class MissingColumns(DomainError):
+    """The file lacks columns the preset needs; ``missing`` maps each field to the headers expected."""
+
+    code = "missing_columns"
+
+    def __init__(self, missing: dict[str, tuple[str, ...]], preset: str):
+        self.missing, self.preset = missing, preset
+        names = "; ".join(f"{f} ({' / '.join(h) or 'map it by hand'})" for f, h in missing.items())
+        super().__init__(f"the file has no column for {names} (preset {preset})")
+
+
+class RowError(ValueError):
+    """One row cannot be read: the reason names the column."""
+
+
+def folder() -> Path:
+    path = Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_upload(stream: Any, filename: str) -> str:
+    """Store an uploaded file under a random name (the name the admin gave is only shown, never used
+    as a path); returns the stored name."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UnreadableFile("only .csv and .xlsx files can be imported")
+    name = secrets.token_hex(16) + suffix
+    with (folder() / name).open("wb") as out:
+        while chunk := stream.read(1 << 20):
+            out.write(chunk)
+    return name
+
+
+def stored_path(name: str) -> Path:
+    """The stored file of that name, refusing anything that is not one of ours."""
+    if not re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx)|refused-[0-9a-f]{32}\.csv", name or ""):
+        raise FileNotFoundError(name)
+    return folder() / name
+
+
+# --- presets and mappings -------------------------------------------------------------------------
+
+
+def presets(kind: str) -> list[tuple[str, str]]:
+    """(key, label) of every preset and saved mapping for this kind, built-in first."""
+    out = [(p.key, p.label) for p in BUILT_IN.values() if p.kind == kind]
+    saved = db.session.scalars(
+        select(ImportMapping).where(ImportMapping.kind == kind).order_by(ImportMapping.name)
+    )
+    return out + [(f"mapping:{m.id}", m.name) for m in saved]
+
+
+def preset(key: str) -> Preset:
+    if key in BUILT_IN:
+        return BUILT_IN[key]
+    if key.startswith("mapping:") and key[8:].isdigit():
+        m = db.session.get(ImportMapping, int(key[8:]))
+        if m is not None:
+            return from_columns(m.kind, m.platform, json.loads(m.columns), label=m.name, key=key)
+    raise LookupError(key)
+
+
+def fields(kind: str) -> tuple[str, ...]:
+    return ORDER_FIELDS if kind == "orders" else MEMBER_FIELDS
+
+
+def from_columns(
+    kind: str, platform: str, columns: dict[str, str], *, label: str = "", key: str = "manual"
+) -> Preset:
+    """A preset from a hand-made mapping (field -> header); status words are read as ours."""
+    known = fields(kind)
+    return Preset(
+        key=key,
+        label=label or key,
+        kind="orders" if kind == "orders" else "members",
+        platform=platform,
+        columns={f: (h,) for f, h in columns.items() if f in known and h},
+    )
+
+
+def save_mapping(name: str, kind: str, platform: str, columns: dict[str, str]) -> ImportMapping:
+    name = name.strip()[:64]
+    if not name:
+        raise ValueError("a mapping needs a name")
+    found = db.session.scalar(select(ImportMapping).where(ImportMapping.name == name))
+    mapping = found or ImportMapping(name=name)
+    mapping.kind, mapping.platform = kind, platform
+    mapping.columns = json.dumps({f: h for f, h in columns.items() if h}, ensure_ascii=False)
+    db.session.add(mapping)
+    db.session.flush()
+    return mapping
+
+
+def resolve(headers: list[str], the: Preset) -> dict[str, int]:
+    """Which column each field is in; raises ``MissingColumns`` naming what a required field needs."""
+    position = {h: i for i, h in reversed(list(enumerate(headers))) if h}
+    found: dict[str, int] = {}
+    for name, spellings in the.columns.items():
+        for header in spellings:
+            if header in position:
+                found[name] = position[header]
+                break
+    missing = {f: the.columns.get(f, ()) for f in the.required if f not in found}
+    if missing:
+        raise MissingColumns(missing, the.label)
+    return found
+
+
+# --- reading rows ---------------------------------------------------------------------------------
+
+_TIME = re.compile(
+    r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?)?$"
+)
+
+
+def parse_time(text: str) -> datetime | None:
+    """ "2026-11-20 10:00:00", "2026/9/1 14:05", "2026年9月1日" (the brand's local time)."""
+    m = _TIME.match(text)
+    if not m:
+        return None
+    y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+    try:
+        return datetime(y, mo, d, h, mi, s)
+    except ValueError:
+        return None
+
+
+def parse_amount(text: str) -> int | None:
+    """ "¥1,299.00", "399", "399元" to fen; None if it is not an amount."""
+    cleaned = text.replace(",", "").replace("¥", "").replace("￥", "").replace("元", "").strip()
+    return parse_yuan(cleaned, allow_zero=True) if cleaned else None
+
+
+def _yuan_text(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+@dataclass
+class Line:
+    """One order row, read: what it says about its order and its item."""
+
+    paid_at: datetime
+    total: int
+    status: str
+    refund: int
+    buyer: dict[str, str]
+    store_code: str | None
+    item: dict[str, Any] | None
+
+
+class Reader:
+    """Reads one order row with a preset's columns, naming the column in every complaint."""
+
+    def __init__(self, the: Preset, columns: dict[str, int], headers: list[str]):
+        self.the, self.columns, self.headers = the, columns, headers
+
+    def get(self, values: list[str], name: str) -> str:
+        i = self.columns.get(name)
+        return values[i] if i is not None and i < len(values) else ""
+
+    def header(self, name: str) -> str:
+        i = self.columns.get(name)
+        return self.headers[i] if i is not None else name
+
+    def amount(self, values: list[str], name: str, *, required: bool = False) -> int | None:
+        text = self.get(values, name)
+        if not text:
+            if required:
+                raise RowError(f"{self.header(name)}: empty")
+            return None
+        fen = parse_amount(text)
+        if fen is None:
+            raise RowError(f"{self.header(name)}: “{text[:32]}” is not an amount in yuan")
+        return fen
+
+    def status(self, values: list[str]) -> str:
+        word = self.get(values, "status")
+        if word in UNPAID:
+            raise RowError(f"{self.header('status')}: “{word}”, not paid yet")
+        status = self.the.statuses.get(word) or COMMON_STATUSES.get(word) or ("paid" if not word else None)
+        if status is None:
+            raise RowError(f"{self.header('status')}: unknown status “{word[:32]}”")
+        after = self.get(values, "after_sale")
+        return self.the.after_sale.get(after, status)
+
+    def line(self, values: list[str]) -> Line:
+        text = self.get(values, "paid_at")
+        paid_at = parse_time(text)
+        if paid_at is None:
+            raise RowError(f"{self.header('paid_at')}: “{text[:32]}” is not a date and time")
+        total = self.amount(values, "total_amount", required=True) or 0
+        refund = self.amount(values, "refund_amount") or 0
+        buyer = {
+            key: self.get(values, name)
+            for key, name in (
+                ("phone", "phone"),
+                ("member_no", "member_no"),
+                ("platform_buyer_id", "buyer_id"),
+                ("unionid", "unionid"),
+            )
+            if self.get(values, name)
+        }
+        sku, name = self.get(values, "sku"), self.get(values, "item_name")
+        item: dict[str, Any] | None = None
+        if sku or name:
+            quantity_text = self.get(values, "quantity") or "1"
+            if not quantity_text.isdigit() or int(quantity_text) < 1:
+                raise RowError(f"{self.header('quantity')}: “{quantity_text[:16]}” is not a quantity")
+            quantity = int(quantity_text)
+            price = self.amount(values, "price")
+            item = {
+                "sku": (sku or name)[:64],
+                "name": (name or sku)[:255],
+                "category": self.get(values, "category")[:32],
+                "quantity": quantity,
+                "price": price if price is not None else None,
+            }
+        return Line(
+            paid_at, total, self.status(values), refund, buyer, self.get(values, "store_code") or None, item
+        )
+
+
+@dataclass
+class Group:
+    """The rows of one order: (line number, the row's cells, what it says or why it cannot be read)."""
+
+    order_no: str
+    rows: list[tuple[int, list[str], Line | str]] = field(default_factory=list)
+
+    def error(self) -> str | None:
+        bad = [(n, r) for n, _, r in self.rows if isinstance(r, str)]
+        if not bad:
+            return None
+        return bad[0][1]
+
+    def reason_for(self, line: Line | str, first_bad: int) -> str:
+        return line if isinstance(line, str) else f"line {first_bad} of the same order was refused"
+
+
+def payload(group: Group, the: Preset) -> dict[str, Any]:
+    """The order the API would have been sent for these rows."""
+    lines = [r for _, _, r in group.rows if isinstance(r, Line)]
+    first = lines[0]
+    total = sum(x.total for x in lines) if the.total == "sum" else first.total
+    refund = sum(x.refund for x in lines) if the.total == "sum" else first.refund
+    status = first.status
+    if status in ("paid", "shipped", "completed") and 0 < refund < total:
+        status = "partly_refunded"
+    items = []
+    for x in lines:
+        if x.item is None:
+            continue
+        price = x.item["price"]
+        if price is None:  # an order row without a unit price: its amount over its quantity
+            price = x.total // x.item["quantity"]
+        items.append({**x.item, "price": _yuan_text(price)})
+    buyer: dict[str, str] = {}
+    for x in lines:
+        for key, value in x.buyer.items():
+            buyer.setdefault(key, value)
+    return {
+        "platform": the.platform,
+        "order_no": group.order_no,
+        "status": status,
+        "paid_at": first.paid_at.isoformat(),
+        "total_amount": _yuan_text(total),
+        "refund_amount": _yuan_text(refund if status != "refunded" else total),
+        "store_code": first.store_code,
+        "items": items,
+        "buyer": buyer,
+    }
+
+
+def member_payload(values: list[str], reader: Reader) -> dict[str, Any]:
+    get = lambda name: reader.get(values, name) or None  # noqa: E731
+    points = get("points")
+    if points is not None and not points.isdigit():
+        raise RowError(f"{reader.header('points')}: “{points[:16]}” is not a number of points")
+    birthday_text = get("birthday")
+    birthday = parse_time(birthday_text) if birthday_text else None
+    if birthday_text and birthday is None:
+        raise RowError(f"{reader.header('birthday')}: “{birthday_text[:16]}” is not a date")
+    out: dict[str, Any] = {
+        "member_no": get("member_no"),
+        "phone": get("phone"),
+        "unionid": get("unionid"),
+        "name": get("name"),
+        "level": get("level"),
+        "points": int(points) if points is not None else None,
+        "birthday": birthday.date().isoformat() if birthday else None,
+        "skin_type": SKIN_WORDS.get(get("skin_type") or "", get("skin_type")),
+        "store_code": get("store_code"),
+    }
+    return {k: v for k, v in out.items() if v is not None}
+
+
+SKIN_WORDS = {"干性": "dry", "油性": "oily", "混合性": "combination", "中性": "normal", "敏感性": "sensitive"}
+
+
+# --- the job --------------------------------------------------------------------------------------
+
+
+def start(
+    kind: str, stored: str, original: str, the: Preset, *, staff_id: int | None, admin_id: int | None
+) -> BackgroundJob:
+    """The job row, committed at once (its worker reads it from a session of its own)."""
+    job = BackgroundJob(
+        kind=KINDS[kind],
+        params=json.dumps(
+            {
+                "file": stored,
+                "original": Path(original or "").name[:128],
+                "preset": the.key,
+                "platform": the.platform,
+                "columns": {f: list(h) for f, h in the.columns.items()},
+                "statuses": the.statuses,
+                "after_sale": the.after_sale,
+                "total": the.total,
+                "label": the.label,
+            },
+            ensure_ascii=False,
+        ),
+        total=1000,  # per mille of the file read
+        staff_id=staff_id,
+        admin_account_id=admin_id,
+    )
+    db.session.add(job)
+    uow.commit_point("the import's worker reads its row from its own session")
+    return job
+
+
+def _preset_of(job: BackgroundJob) -> Preset:
+    p = json.loads(job.params)
+    return Preset(
+        key=p["preset"],
+        label=p["label"],
+        kind="orders" if job.kind == KINDS["orders"] else "members",
+        platform=p["platform"],
+        columns={f: tuple(h) for f, h in p["columns"].items()},
+        statuses=p["statuses"],
+        after_sale=p["after_sale"],
+        total=p["total"],
+    )
+
+
+@dataclass
+class Counts:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: int = 0  # rows
+    refused_file: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Refusals:
+    """The refused rows' csv (line, reason, the row as it was), opened on the first refusal."""
+
+    def __init__(self, headers: list[str]):
+        self.headers = headers
+        self.name: str | None = None
+        self._file: Any = None
+        self._writer: Any = None
+
+    def add(self, line_no: int, reason: str, values: list[str]) -> None:
+        if self._writer is None:
+            name = f"refused-{secrets.token_hex(16)}.csv"
+            self._file = (folder() / name).open("w", encoding="utf-8-sig", newline="")
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(["行号 line", "原因 reason", *self.headers])
+            self.name = name
+        self._writer.writerow([line_no, reason, *values])
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+def run(job_id: int) -> Counts:
+    """Read the job's file into orders or members; progress and counts on the job row as it goes."""
+    job = db.session.get(BackgroundJob, job_id)
+    if job is None or job.status != JobStatus.QUEUED.value:
+        return Counts()
+    job.status = JobStatus.RUNNING.value
+    uow.commit_point("the console shows the import running")
+    the = _preset_of(job)
+    params = json.loads(job.params)
+    counts = Counts()
+    try:
+        with open_sheet(stored_path(params["file"])) as sheet:
+            columns = resolve(sheet.headers, the)
+            refusals = Refusals(sheet.headers)
+            try:
+                step = _orders if the.kind == "orders" else _members
+                step(job, sheet, Reader(the, columns, sheet.headers), refusals, counts)
+            finally:
+                refusals.close()
+                counts.refused_file = refusals.name
+    except (DomainError, FileNotFoundError) as exc:
+        uow.discard()
+        job = db.session.get(BackgroundJob, job_id)
+        assert job is not None
+        job.status, job.error = JobStatus.FAILED.value, str(exc)
+        job.result, job.finished_at = json.dumps(counts.as_dict()), utcnow()
+        return counts
+    job.status, job.done, job.finished_at = JobStatus.DONE.value, job.total, utcnow()
+    job.result = json.dumps(counts.as_dict())
+    owner: Staff | AdminAccount | str = (
+        db.session.get(Staff, job.staff_id)
+        if job.staff_id
+        else db.session.get(AdminAccount, job.admin_account_id)
+        if job.admin_account_id
+        else None
+    ) or "system"
+    audit.record(
+        owner,
+        f"data.import_{the.kind}",
+        "job",
+        job.id,
+        file=params["original"],
+        preset=the.label,
+        **{k: v for k, v in counts.as_dict().items() if k != "refused_file"},
+    )
+    return counts
+
+
+def _progress(job: BackgroundJob, sheet: Sheet, counts: Counts) -> None:
+    job.done = min(int(sheet.progress() * 1000), 999)
+    job.result = json.dumps(counts.as_dict())
+    uow.commit_point("a chunk of the file is stored; the console polls the progress")
+
+
+def _groups(sheet: Sheet, reader: Reader, counts: Counts, refusals: Refusals) -> Iterator[Group]:
+    """The file's orders, each the run of rows with one order number."""
+    seen: set[int] = set()  # hashes of finished orders' numbers: rows of one order must be together
+    group: Group | None = None
+    for line_no, values in sheet.rows():
+        if not any(values):
+            continue
+        counts.rows += 1
+        order_no = reader.get(values, "order_no")
+        if not order_no:
+            counts.refused += 1
+            refusals.add(line_no, f"{reader.header('order_no')}: empty", values)
+            continue
+        if group is None or group.order_no != order_no:
+            if group is not None:
+                seen.add(hash(group.order_no))
+                yield group
+            if hash(order_no) in seen:
+                counts.refused += 1
+                refusals.add(
+                    line_no,
+                    f"{reader.header('order_no')}: “{order_no[:64]}” appeared earlier in the file; "
+                    "the rows of one order must be next to each other",
+                    values,
+                )
+                group = None
+                continue
+            group = Group(order_no)
+        try:
+            parsed: Line | str = reader.line(values)
+        except RowError as exc:
+            parsed = str(exc)
+        group.rows.append((line_no, values, parsed))
+    if group is not None:
+        yield group
+
+
+def _orders(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals, counts: Counts) -> None:
+    the = reader.the
+    touched: set[int] = set()
+    changed_ids: list[int] = []
+    many = False
+    pending: list[Group] = []
+
+    def flush() -> None:
+        nonlocal many
+        good = []
+        for g in pending:
+            reason = g.error()
+            if reason is None:
+                good.append(g)
+                continue
+            first_bad = next(n for n, _, r in g.rows if isinstance(r, str))
+            for n, values, parsed in g.rows:
+                refusals.add(n, g.reason_for(parsed, first_bad), values)
+                counts.refused += 1
+        if good:
+            stored = orders.store([payload(g, the) for g in good], match=False)
+            for g, outcome in zip(good, stored.outcomes, strict=True):
+                if outcome.result == "refused":
+                    for n, values, _ in g.rows:
+                        refusals.add(n, outcome.reason or "refused", values)
+                        counts.refused += 1
+                else:
+                    setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
+            touched.update(stored.customers)
+            if not many:
+                changed_ids.extend(stored.order_ids)
+                many = len(changed_ids) > FULL_RECOMPUTE_AFTER
+        pending.clear()
+        _progress(job, sheet, counts)
+
+    for group in _groups(sheet, reader, counts, refusals):
+        pending.append(group)
+        if len(pending) >= CHUNK:
+            flush()
+    flush()
+    _settle(many, changed_ids, touched)
+
+
+def _settle(many: bool, changed_ids: list[int], touched: set[int]) -> None:
+    """Match what came in and recompute the profiles it touched (everyone's after a big file)."""
+    analyze("orders", "order_items")  # a big file changes the statistics the next statements plan on
+    if many:
+        profile.refresh_everything()
+    else:
+        touched |= oneid.match_orders(changed_ids)
+        if touched:
+            profile.recompute(touched)
+
+
+def _members(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals, counts: Counts) -> None:
+    touched: set[int] = set()
+    pending: list[tuple[int, list[str], dict[str, Any]]] = []
+
+    def flush() -> None:
+        if pending:
+            outcomes, customers = members.upsert([p for _, _, p in pending])
+            touched.update(customers)
+            for (n, values, _), outcome in zip(pending, outcomes, strict=True):
+                if outcome.result == "refused":
+                    refusals.add(n, outcome.reason or "refused", values)
+                    counts.refused += 1
+                else:
+                    setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
+        pending.clear()
+        _progress(job, sheet, counts)
+
+    for line_no, values in sheet.rows():
+        if not any(values):
+            continue
+        counts.rows += 1
+        try:
+            pending.append((line_no, values, member_payload(values, reader)))
+        except RowError as exc:
+            refusals.add(line_no, str(exc), values)
+            counts.refused += 1
+        if len(pending) >= CHUNK:
+            flush()
+    flush()
+    analyze("members")
+    if touched:
+        profile.recompute(touched)
+
+
+def recent(limit: int = 20) -> list[BackgroundJob]:
+    return list(
+        db.session.scalars(
+            select(BackgroundJob)
+            .where(BackgroundJob.kind.in_(KINDS.values()))
+            .order_by(BackgroundJob.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def import_count() -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(BackgroundJob).where(BackgroundJob.kind.in_(KINDS.values()))
+        )
+        or 0
+    )

@@ -1,0 +1,156 @@
+"""Reading order and member files as platforms export them, a row at a time (never the whole file in
+memory): csv in UTF-8 (with or without BOM) or GB18030, the encoding Chinese Excel saves by default;
+xlsx through openpyxl's read-only mode. Cells come back as stripped text, with the guards exports add
+to keep long numbers from Excel undone (``="123…"``, a leading apostrophe or tab)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from sidebar.core.errors import DomainError
+
+SUFFIXES = (".csv", ".xlsx")
+
+
+class UnreadableFile(DomainError):
+    code = "unreadable_file"
+
+
+def cell(value: Any) -> str:
+    """A cell as text: numbers without float noise, dates in ISO form, export guards removed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f") if value == value else ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1]
+    return text.lstrip("'\t").strip()
+
+
+class _Counting(io.RawIOBase):
+    """A binary file that counts the bytes read from it: progress through a csv."""
+
+    def __init__(self, raw: IO[bytes]):
+        self.raw, self.read_bytes = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.raw.readinto(buffer)  # type: ignore[attr-defined]
+        self.read_bytes += n or 0
+        return n or 0
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 if the first 64 KiB decode as UTF-8 (a cut multibyte character at the end is fine),
+    otherwise GB18030 (a superset of GBK and GB2312)."""
+    with path.open("rb") as f:
+        head = f.read(65536)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8-sig"
+
+
+@dataclass
+class Sheet:
+    """An open file: its header row, then ``rows()`` as (line number, cells); ``progress()`` in 0–1."""
+
+    path: Path
+    headers: list[str]
+    _rows: Iterator[tuple[int, list[str]]]
+    _progress: Any
+    _close: Any
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        return self._rows
+
+    def progress(self) -> float:
+        return float(self._progress())
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> Sheet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _first_row(rows: Iterator[tuple[int, list[str]]]) -> list[str]:
+    for _, values in rows:
+        if any(values):
+            return values
+    raise UnreadableFile("the file has no header row")
+
+
+def open_sheet(path: Path) -> Sheet:
+    """Open a csv or xlsx file at its header row (the first row that is not empty)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _open_csv(path)
+    if suffix == ".xlsx":
+        return _open_xlsx(path)
+    raise UnreadableFile("only .csv and .xlsx files can be imported")
+
+
+def _open_csv(path: Path) -> Sheet:
+    size = max(path.stat().st_size, 1)
+    raw = path.open("rb")
+    counting = _Counting(raw)
+    text = io.TextIOWrapper(io.BufferedReader(counting), encoding=_encoding(path), newline="")
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(text)
+        try:
+            for values in reader:
+                yield reader.line_num, [cell(v) for v in values]
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise UnreadableFile(f"line {reader.line_num + 1} cannot be read: {exc}") from exc
+
+    it = rows()
+    try:
+        headers = _first_row(it)
+    except Exception:
+        raw.close()
+        raise
+    return Sheet(path, headers, it, lambda: counting.read_bytes / size, raw.close)
+
+
+def _open_xlsx(path: Path) -> Sheet:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a zip that is not a workbook, a damaged file…
+        raise UnreadableFile("the file is not a readable .xlsx workbook") from exc
+    sheet = book.worksheets[0]
+    total = max(sheet.max_row or 0, 1)
+    at = {"row": 0}
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            at["row"] = n
+            yield n, [cell(v) for v in values]
+
+    it = rows()
+    headers = _first_row(it)
+    return Sheet(path, headers, it, lambda: min(at["row"] / total, 1.0), book.close)
