@@ -575,8 +575,8 @@ def _settle(many: bool, changed_ids: list[int], touched: set[int]) -> None:
         profile.refresh_everything()
     else:
         touched |= oneid.match_orders(changed_ids)
-        if touched:
-            profile.recompute(touched)
+        if touched:  # RFM too: a quintile moves for everyone when some customers buy
+            profile.recompute(touched, rfm=True)
 
 
 def _members(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals, counts: Counts) -> None:

@@ -121,8 +121,11 @@ def _stage(now: datetime, the: LifecycleSettings) -> Any:
     )
 
 
-def recompute(customer_ids: Iterable[int] | None = None, *, now: datetime | None = None) -> int:
-    """Recompute these customers' profiles (or everyone's, RFM included); returns how many rows changed."""
+def recompute(
+    customer_ids: Iterable[int] | None = None, *, now: datetime | None = None, rfm: bool = False
+) -> int:
+    """Recompute these customers' profiles (or everyone's, RFM included; ``rfm`` ranks the brand's RFM
+    afresh after a few customers too, as a file import does); returns how many rows changed."""
     now = now or utcnow()
     ids = sorted(set(customer_ids)) if customer_ids is not None else None
     the = settings()
@@ -184,8 +187,9 @@ def recompute(customer_ids: Iterable[int] | None = None, *, now: datetime | None
             .execution_options(synchronize_session=False)
         )
         alerts.resolve_bought_again(where, now=now)
-    if ids is None:
+    if ids is None or rfm:
         _rfm()
+    if ids is None:
         alerts.on_quiet_big_spenders(the, now=now)
         analyze("customers", "alerts")  # every customer may have been rewritten
     db.session.flush()

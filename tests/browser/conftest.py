@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from sidebar.extensions import huey
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--headless",
@@ -80,3 +82,15 @@ def context(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture()
+def consumer(monkeypatch):
+    """A real job consumer on threads, so the page polls a job that is still running."""
+    huey.immediate = False
+    worker = huey.create_consumer(workers=2, worker_type="thread", periodic=False, check_worker_health=False)
+    monkeypatch.setattr(worker, "_set_signal_handlers", lambda: None)
+    worker.start()
+    yield worker
+    worker.stop(graceful=True)
+    huey.immediate = True

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from sidebar import demo
-from sidebar.extensions import db, huey
+from sidebar.extensions import db
 from sidebar.models import Tag
-
-
-@pytest.fixture()
-def consumer(monkeypatch):
-    """A real job consumer on threads, so the page polls a job that is still running."""
-    huey.immediate = False
-    worker = huey.create_consumer(workers=2, worker_type="thread", periodic=False, check_worker_health=False)
-    monkeypatch.setattr(worker, "_set_signal_handlers", lambda: None)
-    worker.start()
-    yield worker
-    worker.stop(graceful=True)
-    huey.immediate = True
 
 
 def test_sign_in_filter_bulk_tag_and_see_the_job_finish(
