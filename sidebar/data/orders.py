@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from pydantic import ValidationError
-from sqlalchemy import Table, delete, insert, select, tuple_, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
 
 from sidebar.core import phones
 from sidebar.data import oneid
@@ -89,6 +89,15 @@ def _row(order: OrderIn, store_ids: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def _keyed(keys: list[tuple[str, str]]) -> Any:
+    """Orders with these (platform, order_no): one ``order_no IN (...)`` per platform, which the unique
+    index answers directly (a row-value IN list of thousands is planned as thousands of ORs)."""
+    by_platform: dict[str, list[str]] = {}
+    for platform, order_no in keys:
+        by_platform.setdefault(platform, []).append(order_no)
+    return or_(*(and_(Order.platform == p, Order.order_no.in_(nos)) for p, nos in by_platform.items()))
+
+
 def _items(order_id: int, order: OrderIn) -> list[dict[str, Any]]:
     return [
         {
@@ -155,7 +164,7 @@ def store(payloads: list[Any], *, match: bool = True) -> Stored:
                 Order.source_updated_at,
                 Order.payload_hash,
                 Order.customer_id,
-            ).where(tuple_(Order.platform, Order.order_no).in_(list(valid)))
+            ).where(_keyed(list(valid)))
         )
     }
     touched_customers: set[int] = set()
@@ -189,9 +198,7 @@ def store(payloads: list[Any], *, match: bool = True) -> Stored:
             (
                 ((p, no), i)
                 for i, p, no in db.session.execute(
-                    select(Order.id, Order.platform, Order.order_no).where(
-                        tuple_(Order.platform, Order.order_no).in_(keys)
-                    )
+                    select(Order.id, Order.platform, Order.order_no).where(_keyed(keys))
                 )
             )
         )
