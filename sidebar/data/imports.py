@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import re
 import secrets
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ from sidebar.data.sheets import SUFFIXES, Sheet, UnreadableFile, open_sheet
 from sidebar.extensions import db
 from sidebar.models import AdminAccount, BackgroundJob, ImportMapping, JobStatus, Staff, utcnow
 
+log = logging.getLogger(__name__)
 CHUNK = 2000  # orders (or members) stored per statement batch and per progress commit
 # Above this many orders in one file, everyone's profile is recomputed (one pass, RFM included)
 # rather than the touched customers' by id.
@@ -455,12 +457,10 @@ def run(job_id: int) -> Counts:
                 refusals.close()
                 counts.refused_file = refusals.name
     except (DomainError, FileNotFoundError) as exc:
-        uow.discard()
-        job = db.session.get(BackgroundJob, job_id)
-        assert job is not None
-        job.status, job.error = JobStatus.FAILED.value, str(exc)
-        job.result, job.finished_at = json.dumps(counts.as_dict()), utcnow()
-        return counts
+        return _failed(job_id, str(exc), counts)
+    except Exception as exc:  # the database went away, a disk filled: say so rather than "running"
+        log.exception("import %s stopped", job_id)
+        return _failed(job_id, f"the import stopped ({type(exc).__name__}); import the file again", counts)
     job.status, job.done, job.finished_at = JobStatus.DONE.value, job.total, utcnow()
     job.result = json.dumps(counts.as_dict())
     owner: Staff | AdminAccount | str = (
@@ -479,6 +479,16 @@ def run(job_id: int) -> Counts:
         preset=the.label,
         **{k: v for k, v in counts.as_dict().items() if k != "refused_file"},
     )
+    return counts
+
+
+def _failed(job_id: int, why: str, counts: Counts) -> Counts:
+    """The chunks committed so far stay (a rerun finds them unchanged); the job says why it stopped."""
+    uow.discard()
+    job = db.session.get(BackgroundJob, job_id)
+    assert job is not None
+    job.status, job.error = JobStatus.FAILED.value, why
+    job.result, job.finished_at = json.dumps(counts.as_dict()), utcnow()
     return counts
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -89,7 +90,7 @@ def _row(order: OrderIn, store_ids: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _keyed(keys: list[tuple[str, str]]) -> Any:
+def _keyed(keys: Sequence[tuple[str, str]]) -> Any:
     """Orders with these (platform, order_no): one ``order_no IN (...)`` per platform, which the unique
     index answers directly (a row-value IN list of thousands is planned as thousands of ORs)."""
     by_platform: dict[str, list[str]] = {}
