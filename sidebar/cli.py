@@ -12,9 +12,8 @@ from flask.cli import AppGroup, with_appcontext
 from sidebar import demo
 from sidebar.core import audit, uow
 from sidebar.customers import sync
-from sidebar.data import profile
 from sidebar.demo import seed as seeding
-from sidebar.jobs import run_due_events
+from sidebar.jobs import refresh_now, run_due_events
 from sidebar.models import utcnow
 from sidebar.money import red_packets
 from sidebar.org import accounts as admin_accounts
@@ -98,10 +97,9 @@ def events_run_due() -> None:
 
 @data_cli.command("recompute")
 def data_recompute() -> None:
-    """Match unmatched orders and members, then recompute every profile (what runs every night)."""
-    with uow.unit():
-        result = profile.refresh_everything()
-    _echo(result)
+    """Match unmatched orders and members, recompute every profile, then the automatic tags (what runs
+    every night)."""
+    _echo(refresh_now())
 
 
 @click.command("create-api-key")

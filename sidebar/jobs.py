@@ -18,7 +18,7 @@ from flask import current_app
 from huey import crontab
 
 from sidebar.core import uow
-from sidebar.customers import bulk
+from sidebar.customers import bulk, rule_tags
 from sidebar.customers import tags as customer_tags
 from sidebar.data import imports, profile
 from sidebar.events import callbacks as events
@@ -126,9 +126,20 @@ def run_console_job(job_id: int) -> None:
 @huey.task()
 @in_app_context
 def run_import(job_id: int) -> None:
-    """An order or member file an admin uploaded; commits after each chunk (progress)."""
+    """An order or member file an admin uploaded (commits after each chunk: progress), then the
+    automatic tags over the profiles it changed."""
     with uow.unit():
         imports.run(job_id)
+    with uow.unit():
+        rule_tags.evaluate_all()
+
+
+@huey.task()
+@in_app_context
+def evaluate_tag_rules() -> dict[str, int]:
+    """Every automatic tag rule at once (a rule was made, turned on or off, or its exceptions cleared)."""
+    with uow.unit():
+        return rule_tags.evaluate_all()
 
 
 @huey.periodic_task(crontab(minute="*/15"))
@@ -159,14 +170,22 @@ def settle_red_packets() -> dict[str, int]:
 @huey.periodic_task(crontab(hour="18", minute="30"))  # 02:30 in Beijing
 @in_app_context
 def recompute_profiles() -> dict[str, int]:
-    """Every night: match what is still unmatched, then every profile, lifecycle stage and RFM score."""
+    """Every night: match what is still unmatched, then every profile, lifecycle stage and RFM score,
+    then the automatic tags."""
+    return refresh_now()
+
+
+def refresh_now() -> dict[str, int]:
+    """The nightly pass at once: profiles (one unit of work), then the tag rules over them (another)."""
     with uow.unit():
-        return profile.refresh_everything()
+        done = profile.refresh_everything()
+    with uow.unit():
+        tagged = rule_tags.evaluate_all()
+    return done | {"tags_added": tagged["added"], "tags_removed": tagged["removed"]}
 
 
 @huey.task()
 @in_app_context
 def recompute_profiles_now() -> dict[str, int]:
     """The nightly recomputation, at once (after the brand changes its lifecycle thresholds)."""
-    with uow.unit():
-        return profile.refresh_everything()
+    return refresh_now()

@@ -11,6 +11,7 @@ from sidebar.api import openapi
 from sidebar.api.openapi import Answers, Doc, Redeemed, RedeemIn, Signature, documented
 from sidebar.core import uow
 from sidebar.core.units import parse_yuan
+from sidebar.customers import rule_tags
 from sidebar.data import members, orders, profile
 from sidebar.data.schemas import MAX_BATCH, MemberIn, MembersBatch, OrderIn, OrdersBatch
 from sidebar.extensions import csrf
@@ -159,6 +160,7 @@ def _records_in(
 
 def _answer(outcomes: list[orders.Outcome], touched: set[int]) -> Any:
     profile.recompute(touched)
+    rule_tags.evaluate_all(only=touched)  # the automatic tags of the customers whose profile moved
     counts = {k: 0 for k in ("created", "updated", "unchanged", "refused")}
     for outcome in outcomes:
         counts[outcome.result] += 1

@@ -10,17 +10,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, desc, exists, func, select, union
+from sqlalchemy import Select, and_, desc, exists, func, or_, select, union
 
 from sidebar.core import phones
 from sidebar.core.errors import DomainError
 from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import (
+    COUNTED_STATUSES,
     Customer,
     CustomerTag,
     Follow,
     LifecycleStage,
+    Order,
+    OrderItem,
     RfmSegment,
     SkinType,
     Staff,
@@ -67,6 +70,14 @@ class CustomerFilter:
     order_days_max: int | None = None
     birthday_within: int | None = None  # birthday in the next N days
     state: str | None = None  # the channel code (渠道活码 state) they came through
+    # What they bought (the data conditions automatic tags use; the list takes them too).
+    avg_order_min: int | None = None  # fen, average order
+    avg_order_max: int | None = None
+    orders_min: int | None = None  # purchase frequency: counted orders
+    orders_max: int | None = None
+    bought_category: str | None = None
+    bought_product: str | None = None  # a SKU or a product name, exactly
+    store_code: str | None = None  # bought at this store
     q: str = ""
     sort: str = "added"
     page: int = 1
@@ -92,13 +103,18 @@ class CustomerFilter:
             "order_days_max",
             "birthday_within",
             "state",
+            "orders_min",
+            "orders_max",
+            "bought_category",
+            "bought_product",
+            "store_code",
         ):
             if getattr(self, name):
                 out[name] = getattr(self, name)
         for name in ("added_from", "added_to", "ordered_from", "ordered_to"):
             if getattr(self, name):
                 out[name] = getattr(self, name).isoformat()
-        for name in ("spent_min", "spent_max"):
+        for name in ("spent_min", "spent_max", "avg_order_min", "avg_order_max"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name) // 100
         if self.sort != "added":
@@ -166,6 +182,14 @@ def parse(args: Mapping[str, str]) -> CustomerFilter:
         setattr(f, name, _int(get(name), name, low=0, high=36500))
     f.birthday_within = _int(get("birthday_within"), "birthday_within", low=0, high=366)
     f.state = get("state")[:64] or None
+    for name in ("orders_min", "orders_max"):
+        setattr(f, name, _int(get(name), name, low=0, high=100_000))
+    f.bought_category = get("bought_category")[:32] or None
+    f.bought_product = get("bought_product")[:255] or None
+    f.store_code = get("store_code")[:32] or None
+    for name in ("avg_order_min", "avg_order_max"):
+        value = _int(get(name), name, low=0, high=10**9)
+        setattr(f, name, value * 100 if value is not None else None)
     spent_min = _int(get("spent_min"), "spent_min", low=0, high=10**9)
     spent_max = _int(get("spent_max"), "spent_max", low=0, high=10**9)
     f.spent_min = spent_min * 100 if spent_min is not None else None
@@ -253,6 +277,37 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
         query = query.where(Customer.total_spent >= f.spent_min)
     if f.spent_max is not None:
         query = query.where(Customer.total_spent <= f.spent_max)
+    if f.orders_min is not None:
+        query = query.where(Customer.order_count >= f.orders_min)
+    if f.orders_max is not None:
+        query = query.where(Customer.order_count <= f.orders_max)
+    if f.avg_order_min is not None:  # spent >= avg × count, without dividing
+        query = query.where(
+            Customer.order_count > 0, Customer.total_spent >= f.avg_order_min * Customer.order_count
+        )
+    if f.avg_order_max is not None:
+        query = query.where(
+            Customer.order_count > 0, Customer.total_spent <= f.avg_order_max * Customer.order_count
+        )
+    if f.bought_category or f.bought_product:
+        item = [OrderItem.order_id == Order.id]
+        if f.bought_category:
+            item.append(OrderItem.category == f.bought_category)
+        if f.bought_product:
+            item.append(or_(OrderItem.sku == f.bought_product, OrderItem.title == f.bought_product))
+        query = query.where(
+            exists().where(
+                Order.customer_id == Customer.id, Order.status.in_(COUNTED_STATUSES), exists().where(*item)
+            )
+        )
+    if f.store_code:
+        query = query.where(
+            exists().where(
+                Order.customer_id == Customer.id,
+                Order.status.in_(COUNTED_STATUSES),
+                Order.store_code == f.store_code,
+            )
+        )
     if f.q:
         like = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         # A union of three indexed lookups (trigram on name and remark, b-tree on phone): an OR across

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from sidebar.customers import rule_tags
 from sidebar.extensions import db
 from sidebar.models import Customer, CustomerTag, Follow, Staff, Tag, TagSync, utcnow
 from sidebar.wecom.errors import WeComError
@@ -46,6 +47,7 @@ def remove(customer: Customer, tag: Tag, *, by: Staff) -> bool:
     row = _row(customer, tag)
     if row is None or row.sync_status == TagSync.REMOVING.value:
         return False
+    rule_tags.exempted_by_hand(row, by)  # a rule's tag taken off by hand stays off (rule_tags)
     if tag.is_local or (row.sync_status == TagSync.ADDING.value and row.sync_attempts == 0):
         # Never reached WeCom: nothing to undo there. (An add that failed may have half-landed, so it
         # is removed through WeCom like any other.)

@@ -21,6 +21,7 @@ from sidebar.core.locking import changed as changed_rows
 from sidebar.data import alerts, oneid
 from sidebar.extensions import db
 from sidebar.models import (
+    COUNTED_STATUSES,
     Customer,
     DeletedBy,
     Follow,
@@ -33,7 +34,7 @@ from sidebar.models import (
 
 CHUNK = 5000
 # Orders that count: not cancelled, not wholly refunded; spend is net of refunds.
-COUNTED = ("paid", "shipped", "done", "partly_refunded")
+COUNTED = COUNTED_STATUSES
 # A score of 3 or more (of 1–5) is "high" for the segment: R, F, M each above the brand's middle.
 HIGH = 3
 SEGMENTS = {  # (R high, F high, M high) -> segment

@@ -32,7 +32,7 @@ from sidebar.models.money import (
     RedPacketBudget,
     RedPacketRule,
 )
-from sidebar.models.order import ORDER_STATUSES, PLATFORMS, Order, OrderItem
+from sidebar.models.order import COUNTED_STATUSES, ORDER_STATUSES, PLATFORMS, Order, OrderItem
 from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
 from sidebar.models.sop import SopRule, SopStep, SopTask, TaskStatus, Trigger
 from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclusion, TagSync
@@ -45,6 +45,7 @@ event.listen(
 )
 
 __all__ = [
+    "COUNTED_STATUSES",
     "IdentitySettlement",
     "ImportMapping",
     "TagRule",

@@ -17,6 +17,8 @@ from sidebar.models.base import Timestamps, UTCDateTime
 PLATFORMS = ("mall", "tmall", "jd", "douyin", "youzan", "weimob", "pos", "other")
 # What an order's status may be; "done" is the API's "completed".
 ORDER_STATUSES = ("paid", "shipped", "done", "cancelled", "refunded", "partly_refunded")
+# Orders that count as purchases (profiles, filters): not cancelled, not wholly refunded.
+COUNTED_STATUSES = ("paid", "shipped", "done", "partly_refunded")
 
 
 class Order(Timestamps, Model):

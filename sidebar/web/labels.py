@@ -117,6 +117,29 @@ IMPORT_FIELDS = {
     "skin_type": _l("Skin type"),
 }
 
+# The conditions of an automatic tag rule (customers.rule_tags.RULE_FIELDS).
+RULE_FIELDS = {
+    "tags_any": _l("Has any of the tags"),
+    "tags_all": _l("Has all of the tags"),
+    "tags_none": _l("Has none of the tags"),
+    "skin_type": _l("Skin type"),
+    "lifecycle_stage": _l("Lifecycle stage"),
+    "rfm_segment": _l("RFM segment"),
+    "member_level": _l("Member level"),
+    "team_id": _l("Team"),
+    "spent_min": _l("Spent at least (yuan)"),
+    "spent_max": _l("Spent at most (yuan)"),
+    "avg_order_min": _l("Average order at least (yuan)"),
+    "avg_order_max": _l("Average order at most (yuan)"),
+    "orders_min": _l("Bought at least (times)"),
+    "orders_max": _l("Bought at most (times)"),
+    "order_days_min": _l("No purchase for at least (days)"),
+    "order_days_max": _l("Bought within (days)"),
+    "bought_category": _l("Bought the category"),
+    "bought_product": _l("Bought the product (SKU or name)"),
+    "store_code": _l("Bought at the store (code)"),
+}
+
 RFM_LEVEL = {1: _l("very low"), 2: _l("low"), 3: _l("medium"), 4: _l("high"), 5: _l("very high")}
 
 
@@ -134,6 +157,7 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         API_SCOPES=API_SCOPES,
         IDENTIFIERS=IDENTIFIERS,
         IMPORT_FIELDS=IMPORT_FIELDS,
+        RULE_FIELDS=RULE_FIELDS,
     )
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["fromjson"] = json.loads

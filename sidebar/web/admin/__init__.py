@@ -43,5 +43,6 @@ from sidebar.web.admin import (  # noqa: E402,F401
     money,
     sop,
     staff,
+    tag_rules,
     tags,
 )
