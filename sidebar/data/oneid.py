@@ -9,14 +9,17 @@ matched again whenever something new becomes known (``match_orders()`` with no i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from sidebar.core import audit
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
-from sidebar.models import Customer, Member, Order
+from sidebar.models import Customer, IdentitySettlement, Member, Order, utcnow
 
 CHUNK = 5000  # order ids per statement (SQLite binds at most 32,766 parameters)
 
@@ -200,3 +203,143 @@ def match_rates() -> list[tuple[str, int, int]]:
         select(Order.platform, func.count(), matched).group_by(Order.platform).order_by(Order.platform)
     ).all()
     return [(platform, total, done) for platform, total, done in rows]
+
+
+# --- settling an identifier two customers claim ---------------------------------------------------
+
+IDENTIFIER_COLUMNS = {
+    "phone": (Customer.phone, Order.buyer_phone, Member.phone),
+    "unionid": (Customer.unionid, Order.buyer_unionid, Member.unionid),
+}
+
+
+class CannotSettle(DomainError):
+    code = "cannot_settle"
+
+
+def claimants(kind: str, value: str) -> list[Customer]:
+    column = IDENTIFIER_COLUMNS[kind][0]
+    return list(db.session.scalars(select(Customer).where(column == value).order_by(Customer.id)))
+
+
+def settle(kind: str, value: str, keep_id: int, *, actor: Any) -> IdentitySettlement:
+    """The identifier is ``keep_id``'s: it is taken off the other customers who claimed it, and the
+    orders and members waiting on it are matched to ``keep_id``. Everything needed to undo it is kept;
+    the audit log has it too. Raises ``CannotSettle`` unless it is a live conflict naming ``keep_id``."""
+    if kind not in IDENTIFIER_COLUMNS:
+        raise CannotSettle("only a phone or a unionid can be settled")
+    customer_col, order_col, member_col = IDENTIFIER_COLUMNS[kind]
+    ids = [c.id for c in claimants(kind, value)]
+    if len(ids) < 2 or keep_id not in ids:
+        raise CannotSettle("that identifier is not claimed by this customer and another")
+    released = [i for i in ids if i != keep_id]
+    db.session.execute(
+        update(Customer)
+        .where(Customer.id.in_(released))
+        .values({customer_col.key: None})
+        .execution_options(synchronize_session="fetch")
+    )
+    waiting_orders = list(
+        db.session.scalars(select(Order.id).where(Order.customer_id.is_(None), order_col == value))
+    )
+    waiting_members = list(
+        db.session.scalars(select(Member.id).where(Member.customer_id.is_(None), member_col == value))
+    )
+    db.session.flush()
+    match_members(waiting_members)
+    match_orders(waiting_orders)
+    moved_orders = (
+        list(
+            db.session.scalars(
+                select(Order.id).where(Order.id.in_(waiting_orders), Order.customer_id == keep_id)
+            )
+        )
+        if waiting_orders
+        else []
+    )
+    moved_members = (
+        list(
+            db.session.scalars(
+                select(Member.id).where(Member.id.in_(waiting_members), Member.customer_id == keep_id)
+            )
+        )
+        if waiting_members
+        else []
+    )
+    done = IdentitySettlement(
+        kind=kind,
+        value=value,
+        kept_customer_id=keep_id,
+        released_customer_ids=json.dumps(released),
+        moved_order_ids=json.dumps(moved_orders),
+        moved_member_ids=json.dumps(moved_members),
+        actor=_label(actor),
+    )
+    db.session.add(done)
+    db.session.flush()
+    audit.record(
+        actor,
+        "oneid.settle",
+        "identity_settlement",
+        done.id,
+        kind=kind,
+        value=value,
+        kept=keep_id,
+        released=released,
+        orders=len(moved_orders),
+        members=len(moved_members),
+    )
+    return done
+
+
+def undo(settlement: IdentitySettlement, *, actor: Any) -> set[int]:
+    """Put things back as they were before ``settle``: the others claim the identifier again (the
+    conflict is back on the list) and what it matched waits again. Returns the customers to recompute."""
+    if settlement.undone_at is not None:
+        raise CannotSettle("that settlement was undone already")
+    customer_col, _, _ = IDENTIFIER_COLUMNS[settlement.kind]
+    released = json.loads(settlement.released_customer_ids)
+    keep = settlement.kept_customer_id
+    db.session.execute(
+        update(Customer)
+        .where(Customer.id.in_(released), customer_col.is_(None))
+        .values({customer_col.key: settlement.value})
+        .execution_options(synchronize_session="fetch")
+    )
+    orders = json.loads(settlement.moved_order_ids)
+    members = json.loads(settlement.moved_member_ids)
+    for i in range(0, len(orders), CHUNK):
+        db.session.execute(
+            update(Order)
+            .where(Order.id.in_(orders[i : i + CHUNK]), Order.customer_id == keep)
+            .values(customer_id=None, matched_by=None)
+            .execution_options(synchronize_session=False)
+        )
+    if members:
+        db.session.execute(
+            update(Member)
+            .where(Member.id.in_(members), Member.customer_id == keep)
+            .values(customer_id=None, matched_by=None)
+            .execution_options(synchronize_session=False)
+        )
+    settlement.undone_at, settlement.undone_by = utcnow(), _label(actor)
+    db.session.flush()
+    audit.record(
+        actor,
+        "oneid.undo",
+        "identity_settlement",
+        settlement.id,
+        kind=settlement.kind,
+        value=settlement.value,
+    )
+    return {keep} if keep else set()
+
+
+def recent_settlements(limit: int = 20) -> list[IdentitySettlement]:
+    return list(
+        db.session.scalars(select(IdentitySettlement).order_by(IdentitySettlement.id.desc()).limit(limit))
+    )
+
+
+def _label(actor: Any) -> str:
+    return str(getattr(actor, "userid", None) or getattr(actor, "label", None) or actor)[:64]

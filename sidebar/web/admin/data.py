@@ -4,9 +4,10 @@ lifecycle thresholds with a preview of each stage."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from sidebar.customers import visibility
 from sidebar.data import alerts, oneid, profile
 from sidebar.extensions import db
 from sidebar.jobs import recompute_profiles_now
-from sidebar.models import Staff
+from sidebar.models import Customer, IdentitySettlement, Staff
 from sidebar.web import htmx
 from sidebar.web.admin import admin_bp, client_ip, common, viewer
 from sidebar.web.console_auth import admin_required, console_required
@@ -47,6 +48,16 @@ def _page(dormant: int | None, lost: int | None, status: int = 200) -> Any:
     if htmx.is_htmx():  # typing in the thresholds: only the preview, not the whole page's counts
         return htmx.render("admin/data.html", block="preview", status=status, **common(**context))
     team_alerts = alerts.open_in_scope(visibility.follower_ids(viewer()), limit=100)
+    conflicts = oneid.conflicts()[:50]
+    claimant_ids = {i for _, _, ids in conflicts for i in ids}
+    settlements = oneid.recent_settlements()
+    claimant_ids |= {s.kept_customer_id for s in settlements if s.kept_customer_id}
+    names: dict[int, str] = {
+        cid: name
+        for cid, name in db.session.execute(
+            select(Customer.id, Customer.name).where(Customer.id.in_(claimant_ids))
+        )
+    }
     guides = {a.staff_id for a in team_alerts}
     rows = db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(guides)))
     return htmx.render(
@@ -54,7 +65,9 @@ def _page(dormant: int | None, lost: int | None, status: int = 200) -> Any:
         status=status,
         rates=oneid.match_rates(),
         unmatched=oneid.unmatched_count(),
-        conflicts=oneid.conflicts()[:50],
+        conflicts=conflicts,
+        settlements=settlements,
+        customer_names=names,
         alerts=team_alerts,
         staff_names={staff_id: name for staff_id, name in rows},
         **common(**context),
@@ -99,3 +112,34 @@ def lifecycle_save():
     )
     uow.after_commit(recompute_profiles_now)
     return redirect(url_for("admin.data_overview"), 303)
+
+
+@admin_bp.post("/data/conflicts/settle")
+@admin_required
+def conflict_settle():
+    """Give a phone or unionid two customers claim to one of them; the orders waiting on it follow."""
+    kind, value = request.form.get("kind") or "", request.form.get("value") or ""
+    keep = request.form.get("customer_id", type=int) or 0
+    try:
+        done = oneid.settle(kind, value, keep, actor=viewer())
+    except oneid.CannotSettle:
+        uow.discard()
+        abort(422, _("That conflict is settled already or the customer is not part of it."))
+    profile.recompute({keep, *json.loads(done.released_customer_ids)})
+    return redirect(url_for("admin.data_overview") + "#conflicts", 303)
+
+
+@admin_bp.post("/data/conflicts/undo")
+@admin_required
+def conflict_undo():
+    """Undo a settlement: the conflict is back and what it matched waits again."""
+    settlement = db.session.get(IdentitySettlement, request.form.get("settlement", type=int) or 0)
+    if settlement is None:
+        abort(404)
+    try:
+        touched = oneid.undo(settlement, actor=viewer())
+    except oneid.CannotSettle:
+        uow.discard()
+        abort(422, _("That settlement was undone already."))
+    profile.recompute(touched | set(json.loads(settlement.released_customer_ids)))
+    return redirect(url_for("admin.data_overview") + "#conflicts", 303)
