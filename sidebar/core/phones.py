@@ -3,15 +3,18 @@ caller but never used to match, so a typo never joins two people."""
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
 
 DEFAULT_REGION = "CN"  # a bare 11-digit mobile is mainland China's
 
 
+@functools.lru_cache(maxsize=65536)  # a file names the same buyers again and again
 def normalise(raw: str | None) -> str | None:
     """``+8613800138000`` for "138 0013 8000", "+86 138-0013-8000" or "8613800138000"; None if unreadable."""
     text = (raw or "").strip()
-    if not text or len(text) > 32:
+    if not text or len(text) > 32 or "*" in text:  # empty, absurd, or masked as platforms export them
         return None
     try:
         parsed = phonenumbers.parse(text, DEFAULT_REGION)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, literal, select, update
+from sqlalchemy import Table, delete, exists, func, insert, literal, select, update
 from werkzeug.datastructures import MultiDict
 
 from sidebar.core.errors import DomainError
@@ -29,6 +29,7 @@ from sidebar.extensions import db
 from sidebar.models import Customer, CustomerTag, Role, Staff, Tag, TagRule, TagRuleExclusion, TagSync, utcnow
 
 CHUNK = 5000
+CUSTOMER_TAGS: Table = CustomerTag.__table__  # type: ignore[assignment]
 # The filter fields a rule may use: the console's, minus the viewer-relative and list-only ones.
 RULE_FIELDS = (
     "tags_any",
@@ -130,9 +131,7 @@ def evaluate(
         removed += _remove(rule, tag, matches, chunk, now)
     if only is None:
         rule.last_run_at = now
-        rule.last_count = db.session.scalar(
-            select(func.count()).select_from(CustomerTag).where(CustomerTag.rule_id == rule.id, _live())
-        )
+        rule.last_count = _count(rule)
     db.session.flush()
     return {"added": added, "removed": removed}
 
@@ -161,8 +160,9 @@ def _add(rule: TagRule, tag: Tag, matches: Any, chunk: list[int] | None, now: da
         literal(0),
         literal(due),
     )
-    result = db.session.execute(
-        insert(CustomerTag).from_select(
+    before = _count(rule)
+    db.session.execute(
+        insert(CUSTOMER_TAGS).from_select(
             [
                 "customer_id",
                 "tag_id",
@@ -177,7 +177,13 @@ def _add(rule: TagRule, tag: Tag, matches: Any, chunk: list[int] | None, now: da
             rows,
         )
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    # Counted, not the statement's rowcount: PostgreSQL's driver reports -1 for an INSERT … SELECT here.
+    return _count(rule) - before
+
+
+def _count(rule: TagRule) -> int:
+    query = select(func.count()).select_from(CustomerTag).where(CustomerTag.rule_id == rule.id, _live())
+    return db.session.scalar(query) or 0
 
 
 def _remove(rule: TagRule, tag: Tag, matches: Any, chunk: list[int] | None, now: datetime) -> int:

@@ -104,8 +104,11 @@ def _chunks(ids: list[int] | None) -> list[list[int] | None]:
     return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 
-def _stage(now: datetime, the: LifecycleSettings) -> Any:
-    """The lifecycle stage of a customer row, from its (already recomputed) order columns."""
+def _stage(now: datetime, the: LifecycleSettings, *, n: Any = None, last: Any = None) -> Any:
+    """The lifecycle stage of a customer row from its order count and last order: the customer's own
+    (already recomputed) columns, or the columns of a derived table computing them (the full pass)."""
+    n = Customer.order_count if n is None else n
+    last = Customer.last_order_at if last is None else last
     # Its own alias of follows: the stage is also computed inside queries that join follows (alerts).
     f = aliased(Follow)
     left_every_guide = and_(
@@ -114,11 +117,28 @@ def _stage(now: datetime, the: LifecycleSettings) -> Any:
     )
     return case(
         (left_every_guide, "lost"),
-        (Customer.order_count == 0, "prospect"),
-        (Customer.last_order_at < now - timedelta(days=the.lost_days), "lost"),
-        (Customer.last_order_at < now - timedelta(days=the.dormant_days), "dormant"),
-        (Customer.order_count == 1, "new"),
+        (n == 0, "prospect"),
+        (last < now - timedelta(days=the.lost_days), "lost"),
+        (last < now - timedelta(days=the.dormant_days), "dormant"),
+        (n == 1, "new"),
         else_="active",
+    )
+
+
+def _segment(r: Any, f: Any, m: Any) -> Any:
+    """The RFM segment from the three scores (``SEGMENTS``)."""
+    return case(
+        *[
+            (
+                and_(
+                    (r >= HIGH) if rh else (r < HIGH),
+                    (f >= HIGH) if fh else (f < HIGH),
+                    (m >= HIGH) if mh else (m < HIGH),
+                ),
+                name,
+            )
+            for (rh, fh, mh), name in SEGMENTS.items()
+        ]
     )
 
 
@@ -128,8 +148,10 @@ def recompute(
     """Recompute these customers' profiles (or everyone's, RFM included; ``rfm`` ranks the brand's RFM
     afresh after a few customers too, as a file import does); returns how many rows changed."""
     now = now or utcnow()
-    ids = sorted(set(customer_ids)) if customer_ids is not None else None
     the = settings()
+    if customer_ids is None or rfm:
+        return _full_pass(the, now)
+    ids = sorted(set(customer_ids))
     counted = Order.status.in_(COUNTED)
     agg = (
         select(
@@ -188,11 +210,95 @@ def recompute(
             .execution_options(synchronize_session=False)
         )
         alerts.resolve_bought_again(where, now=now)
-    if ids is None or rfm:
-        _rfm()
-    if ids is None:
-        alerts.on_quiet_big_spenders(the, now=now)
-        analyze("customers", "alerts")  # every customer may have been rewritten
+    db.session.flush()
+    return changed
+
+
+def _derived(the: LifecycleSettings, now: datetime) -> Any:
+    """Every customer's profile as it should be, in one derived table: the order stats (a left join
+    of one aggregate over the counted orders), the stage, R/F/M by quintile among the buyers, and
+    the segment."""
+    agg = (
+        select(
+            Order.customer_id.label("customer_id"),
+            func.count().label("n"),
+            func.sum(Order.total_amount - Order.refund_amount).label("spent"),
+            func.min(Order.paid_at).label("first"),
+            func.max(Order.paid_at).label("last"),
+        )
+        .where(Order.customer_id.is_not(None), Order.status.in_(COUNTED))
+        .group_by(Order.customer_id)
+        .subquery("agg")
+    )
+    n = func.coalesce(agg.c.n, 0)
+    buyer = n > 0
+
+    def score(column: Any) -> Any:
+        # Quintiles among buyers only (the partition), ties broken by id so a rerun gives the same.
+        return case((buyer, func.ntile(5).over(partition_by=buyer, order_by=(column, Customer.id))))
+
+    inner = (
+        select(
+            Customer.id.label("id"),
+            n.label("n"),
+            func.coalesce(agg.c.spent, 0).label("spent"),
+            agg.c.first.label("first"),
+            agg.c.last.label("last"),
+            _stage(now, the, n=n, last=agg.c.last).label("stage"),
+            score(agg.c.last).label("r"),
+            score(n).label("f"),
+            score(func.coalesce(agg.c.spent, 0)).label("m"),
+        )
+        .select_from(Customer)
+        .outerjoin(agg, agg.c.customer_id == Customer.id)
+        .subquery("scored")
+    )
+    return select(inner, _segment(inner.c.r, inner.c.f, inner.c.m).label("segment")).subquery("profile")
+
+
+def _full_pass(the: LifecycleSettings, now: datetime) -> int:
+    """Everyone's profile in one UPDATE that writes only the rows that change (a first computation
+    writes each row once, not once per column group); alerts for stage changes are raised from the
+    same derived table just before. Returns how many rows changed."""
+    d = _derived(the, now)
+    alerts.on_stage_change(d.c.stage, [d.c.id == Customer.id], now=now)
+    stats_changed = or_(
+        Customer.order_count.is_distinct_from(d.c.n),
+        Customer.total_spent.is_distinct_from(d.c.spent),
+        Customer.first_order_at.is_distinct_from(d.c.first),
+        Customer.last_order_at.is_distinct_from(d.c.last),
+        Customer.stats_computed_at.is_(None),
+    )
+    changed = changed_rows(
+        update(Customer)
+        .where(
+            Customer.id == d.c.id,
+            or_(
+                stats_changed,
+                Customer.lifecycle_stage.is_distinct_from(d.c.stage),
+                Customer.rfm_r.is_distinct_from(d.c.r),
+                Customer.rfm_f.is_distinct_from(d.c.f),
+                Customer.rfm_m.is_distinct_from(d.c.m),
+                Customer.rfm_segment.is_distinct_from(d.c.segment),
+            ),
+        )
+        .values(
+            order_count=d.c.n,
+            total_spent=d.c.spent,
+            first_order_at=d.c.first,
+            last_order_at=d.c.last,
+            # "last changed" in the sidebar: when the order stats moved, not the stage.
+            stats_computed_at=case((stats_changed, now), else_=Customer.stats_computed_at),
+            lifecycle_stage=d.c.stage,
+            rfm_r=d.c.r,
+            rfm_f=d.c.f,
+            rfm_m=d.c.m,
+            rfm_segment=d.c.segment,
+        )
+    )
+    alerts.resolve_bought_again([], now=now)
+    alerts.on_quiet_big_spenders(the, now=now)
+    analyze("customers", "alerts")  # every customer may have been rewritten
     db.session.flush()
     return changed
 
@@ -203,53 +309,3 @@ def refresh_everything(*, now: datetime | None = None) -> dict[str, int]:
     oneid.match_orders()
     oneid.match_members()
     return {"customers": recompute(now=now), "unmatched_orders": oneid.unmatched_count()}
-
-
-def _rfm() -> None:
-    """R, F and M scored 1–5 by quintile among the customers who bought, and the segment they make."""
-    buyers = Customer.order_count > 0
-    scores = select(
-        Customer.id.label("id"),
-        func.ntile(5).over(order_by=Customer.last_order_at).label("r"),
-        func.ntile(5).over(order_by=Customer.order_count).label("f"),
-        func.ntile(5).over(order_by=Customer.total_spent).label("m"),
-    ).where(buyers)
-    sub = scores.subquery()
-    db.session.execute(
-        update(Customer)
-        .where(
-            Customer.id == sub.c.id,
-            or_(
-                Customer.rfm_r.is_distinct_from(sub.c.r),
-                Customer.rfm_f.is_distinct_from(sub.c.f),
-                Customer.rfm_m.is_distinct_from(sub.c.m),
-            ),
-        )
-        .values(rfm_r=sub.c.r, rfm_f=sub.c.f, rfm_m=sub.c.m)
-        .execution_options(synchronize_session=False)
-    )
-    segment = case(
-        *[
-            (
-                and_(
-                    (Customer.rfm_r >= HIGH) if r else (Customer.rfm_r < HIGH),
-                    (Customer.rfm_f >= HIGH) if f else (Customer.rfm_f < HIGH),
-                    (Customer.rfm_m >= HIGH) if m else (Customer.rfm_m < HIGH),
-                ),
-                name,
-            )
-            for (r, f, m), name in SEGMENTS.items()
-        ]
-    )
-    db.session.execute(
-        update(Customer)
-        .where(buyers, Customer.rfm_segment.is_distinct_from(segment))
-        .values(rfm_segment=segment)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(Customer)
-        .where(not_(buyers), or_(Customer.rfm_r.is_not(None), Customer.rfm_segment.is_not(None)))
-        .values(rfm_r=None, rfm_f=None, rfm_m=None, rfm_segment=None)
-        .execution_options(synchronize_session=False)
-    )
