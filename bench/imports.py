@@ -105,7 +105,8 @@ def main() -> int:
         print(
             f"import ({'xlsx' if args.xlsx else 'csv'}): {counts.rows:,} lines in {seconds:.1f} s = "
             f"{counts.rows / seconds:,.0f} lines/s; created {counts.created:,}, refused {counts.refused:,}; "
-            f"peak memory {peak:,.0f} MB (before the import {rss_before:,.0f} MB)"
+            f"peak memory {peak:,.0f} MB (before the import {rss_before:,.0f} MB); of which reading and "
+            f"storing {counts.storing_s:.1f} s, matching and recomputing profiles {counts.settling_s:.1f} s"
         )
         with uow.unit():
             ids = select(Order.id).where(Order.order_no.like(f"B{run}%"))

@@ -20,6 +20,7 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -408,6 +409,9 @@ class Counts:
     unchanged: int = 0
     refused: int = 0  # rows
     refused_file: str | None = None
+    # seconds spent reading and storing the rows, and then matching and recomputing (benchmarks)
+    storing_s: float = 0.0
+    settling_s: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -570,12 +574,16 @@ def _orders(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals
         pending.clear()
         _progress(job, sheet, counts)
 
+    started = time.monotonic()
     for group in _groups(sheet, reader, counts, refusals):
         pending.append(group)
         if len(pending) >= CHUNK:
             flush()
     flush()
+    counts.storing_s = round(time.monotonic() - started, 1)
+    started = time.monotonic()
     _settle(many, changed_ids, touched)
+    counts.settling_s = round(time.monotonic() - started, 1)
 
 
 def _settle(many: bool, changed_ids: list[int], touched: set[int]) -> None:

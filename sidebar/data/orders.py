@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from pydantic import ValidationError
-from sqlalchemy import Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Table, and_, delete, or_, select, update
 
 from sidebar.core import phones
+from sidebar.core.bulk_insert import insert_rows
 from sidebar.data import oneid
 from sidebar.data.schemas import OrderIn, reasons
 from sidebar.extensions import db
@@ -191,9 +192,7 @@ def store(payloads: list[Any], *, match: bool = True) -> Stored:
     if new_rows:
         # A plain executemany, then the ids by key: several times faster than INSERT ... RETURNING
         # through the ORM, which matters for a file of a million orders.
-        db.session.execute(
-            insert(ORDERS), [{**row, "created_at": now, "updated_at": now} for _, _, row in new_rows]
-        )
+        insert_rows(ORDERS, [{**row, "created_at": now, "updated_at": now} for _, _, row in new_rows])
         keys = [(order.platform, order.order_no) for _, order, _ in new_rows]
         id_of = dict(
             (
@@ -209,8 +208,7 @@ def store(payloads: list[Any], *, match: bool = True) -> Stored:
             for order_id, (_, order, _row_) in zip(ids, new_rows, strict=True)
             for item in _items(order_id, order)
         ]
-        if items:
-            db.session.execute(insert(ORDER_ITEMS), items)
+        insert_rows(ORDER_ITEMS, items)
         for n, order, _ in new_rows:
             outcomes[n] = Outcome(_ref(order.platform, order.order_no), "created")
         order_ids = list(ids)
@@ -230,8 +228,7 @@ def store(payloads: list[Any], *, match: bool = True) -> Stored:
         changed_ids = [order_id for _, _, _, order_id in changed]
         db.session.execute(delete(OrderItem).where(OrderItem.order_id.in_(changed_ids)))
         items = [item for _, order, _, order_id in changed for item in _items(order_id, order)]
-        if items:
-            db.session.execute(insert(ORDER_ITEMS), items)
+        insert_rows(ORDER_ITEMS, items)
         order_ids += changed_ids
     db.session.flush()
     if match:
