@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from sidebar.core import audit
+from sidebar.core.among import among
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Customer, IdentitySettlement, Member, Order, utcnow
@@ -67,7 +68,7 @@ def match_orders(order_ids: Iterable[int] | None = None) -> set[int]:
         for chunk in chunks:
             where = [Order.customer_id.is_(None), has, exactly_one]
             if chunk is not None:
-                where.append(Order.id.in_(chunk))
+                where.append(among(Order.id, chunk))
             db.session.execute(
                 update(Order)
                 .where(and_(*where))
@@ -77,7 +78,7 @@ def match_orders(order_ids: Iterable[int] | None = None) -> set[int]:
     found: set[int] = set()
     for chunk in chunks:
         if chunk is not None:
-            query = select(Order.customer_id).where(Order.id.in_(chunk), Order.customer_id.is_not(None))
+            query = select(Order.customer_id).where(among(Order.id, chunk), Order.customer_id.is_not(None))
             found |= {i for i in db.session.scalars(query.distinct()) if i is not None}
     return found
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import Table, and_, delete, or_, select, update
 
 from sidebar.core import phones
+from sidebar.core.among import among
 from sidebar.core.bulk_insert import insert_rows
 from sidebar.data import oneid
 from sidebar.data.schemas import OrderIn, reasons
@@ -97,7 +98,7 @@ def _keyed(keys: Sequence[tuple[str, str]]) -> Any:
     by_platform: dict[str, list[str]] = {}
     for platform, order_no in keys:
         by_platform.setdefault(platform, []).append(order_no)
-    return or_(*(and_(Order.platform == p, Order.order_no.in_(nos)) for p, nos in by_platform.items()))
+    return or_(*(and_(Order.platform == p, among(Order.order_no, nos)) for p, nos in by_platform.items()))
 
 
 def _items(order_id: int, order: OrderIn) -> list[dict[str, Any]]:
@@ -226,7 +227,7 @@ def store(payloads: list[Any], *, match: bool = True) -> Stored:
         for n, order, _, _ in changed:
             outcomes[n] = Outcome(_ref(order.platform, order.order_no), "updated")
         changed_ids = [order_id for _, _, _, order_id in changed]
-        db.session.execute(delete(OrderItem).where(OrderItem.order_id.in_(changed_ids)))
+        db.session.execute(delete(OrderItem).where(among(OrderItem.order_id, changed_ids)))
         items = [item for _, order, _, order_id in changed for item in _items(order_id, order)]
         insert_rows(ORDER_ITEMS, items)
         order_ids += changed_ids
