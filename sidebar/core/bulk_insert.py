@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, text
 
 from sidebar.extensions import db
 
@@ -26,3 +26,18 @@ def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[c] for c in columns])
+
+
+def reserve_ids(table: Table, n: int) -> list[int] | None:
+    """``n`` ids from the table's PostgreSQL sequence (serial primary key ``id``), so rows can be copied
+    in with their ids known; None elsewhere (the caller reads them back)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql" or n == 0:
+        return None
+    sequence = f"{table.name}_id_seq"
+    return list(
+        connection.execute(
+            text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :n)"),
+            {"sequence": sequence, "n": n},
+        ).scalars()
+    )

@@ -49,9 +49,9 @@ from sidebar.models import AdminAccount, BackgroundJob, ImportMapping, JobStatus
 
 log = logging.getLogger(__name__)
 CHUNK = 2000  # orders (or members) stored per statement batch and per progress commit
-# Above this many orders in one file, everyone's profile is recomputed (one pass, RFM included)
-# rather than the touched customers' by id.
-FULL_RECOMPUTE_AFTER = 50_000
+# Above this many new or changed orders in one file, every unmatched order is matched in one set-based
+# pass (the nightly one) rather than the file's orders by id, which stops being cheaper.
+MATCH_ALL_AFTER = 50_000
 KINDS = {"orders": "import_orders", "members": "import_members"}
 
 
@@ -570,7 +570,7 @@ def _orders(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals
             touched.update(stored.customers)
             if not many:
                 changed_ids.extend(stored.order_ids)
-                many = len(changed_ids) > FULL_RECOMPUTE_AFTER
+                many = len(changed_ids) > MATCH_ALL_AFTER
         pending.clear()
         _progress(job, sheet, counts)
 
@@ -587,13 +587,14 @@ def _orders(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals
 
 
 def _settle(many: bool, changed_ids: list[int], touched: set[int]) -> None:
-    """Match what came in and recompute the profiles it touched (everyone's after a big file)."""
+    """Match what came in, then recompute profiles: everyone's in one pass, RFM included, since the
+    brand's quintiles move when some customers buy (the pass writes only the rows that change)."""
     analyze("orders", "order_items")  # a big file changes the statistics the next statements plan on
     if many:
         profile.refresh_everything()
     else:
         touched |= oneid.match_orders(changed_ids)
-        if touched:  # RFM too: a quintile moves for everyone when some customers buy
+        if touched:
             profile.recompute(touched, rfm=True)
 
 
