@@ -55,6 +55,8 @@ def test_an_admin_imports_a_tmall_file_and_the_sidebar_shows_what_it_computed(
     page.get_by_test_id("total").wait_for()
     page.goto(live_app.url + "/admin/data")
     page.get_by_test_id("to-imports").click()
+    page.get_by_test_id("import-orders").wait_for()
+    page.screenshot(path=str(artifacts / "console-imports.png"), full_page=True)
 
     form = page.get_by_test_id("import-orders")
     form.locator("select[name=preset]").select_option("tmall")
@@ -71,7 +73,8 @@ def test_an_admin_imports_a_tmall_file_and_the_sidebar_shows_what_it_computed(
     assert page.locator('[data-count="created"]').inner_text() == "6,002"
     assert page.locator('[data-count="refused"]').inner_text() == "0"
 
-    side = open_chat(page.context.new_page(), preview, "chenjing", person.name)
+    guide = page.context.new_page()
+    side = open_chat(guide, preview, "chenjing", person.name)
     side.get_by_test_id("customer-name").wait_for()
     orders = side.get_by_test_id("order")
     assert orders.count() == 2
@@ -80,3 +83,5 @@ def test_an_admin_imports_a_tmall_file_and_the_sidebar_shows_what_it_computed(
     assert "成熟期" in side.get_by_test_id("lifecycle").inner_text()  # two purchases: a repeat buyer
     rfm = side.get_by_test_id("rfm").inner_text()
     assert "客户" in rfm and "尚未计算" not in rfm  # a segment in words, e.g. 重要发展客户
+    side.get_by_test_id("order").first.scroll_into_view_if_needed()
+    guide.locator("#sidebar").screenshot(path=str(artifacts / "sidebar-after-import.png"))
