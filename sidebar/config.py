@@ -98,6 +98,7 @@ _ENV_FLOAT = (
     "SESSION_MAX_AGE",
     "CONSOLE_IDLE_TIMEOUT",
     "CONSOLE_SESSION_MAX_AGE",
+    "MAX_UPLOAD_MB",
 )
 
 
@@ -171,6 +172,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "HSTS_MAX_AGE": 31536000,
         # Seconds a signed callback's timestamp may be from now before it is refused as a replay.
         "CALLBACK_MAX_SKEW": 3600.0,
+        # The largest request body (an order file: a million Tmall rows are ~120 MB as csv); above it 413.
+        "MAX_UPLOAD_MB": 512.0,
     }
 
 
@@ -258,6 +261,7 @@ def load(
     settings["PERMANENT_SESSION_LIFETIME"] = timedelta(
         seconds=max(settings["SESSION_MAX_AGE"], settings["CONSOLE_SESSION_MAX_AGE"])
     )
+    settings["MAX_CONTENT_LENGTH"] = int(settings["MAX_UPLOAD_MB"] * 1024 * 1024)  # Flask's name
     return settings
 
 

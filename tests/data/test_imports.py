@@ -599,3 +599,11 @@ def test_only_admins_import(seeded, client, app):
     assert client.get("/admin/data/imports").status_code in (403, 404)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(OrderItem)) is not None
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_413(admin, app):
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    res = upload(admin, "tmall", "big.csv", as_csv(TMALL) + b"x" * 20_000)
+    assert res.status_code == 413
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(BackgroundJob)) == 0
