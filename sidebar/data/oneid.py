@@ -249,24 +249,8 @@ def settle(kind: str, value: str, keep_id: int, *, actor: Any) -> IdentitySettle
     db.session.flush()
     match_members(waiting_members)
     match_orders(waiting_orders)
-    moved_orders = (
-        list(
-            db.session.scalars(
-                select(Order.id).where(Order.id.in_(waiting_orders), Order.customer_id == keep_id)
-            )
-        )
-        if waiting_orders
-        else []
-    )
-    moved_members = (
-        list(
-            db.session.scalars(
-                select(Member.id).where(Member.id.in_(waiting_members), Member.customer_id == keep_id)
-            )
-        )
-        if waiting_members
-        else []
-    )
+    moved_orders = _now_with(Order, waiting_orders, keep_id)
+    moved_members = _now_with(Member, waiting_members, keep_id)
     done = IdentitySettlement(
         kind=kind,
         value=value,
@@ -291,6 +275,15 @@ def settle(kind: str, value: str, keep_id: int, *, actor: Any) -> IdentitySettle
         members=len(moved_members),
     )
     return done
+
+
+def _now_with(model: Any, ids: list[int], customer_id: int) -> list[int]:
+    """Which of these orders (or members) now belong to the customer."""
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(select(model.id).where(model.id.in_(ids), model.customer_id == customer_id))
+    )
 
 
 def undo(settlement: IdentitySettlement, *, actor: Any) -> set[int]:

@@ -98,9 +98,7 @@ def save_thresholds(
     return the
 
 
-def _chunks(ids: list[int] | None) -> list[list[int] | None]:
-    if ids is None:
-        return [None]
+def _chunks(ids: list[int]) -> list[list[int]]:
     return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 
@@ -153,46 +151,23 @@ def recompute(
         return _full_pass(the, now)
     ids = sorted(set(customer_ids))
     counted = Order.status.in_(COUNTED)
-    agg = (
-        select(
-            Order.customer_id.label("customer_id"),
-            func.count().label("n"),
-            func.sum(Order.total_amount - Order.refund_amount).label("spent"),
-            func.min(Order.paid_at).label("first"),
-            func.max(Order.paid_at).label("last"),
-        )
-        .where(Order.customer_id.is_not(None), counted)
-        .group_by(Order.customer_id)
-    )
+    agg = _order_stats()
     changed = 0
     for chunk in _chunks(ids):
-        scoped = agg.where(Order.customer_id.in_(chunk)) if chunk is not None else agg
-        sub = scoped.subquery()
+        sub = agg.where(Order.customer_id.in_(chunk)).subquery()
         changed += changed_rows(
             update(Customer)
-            .where(
-                Customer.id == sub.c.customer_id,
-                # Only rows that change are written: a nightly run over a steady brand is mostly reads.
-                or_(
-                    Customer.order_count.is_distinct_from(sub.c.n),
-                    Customer.total_spent.is_distinct_from(sub.c.spent),
-                    Customer.first_order_at.is_distinct_from(sub.c.first),
-                    Customer.last_order_at.is_distinct_from(sub.c.last),
-                ),
-            )
-            .values(
-                order_count=sub.c.n,
-                total_spent=sub.c.spent,
-                first_order_at=sub.c.first,
-                last_order_at=sub.c.last,
-                stats_computed_at=now,
-            )
+            # Only rows that change are written: a nightly run over a steady brand is mostly reads.
+            .where(Customer.id == sub.c.customer_id, _stats_differ(sub))
+            .values(**_stats_values(sub), stats_computed_at=now)
         )
         # Customers whose orders all went away (cancelled, refunded, re-matched): back to none.
         no_orders = not_(exists().where(Order.customer_id == Customer.id, counted))
-        stale = [no_orders, or_(Customer.order_count > 0, Customer.stats_computed_at.is_(None))]
-        if chunk is not None:
-            stale.append(Customer.id.in_(chunk))
+        stale = [
+            Customer.id.in_(chunk),
+            no_orders,
+            or_(Customer.order_count > 0, Customer.stats_computed_at.is_(None)),
+        ]
         db.session.execute(
             update(Customer)
             .where(*stale)
@@ -201,7 +176,7 @@ def recompute(
             )
             .execution_options(synchronize_session=False)
         )
-        where = [Customer.id.in_(chunk)] if chunk is not None else []
+        where = [Customer.id.in_(chunk)]
         alerts.on_stage_change(_stage(now, the), where, now=now)
         db.session.execute(
             update(Customer)
@@ -214,11 +189,9 @@ def recompute(
     return changed
 
 
-def _derived(the: LifecycleSettings, now: datetime) -> Any:
-    """Every customer's profile as it should be, in one derived table: the order stats (a left join
-    of one aggregate over the counted orders), the stage, R/F/M by quintile among the buyers, and
-    the segment."""
-    agg = (
+def _order_stats() -> Any:
+    """Per customer: counted orders, net spend, first and last order (columns n, spent, first, last)."""
+    return (
         select(
             Order.customer_id.label("customer_id"),
             func.count().label("n"),
@@ -228,8 +201,33 @@ def _derived(the: LifecycleSettings, now: datetime) -> Any:
         )
         .where(Order.customer_id.is_not(None), Order.status.in_(COUNTED))
         .group_by(Order.customer_id)
-        .subquery("agg")
     )
+
+
+def _stats_differ(src: Any) -> Any:
+    """The customer's stored stats are not those of ``src`` (a table with n, spent, first, last)."""
+    return or_(
+        Customer.order_count.is_distinct_from(src.c.n),
+        Customer.total_spent.is_distinct_from(src.c.spent),
+        Customer.first_order_at.is_distinct_from(src.c.first),
+        Customer.last_order_at.is_distinct_from(src.c.last),
+    )
+
+
+def _stats_values(src: Any) -> dict[str, Any]:
+    return {
+        "order_count": src.c.n,
+        "total_spent": src.c.spent,
+        "first_order_at": src.c.first,
+        "last_order_at": src.c.last,
+    }
+
+
+def _derived(the: LifecycleSettings, now: datetime) -> Any:
+    """Every customer's profile as it should be, in one derived table: the order stats (a left join
+    of one aggregate over the counted orders), the stage, R/F/M by quintile among the buyers, and
+    the segment."""
+    agg = _order_stats().subquery("agg")
     n = func.coalesce(agg.c.n, 0)
     buyer = n > 0
 
@@ -262,13 +260,7 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
     same derived table just before. Returns how many rows changed."""
     d = _derived(the, now)
     alerts.on_stage_change(d.c.stage, [d.c.id == Customer.id], now=now)
-    stats_changed = or_(
-        Customer.order_count.is_distinct_from(d.c.n),
-        Customer.total_spent.is_distinct_from(d.c.spent),
-        Customer.first_order_at.is_distinct_from(d.c.first),
-        Customer.last_order_at.is_distinct_from(d.c.last),
-        Customer.stats_computed_at.is_(None),
-    )
+    stats_changed = or_(_stats_differ(d), Customer.stats_computed_at.is_(None))
     changed = changed_rows(
         update(Customer)
         .where(
@@ -283,10 +275,7 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
             ),
         )
         .values(
-            order_count=d.c.n,
-            total_spent=d.c.spent,
-            first_order_at=d.c.first,
-            last_order_at=d.c.last,
+            **_stats_values(d),
             # "last changed" in the sidebar: when the order stats moved, not the stage.
             stats_computed_at=case((stats_changed, now), else_=Customer.stats_computed_at),
             lifecycle_stage=d.c.stage,
