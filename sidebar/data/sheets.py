@@ -57,16 +57,19 @@ class _Counting(io.RawIOBase):
         return n or 0
 
 
-def _encoding(path: Path) -> str:
+def _encoding_and_delimiter(path: Path) -> tuple[str, str]:
     """UTF-8 if the first 64 KiB decode as UTF-8 (a cut multibyte character at the end is fine),
-    otherwise GB18030 (a superset of GBK and GB2312)."""
+    otherwise GB18030 (a superset of GBK and GB2312); and the delimiter the header line uses most of
+    comma, tab and semicolon (tills and some Excel locales save "csv" with tabs or semicolons)."""
     with path.open("rb") as f:
         head = f.read(65536)
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        text, encoding = codecs.getincrementaldecoder("utf-8")().decode(head, final=False), "utf-8-sig"
     except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8-sig"
+        text, encoding = head.decode("gb18030", errors="replace"), "gb18030"
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max(",\t;", key=header.count)
+    return encoding, delimiter if header.count(delimiter) else ","
 
 
 @dataclass
@@ -116,10 +119,11 @@ def _open_csv(path: Path) -> Sheet:
     size = max(path.stat().st_size, 1)
     raw = path.open("rb")
     counting = _Counting(raw)
-    text = io.TextIOWrapper(io.BufferedReader(counting), encoding=_encoding(path), newline="")
+    encoding, delimiter = _encoding_and_delimiter(path)
+    text = io.TextIOWrapper(io.BufferedReader(counting), encoding=encoding, newline="")
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(text)
+        reader = csv.reader(text, delimiter=delimiter)
         try:
             for values in reader:
                 yield reader.line_num, [cell(v) for v in values]

@@ -607,3 +607,10 @@ def test_a_file_over_the_upload_limit_is_refused_with_413(admin, app):
     assert res.status_code == 413
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(BackgroundJob)) == 0
+
+
+def test_a_tab_separated_pos_file_in_gbk_goes_in(admin, app):
+    content = "\n".join("\t".join(str(v) for v in row) for row in POS).encode("gbk")
+    job, counts = finished_job(app, upload(admin, "pos", "pos.csv", content))
+    assert (counts["created"], counts["refused"]) == (1, 0)
+    assert order_of(app, "pos", "P-0001").total_amount == 69800
