@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from sidebar.core import audit
@@ -25,61 +26,93 @@ from sidebar.models import Customer, IdentitySettlement, Member, Order, utcnow
 CHUNK = 5000  # order ids per statement (SQLite binds at most 32,766 parameters)
 
 
-def _only_one(id_column: Any, *conditions: Any) -> tuple[Any, Any]:
-    """(the id, "exactly one id") over the rows ``conditions`` pick: correlated to the row updated."""
+@dataclass(frozen=True)
+class Rule:
+    """One way of telling whose a record is: its identifier ``given`` names the candidates whose ``key``
+    equals it (under ``also``); it matches when they are exactly one ``candidate``."""
+
+    how: str
+    given: Any
+    key: Any
+    candidate: Any
+    also: tuple[Any, ...] = ()
+
+
+def _rules() -> list[Rule]:
+    """By trust: unionid, phone, member number (through a matched member), a platform buyer id an order
+    already matched carries."""
+    other = aliased(Order)
+    return [
+        Rule("unionid", Order.buyer_unionid, Customer.unionid, Customer.id),
+        Rule("phone", Order.buyer_phone, Customer.phone, Customer.id),
+        Rule(
+            "member_no",
+            Order.buyer_member_no,
+            Member.member_no,
+            Member.customer_id,
+            (Member.customer_id.is_not(None),),
+        ),
+        Rule(
+            "buyer_id",
+            Order.buyer_platform_id,
+            other.buyer_platform_id,
+            other.customer_id,
+            (other.customer_id.is_not(None),),
+        ),
+    ]
+
+
+def _correlated(rule: Rule) -> tuple[Any, Any]:
+    """(the customer, "exactly one") for the row being updated: a few records by id (the API)."""
+    picks = (rule.key == rule.given, *rule.also)
     return (
-        select(func.min(id_column)).where(*conditions).scalar_subquery(),
-        select(func.count(func.distinct(id_column))).where(*conditions).scalar_subquery() == 1,
+        select(func.min(rule.candidate)).where(*picks).scalar_subquery(),
+        select(func.count(func.distinct(rule.candidate))).where(*picks).scalar_subquery() == 1,
     )
 
 
-def _rules() -> list[tuple[str, Any, Any, list[Any]]]:
-    """(how, the order has this identifier, candidate id, what picks the candidates), by trust."""
-    other = aliased(Order)
-    return [
-        ("unionid", Order.buyer_unionid.is_not(None), Customer.id, [Customer.unionid == Order.buyer_unionid]),
-        ("phone", Order.buyer_phone.is_not(None), Customer.id, [Customer.phone == Order.buyer_phone]),
-        (
-            "member_no",
-            Order.buyer_member_no.is_not(None),
-            Member.customer_id,
-            [Member.member_no == Order.buyer_member_no, Member.customer_id.is_not(None)],
-        ),
-        (
-            "buyer_id",
-            Order.buyer_platform_id.is_not(None),
-            other.customer_id,
-            [other.buyer_platform_id == Order.buyer_platform_id, other.customer_id.is_not(None)],
-        ),
-    ]
+def _unambiguous(rule: Rule) -> Any:
+    """Every identifier value that names exactly one customer, with that customer (key, customer_id):
+    one grouped pass, joined to all unmatched orders at once (a file, the nightly pass)."""
+    return (
+        select(rule.key.label("key"), func.min(rule.candidate).label("customer_id"))
+        .where(rule.key.is_not(None), *rule.also)
+        .group_by(rule.key)
+        .having(func.count(func.distinct(rule.candidate)) == 1)
+        .subquery(f"unambiguous_{rule.how}")
+    )
 
 
 def match_orders(order_ids: Iterable[int] | None = None) -> set[int]:
     """Match unmatched orders: these, returning the customers they belong to now; or (no ids) all of
     them, returning nothing (the caller recomputes everyone)."""
-    chunks: list[list[int] | None]
     if order_ids is None:
-        chunks = [None]
-    else:
-        ids = list(order_ids)
-        chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    for how, has, candidate, picks in _rules():
-        the_one, exactly_one = _only_one(candidate, *picks)
-        for chunk in chunks:
-            where = [Order.customer_id.is_(None), has, exactly_one]
-            if chunk is not None:
-                where.append(among(Order.id, chunk))
+        for rule in _rules():
+            known = _unambiguous(rule)
             db.session.execute(
                 update(Order)
-                .where(and_(*where))
-                .values(customer_id=the_one, matched_by=how)
+                .where(Order.customer_id.is_(None), rule.given == known.c.key)
+                .values(customer_id=known.c.customer_id, matched_by=rule.how)
+                .execution_options(synchronize_session=False)
+            )
+        return set()
+    ids = list(order_ids)
+    chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    for rule in _rules():
+        the_one, exactly_one = _correlated(rule)
+        for chunk in chunks:
+            db.session.execute(
+                update(Order)
+                .where(
+                    Order.customer_id.is_(None), rule.given.is_not(None), exactly_one, among(Order.id, chunk)
+                )
+                .values(customer_id=the_one, matched_by=rule.how)
                 .execution_options(synchronize_session=False)
             )
     found: set[int] = set()
     for chunk in chunks:
-        if chunk is not None:
-            query = select(Order.customer_id).where(among(Order.id, chunk), Order.customer_id.is_not(None))
-            found |= {i for i in db.session.scalars(query.distinct()) if i is not None}
+        query = select(Order.customer_id).where(among(Order.id, chunk), Order.customer_id.is_not(None))
+        found |= {i for i in db.session.scalars(query.distinct()) if i is not None}
     return found
 
 
@@ -101,18 +134,18 @@ def match_members(member_ids: Iterable[int] | None = None) -> set[int]:
     """Match unmatched members by unionid, then phone (exactly one customer each); then copy what the
     brand's CRM knows best onto the customer. Returns the customers matched."""
     ids = list(member_ids) if member_ids is not None else None
-    for how, has, column in (
-        ("unionid", Member.unionid.is_not(None), Customer.unionid == Member.unionid),
-        ("phone", Member.phone.is_not(None), Customer.phone == Member.phone),
+    for rule in (
+        Rule("unionid", Member.unionid, Customer.unionid, Customer.id),
+        Rule("phone", Member.phone, Customer.phone, Customer.id),
     ):
-        the_one, exactly_one = _only_one(Customer.id, column)
-        where = [Member.customer_id.is_(None), has, exactly_one]
+        the_one, exactly_one = _correlated(rule)
+        where = [Member.customer_id.is_(None), rule.given.is_not(None), exactly_one]
         if ids is not None:
             where.append(Member.id.in_(ids))
         db.session.execute(
             update(Member)
-            .where(and_(*where))
-            .values(customer_id=the_one, matched_by=how)
+            .where(*where)
+            .values(customer_id=the_one, matched_by=rule.how)
             .execution_options(synchronize_session=False)
         )
     query = select(Member.customer_id).where(Member.customer_id.is_not(None))

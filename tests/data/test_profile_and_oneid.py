@@ -147,6 +147,34 @@ def test_oneid_matches_by_each_identifier_in_order_of_trust(tables):
     assert (orders[4].customer_id, orders[4].matched_by) == (c.id, "phone")
 
 
+def test_matching_every_unmatched_order_at_once_follows_the_same_rules(tables):
+    """The nightly and big-file path (one grouped pass per rule) gives what the by-id path gives."""
+    a = customer(1, unionid="uA", phone="+8613800000001")
+    b = customer(2, phone="+8613800000002")
+    c = customer(3)
+    customer(4, phone="+8613800000044")
+    customer(5, phone="+8613800000044")  # two claim this one
+    db.session.add(Member(member_no="M3", customer_id=c.id, matched_by="phone"))
+    orders = [
+        bought(None, 1, 10, buyer_unionid="uA", buyer_phone="+8613800000002"),
+        bought(None, 1, 10, buyer_phone="+8613800000002"),
+        bought(None, 1, 10, buyer_member_no="M3"),
+        bought(None, 1, 10, buyer_platform_id="tmall:nick_b"),
+        bought(None, 1, 10, buyer_phone="+8613800000044"),
+    ]
+    bought(b, 30, 10, buyer_platform_id="tmall:nick_b").matched_by = "phone"
+    db.session.flush()
+    oneid.match_orders()
+    db.session.expire_all()
+    assert [(o.customer_id, o.matched_by) for o in orders] == [
+        (a.id, "unionid"),
+        (b.id, "phone"),
+        (c.id, "member_no"),
+        (b.id, "buyer_id"),
+        (None, None),
+    ]
+
+
 def test_an_identifier_two_customers_claim_matches_nobody_and_is_listed(tables):
     one = customer(1, phone="+8613800000009")
     two = customer(2, phone="+8613800000009")
