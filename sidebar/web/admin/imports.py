@@ -37,6 +37,7 @@ def _page(status: int = 200, **context: Any) -> Any:
         order_presets=imports.presets("orders"),
         member_presets=imports.presets("members"),
         recent=imports.recent(),
+        columns_of={p.key: p.columns for p in presets.BUILT_IN.values()},
         platforms=list(PLATFORMS),
         **common(**context),
     )
