@@ -52,10 +52,10 @@ def _page(dormant: int | None, lost: int | None, status: int = 200) -> Any:
     claimant_ids = {i for _, _, ids in conflicts for i in ids}
     settlements = oneid.recent_settlements()
     claimant_ids |= {s.kept_customer_id for s in settlements if s.kept_customer_id}
-    names: dict[int, str] = {
-        cid: name
-        for cid, name in db.session.execute(
-            select(Customer.id, Customer.name).where(Customer.id.in_(claimant_ids))
+    claimants = {
+        cid: (name, ext)
+        for cid, name, ext in db.session.execute(
+            select(Customer.id, Customer.name, Customer.external_userid).where(Customer.id.in_(claimant_ids))
         )
     }
     guides = {a.staff_id for a in team_alerts}
@@ -67,7 +67,7 @@ def _page(dormant: int | None, lost: int | None, status: int = 200) -> Any:
         unmatched=oneid.unmatched_count(),
         conflicts=conflicts,
         settlements=settlements,
-        customer_names=names,
+        claimants=claimants,
         alerts=team_alerts,
         staff_names={staff_id: name for staff_id, name in rows},
         **common(**context),
