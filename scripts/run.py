@@ -7,6 +7,7 @@ demo's, for the app and the emulator alike.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -36,6 +37,11 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the whole group is gone already
+        os.killpg(proc.pid, sig)
+
+
 def wait_for(url: str, seconds: float = 30) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -55,16 +61,16 @@ def main() -> int:
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([*flask, "demo", "seed"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
+    # Each in a process group of its own, stopped as a group: gunicorn's workers (some may still be
+    # starting on a busy machine) go with their master instead of holding the port as orphans.
+    commands = {
+        "emulator": [sys.executable, "-m", "emulator", "serve", "--port", env["EMULATOR_PORT"]],
+        "app": [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+        "jobs": [str(BIN / "huey_consumer"), "wsgi.huey", "-w", "2", "-k", "thread"],
+    }
     procs = {
-        "emulator": subprocess.Popen(
-            [sys.executable, "-m", "emulator", "serve", "--port", env["EMULATOR_PORT"]], cwd=ROOT, env=env
-        ),
-        "app": subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env
-        ),
-        "jobs": subprocess.Popen(
-            [str(BIN / "huey_consumer"), "wsgi.huey", "-w", "2", "-k", "thread"], cwd=ROOT, env=env
-        ),
+        name: subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        for name, command in commands.items()
     }
     stopping = False
 
@@ -99,13 +105,11 @@ def main() -> int:
                 stopping, code = True, 1
         time.sleep(0.3)
     for proc in procs.values():
-        if proc.poll() is None:
-            proc.terminate()
+        _signal_group(proc, signal.SIGTERM)
     for proc in procs.values():
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _signal_group(proc, signal.SIGKILL)  # whatever of the group is left (nothing, normally)
     print("Stopped.", flush=True)
     return code
 

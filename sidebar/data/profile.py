@@ -223,19 +223,12 @@ def _stats_values(src: Any) -> dict[str, Any]:
     }
 
 
-def _derived(the: LifecycleSettings, now: datetime) -> Any:
-    """Every customer's profile as it should be, in one derived table: the order stats (a left join
-    of one aggregate over the counted orders), the stage, R/F/M by quintile among the buyers, and
-    the segment."""
+def _stats_and_stage(the: LifecycleSettings, now: datetime) -> Any:
+    """Every customer's order stats (a left join of one aggregate over the counted orders) and the
+    stage they make: columns id, n, spent, first, last, stage."""
     agg = _order_stats().subquery("agg")
     n = func.coalesce(agg.c.n, 0)
-    buyer = n > 0
-
-    def score(column: Any) -> Any:
-        # Quintiles among buyers only (the partition), ties broken by id so a rerun gives the same.
-        return case((buyer, func.ntile(5).over(partition_by=buyer, order_by=(column, Customer.id))))
-
-    inner = (
+    return (
         select(
             Customer.id.label("id"),
             n.label("n"),
@@ -243,23 +236,37 @@ def _derived(the: LifecycleSettings, now: datetime) -> Any:
             agg.c.first.label("first"),
             agg.c.last.label("last"),
             _stage(now, the, n=n, last=agg.c.last).label("stage"),
-            score(agg.c.last).label("r"),
-            score(n).label("f"),
-            score(func.coalesce(agg.c.spent, 0)).label("m"),
         )
         .select_from(Customer)
         .outerjoin(agg, agg.c.customer_id == Customer.id)
-        .subquery("scored")
+        .subquery("base")
     )
-    return select(inner, _segment(inner.c.r, inner.c.f, inner.c.m).label("segment")).subquery("profile")
+
+
+def _derived(the: LifecycleSettings, now: datetime) -> Any:
+    """Every customer's profile as it should be, in one derived table: stats and stage, R/F/M by
+    quintile among the buyers, and the segment."""
+    base = _stats_and_stage(the, now)
+    buyer = base.c.n > 0
+
+    def score(column: Any) -> Any:
+        # Quintiles among buyers only (the partition), ties broken by id so a rerun gives the same.
+        return case((buyer, func.ntile(5).over(partition_by=buyer, order_by=(column, base.c.id))))
+
+    scored = select(
+        base, score(base.c.last).label("r"), score(base.c.n).label("f"), score(base.c.spent).label("m")
+    ).subquery("scored")
+    return select(scored, _segment(scored.c.r, scored.c.f, scored.c.m).label("segment")).subquery("profile")
 
 
 def _full_pass(the: LifecycleSettings, now: datetime) -> int:
     """Everyone's profile in one UPDATE that writes only the rows that change (a first computation
     writes each row once, not once per column group); alerts for stage changes are raised from the
     same derived table just before. Returns how many rows changed."""
+    # Alerts need only the stage: from the stats alone, without the quintiles' sorts.
+    staged = _stats_and_stage(the, now)
+    alerts.on_stage_change(staged.c.stage, [staged.c.id == Customer.id], now=now)
     d = _derived(the, now)
-    alerts.on_stage_change(d.c.stage, [d.c.id == Customer.id], now=now)
     stats_changed = or_(_stats_differ(d), Customer.stats_computed_at.is_(None))
     changed = changed_rows(
         update(Customer)
