@@ -23,12 +23,14 @@ from typing import Any
 from sqlalchemy import Table, delete, exists, func, insert, literal, select, update
 from werkzeug.datastructures import MultiDict
 
+from sidebar.core.analyze import analyze
 from sidebar.core.errors import DomainError
 from sidebar.customers import query as customer_query
 from sidebar.extensions import db
 from sidebar.models import Customer, CustomerTag, Role, Staff, Tag, TagRule, TagRuleExclusion, TagSync, utcnow
 
 CHUNK = 5000
+ANALYZE_AFTER = 10_000  # tags written in one evaluation before customer_tags is analysed
 CUSTOMER_TAGS: Table = CustomerTag.__table__  # type: ignore[assignment]
 # The filter fields a rule may use: the console's, minus the viewer-relative and list-only ones.
 RULE_FIELDS = (
@@ -227,6 +229,8 @@ def evaluate_all(*, only: Iterable[int] | None = None, now: datetime | None = No
         totals["rules"] += 1
         totals["added"] += got["added"]
         totals["removed"] += got["removed"]
+    if totals["added"] + totals["removed"] > ANALYZE_AFTER:
+        analyze("customer_tags")  # a rule's first run writes a tag for many customers at once
     return totals
 
 

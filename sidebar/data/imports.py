@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sidebar.core import audit, uow
 from sidebar.core.analyze import analyze
@@ -285,14 +285,16 @@ class Group:
     order_no: str
     rows: list[tuple[int, list[str], Line | str]] = field(default_factory=list)
 
-    def error(self) -> str | None:
-        bad = [(n, r) for n, _, r in self.rows if isinstance(r, str)]
-        if not bad:
-            return None
-        return bad[0][1]
-
-    def reason_for(self, line: Line | str, first_bad: int) -> str:
-        return line if isinstance(line, str) else f"line {first_bad} of the same order was refused"
+    def refusals(self) -> list[tuple[int, list[str], str]]:
+        """Nothing if every row reads; else every row with why it is refused (an order is never stored
+        in part: a good row of it names the bad one)."""
+        first_bad = next((n for n, _, r in self.rows if isinstance(r, str)), None)
+        if first_bad is None:
+            return []
+        return [
+            (n, values, r if isinstance(r, str) else f"line {first_bad} of the same order was refused")
+            for n, values, r in self.rows
+        ]
 
 
 def payload(group: Group, the: Preset) -> dict[str, Any]:
@@ -550,13 +552,11 @@ def _orders(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals
         nonlocal many
         good = []
         for g in pending:
-            reason = g.error()
-            if reason is None:
+            refused = g.refusals()
+            if not refused:
                 good.append(g)
-                continue
-            first_bad = next(n for n, _, r in g.rows if isinstance(r, str))
-            for n, values, parsed in g.rows:
-                refusals.add(n, g.reason_for(parsed, first_bad), values)
+            for n, values, reason in refused:
+                refusals.add(n, reason, values)
                 counts.refused += 1
         if good:
             stored = orders.store([payload(g, the) for g in good], match=False)
@@ -640,13 +640,4 @@ def recent(limit: int = 20) -> list[BackgroundJob]:
             .order_by(BackgroundJob.id.desc())
             .limit(limit)
         )
-    )
-
-
-def import_count() -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(BackgroundJob).where(BackgroundJob.kind.in_(KINDS.values()))
-        )
-        or 0
     )

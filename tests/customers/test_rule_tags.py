@@ -211,8 +211,17 @@ def test_the_console_previews_creates_and_refuses_bad_rules(seeded, client):
             )
         )
         assert carrying(db.session.get(Tag, tag_id)) == active_repeat  # created and run
+    with seeded.app_context():
+        perfume = db.session.scalar(select(Tag).where(Tag.name == "香水"))
+        rule_tags.create(
+            "敏感肌香水",
+            perfume,
+            rule_tags.conditions({"skin_type": "sensitive", "tags_any": str(perfume.id)}),
+        )
+        db.session.commit()
     page = client.get("/admin/tag-rules").get_data(as_text=True)
     assert "复购客户" in page and "成熟期" in page
+    assert ": 敏感性" in page and ": 香水" in page  # the conditions in words, not codes or ids
 
 
 def test_managers_may_look_but_not_change(seeded, client, rule):

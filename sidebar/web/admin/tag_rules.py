@@ -23,12 +23,14 @@ from sidebar.web.forms import SKIN_TYPES
 
 def _page(status: int = 200, **context: Any) -> Any:
     rules = list(db.session.scalars(select(TagRule).order_by(TagRule.id)))
+    groups = profile.all_tag_groups()
     return htmx.render(
         "admin/tag_rules.html",
         status=status,
         rules=rules,
         exceptions=rule_tags.exception_counts(),
-        groups=profile.all_tag_groups(),
+        groups=groups,
+        tag_names={str(t.id): t.name for g in groups for t in g.tags},
         stages=[s.value for s in LifecycleStage],
         segments=[s.value for s in RfmSegment],
         skin_types=dict(SKIN_TYPES),
