@@ -62,7 +62,9 @@ def page():
         return res
     member = request.cookies.get(MEMBER_COOKIE) or ""
     if member not in st.users:
-        member = next(u["userid"] for u in st.users.values() if u.get("status") == 1)
+        # First open: a member with chats (a guide), not the admin, who follows nobody.
+        active = [u["userid"] for u in st.users.values() if u.get("status") == 1]
+        member = next((u for u in active if any(u in f for f in st.follows.values())), active[0])
     app_url = st.settings["APP_URL"].rstrip("/")
     return render_template(
         "preview.html",

@@ -11,7 +11,7 @@ from sqlalchemy import Select, desc, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from sidebar.core.errors import DomainError
-from sidebar.customers import contacts
+from sidebar.customers import salutation
 from sidebar.extensions import db
 from sidebar.models import Customer, Scope, Script, ScriptFavourite, Send, Staff, Team, utcnow
 
@@ -20,7 +20,7 @@ BODY_MAX = 2000
 VARIABLE = re.compile(r"\{([^{}\s]{1,16})\}")
 # The variables a script may use, as guides write them.
 VARIABLES = {
-    "客户称呼": "the customer's remark, or their name",
+    "客户称呼": "the salutation set in the profile, or surname + 女士/先生, never the remark",
     "客户姓名": "the customer's WeChat name",
     "导购姓名": "the guide's name",
     "门店": "the guide's store",
@@ -43,13 +43,12 @@ class Filled:
 
 def context_for(staff: Staff, customer: Customer | None) -> dict[str, str]:
     """Values for the variables: the customer's (in a group chat, a greeting for everyone) and the guide's."""
-    follow = contacts.live_follow(customer, staff) if customer is not None else None
     if customer is None:
         name = greeting = "各位"
         level = ""
     else:
         name = customer.name
-        greeting = (follow.remark if follow and follow.remark else "") or customer.name
+        greeting = salutation.of(customer)
         level = customer.member_level or ""
     return {
         "客户称呼": greeting,

@@ -29,6 +29,7 @@ def update_profile(customer: Customer, values: dict[str, Any]) -> None:
     """Apply already validated profile values (see ``sidebar.web.forms.ProfileForm``)."""
     for name in ("skin_type", "age_range", "city", "member_level"):
         setattr(customer, name, values.get(name) or None)
+    customer.salutation = (values.get("salutation") or "").strip() or None
     customer.skin_concerns = ",".join(values.get("skin_concerns") or [])
     birthday = values.get("birthday")
     customer.birthday = birthday if isinstance(birthday, date) else None

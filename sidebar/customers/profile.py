@@ -42,9 +42,6 @@ class Profile:
     mine: Follow | None  # the signed-in member's own follow, if any
     others: list[Follow]  # other live followers
     tag_groups: list[tuple[TagGroup, list[TagView]]]
-    orders: list[Order]
-    favourite_category: str | None
-    notes: list[Note]
     first_added: Follow | None = field(default=None)
 
 
@@ -77,6 +74,19 @@ def load(customer: Customer, staff: Staff | None) -> Profile:
         )
     )
     live = [f for f in follows if f.deleted_at is None]
+    mine = next((f for f in live if staff is not None and f.staff_id == staff.id), None)
+    return Profile(
+        customer=customer,
+        mine=mine,
+        others=[f for f in live if f is not mine],
+        tag_groups=tags_of(customer),
+        first_added=follows[0] if follows else None,
+    )
+
+
+def orders_of(customer: Customer) -> tuple[list[Order], str | None]:
+    """The latest orders with their items, and the category the customer spent most on. Loaded when the
+    guide scrolls to them: the top of the profile comes first."""
     orders = list(
         db.session.scalars(
             select(Order)
@@ -94,17 +104,7 @@ def load(customer: Customer, staff: Staff | None) -> Profile:
         .order_by(desc(func.sum(OrderItem.amount)), OrderItem.category)
         .limit(1)
     ).scalar()
-    mine = next((f for f in live if staff is not None and f.staff_id == staff.id), None)
-    return Profile(
-        customer=customer,
-        mine=mine,
-        others=[f for f in live if f is not mine],
-        tag_groups=tags_of(customer),
-        orders=orders,
-        favourite_category=favourite,
-        notes=notes_of(customer),
-        first_added=follows[0] if follows else None,
-    )
+    return orders, favourite
 
 
 def notes_of(customer: Customer) -> list[Note]:

@@ -403,6 +403,40 @@ SCRIPTS = [
 ]
 
 
+def guide_pdf() -> bytes:
+    """A one-page PDF (the demo's 秋冬护肤手册), written by hand with correct cross-reference offsets."""
+    text = b"BT /F1 18 Tf 72 720 Td (Lanxu autumn and winter care guide) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def clip_mp4() -> bytes:
+    """An MP4 container with no frames (ftyp + an empty movie header): the demo's video material is a
+    stand-in that the emulator accepts like any upload; a brand uploads real videos."""
+
+    def box(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", 8 + len(body)) + kind + body
+
+    mvhd = box(b"mvhd", bytes(4) + bytes(8) + struct.pack(">II", 1000, 0) + b"\x00\x01\x00\x00\x01\x00" + bytes(10)
+               + struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000) + bytes(24) + struct.pack(">I", 2))  # fmt: skip
+    return box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2mp41") + box(b"moov", mvhd)
+
+
 def poster_png(width: int = 64, height: int = 64, rgb: tuple[int, int, int] = (247, 182, 194)) -> bytes:
     """A small solid PNG, made here so the demo ships no binary files."""
 
@@ -437,6 +471,8 @@ MATERIALS = [
             "cover_url": "https://example.com/cover/sensitive.png",
         },
     ),
+    ("video", "精华使用手法（30 秒）", "视频", {"file_name": "serum-howto.mp4"}),
+    ("file", "秋冬护肤手册", "文件", {"file_name": "care-guide.pdf"}),
     (
         "miniprogram",
         "澜序商城 · 新品专区",
@@ -489,3 +525,17 @@ COUPONS = [
     ("精华小样兑换券", "cash", 2000, 0, 7, 30, 2, 5, [], "miniprogram"),
 ]
 MINIPROGRAM_APPID = "wxbeside0demo0mall"
+
+# SOP rules, so the tasks tab and the today page have work on the first open:
+# (name, trigger, trigger_days, priority, audience, steps: (text, script title, material title, coupon))
+SopStepSpec = tuple[str, str | None, str | None, str | None]
+SOP_RULES: list[tuple[str, str, int, int, dict[str, str], list[SopStepSpec]]] = [
+    ("新客 7 天回访", "added", 7, 30, {},
+     [("{客户称呼}您好，用了一周感觉怎么样？这是精华的使用手法，30 秒就能学会～", None, "精华使用手法（30 秒）", None)]),
+    ("老客 30 天复购提醒", "last_order", 30, 20, {},
+     [("", "修护面霜", None, "新客礼券")]),
+    ("生日前 3 天关怀", "birthday", 3, 40, {},
+     [("{客户称呼}，生日快乐将至🎂 送您一张生日礼券，到店或商城都能用。", None, None, "精华小样兑换券")]),
+    ("每周护肤手册", "weekly", 0, 10, {"lifecycle_stage": "active"},
+     [("{客户称呼}，本周的秋冬护肤手册给您，干燥起皮可以看第 2 页～", None, "秋冬护肤手册", None)]),
+]  # fmt: skip

@@ -35,6 +35,8 @@ from sidebar.models import (
     RedPacketRule,
     Role,
     Script,
+    SopRule,
+    SopStep,
     Staff,
     Store,
     Tag,
@@ -73,6 +75,8 @@ def seed_org() -> dict[str, int]:
     if db.session.scalar(select(func.count()).select_from(CouponTemplate)) == 0:
         _seed_money()
     db.session.flush()
+    if db.session.scalar(select(func.count()).select_from(SopRule)) == 0:
+        _seed_sop()
     return {"teams": len(teams), "staff": len(people), "stores": len(stores)}
 
 
@@ -81,8 +85,11 @@ def _seed_materials() -> None:
         material = Material(
             kind=kind, title=title, group_name=group, **{k: v for k, v in fields.items() if k != "file_name"}
         )
-        if kind == "image":
-            content = demo.poster_png()
+        made = {"image": (demo.poster_png, "image/png"), "video": (demo.clip_mp4, "video/mp4"),
+                "file": (demo.guide_pdf, "application/pdf")}  # fmt: skip
+        if kind in made:
+            make, mime = made[kind]
+            content = make()
             stored = f"demo-{fields['file_name']}"
             with open(os.path.join(materials.folder(), stored), "wb") as fh:
                 fh.write(content)
@@ -90,9 +97,43 @@ def _seed_materials() -> None:
                 stored,
                 fields["file_name"],
                 len(content),
-                "image/png",
+                mime,
             )
         db.session.add(material)
+
+
+def _seed_sop() -> None:
+    """Active SOP rules whose tasks fall due among the demo's customers every day (the weekly one on the
+    day the demo is made)."""
+    by_title = lambda model, column: {getattr(m, column): m.id for m in db.session.scalars(select(model))}  # noqa: E731
+    scripts, mats, templates = (
+        by_title(Script, "title"),
+        by_title(Material, "title"),
+        by_title(CouponTemplate, "name"),
+    )
+    for name, trigger, days, priority, audience, steps in demo.SOP_RULES:
+        rule = SopRule(
+            name=name,
+            active=True,
+            priority=priority,
+            trigger=trigger,
+            trigger_days=days,
+            weekday=demo.today().weekday() if trigger == "weekly" else None,
+            window_days=3,
+            audience=json.dumps(audience),
+        )
+        rule.steps = [
+            SopStep(
+                position=n,
+                offset_days=0,
+                text=text,
+                script_id=scripts.get(script) if script else None,
+                material_id=mats.get(material) if material else None,
+                coupon_template_id=templates.get(coupon) if coupon else None,
+            )
+            for n, (text, script, material, coupon) in enumerate(steps)
+        ]
+        db.session.add(rule)
 
 
 def _seed_money() -> None:

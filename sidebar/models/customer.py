@@ -90,6 +90,8 @@ class Customer(Timestamps, Model):
     type: Mapped[int] = mapped_column(SmallInteger, default=1)
     # WeCom: 0 unknown, 1 male, 2 female.
     gender: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # How scripts address the customer, as the guide set it (None: derived, ``customers.salutation``).
+    salutation: Mapped[str | None] = mapped_column(String(16))
     unionid: Mapped[str | None] = mapped_column(String(64), index=True)
     corp_name: Mapped[str | None] = mapped_column(String(128))
     phone: Mapped[str | None] = mapped_column(String(32), index=True)

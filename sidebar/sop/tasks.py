@@ -49,6 +49,37 @@ def due_for(staff: Staff, customer: Customer, *, now: datetime | None = None) ->
     )
 
 
+def piece_count(step: SopStep) -> int:
+    """How many messages a step sends (``pieces`` makes them): its text, script, material and coupon."""
+    return sum(1 for part in (step.text, step.script_id, step.material_id, step.coupon_template_id) if part)
+
+
+def due_today(
+    staff: Staff, *, now: datetime | None = None, limit: int = 300
+) -> list[tuple[Customer, list[SopTask]]]:
+    """The guide's work list: their open tasks due by now, grouped by customer (the customer with most
+    to do first), each with its rule and step loaded."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(SopTask, Customer)
+        .join(Customer, Customer.id == SopTask.customer_id)
+        .join(SopRule, SopRule.id == SopTask.rule_id)
+        .options(joinedload(SopTask.rule), joinedload(SopTask.step))
+        .where(
+            SopTask.staff_id == staff.id,
+            SopTask.status == TaskStatus.PENDING.value,
+            SopTask.due_at <= now,
+            SopTask.expires_at > now,
+        )
+        .order_by(SopTask.customer_id, SopRule.priority.desc(), SopTask.due_at)
+        .limit(limit)
+    ).all()
+    grouped: dict[int, tuple[Customer, list[SopTask]]] = {}
+    for task, customer in rows:
+        grouped.setdefault(customer.id, (customer, []))[1].append(task)
+    return sorted(grouped.values(), key=lambda item: (-len(item[1]), min(t.due_at for t in item[1])))
+
+
 def pieces(task: SopTask, values: dict[str, str]) -> list[dict[str, Any]]:
     """What the task sends, in order: its text, its script, its material (each filled for the customer)."""
     step = task.step

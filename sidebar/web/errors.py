@@ -3,7 +3,26 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+
+from sidebar.web import htmx
+
+# What a person reads when a request fails and the view said nothing more specific (werkzeug's own
+# descriptions are English and written for developers).
+IN_WORDS = {
+    400: _l("The request could not be read. Reload the page and try again."),
+    403: _l("You do not have permission to do this."),
+    404: _l("This is no longer here. Reload the page."),
+    405: _l("This action is not available here. Reload the page."),
+    409: _l("This changed in the meantime. Reload the page and try again."),
+    413: _l("The file is too large."),
+    422: _l("Some of what you entered cannot be saved. Check the form."),
+    429: _l("Too many tries in a short time. Wait a minute and try again."),
+    500: _l("Something went wrong on our side. Try again; if it keeps happening, tell your administrator."),
+    502: _l("WeCom did not accept the request. Try again in a moment."),
+    503: _l("The service is busy or being updated. Try again in a moment."),
+}
 
 
 def wants_json() -> bool:
@@ -22,8 +41,21 @@ def _code_for(exc: HTTPException) -> str:
     return (exc.name or "error").lower().replace(" ", "_")
 
 
+def in_words(exc: HTTPException) -> str:
+    """The description the view gave, or a sentence for the status when it gave none of its own."""
+    status = exc.code or 500
+    default = default_exceptions.get(status)
+    given = exc.description and (default is None or exc.description != default.description)
+    return str(exc.description) if given else str(IN_WORDS.get(status, exc.name))
+
+
 def handle_http_error(exc: HTTPException):
     status = exc.code or 500
+    if request.headers.get("HX-Request") and not request.path.startswith("/api/"):
+        # Nothing is swapped in (the form and what was typed stay); the page shows why in a toast.
+        res, status = json_error(status, _code_for(exc), in_words(exc))
+        res.headers["HX-Reswap"] = "none"
+        return htmx.hx_trigger(res, "failed", in_words(exc)), status
     if wants_json():
         return json_error(status, _code_for(exc), exc.description or exc.name)
     return render_template(

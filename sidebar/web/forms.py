@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from sidebar.customers.edit import DESCRIPTION_MAX, NOTE_MAX, REMARK_MAX
+from sidebar.customers.salutation import MAX as SALUTATION_MAX
 from sidebar.models import SkinType
 
 SKIN_TYPES = [
@@ -32,6 +33,7 @@ MEMBER_LEVELS = ["普通", "银卡", "金卡", "黑金"]
 
 
 class ProfileForm(FlaskForm):
+    salutation = StringField(_l("Salutation"), validators=[Optional(), Length(max=SALUTATION_MAX)])
     skin_type = SelectField(_l("Skin type"), choices=[NONE, *choices(SKIN_TYPES)], validators=[Optional()])
     skin_concerns = SelectMultipleField(
         _l("Skin concerns"),

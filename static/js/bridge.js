@@ -221,12 +221,27 @@
         .then(function () { return post(button.getAttribute("data-progress-url"), { piece: i, total: pieces.length }); })
         .then(function () { i += 1; return next(); });
     }
+    var failure = null;
     next().then(function () {
       showToast(document.documentElement.lang === "en" ? "Task done" : "任务已完成");
     }, function (err) {
-      showToast((document.documentElement.lang === "en" ? "Stopped: " : "发送中断：") + ((err && err.errMsg) || ""));
+      failure = (err && err.errMsg) || "";
+      showToast((document.documentElement.lang === "en" ? "Stopped: " : "发送中断：") + failure);
     }).then(function () {
-      if (window.htmx) window.htmx.ajax("GET", button.getAttribute("data-refresh-url"), { target: "#tasks", swap: "outerHTML" });
+      if (!window.htmx) return;
+      var taskId = button.getAttribute("data-send-task");
+      window.htmx.ajax("GET", button.getAttribute("data-refresh-url"), { target: "#tasks", swap: "outerHTML" }).then(function () {
+        /* The reason stays on the task (a toast is gone in two seconds), with what to do next. */
+        var task = failure !== null && document.querySelector("[data-task-id='" + taskId + "']");
+        if (!task) return;
+        var p = document.createElement("p");
+        p.className = "alert";
+        p.setAttribute("role", "alert");
+        p.setAttribute("data-testid", "task-error");
+        var en = document.documentElement.lang === "en";
+        p.textContent = (en ? "Not sent: " : "未发送：") + failure + (en ? " The task stays open: send the rest again, or skip it with a reason." : " 任务仍未完成：可稍后再发送剩余内容，或填写原因跳过。");
+        task.insertBefore(p, task.querySelector(".script__actions"));
+      });
     });
   });
 
@@ -268,16 +283,19 @@
 
   /* -- htmx: a short toast for HX-Trigger {"saved": "..."} and for failed requests ------------- */
   var toast = document.getElementById("toast"), toastTimer;
-  function showToast(text) {
+  function showToast(text, ms) {
     if (!toast) return;
     toast.textContent = text; toast.hidden = false;
-    clearTimeout(toastTimer); toastTimer = setTimeout(function () { toast.hidden = true; }, 1800);
+    clearTimeout(toastTimer); toastTimer = setTimeout(function () { toast.hidden = true; }, ms || 2500);
   }
   body.addEventListener("saved", function (e) { showToast(e.detail && e.detail.value ? e.detail.value : "✓"); });
+  body.addEventListener("failed", function (e) { if (e.detail && e.detail.value) showToast(e.detail.value, 4000); });
+  /* A failed request says why: the server's message (errors.py answers htmx with the JSON envelope),
+   * shown longer than a confirmation. */
   body.addEventListener("htmx:responseError", function (e) {
-    var xhr = e.detail.xhr;
-    showToast(xhr.status === 404 ? (document.documentElement.lang === "en" ? "Not found" : "找不到该内容") :
-      (document.documentElement.lang === "en" ? "Something went wrong, please retry" : "出错了，请重试"));
+    var xhr = e.detail.xhr, message = "";
+    try { message = JSON.parse(xhr.responseText).error.message; } catch (err) { message = ""; }
+    showToast(message || (document.documentElement.lang === "en" ? "Something went wrong, please retry" : "出错了，请重试"), 4000);
   });
   body.addEventListener("htmx:sendError", function () {
     showToast(document.documentElement.lang === "en" ? "No connection, please retry" : "网络不可用，请重试");

@@ -8,7 +8,7 @@ import io
 from datetime import timedelta
 
 from sidebar import demo
-from tests.browser.test_sidebar_preview import open_chat
+from tests.browser.test_sidebar_preview import open_chat, reach
 
 HEADERS = ["订单编号", "买家会员名", "买家实际支付金额", "订单状态", "联系手机", "订单创建时间", "订单付款时间",
            "宝贝标题", "宝贝总数量"]  # fmt: skip
@@ -76,6 +76,7 @@ def test_an_admin_imports_a_tmall_file_and_the_sidebar_shows_what_it_computed(
     guide = page.context.new_page()
     side = open_chat(guide, preview, "chenjing", person.name)
     side.get_by_test_id("customer-name").wait_for()
+    reach(side, "orders")
     orders = side.get_by_test_id("order")
     assert orders.count() == 2
     assert "天猫" in orders.first.inner_text() and "水光面膜" in orders.first.inner_text()

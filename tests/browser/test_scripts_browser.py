@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from sidebar.customers import salutation
 from sidebar.extensions import db
 from sidebar.models import Script, Send
 from tests.browser.test_sidebar_preview import open_chat
@@ -33,7 +34,7 @@ def test_search_and_send_a_script_with_the_customers_name_filled_in(seeded, prev
     expect(side.get_by_test_id("script")).to_contain_text("订单已经发出")
 
     side.get_by_test_id("send").first.click()
-    expected = f"{person.name}您好，订单已经发出啦，快递单号稍后发您，有问题随时联系陈静。"
+    expected = f"{salutation.default_for(person.name, person.gender)}您好，订单已经发出啦，快递单号稍后发您，有问题随时联系陈静。"
     page.locator(".bubble", has_text=expected).wait_for()
     side.get_by_test_id("enter").first.click()
     page.wait_for_function("document.getElementById('input').value.length > 0")

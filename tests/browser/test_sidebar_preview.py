@@ -15,6 +15,13 @@ from tests.web.sidebar.test_customers import customer_of
 SKIN_ZH = {"dry": "干性", "oily": "油性", "combination": "混合性", "normal": "中性", "sensitive": "敏感性"}
 
 
+def reach(side, section: str) -> None:
+    """Tap a section in the profile's section bar and wait for it to load (orders and notes load when
+    the guide reaches them)."""
+    side.locator(f"nav.tabs a[href='#{section}']").click()
+    side.locator(f"#{section}:not(.card--loading)").wait_for()
+
+
 def open_chat(page, preview_url: str, member: str, chat_name: str):
     page.goto(f"{preview_url}?member={member}")
     page.get_by_role("button", name=chat_name).first.click()
@@ -34,6 +41,7 @@ def test_a_guide_edits_a_customer_in_the_preview_and_it_persists(
     assert side.get_by_test_id("customer-name").inner_text() == person.name
     assert side.get_by_test_id("skin-type").inner_text() == SKIN_ZH[person.skin_type]
     assert side.get_by_test_id("tag").count() == len(person.tag_ids)
+    reach(side, "orders")
     assert side.get_by_test_id("order").count() == min(10, len(person.orders))
 
     # Change the skin type in place.
@@ -52,6 +60,7 @@ def test_a_guide_edits_a_customer_in_the_preview_and_it_persists(
     side.get_by_test_id("tag").filter(has_text=tag_name).wait_for()
 
     # Add a note.
+    reach(side, "notes")
     side.locator("textarea[name=body]").fill("试用装已寄出，下周回访")
     side.get_by_test_id("save-note").click()
     side.get_by_test_id("note").filter(has_text="试用装已寄出，下周回访").wait_for()
@@ -62,6 +71,7 @@ def test_a_guide_edits_a_customer_in_the_preview_and_it_persists(
     side.get_by_test_id("customer-name").wait_for()
     assert side.get_by_test_id("skin-type").inner_text() == SKIN_ZH[new_skin]
     assert side.get_by_test_id("tag").filter(has_text=tag_name).count() == 1
+    reach(side, "notes")
     assert side.get_by_test_id("note").first.inner_text().startswith("试用装已寄出，下周回访")
     marked = [c["json"] for c in emulator.calls("externalcontact/mark_tag")]
     assert {
@@ -98,6 +108,7 @@ def test_hostile_customer_text_is_shown_as_text_and_no_dialog_fires(seeded, prev
     assert side.get_by_test_id("customer-name").inner_text() == XSS
     assert side.get_by_test_id("remark").inner_text() == XSS
     assert side.get_by_test_id("tag").filter(has_text="<img src=x").count() == 1
+    reach(side, "orders")
     assert side.locator(".order__title", has_text="<script>").count() == 1
     assert side.locator("img[src=x]").count() == 0 and side.locator("main script").count() == 0
     page.wait_for_timeout(300)

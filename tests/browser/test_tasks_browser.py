@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from sidebar.customers import salutation
 from sidebar.extensions import db
 from sidebar.models import SopTask
 from tests.browser.test_sidebar_preview import open_chat
@@ -19,7 +20,7 @@ def test_one_tap_sends_the_pieces_in_order_and_completes_the_task(seeded, previe
     side = open_chat(page, preview, "chenjing", person.name)
     side.get_by_test_id("tab-tasks").click()
     side.get_by_test_id("send-task").click()
-    greeting = person.follows[0].remark or person.name
+    greeting = salutation.default_for(person.name, person.gender)
     expect(page.locator(".bubble")).to_have_count(2)
     texts = page.locator(".bubble").all_inner_texts()
     assert f"{greeting}，最近皮肤状态怎么样？" in texts[0] and "防晒" in texts[1]

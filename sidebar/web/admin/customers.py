@@ -100,7 +100,13 @@ def customer_detail(external_userid: str):
         )
     )
     return render_template(
-        "admin/customer.html", customer=customer, p=data, sends=sends, entries=entries, **common()
+        "admin/customer.html",
+        customer=customer,
+        p=data,
+        notes=profile.notes_of(customer),
+        sends=sends,
+        entries=entries,
+        **common(),
     )
 
 

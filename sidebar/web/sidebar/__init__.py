@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from sidebar.customers import groups, visibility
+from sidebar.customers import groups, salutation, visibility
 from sidebar.models import Customer, Staff
 from sidebar.web import htmx
 from sidebar.web.auth import current_staff, login_required
@@ -66,6 +66,8 @@ def common() -> dict[str, Any]:
         "skin_concern_choices": SKIN_CONCERNS,
         "age_ranges": AGE_RANGES,
         "member_levels": MEMBER_LEVELS,
+        "salutation_of": salutation.of,
+        "salutation_default": lambda c: salutation.default_for(c.name, c.gender),
     }
 
 

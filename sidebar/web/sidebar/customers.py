@@ -48,7 +48,8 @@ def set_language(code: str):
 @sidebar_bp.get("/customers/<external_userid>")
 @customer_route
 def customer_detail(customer: Customer):
-    """The customer's profile: header, retail profile, tags, orders, notes."""
+    """The customer's profile: header, remark, retail profile and tags; orders and notes follow when the
+    guide scrolls to them (``orders_view``, ``notes_view``)."""
     data = profile.load(customer, me())
     return htmx.render(
         PAGE,
@@ -57,11 +58,17 @@ def customer_detail(customer: Customer):
         others=data.others,
         first_added=data.first_added,
         tag_groups=data.tag_groups,
-        orders=data.orders,
-        favourite_category=data.favourite_category,
-        notes=data.notes,
-        note_form=NoteForm(),
         **common(),
+    )
+
+
+@sidebar_bp.get("/customers/<external_userid>/orders")
+@customer_route
+@part_of_the_profile
+def orders_view(customer: Customer):
+    orders, favourite = profile.orders_of(customer)
+    return htmx.render(
+        PAGE, block="orders", customer=customer, orders=orders, favourite_category=favourite, **common()
     )
 
 
@@ -75,6 +82,7 @@ def _mine(customer: Customer) -> Follow | None:
 def _profile_form(customer: Customer) -> ProfileForm:
     return ProfileForm(
         data={
+            "salutation": customer.salutation or "",
             "skin_type": customer.skin_type or "",
             "skin_concerns": [c for c in customer.skin_concerns.split(",") if c],
             "age_range": customer.age_range or "",

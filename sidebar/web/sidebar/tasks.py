@@ -7,14 +7,14 @@ from typing import Any
 
 from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sidebar.content import scripts
 from sidebar.core import uow
 from sidebar.customers import visibility
 from sidebar.data import alerts
 from sidebar.extensions import db
-from sidebar.models import Customer, SopTask, TaskStatus, utcnow
+from sidebar.models import Customer
 from sidebar.money import coupons
 from sidebar.money.messages import Refused
 from sidebar.sop import tasks as sop_tasks
@@ -114,24 +114,12 @@ def task_skip(task_id: int):
 @login_required
 def tasks_today():
     """Today: the guide's due tasks across customers, with counts; each opens that customer's chat."""
-    now = utcnow()
-    rows = db.session.execute(
-        select(Customer, func.count(SopTask.id))
-        .join(SopTask, SopTask.customer_id == Customer.id)
-        .where(
-            SopTask.staff_id == me().id,
-            SopTask.status == TaskStatus.PENDING.value,
-            SopTask.due_at <= now,
-            SopTask.expires_at > now,
-        )
-        .group_by(Customer.id)
-        .order_by(func.count(SopTask.id).desc(), Customer.id)
-        .limit(200)
-    ).all()
+    groups = sop_tasks.due_today(me())
     return htmx.render(
         "sidebar/today.html",
         staff=me(),
-        rows=rows,
-        total=sum(n for _, n in rows),
+        groups=groups,
+        total=sum(len(tasks) for _, tasks in groups),
+        piece_count=sop_tasks.piece_count,
         alerts=alerts.open_for(me()),
     )

@@ -39,17 +39,18 @@ def test_a_rule_is_created_disabled_previewed_and_enabled(seeded, client, runner
         == f"{sum(len(c.follows) for c in black_gold):,}"
     )
     with seeded.app_context():
-        assert db.session.scalar(select(func.count()).select_from(SopTask)) == 0  # the preview made nothing
-        rule_id = db.session.scalar(select(SopRule.id))
+        rule_id = db.session.scalar(select(SopRule.id).where(SopRule.name == "黑金会员周问候"))
+    # (The demo brand has SOP rules of its own: only this rule's tasks are counted.)
+    of_rule = select(func.count()).select_from(SopTask).where(SopTask.rule_id == rule_id)
+    with seeded.app_context():
+        assert db.session.scalar(of_rule) == 0  # the preview made nothing
     runner.invoke(args=["sop", "run"])
     with seeded.app_context():
-        assert db.session.scalar(select(func.count()).select_from(SopTask)) == 0  # disabled: nothing yet
+        assert db.session.scalar(of_rule) == 0  # disabled: nothing yet
     client.post(f"/admin/sop/{rule_id}/enable", data={"csrf_token": token})
     runner.invoke(args=["sop", "run"])
     with seeded.app_context():
-        assert db.session.scalar(select(func.count()).select_from(SopTask)) == sum(
-            len(c.follows) for c in black_gold
-        )
+        assert db.session.scalar(of_rule) == sum(len(c.follows) for c in black_gold)
 
 
 def test_bad_rules_are_refused_and_managers_cannot_write(seeded, client):

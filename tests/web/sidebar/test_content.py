@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from sidebar import demo
 from sidebar.content import scripts
+from sidebar.customers import salutation
 from sidebar.extensions import db
 from sidebar.models import Script, Send, Staff
 from tests.sidebar_helpers import sign_in
@@ -35,8 +37,40 @@ def test_variables_are_filled_for_the_customer_and_guide(seeded, client):
     html = client.get(f"/sidebar/customers/{person.external_userid}/scripts?q=添加后问候").get_data(
         as_text=True
     )
-    greeting = person.follows[0].remark or person.name
+    greeting = salutation.default_for(person.name, person.gender)
     assert texts(html) == [f"{greeting}您好，我是上海静安嘉里店的陈静，以后有任何护肤问题都可以随时找我～"]
+
+
+def test_the_salutation_is_the_guides_choice_and_never_the_remark(seeded, client):
+    """{客户称呼} reads the salutation set in the profile (or surname + 女士/先生), never the remark, which
+    holds the guide's private notes."""
+    person = next(
+        c
+        for c in map(demo.customer, range(demo.DEFAULT_CUSTOMERS))
+        if c.follows[0].userid == "chenjing" and c.follows[0].remark
+    )
+    remark = person.follows[0].remark  # the demo's remarks read like real ones: "丁清-广州"
+    sign_in(client, "chenjing")
+    path = f"/sidebar/customers/{person.external_userid}"
+    html = client.get(f"{path}/scripts").get_data(as_text=True)
+    assert texts(html) and not any(remark in t for t in texts(html))
+    token = csrf(client, "/sidebar/")
+    saved = client.post(f"{path}/profile", data={"salutation": "  琪琪姐 "}, headers=hx(token))
+    assert saved.status_code == 200 and "琪琪姐" in saved.get_data(as_text=True)
+    html = client.get(f"{path}/scripts?q=添加后问候").get_data(as_text=True)
+    assert texts(html) == ["琪琪姐您好，我是上海静安嘉里店的陈静，以后有任何护肤问题都可以随时找我～"]
+    too_long = client.post(f"{path}/profile", data={"salutation": "姐" * 17}, headers=hx(token))
+    assert too_long.status_code == 422
+    assert "琪琪姐" in client.get(f"{path}/scripts?q=添加后问候").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "gender", "expected"),
+    [("王琪", 2, "王女士"), ("陈文～", 1, "陈先生"), ("欧阳娜娜", 2, "欧阳女士"), ("王琪", 0, "王琪"),
+     ("Amy", 2, "Amy"), ("  ", 2, "")],
+)  # fmt: skip
+def test_the_default_salutation(name, gender, expected):
+    assert salutation.default_for(name, gender) == expected
 
 
 def test_unknown_variables_are_shown_and_block_sending(seeded, client):

@@ -154,8 +154,11 @@ def test_the_profile_shows_the_customer(seeded, client):
     assert {"dry": "干性", "oily": "油性", "combination": "混合性", "normal": "中性", "sensitive": "敏感性"}[
         person.skin_type
     ] in html
+    # Orders come when the guide reaches them, from their own fragment.
+    assert 'data-testid="orders-loading"' in html and person.orders[0].order_no not in html
+    orders = client.get(f"/sidebar/customers/{person.external_userid}/orders", headers={"HX-Request": "true"})
     for order in person.orders[:10]:
-        assert order.order_no in html
+        assert order.order_no in orders.get_data(as_text=True)
     with seeded.app_context():
         tags = db.session.scalars(select(Tag.name).where(Tag.wecom_tag_id.in_(person.tag_ids))).all()
     for name in tags:
@@ -370,13 +373,18 @@ def test_the_profile_renders_with_at_most_8_queries_however_much_there_is(seeded
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
+    path = f"/sidebar/customers/{person.external_userid}"
     try:
-        res = client.get(f"/sidebar/customers/{person.external_userid}")
+        # The whole profile: the page, then the orders and notes it loads when the guide reaches them.
+        page = client.get(path)
+        orders = client.get(f"{path}/orders", headers={"HX-Request": "true"})
+        notes = client.get(f"{path}/notes", headers={"HX-Request": "true"})
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert res.status_code == 200
-    assert res.get_data(as_text=True).count('data-testid="order"') == 10
-    assert len(statements) <= 8, "\n".join(statements)
+    assert page.status_code == orders.status_code == notes.status_code == 200
+    assert orders.get_data(as_text=True).count('data-testid="order"') == 10
+    assert notes.get_data(as_text=True).count('data-testid="note"') == 40 + len(person.notes)
+    assert len(statements) <= 12, "\n".join(statements)
 
 
 def test_customer_text_is_escaped_everywhere(seeded, client):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import event, select
 
+from sidebar.customers import salutation
 from sidebar.extensions import db
 from sidebar.models import Coupon, CouponTemplate, Customer, Script, SopRule, SopStep, SopTask, utcnow
 from sidebar.sop import engine as sop_engine
@@ -51,7 +52,7 @@ def test_the_tasks_tab_previews_each_piece_filled_in(seeded, client):
     task_for(seeded, person.external_userid)
     sign_in(client, "chenjing")
     html = client.get(f"/sidebar/customers/{person.external_userid}/tasks").get_data(as_text=True)
-    greeting = person.follows[0].remark or person.name
+    greeting = salutation.default_for(person.name, person.gender)
     assert "新客关怀" in html and f"{greeting}，最近皮肤状态怎么样？" in html and "记得涂防晒" not in html
     assert html.count('data-testid="piece"') == 2
 
@@ -193,6 +194,9 @@ def test_the_today_page_lists_only_the_guides_own_tasks(seeded, client):
     sign_in(client, "chenjing")
     html = client.get("/sidebar/tasks").get_data(as_text=True)
     assert html.count('data-testid="today-row"') == 1 and mine.name in html and theirs.name not in html
+    # Each task names its rule, when it was due and how much of it is sent.
+    assert html.count('data-testid="today-task"') == 1 and "新客关怀" in html and "2 条消息" in html
+    assert "1 位客户，共 1 个任务" in html
 
 
 def test_flask_sop_run_makes_due_tasks(seeded, runner):
