@@ -2,19 +2,23 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# pipefail: the install's progress goes through sed, and a failed install must still stop make.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 
 .PHONY: run test lint bench install translations
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
+	@echo "Installing Python packages into $(VENV) (the first run only; a few minutes)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --progress-bar off -r requirements-dev.txt | sed -n -e '/^Collecting/p' -e '/^Successfully/p'
 	touch $@
 
 install: $(VENV)/.installed
 
 run: install
-	$(BIN)/python scripts/run.py
+	@$(BIN)/python scripts/run.py
 
 test: install
 	bash scripts/test.sh

@@ -1,5 +1,9 @@
 """``make run``: migrate and seed a SQLite file, then start the emulator, the app (gunicorn) and the
-job consumer, print the URLs, and stop all three on Ctrl-C (or when any one of them dies).
+job consumer, print the URLs (the preview's last), and stop all three on Ctrl-C (or when any one of
+them dies).
+
+The terminal stays quiet once the URLs are printed: each part's output (access logs, job logs) goes to
+``instance/logs/<part>.log``; errors (and their tracebacks) are still shown.
 
 Ports: APP_PORT (5000) and EMULATOR_PORT (5001). Any WECOM_* setting in the environment wins over the
 demo's, for the app and the emulator alike.
@@ -9,12 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -42,6 +49,56 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         os.killpg(proc.pid, sig)
 
 
+def instance_path(env: dict[str, str]) -> Path:
+    return Path(env.get("BESIDE_INSTANCE_PATH") or ROOT / "instance")
+
+
+# A line that starts an error worth showing, and lines that continue one (a traceback's body).
+ERROR = re.compile(r"\b(ERROR|CRITICAL|Traceback)\b|^\S*Error:|exited|Exception")
+CONTINUES = re.compile(r"^(\s|Traceback|During handling|The above exception|\S+(Error|Exception)\b)")
+
+
+def pump(stream: IO[str], log: IO[str]) -> None:
+    """Copy a part's output to its log file; echo errors with their tracebacks to the terminal."""
+    showing = False
+    for line in stream:
+        log.write(line)
+        log.flush()
+        showing = bool(ERROR.search(line)) or (showing and bool(CONTINUES.match(line)))
+        if showing:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+
+
+def start(name: str, command: list[str], env: dict[str, str], logs: Path) -> subprocess.Popen:
+    # In a process group of its own, stopped as a group: gunicorn's workers (some may still be
+    # starting on a busy machine) go with their master instead of holding the port as orphans.
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
+    log = (logs / f"{name}.log").open("a", encoding="utf-8")
+    assert proc.stdout is not None
+    threading.Thread(target=pump, args=(proc.stdout, log), daemon=True).start()
+    return proc
+
+
+def prepare(command: list[str], env: dict[str, str], logs: Path) -> None:
+    """Run a set-up step; its output goes to the log, and to the terminal only if it fails."""
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    with (logs / "setup.log").open("a", encoding="utf-8") as log:
+        log.write(done.stdout + done.stderr)
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"{' '.join(command[1:])} failed (exit {done.returncode})")
+
+
 def wait_for(url: str, seconds: float = 30) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -57,21 +114,19 @@ def wait_for(url: str, seconds: float = 30) -> bool:
 def main() -> int:
     env = child_env()
     flask = [str(BIN / "flask")]
-    print("Preparing the database (migrate, demo data)...", flush=True)
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([*flask, "demo", "seed"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-    # Each in a process group of its own, stopped as a group: gunicorn's workers (some may still be
-    # starting on a busy machine) go with their master instead of holding the port as orphans.
+    logs = instance_path(env) / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    print("[1/3] Preparing the database (migrations)...", flush=True)
+    prepare([*flask, "db", "upgrade"], env, logs)
+    print("[2/3] Demo brand: staff, customers, orders, scripts, SOP tasks...", flush=True)
+    prepare([*flask, "demo", "seed"], env, logs)
+    print(f"[3/3] Starting the emulator, the app and the job consumer (logs in {logs})...", flush=True)
     commands = {
         "emulator": [sys.executable, "-m", "emulator", "serve", "--port", env["EMULATOR_PORT"]],
         "app": [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
         "jobs": [str(BIN / "huey_consumer"), "wsgi.huey", "-w", "2", "-k", "thread"],
     }
-    procs = {
-        name: subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-        for name, command in commands.items()
-    }
+    procs = {name: start(name, command, env, logs) for name, command in commands.items()}
     stopping = False
 
     def stop(*_: object) -> None:
@@ -85,12 +140,11 @@ def main() -> int:
     emulator_url = f"http://127.0.0.1:{env['EMULATOR_PORT']}"
     if wait_for(app_url + "/healthz") and wait_for(emulator_url + "/"):
         print(
-            "\nBeside is running.\n"
-            f"  Preview:   {emulator_url}/preview   (the WeCom client, with the sidebar beside each chat)\n"
-            f"  App:       {app_url}\n"
-            f"  Emulator:  {emulator_url}   (WeCom API under /cgi-bin/)\n"
-            f"  Health:    {app_url}/healthz\n"
-            "Press Ctrl-C to stop.\n",
+            "\nBeside is running. Press Ctrl-C to stop.\n"
+            f"  Console:   {app_url}/admin/   (sign in with 企业微信扫码登录 as 张伟, admin)\n"
+            f"  Emulator:  {emulator_url}   (WeCom's API under /cgi-bin/)\n"
+            f"  Logs:      {logs}\n"
+            f"  Preview:   {emulator_url}/preview   (the WeCom client, with the sidebar beside each chat)\n",
             flush=True,
         )
     else:
