@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, desc, exists, or_, select
 from sqlalchemy.orm import aliased
 
@@ -20,11 +21,11 @@ BODY_MAX = 2000
 VARIABLE = re.compile(r"\{([^{}\s]{1,16})\}")
 # The variables a script may use, as guides write them.
 VARIABLES = {
-    "客户称呼": "the salutation set in the profile, or surname + 女士/先生, never the remark",
-    "客户姓名": "the customer's WeChat name",
-    "导购姓名": "the guide's name",
-    "门店": "the guide's store",
-    "会员等级": "the customer's member level",
+    "客户称呼": _l("the salutation set in the profile, or surname + 女士/先生, never the remark"),
+    "客户姓名": _l("the customer's WeChat name"),
+    "导购姓名": _l("the guide's name"),
+    "门店": _l("the guide's store"),
+    "会员等级": _l("the customer's member level"),
 }
 TABS = ("enterprise", "team", "mine")
 

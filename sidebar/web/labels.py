@@ -140,6 +140,69 @@ RULE_FIELDS = {
     "store_code": _l("Bought at the store (code)"),
 }
 
+ROLES = {"admin": _l("Admin"), "manager": _l("Manager"), "guide": _l("Shopping guide")}
+
+SKIN_TYPE_WORDS = {
+    "dry": _l("Dry"),
+    "oily": _l("Oily"),
+    "combination": _l("Combination"),
+    "normal": _l("Normal"),
+    "sensitive": _l("Sensitive"),
+}
+
+# SOP triggers (models.sop.Trigger): the name, and a sentence with the rule's days.
+TRIGGERS = {
+    "added": _l("After the customer added the guide"),
+    "first_order": _l("After the first order"),
+    "last_order": _l("After the latest order"),
+    "birthday": _l("Before the birthday"),
+    "fixed": _l("At a fixed time"),
+    "weekly": _l("Every week"),
+}
+WEEKDAYS = [
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+]
+
+
+def trigger_in_words(rule) -> str:  # type: ignore[no-untyped-def]
+    """When a rule's tasks fall due, in words: 添加好友 7 天后, 生日前 3 天, 每周一."""
+    days = rule.trigger_days
+    if rule.trigger == "added":
+        return str(_l("%(n)s days after the customer added the guide", n=days))
+    if rule.trigger == "first_order":
+        return str(_l("%(n)s days after the first order", n=days))
+    if rule.trigger == "last_order":
+        return str(_l("%(n)s days after the latest order", n=days))
+    if rule.trigger == "birthday":
+        return str(_l("%(n)s days before the birthday", n=days))
+    if rule.trigger == "weekly" and rule.weekday is not None:
+        return str(_l("Every %(day)s", day=WEEKDAYS[rule.weekday]))
+    if rule.trigger == "fixed" and rule.fixed_at is not None:
+        return str(_l("At %(time)s", time=local(rule.fixed_at, "%Y-%m-%d %H:%M") + zone_note()))
+    return str(TRIGGERS.get(rule.trigger, rule.trigger))
+
+
+def zone_note() -> str:
+    """The time zone times are shown in, e.g. "（北京时间）"."""
+    return str(_l(" (Beijing time)")) if _zone_is_beijing() else f" ({_zone_name()})"
+
+
+def _zone_name() -> str:
+    from flask import current_app
+
+    return str(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def _zone_is_beijing() -> bool:
+    return _zone_name() in ("Asia/Shanghai", "Asia/Chongqing", "PRC")
+
+
 RFM_LEVEL = {1: _l("very low"), 2: _l("low"), 3: _l("medium"), 4: _l("high"), 5: _l("very high")}
 
 
@@ -158,6 +221,12 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         IDENTIFIERS=IDENTIFIERS,
         IMPORT_FIELDS=IMPORT_FIELDS,
         RULE_FIELDS=RULE_FIELDS,
+        ROLES=ROLES,
+        SKIN_TYPE_WORDS=SKIN_TYPE_WORDS,
+        TRIGGERS=TRIGGERS,
+        WEEKDAYS=WEEKDAYS,
+        trigger_in_words=trigger_in_words,
+        zone_note=zone_note,
     )
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["fromjson"] = json.loads

@@ -8,6 +8,7 @@ from sqlalchemy import desc, select
 from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import AuditLog
+from sidebar.web import audit_words
 from sidebar.web.admin import admin_bp, common, viewer
 from sidebar.web.console_auth import console_required, is_admin
 
@@ -24,4 +25,6 @@ def audit_log():
     except ValueError:
         abort(400, "page must be a number")
     entries = list(db.session.scalars(query.limit(50).offset((page - 1) * 50)))
-    return render_template("admin/audit.html", entries=entries, page=page, **common())
+    return render_template(
+        "admin/audit.html", lines=audit_words.lines(entries), count=len(entries), page=page, **common()
+    )

@@ -44,6 +44,14 @@ AUDIENCE_FIELDS = (
 MAX_STEPS = 3
 
 
+def _names() -> dict[str, dict[str, str]]:
+    """Tag and team names by id, for an audience in words."""
+    return {
+        "tag_names": {str(t.id): t.name for g in profile.all_tag_groups() for t in g.tags},
+        "team_names": {str(t.id): t.name for t in db.session.scalars(select(Team))},
+    }
+
+
 def _choices() -> dict[str, object]:
     return {
         "triggers": [t.value for t in Trigger],
@@ -162,6 +170,7 @@ def sop_rule_detail(rule_id: int):
         rule=rule,
         preview=preview,
         audience=json.loads(rule.audience or "{}"),
+        **_names(),
         **_choices(),
     )
 

@@ -360,7 +360,11 @@ def test_staff_settings_change_and_are_audited(seeded, client):
             "old": "guide",
             "new": "manager",
         }
-    assert "staff_updated" in client.get("/admin/audit").get_data(as_text=True)
+    # The log reads in words: who (name and role), what, and on whom.
+    html = client.get("/admin/audit").get_data(as_text=True)
+    row = html[html.index('data-testid="audit-row"') :]
+    row = row[: row.index("</tr>")]
+    assert "张伟" in row and "修改了成员的角色、团队或分层" in row and "王芳" in row
 
 
 def test_resigned_staff_are_listed_with_the_customers_they_still_hold(seeded, client):

@@ -1,0 +1,193 @@
+"""The audit log in words: who (name and role), what (a sentence per kind of action, amounts in yuan)
+and the target by name with a link. The stored entry (``models.AuditLog``) stays as it was written; the
+console shows its raw JSON behind "详情"."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from sidebar.core.units import yuan
+from sidebar.extensions import db
+from sidebar.models import AuditLog, Coupon, CouponTemplate, Customer, Material, Script, SopRule, Staff, Tag
+from sidebar.web.labels import ROLES
+
+# Who did it, when it was not a member: the words stored in ``actor``.
+ACTORS = {
+    "system": _l("System"),
+    "customer": _l("The customer"),
+    "cli": _l("Command line"),
+    "api": _l("API"),
+}
+
+# One sentence per action; %(…)s names a detail (amounts already in yuan).
+ACTIONS = {
+    "coupon.issue": _l("issued the coupon %(template)s (code %(code)s)"),
+    "coupon.redeem": _l("redeemed coupon %(code)s on order %(order_no)s"),
+    "coupon.voucher": _l("WeChat Pay issued the voucher for the coupon"),
+    "coupon.voucher_failed": _l("WeChat Pay refused the voucher: %(message)s"),
+    "coupon_template.create": _l("created a coupon"),
+    "coupon_template.enable": _l("put a coupon on offer"),
+    "coupon_template.disable": _l("took a coupon off offer"),
+    "coupon_template.add-stock": _l("added %(added)s to a coupon's stock"),
+    "red_packet.send": _l("sent a red packet of %(amount)s"),
+    "red_packet.claim": _l("opened a red packet"),
+    "red_packet.paid": _l("WeChat Pay paid out a red packet of %(amount)s"),
+    "red_packet.failed": _l("WeChat Pay refused a red packet of %(amount)s: %(message)s"),
+    "red_packet.pending": _l("a red packet of %(amount)s is waiting for WeChat Pay"),
+    "red_packet.expire": _l("%(count)s unopened red packets expired"),
+    "red_packet.export": _l("exported red packets"),
+    "red_packet_rule.update": _l("changed the red-packet rules"),
+    "red_packet_budget.update": _l("set a team's monthly red-packet budget to %(monthly_amount)s"),
+    "lifecycle.update": _l("changed the lifecycle thresholds"),
+    "oneid.settle": _l("settled an identity conflict"),
+    "oneid.undo": _l("undid an identity settlement"),
+    "data.import_orders": _l("imported an order file (%(created)s created, %(refused)s refused)"),
+    "data.import_members": _l("imported a member file (%(created)s created, %(refused)s refused)"),
+    "tag_rule.create": _l("created the automatic tag rule %(name)s"),
+    "tag_rule.toggle": _l("switched an automatic tag rule on or off"),
+    "tag_rule.delete": _l("deleted the automatic tag rule %(name)s"),
+    "tag_rule.clear_exceptions": _l("let an automatic tag rule tag %(cleared)s exempted customers again"),
+    "staff_updated": _l("changed a member's role, team or tier"),
+    "tag_group_created": _l("created the tag group %(name)s"),
+    "tag_created": _l("created the tag %(name)s"),
+    "tag_renamed": _l("renamed %(old)s to %(new)s"),
+    "tag_moved": _l("moved a tag"),
+    "tag_deleted": _l("deleted the tag %(name)s"),
+    "tag_group_deleted": _l("deleted the tag group %(name)s"),
+    "signed_in": _l("signed in to the console"),
+    "script_created": _l("created the script %(title)s"),
+    "script_updated": _l("edited the script %(title)s"),
+    "script_deleted": _l("deleted the script %(title)s"),
+    "scripts_exported": _l("exported the scripts"),
+    "scripts_imported": _l("imported scripts"),
+    "material_created": _l("created the material %(title)s"),
+    "material_deleted": _l("deleted the material %(title)s"),
+    "sop_rule_created": _l("created the SOP rule %(name)s"),
+    "sop_rule_enabled": _l("switched on the SOP rule %(name)s"),
+    "sop_rule_disabled": _l("switched off the SOP rule %(name)s"),
+    "sop_rule_deleted": _l("deleted the SOP rule %(name)s"),
+    "api_key_created": _l("created an API key"),
+    "admin_account_created": _l("created an admin account"),
+}
+TARGETS = {
+    "customer": _l("customer"),
+    "coupon": _l("coupon"),
+    "coupon_template": _l("coupon"),
+    "red_packet": _l("red packet"),
+    "red_packet_rule": _l("red-packet rules"),
+    "team": _l("team"),
+    "staff": _l("member"),
+    "tag": _l("tag"),
+    "tag_group": _l("tag group"),
+    "tag_rule": _l("automatic tag rule"),
+    "script": _l("script"),
+    "material": _l("material"),
+    "sop_rule": _l("SOP rule"),
+    "job": _l("import"),
+    "api_key": _l("API key"),
+    "admin_account": _l("admin account"),
+}
+AMOUNTS = {"amount", "monthly_amount"}  # details in fen
+
+
+@dataclass
+class Line:
+    entry: AuditLog
+    who: str
+    role: str | None
+    what: str
+    target: str
+    link: str | None
+    raw: str
+
+
+def _detail(entry: AuditLog) -> dict[str, Any]:
+    try:
+        value = json.loads(entry.detail or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def sentence(action: str, detail: dict[str, Any]) -> str:
+    shown = {k: (yuan(v) if k in AMOUNTS and isinstance(v, int) else v) for k, v in detail.items()}
+    template = ACTIONS.get(action)
+    if template is None:
+        return str(_l("made a change"))
+    try:
+        return str(template) % _Defaulting(shown)
+    except (TypeError, ValueError):
+        return str(_l("made a change"))
+
+
+class _Defaulting(dict):
+    """A detail an old entry lacks reads "—" rather than failing the whole page."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def lines(entries: Iterable[AuditLog]) -> list[Line]:
+    entries = list(entries)
+    staff_ids = {e.actor_staff_id for e in entries if e.actor_staff_id}
+    by_userid = {e.target_id for e in entries if e.target_type == "staff" and e.target_id}
+    staff = list(
+        db.session.scalars(select(Staff).where(Staff.id.in_(staff_ids) | Staff.userid.in_(by_userid)))
+    ) if staff_ids or by_userid else []  # fmt: skip
+    staff_by_id = {s.id: s for s in staff}
+    staff_by_userid = {s.userid: s for s in staff}
+    names = _target_names(entries)
+    out = []
+    for e in entries:
+        member = staff_by_id.get(e.actor_staff_id) if e.actor_staff_id else None
+        who = member.name if member else str(ACTORS.get(e.actor, e.actor))
+        role = str(ROLES.get(member.role, member.role)) if member else None
+        detail = _detail(e)
+        kind = str(TARGETS.get(e.target_type, _l("record")))
+        name, link = names.get((e.target_type, e.target_id or ""), (None, None))
+        if e.target_type == "staff" and e.target_id in staff_by_userid:
+            person = staff_by_userid[e.target_id]
+            name, link = person.name, url_for("admin.staff_list")
+        target = f"{kind} {name}" if name else kind
+        raw = json.dumps(
+            {"action": e.action, "target": [e.target_type, e.target_id], **detail}, ensure_ascii=False
+        )
+        out.append(Line(e, who, role, sentence(e.action, detail), target, link, raw))
+    return out
+
+
+def _target_names(entries: list[AuditLog]) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """Names (and console links) of the targets, one query per kind of target."""
+    wanted: dict[str, set[int]] = {}
+    for e in entries:
+        if e.target_id and e.target_id.isdigit():
+            wanted.setdefault(e.target_type, set()).add(int(e.target_id))
+    out: dict[tuple[str, str], tuple[str, str | None]] = {}
+
+    def load(kind: str, model: Any, label: Any, link: Any) -> None:
+        ids = wanted.get(kind)
+        if not ids:
+            return
+        for row in db.session.scalars(select(model).where(model.id.in_(ids))):
+            out[(kind, str(row.id))] = (label(row), link(row))
+
+    load(
+        "customer",
+        Customer,
+        lambda c: c.name,
+        lambda c: url_for("admin.customer_detail", external_userid=c.external_userid),
+    )
+    load("script", Script, lambda s: s.title, lambda s: url_for("admin.scripts_admin"))
+    load("material", Material, lambda m: m.title, lambda m: url_for("admin.materials_admin"))
+    load("sop_rule", SopRule, lambda r: r.name, lambda r: url_for("admin.sop_rule_detail", rule_id=r.id))
+    load("coupon_template", CouponTemplate, lambda t: t.name, lambda t: url_for("admin.coupons_admin"))
+    load("coupon", Coupon, lambda c: f"{c.template.name} {c.code}", lambda c: None)
+    load("tag", Tag, lambda t: t.name, lambda t: url_for("admin.tags"))
+    return out  # fmt: skip
