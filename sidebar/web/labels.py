@@ -206,6 +206,11 @@ def _zone_is_beijing() -> bool:
 RFM_LEVEL = {1: _l("very low"), 2: _l("low"), 3: _l("medium"), 4: _l("high"), 5: _l("very high")}
 
 
+def tag_choices(group):  # type: ignore[no-untyped-def]
+    """A tag group as a picker's group: (name, [(tag id, tag name), ...])."""
+    return group.name, [(t.id, t.name) for t in group.tags]
+
+
 def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.globals.update(
         ADD_WAYS=ADD_WAYS,
@@ -230,4 +235,6 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
     )
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["fromjson"] = json.loads
+    app.jinja_env.filters["tag_choices"] = tag_choices
+    app.jinja_env.filters["pair"] = lambda value: (value, value)
     app.jinja_env.filters["local"] = local

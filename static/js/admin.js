@@ -24,7 +24,8 @@
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-insert]");
   if (!button) return;
-  var area = button.closest("form").querySelector("[data-insert-target]");
+  /* The text box of the same step (the SOP editor has one per step), else of the form. */
+  var area = (button.closest(".step") || button.closest("form")).querySelector("[data-insert-target]");
   var value = button.getAttribute("data-insert");
   var start = area.selectionStart || 0, end = area.selectionEnd || 0;
   area.value = area.value.slice(0, start) + value + area.value.slice(end);
@@ -75,4 +76,36 @@ document.addEventListener("click", function (event) {
     ]
   });
   window.addEventListener("resize", function () { chart.resize(); });
+})();
+
+/* Searchable checkbox pickers (macros/pickers.html): typing narrows the options; the summary names
+ * what is ticked. */
+(function () {
+  "use strict";
+  function summarise(picker) {
+    var summary = picker.querySelector("[data-picker-summary]");
+    var names = Array.prototype.map.call(picker.querySelectorAll("input[type=checkbox]:checked"), function (box) {
+      return box.parentNode.textContent.trim();
+    });
+    summary.textContent = names.length ? names.join("、") : summary.getAttribute("data-none");
+  }
+  function setUp(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-picker]"), function (picker) {
+      if (picker.hasAttribute("data-picker-ready")) return;
+      picker.setAttribute("data-picker-ready", "");
+      summarise(picker);
+      picker.addEventListener("change", function () { summarise(picker); });
+      var search = picker.querySelector("[data-picker-search]");
+      search.addEventListener("input", function () {
+        var needle = search.value.trim().toLowerCase();
+        Array.prototype.forEach.call(picker.querySelectorAll(".picker__option"), function (option) {
+          option.hidden = needle !== "" && option.textContent.toLowerCase().indexOf(needle) < 0;
+        });
+      });
+      /* Enter in the search box narrows; it must not submit the form. */
+      search.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
+    });
+  }
+  setUp(document);
+  document.body.addEventListener("htmx:afterSettle", function (e) { setUp(e.target); });
 })();

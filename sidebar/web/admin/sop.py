@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import timedelta
+from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
+from sidebar.content import scripts
 from sidebar.core import audit
 from sidebar.customers import profile
-from sidebar.customers import query as customer_query
 from sidebar.extensions import db
 from sidebar.models import (
     CouponTemplate,
@@ -20,28 +22,20 @@ from sidebar.models import (
     Scope,
     Script,
     SopRule,
-    SopStep,
     SopTask,
     Team,
     Trigger,
     utcnow,
 )
+from sidebar.money import coupons
+from sidebar.sop import editor
 from sidebar.sop import engine as sop_engine
 from sidebar.sop import stats as sop_stats
 from sidebar.web.admin import admin_bp, client_ip, viewer
+from sidebar.web.admin.content import SAMPLE
 from sidebar.web.console_auth import admin_required, console_required, is_admin
-
-AUDIENCE_FIELDS = (
-    "tags_any",
-    "tags_all",
-    "tags_none",
-    "skin_type",
-    "lifecycle_stage",
-    "member_level",
-    "team_id",
-)
-
-MAX_STEPS = 3
+from sidebar.web.forms import MEMBER_LEVELS
+from sidebar.web.labels import zone_note
 
 
 def _names() -> dict[str, dict[str, str]]:
@@ -68,7 +62,9 @@ def _choices() -> dict[str, object]:
                 select(CouponTemplate).where(CouponTemplate.active.is_(True)).order_by(CouponTemplate.id)
             )
         ),
-        "max_steps": MAX_STEPS,
+        "max_steps": editor.MAX_STEPS,
+        "levels": MEMBER_LEVELS,
+        "zone": zone_note(),
         "viewer": viewer(),
         "is_admin": is_admin(viewer()),
     }
@@ -84,79 +80,82 @@ def sop_rules():
             select(SopTask.rule_id, SopTask.status, func.count()).group_by(SopTask.rule_id, SopTask.status)
         )
     }
+    return _list_page(200, counts=counts)
+
+
+def _list_page(
+    status: int, *, counts: dict | None = None, errors: dict | None = None, form: Any = None
+) -> Any:
+    if counts is None:
+        counts = {
+            (rule_id, state): n
+            for rule_id, state, n in db.session.execute(
+                select(SopTask.rule_id, SopTask.status, func.count()).group_by(
+                    SopTask.rule_id, SopTask.status
+                )
+            )
+        }
     rules = list(db.session.scalars(select(SopRule).order_by(SopRule.priority.desc(), SopRule.id)))
-    return render_template("admin/sop.html", rules=rules, counts=counts, error=None, **_choices())
-
-
-def _int(name: str, default: int = 0, low: int = 0, high: int = 3650) -> int:
-    raw = request.form.get(name) or ""
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        abort(422, f"{name} must be a whole number")
-    if not low <= value <= high:
-        abort(422, f"{name} must be between {low} and {high}")
-    return value
+    return (
+        render_template(
+            "admin/sop.html",
+            rules=rules,
+            counts=counts,
+            errors=errors or {},
+            form=form or MultiDict(),
+            **_choices(),
+        ),
+        status,
+    )
 
 
 @admin_bp.post("/sop")
 @admin_required
 def sop_rule_create():
-    """A new rule, saved disabled: look at its numbers before switching it on."""
-    form = request.form
-    name = (form.get("name") or "").strip()[:64]
-    trigger = form.get("trigger", "")
-    if not name or trigger not in {t.value for t in Trigger}:
-        abort(422, "a name and a trigger are required")
-    audience: dict[str, str] = {k: form[k] for k in AUDIENCE_FIELDS if form.get(k)}
+    """A new rule, saved disabled: look at its numbers before switching it on. A form with problems comes
+    back with each one named beside its field and everything typed kept (422)."""
     try:
-        customer_query.parse(audience)
-    except customer_query.BadFilter as exc:
-        abort(422, str(exc))
-    rule = SopRule(
-        name=name,
-        active=False,
-        trigger=trigger,
-        trigger_days=_int("trigger_days"),
-        window_days=_int("window_days", 3, 0, 60),
-        priority=_int("priority", 0, -100, 100),
-        audience=json.dumps(audience),
-    )
-    for bound in ("starts_at", "ends_at"):
-        if form.get(bound):
-            try:
-                setattr(rule, bound, datetime.fromisoformat(form[bound]).replace(tzinfo=UTC))
-            except ValueError:
-                abort(422, f"{bound} must be a date and time")
-    if trigger == Trigger.WEEKLY.value:
-        rule.weekday = _int("weekday", 0, 0, 6)
-    if trigger == Trigger.FIXED.value:
-        try:
-            rule.fixed_at = datetime.fromisoformat(form.get("fixed_at", "")).replace(tzinfo=UTC)
-        except ValueError:
-            abort(422, "a fixed trigger needs a date and time")
-    for n in range(MAX_STEPS):
-        text = (form.get(f"step{n}_text") or "").strip()
-        script_id = form.get(f"step{n}_script") or None
-        material_id = form.get(f"step{n}_material") or None
-        coupon_id = form.get(f"step{n}_coupon") or None
-        if text or script_id or material_id or coupon_id:
-            rule.steps.append(
-                SopStep(
-                    position=n,
-                    offset_days=_int(f"step{n}_offset", 0, 0, 365),
-                    text=text[:2000],
-                    script_id=int(script_id) if script_id else None,
-                    material_id=int(material_id) if material_id else None,
-                    coupon_template_id=int(coupon_id) if coupon_id else None,
-                )
-            )
-    if not rule.steps:
-        abort(422, "a rule needs at least one step")
+        rule = editor.build(request.form, now=utcnow())
+    except editor.RuleInvalid as exc:
+        return _list_page(422, errors=exc.errors, form=request.form)
     db.session.add(rule)
     db.session.flush()
-    audit.record(viewer(), "sop_rule_created", "sop_rule", rule.id, ip=client_ip(), name=name)
+    audit.record(viewer(), "sop_rule_created", "sop_rule", rule.id, ip=client_ip(), name=rule.name)
     return redirect(url_for("admin.sop_rule_detail", rule_id=rule.id), 303)
+
+
+@admin_bp.post("/sop/step-preview")
+@console_required
+def sop_step_preview():
+    """What the customer receives for one step of the editor, filled for a sample customer, and whether
+    its coupon could be issued."""
+    n = request.args.get("n", "0")
+    if not n.isdigit() or int(n) >= editor.MAX_STEPS:
+        abort(404)
+    get = lambda part: (request.form.get(f"step{n}_{part}") or "").strip()  # noqa: E731
+    pieces: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    if get("text"):
+        text, missing = scripts.fill(get("text"), SAMPLE)
+        pieces.append(("text", text))
+        unknown += missing
+    script = db.session.get(Script, int(get("script"))) if get("script").isdigit() else None
+    if script is not None:
+        text, missing = scripts.fill(script.body, SAMPLE)
+        pieces.append(("text", text))
+        unknown += missing
+    material = db.session.get(Material, int(get("material"))) if get("material").isdigit() else None
+    if material is not None:
+        pieces.append(("material", material.title))
+    template = db.session.get(CouponTemplate, int(get("coupon"))) if get("coupon").isdigit() else None
+    problem = None
+    if template is not None:
+        pieces.append(("coupon", f"{template.name}（{coupons.describe(template)}）"))
+        ends_at = editor.Reader(request.form).local_time("ends_at")
+        problem = editor.coupon_problem(template, ends_at, utcnow())
+    return render_template(
+        "admin/_sop_step_preview.html", pieces=pieces, unknown=unknown, problem=problem, n=n
+    )
 
 
 @admin_bp.get("/sop/<int:rule_id>")
@@ -170,6 +169,8 @@ def sop_rule_detail(rule_id: int):
         rule=rule,
         preview=preview,
         audience=json.loads(rule.audience or "{}"),
+        passed=rule.fixed_at is not None
+        and rule.fixed_at + timedelta(days=rule.window_days or 1) <= utcnow(),
         **_names(),
         **_choices(),
     )

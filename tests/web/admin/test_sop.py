@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import func, select
 
 from sidebar import demo
 from sidebar.extensions import db
-from sidebar.models import SopRule, SopTask
+from sidebar.models import CouponTemplate, SopRule, SopTask
 from tests.web.admin.test_console import csrf_token, qr_sign_in
 
 
@@ -112,3 +113,63 @@ def test_completion_counts_only_the_managers_team(seeded, client):
     assert "guide,陈静,1,1,0,0,0,100" in csv_text and "黄丽" not in csv_text
     qr_sign_in(client, "zhangwei")
     assert client.get("/admin/sop/completion").get_data(as_text=True).count('data-testid="by_guide-row"') == 2
+
+
+def test_the_editor_names_each_problem_in_chinese_and_keeps_what_was_typed(seeded, client):
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/sop")
+    with seeded.app_context():
+        empty = db.session.scalar(select(CouponTemplate).where(CouponTemplate.name == "新客礼券"))
+        empty.stock_left = 0
+        empty_id = empty.id
+        db.session.commit()
+        before = db.session.scalar(select(func.count()).select_from(SopRule))
+    res = client.post(
+        "/admin/sop",
+        data={
+            "csrf_token": token,
+            "name": "双十二提醒",
+            "trigger": "fixed",
+            "fixed_at": "2020-12-12T10:00",  # long past
+            "window_days": "3",
+            "step0_text": "{客户称呼}，双十二活动开始啦",
+            "step0_coupon": str(empty_id),
+        },
+    )
+    assert res.status_code == 422
+    html = res.get_data(as_text=True)
+    assert "该时间已过，规则不会生成任何任务" in html  # instead of quietly making no tasks
+    assert "这张券已发完" in html  # checked when saved, not when a guide sends it
+    assert 'data-testid="error-step0_coupon"' in html
+    assert 'value="双十二提醒"' in html and "{客户称呼}，双十二活动开始啦" in html  # nothing typed is lost
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SopRule)) == before
+
+
+def test_times_are_the_brands_local_time_and_the_preview_shows_what_the_customer_receives(seeded, client):
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/sop")
+    res = client.post(
+        "/admin/sop",
+        data={
+            "csrf_token": token,
+            "name": "新年问候",
+            "trigger": "fixed",
+            "fixed_at": "2099-01-01T10:00",  # 10:00 in Beijing
+            "tags_any": ["1", "2"],  # ticked in the picker
+            "step0_text": "{客户称呼}，新年快乐",
+        },
+    )
+    assert res.status_code == 303
+    with seeded.app_context():
+        rule = db.session.scalar(select(SopRule).where(SopRule.name == "新年问候"))
+        assert rule.fixed_at.hour == 2 and rule.fixed_at.utcoffset().total_seconds() == 0  # 02:00 UTC
+        assert json.loads(rule.audience) == {"tags_any": "1,2"}
+    page = client.get(res.headers["Location"]).get_data(as_text=True)
+    assert "2099-01-01 10:00（北京时间）" in page
+    preview = client.post(
+        "/admin/sop/step-preview?n=0",
+        data={"step0_text": "{客户称呼}，新年快乐", "step0_coupon": "1"},
+        headers={"X-CSRFToken": token},
+    ).get_data(as_text=True)
+    assert "王女士，新年快乐" in preview and "新客礼券" in preview

@@ -1,0 +1,198 @@
+"""An SOP rule as the console's editor submits it: read, checked field by field (every problem named in
+the admin's language, the form kept), and built. A coupon on a step is checked here, when the rule is
+saved, rather than failing when a guide sends it: on offer, in stock, and valid through the rule's
+period. Times typed in the console are the brand's local time (``DISPLAY_TIMEZONE``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from sidebar.core.errors import DomainError
+from sidebar.customers import query as customer_query
+from sidebar.extensions import db
+from sidebar.models import CouponTemplate, Material, Script, SopRule, SopStep, Trigger
+
+MAX_STEPS = 5
+AUDIENCE_FIELDS = (
+    "tags_any",
+    "tags_all",
+    "tags_none",
+    "skin_type",
+    "lifecycle_stage",
+    "member_level",
+    "team_id",
+    "added_days_min",
+    "added_days_max",
+    "order_days_min",
+    "order_days_max",
+    "birthday_within",
+    "state",
+)
+MULTI = ("tags_any", "tags_all", "tags_none")  # ticked in a picker: several values
+
+
+class RuleInvalid(DomainError):
+    """The form cannot be saved; ``errors`` maps each field to what is wrong with it."""
+
+    code = "invalid_rule"
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class Reader:
+    form: Mapping[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def text(self, name: str) -> str:
+        return (self.form.get(name) or "").strip()
+
+    def number(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.text(name)
+        try:
+            value = int(raw) if raw else default
+        except ValueError:
+            self.errors[name] = str(_l("Enter a whole number."))
+            return default
+        if not low <= value <= high:
+            self.errors[name] = str(_l("Enter a number from %(low)s to %(high)s.", low=low, high=high))
+        return value
+
+    def local_time(self, name: str) -> datetime | None:
+        """A datetime-local value in the brand's time zone, as UTC; None when empty."""
+        raw = self.text(name)
+        if not raw:
+            return None
+        try:
+            naive = datetime.fromisoformat(raw)
+        except ValueError:
+            self.errors[name] = str(_l("Enter a date and time."))
+            return None
+        zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+        return naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def audience_of(form: Mapping[str, Any]) -> dict[str, str]:
+    getlist = getattr(form, "getlist", None)
+    out: dict[str, str] = {}
+    for name in AUDIENCE_FIELDS:
+        if name in MULTI and getlist is not None:
+            value = ",".join(v for v in getlist(name) if v)
+        else:
+            value = (form.get(name) or "").strip()
+        if value:
+            out[name] = value
+    return out
+
+
+def coupon_problem(template: CouponTemplate | None, ends_at: datetime | None, now: datetime) -> str | None:
+    """Why a step's coupon would be refused when guides send it, or None."""
+    if template is None or not template.active:
+        return str(_l("This coupon is no longer offered."))
+    if template.stock_left <= 0:
+        return str(_l("This coupon is out of stock."))
+    if template.valid_until is not None:
+        if template.valid_until <= now:
+            return str(_l("This coupon's validity has ended."))
+        if ends_at is None or template.valid_until < ends_at:
+            return str(_l("This coupon stops being valid before the rule ends: set the rule to end by then."))
+    if template.valid_until is None and template.valid_days is None:
+        return str(_l("This coupon has no validity period set; ask your administrator."))
+    return None
+
+
+def build(form: Mapping[str, Any], *, now: datetime) -> SopRule:
+    """The rule the form describes (not yet added to the session), or ``RuleInvalid``."""
+    r = Reader(form)
+    name = r.text("name")
+    if not name:
+        r.errors["name"] = str(_l("Give the rule a name."))
+    elif len(name) > 64:
+        r.errors["name"] = str(_l("At most %(n)s characters.", n=64))
+    trigger = r.text("trigger")
+    if trigger not in {t.value for t in Trigger}:
+        r.errors["trigger"] = str(_l("Choose when the rule starts."))
+    audience = audience_of(form)
+    try:
+        customer_query.parse(audience)
+    except customer_query.BadFilter:
+        r.errors["audience"] = str(_l("The audience has a value that cannot be read."))
+    rule = SopRule(
+        name=name[:64],
+        active=False,
+        trigger=trigger,
+        trigger_days=r.number("trigger_days", 0, 0, 3650),
+        window_days=r.number("window_days", 3, 0, 60),
+        priority=r.number("priority", 0, -100, 100),
+        audience=json.dumps(audience, ensure_ascii=False),
+        starts_at=r.local_time("starts_at"),
+        ends_at=r.local_time("ends_at"),
+    )
+    if rule.starts_at and rule.ends_at and rule.ends_at <= rule.starts_at:
+        r.errors["ends_at"] = str(_l("The end must be after the start."))
+    if trigger == Trigger.WEEKLY.value:
+        rule.weekday = r.number("weekday", 0, 0, 6)
+    if trigger == Trigger.FIXED.value:
+        rule.fixed_at = r.local_time("fixed_at")
+        if rule.fixed_at is None and "fixed_at" not in r.errors:
+            r.errors["fixed_at"] = str(_l("A rule at a fixed time needs the date and time."))
+        elif rule.fixed_at is not None and rule.fixed_at + timedelta(days=rule.window_days or 1) <= now:
+            # It would make no task at all: say so instead of saving a rule that quietly does nothing.
+            r.errors["fixed_at"] = str(_l("This time has passed; the rule would make no tasks."))
+    for n in range(MAX_STEPS):
+        step = _step(r, n, rule, now)
+        if step is not None:
+            rule.steps.append(step)
+    if not rule.steps:
+        r.errors["steps"] = str(_l("Add at least one step: a text, a script, a material or a coupon."))
+    if r.errors:
+        raise RuleInvalid(r.errors)
+    return rule
+
+
+def _step(r: Reader, n: int, rule: SopRule, now: datetime) -> SopStep | None:
+    text = r.text(f"step{n}_text")
+    ids = {}
+    for part, model in (("script", Script), ("material", Material), ("coupon", CouponTemplate)):
+        raw = r.text(f"step{n}_{part}")
+        if not raw:
+            continue
+        if not raw.isdigit() or db.session.get(model, int(raw)) is None:
+            r.errors[f"step{n}_{part}"] = str(_l("That choice no longer exists; choose again."))
+            continue
+        ids[part] = int(raw)
+    if not text and not ids:
+        return None
+    if len(text) > 2000:
+        r.errors[f"step{n}_text"] = str(_l("At most %(n)s characters.", n=2000))
+    if "coupon" in ids:
+        problem = coupon_problem(db.session.get(CouponTemplate, ids["coupon"]), rule.ends_at, now)
+        if problem:
+            r.errors[f"step{n}_coupon"] = problem
+    return SopStep(
+        position=n,
+        offset_days=r.number(f"step{n}_offset", 0, 0, 365),
+        text=text[:2000],
+        script_id=ids.get("script"),
+        material_id=ids.get("material"),
+        coupon_template_id=ids.get("coupon"),
+    )
+
+
+def coupons_on_offer() -> list[CouponTemplate]:
+    return list(
+        db.session.scalars(
+            select(CouponTemplate).where(CouponTemplate.active.is_(True)).order_by(CouponTemplate.id)
+        )
+    )
