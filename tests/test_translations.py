@@ -29,3 +29,18 @@ def test_every_message_is_translated_and_compiled():
     assert mo == {k: v for k, v in translated.items() if k in mo} and set(translated) <= set(mo), (
         "run `make translations`"
     )
+
+
+def test_customers_are_addressed_as_您():
+    """What a customer reads (the coupon and red-packet pages, and why a claim failed) says 您, never 你;
+    guides' pages keep the colleague's 你."""
+    with open(CATALOGUE / "messages.po", encoding="utf-8") as fh:
+        po = read_po(fh)
+    customer_facing = [
+        m
+        for m in po
+        if m.id
+        and any(path.startswith(("templates/claim/", "sidebar/web/claim.py")) for path, _line in m.locations)
+    ]
+    assert len(customer_facing) > 10
+    assert [m.string for m in customer_facing if "你" in m.string] == []

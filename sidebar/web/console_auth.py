@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 
 from sidebar.extensions import db
 from sidebar.models import AdminAccount, Role, Staff
@@ -73,7 +74,7 @@ def console_required(view: F) -> F:
             login = url_for("admin.login", next=safe_next(target, "/admin/"))
             return hx_redirect(login) if is_htmx() else redirect(login)
         if viewer.role not in (Role.ADMIN, Role.MANAGER):
-            abort(403, "The console is for admins and managers.")
+            abort(403, _("The console is for admins and managers."))
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -86,7 +87,7 @@ def admin_required(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         viewer = current_viewer()
         if viewer is None or not is_admin(viewer):
-            abort(403, "Only admins can change this.")
+            abort(403, _("Only admins can change this."))
         return view(*args, **kwargs)
 
     return console_required(wrapper)  # type: ignore[return-value]

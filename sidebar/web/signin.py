@@ -47,7 +47,7 @@ def callback():
         )
     code = request.args.get("code", "")
     if not code:
-        abort(400, "code is required")
+        abort(400, _("The sign-in link is incomplete. Open the sidebar again."))
     try:
         identity = wecom().user_by_code(code)
     except WeComError as exc:

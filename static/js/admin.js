@@ -109,3 +109,25 @@ document.addEventListener("click", function (event) {
   setUp(document);
   document.body.addEventListener("htmx:afterSettle", function (e) { setUp(e.target); });
 })();
+
+/* A request that failed says why: errors.py answers htmx with the message (HX-Trigger "failed"). */
+(function () {
+  "use strict";
+  var toast = null, timer;
+  function show(text) {
+    if (!toast) {
+      toast = document.createElement("div");
+      toast.className = "toast";
+      toast.setAttribute("role", "alert");
+      document.body.appendChild(toast);
+    }
+    toast.textContent = text;
+    toast.hidden = false;
+    clearTimeout(timer);
+    timer = setTimeout(function () { toast.hidden = true; }, 5000);
+  }
+  document.body.addEventListener("failed", function (e) { if (e.detail && e.detail.value) show(e.detail.value); });
+  document.body.addEventListener("htmx:sendError", function () {
+    show(document.documentElement.lang === "en" ? "No connection, please retry" : "网络不可用，请重试");
+  });
+})();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import desc, select
 
 from sidebar.customers import visibility
@@ -23,7 +24,7 @@ def audit_log():
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
-        abort(400, "page must be a number")
+        abort(400, _("The page must be a number."))
     entries = list(db.session.scalars(query.limit(50).offset((page - 1) * 50)))
     return render_template(
         "admin/audit.html", lines=audit_words.lines(entries), count=len(entries), page=page, **common()

@@ -49,17 +49,17 @@ def scripts_admin():
 def _values() -> dict[str, object]:
     scope = request.form.get("scope", "")
     if scope not in (Scope.ENTERPRISE.value, Scope.TEAM.value):
-        abort(422, "scope must be enterprise or team")
+        abort(422, _("Choose whether the script is for the whole company or a team."))
     team_id = request.form.get("team_id") or None
     if scope == Scope.TEAM.value and (team_id is None or db.session.get(Team, int(team_id)) is None):
-        abort(422, "choose the team")
+        abort(422, _("Choose the team."))
     body = (request.form.get("body") or "").strip()
     if not body or len(body) > scripts.BODY_MAX:
-        abort(422, "write the script's text (at most 2,000 characters)")
+        abort(422, _("Write the script's text (at most 2,000 characters)."))
     try:
         order = int(request.form.get("order") or 0)
     except ValueError:
-        abort(422, "order must be a whole number")
+        abort(422, _("The display order must be a whole number."))
     return {
         "scope": scope,
         "team_id": int(team_id) if scope == Scope.TEAM.value and team_id else None,

@@ -119,7 +119,7 @@ def bulk_tags():
         add = [int(t) for t in request.form.getlist("add_tag") if t]
         remove = [int(t) for t in request.form.getlist("remove_tag") if t]
     except ValueError:
-        abort(400, "tag ids must be numbers")
+        abort(400, _("Choose tags from the list."))
     known = set(db.session.scalars(select(Tag.id).where(Tag.id.in_(add + remove))))
     if not (add or remove) or known != set(add + remove) or set(add) & set(remove):
         abort(422, _("Choose tags to add or remove (not the same tag for both)."))

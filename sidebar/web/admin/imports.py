@@ -26,7 +26,7 @@ from sidebar.web.labels import IMPORT_FIELDS
 def _kind() -> str:
     kind = request.values.get("kind") or "orders"
     if kind not in imports.KINDS:
-        abort(400, "kind must be orders or members")
+        abort(400, _("Choose orders or members."))
     return kind
 
 

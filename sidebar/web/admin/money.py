@@ -14,9 +14,9 @@ from sidebar.core.locking import changed
 from sidebar.core.units import parse_yuan
 from sidebar.customers import profile, visibility
 from sidebar.extensions import db
-from sidebar.models import ApiKey, CouponTemplate, RedPacket, RedPacketBudget, Team, utcnow
+from sidebar.models import ApiKey, Coupon, CouponTemplate, RedPacket, RedPacketBudget, Team, utcnow
 from sidebar.money import admin as money_admin
-from sidebar.money import coupons, red_packets
+from sidebar.money import coupons, payout_errors, red_packets
 from sidebar.org import api_keys
 from sidebar.web.admin import admin_bp, client_ip, common, viewer
 from sidebar.web.console_auth import admin_required, console_required
@@ -34,6 +34,9 @@ def _coupon_page(status: int = 200, **context: Any) -> Any:
             levels=money_admin.LEVELS,
             tag_groups=profile.all_tag_groups(),
             describe=coupons.describe,
+            # A code that exists, for the API example (a made-up one when none was issued yet).
+            example_code=db.session.scalar(select(Coupon.code).order_by(Coupon.id.desc()).limit(1))
+            or "8KZ4QH2M",
             form=context.pop("form", {}),
             errors=context.pop("errors", {}),
             **context,
@@ -151,6 +154,7 @@ def _packet_page(status: int = 200, **context: Any) -> Any:
                 teams=list(db.session.scalars(select(Team).order_by(Team.id))),
                 month_start=(today - timedelta(days=today.day - 1)).date().isoformat(),
                 today=today.date().isoformat(),
+                explain_payout=payout_errors.explain,
                 form=context.pop("form", {}),
                 errors=context.pop("errors", {}),
                 **context,
