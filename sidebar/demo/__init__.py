@@ -119,6 +119,14 @@ CONCERNS = ["痘痘", "暗沉", "毛孔粗大", "细纹", "干燥起皮", "泛�
 AGE_RANGES = ["18-24", "25-29", "30-34", "35-39", "40-49", "50+"]
 LEVELS = ["普通", "普通", "普通", "银卡", "银卡", "金卡", "黑金"]
 ADD_STATES = [None, None, "store_qr_sh01", "store_qr_gz01", "live_1111", "moments_ad", "mall_order_card"]
+# The channel codes those states belong to: (state, name, kind, store code or None, member userids).
+CHANNEL_CODES = [
+    ("store_qr_sh01", "静安嘉里店 · 柜台码", "store", "SH01", []),
+    ("store_qr_gz01", "天河太古汇店 · 柜台码", "store", "GZ01", []),
+    ("live_1111", "双 11 直播间", "multi", None, ["chenjing", "wangfang"]),
+    ("moments_ad", "朋友圈广告 · 秋冬修护", "multi", None, ["chenjing", "liuyang", "huangli"]),
+    ("mall_order_card", "商城订单页 · 加导购", "single", None, ["chenjing"]),
+]
 
 CATALOGUE = [
     ("LX-SER-01", "澜序 玻色因紧致精华 30ml", "精华", 58000),

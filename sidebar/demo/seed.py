@@ -23,6 +23,8 @@ from sidebar.core.analyze import analyze
 from sidebar.data import profile
 from sidebar.extensions import db
 from sidebar.models import (
+    ChannelCode,
+    ChannelCodeMember,
     CouponTemplate,
     Customer,
     CustomerTag,
@@ -77,6 +79,8 @@ def seed_org() -> dict[str, int]:
     db.session.flush()
     if db.session.scalar(select(func.count()).select_from(SopRule)) == 0:
         _seed_sop()
+    if db.session.scalar(select(func.count()).select_from(ChannelCode)) == 0:
+        _seed_channel_codes(stores, people)
     return {"teams": len(teams), "staff": len(people), "stores": len(stores)}
 
 
@@ -100,6 +104,16 @@ def _seed_materials() -> None:
                 mime,
             )
         db.session.add(material)
+
+
+def _seed_channel_codes(stores: dict[str, Store], people: dict[str, Staff]) -> None:
+    """The channel codes the demo's customers came through (their follows carry these states)."""
+    for state, name, kind, store, userids in demo.CHANNEL_CODES:
+        code = ChannelCode(name=name, state=state, kind=kind, store_id=stores[store].id if store else None)
+        members = [p for p in people.values() if p.store_id == code.store_id] if store else []
+        members += [people[u] for u in userids]
+        code.members = [ChannelCodeMember(staff_id=p.id, position=n) for n, p in enumerate(members)]
+        db.session.add(code)
 
 
 def _seed_sop() -> None:

@@ -3,6 +3,7 @@
 from sqlalchemy import DDL, event
 
 from sidebar.extensions import Model
+from sidebar.models.acquisition import ChannelCode, ChannelCodeMember, CodeKind
 from sidebar.models.activity import AuditLog, EventStatus, KeyValue, Send, WecomEvent
 from sidebar.models.base import utcnow
 from sidebar.models.console import AdminAccount, BackgroundJob, ImportMapping, JobStatus
@@ -45,6 +46,9 @@ event.listen(
 )
 
 __all__ = [
+    "ChannelCode",
+    "ChannelCodeMember",
+    "CodeKind",
     "COUNTED_STATUSES",
     "IdentitySettlement",
     "ImportMapping",

@@ -138,6 +138,10 @@ RULE_FIELDS = {
     "bought_category": _l("Bought the category"),
     "bought_product": _l("Bought the product (SKU or name)"),
     "store_code": _l("Bought at the store (code)"),
+    "state": _l("Came through the channel code"),
+    "added_days_min": _l("Added at least (days ago)"),
+    "added_days_max": _l("Added at most (days ago)"),
+    "birthday_within": _l("Birthday within (days)"),
 }
 
 ROLES = {"admin": _l("Admin"), "manager": _l("Manager"), "guide": _l("Shopping guide")}

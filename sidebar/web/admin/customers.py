@@ -9,6 +9,7 @@ from flask import abort, current_app, render_template, request, send_from_direct
 from flask_babel import gettext as _
 from sqlalchemy import desc, select
 
+from sidebar.acquisition import codes
 from sidebar.customers import bulk, profile, visibility
 from sidebar.customers import query as customer_query
 from sidebar.extensions import db
@@ -104,6 +105,7 @@ def customer_detail(external_userid: str):
         customer=customer,
         p=data,
         notes=profile.notes_of(customer),
+        channels=codes.names(f.state for f in customer.follows),
         sends=sends,
         entries=entries,
         **common(),

@@ -12,6 +12,7 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from sidebar.acquisition import codes
 from sidebar.content import scripts
 from sidebar.core import audit
 from sidebar.customers import profile
@@ -39,10 +40,11 @@ from sidebar.web.labels import zone_note
 
 
 def _names() -> dict[str, dict[str, str]]:
-    """Tag and team names by id, for an audience in words."""
+    """Tag, team and channel-code names, for an audience in words."""
     return {
         "tag_names": {str(t.id): t.name for g in profile.all_tag_groups() for t in g.tags},
         "team_names": {str(t.id): t.name for t in db.session.scalars(select(Team))},
+        "channel_names": {c.state: c.name for c in codes.all_codes()},
     }
 
 
@@ -64,6 +66,7 @@ def _choices() -> dict[str, object]:
         ),
         "max_steps": editor.MAX_STEPS,
         "levels": MEMBER_LEVELS,
+        "channel_codes": codes.all_codes(),
         "zone": zone_note(),
         "viewer": viewer(),
         "is_admin": is_admin(viewer()),

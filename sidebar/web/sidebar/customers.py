@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from sidebar.acquisition import codes
 from sidebar.core import uow
 from sidebar.customers import contacts, profile
 from sidebar.customers import edit as customer_edit
@@ -57,6 +58,7 @@ def customer_detail(customer: Customer):
         mine=data.mine,
         others=data.others,
         first_added=data.first_added,
+        channel=codes.name_for(data.first_added.state if data.first_added else None),
         tag_groups=data.tag_groups,
         **common(),
     )

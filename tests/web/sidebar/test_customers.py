@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select
 
 from sidebar import demo
 from sidebar.extensions import db
-from sidebar.models import Customer, CustomerTag, Follow, Note, Order, OrderItem, Staff, Tag
+from sidebar.models import ChannelCode, Customer, CustomerTag, Follow, Note, Order, OrderItem, Staff, Tag
 from tests.sidebar_helpers import make_hostile, sign_in
 
 
@@ -424,3 +424,19 @@ def test_the_language_can_be_switched(seeded, client, lang, word):
     sign_in(client, "chenjing")
     client.get(f"/sidebar/lang/{lang}")
     assert word in client.get(f"/sidebar/customers/{person.external_userid}").get_data(as_text=True)
+
+
+def test_the_channel_a_customer_came_through_reads_as_the_codes_name(seeded, client):
+    person = next(
+        c
+        for c in map(demo.customer, range(demo.DEFAULT_CUSTOMERS))
+        if c.follows[0].userid == "chenjing" and c.follows[0].state == "mall_order_card"
+    )
+    sign_in(client, "chenjing")
+    html = client.get(f"/sidebar/customers/{person.external_userid}").get_data(as_text=True)
+    assert "商城订单页 · 加导购" in html and "mall_order_card" not in html
+    with seeded.app_context():  # a state no code of ours carries is shown as it is
+        db.session.execute(delete(ChannelCode).where(ChannelCode.state == "mall_order_card"))
+        db.session.commit()
+    html = client.get(f"/sidebar/customers/{person.external_userid}").get_data(as_text=True)
+    assert 'data-testid="channel">mall_order_card<' in html

@@ -1,0 +1,1 @@
+"""Acquisition: channel live codes (渠道活码) and what they bring in."""
