@@ -152,6 +152,21 @@
     }, explain);
   }
 
+  /* What a failed JS-SDK call means for the guide, and what to do: WeCom's errMsg is English and terse
+   * ("sendChatMessage:fail_nopermission"); the server's own messages are already in the guide's words. */
+  function inWords(err) {
+    var msg = (err && err.errMsg) || "";
+    var en = document.documentElement.lang === "en";
+    if (err && err.refused) return msg;
+    if (/cancel/i.test(msg)) return en ? "Cancelled." : "已取消。";
+    if (/timeout|unreachable/i.test(msg)) return en ? "WeCom did not answer. Check the network and try again." : "企业微信没有响应，请检查网络后重试。";
+    if (/permission|denied|no_auth/i.test(msg)) return en ? "This app may not send here. Ask your administrator to check the app's permissions." : "应用没有在此发送的权限，请联系管理员检查应用权限。";
+    if (/not in WeCom/i.test(msg)) return en ? "Open the sidebar inside WeCom to send." : "请在企业微信中打开侧边栏再发送。";
+    if (/media|upload/i.test(msg)) return en ? "The file could not be uploaded to WeCom. Try again." : "文件未能上传到企业微信，请重试。";
+    if (/^HTTP \d+/.test(msg)) return en ? "The server did not answer properly. Try again." : "服务器未正常响应，请重试。";
+    return msg ? (en ? "WeCom said: " : "企业微信返回：") + msg : (en ? "Please try again." : "请重试。");
+  }
+
   /* -- sending: buttons carry the text; a send is recorded only after WeCom reports success ---- */
   function csrfToken() {
     try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
@@ -186,7 +201,7 @@
       showToast(entered ? (document.documentElement.lang === "en" ? "In the input box" : "已放入输入框") : (document.documentElement.lang === "en" ? "Sent" : "已发送"));
       return record(button, entered);
     }, function (err) {
-      showToast((document.documentElement.lang === "en" ? "Not sent: " : "未发送：") + ((err && err.errMsg) || ""));
+      showToast((document.documentElement.lang === "en" ? "Not sent: " : "未发送：") + inWords(err), 4000);
     }).then(function () { button.disabled = false; });
   });
 
@@ -197,7 +212,7 @@
     return fetch(url, { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } })
       .then(function (res) {
         return res.json().then(null, function () { return {}; }).then(function (data) {
-          if (!res.ok) throw { errMsg: (data.error && data.error.message) || ("HTTP " + res.status) };
+          if (!res.ok) throw { errMsg: (data.error && data.error.message) || ("HTTP " + res.status), refused: !!(data.error && data.error.message) };
           return data;
         });
       });
@@ -225,7 +240,7 @@
     next().then(function () {
       showToast(document.documentElement.lang === "en" ? "Task done" : "任务已完成");
     }, function (err) {
-      failure = (err && err.errMsg) || "";
+      failure = inWords(err);
       showToast((document.documentElement.lang === "en" ? "Stopped: " : "发送中断：") + failure);
     }).then(function () {
       if (!window.htmx) return;
@@ -265,8 +280,7 @@
     }).then(function () {
       showToast(button.getAttribute("data-done"));
     }, function (err) {
-      var why = (err && err.errMsg) || "";
-      showToast(err && err.refused ? why : (en ? "Not sent: " : "未发送：") + why);
+      showToast(err && err.refused ? inWords(err) : (en ? "Not sent: " : "未发送：") + inWords(err), 4000);
     }).then(function () {
       if (window.htmx) window.htmx.ajax("GET", button.getAttribute("data-refresh-url"), { target: button.getAttribute("data-target"), swap: "outerHTML" });
     });
