@@ -61,6 +61,8 @@ class WeComState:
             self.codes: dict[str, tuple[str, float]] = {}
             self.media: dict[str, dict[str, Any]] = {}
             self.transfers: dict[tuple[str, str, str], dict[str, Any]] = {}
+            # 联系我 / channel codes: config_id -> {type, scene, remark, state, user, skip_verify, qr_code}
+            self.contact_ways: dict[str, dict[str, Any]] = {}
             self.messages: list[dict[str, Any]] = []
             self.calls: deque[dict[str, Any]] = deque(maxlen=20000)
             self.window_start = time.monotonic()

@@ -15,7 +15,18 @@ from sqlalchemy import select
 
 from sidebar.core.units import yuan
 from sidebar.extensions import db
-from sidebar.models import AuditLog, Coupon, CouponTemplate, Customer, Material, Script, SopRule, Staff, Tag
+from sidebar.models import (
+    AuditLog,
+    ChannelCode,
+    Coupon,
+    CouponTemplate,
+    Customer,
+    Material,
+    Script,
+    SopRule,
+    Staff,
+    Tag,
+)
 from sidebar.web.labels import ROLES
 
 # Who did it, when it was not a member: the words stored in ``actor``.
@@ -73,6 +84,9 @@ ACTIONS = {
     "sop_rule_enabled": _l("switched on the SOP rule %(name)s"),
     "sop_rule_disabled": _l("switched off the SOP rule %(name)s"),
     "sop_rule_deleted": _l("deleted the SOP rule %(name)s"),
+    "channel_code.create": _l("made the channel code %(name)s"),
+    "channel_code.update": _l("changed the channel code %(name)s"),
+    "channel_code.retire": _l("retired the channel code %(name)s"),
     "api_key_created": _l("created an API key"),
     "admin_account_created": _l("created an admin account"),
 }
@@ -91,6 +105,7 @@ TARGETS = {
     "material": _l("material"),
     "sop_rule": _l("SOP rule"),
     "job": _l("import"),
+    "channel_code": _l("channel code"),
     "api_key": _l("API key"),
     "admin_account": _l("admin account"),
 }
@@ -189,5 +204,11 @@ def _target_names(entries: list[AuditLog]) -> dict[tuple[str, str], tuple[str, s
     load("sop_rule", SopRule, lambda r: r.name, lambda r: url_for("admin.sop_rule_detail", rule_id=r.id))
     load("coupon_template", CouponTemplate, lambda t: t.name, lambda t: url_for("admin.coupons_admin"))
     load("coupon", Coupon, lambda c: f"{c.template.name} {c.code}", lambda c: None)
+    load(
+        "channel_code",
+        ChannelCode,
+        lambda c: c.name,
+        lambda c: url_for("admin.channel_code_detail", code_id=c.id),
+    )
     load("tag", Tag, lambda t: t.name, lambda t: url_for("admin.tags"))
     return out  # fmt: skip

@@ -131,3 +131,21 @@ document.addEventListener("click", function (event) {
     show(document.documentElement.lang === "en" ? "No connection, please retry" : "网络不可用，请重试");
   });
 })();
+
+/* A channel code's adds per day. */
+(function () {
+  "use strict";
+  var data = document.getElementById("code-days");
+  var el = document.getElementById("chart-code");
+  if (!data || !el || !window.echarts) return;
+  var report = JSON.parse(data.textContent);
+  var chart = window.echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    grid: { left: 40, right: 16, top: 16, bottom: 32 },
+    xAxis: { type: "category", data: report.days.map(function (d) { return d.slice(5); }) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [{ name: el.getAttribute("data-label"), type: "bar", data: report.adds, itemStyle: { color: "#07c160" } }]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();

@@ -23,6 +23,7 @@ from sidebar import demo
 from sidebar.extensions import db
 from sidebar.models import (
     BackgroundJob,
+    ChannelCode,
     CouponTemplate,
     Customer,
     Material,
@@ -52,7 +53,9 @@ OBJECT_PARAMS = {
     "job_id",
 }
 # Configuration every console user may read and only admins may change.
-CONFIG_PARAMS = {"rule_id", "template_id", "staff_id", "tag_id", "group_id", "key_id", "team_id"}
+CONFIG_PARAMS = {
+    "rule_id", "template_id", "staff_id", "tag_id", "group_id", "key_id", "team_id", "code_id"
+}  # fmt: skip
 # Parameters that are not objects: the value a request uses.
 FIXED = {"code": "en", "fmt": "csv", "action": "disable"}
 
@@ -201,6 +204,7 @@ def world(seeded) -> World:
             "group_id": str(group_id),
             "key_id": "1",
             "team_id": str(south_team),
+            "code_id": str(db.session.scalar(select(ChannelCode.id).order_by(ChannelCode.id))),
         }
         w.names = [south_person.name, "黄丽私房话术", "华南团队话术", "华南内部素材", "华南任务"]
         assert db.session.get(RedPacket, packet.id) is not None

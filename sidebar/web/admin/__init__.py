@@ -35,6 +35,7 @@ def common(**context: Any) -> dict[str, Any]:
 # The pages (imported last: they use the blueprint and the helpers above).
 from sidebar.web.admin import (  # noqa: E402,F401
     audit,
+    channel_codes,
     content,
     customers,
     data,

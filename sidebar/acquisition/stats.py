@@ -1,0 +1,100 @@
+"""What each channel code brought, set-based over the follows that carry its ``state``: adds, losses,
+net, how many were still there 7 days after being added (of those added at least 7 days ago), and how
+many bought within 30 days of being added; per code, per guide and per day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+
+from sidebar.core.day_math import plus_days
+from sidebar.extensions import db
+from sidebar.models import Customer, Follow, Staff, utcnow
+
+
+@dataclass
+class Figures:
+    adds: int = 0
+    lost: int = 0
+    settled: int = 0  # added at least 7 days ago: the base of the 7-day rate
+    kept_7d: int = 0
+    bought_30d: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.adds - self.lost
+
+    @property
+    def kept_rate(self) -> int | None:
+        return round(100 * self.kept_7d / self.settled) if self.settled else None
+
+
+def _columns(now: datetime) -> list[Any]:
+    week_ago = now - timedelta(days=7)
+    settled = Follow.added_at <= week_ago
+    kept = and_(settled, (Follow.deleted_at.is_(None)) | (Follow.deleted_at > plus_days(Follow.added_at, 7)))
+    bought = and_(
+        Customer.first_order_at.is_not(None),
+        Customer.first_order_at >= Follow.added_at,
+        Customer.first_order_at < plus_days(Follow.added_at, 30),
+    )
+    return [
+        func.count().label("adds"),
+        func.count(Follow.deleted_at).label("lost"),
+        func.sum(case((settled, 1), else_=0)).label("settled"),
+        func.sum(case((kept, 1), else_=0)).label("kept_7d"),
+        func.sum(case((bought, 1), else_=0)).label("bought_30d"),
+    ]
+
+
+def _figures(row: Any) -> Figures:
+    return Figures(
+        int(row.adds), int(row.lost), int(row.settled or 0), int(row.kept_7d or 0), int(row.bought_30d or 0)
+    )
+
+
+def by_code(states: list[str], *, now: datetime | None = None) -> dict[str, Figures]:
+    if not states:
+        return {}
+    query = (
+        select(Follow.state, *_columns(now or utcnow()))
+        .join(Customer, Customer.id == Follow.customer_id)
+        .where(Follow.state.in_(states))
+        .group_by(Follow.state)
+    )
+    return {row.state: _figures(row) for row in db.session.execute(query)}
+
+
+def by_guide(state: str, *, now: datetime | None = None) -> list[tuple[str, Figures]]:
+    query = (
+        select(Staff.name, *_columns(now or utcnow()))
+        .join(Customer, Customer.id == Follow.customer_id)
+        .join(Staff, Staff.id == Follow.staff_id)
+        .where(Follow.state == state)
+        .group_by(Staff.id, Staff.name)
+        .order_by(func.count().desc(), Staff.name)
+    )
+    return [(row.name, _figures(row)) for row in db.session.execute(query)]
+
+
+def adds_per_day(state: str, days: int = 30, *, now: datetime | None = None) -> list[tuple[str, int]]:
+    """(YYYY-MM-DD, adds) for the last ``days`` days, every day present."""
+    now = now or utcnow()
+    start = (now - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = (
+        func.date(Follow.added_at)
+        if db.engine.dialect.name == "sqlite"
+        else func.to_char(Follow.added_at, "YYYY-MM-DD")
+    )
+    rows = db.session.execute(
+        select(day, func.count()).where(Follow.state == state, Follow.added_at >= start).group_by(day)
+    )
+    counts: dict[str, int] = {str(d): int(n) for d, n in rows}
+    out = []
+    for n in range(days):
+        key = (start + timedelta(days=n)).date().isoformat()
+        out.append((key, int(counts.get(key, 0))))
+    return out
