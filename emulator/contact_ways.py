@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import time
 from typing import Any
 
 import segno
@@ -100,6 +101,16 @@ def del_contact_way(st: WeComState) -> dict[str, Any]:
     return {}
 
 
+@qr_bp.get("/welcomes")
+def welcomes():
+    """The welcomes delivered to customers, oldest first (what a customer's chat would show)."""
+    from flask import current_app, jsonify
+
+    st: WeComState = current_app.extensions["wecom_state"]
+    with st.lock:
+        return jsonify(list(st.welcomes))
+
+
 @qr_bp.get("/contact_way/<config_id>.png")
 def qr_image(config_id: str):
     """The code's QR image (it encodes the code's config_id, as WeCom's encodes a link to it)."""
@@ -114,3 +125,42 @@ def qr_image(config_id: str):
         out, kind="png", scale=8, border=2
     )
     return Response(out.getvalue(), mimetype="image/png")
+
+
+WELCOME_WINDOW = 20.0  # seconds WeCom accepts a WelcomeCode after the add event
+MAX_ATTACHMENTS = 9
+MAX_WELCOME_BYTES = 4000
+
+
+@endpoint("externalcontact/send_welcome_msg", "POST")
+def send_welcome_msg(st: WeComState) -> dict[str, Any]:
+    """WeCom's rules (doc 92599): within 20 s of the event, once; a second call answers 41051
+    (externaluser has started chatting). An unknown or expired code is refused as invalid."""
+    data = body()
+    require(data, "welcome_code")
+    text = (data.get("text") or {}).get("content", "")
+    attachments = data.get("attachments") or []
+    if not text and not attachments:
+        raise ApiError(40058, "text or attachments required")
+    if len(text.encode()) > MAX_WELCOME_BYTES or len(attachments) > MAX_ATTACHMENTS:
+        raise ApiError(40058, "welcome exceeds the limits")
+    with st.lock:
+        entry = st.welcome_codes.get(str(data["welcome_code"]))
+        if entry is None:
+            raise ApiError(40058, "invalid welcome code")
+        if entry["used"]:
+            raise ApiError(41051, "externaluser has started chatting")
+        if time.time() - entry["at"] > WELCOME_WINDOW:
+            raise ApiError(40058, "invalid welcome code: expired")
+        entry["used"] = True
+        entry["message"] = {"text": text, "attachments": attachments}
+        st.welcomes.append(
+            {
+                "welcome": True,
+                "userid": entry["userid"],
+                "external_userid": entry["external_userid"],
+                "text": {"content": text},
+                "attachments": attachments,
+            }  # fmt: skip
+        )
+    return {}

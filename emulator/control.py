@@ -74,6 +74,14 @@ def _apply(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None, dict[
     userid: str = spec.get("userid") or ""
     ext: str = spec.get("external_userid") or ""
     if change in ("add_external_contact", "add_half_external_contact"):
+        if spec.get("config_id"):  # a customer scans a channel code: WeCom picks the member, in turn
+            with st.lock:
+                way = st.contact_ways.get(spec["config_id"])
+                if way is None:
+                    abort(400, "no such contact way")
+                way["scans"] = way.get("scans", 0) + 1
+                userid = way["user"][(way["scans"] - 1) % len(way["user"])]
+                spec = {**spec, "state": way["state"]}
         contact = spec.get("contact") or (st.contacts.get(ext) if ext else None)
         if contact is None:
             ext = ext or "wm" + secrets.token_hex(15)
@@ -86,11 +94,19 @@ def _apply(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None, dict[
             tags=spec.get("tags", []),
             remark=spec.get("remark", ""),
         )
+        welcome_code = secrets.token_hex(16)
+        with st.lock:
+            st.welcome_codes[welcome_code] = {
+                "userid": userid,
+                "external_userid": contact["external_userid"],
+                "at": time.time(),
+                "used": False,
+            }
         fields = {
             "UserID": userid,
             "ExternalUserID": contact["external_userid"],
             "State": spec.get("state"),
-            "WelcomeCode": secrets.token_hex(8),
+            "WelcomeCode": welcome_code,
         }
         return "change_external_contact", change, fields
     if change == "edit_external_contact":

@@ -63,6 +63,9 @@ class WeComState:
             self.transfers: dict[tuple[str, str, str], dict[str, Any]] = {}
             # 联系我 / channel codes: config_id -> {type, scene, remark, state, user, skip_verify, qr_code}
             self.contact_ways: dict[str, dict[str, Any]] = {}
+            # WelcomeCode -> {userid, external_userid, at, used, message}: single use, 20 s
+            self.welcome_codes: dict[str, dict[str, Any]] = {}
+            self.welcomes: list[dict[str, Any]] = []
             self.messages: list[dict[str, Any]] = []
             self.calls: deque[dict[str, Any]] = deque(maxlen=20000)
             self.window_start = time.monotonic()

@@ -38,6 +38,7 @@ def child_env() -> dict[str, str]:
     env["EMULATOR_URL"] = emulator
     env.setdefault("EMULATOR_CALLBACK_URL", f"http://127.0.0.1:{app_port}/wecom/callback")
     env.setdefault("EMULATOR_APP_URL", f"http://127.0.0.1:{app_port}")
+    env.setdefault("PUBLIC_URL", f"http://127.0.0.1:{app_port}")
     env["BIND"] = f"127.0.0.1:{app_port}"
     env["EMULATOR_PORT"] = emu_port
     env.setdefault("WEB_CONCURRENCY", "2")

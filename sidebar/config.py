@@ -87,6 +87,7 @@ _ENV_STR = (
     "PAY_V3_KEY_PATH",
     "PAY_V3_APPID",
     "FRAME_ANCESTORS",
+    "PUBLIC_URL",
 )
 _ENV_FLOAT = (
     "WECOM_HTTP_TIMEOUT",
@@ -113,6 +114,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": None,
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "beside.db"),
         "REDIS_URL": None,
+        # Where customers reach the app (https://beside.example.com): links sent without a request
+        # to build them from, such as a welcome's coupon card.
+        "PUBLIC_URL": None,
         "WECOM_CORP_ID": None,
         "WECOM_AGENT_ID": None,
         "WECOM_SECRET": None,

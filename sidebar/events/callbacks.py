@@ -18,6 +18,7 @@ import xmltodict
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from sidebar.acquisition import welcome
 from sidebar.core.errors import DomainError
 from sidebar.customers import contacts
 from sidebar.data import oneid, profile
@@ -104,6 +105,16 @@ def _on_contact_changed(f: dict[str, str]) -> str:
     return "customer refreshed"
 
 
+def _on_contact_added(f: dict[str, str]) -> str:
+    """A customer added a guide: know them first (the welcome names them), then welcome them within
+    WeCom's 20 s, then match their orders and compute their profile."""
+    customer = contacts.refresh_customer(f["ExternalUserID"])
+    greeted = welcome.on_add(f, received_at=datetime.fromisoformat(f["_received_at"]))
+    touched = oneid.settle_for([customer.id])
+    profile.recompute(touched | {customer.id})
+    return f"customer refreshed; {greeted}"
+
+
 def _on_follow_deleted_by_staff(f: dict[str, str]) -> str:
     by = DeletedBy.TRANSFER if f.get("Source") == "DELETE_BY_TRANSFER" else DeletedBy.STAFF
     ended = contacts.end_follow(f["UserID"], f["ExternalUserID"], by=by, at=_at(f))
@@ -138,7 +149,7 @@ def _on_tag_changed(f: dict[str, str]) -> str:
 
 
 HANDLERS: dict[tuple[str, str], Callable[[dict[str, str]], str]] = {
-    ("change_external_contact", "add_external_contact"): _on_contact_changed,
+    ("change_external_contact", "add_external_contact"): _on_contact_added,
     ("change_external_contact", "add_half_external_contact"): _on_contact_changed,
     ("change_external_contact", "edit_external_contact"): _on_contact_changed,
     ("change_external_contact", "del_external_contact"): _on_follow_deleted_by_staff,
@@ -154,6 +165,7 @@ HANDLERS: dict[tuple[str, str], Callable[[dict[str, str]], str]] = {
 def handle(event: WecomEvent, *, now: datetime) -> None:
     """Do what the event asks and mark it done (flushes). Raises whatever the work raised."""
     fields = parse(event.raw_xml)
+    fields["_received_at"] = event.received_at.isoformat()  # WeCom's clocks start when it reached us
     handler = HANDLERS.get((fields.get("Event", ""), fields.get("ChangeType", "")))
     outcome = handler(fields) if handler else "ignored: no handler for this event"
     event.attempts += 1

@@ -3,7 +3,14 @@
 from sqlalchemy import DDL, event
 
 from sidebar.extensions import Model
-from sidebar.models.acquisition import ChannelCode, ChannelCodeMember, CodeKind
+from sidebar.models.acquisition import (
+    ChannelCode,
+    ChannelCodeMember,
+    CodeKind,
+    Welcome,
+    WelcomeSend,
+    WelcomeStatus,
+)
 from sidebar.models.activity import AuditLog, EventStatus, KeyValue, Send, WecomEvent
 from sidebar.models.base import utcnow
 from sidebar.models.console import AdminAccount, BackgroundJob, ImportMapping, JobStatus
@@ -46,6 +53,9 @@ event.listen(
 )
 
 __all__ = [
+    "Welcome",
+    "WelcomeSend",
+    "WelcomeStatus",
     "ChannelCode",
     "ChannelCodeMember",
     "CodeKind",

@@ -7,11 +7,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidebar.extensions import Model
-from sidebar.models.base import Timestamps, UTCDateTime
+from sidebar.models.base import Timestamps, UTCDateTime, utcnow
 from sidebar.models.org import Staff, Store
 
 
@@ -58,3 +58,47 @@ class ChannelCodeMember(Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     staff: Mapped[Staff] = relationship()
+
+
+class Welcome(Timestamps, Model):
+    """What a new customer receives the moment they add a guide: per channel code, or the default
+    (``code_id`` NULL) for codes without one and for customers who came another way."""
+
+    __tablename__ = "welcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("channel_codes.id", ondelete="CASCADE"), unique=True
+    )
+    text: Mapped[str] = mapped_column(Text, default="")  # with script variables ({客户称呼} …)
+    material_ids: Mapped[str] = mapped_column(Text, default="[]")  # JSON, in order, at most 9 with the coupon
+    coupon_template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coupon_templates.id", ondelete="SET NULL")
+    )
+    tag_ids: Mapped[str] = mapped_column(Text, default="[]")  # JSON: tags added on arrival
+
+
+class WelcomeStatus(enum.StrEnum):
+    SENT = "sent"
+    LATE = "late"  # past WeCom's 20 s: not sent, never retried with the stale code
+    REFUSED = "refused"  # WeCom said no (already chatting, code used or invalid)
+    FAILED = "failed"  # we could not build or send it (no answer in time, a material failed)
+
+
+class WelcomeSend(Model):
+    """One welcome per add event's ``WelcomeCode`` (single use): what happened to it, shown per code."""
+
+    __tablename__ = "welcome_sends"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    welcome_code: Mapped[str] = mapped_column(String(128), unique=True)
+    code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("channel_codes.id", ondelete="SET NULL"), index=True
+    )
+    external_userid: Mapped[str] = mapped_column(String(64), index=True)
+    userid: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(String(255))
+    coupon_id: Mapped[int | None] = mapped_column(ForeignKey("coupons.id", ondelete="SET NULL"))
+    seconds: Mapped[float | None] = mapped_column()  # from the event reaching us to WeCom's answer
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

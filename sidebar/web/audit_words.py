@@ -87,6 +87,7 @@ ACTIONS = {
     "channel_code.create": _l("made the channel code %(name)s"),
     "channel_code.update": _l("changed the channel code %(name)s"),
     "channel_code.retire": _l("retired the channel code %(name)s"),
+    "welcome.update": _l("changed the welcome of %(name)s"),
     "api_key_created": _l("created an API key"),
     "admin_account_created": _l("created an admin account"),
 }
@@ -106,6 +107,7 @@ TARGETS = {
     "sop_rule": _l("SOP rule"),
     "job": _l("import"),
     "channel_code": _l("channel code"),
+    "welcome": _l("welcome"),
     "api_key": _l("API key"),
     "admin_account": _l("admin account"),
 }

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from sidebar.acquisition import codes, stats
+from sidebar.acquisition import codes, stats, welcome
 from sidebar.core import audit, uow
 from sidebar.extensions import db
-from sidebar.models import ChannelCode, CodeKind, Staff, StaffStatus, Store
+from sidebar.models import ChannelCode, CodeKind, CouponTemplate, Material, Staff, StaffStatus, Store
 from sidebar.web.admin import admin_bp, client_ip, common, viewer
 from sidebar.web.console_auth import admin_required, console_required
 from sidebar.wecom.errors import WeComError
@@ -44,7 +44,11 @@ def _list(status: int = 200, **context: Any) -> Any:
             figures=figures,
             errors=context.pop("errors", {}),
             form=context.pop("form", MultiDict()),
+            welcome=welcome.own(None),
+            sends=welcome.recent(None),
+            typed=context.pop("typed", None),
             **_choices(),
+            **_welcome_choices(),
             **context,
         ),
     )
@@ -93,7 +97,11 @@ def _detail(code: ChannelCode, status: int = 200, **context: Any) -> Any:
             per_day=stats.adds_per_day(code.state),
             errors=context.pop("errors", {}),
             chosen=[m.staff_id for m in code.members],
+            welcome=welcome.own(code),
+            sends=welcome.recent(code),
+            typed=context.pop("typed", None),
             **_choices(),
+            **_welcome_choices(),
             **context,
         ),
     )
@@ -166,3 +174,61 @@ def channel_code_poster(code_id: int):
     """A printable A5 poster: the store's name, the code, and a line asking to scan."""
     code = _code_or_404(code_id)
     return render_template("admin/channel_code_poster.html", code=code)
+
+
+def _welcome_choices() -> dict[str, Any]:
+    from sidebar.customers import profile
+
+    return {
+        "attachable": list(
+            db.session.scalars(
+                select(Material).where(Material.kind.in_(sorted(welcome.ATTACHABLE))).order_by(Material.id)
+            )
+        ),
+        "coupon_templates": list(
+            db.session.scalars(
+                select(CouponTemplate).where(CouponTemplate.active.is_(True)).order_by(CouponTemplate.id)
+            )
+        ),
+        "tag_groups": profile.all_tag_groups(),
+    }
+
+
+def _save_welcome(code: ChannelCode | None) -> str | None:
+    """Save the posted welcome; the reason when it cannot be saved."""
+    coupon = request.form.get("coupon_template_id", "")
+    try:
+        saved = welcome.save(
+            code,
+            text=request.form.get("text", ""),
+            material_ids=_ids("material_ids"),
+            coupon_template_id=int(coupon) if coupon.isdigit() else None,
+            tag_ids=_ids("tag_ids"),
+        )
+    except welcome.WelcomeInvalid as exc:
+        uow.discard()
+        return str(exc)
+    audit.record(
+        viewer(), "welcome.update", "channel_code" if code else "welcome", code.id if code else saved.id,
+        ip=client_ip(), name=code.name if code else _("default welcome"),
+    )  # fmt: skip
+    return None
+
+
+@admin_bp.post("/channel-codes/<int:code_id>/welcome")
+@admin_required
+def channel_code_welcome(code_id: int):
+    code = _code_or_404(code_id)
+    problem = _save_welcome(code)
+    if problem:
+        return _detail(_code_or_404(code_id), 422, errors={"welcome": problem}, typed=request.form)
+    return redirect(url_for("admin.channel_code_detail", code_id=code_id) + "#welcome", 303)
+
+
+@admin_bp.post("/channel-codes/welcome")
+@admin_required
+def default_welcome():
+    problem = _save_welcome(None)
+    if problem:
+        return _list(422, errors={"welcome": problem}, typed=request.form)
+    return redirect(url_for("admin.channel_codes") + "#welcome", 303)

@@ -1,0 +1,214 @@
+"""The welcome a new customer receives the moment they add a guide (``send_welcome_msg``): the text of
+their channel code's welcome (or the default) with script variables filled, its materials as
+attachments, and optionally a new-customer coupon issued through the coupon machinery (once per
+customer: its key is the customer's); then the code's arrival tags.
+
+WeCom accepts a ``WelcomeCode`` once and only within 20 s of the add event. So the welcome is tried at
+most once per code: if the event reaches us late, or WeCom refuses, that is recorded (``WelcomeSend``)
+and shown on the code's page — never retried with a stale code, even when the event itself is retried."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from sidebar.content import materials, scripts
+from sidebar.customers import tags as customer_tags
+from sidebar.extensions import db
+from sidebar.models import (
+    ChannelCode,
+    Customer,
+    Material,
+    MaterialKind,
+    Staff,
+    Tag,
+    Welcome,
+    WelcomeSend,
+    WelcomeStatus,
+    utcnow,
+)
+from sidebar.money import coupons
+from sidebar.money.messages import Refused
+from sidebar.wecom.errors import WeComError
+from sidebar.wecom.gateway import wecom
+
+WINDOW_SECONDS = 20  # WeCom accepts a WelcomeCode this long after the add event
+# Leave WeCom time to answer inside its window: past this we record "late" instead of calling.
+DEADLINE_SECONDS = 18
+MAX_ATTACHMENTS = 9
+MAX_TEXT_BYTES = 4000
+ATTACHABLE = {
+    MaterialKind.IMAGE.value,
+    MaterialKind.VIDEO.value,
+    MaterialKind.FILE.value,
+    MaterialKind.LINK.value,
+}
+
+
+class WelcomeInvalid(ValueError):
+    """A welcome that WeCom would refuse: said before anything is saved."""
+
+
+def own(code: ChannelCode | None) -> Welcome | None:
+    """The code's own welcome (the default's, for ``None``), without falling back."""
+    where = Welcome.code_id == code.id if code is not None else Welcome.code_id.is_(None)
+    return db.session.scalar(select(Welcome).where(where))
+
+
+def for_code(code: ChannelCode | None) -> Welcome | None:
+    """The code's welcome, else the default one; None when neither is set."""
+    if code is not None:
+        own = db.session.scalar(select(Welcome).where(Welcome.code_id == code.id))
+        if own is not None:
+            return own
+    return db.session.scalar(select(Welcome).where(Welcome.code_id.is_(None)))
+
+
+def save(code: ChannelCode | None, *, text: str, material_ids: list[int], coupon_template_id: int | None,
+         tag_ids: list[int]) -> Welcome:  # fmt: skip
+    """Set a code's welcome (or the default, for ``None``), checked against WeCom's limits first."""
+    text = text.strip()
+    if len(text.encode()) > MAX_TEXT_BYTES:
+        raise WelcomeInvalid(str(_l("The text is too long for WeCom (at most 4,000 bytes).")))
+    if len(material_ids) + (1 if coupon_template_id else 0) > MAX_ATTACHMENTS:
+        raise WelcomeInvalid(str(_l("At most 9 attachments, the coupon included (WeCom's limit).")))
+    found = {m.id: m for m in db.session.scalars(select(Material).where(Material.id.in_(material_ids)))}
+    for mid in material_ids:
+        if mid not in found or found[mid].kind not in ATTACHABLE:
+            raise WelcomeInvalid(str(_l("Only images, videos, files and links can be sent with a welcome.")))
+    if not text and not material_ids and not coupon_template_id:
+        raise WelcomeInvalid(str(_l("Write a text or choose something to send.")))
+    welcome = db.session.scalar(
+        select(Welcome).where(Welcome.code_id == code.id if code else Welcome.code_id.is_(None))
+    ) or Welcome(code_id=code.id if code else None)
+    welcome.text, welcome.material_ids = text, json.dumps(material_ids)
+    welcome.coupon_template_id, welcome.tag_ids = coupon_template_id, json.dumps(tag_ids)
+    db.session.add(welcome)
+    db.session.flush()
+    return welcome
+
+
+def _attachment(material: Material) -> dict[str, Any]:
+    if material.kind == MaterialKind.LINK.value:
+        return {
+            "msgtype": "link",
+            "link": {
+                "title": material.title[:128],
+                "picurl": material.cover_url or "",
+                "desc": (material.description or "")[:512],
+                "url": material.url,
+            },
+        }
+    kind = material.kind
+    return {"msgtype": kind, kind: {"media_id": materials.media_id(material)}}
+
+
+def _public(path: str) -> str:
+    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if not base:
+        raise RuntimeError("PUBLIC_URL is not set, so the coupon's link cannot be made")
+    return base + path
+
+
+def _coupon_attachment(staff: Staff, customer: Customer, template_id: int) -> tuple[int, dict[str, Any]]:
+    # Once per customer and coupon, however often they add a guide: the key is theirs.
+    coupon = coupons.issue(staff, customer, template_id, f"welcome-{customer.id}-{template_id}")
+    adapter = current_app.url_map.bind("localhost")
+    claim = _public(adapter.build("claim.coupon_page", {"token": coupons.claim_token(coupon)}))
+    image = _public(adapter.build("claim.card_image", {"kind": "coupon"}))
+    template = coupon.template
+    return coupon.id, {
+        "msgtype": "link",
+        "link": {
+            "title": f"{template.name}（{coupons.describe(template)}）"[:128],
+            "picurl": image,
+            "desc": "点击领取，到店或商城下单时使用",
+            "url": claim,
+        },
+    }
+
+
+def on_add(fields: dict[str, str], *, received_at: datetime) -> str:
+    """Welcome the customer of an add event, once per WelcomeCode; returns what happened (for the
+    event's record). Never raises: a welcome that fails is recorded, and the event goes on."""
+    welcome_code = fields.get("WelcomeCode") or ""
+    userid, ext = fields.get("UserID", ""), fields.get("ExternalUserID", "")
+    state = fields.get("State") or None
+    code = db.session.scalar(select(ChannelCode).where(ChannelCode.state == state)) if state else None
+    welcome = for_code(code)
+    _arrival_tags(welcome, userid, ext)
+    if not welcome_code or welcome is None:
+        return "no welcome to send"
+    if db.session.scalar(select(WelcomeSend.id).where(WelcomeSend.welcome_code == welcome_code)):
+        return "welcome already tried for this code"
+    record = WelcomeSend(welcome_code=welcome_code, code_id=code.id if code else None, external_userid=ext,
+                         userid=userid, status=WelcomeStatus.FAILED.value)  # fmt: skip
+    db.session.add(record)
+    waited = (utcnow() - received_at).total_seconds()
+    if waited > DEADLINE_SECONDS:
+        record.status, record.error = WelcomeStatus.LATE.value, f"{waited:.0f} s after the event"
+        db.session.flush()
+        return "welcome late: not sent"
+    started = time.monotonic()
+    try:
+        payload = _message(welcome, userid, ext, record)
+        wecom().external_contact.send_welcome_msg({"welcome_code": welcome_code, **payload})
+        record.status = WelcomeStatus.SENT.value
+    except WeComError as exc:
+        record.status, record.error = WelcomeStatus.REFUSED.value, f"{exc.errcode}: {exc.errmsg}"[:255]
+    except (Refused, RuntimeError, OSError, LookupError) as exc:
+        record.error = str(exc)[:255]
+    record.seconds = round(waited + time.monotonic() - started, 2)
+    db.session.flush()
+    return f"welcome {record.status}"
+
+
+def _message(welcome: Welcome, userid: str, ext: str, record: WelcomeSend) -> dict[str, Any]:
+    staff = db.session.scalar(select(Staff).where(Staff.userid == userid))
+    customer = db.session.scalar(select(Customer).where(Customer.external_userid == ext))
+    if staff is None or customer is None:
+        raise LookupError("the guide or the customer is not known here yet")
+    text, _unknown = scripts.fill(welcome.text, scripts.context_for(staff, customer))
+    attachments = []
+    ids = json.loads(welcome.material_ids or "[]")
+    found = {m.id: m for m in db.session.scalars(select(Material).where(Material.id.in_(ids)))}
+    for mid in ids:
+        if mid in found and found[mid].kind in ATTACHABLE:
+            attachments.append(_attachment(found[mid]))
+    if welcome.coupon_template_id:
+        try:
+            record.coupon_id, card = _coupon_attachment(staff, customer, welcome.coupon_template_id)
+            attachments.append(card)
+        except Refused as exc:  # out of stock, not eligible: the welcome still goes, without it
+            record.error = f"coupon: {exc.code}"
+    payload: dict[str, Any] = {"attachments": attachments[:MAX_ATTACHMENTS]}
+    if text:
+        payload["text"] = {"content": text}
+    return payload
+
+
+def _arrival_tags(welcome: Welcome | None, userid: str, ext: str) -> None:
+    """The welcome's arrival tags on the customer (pushed to WeCom like a guide's)."""
+    ids = json.loads(welcome.tag_ids or "[]") if welcome is not None else []
+    if not ids:
+        return
+    staff = db.session.scalar(select(Staff).where(Staff.userid == userid))
+    customer = db.session.scalar(select(Customer).where(Customer.external_userid == ext))
+    if staff is None or customer is None:
+        return
+    for tag in db.session.scalars(select(Tag).where(Tag.id.in_(ids))):
+        customer_tags.add(customer, tag, by=staff)
+
+
+def recent(code: ChannelCode | None, limit: int = 20) -> list[WelcomeSend]:
+    query = select(WelcomeSend).order_by(WelcomeSend.id.desc()).limit(limit)
+    query = (
+        query.where(WelcomeSend.code_id == code.id) if code else query.where(WelcomeSend.code_id.is_(None))
+    )
+    return list(db.session.scalars(query))

@@ -1,0 +1,141 @@
+"""The welcome with a perk, end to end over HTTP: a customer scans a channel code (the emulator's add
+event, with State and WelcomeCode), the callback reaches the app, and WeCom's send_welcome_msg gets the
+filled text, the attachments and a coupon card, within WeCom's 20 s and once; a late or refused welcome
+is recorded and never retried with the stale code."""
+
+from __future__ import annotations
+
+import requests
+from sqlalchemy import func, select
+
+from sidebar.extensions import db
+from sidebar.jobs import process_event_now
+from sidebar.models import (
+    ChannelCode,
+    Coupon,
+    CouponTemplate,
+    CustomerTag,
+    Material,
+    Tag,
+    WecomEvent,
+    WelcomeSend,
+)
+from tests.acquisition.test_channel_codes import ids
+from tests.web.admin.test_console import csrf_token, qr_sign_in
+
+
+def a_code_with_a_welcome(app, client, *, coupon: bool = True) -> tuple[int, str]:
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/channel-codes")
+    res = client.post(
+        "/admin/channel-codes",
+        data={"csrf_token": token, "name": "静安快闪", "kind": "single", "staff_ids": ids(app, "chenjing")},
+    )
+    code_id = int(res.headers["Location"].rsplit("/", 1)[-1])
+    with app.app_context():
+        link = db.session.scalar(select(Material.id).where(Material.kind == "link"))
+        template = db.session.scalar(select(CouponTemplate.id).where(CouponTemplate.name == "新客礼券"))
+        tag = db.session.scalar(select(Tag.id).where(Tag.name == "高意向"))
+        config_id = db.session.get(ChannelCode, code_id).config_id
+    saved = client.post(
+        f"/admin/channel-codes/{code_id}/welcome",
+        data={
+            "csrf_token": token,
+            "text": "{客户称呼}您好，欢迎来到{门店}，我是{导购姓名}～",
+            "material_ids": [str(link)],
+            "coupon_template_id": str(template) if coupon else "",
+            "tag_ids": [str(tag)],
+        },
+    )
+    assert saved.status_code == 303
+    return code_id, config_id
+
+
+def scan(emulator, config_id: str, ext: str, name: str = "林小满", gender: int = 2) -> dict:
+    contact = {"external_userid": ext, "name": name, "type": 1, "gender": gender}
+    return emulator.send_event(
+        change_type="add_external_contact", config_id=config_id, external_userid=ext, contact=contact
+    )
+
+
+def welcomes(emulator) -> list[dict]:
+    return requests.get(emulator.url + "/_emulator/welcomes", timeout=5).json()
+
+
+def test_a_scan_gets_the_welcome_the_coupon_and_the_tags_at_once(seeded, client, live_app, emulator):
+    code_id, config_id = a_code_with_a_welcome(seeded, client)
+    seeded.config["PUBLIC_URL"] = live_app.url
+    ext = "wmWELCOME00000000000000000000001"
+    result = scan(emulator, config_id, ext)
+    assert result["delivered"]
+    sent = welcomes(emulator)
+    assert len(sent) == 1 and sent[0]["external_userid"] == ext and sent[0]["userid"] == "chenjing"
+    assert sent[0]["text"]["content"] == "林女士您好，欢迎来到上海静安嘉里店，我是陈静～"
+    kinds = [a["msgtype"] for a in sent[0]["attachments"]]
+    assert kinds == ["link", "link"]  # the article, then the coupon card
+    coupon_card = sent[0]["attachments"][1]["link"]
+    assert "新客礼券" in coupon_card["title"] and coupon_card["url"].startswith(live_app.url + "/claim/c/")
+    assert requests.get(coupon_card["url"], timeout=5).status_code == 200  # the customer can open it
+    with seeded.app_context():
+        record = db.session.scalar(select(WelcomeSend).where(WelcomeSend.external_userid == ext))
+        assert record.status == "sent" and record.seconds < 20 and record.coupon_id
+        tags = set(db.session.scalars(select(Tag.name).join(CustomerTag).where(CustomerTag.customer_id == db.session.scalar(
+            select(Coupon.customer_id).where(Coupon.id == record.coupon_id)))))  # fmt: skip
+        assert "高意向" in tags
+    # The same customer adds another guide through the code: a welcome again, but not a second coupon.
+    scan(emulator, config_id, ext)
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Coupon).where(Coupon.id.is_not(None)).where(
+            Coupon.customer_id == db.session.scalar(select(Coupon.customer_id).where(Coupon.id == record.coupon_id))
+        )) == 1  # fmt: skip
+    page = client.get(f"/admin/channel-codes/{code_id}").get_data(as_text=True)
+    assert page.count('data-testid="welcome-send"') == 2 and "已发送" in page
+
+
+def test_a_late_welcome_is_recorded_and_never_sent_with_the_stale_code(seeded, client, live_app, emulator):
+    _code_id, config_id = a_code_with_a_welcome(seeded, client, coupon=False)
+    emulator.configure(always_error={"externalcontact/get": 45033})  # the app's handling fails at first
+    ext = "wmWELCOME00000000000000000000002"
+    scan(emulator, config_id, ext)
+    emulator.configure(always_error={})
+    with seeded.app_context():
+        event = db.session.scalar(select(WecomEvent).order_by(WecomEvent.id.desc()))
+        assert event.status == "failed"
+        from datetime import timedelta
+
+        event.received_at = event.received_at - timedelta(seconds=40)  # the retry comes after WeCom's 20 s
+        db.session.commit()
+        process_event_now(event.id)
+        record = db.session.scalar(select(WelcomeSend).where(WelcomeSend.external_userid == ext))
+        assert record.status == "late"
+    assert [w for w in welcomes(emulator) if w["external_userid"] == ext] == []
+    assert not any(c["endpoint"] == "externalcontact/send_welcome_msg" for c in emulator.calls())
+
+
+def test_a_refused_welcome_is_recorded_and_the_customer_still_arrives(seeded, client, live_app, emulator):
+    code_id, config_id = a_code_with_a_welcome(seeded, client, coupon=False)
+    emulator.configure(always_error={"externalcontact/send_welcome_msg": 41051})
+    ext = "wmWELCOME00000000000000000000003"
+    scan(emulator, config_id, ext)
+    with seeded.app_context():
+        record = db.session.scalar(select(WelcomeSend).where(WelcomeSend.external_userid == ext))
+        assert record.status == "refused" and record.error.startswith("41051")
+        event = db.session.scalar(select(WecomEvent).order_by(WecomEvent.id.desc()))
+        assert event.status == "done"  # the customer is in; the welcome is not retried
+    assert "企业微信拒绝发送" in client.get(f"/admin/channel-codes/{code_id}").get_data(as_text=True)
+
+
+def test_a_welcome_over_wecoms_limits_is_refused_before_saving(seeded, client):
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/channel-codes")
+    with seeded.app_context():
+        image = db.session.scalar(select(Material.id).where(Material.kind == "image"))
+    too_long = client.post(
+        "/admin/channel-codes/welcome", data={"csrf_token": token, "text": "欢" * 1400}
+    )  # 4,200 bytes
+    assert too_long.status_code == 422 and "4000 字节" in too_long.get_data(as_text=True)
+    too_many = client.post(
+        "/admin/channel-codes/welcome",
+        data={"csrf_token": token, "text": "hi", "material_ids": [str(image)] * 10},
+    )
+    assert too_many.status_code == 422 and "最多 9 个" in too_many.get_data(as_text=True)
