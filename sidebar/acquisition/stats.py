@@ -98,3 +98,32 @@ def adds_per_day(state: str, days: int = 30, *, now: datetime | None = None) -> 
         key = (start + timedelta(days=n)).date().isoformat()
         out.append((key, int(counts.get(key, 0))))
     return out
+
+
+def code_xlsx(code_name: str, state: str, *, now: datetime | None = None) -> bytes:
+    """A code's figures for a spreadsheet: the totals, per guide, and adds per day (90 days)."""
+    import io
+
+    from openpyxl import Workbook
+
+    now = now or utcnow()
+    book = Workbook(write_only=True)
+    head = ["新增", "流失", "净增", "7 天留存（人）", "满 7 天（人）", "30 天内首购"]
+
+    def row(f: Figures) -> list[int]:
+        return [f.adds, f.lost, f.net, f.kept_7d, f.settled, f.bought_30d]
+
+    summary = book.create_sheet("汇总")
+    summary.append(["活码", *head])
+    summary.append([code_name, *row(by_code([state], now=now).get(state, Figures()))])
+    guides = book.create_sheet("按导购")
+    guides.append(["导购", *head])
+    for name, f in by_guide(state, now=now):
+        guides.append([name, *row(f)])
+    days = book.create_sheet("每日新增")
+    days.append(["日期", "新增"])
+    for day, n in adds_per_day(state, 90, now=now):
+        days.append([day, n])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

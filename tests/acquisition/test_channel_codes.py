@@ -145,3 +145,22 @@ def test_each_code_counts_the_customers_it_brought(seeded, client):
     assert 'data-testid="create-code"' not in html  # only admins make codes
     token = csrf_token(client, "/admin/channel-codes")
     assert client.post("/admin/channel-codes", data={"csrf_token": token, "name": "x"}).status_code == 403
+
+
+def test_a_codes_figures_export_to_excel(seeded, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    qr_sign_in(client, "zhangwei")
+    with seeded.app_context():
+        code = db.session.scalar(select(ChannelCode).where(ChannelCode.state == "live_1111"))
+        code_id = code.id
+    res = client.get(f"/admin/channel-codes/{code_id}/export.xlsx")
+    assert res.status_code == 200 and "attachment" in res.headers["Content-Disposition"]
+    book = load_workbook(BytesIO(res.data))
+    assert book.sheetnames == ["汇总", "按导购", "每日新增"]
+    follows = [f for c in map(demo.customer, range(demo.DEFAULT_CUSTOMERS)) for f in c.follows]
+    assert book["汇总"]["B2"].value == sum(1 for f in follows if f.state == "live_1111")
+    by_guide = sum(r[1] for r in book["按导购"].iter_rows(min_row=2, values_only=True))
+    assert by_guide == book["汇总"]["B2"].value  # the parts add up to the whole

@@ -232,3 +232,16 @@ def default_welcome():
     if problem:
         return _list(422, errors={"welcome": problem}, typed=request.form)
     return redirect(url_for("admin.channel_codes") + "#welcome", 303)
+
+
+@admin_bp.get("/channel-codes/<int:code_id>/export.xlsx")
+@console_required
+def channel_code_export(code_id: int):
+    code = _code_or_404(code_id)
+    data = stats.code_xlsx(code.name, code.state)
+    audit.record(viewer(), "channel_code.export", "channel_code", code.id, ip=client_ip(), name=code.name)
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="channel-code-{code.id}.xlsx"'},
+    )
