@@ -107,8 +107,15 @@ def welcomes():
     from flask import current_app, jsonify
 
     st: WeComState = current_app.extensions["wecom_state"]
+    ext, userid = request.args.get("external_userid"), request.args.get("userid")
     with st.lock:
-        return jsonify(list(st.welcomes))
+        return jsonify(
+            [
+                w
+                for w in st.welcomes
+                if (not ext or w["external_userid"] == ext) and (not userid or w["userid"] == userid)
+            ]
+        )
 
 
 @qr_bp.get("/contact_way/<config_id>.png")
