@@ -89,7 +89,7 @@ def test_a_scan_gets_the_welcome_the_coupon_and_the_tags_at_once(seeded, client,
             Coupon.customer_id == db.session.scalar(select(Coupon.customer_id).where(Coupon.id == record.coupon_id))
         )) == 1  # fmt: skip
     page = client.get(f"/admin/channel-codes/{code_id}").get_data(as_text=True)
-    assert page.count('data-testid="welcome-send"') == 2 and "已发送" in page
+    assert page.count('data-testid="welcome-send"') == 2 and "已发送" in page and "陈静" in page
 
 
 def test_a_late_welcome_is_recorded_and_never_sent_with_the_stale_code(seeded, client, live_app, emulator):

@@ -191,6 +191,7 @@ def _welcome_choices() -> dict[str, Any]:
             )
         ),
         "tag_groups": profile.all_tag_groups(),
+        "staff_names": {u: n for u, n in db.session.execute(select(Staff.userid, Staff.name))},
     }
 
 
