@@ -100,6 +100,7 @@ _ENV_FLOAT = (
     "CONSOLE_IDLE_TIMEOUT",
     "CONSOLE_SESSION_MAX_AGE",
     "MAX_UPLOAD_MB",
+    "DELETION_FLAG_PER_DAY",
 )
 
 
@@ -151,6 +152,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Seconds between WeCom calls when a console job pushes tags for many customers (WeCom allows
         # 10,000 calls a minute per API to the whole corp; leave room for everything else).
         "BULK_PUSH_PACE": 0.02,
+        # A guide deleting more customers than this in a day is flagged to their manager.
+        "DELETION_FLAG_PER_DAY": 10,
         "HUEY_IMMEDIATE": False,
         # None: on outside production, off in it (production forces both off whatever is given).
         "PREVIEW_ENABLED": None,

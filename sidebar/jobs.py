@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from flask import current_app
 from huey import crontab
 
+from sidebar.acquisition import deletions
 from sidebar.core import uow
 from sidebar.customers import bulk, rule_tags
 from sidebar.customers import tags as customer_tags
@@ -148,6 +149,14 @@ def run_sop() -> dict[str, int]:
     """Make the SOP tasks that fell due, hand on resigned guides' tasks, expire overdue ones."""
     with uow.unit():
         return sop_engine.run(now=utcnow())
+
+
+@huey.periodic_task(crontab(minute="5"))
+@in_app_context
+def deletion_notices() -> dict[str, int]:
+    """Every hour: managers hear of the customers their team lost in the last hour (one message each)."""
+    with uow.unit():
+        return deletions.notify_managers(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
 
 
 @huey.periodic_task(crontab(hour="1", minute="0"))  # 09:00 in Beijing

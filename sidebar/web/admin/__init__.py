@@ -39,6 +39,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     content,
     customers,
     data,
+    deletions,
     imports,
     login,
     money,
