@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, text
 
 from sidebar.core.day_math import plus_days
+from sidebar.core.locking import day_start
 from sidebar.extensions import db
 from sidebar.models import Customer, Follow, Staff, utcnow
 
@@ -81,14 +82,16 @@ def by_guide(state: str, *, now: datetime | None = None) -> list[tuple[str, Figu
 
 
 def adds_per_day(state: str, days: int = 30, *, now: datetime | None = None) -> list[tuple[str, int]]:
-    """(YYYY-MM-DD, adds) for the last ``days`` days, every day present."""
+    """(YYYY-MM-DD, adds) for the last ``days`` days of the brand's calendar (``DISPLAY_TIMEZONE``),
+    every day present."""
     now = now or utcnow()
-    start = (now - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    day = (
-        func.date(Follow.added_at)
-        if db.engine.dialect.name == "sqlite"
-        else func.to_char(Follow.added_at, "YYYY-MM-DD")
-    )
+    start = day_start(now) - timedelta(days=days - 1)  # local midnight, as an aware datetime
+    offset = int((start.utcoffset() or timedelta()).total_seconds())  # the zone's, e.g. +8 h for Beijing
+    if db.engine.dialect.name == "sqlite":
+        day = func.date(Follow.added_at, f"{offset:+d} seconds")
+    else:
+        local = func.timezone("UTC", Follow.added_at) + text(f"interval '{offset} seconds'")
+        day = func.to_char(local, "YYYY-MM-DD")
     rows = db.session.execute(
         select(day, func.count()).where(Follow.state == state, Follow.added_at >= start).group_by(day)
     )

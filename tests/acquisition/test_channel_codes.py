@@ -164,3 +164,23 @@ def test_a_codes_figures_export_to_excel(seeded, client):
     assert book["汇总"]["B2"].value == sum(1 for f in follows if f.state == "live_1111")
     by_guide = sum(r[1] for r in book["按导购"].iter_rows(min_row=2, values_only=True))
     assert by_guide == book["汇总"]["B2"].value  # the parts add up to the whole
+
+
+def test_adds_per_day_follow_the_brands_calendar(seeded):
+    from datetime import UTC, datetime
+
+    from sidebar.acquisition import stats
+    from sidebar.models import Follow
+
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    with seeded.app_context():
+        follow = db.session.scalar(select(Follow).where(Follow.state == "moments_ad").order_by(Follow.id))
+        follow.added_at = datetime(2020, 1, 1, tzinfo=UTC)  # out of the window: the baseline
+        db.session.commit()
+        before = dict(stats.adds_per_day("moments_ad", 3, now=now))
+        # 17:30 UTC on the 27th is 01:30 on the 28th in Beijing: an add of the 28th, not the 27th.
+        follow.added_at = datetime(2026, 11, 27, 17, 30, tzinfo=UTC)
+        db.session.commit()
+        after = dict(stats.adds_per_day("moments_ad", 3, now=now))
+    assert list(after) == ["2026-11-26", "2026-11-27", "2026-11-28"]
+    assert after["2026-11-28"] == before["2026-11-28"] + 1 and after["2026-11-27"] == before["2026-11-27"]
