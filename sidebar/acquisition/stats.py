@@ -130,3 +130,25 @@ def code_xlsx(code_name: str, state: str, *, now: datetime | None = None) -> byt
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def for_guide(staff_id: int, *, days: int = 7, now: datetime | None = None) -> list[tuple[str, int]]:
+    """A guide's own scans: (code name, customers added through it in the last ``days`` days) for each
+    code they are on or that brought them customers, most first."""
+    from sidebar.models import ChannelCode, ChannelCodeMember
+
+    since = (now or utcnow()) - timedelta(days=days)
+    added = (
+        select(Follow.state, func.count().label("n"))
+        .where(Follow.staff_id == staff_id, Follow.added_at >= since, Follow.state.is_not(None))
+        .group_by(Follow.state)
+        .subquery()
+    )
+    mine = select(ChannelCodeMember.code_id).where(ChannelCodeMember.staff_id == staff_id)
+    rows = db.session.execute(
+        select(ChannelCode.name, func.coalesce(added.c.n, 0))
+        .outerjoin(added, added.c.state == ChannelCode.state)
+        .where(ChannelCode.retired_at.is_(None), (ChannelCode.id.in_(mine)) | (added.c.n > 0))
+        .order_by(func.coalesce(added.c.n, 0).desc(), ChannelCode.id)
+    )
+    return [(name, int(n)) for name, n in rows]

@@ -139,3 +139,16 @@ def test_a_welcome_over_wecoms_limits_is_refused_before_saving(seeded, client):
         data={"csrf_token": token, "text": "hi", "material_ids": [str(image)] * 10},
     )
     assert too_many.status_code == 422 and "最多 9 个" in too_many.get_data(as_text=True)
+
+
+def test_a_guide_sees_their_own_scans_on_the_today_page(seeded, client, live_app, emulator):
+    from tests.sidebar_helpers import sign_in
+
+    _code_id, config_id = a_code_with_a_welcome(seeded, client, coupon=False)
+    for n in range(2):
+        scan(emulator, config_id, f"wmSCANS0000000000000000000000{n:03d}", name=f"新客{n}")
+    guide = seeded.test_client()
+    sign_in(guide, "chenjing")
+    html = guide.get("/sidebar/tasks").get_data(as_text=True)
+    mine = html[html.index('data-testid="my-scans"') :]
+    assert "静安快闪" in mine and "新增 2 位" in mine[: mine.index("</li>")]

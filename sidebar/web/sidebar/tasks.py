@@ -9,6 +9,7 @@ from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from sidebar.acquisition import stats as acquisition_stats
 from sidebar.content import scripts
 from sidebar.core import uow
 from sidebar.customers import visibility
@@ -122,4 +123,5 @@ def tasks_today():
         total=sum(len(tasks) for _, tasks in groups),
         piece_count=sop_tasks.piece_count,
         alerts=alerts.open_for(me()),
+        scans=acquisition_stats.for_guide(me().id),
     )
