@@ -110,6 +110,7 @@ def _on_contact_added(f: dict[str, str]) -> str:
     WeCom's 20 s, then match their orders and compute their profile."""
     customer = contacts.refresh_customer(f["ExternalUserID"])
     greeted = welcome.on_add(f, received_at=datetime.fromisoformat(f["_received_at"]))
+    welcome.start_code_rules(f.get("State"), now=utcnow())
     touched = oneid.settle_for([customer.id])
     profile.recompute(touched | {customer.id})
     return f"customer refreshed; {greeted}"

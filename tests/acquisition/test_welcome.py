@@ -152,3 +152,24 @@ def test_a_guide_sees_their_own_scans_on_the_today_page(seeded, client, live_app
     html = guide.get("/sidebar/tasks").get_data(as_text=True)
     mine = html[html.index('data-testid="my-scans"') :]
     assert "静安快闪" in mine and "新增 2 位" in mine[: mine.index("</li>")]
+
+
+def test_a_codes_sop_rule_starts_the_moment_the_customer_arrives(seeded, client, live_app, emulator):
+    import json
+
+    from sidebar.models import SopRule, SopStep, SopTask
+
+    code_id, config_id = a_code_with_a_welcome(seeded, client, coupon=False)
+    with seeded.app_context():
+        state = db.session.get(ChannelCode, code_id).state
+        rule = SopRule(name="快闪新客当天跟进", active=True, trigger="added", trigger_days=0, window_days=2,
+                       audience=json.dumps({"state": state}))  # fmt: skip
+        rule.steps = [SopStep(position=0, offset_days=0, text="{客户称呼}，今天逛得开心吗？")]
+        db.session.add(rule)
+        db.session.commit()
+        rule_id = rule.id
+    ext = "wmSOPSTART000000000000000000001"
+    scan(emulator, config_id, ext)
+    with seeded.app_context():  # no engine run in between: the task is there at once, for her guide
+        tasks = db.session.scalars(select(SopTask).where(SopTask.rule_id == rule_id)).all()
+        assert len(tasks) == 1 and tasks[0].status == "pending"
