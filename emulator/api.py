@@ -249,9 +249,38 @@ def _transfer(st: WeComState, *, resigned: bool) -> dict[str, Any]:
                 "external_userid": ext,
                 "status": 1,
                 "takeover_time": int(time.time()),
+                "requested_at": time.time(),
             }
             results.append({"external_userid": ext, "errcode": 0})
     return {"customer": results}
+
+
+@endpoint("externalcontact/get_unassigned_list", "POST")
+def get_unassigned_list(st: WeComState) -> dict[str, Any]:
+    """Customers still held by members who left (离职), a page at a time (cursor = offset here)."""
+    data = body()
+    size = int(data.get("page_size") or 1000)
+    if not 1 <= size <= 1000:
+        raise ApiError(40058, "page_size must be 1 to 1000")
+    try:
+        offset = int(data.get("cursor") or 0)
+    except ValueError as exc:
+        raise ApiError(40058, "invalid cursor") from exc
+    with st.lock:
+        gone = {u for u, user in st.users.items() if user.get("status") != 1}
+        held = [
+            {
+                "handover_userid": u,
+                "external_userid": ext,
+                "dimission_time": int(st.users[u].get("dimission_time", 0)),
+            }
+            for ext in sorted(st.follows)
+            for u in sorted(st.follows[ext])
+            if u in gone
+        ]
+    page = held[offset : offset + size]
+    more = offset + size < len(held)
+    return {"info": page, "is_last": not more, "next_cursor": str(offset + size) if more else ""}
 
 
 @endpoint("externalcontact/transfer_customer", "POST")
@@ -267,12 +296,22 @@ def resigned_transfer_customer(st: WeComState) -> dict[str, Any]:
 def _transfer_result(st: WeComState) -> dict[str, Any]:
     data = body()
     require(data, "handover_userid", "takeover_userid")
+    delay = float(st.config.get("transfer_delay") or 0)
+    now = time.time()
     with st.lock:
-        found = [
-            dict(v)
-            for (h, t, _), v in st.transfers.items()
-            if h == data["handover_userid"] and t == data["takeover_userid"]
-        ]
+        found = []
+        for (h, t, _), v in st.transfers.items():
+            if h != data["handover_userid"] or t != data["takeover_userid"]:
+                continue
+            # WeCom takes its time (up to 24 h): "waiting" (2) until the delay has passed, then done (1).
+            waiting = now - v.get("requested_at", 0) < delay
+            found.append(
+                {
+                    "external_userid": v["external_userid"],
+                    "status": 2 if waiting else v["status"],
+                    "takeover_time": 0 if waiting else v["takeover_time"],
+                }
+            )
     return {"customer": found, "next_cursor": ""}
 
 

@@ -55,6 +55,8 @@ class WeComState:
                 "queued_errors": {},
                 # seconds to wait before answering (to exercise timeouts)
                 "latency": 0.0,
+                # seconds a transfer stays "waiting" (2) in transfer_result before it is done (1)
+                "transfer_delay": 0.0,
             }
             self.tokens: dict[str, float] = {}
             self.tickets: dict[str, float] = {}

@@ -7,6 +7,8 @@ from sidebar.models.acquisition import (
     ChannelCode,
     ChannelCodeMember,
     CodeKind,
+    Handover,
+    HandoverStatus,
     Welcome,
     WelcomeSend,
     WelcomeStatus,
@@ -53,6 +55,8 @@ event.listen(
 )
 
 __all__ = [
+    "Handover",
+    "HandoverStatus",
     "Welcome",
     "WelcomeSend",
     "WelcomeStatus",

@@ -102,3 +102,32 @@ class WelcomeSend(Model):
     coupon_id: Mapped[int | None] = mapped_column(ForeignKey("coupons.id", ondelete="SET NULL"))
     seconds: Mapped[float | None] = mapped_column()  # from the event reaching us to WeCom's answer
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class HandoverStatus(enum.StrEnum):
+    REQUESTED = "requested"  # asked WeCom; no answer per customer yet
+    WAITING = "waiting"  # WeCom accepted; the takeover is pending (up to 24 h)
+    DONE = "done"  # the customer is the new guide's
+    REFUSED = "refused"  # WeCom refused this customer (errcode kept)
+    LIMITED = "limited"  # the new guide holds as many customers as WeCom allows
+    FAILED = "failed"  # WeCom reported it failed (transfer_fail, or status 3/5)
+
+
+class Handover(Model):
+    """One customer moved from a member who left (离职继承) or to a colleague (在职继承), as asked of WeCom
+    and as WeCom answered."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (UniqueConstraint("handover_userid", "external_userid", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resigned: Mapped[bool] = mapped_column(Boolean, default=True)
+    handover_userid: Mapped[str] = mapped_column(String(64), index=True)
+    takeover_staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    external_userid: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=HandoverStatus.REQUESTED.value, index=True)
+    errcode: Mapped[int | None] = mapped_column(Integer)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    takeover: Mapped[Staff] = relationship()

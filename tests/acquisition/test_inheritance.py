@@ -1,0 +1,48 @@
+"""离职继承 through the emulator over HTTP: what WeCom holds for a leaver, a colleague chosen by rule,
+requests of at most 100, results followed until done, and the follow and open tasks moved here."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from sidebar.acquisition import inheritance
+from sidebar.extensions import db
+from sidebar.models import Customer, Follow, Handover, Staff, StaffStatus
+
+
+def test_a_leavers_customers_go_to_a_colleague_and_arrive_when_wecom_says_done(seeded, emulator):
+    with emulator.state.lock:
+        emulator.state.users["wangfang"]["status"] = 5  # she left
+    emulator.configure(transfer_delay=60.0)  # WeCom takes its time: waiting first
+    with seeded.app_context():
+        leaver = db.session.scalar(select(Staff).where(Staff.userid == "wangfang"))
+        leaver.status = StaffStatus.RESIGNED.value
+        db.session.commit()
+        held = inheritance.unassigned()
+        mine = held["wangfang"]
+        assert mine and all(isinstance(e, str) for e in mine)
+        takeover = inheritance.choose_takeover(leaver)
+        assert takeover is not None and takeover.userid != "wangfang"
+        if leaver.store_id:
+            assert takeover.store_id == leaver.store_id  # the same store first
+        counts = inheritance.request("wangfang", takeover, mine)
+        db.session.commit()
+        assert counts == {"requested": len(mine), "refused": 0}
+        calls = [c for c in emulator.calls("externalcontact/resigned/transfer_customer")]
+        assert all(len(c["json"]["external_userid"]) <= 100 for c in calls)
+        waiting = inheritance.follow_up()
+        assert waiting["done"] == 0 and waiting["waiting"] == len(mine)
+        emulator.configure(transfer_delay=0.0)
+        done = inheritance.follow_up()
+        db.session.commit()
+        assert done["done"] == len(mine)
+        statuses = set(db.session.scalars(select(Handover.status)))
+        assert statuses == {"done"}
+        first = db.session.scalar(select(Customer).where(Customer.external_userid == mine[0]))
+        live = {
+            f.staff_id
+            for f in db.session.scalars(
+                select(Follow).where(Follow.customer_id == first.id, Follow.deleted_at.is_(None))
+            )
+        }
+        assert takeover.id in live and leaver.id not in live
