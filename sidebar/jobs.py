@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from flask import current_app
 from huey import crontab
 
-from sidebar.acquisition import deletions
+from sidebar.acquisition import deletions, inheritance
 from sidebar.core import uow
 from sidebar.customers import bulk, rule_tags
 from sidebar.customers import tags as customer_tags
@@ -149,6 +149,14 @@ def run_sop() -> dict[str, int]:
     """Make the SOP tasks that fell due, hand on resigned guides' tasks, expire overdue ones."""
     with uow.unit():
         return sop_engine.run(now=utcnow())
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+@in_app_context
+def follow_handovers() -> dict[str, int]:
+    """离职继承: ask WeCom how waiting handovers are doing; move the customers that arrived."""
+    with uow.unit():
+        return inheritance.follow_up()
 
 
 @huey.periodic_task(crontab(minute="5"))

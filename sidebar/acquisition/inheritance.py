@@ -188,3 +188,20 @@ def _move(handover_userid: str, takeover: Staff, external_userid: str, now: date
         .values(staff_id=takeover.id)
         .execution_options(synchronize_session=False)
     )
+
+
+def on_transfer_fail(takeover_userid: str, external_userid: str, *, now: datetime | None = None) -> int:
+    """WeCom's ``transfer_fail`` event: the customer refused, or the colleague is full; the waiting
+    handover of that customer to that colleague failed. Returns how many rows it closed."""
+    takeover = db.session.scalar(select(Staff.id).where(Staff.userid == takeover_userid))
+    result = db.session.execute(
+        update(Handover)
+        .where(
+            Handover.external_userid == external_userid,
+            Handover.takeover_staff_id == takeover,
+            Handover.status == HandoverStatus.WAITING.value,
+        )
+        .values(status=HandoverStatus.FAILED.value, finished_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -18,7 +18,7 @@ import xmltodict
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from sidebar.acquisition import welcome
+from sidebar.acquisition import inheritance, welcome
 from sidebar.core.errors import DomainError
 from sidebar.customers import contacts
 from sidebar.data import oneid, profile
@@ -141,6 +141,7 @@ def _on_transfer_fail(f: dict[str, str]) -> str:
             detail=f'{{"userid": "{f.get("UserID", "")}", "reason": "{f.get("FailReason", "")}"}}',
         )
     )
+    inheritance.on_transfer_fail(f.get("UserID", ""), f.get("ExternalUserID", ""))
     return "transfer failure recorded"
 
 

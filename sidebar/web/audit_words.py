@@ -88,6 +88,7 @@ ACTIONS = {
     "channel_code.update": _l("changed the channel code %(name)s"),
     "channel_code.retire": _l("retired the channel code %(name)s"),
     "channel_code.export": _l("exported the figures of the channel code %(name)s"),
+    "inheritance.request": _l("handed the customers of a member who left to %(takeover)s"),
     "welcome.update": _l("changed the welcome of %(name)s"),
     "api_key_created": _l("created an API key"),
     "admin_account_created": _l("created an admin account"),

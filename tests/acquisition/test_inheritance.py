@@ -46,3 +46,34 @@ def test_a_leavers_customers_go_to_a_colleague_and_arrive_when_wecom_says_done(s
             )
         }
         assert takeover.id in live and leaver.id not in live
+
+
+def test_an_admin_hands_a_leavers_customers_over_in_the_console(seeded, client, emulator):
+    from tests.web.admin.test_console import csrf_token, qr_sign_in
+
+    with emulator.state.lock:
+        emulator.state.users["wangfang"]["status"] = 5
+    qr_sign_in(client, "zhangwei")
+    page = client.get("/admin/inheritance").get_data(as_text=True)
+    assert page.count('data-testid="leaver-row"') == 1 and "王芳" in page
+    token = csrf_token(client, "/admin/inheritance")
+    with seeded.app_context():
+        colleague = db.session.scalar(select(Staff.id).where(Staff.userid == "chenjing"))
+    res = client.post(
+        "/admin/inheritance",
+        data={"csrf_token": token, "handover_userid": "wangfang", "takeover_id": str(colleague)},
+    )
+    assert res.status_code == 303
+    with seeded.app_context():
+        rows = db.session.scalars(select(Handover)).all()
+        assert (
+            rows
+            and {r.status for r in rows} == {"waiting"}
+            and {r.takeover_staff_id for r in rows} == {colleague}
+        )
+    # WeCom moved them: nothing of hers is left to hand over.
+    assert 'data-testid="leaver-row"' not in client.get("/admin/inheritance").get_data(as_text=True)
+    # A manager may not hand customers over.
+    other = seeded.test_client()
+    qr_sign_in(other, "lina")
+    assert other.get("/admin/inheritance").status_code == 403

@@ -41,6 +41,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     data,
     deletions,
     imports,
+    inheritance,
     login,
     money,
     sop,
