@@ -4,16 +4,18 @@ many bought within 30 days of being added; per code, per guide and per day."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from openpyxl import Workbook
 from sqlalchemy import and_, case, func, select, text
 
 from sidebar.core.day_math import plus_days
 from sidebar.core.locking import day_start
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, Staff, utcnow
+from sidebar.models import ChannelCode, ChannelCodeMember, Customer, Follow, Staff, utcnow
 
 
 @dataclass
@@ -105,10 +107,6 @@ def adds_per_day(state: str, days: int = 30, *, now: datetime | None = None) -> 
 
 def code_xlsx(code_name: str, state: str, *, now: datetime | None = None) -> bytes:
     """A code's figures for a spreadsheet: the totals, per guide, and adds per day (90 days)."""
-    import io
-
-    from openpyxl import Workbook
-
     now = now or utcnow()
     book = Workbook(write_only=True)
     head = ["新增", "流失", "净增", "7 天留存（人）", "满 7 天（人）", "30 天内首购"]
@@ -135,8 +133,6 @@ def code_xlsx(code_name: str, state: str, *, now: datetime | None = None) -> byt
 def for_guide(staff_id: int, *, days: int = 7, now: datetime | None = None) -> list[tuple[str, int]]:
     """A guide's own scans: (code name, customers added through it in the last ``days`` days) for each
     code they are on or that brought them customers, most first."""
-    from sidebar.models import ChannelCode, ChannelCodeMember
-
     since = (now or utcnow()) - timedelta(days=days)
     added = (
         select(Follow.state, func.count().label("n"))

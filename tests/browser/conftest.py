@@ -94,3 +94,13 @@ def consumer(monkeypatch):
     yield worker
     worker.stop(graceful=True)
     huey.immediate = True
+
+
+def console_as_admin(context, app_url: str):
+    """A page signed in to the console as 张伟 (admin) through the emulator's QR login."""
+    page = context.new_page()
+    page.goto(app_url + "/admin/")
+    page.get_by_test_id("wecom-login").click()
+    page.get_by_role("link", name="张伟").click()  # the emulator's QR page: pick the admin
+    page.get_by_test_id("total").wait_for()
+    return page

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import console_as_admin
+
 
 def test_a_scan_brings_a_welcomed_customer_the_code_counts(
     seeded, live_app, emulator, preview, context, artifacts
 ):
     seeded.config["PUBLIC_URL"] = live_app.url
-    page = context.new_page()
-    page.goto(live_app.url + "/admin/")
-    page.get_by_test_id("wecom-login").click()
-    page.get_by_role("link", name="张伟").click()
-    page.get_by_test_id("total").wait_for()
+    page = console_as_admin(context, live_app.url)
 
     page.goto(live_app.url + "/admin/channel-codes")
     page.get_by_test_id("code-name").fill("静安快闪 · 柜台")

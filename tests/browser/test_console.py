@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sidebar import demo
 from sidebar.extensions import db
 from sidebar.models import Tag
+from tests.browser.conftest import console_as_admin
 
 
 def test_sign_in_filter_bulk_tag_and_see_the_job_finish(
@@ -61,11 +62,7 @@ def test_sign_in_filter_bulk_tag_and_see_the_job_finish(
 def test_an_admin_writes_an_sop_rule_watching_what_the_customer_receives(
     seeded, live_app, context, artifacts
 ):
-    page = context.new_page()
-    page.goto(live_app.url + "/admin/")
-    page.get_by_test_id("wecom-login").click()
-    page.get_by_role("link", name="张伟").click()
-    page.get_by_test_id("total").wait_for()
+    page = console_as_admin(context, live_app.url)
     page.goto(live_app.url + "/admin/sop")
     page.get_by_test_id("rule-name").fill("换季关怀")
     page.get_by_test_id("rule-trigger").select_option("added")

@@ -8,6 +8,7 @@ import io
 from datetime import timedelta
 
 from sidebar import demo
+from tests.browser.conftest import console_as_admin
 from tests.browser.test_sidebar_preview import open_chat, reach
 
 HEADERS = ["订单编号", "买家会员名", "买家实际支付金额", "订单状态", "联系手机", "订单创建时间", "订单付款时间",
@@ -48,11 +49,7 @@ def test_an_admin_imports_a_tmall_file_and_the_sidebar_shows_what_it_computed(
     path = tmp_path / "ExportOrderList.csv"
     path.write_bytes(tmall_file(person, filler=6000))
 
-    page = context.new_page()
-    page.goto(live_app.url + "/admin/")
-    page.get_by_test_id("wecom-login").click()
-    page.get_by_role("link", name="张伟").click()
-    page.get_by_test_id("total").wait_for()
+    page = console_as_admin(context, live_app.url)
     page.goto(live_app.url + "/admin/data")
     page.get_by_test_id("to-imports").click()
     page.get_by_test_id("import-orders").wait_for()

@@ -108,6 +108,17 @@ def _detail(code: ChannelCode, status: int = 200, **context: Any) -> Any:
     return page, status
 
 
+def _refused(code_id: int, why: str) -> Any:
+    """WeCom said no: nothing changes here, and the code's page says why."""
+    uow.discard()
+    return _detail(_code_or_404(code_id), 502, errors={"wecom": why})
+
+
+def _changed(code: ChannelCode, action: str) -> Any:
+    audit.record(viewer(), action, "channel_code", code.id, ip=client_ip(), name=code.name)
+    return redirect(url_for("admin.channel_code_detail", code_id=code.id), 303)
+
+
 @admin_bp.get("/channel-codes/<int:code_id>")
 @console_required
 def channel_code_detail(code_id: int):
@@ -129,11 +140,8 @@ def channel_code_update(code_id: int):
         uow.discard()
         return _detail(_code_or_404(code_id), 422, errors=exc.errors)
     except WeComError as exc:
-        uow.discard()
-        why = _("WeCom refused the change: %(why)s", why=exc.errmsg)
-        return _detail(_code_or_404(code_id), 502, errors={"wecom": why})
-    audit.record(viewer(), "channel_code.update", "channel_code", code.id, ip=client_ip(), name=code.name)
-    return redirect(url_for("admin.channel_code_detail", code_id=code.id), 303)
+        return _refused(code_id, _("WeCom refused the change: %(why)s", why=exc.errmsg))
+    return _changed(code, "channel_code.update")
 
 
 @admin_bp.post("/channel-codes/<int:code_id>/retire")
@@ -143,11 +151,8 @@ def channel_code_retire(code_id: int):
     try:
         codes.retire(code)
     except WeComError as exc:
-        uow.discard()
-        why = _("WeCom refused to retire the code: %(why)s", why=exc.errmsg)
-        return _detail(_code_or_404(code_id), 502, errors={"wecom": why})
-    audit.record(viewer(), "channel_code.retire", "channel_code", code.id, ip=client_ip(), name=code.name)
-    return redirect(url_for("admin.channel_code_detail", code_id=code.id), 303)
+        return _refused(code_id, _("WeCom refused to retire the code: %(why)s", why=exc.errmsg))
+    return _changed(code, "channel_code.retire")
 
 
 @admin_bp.get("/channel-codes/<int:code_id>/qr.png")
