@@ -223,23 +223,51 @@ def groupchat_get(st: WeComState) -> dict[str, Any]:
 # -- transfers (在职继承 / 离职继承) ---------------------------------------------------------------
 
 
+TRANSFER_WINDOW = 90 * 86400  # each customer may be moved between serving members twice in 90 days
+TRANSFER_MOVES = 2
+TRANSFER_MSG_MAX = 200  # characters of transfer_success_msg
+
+
 def _transfer(st: WeComState, *, resigned: bool) -> dict[str, Any]:
-    """Move customers between members. The emulator completes a transfer at once (status 1); WeCom
-    waits up to 24 h for the customer in the on-the-job case."""
+    """Move customers between members (doc 92125, 94081). The follow moves at once here; ``transfer_result``
+    says "waiting" until the ``transfer_delay`` config has passed, as WeCom waits up to 24 h. Per-customer
+    refusals carry WeCom's errcodes: 40096 unknown customer, 40097 the member has not left (离职 only),
+    40128 moved twice in 90 days (在职 only), 40129 already being moved, 40130 same member, 40131 not
+    the member's customer."""
     data = body()
     require(data, "handover_userid", "takeover_userid", "external_userid")
     ids = data["external_userid"]
     if not isinstance(ids, list) or len(ids) > 100:
         raise ApiError(40058, "external_userid must be a list of at most 100")
+    message = data.get("transfer_success_msg") or ""
+    if not isinstance(message, str) or len(message) > TRANSFER_MSG_MAX:
+        raise ApiError(40058, "transfer_success_msg exceeds 200 characters")
     handover, takeover = data["handover_userid"], st.user(data["takeover_userid"])["userid"]
+    now = time.time()
     results = []
     with st.lock:
         if handover not in st.users:
             raise ApiError(60111, "userid not found")
+        if st.users[takeover].get("status") != 1:
+            raise ApiError(60111, "takeover_userid is not an active member")
         for ext in ids:
             follows = st.follows.get(ext, {})
-            if handover not in follows:
-                results.append({"external_userid": ext, "errcode": 40096})
+            moves = [t for t in st.moves.get(ext, []) if now - t < TRANSFER_WINDOW]
+            code = (
+                40096
+                if ext not in st.contacts
+                else 40130
+                if handover == takeover
+                else 40131
+                if handover not in follows
+                else 40097
+                if resigned and st.users[handover].get("status") == 1
+                else 40128
+                if not resigned and len(moves) >= TRANSFER_MOVES
+                else 0
+            )
+            if code:
+                results.append({"external_userid": ext, "errcode": code})
                 continue
             moved = dict(
                 follows.pop(handover), userid=takeover, tags=set(follows.get(takeover, {}).get("tags", set()))
@@ -248,11 +276,26 @@ def _transfer(st: WeComState, *, resigned: bool) -> dict[str, Any]:
             st.transfers[(handover, takeover, ext)] = {
                 "external_userid": ext,
                 "status": 1,
-                "takeover_time": int(time.time()),
-                "requested_at": time.time(),
+                "takeover_time": int(now),
+                "requested_at": now,
             }
+            if not resigned:
+                st.moves[ext] = [*moves, now]
+                st.welcomes.append(
+                    {
+                        "welcome": False,
+                        "transfer": True,
+                        "userid": handover,
+                        "external_userid": ext,
+                        "text": {"content": message or DEFAULT_TRANSFER_MSG},
+                        "attachments": [],
+                    }
+                )
             results.append({"external_userid": ext, "errcode": 0})
     return {"customer": results}
+
+
+DEFAULT_TRANSFER_MSG = "您好，您的服务已升级，后续将由我的同事接替我的工作，继续为您服务。"
 
 
 @endpoint("externalcontact/get_unassigned_list", "POST")
@@ -476,12 +519,41 @@ def media_upload(st: WeComState) -> dict[str, Any]:
     return {"type": kind, "media_id": media_id, "created_at": str(created)}
 
 
+# What WeCom checks of an app message body (doc 90236): the type's fields and their limits.
+def _check_message(data: dict[str, Any]) -> None:
+    kind = data["msgtype"]
+    part = data.get(kind)
+    if not isinstance(part, dict):
+        raise ApiError(40008, "invalid message type")
+    if kind == "text":
+        if not part.get("content") or len(str(part["content"]).encode()) > 2048:
+            raise ApiError(44004, "empty content or over 2048 bytes")
+    elif kind == "textcard":
+        for field, limit in (("title", 128), ("description", 512), ("url", 2048)):
+            if not part.get(field) or len(str(part[field]).encode()) > limit:
+                raise ApiError(40058, f"textcard.{field} missing or over {limit} bytes")
+        if len(str(part.get("btntxt") or "").encode()) > 12:
+            raise ApiError(40058, "textcard.btntxt over 4 characters")
+    elif kind == "news":
+        articles = part.get("articles")
+        if not isinstance(articles, list) or not 1 <= len(articles) <= 8:
+            raise ApiError(40058, "news takes 1 to 8 articles")
+        for article in articles:
+            if not article.get("title") or len(str(article["title"]).encode()) > 128:
+                raise ApiError(40058, "news.articles.title missing or over 128 bytes")
+            if not article.get("url") and not article.get("appid"):
+                raise ApiError(40058, "news.articles needs a url or a mini program")
+    elif kind not in ("image", "file", "markdown", "miniprogram_notice"):
+        raise ApiError(40008, "invalid message type")
+
+
 @endpoint("message/send", "POST")
 def message_send(st: WeComState) -> dict[str, Any]:
     data = body()
     require(data, "msgtype", "agentid")
     if str(data["agentid"]) != str(st.settings["WECOM_AGENT_ID"]):
         raise ApiError(40056, "invalid agentid")
+    _check_message(data)
     recipients = [u for u in (data.get("touser") or "").split("|") if u]
     with st.lock:
         invalid = [u for u in recipients if u != "@all" and u not in st.users]

@@ -63,6 +63,7 @@ class WeComState:
             self.codes: dict[str, tuple[str, float]] = {}
             self.media: dict[str, dict[str, Any]] = {}
             self.transfers: dict[tuple[str, str, str], dict[str, Any]] = {}
+            self.moves: dict[str, list[float]] = {}  # external_userid → times moved in service (在职继承)
             # 联系我 / channel codes: config_id -> {type, scene, remark, state, user, skip_verify, qr_code}
             self.contact_ways: dict[str, dict[str, Any]] = {}
             # WelcomeCode -> {userid, external_userid, at, used, message}: single use, 20 s

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, select, update
 
 from sidebar.extensions import db
 from sidebar.models import (
@@ -37,7 +39,27 @@ RESULT = {
     4: HandoverStatus.LIMITED,
     5: HandoverStatus.FAILED,
 }
-LIMIT_ERRCODES = {40097, 40098}  # the takeover member holds too many customers (WeCom's wording varies)
+LIMIT_ERRCODES = {40099}  # the colleague taking over holds as many customers as WeCom allows
+# WeCom's per-customer refusals of a transfer, in words a manager can act on
+REASONS = {
+    40096: _l("WeCom does not know this customer."),
+    40097: _l("The member has not left yet; use an in-service move."),
+    40098: _l("The colleague has not verified their real name in WeCom."),
+    40099: _l("The colleague holds as many customers as WeCom allows."),
+    40100: _l("This customer is already being moved."),
+    40128: _l("WeCom allows two moves in 90 days; this customer has had both."),
+    40129: _l("This customer is already being moved."),
+    40130: _l("The colleague already serves this customer."),
+    40131: _l("The member no longer serves this customer."),
+}
+
+
+def reason(errcode: int | None) -> str:
+    """Why WeCom refused to move a customer, in words."""
+    if not errcode:
+        return ""
+    known = REASONS.get(errcode)
+    return str(known) if known else _("WeCom refused (code %(code)s).", code=errcode)
 
 
 def unassigned() -> dict[str, list[str]]:
@@ -82,7 +104,18 @@ def request(
     if takeover.status != StaffStatus.ACTIVE.value:
         raise ValueError("the colleague taking over must be an active member")
     now = now or utcnow()
-    counts = {"requested": 0, "refused": 0}
+    counts = {"requested": 0, "refused": 0, "already": 0}
+    pending: set[str] = set()
+    for chunk in _chunks(external_userids):
+        pending.update(
+            db.session.scalars(
+                select(Handover.external_userid).where(
+                    Handover.external_userid.in_(chunk), Handover.status == HandoverStatus.WAITING.value
+                )
+            )
+        )
+    counts["already"] = len(pending)  # WeCom is moving them already: never asked twice
+    external_userids = [ext for ext in dict.fromkeys(external_userids) if ext not in pending]
     for start in range(0, len(external_userids), BATCH):
         batch = external_userids[start : start + BATCH]
         answer = wecom().transfer_customers(handover_userid, takeover.userid, batch, resigned=True)
@@ -112,77 +145,131 @@ def request(
 
 
 def follow_up(*, now: datetime | None = None) -> dict[str, int]:
-    """Ask WeCom how the waiting customers are doing; move the follow and the open tasks of each done one."""
+    """Ask WeCom how the waiting customers are doing (离职 and 在职 alike); move the follow and the open
+    tasks of the ones done, set-based per leaver and colleague."""
     now = now or utcnow()
     counts = {"done": 0, "waiting": 0, "failed": 0}
-    pairs = db.session.execute(
-        select(Handover.handover_userid, Handover.takeover_staff_id)
+    groups = db.session.execute(
+        select(Handover.handover_userid, Handover.takeover_staff_id, Handover.resigned)
         .where(Handover.status == HandoverStatus.WAITING.value)
         .distinct()
     ).all()
-    for handover_userid, takeover_id in pairs:
+    for handover_userid, takeover_id, resigned in groups:
         takeover = db.session.get(Staff, takeover_id)
         if takeover is None:
             continue
         try:
-            answer = wecom().transfer_result(handover_userid, takeover.userid, resigned=True)
+            states = _results(handover_userid, takeover.userid, resigned=resigned)
         except WeComError:
             continue  # asked again on the next run
-        states = {c["external_userid"]: int(c.get("status") or 2) for c in answer.get("customer") or []}
-        rows = db.session.scalars(
-            select(Handover).where(
+        waiting = db.session.scalars(
+            select(Handover.external_userid).where(
                 Handover.handover_userid == handover_userid,
                 Handover.takeover_staff_id == takeover_id,
+                Handover.resigned.is_(resigned),
                 Handover.status == HandoverStatus.WAITING.value,
             )
-        )
-        for row in rows:
-            status = RESULT.get(states.get(row.external_userid, 2), HandoverStatus.WAITING)
+        ).all()
+        finished: dict[HandoverStatus, list[str]] = defaultdict(list)
+        for ext in waiting:
+            status = RESULT.get(states.get(ext, 2), HandoverStatus.WAITING)
             if status is HandoverStatus.WAITING:
                 counts["waiting"] += 1
-                continue
-            row.status, row.finished_at = status.value, now
-            if status is HandoverStatus.DONE:
-                _move(handover_userid, takeover, row.external_userid, now)
-                counts["done"] += 1
             else:
-                counts["failed"] += 1
+                finished[status].append(ext)
+                counts["done" if status is HandoverStatus.DONE else "failed"] += 1
+        for status, exts in finished.items():
+            for chunk in _chunks(exts):
+                db.session.execute(
+                    update(Handover)
+                    .where(
+                        Handover.handover_userid == handover_userid,
+                        Handover.takeover_staff_id == takeover_id,
+                        Handover.status == HandoverStatus.WAITING.value,
+                        Handover.external_userid.in_(chunk),
+                    )
+                    .values(status=status.value, finished_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                if status is HandoverStatus.DONE:
+                    move_follows(handover_userid, takeover, chunk, now)
     db.session.flush()
     return counts
 
 
-def _move(handover_userid: str, takeover: Staff, external_userid: str, now: datetime) -> None:
-    customer = db.session.scalar(select(Customer).where(Customer.external_userid == external_userid))
-    leaver = db.session.scalar(select(Staff).where(Staff.userid == handover_userid))
-    if customer is None or leaver is None:
-        return
-    old = db.session.scalar(
-        select(Follow).where(
-            Follow.customer_id == customer.id, Follow.staff_id == leaver.id, Follow.deleted_at.is_(None)
-        )
-    )
-    if old is not None:
-        old.deleted_at, old.deleted_by = now, DeletedBy.TRANSFER.value
-    live = db.session.scalar(
-        select(Follow).where(
-            Follow.customer_id == customer.id, Follow.staff_id == takeover.id, Follow.deleted_at.is_(None)
-        )
-    )
-    if live is None:
-        db.session.add(
-            Follow(
-                customer_id=customer.id,
-                staff_id=takeover.id,
-                added_at=now,
-                add_way=202,
-                state=old.state if old is not None else None,
+def _results(handover_userid: str, takeover_userid: str, *, resigned: bool) -> dict[str, int]:
+    """external_userid → WeCom's status for this leaver and colleague, every page."""
+    states: dict[str, int] = {}
+    cursor = ""
+    while True:
+        answer = wecom().transfer_result(handover_userid, takeover_userid, resigned=resigned, cursor=cursor)
+        for c in answer.get("customer") or []:
+            states[c["external_userid"]] = int(c.get("status") or 2)
+        cursor = answer.get("next_cursor") or ""
+        if not cursor:
+            return states
+
+
+def _chunks(items: list[str], size: int = 1000) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def move_follows(handover_userid: str, takeover: Staff, external_userids: list[str], now: datetime) -> None:
+    """The customers WeCom moved: the leaver's follows end (as a transfer), the colleague's begin (or
+    come back, if they served the customer before) with the same channel code, and the customers' open
+    SOP tasks change hands. A fixed number of statements however many customers."""
+    leaver = db.session.scalar(select(Staff.id).where(Staff.userid == handover_userid))
+    ids = dict(
+        db.session.execute(
+            select(Customer.id, Customer.external_userid).where(
+                Customer.external_userid.in_(external_userids)
             )
+        ).all()
+    )
+    if not ids or leaver is None:
+        return
+    states = dict(
+        db.session.execute(
+            select(Follow.customer_id, Follow.state).where(
+                Follow.staff_id == leaver, Follow.customer_id.in_(ids), Follow.deleted_at.is_(None)
+            )
+        ).all()
+    )
+    db.session.execute(
+        update(Follow)
+        .where(Follow.staff_id == leaver, Follow.customer_id.in_(ids), Follow.deleted_at.is_(None))
+        .values(deleted_at=now, deleted_by=DeletedBy.TRANSFER.value)
+        .execution_options(synchronize_session=False)
+    )
+    known = set(
+        db.session.scalars(
+            select(Follow.customer_id).where(Follow.staff_id == takeover.id, Follow.customer_id.in_(ids))
         )
+    )
+    db.session.execute(
+        update(Follow)
+        .where(Follow.staff_id == takeover.id, Follow.customer_id.in_(ids), Follow.deleted_at.is_not(None))
+        .values(deleted_at=None, deleted_by=None, added_at=now, add_way=202)
+        .execution_options(synchronize_session=False)
+    )
+    fresh = [
+        {
+            "customer_id": cid,
+            "staff_id": takeover.id,
+            "added_at": now,
+            "add_way": 202,
+            "state": states.get(cid),
+        }
+        for cid in ids
+        if cid not in known
+    ]
+    if fresh:
+        db.session.execute(insert(Follow), fresh)
     db.session.execute(
         update(SopTask)
         .where(
-            SopTask.customer_id == customer.id,
-            SopTask.staff_id == leaver.id,
+            SopTask.customer_id.in_(ids),
+            SopTask.staff_id == leaver,
             SopTask.status == TaskStatus.PENDING.value,
         )
         .values(staff_id=takeover.id)

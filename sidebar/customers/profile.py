@@ -119,6 +119,19 @@ def notes_of(customer: Customer) -> list[Note]:
     )
 
 
+def guides_of(customer: Customer) -> list[Follow]:
+    """Every guide who served the customer, newest first: when they began, and when and how it ended
+    (moved to a colleague, deleted by either side) — the history a colleague taking over reads."""
+    return list(
+        db.session.scalars(
+            select(Follow)
+            .options(joinedload(Follow.staff))
+            .where(Follow.customer_id == customer.id)
+            .order_by(Follow.deleted_at.is_(None).desc(), desc(Follow.added_at), desc(Follow.id))
+        )
+    )
+
+
 def tags_of(customer: Customer) -> list[tuple[TagGroup, list[TagView]]]:
     rows = db.session.scalars(
         select(CustomerTag)

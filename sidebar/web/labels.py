@@ -207,6 +207,15 @@ def _zone_is_beijing() -> bool:
     return _zone_name() in ("Asia/Shanghai", "Asia/Chongqing", "PRC")
 
 
+HANDOVER_STATUS = {
+    "requested": _l("asked WeCom"),
+    "waiting": _l("waiting for WeCom"),
+    "done": _l("moved"),
+    "refused": _l("refused by WeCom"),
+    "limited": _l("the colleague is full"),
+    "failed": _l("not moved"),
+}
+
 RFM_LEVEL = {1: _l("very low"), 2: _l("low"), 3: _l("medium"), 4: _l("high"), 5: _l("very high")}
 
 
@@ -220,6 +229,7 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         ADD_WAYS=ADD_WAYS,
         LIFECYCLE=LIFECYCLE,
         GENDERS=GENDERS,
+        HANDOVER_STATUS=HANDOVER_STATUS,
         ORDER_STATUS=ORDER_STATUS,
         PLATFORMS=PLATFORMS,
         RFM_LEVEL=RFM_LEVEL,

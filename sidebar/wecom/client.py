@@ -175,22 +175,29 @@ class WeComClient(WeChatClient):
         return self.post("externalcontact/remark", data=data)
 
     def transfer_customers(
-        self, handover_userid: str, takeover_userid: str, external_userids: list[str], *, resigned: bool
+        self,
+        handover_userid: str,
+        takeover_userid: str,
+        external_userids: list[str],
+        *,
+        resigned: bool,
+        message: str = "",
     ) -> dict[str, Any]:
-        """在职继承 or 离职继承 of up to 100 customers; see ``transfer_result`` for the outcome."""
+        """在职继承 or 离职继承 of up to 100 customers; see ``transfer_result`` for the outcome. ``message``
+        (在职 only) is what WeCom sends the customer; empty means WeCom's default wording."""
         if len(external_userids) > 100:
             raise ValueError("WeCom moves at most 100 customers a call")
         path = (
             "externalcontact/resigned/transfer_customer" if resigned else "externalcontact/transfer_customer"
         )
-        return self.post(
-            path,
-            data={
-                "handover_userid": handover_userid,
-                "takeover_userid": takeover_userid,
-                "external_userid": external_userids,
-            },
-        )
+        data: dict[str, Any] = {
+            "handover_userid": handover_userid,
+            "takeover_userid": takeover_userid,
+            "external_userid": external_userids,
+        }
+        if message and not resigned:
+            data["transfer_success_msg"] = message
+        return self.post(path, data=data)
 
     def transfer_result(
         self, handover_userid: str, takeover_userid: str, *, resigned: bool, cursor: str = ""

@@ -27,7 +27,10 @@ def test_a_leavers_customers_go_to_a_colleague_and_arrive_when_wecom_says_done(s
             assert takeover.store_id == leaver.store_id  # the same store first
         counts = inheritance.request("wangfang", takeover, mine)
         db.session.commit()
-        assert counts == {"requested": len(mine), "refused": 0}
+        assert counts == {"requested": len(mine), "refused": 0, "already": 0}
+        # Asked again while WeCom is still moving them: none is requested twice.
+        again = inheritance.request("wangfang", takeover, mine)
+        assert again == {"requested": 0, "refused": 0, "already": len(mine)}
         calls = [c for c in emulator.calls("externalcontact/resigned/transfer_customer")]
         assert all(len(c["json"]["external_userid"]) <= 100 for c in calls)
         waiting = inheritance.follow_up()

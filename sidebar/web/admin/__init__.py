@@ -48,4 +48,5 @@ from sidebar.web.admin import (  # noqa: E402,F401
     staff,
     tag_rules,
     tags,
+    transfers,
 )

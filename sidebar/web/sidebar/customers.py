@@ -250,6 +250,16 @@ def notes_view(customer: Customer):
     )
 
 
+@sidebar_bp.get("/customers/<external_userid>/guides")
+@customer_route
+@part_of_the_profile
+def guides_view(customer: Customer):
+    """The guides who served this customer, and how each period ended."""
+    return htmx.render(
+        PAGE, block="guides", customer=customer, guides=profile.guides_of(customer), **common()
+    )
+
+
 @sidebar_bp.post("/customers/<external_userid>/notes")
 @customer_route
 def note_add(customer: Customer):
