@@ -219,22 +219,19 @@ def move_follows(handover_userid: str, takeover: Staff, external_userids: list[s
     come back, if they served the customer before) with the same channel code, and the customers' open
     SOP tasks change hands. A fixed number of statements however many customers."""
     leaver = db.session.scalar(select(Staff.id).where(Staff.userid == handover_userid))
-    ids = dict(
-        db.session.execute(
-            select(Customer.id, Customer.external_userid).where(
-                Customer.external_userid.in_(external_userids)
-            )
-        ).all()
+    ids: list[int] = list(
+        db.session.scalars(select(Customer.id).where(Customer.external_userid.in_(external_userids)))
     )
     if not ids or leaver is None:
         return
-    states = dict(
-        db.session.execute(
+    states: dict[int, str | None] = {
+        cid: state
+        for cid, state in db.session.execute(
             select(Follow.customer_id, Follow.state).where(
                 Follow.staff_id == leaver, Follow.customer_id.in_(ids), Follow.deleted_at.is_(None)
             )
-        ).all()
-    )
+        )
+    }
     db.session.execute(
         update(Follow)
         .where(Follow.staff_id == leaver, Follow.customer_id.in_(ids), Follow.deleted_at.is_(None))
