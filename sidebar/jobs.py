@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from flask import current_app
 from huey import crontab
 
-from sidebar.acquisition import deletions, inheritance
+from sidebar.acquisition import deletions, inheritance, reports
 from sidebar.core import uow
 from sidebar.customers import bulk, rule_tags
 from sidebar.customers import tags as customer_tags
@@ -165,6 +165,14 @@ def deletion_notices() -> dict[str, int]:
     """Every hour: managers hear of the customers their team lost in the last hour (one message each)."""
     with uow.unit():
         return deletions.notify_managers(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+@in_app_context
+def send_reports() -> dict[str, int]:
+    """The daily and weekly reports whose set time has come, once per person and period."""
+    with uow.unit():
+        return reports.send_due(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
 
 
 @huey.periodic_task(crontab(hour="1", minute="0"))  # 09:00 in Beijing

@@ -9,6 +9,8 @@ from sidebar.models.acquisition import (
     CodeKind,
     Handover,
     HandoverStatus,
+    ReportSend,
+    ReportSettings,
     Welcome,
     WelcomeSend,
     WelcomeStatus,
@@ -57,6 +59,8 @@ event.listen(
 __all__ = [
     "Handover",
     "HandoverStatus",
+    "ReportSend",
+    "ReportSettings",
     "Welcome",
     "WelcomeSend",
     "WelcomeStatus",

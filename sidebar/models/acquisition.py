@@ -131,3 +131,33 @@ class Handover(Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     takeover: Mapped[Staff] = relationship()
+
+
+class ReportSettings(Model):
+    """When the brand's daily and weekly reports go out (one row, made with these defaults when first
+    needed). Times are the brand's wall clock (``DISPLAY_TIMEZONE``)."""
+
+    __tablename__ = "report_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    daily_on: Mapped[bool] = mapped_column(Boolean, default=True)
+    daily_at: Mapped[str] = mapped_column(String(5), default="09:00")  # HH:MM: yesterday's report
+    weekly_on: Mapped[bool] = mapped_column(Boolean, default=True)
+    weekly_day: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday: last week's report
+    weekly_at: Mapped[str] = mapped_column(String(5), default="09:30")
+
+
+class ReportSend(Model):
+    """One report to one person for one period, claimed before it is sent: the unique key is what makes
+    "once per period per person" hold when the job runs twice or on two workers at once."""
+
+    __tablename__ = "report_sends"
+    __table_args__ = (UniqueConstraint("kind", "period_start", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # daily | weekly
+    period_start: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, the brand's calendar
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(8), default="sending")  # sending | sent | failed
+    error: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -44,6 +44,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     inheritance,
     login,
     money,
+    reports,
     sop,
     staff,
     tag_rules,

@@ -9,13 +9,14 @@ from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from sidebar.acquisition import reports
 from sidebar.acquisition import stats as acquisition_stats
 from sidebar.content import scripts
 from sidebar.core import uow
 from sidebar.customers import visibility
 from sidebar.data import alerts
 from sidebar.extensions import db
-from sidebar.models import Customer
+from sidebar.models import Customer, utcnow
 from sidebar.money import coupons
 from sidebar.money.messages import Refused
 from sidebar.sop import tasks as sop_tasks
@@ -124,4 +125,5 @@ def tasks_today():
         piece_count=sop_tasks.piece_count,
         alerts=alerts.open_for(me()),
         scans=acquisition_stats.for_guide(me().id),
+        report_days={k: reports.latest_start(k, utcnow()).isoformat() for k in reports.KINDS},
     )
