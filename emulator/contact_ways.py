@@ -168,6 +168,7 @@ def send_welcome_msg(st: WeComState) -> dict[str, Any]:
                 "external_userid": entry["external_userid"],
                 "text": {"content": text},
                 "attachments": attachments,
+                "seconds": round(time.time() - entry["at"], 3),  # from the add event to this call
             }  # fmt: skip
         )
     return {}
