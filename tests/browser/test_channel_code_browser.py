@@ -26,7 +26,8 @@ def test_a_scan_brings_a_welcomed_customer_the_code_counts(
     code_url = page.url.split("#")[0]
 
     page.get_by_test_id("welcome-text").fill("{客户称呼}您好，我是{导购姓名}，欢迎来到{门店}～")
-    page.get_by_test_id("welcome-coupon").select_option(label="新客礼券")
+    perk = page.get_by_test_id("welcome-coupon").locator("option", has_text="新客礼券")
+    page.get_by_test_id("welcome-coupon").select_option(perk.get_attribute("value"))
     page.get_by_test_id("save-welcome").click()
     page.wait_for_url(code_url + "#welcome")
     config_id = (
