@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 
+from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.models import (
     Customer,
@@ -100,7 +101,9 @@ def choose_takeover(handover: Staff | None) -> Staff | None:
 def request(
     handover_userid: str, takeover: Staff, external_userids: list[str], *, now: datetime | None = None
 ) -> dict[str, int]:
-    """Ask WeCom to move these customers, 100 a call; every customer gets a row with WeCom's answer."""
+    """Ask WeCom to move these customers, 100 a call; every customer gets a row with WeCom's answer,
+    committed batch by batch: if WeCom stops answering half-way (rate limit, outage), what it accepted
+    is kept and a second run asks only for the rest — no customer is ever requested twice."""
     if takeover.status != StaffStatus.ACTIVE.value:
         raise ValueError("the colleague taking over must be an active member")
     now = now or utcnow()
@@ -140,7 +143,7 @@ def request(
                 )
             )
             counts["requested" if code == 0 else "refused"] += 1
-        db.session.flush()
+        uow.commit_point("a batch WeCom accepted is recorded before the next is asked")
     return counts
 
 

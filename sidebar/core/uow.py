@@ -15,6 +15,8 @@ job that reads it, the shared store writing on its own connection) is registered
 - ``visibility.customer_for``: what WeCom said about a customer is kept, and the shared store (its own
   connection) must not wait for this write on SQLite;
 - ``materials.media_id``: an upload's media_id is kept even if the send that needed it fails;
+- 离职继承 (``acquisition.inheritance.request``): each batch of 100 WeCom accepted is recorded before the
+  next is asked, so a stop half-way never leads to a customer requested twice;
 - reports (``acquisition.reports``): each report is claimed before it is sent and its outcome kept, so
   a second run never sends it again;
 - long jobs reporting progress (``customers.bulk``), resumable syncs (``customers.sync``) and the demo

@@ -80,3 +80,41 @@ def test_an_admin_hands_a_leavers_customers_over_in_the_console(seeded, client, 
     other = seeded.test_client()
     qr_sign_in(other, "lina")
     assert other.get("/admin/inheritance").status_code == 403
+
+
+def test_a_stop_half_way_keeps_what_wecom_accepted_and_asks_only_for_the_rest(seeded, emulator):
+    """WeCom rate-limits the second batch: the first 100 stay recorded; the next run asks only for the
+    others, and no customer reaches WeCom in two accepted calls."""
+    import pytest
+
+    from sidebar.wecom.errors import WeComError
+
+    st = emulator.state
+    with st.lock:
+        st.users["wangfang"]["status"] = 5
+        for follows in st.follows.values():  # she held every customer, so there are several batches
+            some = next(iter(follows.values()), None)
+            if some is not None and "wangfang" not in follows:
+                follows["wangfang"] = {**some, "userid": "wangfang", "tags": set()}
+    with seeded.app_context():
+        held = inheritance.unassigned()["wangfang"]
+        assert len(held) > 200
+        takeover = db.session.scalar(select(Staff).where(Staff.userid == "chenjing"))
+        with st.lock:
+            st.config["rate_limit"] = st.window_calls + 1  # one more call in this minute, then 45009
+        with pytest.raises(WeComError):
+            inheritance.request("wangfang", takeover, held)
+        db.session.rollback()
+        assert len(db.session.scalars(select(Handover)).all()) == 100  # the accepted batch is kept
+        emulator.configure(rate_limit=10000)
+        counts = inheritance.request("wangfang", takeover, held)
+        db.session.commit()
+        assert counts["already"] == 100
+        assert counts["requested"] + counts["refused"] == len(held) - 100
+    accepted = [
+        ext
+        for call in emulator.calls("externalcontact/resigned/transfer_customer")
+        if call["errcode"] == 0
+        for ext in call["json"]["external_userid"]
+    ]
+    assert len(accepted) == len(set(accepted)) == len(held)

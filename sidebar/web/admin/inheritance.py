@@ -9,6 +9,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from sidebar import jobs
 from sidebar.acquisition import inheritance
 from sidebar.core import audit, uow
 from sidebar.extensions import db
@@ -70,13 +71,21 @@ def inheritance_assign():
         return _page(422, _("Choose an active colleague to take the customers over."))
     try:
         held = inheritance.unassigned().get(userid, [])
-        if not held:
-            abort(404)
-        counts = inheritance.request(userid, takeover, held)
     except WeComError as exc:
-        uow.discard()
-        return _page(502, _("WeCom refused the handover: %(why)s", why=exc.errmsg))
+        return _page(502, _("WeCom did not answer: %(why)s", why=exc.errmsg))
+    if not held:
+        abort(404)
+    # Thousands of customers take hundreds of calls: a job asks WeCom, batch by batch; the page shows
+    # the progress as the answers are recorded.
+    takeover_id = takeover.id
+    uow.after_commit(lambda: jobs.hand_over(userid, takeover_id))
     audit.record(
-        viewer(), "inheritance.request", "staff", userid, ip=client_ip(), takeover=takeover.name, **counts
+        viewer(),
+        "inheritance.request",
+        "staff",
+        userid,
+        ip=client_ip(),
+        takeover=takeover.name,
+        customers=len(held),
     )
     return redirect(url_for("admin.inheritance_page"), 303)
