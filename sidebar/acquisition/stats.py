@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import and_, case, func, select, text
+from sqlalchemy import Select, and_, case, func, select, text
 
 from sidebar.core.day_math import plus_days
 from sidebar.core.locking import day_start
@@ -59,7 +59,14 @@ def _figures(row: Any) -> Figures:
     )
 
 
-def by_code(states: list[str], *, now: datetime | None = None) -> dict[str, Figures]:
+def _scoped(query: Select, scope: Select | None) -> Select:
+    """Only the follows of staff in ``scope`` (``follower_ids``: a manager's teams); None is everyone."""
+    return query.where(Follow.staff_id.in_(scope)) if scope is not None else query
+
+
+def by_code(
+    states: list[str], *, scope: Select | None = None, now: datetime | None = None
+) -> dict[str, Figures]:
     if not states:
         return {}
     query = (
@@ -68,10 +75,13 @@ def by_code(states: list[str], *, now: datetime | None = None) -> dict[str, Figu
         .where(Follow.state.in_(states))
         .group_by(Follow.state)
     )
+    query = _scoped(query, scope)
     return {row.state: _figures(row) for row in db.session.execute(query)}
 
 
-def by_guide(state: str, *, now: datetime | None = None) -> list[tuple[str, Figures]]:
+def by_guide(
+    state: str, *, scope: Select | None = None, now: datetime | None = None
+) -> list[tuple[str, Figures]]:
     query = (
         select(Staff.name, *_columns(now or utcnow()))
         .join(Customer, Customer.id == Follow.customer_id)
@@ -80,10 +90,13 @@ def by_guide(state: str, *, now: datetime | None = None) -> list[tuple[str, Figu
         .group_by(Staff.id, Staff.name)
         .order_by(func.count().desc(), Staff.name)
     )
+    query = _scoped(query, scope)
     return [(row.name, _figures(row)) for row in db.session.execute(query)]
 
 
-def adds_per_day(state: str, days: int = 30, *, now: datetime | None = None) -> list[tuple[str, int]]:
+def adds_per_day(
+    state: str, days: int = 30, *, scope: Select | None = None, now: datetime | None = None
+) -> list[tuple[str, int]]:
     """(YYYY-MM-DD, adds) for the last ``days`` days of the brand's calendar (``DISPLAY_TIMEZONE``),
     every day present."""
     now = now or utcnow()
@@ -95,7 +108,9 @@ def adds_per_day(state: str, days: int = 30, *, now: datetime | None = None) -> 
         local = func.timezone("UTC", Follow.added_at) + text(f"interval '{offset} seconds'")
         day = func.to_char(local, "YYYY-MM-DD")
     rows = db.session.execute(
-        select(day, func.count()).where(Follow.state == state, Follow.added_at >= start).group_by(day)
+        _scoped(
+            select(day, func.count()).where(Follow.state == state, Follow.added_at >= start), scope
+        ).group_by(day)
     )
     counts: dict[str, int] = {str(d): int(n) for d, n in rows}
     out = []
@@ -105,8 +120,11 @@ def adds_per_day(state: str, days: int = 30, *, now: datetime | None = None) -> 
     return out
 
 
-def code_xlsx(code_name: str, state: str, *, now: datetime | None = None) -> bytes:
-    """A code's figures for a spreadsheet: the totals, per guide, and adds per day (90 days)."""
+def code_xlsx(
+    code_name: str, state: str, *, scope: Select | None = None, now: datetime | None = None
+) -> bytes:
+    """A code's figures for a spreadsheet: the totals, per guide, and adds per day (90 days), within
+    ``scope``."""
     now = now or utcnow()
     book = Workbook(write_only=True)
     head = ["新增", "流失", "净增", "7 天留存（人）", "满 7 天（人）", "30 天内首购"]
@@ -116,14 +134,14 @@ def code_xlsx(code_name: str, state: str, *, now: datetime | None = None) -> byt
 
     summary = book.create_sheet("汇总")
     summary.append(["活码", *head])
-    summary.append([code_name, *row(by_code([state], now=now).get(state, Figures()))])
+    summary.append([code_name, *row(by_code([state], scope=scope, now=now).get(state, Figures()))])
     guides = book.create_sheet("按导购")
     guides.append(["导购", *head])
-    for name, f in by_guide(state, now=now):
+    for name, f in by_guide(state, scope=scope, now=now):
         guides.append([name, *row(f)])
     days = book.create_sheet("每日新增")
     days.append(["日期", "新增"])
-    for day, n in adds_per_day(state, 90, now=now):
+    for day, n in adds_per_day(state, 90, scope=scope, now=now):
         days.append([day, n])
     out = io.BytesIO()
     book.save(out)

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from sidebar.content import materials, scripts
 from sidebar.customers import tags as customer_tags
@@ -225,8 +225,11 @@ def start_code_rules(state: str | None, *, now: datetime) -> int:
     return made
 
 
-def recent(code: ChannelCode | None, limit: int = 20) -> list[WelcomeSend]:
+def recent(code: ChannelCode | None, limit: int = 20, *, scope: Select | None = None) -> list[WelcomeSend]:
+    """The latest welcomes of a code (or the default's), to guides in ``scope`` (None: everyone)."""
     query = select(WelcomeSend).order_by(WelcomeSend.id.desc()).limit(limit)
+    if scope is not None:
+        query = query.where(WelcomeSend.userid.in_(select(Staff.userid).where(Staff.id.in_(scope))))
     query = (
         query.where(WelcomeSend.code_id == code.id) if code else query.where(WelcomeSend.code_id.is_(None))
     )

@@ -136,12 +136,25 @@ def test_members_change_in_wecom_first_and_a_retired_code_stays_retired(seeded, 
 
 
 def test_each_code_counts_the_customers_it_brought(seeded, client):
+    """A manager reads a code's figures for their own teams only: 李娜 (华东) and 赵敏 (华南) each see what
+    the code brought their guides; an admin sees the sum."""
+    follows = [f for c in map(demo.customer, range(demo.DEFAULT_CUSTOMERS)) for f in c.follows]
+    east = {"lina", "chenjing", "wangfang", "liuyang"}
+    live = [f for f in follows if f.state == "live_1111"]
+    expected = {
+        "lina": sum(1 for f in live if f.userid in east),
+        "zhaomin": sum(1 for f in live if f.userid not in east),
+        "zhangwei": len(live),
+    }
+    assert expected["lina"] > 0 and expected["zhaomin"] > 0
+    for who, n in expected.items():
+        reader = seeded.test_client()
+        qr_sign_in(reader, who)
+        html = reader.get("/admin/channel-codes").get_data(as_text=True)
+        row = re.search(r"双 11 直播间</a>.*?data-testid=\"code-adds\">(\d+)<", html, re.S)
+        assert row and int(row.group(1)) == n, who
     qr_sign_in(client, "lina")  # a manager may read the figures, within the console
     html = client.get("/admin/channel-codes").get_data(as_text=True)
-    follows = [f for c in map(demo.customer, range(demo.DEFAULT_CUSTOMERS)) for f in c.follows]
-    live = sum(1 for f in follows if f.state == "live_1111")
-    row = re.search(r"双 11 直播间</a>.*?data-testid=\"code-adds\">(\d+)<", html, re.S)
-    assert row and int(row.group(1)) == live > 0
     assert 'data-testid="create-code"' not in html  # only admins make codes
     token = csrf_token(client, "/admin/channel-codes")
     assert client.post("/admin/channel-codes", data={"csrf_token": token, "name": "x"}).status_code == 403

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from sidebar.acquisition import codes, stats, welcome
 from sidebar.core import audit, uow
+from sidebar.customers.visibility import follower_ids
 from sidebar.extensions import db
 from sidebar.models import ChannelCode, CodeKind, CouponTemplate, Material, Staff, StaffStatus, Store
 from sidebar.web.admin import admin_bp, client_ip, common, viewer
@@ -36,7 +37,7 @@ def _ids(name: str) -> list[int]:
 
 def _list(status: int = 200, **context: Any) -> Any:
     all_codes = codes.all_codes()
-    figures = stats.by_code([c.state for c in all_codes])
+    figures = stats.by_code([c.state for c in all_codes], scope=follower_ids(viewer()))
     page = render_template(
         "admin/channel_codes.html",
         **common(
@@ -45,7 +46,7 @@ def _list(status: int = 200, **context: Any) -> Any:
             errors=context.pop("errors", {}),
             form=context.pop("form", MultiDict()),
             welcome=welcome.own(None),
-            sends=welcome.recent(None),
+            sends=welcome.recent(None, scope=follower_ids(viewer())),
             typed=context.pop("typed", None),
             **_choices(),
             **_welcome_choices(),
@@ -88,17 +89,18 @@ def channel_code_create():
 
 
 def _detail(code: ChannelCode, status: int = 200, **context: Any) -> Any:
+    scope = follower_ids(viewer())  # a manager sees what the code brought their teams
     page = render_template(
         "admin/channel_code.html",
         **common(
             code=code,
-            figures=stats.by_code([code.state]).get(code.state, stats.Figures()),
-            by_guide=stats.by_guide(code.state),
-            per_day=stats.adds_per_day(code.state),
+            figures=stats.by_code([code.state], scope=scope).get(code.state, stats.Figures()),
+            by_guide=stats.by_guide(code.state, scope=scope),
+            per_day=stats.adds_per_day(code.state, scope=scope),
             errors=context.pop("errors", {}),
             chosen=[m.staff_id for m in code.members],
             welcome=welcome.own(code),
-            sends=welcome.recent(code),
+            sends=welcome.recent(code, scope=scope),
             typed=context.pop("typed", None),
             **_choices(),
             **_welcome_choices(),
@@ -244,7 +246,7 @@ def default_welcome():
 @console_required
 def channel_code_export(code_id: int):
     code = _code_or_404(code_id)
-    data = stats.code_xlsx(code.name, code.state)
+    data = stats.code_xlsx(code.name, code.state, scope=follower_ids(viewer()))
     audit.record(viewer(), "channel_code.export", "channel_code", code.id, ip=client_ip(), name=code.name)
     return Response(
         data,

@@ -77,8 +77,8 @@ def inheritance_assign():
         abort(404)
     # Thousands of customers take hundreds of calls: a job asks WeCom, batch by batch; the page shows
     # the progress as the answers are recorded.
-    takeover_id = takeover.id
-    uow.after_commit(lambda: jobs.hand_over(userid, takeover_id))
+    chosen = takeover.id
+    uow.after_commit(lambda: jobs.hand_over(userid, chosen))
     audit.record(
         viewer(),
         "inheritance.request",
