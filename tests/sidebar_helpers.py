@@ -30,7 +30,9 @@ def make_hostile(app, external_userid: str) -> None:
         c = db.session.scalar(select(Customer).where(Customer.external_userid == external_userid))
         c.name = XSS
         db.session.scalar(select(Follow).where(Follow.customer_id == c.id)).remark = XSS
-        db.session.scalar(select(Tag).join(CustomerTag).where(CustomerTag.customer_id == c.id)).name = XSS
+        db.session.scalar(
+            select(Tag).join(CustomerTag, CustomerTag.tag_id == Tag.id).where(CustomerTag.customer_id == c.id)
+        ).name = XSS
         item = OrderItem(sku="X", title=XSS, category="x", quantity=1, unit_price=100, amount=100)
         db.session.add(
             Order(

@@ -278,7 +278,7 @@ def _export(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[str
         tag_names: dict[int, list[str]] = {}
         for customer_id, name in db.session.execute(
             select(CustomerTag.customer_id, Tag.name)
-            .join(Tag)
+            .join(Tag, Tag.id == CustomerTag.tag_id)
             .where(CustomerTag.customer_id.in_(ids), CustomerTag.sync_status != TagSync.REMOVING.value)
         ):
             tag_names.setdefault(customer_id, []).append(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from sidebar.customers import rule_tags
 from sidebar.extensions import db
@@ -100,7 +100,7 @@ def push(customer_id: int, *, now: datetime | None = None) -> dict[str, int]:
     rows = list(
         db.session.scalars(
             select(CustomerTag)
-            .join(Tag)
+            .join(Tag, Tag.id == CustomerTag.tag_id)
             .where(
                 CustomerTag.customer_id == customer_id,
                 CustomerTag.sync_status.in_(
@@ -146,3 +146,14 @@ def push(customer_id: int, *, now: datetime | None = None) -> dict[str, int]:
         counts["synced"] += len(batch)
     db.session.flush()
     return counts
+
+
+def forget(tag_ids: list[int]) -> None:
+    """Tags about to be deleted (here or in WeCom): their rows on customers go with them. Called by
+    every path that deletes a tag or a group, as ``customer_tags`` has no foreign key to ``tags``."""
+    if tag_ids:
+        db.session.execute(
+            delete(CustomerTag)
+            .where(CustomerTag.tag_id.in_(tag_ids))
+            .execution_options(synchronize_session=False)
+        )

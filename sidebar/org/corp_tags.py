@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sidebar.customers import tags as customer_tags
 from sidebar.extensions import db
 from sidebar.models import Tag, TagGroup
 from sidebar.wecom.gateway import wecom
@@ -70,10 +71,12 @@ def apply_tag_list(groups: list[dict[str, Any]]) -> dict[str, int]:
             counts["tags"] += 1
     for wecom_id, tag in existing_tags.items():
         if wecom_id not in live_tags:
+            customer_tags.forget([tag.id])
             db.session.delete(tag)
             counts["removed"] += 1
     for wecom_id, group in existing_groups.items():
         if wecom_id not in live_groups:
+            customer_tags.forget(list(db.session.scalars(select(Tag.id).where(Tag.group_id == group.id))))
             db.session.delete(group)
     db.session.flush()
     return counts

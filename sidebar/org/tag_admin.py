@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from sidebar.core import audit
 from sidebar.core.errors import DomainError
+from sidebar.customers import tags
 from sidebar.extensions import db
 from sidebar.models import Tag, TagGroup
 from sidebar.wecom.gateway import wecom
@@ -108,5 +109,11 @@ def delete(item: Tag | TagGroup, *, actor: Any) -> None:
     audit.record(
         actor, "tag_deleted" if isinstance(item, Tag) else "tag_group_deleted", "tag", item.id, name=item.name
     )
+    ids = (
+        [item.id]
+        if isinstance(item, Tag)
+        else list(db.session.scalars(select(Tag.id).where(Tag.group_id == item.id)))
+    )
+    tags.forget(ids)
     db.session.delete(item)
     db.session.flush()

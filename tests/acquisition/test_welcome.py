@@ -79,7 +79,7 @@ def test_a_scan_gets_the_welcome_the_coupon_and_the_tags_at_once(seeded, client,
     with seeded.app_context():
         record = db.session.scalar(select(WelcomeSend).where(WelcomeSend.external_userid == ext))
         assert record.status == "sent" and record.seconds < 20 and record.coupon_id
-        tags = set(db.session.scalars(select(Tag.name).join(CustomerTag).where(CustomerTag.customer_id == db.session.scalar(
+        tags = set(db.session.scalars(select(Tag.name).join(CustomerTag, CustomerTag.tag_id == Tag.id).where(CustomerTag.customer_id == db.session.scalar(
             select(Coupon.customer_id).where(Coupon.id == record.coupon_id)))))  # fmt: skip
         assert "高意向" in tags
     # The same customer adds another guide through the code: a welcome again, but not a second coupon.

@@ -119,7 +119,9 @@ def test_an_add_event_creates_the_customer_follow_and_tags_from_wecom(seeded, li
         assert follow.staff.userid == "chenjing" and follow.state == "store_qr_sh01" and follow.is_live
         tag_names = set(
             db.session.scalars(
-                select(Tag.name).join(CustomerTag).where(CustomerTag.customer_id == customer.id)
+                select(Tag.name)
+                .join(CustomerTag, CustomerTag.tag_id == Tag.id)
+                .where(CustomerTag.customer_id == customer.id)
             )
         )
         assert tag_names == {"香水"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sidebar.core import uow
 from sidebar.customers import rule_tags
@@ -113,7 +113,7 @@ def test_a_customer_who_stops_matching_loses_only_the_rules_tag(seeded, emulator
     ]
     assert [c["external_userid"] for c in removed] == [leaving]
     with seeded.app_context():
-        assert db.session.scalar(select(CustomerTag).join(Customer).where(Customer.external_userid == leaving,
+        assert db.session.scalar(select(CustomerTag).join(Customer, Customer.id == CustomerTag.customer_id).where(Customer.external_userid == leaving,
                                  CustomerTag.tag_id == tag_id)) is None  # fmt: skip
 
 
@@ -233,3 +233,38 @@ def test_managers_may_look_but_not_change(seeded, client, rule):
         assert client.post(path, data={"csrf_token": token}).status_code == 403
     with seeded.app_context():
         assert db.session.get(TagRule, rule_id).enabled is True
+
+
+def test_a_deleted_tag_or_group_leaves_no_rows_on_customers(seeded, client, emulator):
+    """customer_tags has no foreign keys (for the rules' bulk inserts): deleting a tag in the console, or
+    a group in WeCom, takes its rows off every customer in the same transaction."""
+    from sidebar.models import CustomerTag, Tag, TagGroup
+    from sidebar.org import corp_tags
+    from tests.web.admin.test_console import csrf_token, qr_sign_in
+
+    with seeded.app_context():
+        carried = db.session.execute(
+            select(CustomerTag.tag_id, Tag.group_id).join(Tag, Tag.id == CustomerTag.tag_id).limit(1)
+        ).first()
+        tag_id, group_id = carried
+        other_group = db.session.scalar(
+            select(TagGroup.id)
+            .join(Tag, Tag.group_id == TagGroup.id)
+            .join(CustomerTag, CustomerTag.tag_id == Tag.id)
+            .where(TagGroup.id != group_id, TagGroup.wecom_group_id.is_not(None))
+            .limit(1)
+        )
+        other_wecom = db.session.get(TagGroup, other_group).wecom_group_id
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/tags")
+    assert client.post(f"/admin/tags/{tag_id}/delete", data={"csrf_token": token}).status_code == 303
+    with emulator.state.lock:  # the other group goes in WeCom; the next sync learns it
+        emulator.state.tag_groups = [g for g in emulator.state.tag_groups if g["group_id"] != other_wecom]
+    with seeded.app_context():
+        corp_tags.sync_corp_tags()
+        db.session.commit()
+        assert db.session.scalar(select(CustomerTag).where(CustomerTag.tag_id == tag_id)) is None
+        orphans = db.session.scalar(
+            select(func.count()).select_from(CustomerTag).where(~CustomerTag.tag_id.in_(select(Tag.id)))
+        )
+        assert orphans == 0

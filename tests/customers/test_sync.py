@@ -69,7 +69,9 @@ def test_sync_customers_brings_in_every_customer_follow_and_tag_and_is_idempoten
         assert customer.name == person.name and customer.unionid == person.unionid
         names = set(
             db.session.scalars(
-                select(Tag.wecom_tag_id).join(CustomerTag).where(CustomerTag.customer_id == customer.id)
+                select(Tag.wecom_tag_id)
+                .join(CustomerTag, CustomerTag.tag_id == Tag.id)
+                .where(CustomerTag.customer_id == customer.id)
             )
         )
         assert names == set(person.tag_ids)

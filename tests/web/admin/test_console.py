@@ -406,7 +406,7 @@ def test_bulk_tagging_a_filtered_set_finishes_and_reaches_wecom(seeded, client, 
         tagged = db.session.scalar(
             select(func.count())
             .select_from(CustomerTag)
-            .join(Customer)
+            .join(Customer, Customer.id == CustomerTag.customer_id)
             .where(
                 CustomerTag.tag_id == vip_id,
                 CustomerTag.sync_status == "synced",
