@@ -23,10 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
+    parser.add_argument("--slow", type=float, default=0.0, help="print statements slower than this (s)")
     args = parser.parse_args()
 
     from sqlalchemy import func, select, text, update
 
+    from bench.timing import slow_statements
     from sidebar import create_app
     from sidebar.core import uow
     from sidebar.data import profile
@@ -37,6 +39,8 @@ def main() -> int:
     os.environ["BESIDE_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="beside-bench-profiles-")
     app = create_app({"APP_ENV": "test", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": args.database_url})
     with app.app_context():
+        if args.slow:
+            slow_statements(db.engine, args.slow)
         customers = db.session.scalar(select(func.count()).select_from(Customer))
         orders = db.session.scalar(select(func.count()).select_from(Order))
         with uow.unit():

@@ -41,6 +41,7 @@ def main() -> int:
 
     from sqlalchemy import delete, func, select
 
+    from bench.timing import slow_statements
     from sidebar import create_app
     from sidebar.core import uow
     from sidebar.core.analyze import analyze
@@ -54,7 +55,7 @@ def main() -> int:
     run = uuid.uuid4().hex[:6]
     with app.app_context():
         if args.slow:
-            _time_statements(db.engine, args.slow)
+            slow_statements(db.engine, args.slow)
         customers = db.session.scalar(select(func.count()).select_from(Customer))
         with uow.unit():
             group = TagGroup(name=f"bench {run}", is_local=True)
@@ -86,21 +87,6 @@ def main() -> int:
         with uow.unit():
             analyze("customer_tags")
     return 0
-
-
-def _time_statements(engine, slower_than: float) -> None:  # type: ignore[no-untyped-def]
-    """Print every statement slower than ``slower_than`` seconds, to see where a run's time goes."""
-    from sqlalchemy import event
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def start(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        conn.info["started"] = time.monotonic()
-
-    @event.listens_for(engine, "after_cursor_execute")
-    def end(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        took = time.monotonic() - conn.info.pop("started", time.monotonic())
-        if took >= slower_than:
-            print(f"  {took:6.2f} s  {' '.join(statement.split())[:160]}")
 
 
 if __name__ == "__main__":
