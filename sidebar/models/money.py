@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidebar.extensions import Model
@@ -79,6 +79,13 @@ class Coupon(Model):
         Index("ix_coupons_template_id_staff_id_created_at", "template_id", "staff_id", "created_at"),
         Index("ix_coupons_customer_id_created_at", "customer_id", "created_at"),
         Index("ix_coupons_created_at", "created_at"),
+        # A day's redemptions, for the daily and weekly reports (most coupons are never redeemed).
+        Index(
+            "ix_coupons_redeemed_at",
+            "redeemed_at",
+            postgresql_where=text("redeemed_at IS NOT NULL"),
+            sqlite_where=text("redeemed_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

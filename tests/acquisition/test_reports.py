@@ -11,7 +11,17 @@ from sqlalchemy import select
 
 from sidebar.acquisition import reports
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, Order, ReportSend, Role, Staff, StaffStatus
+from sidebar.models import (
+    Coupon,
+    CouponTemplate,
+    Customer,
+    Follow,
+    Order,
+    ReportSend,
+    Role,
+    Staff,
+    StaffStatus,
+)
 from tests.sidebar_helpers import sign_in
 from tests.web.admin.test_console import csrf_token, qr_sign_in
 
@@ -118,11 +128,29 @@ def test_figures_are_the_readers_own_or_their_teams(seeded):
                     paid_at=start + timedelta(days=4),
                 )
             )
+        template = db.session.scalar(select(CouponTemplate.id).limit(1))
+        for n, redeemed in enumerate((None, start + timedelta(days=5), start + timedelta(days=9))):
+            db.session.add(
+                Coupon(
+                    template_id=template,
+                    code=f"RPT{n}",
+                    idempotency_key=f"report-test-{n}",
+                    customer_id=customers[2].id,
+                    staff_id=wang.id,
+                    valid_from=start,
+                    valid_until=start + timedelta(days=30),
+                    created_at=start + timedelta(days=1),
+                    redeemed_at=redeemed,
+                    status="redeemed" if redeemed else "issued",
+                )
+            )
         db.session.commit()
         end = start + timedelta(days=7)
         mine = reports.figures(wang, start, end)
         assert (mine.added, mine.lost, mine.net) == (3, 1, 2)
         assert (mine.orders, mine.sales) == (2, 13000)
+        # Three coupons issued that week; one redeemed in it, one the week after.
+        assert (mine.coupons_issued, mine.coupons_redeemed) == (3, 1)
         team = reports.figures(staff["lina"], start, end)  # 华东 manager: her team includes 王芳
         assert (team.added, team.lost, team.orders, team.sales) == (3, 1, 2, 13000)
         south = reports.figures(staff["zhaomin"], start, end)  # 华南 manager: not hers
