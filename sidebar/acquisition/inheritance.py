@@ -121,30 +121,49 @@ def request(
     external_userids = [ext for ext in dict.fromkeys(external_userids) if ext not in pending]
     for start in range(0, len(external_userids), BATCH):
         batch = external_userids[start : start + BATCH]
-        answer = wecom().transfer_customers(handover_userid, takeover.userid, batch, resigned=True)
-        codes = {c["external_userid"]: int(c.get("errcode") or 0) for c in answer.get("customer") or []}
-        for ext in batch:
-            code = codes.get(ext, 0)
-            status = (
-                HandoverStatus.WAITING
-                if code == 0
-                else HandoverStatus.LIMITED
-                if code in LIMIT_ERRCODES
-                else HandoverStatus.REFUSED
-            )
-            db.session.add(
-                Handover(
-                    handover_userid=handover_userid,
-                    takeover_staff_id=takeover.id,
-                    external_userid=ext,
-                    status=status.value,
-                    errcode=code or None,
-                    requested_at=now,
-                )
-            )
+        for code in ask(handover_userid, takeover, batch, resigned=True, now=now).values():
             counts["requested" if code == 0 else "refused"] += 1
         uow.commit_point("a batch WeCom accepted is recorded before the next is asked")
     return counts
+
+
+def ask(
+    handover_userid: str,
+    takeover: Staff,
+    batch: list[str],
+    *,
+    resigned: bool,
+    now: datetime,
+    message: str = "",
+) -> dict[str, int]:
+    """One ``transfer_customer`` call (离职 or 在职) of at most 100 customers; each gets a handover row with
+    WeCom's answer. Returns external_userid → WeCom's errcode (0: accepted, now waiting)."""
+    answer = wecom().transfer_customers(
+        handover_userid, takeover.userid, batch, resigned=resigned, message=message
+    )
+    codes = {c["external_userid"]: int(c.get("errcode") or 0) for c in answer.get("customer") or []}
+    out = {}
+    for ext in batch:
+        code = out[ext] = codes.get(ext, 0)
+        status = (
+            HandoverStatus.WAITING
+            if code == 0
+            else HandoverStatus.LIMITED
+            if code in LIMIT_ERRCODES
+            else HandoverStatus.REFUSED
+        )
+        db.session.add(
+            Handover(
+                resigned=resigned,
+                handover_userid=handover_userid,
+                takeover_staff_id=takeover.id,
+                external_userid=ext,
+                status=status.value,
+                errcode=code or None,
+                requested_at=now,
+            )
+        )
+    return out
 
 
 def follow_up(*, now: datetime | None = None) -> dict[str, int]:

@@ -12,11 +12,10 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from sidebar.acquisition.inheritance import BATCH, LIMIT_ERRCODES, reason
+from sidebar.acquisition.inheritance import BATCH, ask, reason
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Customer, Follow, Handover, HandoverStatus, Staff, StaffStatus, utcnow
-from sidebar.wecom.gateway import wecom
 
 MOVES_ALLOWED = 2  # per customer in WINDOW, WeCom's rule
 WINDOW = timedelta(days=90)
@@ -96,32 +95,10 @@ def move(
         else:
             asking.append(customer)
     for start in range(0, len(asking), BATCH):
-        batch = asking[start : start + BATCH]
-        answer = wecom().transfer_customers(
-            source.userid, target.userid, [c.external_userid for c in batch], resigned=False, message=message
-        )
-        codes = {c["external_userid"]: int(c.get("errcode") or 0) for c in answer.get("customer") or []}
-        for customer in batch:
-            code = codes.get(customer.external_userid, 0)
-            status = (
-                HandoverStatus.WAITING
-                if code == 0
-                else HandoverStatus.LIMITED
-                if code in LIMIT_ERRCODES
-                else HandoverStatus.REFUSED
-            )
-            db.session.add(
-                Handover(
-                    resigned=False,
-                    handover_userid=source.userid,
-                    takeover_staff_id=target.id,
-                    external_userid=customer.external_userid,
-                    status=status.value,
-                    errcode=code or None,
-                    requested_at=now,
-                )
-            )
-            outcomes[customer.external_userid] = Outcome(customer, code == 0, reason(code) if code else "")
+        batch = {c.external_userid: c for c in asking[start : start + BATCH]}
+        codes = ask(source.userid, target, list(batch), resigned=False, now=now, message=message)
+        for ext, code in codes.items():
+            outcomes[ext] = Outcome(batch[ext], code == 0, reason(code))
     db.session.flush()
     return [outcomes[c.external_userid] for c in customers]
 
