@@ -39,6 +39,7 @@ from sidebar.models import (
     StaffStatus,
     TaskStatus,
 )
+from sidebar.org.dashboard import local_day
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
@@ -204,26 +205,24 @@ def figures(reader: Staff, start: datetime, end: datetime) -> Figures:
 
 
 def per_day(reader: Staff, end: datetime, days: int = 7) -> list[tuple[str, int, int]]:
-    """(MM-DD, added, lost) for each of the ``days`` days before ``end``, for the chart."""
+    """(MM-DD, added, lost) for each of the ``days`` days before ``end``, for the chart: two grouped
+    counts, by the brand's calendar day (``dashboard.local_day``, as the console's chart)."""
     scope = follower_ids(reader)
+    start = end - timedelta(days=days)
+
+    def by_day(column: Any, *more: Any) -> dict[str, int]:
+        query = (
+            select(local_day(column).label("day"), func.count(Follow.id))
+            .where(_in(Follow.staff_id, scope), column >= start, column < end, *more)
+            .group_by("day")
+        )
+        return {str(day): int(n) for day, n in db.session.execute(query)}
+
+    added, lost = by_day(Follow.added_at), by_day(Follow.deleted_at, Follow.deleted_by.in_(LOST))
     out = []
-    for n in range(days, 0, -1):
-        start = end - timedelta(days=n)
-        stop = start + timedelta(days=1)
-        added = db.session.scalar(
-            select(func.count(Follow.id)).where(
-                _in(Follow.staff_id, scope), Follow.added_at >= start, Follow.added_at < stop
-            )
-        )
-        lost = db.session.scalar(
-            select(func.count(Follow.id)).where(
-                _in(Follow.staff_id, scope),
-                Follow.deleted_at >= start,
-                Follow.deleted_at < stop,
-                Follow.deleted_by.in_(LOST),
-            )
-        )
-        out.append((start.strftime("%m-%d"), int(added or 0), int(lost or 0)))
+    for n in range(days):
+        day = (start + timedelta(days=n)).date()  # ``end`` is a local midnight: these are local days
+        out.append((day.strftime("%m-%d"), added.get(day.isoformat(), 0), lost.get(day.isoformat(), 0)))
     return out
 
 

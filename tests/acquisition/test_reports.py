@@ -151,6 +151,14 @@ def test_figures_are_the_readers_own_or_their_teams(seeded):
         assert (mine.orders, mine.sales) == (2, 13000)
         # Three coupons issued that week; one redeemed in it, one the week after.
         assert (mine.coupons_issued, mine.coupons_redeemed) == (3, 1)
+        # The chart's days are Beijing days: three added on 03-02, the loss on 03-04.
+        chart = {
+            label: (a, lost)
+            for label, a, lost in reports.per_day(wang, reports.period("weekly", date(2020, 3, 2))[1])
+        }
+        assert (
+            chart["03-02"] == (3, 0) and chart["03-04"] == (0, 1) and sum(a for a, _ in chart.values()) == 3
+        )
         team = reports.figures(staff["lina"], start, end)  # 华东 manager: her team includes 王芳
         assert (team.added, team.lost, team.orders, team.sales) == (3, 1, 2, 13000)
         south = reports.figures(staff["zhaomin"], start, end)  # 华南 manager: not hers
