@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 
 from sidebar.core import uow
+from sidebar.core.analyze import analyze
 from sidebar.extensions import db
 from sidebar.models import (
     Customer,
@@ -32,6 +33,7 @@ from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
 BATCH = 100  # WeCom moves at most 100 customers a call
+ANALYZE_AFTER = 5_000  # customers asked for, or moved, in one run before the tables are analysed
 # transfer_result's status: 1 done, 2 waiting, 3 refused by the customer, 4 limited, 5 no takeover needed
 RESULT = {
     1: HandoverStatus.DONE,
@@ -124,6 +126,8 @@ def request(
         for code in ask(handover_userid, takeover, batch, resigned=True, now=now).values():
             counts["requested" if code == 0 else "refused"] += 1
         uow.commit_point("a batch WeCom accepted is recorded before the next is asked")
+    if len(external_userids) > ANALYZE_AFTER:
+        analyze("handovers")  # a leaver's tens of thousands of rows: fresh statistics for follow_up
     return counts
 
 
@@ -215,6 +219,8 @@ def follow_up(*, now: datetime | None = None) -> dict[str, int]:
                 )
                 if status is HandoverStatus.DONE:
                     move_follows(handover_userid, takeover, chunk, now)
+    if counts["done"] + counts["failed"] > ANALYZE_AFTER:
+        analyze("handovers", "follows", "sop_tasks")  # the moves rewrote many rows of each
     db.session.flush()
     return counts
 
