@@ -65,6 +65,7 @@ def main() -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--xlsx", action="store_true")
+    parser.add_argument("--slow", type=float, help="print statements slower than this many seconds")
     args = parser.parse_args()
 
     from sqlalchemy import delete, select
@@ -82,6 +83,10 @@ def main() -> int:
     app = create_app({"APP_ENV": "test", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": args.database_url})
     run = uuid.uuid4().hex[:6]
     with app.app_context():
+        if args.slow is not None:
+            from bench.timing import slow_statements
+
+            slow_statements(db.engine, args.slow)
         phones = list(
             db.session.scalars(select(Customer.phone).where(Customer.phone.is_not(None)).limit(50000))
         )

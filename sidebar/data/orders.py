@@ -53,12 +53,17 @@ def _ref(platform: Any, order_no: Any) -> dict[str, Any]:
     return {"platform": echo(platform), "order_no": echo(order_no)}
 
 
-def aware(value: datetime | None) -> datetime | None:
-    """A time without a zone is the brand's local time; everything is stored in UTC."""
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def aware(value: datetime | None, zone: ZoneInfo | None = None) -> datetime | None:
+    """A time without a zone is the brand's local time (``zone``, which a caller storing many looks up
+    once: ``current_app`` costs more than the rest of this); everything is stored in UTC."""
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
+        value = value.replace(tzinfo=zone or local_zone())
     return value.astimezone(UTC)
 
 
@@ -68,7 +73,7 @@ def _digest(order: OrderIn) -> str:
     return hashlib.sha256(order.model_dump_json().encode()).hexdigest()
 
 
-def _row(order: OrderIn, store_ids: dict[str, int]) -> dict[str, Any]:
+def _row(order: OrderIn, store_ids: dict[str, int], zone: ZoneInfo) -> dict[str, Any]:
     buyer = order.buyer
     phone = phones.normalise(buyer.phone)
     return {
@@ -77,7 +82,7 @@ def _row(order: OrderIn, store_ids: dict[str, int]) -> dict[str, Any]:
         "status": STORED_STATUS.get(order.status, order.status),
         "total_amount": order.total_amount,
         "refund_amount": order.refund_amount if order.status != "refunded" else order.total_amount,
-        "paid_at": aware(order.paid_at),
+        "paid_at": aware(order.paid_at, zone),
         "store_code": order.store_code,
         "store_id": store_ids.get(order.store_code or ""),
         "buyer_unionid": buyer.unionid or None,
@@ -88,7 +93,7 @@ def _row(order: OrderIn, store_ids: dict[str, int]) -> dict[str, Any]:
         "buyer_platform_id": f"{order.platform}:{buyer.platform_buyer_id}"
         if buyer.platform_buyer_id
         else None,
-        "source_updated_at": aware(order.updated_at),
+        "source_updated_at": aware(order.updated_at, zone),
         "payload_hash": _digest(order),
     }
 
@@ -174,8 +179,9 @@ def store(payloads: list[Any], *, match: bool = True) -> Stored:
     touched_customers: set[int] = set()
     new_rows: list[tuple[int, OrderIn, dict[str, Any]]] = []
     changed: list[tuple[int, OrderIn, dict[str, Any], int]] = []
+    zone = local_zone()
     for key, (n, order) in valid.items():
-        row = _row(order, store_ids)
+        row = _row(order, store_ids, zone)
         had = existing.get(key)
         if had is None:
             new_rows.append((n, order, row))
