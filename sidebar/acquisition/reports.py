@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from sidebar.core import uow
+from sidebar.core.day_math import local_day
 from sidebar.core.locking import day_start
 from sidebar.customers.visibility import follower_ids
 from sidebar.data.profile import COUNTED
@@ -39,7 +40,6 @@ from sidebar.models import (
     StaffStatus,
     TaskStatus,
 )
-from sidebar.org.dashboard import local_day
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import Select, and_, case, func, select, text
+from sqlalchemy import Select, and_, case, func, select
 
-from sidebar.core.day_math import plus_days
+from sidebar.core.day_math import local_day, plus_days
 from sidebar.core.locking import day_start
 from sidebar.extensions import db
 from sidebar.models import ChannelCode, ChannelCodeMember, Customer, Follow, Staff, utcnow
@@ -101,12 +101,7 @@ def adds_per_day(
     every day present."""
     now = now or utcnow()
     start = day_start(now) - timedelta(days=days - 1)  # local midnight, as an aware datetime
-    offset = int((start.utcoffset() or timedelta()).total_seconds())  # the zone's, e.g. +8 h for Beijing
-    if db.engine.dialect.name == "sqlite":
-        day = func.date(Follow.added_at, f"{offset:+d} seconds")
-    else:
-        local = func.timezone("UTC", Follow.added_at) + text(f"interval '{offset} seconds'")
-        day = func.to_char(local, "YYYY-MM-DD")
+    day = local_day(Follow.added_at)
     rows = db.session.execute(
         _scoped(
             select(day, func.count()).where(Follow.state == state, Follow.added_at >= start), scope

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import desc, func, select
 
+from sidebar.core.day_math import local_day
 from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import Material, Scope, Script, Send, Staff, Team, utcnow
-from sidebar.org.dashboard import local_day
 
 DAYS = 30
 KINDS = ("script", "material")

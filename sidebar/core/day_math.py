@@ -1,14 +1,23 @@
-"""A timestamp column plus N days, in SQL, the same on PostgreSQL and SQLite (for set-based questions
-like "still there 7 days after being added")."""
+"""Days in SQL, the same on PostgreSQL and SQLite: a timestamp column plus N days (for set-based
+questions like "still there 7 days after being added"), and the brand's calendar day of a timestamp
+(``local_day``: every per-day chart and count groups by it)."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
+from sqlalchemy import func, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
+from sidebar.extensions import db
 from sidebar.models.base import UTCDateTime
+
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*")
 
 
 class plus_days(ColumnElement[Any]):  # noqa: N801  (reads as a SQL function)
@@ -28,3 +37,20 @@ def _pg(element: plus_days, compiler: Any, **kw: Any) -> str:
 def _sqlite(element: plus_days, compiler: Any, **kw: Any) -> str:
     # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff"; strftime keeps the same form, so comparisons hold.
     return f"strftime('%Y-%m-%d %H:%M:%f', {compiler.process(element.column, **kw)}, '+{element.days} days')"
+
+
+def local_day(column: Any) -> ColumnElement[Any]:
+    """The calendar day (YYYY-MM-DD) of a UTC timestamp in the brand's time zone (``DISPLAY_TIMEZONE``).
+    PostgreSQL converts each value with the zone's own rules (summer time included); SQLite has no time
+    zones, so it shifts by the zone's offset now (exact for Beijing, which has no summer time)."""
+    name = current_app.config["DISPLAY_TIMEZONE"]
+    if db.engine.dialect.name == "postgresql":
+        # Written into the statement, not bound: a query grouping by this expression must repeat it
+        # exactly, and two bound parameters are two expressions to PostgreSQL. The name is a zone's
+        # (checked here), so nothing else can get in.
+        if not _ZONE_NAME.fullmatch(name):
+            raise ValueError(f"DISPLAY_TIMEZONE {name!r} is not a time zone name")
+        return func.date(func.timezone(text(f"'{name}'"), column))
+    offset = datetime.now(ZoneInfo(name)).utcoffset()
+    seconds = int(offset.total_seconds()) if offset else 0
+    return func.date(column, f"{seconds:+d} seconds")

@@ -7,21 +7,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import desc, func, select, text
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import desc, func, select
 
+from sidebar.core.day_math import local_day
 from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import CustomerTag, Follow, Tag, TagSync, utcnow
 
 DAYS = 30
-
-
-def local_day(column: Any) -> ColumnElement:
-    """The calendar day of a UTC timestamp in Beijing time, in either database."""
-    if db.engine.dialect.name == "postgresql":
-        return func.date(func.timezone(text("'Asia/Shanghai'"), column))
-    return func.date(column, "+8 hours")
 
 
 def figures(viewer: Any) -> dict[str, Any]:
@@ -38,7 +31,7 @@ def figures(viewer: Any) -> dict[str, Any]:
         return {str(day): n for day, n in db.session.execute(query.group_by("day"))}
 
     added, lost = per_day(Follow.added_at), per_day(Follow.deleted_at)
-    today = datetime.now(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).date()  # days are Beijing days
+    today = datetime.now(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).date()  # the brand's calendar days
     days = [(today - timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
     lifecycle: dict[str | None, int] = {
         stage: n

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import case, func, select
 
+from sidebar.core.day_math import local_day
 from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import SopRule, SopTask, Staff, TaskStatus, Team, utcnow
-from sidebar.org.dashboard import local_day
 
 DAYS = 30
 
