@@ -24,7 +24,7 @@ from sidebar.customers import tags as customer_tags
 from sidebar.data import imports, profile
 from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
-from sidebar.models import Staff, WecomEvent, utcnow
+from sidebar.models import WecomEvent, utcnow
 from sidebar.money import red_packets
 from sidebar.sop import engine as sop_engine
 from sidebar.sop import reminders as sop_reminders
@@ -153,14 +153,11 @@ def run_sop() -> dict[str, int]:
 
 @huey.task()
 @in_app_context
-def hand_over(handover_userid: str, takeover_id: int) -> dict[str, int]:
-    """离职继承 of everything WeCom still holds for a member who left, to the colleague chosen."""
+def hand_over(job_id: int) -> dict[str, int]:
+    """离职继承 of everything WeCom still holds for a member who left, to the colleague chosen (the job
+    row says how it went)."""
     with uow.unit():
-        takeover = db.session.get(Staff, takeover_id)
-        held = inheritance.unassigned().get(handover_userid, [])
-        if takeover is None or not held:
-            return {"requested": 0}
-        return inheritance.request(handover_userid, takeover, held)
+        return inheritance.run_hand_over(job_id)
 
 
 @huey.periodic_task(crontab(minute="*/10"))

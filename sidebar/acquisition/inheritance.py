@@ -6,8 +6,10 @@ to the new guide, who sees their notes and orders at once (those belong to the c
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,11 +19,14 @@ from sidebar.core import uow
 from sidebar.core.analyze import analyze
 from sidebar.extensions import db
 from sidebar.models import (
+    AdminAccount,
+    BackgroundJob,
     Customer,
     DeletedBy,
     Follow,
     Handover,
     HandoverStatus,
+    JobStatus,
     Role,
     SopTask,
     Staff,
@@ -98,6 +103,74 @@ def choose_takeover(handover: Staff | None) -> Staff | None:
         if found is not None and (handover is None or found.id != handover.id):
             return found
     return None
+
+
+HAND_OVER = "hand_over"  # the background job's kind
+
+
+def start_hand_over(
+    handover_userid: str, leaver_name: str, takeover: Staff, customers: int, *, started_by: Any
+) -> BackgroundJob:
+    """The job row for a console hand-over, committed at once (its worker reads it from a session of its
+    own): the page lists it with how it went, including a stop half-way and why."""
+    job = BackgroundJob(
+        kind=HAND_OVER,
+        params=json.dumps(
+            {
+                "handover_userid": handover_userid,
+                "leaver": leaver_name,
+                "takeover_id": takeover.id,
+                "takeover": takeover.name,
+            },
+            ensure_ascii=False,
+        ),
+        total=customers,
+        staff_id=started_by.id if isinstance(started_by, Staff) else None,
+        admin_account_id=started_by.id if isinstance(started_by, AdminAccount) else None,
+    )
+    db.session.add(job)
+    uow.commit_point("the hand-over's worker reads its row from its own session")
+    return job
+
+
+def run_hand_over(job_id: int) -> dict[str, int]:
+    """Ask WeCom to move what it still holds for the leaver, to the colleague chosen. A refusal or a stop
+    half-way (rate limit, outage) ends the job as failed with the reason; the batches WeCom accepted
+    stay recorded, so handing over again asks only for the rest."""
+    job = db.session.get(BackgroundJob, job_id)
+    if job is None or job.status != JobStatus.QUEUED.value:
+        return {}
+    job.status = JobStatus.RUNNING.value
+    uow.commit_point("the console shows the hand-over running")
+    params = json.loads(job.params)
+    counts: dict[str, int] = {}
+    try:
+        takeover = db.session.get(Staff, params["takeover_id"])
+        if takeover is None or takeover.status != StaffStatus.ACTIVE.value:
+            raise ValueError(_("The colleague chosen is no longer an active member."))
+        held = unassigned().get(params["handover_userid"], [])
+        counts = request(params["handover_userid"], takeover, held) if held else {"requested": 0}
+    except (WeComError, ValueError) as exc:
+        why = _("WeCom did not answer: %(why)s", why=exc.errmsg) if isinstance(exc, WeComError) else str(exc)
+        uow.discard()  # what WeCom accepted is committed already; nothing else was written
+        job = db.session.get(BackgroundJob, job_id)
+        assert job is not None
+        job.status, job.error, job.finished_at = JobStatus.FAILED.value, why, utcnow()
+        return counts
+    job.status, job.done, job.finished_at = JobStatus.DONE.value, job.total, utcnow()
+    job.result = json.dumps(counts)
+    return counts
+
+
+def recent_hand_overs(limit: int = 10) -> list[tuple[BackgroundJob, dict[str, Any], dict[str, int]]]:
+    """The latest console hand-overs: the job, what was asked (leaver, colleague) and what came of it."""
+    jobs = db.session.scalars(
+        select(BackgroundJob)
+        .where(BackgroundJob.kind == HAND_OVER)
+        .order_by(BackgroundJob.id.desc())
+        .limit(limit)
+    )
+    return [(j, json.loads(j.params), json.loads(j.result or "{}")) for j in jobs]
 
 
 def request(

@@ -82,6 +82,44 @@ def test_an_admin_hands_a_leavers_customers_over_in_the_console(seeded, client, 
     assert other.get("/admin/inheritance").status_code == 403
 
 
+def test_a_console_hand_over_that_wecom_stops_says_so_and_a_second_one_finishes(seeded, client, emulator):
+    """WeCom refuses the hand-over (no permission): the page shows the run stopped and why; handing over
+    again asks for the customers and the page shows it done, with how many were asked for."""
+    from tests.web.admin.test_console import csrf_token, qr_sign_in
+
+    with emulator.state.lock:
+        emulator.state.users["wangfang"]["status"] = 5
+    qr_sign_in(client, "zhangwei")
+    with seeded.app_context():
+        colleague = db.session.scalar(select(Staff.id).where(Staff.userid == "chenjing"))
+    emulator.configure(queued_errors={"externalcontact/resigned/transfer_customer": [48002]})
+    form = {"handover_userid": "wangfang", "takeover_id": str(colleague)}
+    res = client.post(
+        "/admin/inheritance", data={"csrf_token": csrf_token(client, "/admin/inheritance"), **form}
+    )
+    assert res.status_code == 303
+    page = client.get("/admin/inheritance").get_data(as_text=True)
+    assert page.count('data-testid="hand-over-row"') == 1 and 'data-status="failed"' in page
+    assert "48002" in page and 'data-testid="leaver-row"' in page  # why, and her customers still there
+    with seeded.app_context():
+        assert db.session.scalars(select(Handover)).all() == []
+
+    res = client.post(
+        "/admin/inheritance", data={"csrf_token": csrf_token(client, "/admin/inheritance"), **form}
+    )
+    page = client.get("/admin/inheritance").get_data(as_text=True)
+    with seeded.app_context():
+        asked = len(db.session.scalars(select(Handover)).all())
+    assert asked > 0 and page.count('data-testid="hand-over-row"') == 2
+    newest = page.split('data-testid="hand-over-row"')[1]
+    assert (
+        'data-status="done"' in newest
+        and f"{asked} 已申请" in newest
+        and "王芳" in newest
+        and "陈静" in newest
+    )
+
+
 def test_a_stop_half_way_keeps_what_wecom_accepted_and_asks_only_for_the_rest(seeded, emulator):
     """WeCom rate-limits the second batch: the first 100 stay recorded; the next run asks only for the
     others, and no customer reaches WeCom in two accepted calls."""

@@ -48,6 +48,7 @@ def _page(status: int = 200, error: str | None = None) -> Any:
             suggested={u: inheritance.choose_takeover(leavers.get(u)) for u in held},
             progress=progress,
             colleagues=colleagues,
+            runs=inheritance.recent_hand_overs(),
             error=error,
         ),
     )
@@ -77,8 +78,9 @@ def inheritance_assign():
         abort(404)
     # Thousands of customers take hundreds of calls: a job asks WeCom, batch by batch; the page shows
     # the progress as the answers are recorded.
-    chosen = takeover.id
-    uow.after_commit(lambda: jobs.hand_over(userid, chosen))
+    leaver = db.session.scalar(select(Staff.name).where(Staff.userid == userid)) or userid
+    job_id = inheritance.start_hand_over(userid, leaver, takeover, len(held), started_by=viewer()).id
+    uow.after_commit(lambda: jobs.hand_over(job_id))
     audit.record(
         viewer(),
         "inheritance.request",
