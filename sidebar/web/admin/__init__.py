@@ -32,6 +32,17 @@ def common(**context: Any) -> dict[str, Any]:
     return {"viewer": viewer(), "is_admin": is_admin(viewer()), **context}
 
 
+@admin_bp.context_processor
+def _navigation() -> dict[str, Any]:
+    """The menu on every console page, whatever the view passed (``nav``)."""
+    from sidebar.web.admin import nav
+
+    signed_in = current_viewer()
+    if signed_in is None:
+        return {"menu": [], "menu_group": ""}
+    return {"menu": nav.menu(is_admin(signed_in)), "menu_group": nav.current_group()}
+
+
 # The pages (imported last: they use the blueprint and the helpers above).
 from sidebar.web.admin import (  # noqa: E402,F401
     audit,

@@ -1,0 +1,113 @@
+"""The console's navigation: six groups in the top row, the pages of the group you are in below it.
+Eighteen pages in one row wrapped onto two lines at common widths and could not be scanned; a group is
+what a person looks for first ("where are the coupons?" — Operations).
+
+A page belongs to the group of the module its view lives in (a rule's editor is with the rules), unless
+``BY_ENDPOINT`` says otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Link:
+    endpoint: str
+    label: str
+    admin_only: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    links: tuple[Link, ...]
+
+
+GROUPS = (
+    Group("overview", _l("Overview"), (Link("admin.dashboard_view", _l("Overview")),)),
+    Group(
+        "customers",
+        _l("Customers"),
+        (
+            Link("admin.customers", _l("Customers")),
+            Link("admin.data_overview", _l("Customer data")),
+            Link("admin.tags", _l("Tags")),
+        ),
+    ),
+    Group(
+        "acquisition",
+        _l("Acquire and keep"),
+        (
+            Link("admin.channel_codes", _l("Channel codes")),
+            Link("admin.deletions_page", _l("Customers lost")),
+            Link("admin.transfers_page", _l("Move customers")),
+            Link("admin.inheritance_page", _l("Handovers"), admin_only=True),
+            Link("admin.reports_page", _l("Reports"), admin_only=True),
+        ),
+    ),
+    Group(
+        "content",
+        _l("Scripts and materials"),
+        (
+            Link("admin.scripts_admin", _l("Scripts")),
+            Link("admin.materials_admin", _l("Materials")),
+            Link("admin.usage", _l("Usage")),
+        ),
+    ),
+    Group(
+        "operations",
+        _l("SOP and perks"),
+        (
+            Link("admin.sop_rules", "SOP"),
+            Link("admin.coupons_admin", _l("Coupons")),
+            Link("admin.red_packets_admin", _l("Red packets")),
+        ),
+    ),
+    Group(
+        "team",
+        _l("Team"),
+        (Link("admin.staff_list", _l("Staff")), Link("admin.audit_log", _l("Audit log"))),
+    ),
+)
+BY_MODULE = {
+    "customers": "customers",
+    "data": "customers",
+    "imports": "customers",
+    "tags": "customers",
+    "tag_rules": "customers",
+    "channel_codes": "acquisition",
+    "deletions": "acquisition",
+    "transfers": "acquisition",
+    "inheritance": "acquisition",
+    "reports": "acquisition",
+    "content": "content",
+    "sop": "operations",
+    "money": "operations",
+    "staff": "team",
+    "audit": "team",
+}
+BY_ENDPOINT = {"admin.dashboard_view": "overview"}
+
+
+def current_group() -> str:
+    """The group of the page being shown."""
+    endpoint = request.endpoint or ""
+    if endpoint in BY_ENDPOINT:
+        return BY_ENDPOINT[endpoint]
+    view = current_app.view_functions.get(endpoint)
+    module = (view.__module__ if view else "").rsplit(".", 1)[-1]
+    return BY_MODULE.get(module, "overview")
+
+
+def menu(is_admin: bool) -> list[tuple[Group, list[Link]]]:
+    """Each group with the links this viewer may open (a group with none is left out)."""
+    out = []
+    for group in GROUPS:
+        links = [link for link in group.links if is_admin or not link.admin_only]
+        if links:
+            out.append((group, links))
+    return out

@@ -1,0 +1,21 @@
+"""The console's menu in chromium: six groups on one line, a group's pages below it."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import console_as_admin
+
+
+def test_an_admin_finds_the_coupons_through_the_groups(seeded, live_app, context, artifacts):
+    page = console_as_admin(context, live_app.url)
+    page.set_viewport_size({"width": 1024, "height": 700})
+    header = page.locator("header.nav")
+    assert header.bounding_box()["height"] <= 53  # one line, not wrapped
+    page.get_by_role("navigation", name="管理后台").get_by_role("link", name="SOP 与权益").click()
+    subnav = page.get_by_test_id("subnav")
+    expect(subnav.get_by_role("link")).to_have_text(["SOP", "优惠券", "红包"])
+    subnav.get_by_role("link", name="优惠券").click()
+    expect(page).to_have_url(live_app.url + "/admin/coupons")
+    expect(page.get_by_test_id("subnav").locator('[aria-current="page"]')).to_have_text("优惠券")
+    page.screenshot(path=str(artifacts / "console-nav-1024.png"))
