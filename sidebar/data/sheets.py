@@ -1,21 +1,24 @@
 """Reading order and member files as platforms export them, a row at a time (never the whole file in
 memory): csv in UTF-8 (with or without BOM) or GB18030, the encoding Chinese Excel saves by default;
-xlsx through openpyxl's read-only mode. Cells come back as stripped text, with the guards exports add
-to keep long numbers from Excel undone (``="123…"``, a leading apostrophe or tab)."""
+xlsx through ``xlsx_rows`` (its XML read as a stream). Cells come back as stripped text, with the
+guards exports add to keep long numbers from Excel undone (``="123…"``, a leading apostrophe or tab)."""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from sidebar.core.errors import DomainError
+from sidebar.data.xlsx_rows import XlsxRows
 
 SUFFIXES = (".csv", ".xlsx")
 
@@ -140,21 +143,25 @@ def _open_csv(path: Path) -> Sheet:
 
 
 def _open_xlsx(path: Path) -> Sheet:
-    from openpyxl import load_workbook
-
+    # What a zip that is not a workbook, a damaged one or one with a DTD raises.
+    broken = (zipfile.BadZipFile, ParseError, ValueError, IndexError, EOFError, OSError)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a zip that is not a workbook, a damaged file…
+        book = XlsxRows(path)
+    except broken as exc:
         raise UnreadableFile("the file is not a readable .xlsx workbook") from exc
-    sheet = book.worksheets[0]
-    total = max(sheet.max_row or 0, 1)
-    at = {"row": 0}
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            at["row"] = n
-            yield n, [cell(v) for v in values]
+        last = 0
+        try:
+            for last, values in book.rows():  # noqa: B007  (``last`` names where it broke)
+                yield last, [cell(v) for v in values]
+        except broken as exc:
+            raise UnreadableFile(f"the workbook cannot be read after row {last}") from exc
 
     it = rows()
-    headers = _first_row(it)
-    return Sheet(path, headers, it, lambda: min(at["row"] / total, 1.0), book.close)
+    try:
+        headers = _first_row(it)
+    except Exception:
+        book.close()
+        raise
+    return Sheet(path, headers, it, book.progress, book.close)
