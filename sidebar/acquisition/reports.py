@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, func, select
@@ -22,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sidebar.core import uow
 from sidebar.core.day_math import local_day
 from sidebar.core.locking import day_start
+from sidebar.core.units import brand_zone
 from sidebar.customers.visibility import follower_ids
 from sidebar.data.profile import COUNTED
 from sidebar.extensions import db
@@ -80,7 +80,7 @@ def period(kind: str, start: date) -> tuple[datetime, datetime]:
     """The aware [start, end) of a report that begins on the brand's calendar day ``start``."""
     if kind not in KINDS:
         raise ValueError(kind)
-    begin = datetime.combine(start, time(0), tzinfo=ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
+    begin = datetime.combine(start, time(0), tzinfo=brand_zone())
     return begin, begin + timedelta(days=1 if kind == "daily" else 7)
 
 
@@ -95,7 +95,7 @@ def latest_start(kind: str, now: datetime) -> date:
 def due(now: datetime) -> list[tuple[str, date]]:
     """The reports whose time has come today, by the brand's settings: (kind, period's first day)."""
     row = settings()
-    local = now.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
+    local = now.astimezone(brand_zone())
     clock = local.strftime("%H:%M")
     out = []
     if row.daily_on and clock >= row.daily_at:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import desc, func, select
 
 from sidebar.core.day_math import local_day
+from sidebar.core.units import brand_zone
 from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import Material, Scope, Script, Send, Staff, Team, utcnow
@@ -34,7 +33,7 @@ def report(viewer: Any) -> dict[str, Any]:
             select(day, scoped.c.kind, func.count()).group_by(day, scoped.c.kind)
         )
     }
-    today = datetime.now(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).date()
+    today = datetime.now(brand_zone()).date()
     days = [(today - timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
 
     by_team = db.session.execute(

@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
+from sidebar.core.units import brand_zone
 from sidebar.extensions import db
 from sidebar.models.base import UTCDateTime
 
@@ -51,6 +51,6 @@ def local_day(column: Any) -> ColumnElement[Any]:
         if not _ZONE_NAME.fullmatch(name):
             raise ValueError(f"DISPLAY_TIMEZONE {name!r} is not a time zone name")
         return func.date(func.timezone(text(f"'{name}'"), column))
-    offset = datetime.now(ZoneInfo(name)).utcoffset()
+    offset = datetime.now(brand_zone()).utcoffset()
     seconds = int(offset.total_seconds()) if offset else 0
     return func.date(column, f"{seconds:+d} seconds")

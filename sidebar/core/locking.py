@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import CursorResult, select, update
 
 from sidebar.core import uow
+from sidebar.core.units import brand_zone
 from sidebar.extensions import db
 
 
@@ -44,13 +43,9 @@ def lock_row(model: Any, row_id: Any) -> bool:
     return db.session.execute(select(pk).where(pk == row_id).with_for_update()).first() is not None
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
-
-
 def day_start(now: datetime) -> datetime:
     """Midnight of ``now``'s local day (Beijing time by default), as an aware datetime."""
-    return now.astimezone(_zone()).replace(hour=0, minute=0, second=0, microsecond=0)
+    return now.astimezone(brand_zone()).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def month_start(now: datetime) -> datetime:

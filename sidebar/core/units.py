@@ -10,6 +10,11 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 
+def brand_zone() -> ZoneInfo:
+    """The brand's time zone (``DISPLAY_TIMEZONE``, Asia/Shanghai by default): the one place it is read."""
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
 def yuan(fen: int | None) -> str:
     """Fen as yuan, e.g. 12345 -> '¥123.45'; whole yuan without decimals."""
     if fen is None:
@@ -35,4 +40,4 @@ def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A stored UTC time shown in the brand's time zone (``DISPLAY_TIMEZONE``, Asia/Shanghai)."""
     if value is None:
         return "—"
-    return value.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime(fmt)
+    return value.astimezone(brand_zone()).strftime(fmt)

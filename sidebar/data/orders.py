@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from pydantic import ValidationError
 from sqlalchemy import Table, and_, delete, or_, select, update
 
 from sidebar.core import phones
 from sidebar.core.among import among
 from sidebar.core.bulk_insert import insert_rows, reserve_ids
+from sidebar.core.units import brand_zone
 from sidebar.data import oneid
 from sidebar.data.schemas import OrderIn, reasons
 from sidebar.extensions import db
@@ -53,17 +53,13 @@ def _ref(platform: Any, order_no: Any) -> dict[str, Any]:
     return {"platform": echo(platform), "order_no": echo(order_no)}
 
 
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
-
-
 def aware(value: datetime | None, zone: ZoneInfo | None = None) -> datetime | None:
     """A time without a zone is the brand's local time (``zone``, which a caller storing many looks up
     once: ``current_app`` costs more than the rest of this); everything is stored in UTC."""
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=zone or local_zone())
+        value = value.replace(tzinfo=zone or brand_zone())
     return value.astimezone(UTC)
 
 
@@ -179,7 +175,7 @@ def store(payloads: list[Any], *, match: bool = True) -> Stored:
     touched_customers: set[int] = set()
     new_rows: list[tuple[int, OrderIn, dict[str, Any]]] = []
     changed: list[tuple[int, OrderIn, dict[str, Any], int]] = []
-    zone = local_zone()
+    zone = brand_zone()
     for key, (n, order) in valid.items():
         row = _row(order, store_ids, zone)
         had = existing.get(key)

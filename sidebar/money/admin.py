@@ -15,13 +15,12 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from openpyxl import Workbook
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from sidebar.core.locking import month_start
-from sidebar.core.units import local, parse_yuan
+from sidebar.core.units import brand_zone, local, parse_yuan
 from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import (
@@ -61,7 +60,7 @@ def _day(text: Any, zone: ZoneInfo, end: bool = False) -> datetime | None:
 
 def template_form(form: Mapping[str, Any], levels: list[str], tag_ids: list[str]) -> tuple[dict, dict]:
     """Check a coupon template form: (values for the model, {field: message}). Nothing is saved."""
-    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    zone = brand_zone()
     v: dict[str, Any] = {}
     e: dict[str, str] = {}
     v["name"] = (form.get("name") or "").strip()
@@ -241,7 +240,7 @@ class FinanceQuery:
 
 def finance_query(args: Mapping[str, Any]) -> FinanceQuery | str:
     """From ?from=YYYY-MM-DD&to=YYYY-MM-DD&team_id=N (local days, both inclusive), or an error."""
-    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    zone = brand_zone()
     start, end = _day(args.get("from"), zone), _day(args.get("to"), zone, end=True)
     if start is None or end is None or end <= start:
         return "give a first and last day (YYYY-MM-DD)"

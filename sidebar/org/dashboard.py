@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import desc, func, select
 
 from sidebar.core.day_math import local_day
+from sidebar.core.units import brand_zone
 from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import CustomerTag, Follow, Tag, TagSync, utcnow
@@ -31,7 +30,7 @@ def figures(viewer: Any) -> dict[str, Any]:
         return {str(day): n for day, n in db.session.execute(query.group_by("day"))}
 
     added, lost = per_day(Follow.added_at), per_day(Follow.deleted_at)
-    today = datetime.now(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).date()  # the brand's calendar days
+    today = datetime.now(brand_zone()).date()  # the brand's calendar days
     days = [(today - timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
     lifecycle: dict[str | None, int] = {
         stage: n

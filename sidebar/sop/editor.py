@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from sidebar.core.errors import DomainError
+from sidebar.core.units import brand_zone
 from sidebar.customers import query as customer_query
 from sidebar.extensions import db
 from sidebar.models import CouponTemplate, Material, Script, SopRule, SopStep, Trigger
@@ -79,7 +79,7 @@ class Reader:
         except ValueError:
             self.errors[name] = str(_l("Enter a date and time."))
             return None
-        zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+        zone = brand_zone()
         return naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import case, func, select
 
 from sidebar.core.day_math import local_day
+from sidebar.core.units import brand_zone
 from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import SopRule, SopTask, Staff, TaskStatus, Team, utcnow
@@ -85,7 +84,7 @@ def report(viewer: Any, *, now: datetime | None = None) -> dict[str, Any]:
             ).group_by(day)
         )
     }
-    today = datetime.now(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).date()
+    today = datetime.now(brand_zone()).date()
     days = [(today - timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
     return {
         "days": days,
