@@ -60,6 +60,21 @@ def iterparse(source: Any, events: Any = ("end",)) -> Any:
     return _iterparse(_Part(source), events=events)  # noqa: S314  (_Part refuses DTDs)
 
 
+def _each(source: Any, name: str, parent: str) -> Iterator[Any]:
+    """Every ``name`` element (a sheet's rows, the shared strings), dropped from its ``parent`` once the
+    caller has it, so memory stays flat however long the part is."""
+    holder: Any = None
+    for event, element in iterparse(source, ("start", "end")):
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == parent:
+                holder = element
+        elif tag == name:
+            yield element
+            if holder is not None:
+                holder.remove(element)
+
+
 def _local(tag: str) -> str:
     """A tag without its namespace (transitional and strict workbooks name the same things)."""
     return tag.rsplit("}", 1)[-1]
@@ -93,9 +108,12 @@ class XlsxRows:
             self._strings = self._shared_strings(names)
             self._dates = self._date_styles(names)
             info = self._zip.getinfo(sheet)
-        except (KeyError, IndexError) as exc:
+        except KeyError as exc:  # a part a workbook has is missing
             self._zip.close()
             raise zipfile.BadZipFile("not a workbook") from exc
+        except BaseException:
+            self._zip.close()
+            raise
         self._size = max(info.file_size, 1)
         self._stream: IO[bytes] = self._zip.open(info)
         self._read = 0
@@ -110,10 +128,12 @@ class XlsxRows:
     def _first_sheet(self, names: set[str]) -> str:
         with self._zip.open("xl/workbook.xml") as f:
             # The first in the workbook's order, as openpyxl's worksheets[0].
-            sheet = next(e for _, e in iterparse(f) if _local(e.tag) == "sheet")
+            sheet = next((e for _, e in iterparse(f) if _local(e.tag) == "sheet"), None)
+        if sheet is None:
+            raise KeyError("sheet")
         rel_id = sheet.get(_REL) or sheet.get(_STRICT_REL)
         with self._zip.open("xl/_rels/workbook.xml.rels") as f:
-            target = next(e.get("Target", "") for _, e in iterparse(f) if e.get("Id") == rel_id)
+            target = next((e.get("Target", "") for _, e in iterparse(f) if e.get("Id") == rel_id), "")
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
         if path not in names:
             raise KeyError(path)
@@ -122,13 +142,8 @@ class XlsxRows:
     def _shared_strings(self, names: set[str]) -> list[str]:
         if "xl/sharedStrings.xml" not in names:
             return []
-        out = []
         with self._zip.open("xl/sharedStrings.xml") as f:
-            for _, element in iterparse(f):
-                if _local(element.tag) == "si":
-                    out.append(_text(element))
-                    element.clear()
-        return out
+            return [_text(si) for si in _each(f, "si", "sst")]
 
     def _date_styles(self, names: set[str]) -> frozenset[int]:
         """The cell style indexes whose number format is a date or time."""
@@ -160,19 +175,9 @@ class XlsxRows:
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         number = 0
-        parent: Any = None
-        for event, element in iterparse(self, events=("start", "end")):
-            name = _local(element.tag)
-            if event == "start":
-                if name == "sheetData":
-                    parent = element
-                continue
-            if name != "row":
-                continue
-            number = int(element.get("r") or number + 1)
-            yield number, self._values(element)
-            if parent is not None:  # a read row is dropped: memory stays flat
-                parent.remove(element)
+        for row in _each(self, "row", "sheetData"):
+            number = int(row.get("r") or number + 1)
+            yield number, self._values(row)
 
     def _values(self, row: Any) -> list[Any]:
         values: list[Any] = []
