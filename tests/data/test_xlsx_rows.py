@@ -98,3 +98,15 @@ def test_a_workbook_part_with_a_dtd_is_refused(tmp_path):
     )
     with pytest.raises(UnreadableFile), open_sheet(path) as read:
         list(read.rows())
+
+
+def test_a_zip_without_a_sheet_is_refused(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(
+            "xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+        )
+    path.write_bytes(out.getvalue())
+    with pytest.raises(UnreadableFile):
+        open_sheet(path)

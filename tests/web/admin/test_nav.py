@@ -48,3 +48,15 @@ def test_a_manager_is_not_offered_the_admin_pages(seeded, client):
     page = client.get("/admin/channel-codes").get_data(as_text=True)
     assert "离职继承" not in subnav(page) and "日报周报" not in subnav(page)
     assert "渠道活码" in subnav(page)
+
+
+def test_every_console_page_sits_in_a_group(app):
+    """A new page module must be given its group, or its pages would light "overview"."""
+    from sidebar.web.admin import nav
+
+    modules = {
+        app.view_functions[rule.endpoint].__module__.rsplit(".", 1)[-1]
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("admin.")
+    }
+    assert modules - set(nav.BY_MODULE) <= {"login"}
