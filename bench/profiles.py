@@ -4,7 +4,7 @@ the night after a brand's history is imported), then again with nothing changed 
     .venv/bin/python bench/profiles.py --database-url postgresql://...
 
 The database should hold the demo (``bench/seed.py --customers 1000000 --database-url ...``). The
-computed columns are cleared first (and the table vacuumed and analysed, as after any bulk write), so
+computed stats rows are cleared first (and the table vacuumed and analysed, as after any bulk write), so
 the first pass writes every row.
 """
 
@@ -33,7 +33,7 @@ def main() -> int:
     from sidebar.core import uow
     from sidebar.data import profile
     from sidebar.extensions import db
-    from sidebar.models import Customer, Order
+    from sidebar.models import Customer, CustomerStats, Order
     from tests.conftest import TEST_SECRET
 
     os.environ["BESIDE_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="beside-bench-profiles-")
@@ -44,8 +44,9 @@ def main() -> int:
         customers = db.session.scalar(select(func.count()).select_from(Customer))
         orders = db.session.scalar(select(func.count()).select_from(Order))
         with uow.unit():
+            # Every stats row back to "nothing computed": the first pass then rewrites each one.
             db.session.execute(
-                update(Customer).values(
+                update(CustomerStats).values(
                     order_count=0,
                     total_spent=0,
                     first_order_at=None,
@@ -60,7 +61,7 @@ def main() -> int:
             )
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE customers"))
+                conn.execute(text("VACUUM ANALYZE customer_stats"))
         for label in ("from scratch", "again, nothing changed"):
             started = time.monotonic()
             with uow.unit():

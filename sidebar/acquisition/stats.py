@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sidebar.core.day_math import local_day, plus_days
 from sidebar.core.locking import day_start
 from sidebar.extensions import db
-from sidebar.models import ChannelCode, ChannelCodeMember, Customer, Follow, Staff, utcnow
+from sidebar.models import ChannelCode, ChannelCodeMember, CustomerStats, Follow, Staff, utcnow
 
 
 @dataclass
@@ -39,11 +39,8 @@ def _columns(now: datetime) -> list[Any]:
     week_ago = now - timedelta(days=7)
     settled = Follow.added_at <= week_ago
     kept = and_(settled, (Follow.deleted_at.is_(None)) | (Follow.deleted_at > plus_days(Follow.added_at, 7)))
-    bought = and_(
-        Customer.first_order_at.is_not(None),
-        Customer.first_order_at >= Follow.added_at,
-        Customer.first_order_at < plus_days(Follow.added_at, 30),
-    )
+    first = CustomerStats.first_order_at
+    bought = and_(first.is_not(None), first >= Follow.added_at, first < plus_days(Follow.added_at, 30))
     return [
         func.count().label("adds"),
         func.count(Follow.deleted_at).label("lost"),
@@ -71,7 +68,7 @@ def by_code(
         return {}
     query = (
         select(Follow.state, *_columns(now or utcnow()))
-        .join(Customer, Customer.id == Follow.customer_id)
+        .outerjoin(CustomerStats, CustomerStats.customer_id == Follow.customer_id)
         .where(Follow.state.in_(states))
         .group_by(Follow.state)
     )
@@ -84,7 +81,7 @@ def by_guide(
 ) -> list[tuple[str, Figures]]:
     query = (
         select(Staff.name, *_columns(now or utcnow()))
-        .join(Customer, Customer.id == Follow.customer_id)
+        .outerjoin(CustomerStats, CustomerStats.customer_id == Follow.customer_id)
         .join(Staff, Staff.id == Follow.staff_id)
         .where(Follow.state == state)
         .group_by(Staff.id, Staff.name)

@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app
 from openpyxl import Workbook
 from sqlalchemy import and_, delete, exists, insert, literal, select, update
+from sqlalchemy.orm import contains_eager
 
 from sidebar.core import audit, uow
 from sidebar.customers import query as customer_query
@@ -258,7 +259,8 @@ def export_folder(instance_path: str) -> str:
 def _export(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[str, Any]:
     viewer = _owner(job)
     f = customer_query.parse(params["filter"])
-    query = customer_query.matching(viewer, f).order_by(Customer.id)
+    # The stats from the filter's own join (``contains_eager``), not a second one.
+    query = customer_query.matching(viewer, f).order_by(Customer.id).options(contains_eager(Customer.stats))
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("customers")
     sheet.append(EXPORT_COLUMNS)

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, desc, exists, func, or_, select, union
+from sqlalchemy.orm import contains_eager
 
 from sidebar.core import phones
 from sidebar.core.errors import DomainError
@@ -19,6 +20,7 @@ from sidebar.extensions import db
 from sidebar.models import (
     COUNTED_STATUSES,
     Customer,
+    CustomerStats,
     CustomerTag,
     Follow,
     LifecycleStage,
@@ -31,10 +33,11 @@ from sidebar.models import (
     utcnow,
 )
 
+S = CustomerStats  # the computed profile, joined to every list (a customer not computed has no row)
 SORTS = {
     "added": (desc(Customer.id),),
-    "last_order": (desc(Customer.last_order_at).nulls_last(), desc(Customer.id)),
-    "spent": (desc(Customer.total_spent), desc(Customer.id)),
+    "last_order": (desc(S.last_order_at).nulls_last(), desc(Customer.id)),
+    "spent": (desc(S.total_spent).nulls_last(), desc(Customer.id)),
     "name": (Customer.name, Customer.id),
 }
 PER_PAGE_MAX = 100
@@ -223,7 +226,7 @@ def _tagged(tag_ids: list[int]) -> Any:
 
 def matching(viewer: Any, f: CustomerFilter) -> Select:
     """``SELECT customers`` in the viewer's scope that match ``f`` (no order, no paging)."""
-    query = visibility.visible(viewer)
+    query = visibility.visible(viewer).outerjoin(S, S.customer_id == Customer.id)
     if f.tags_any:
         query = query.where(_tagged(f.tags_any))
     for tag_id in f.tags_all:
@@ -233,9 +236,9 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
     if f.skin_type:
         query = query.where(Customer.skin_type == f.skin_type)
     if f.lifecycle_stage:
-        query = query.where(Customer.lifecycle_stage == f.lifecycle_stage)
+        query = query.where(S.lifecycle_stage == f.lifecycle_stage)
     if f.rfm_segment:
-        query = query.where(Customer.rfm_segment == f.rfm_segment)
+        query = query.where(S.rfm_segment == f.rfm_segment)
     if f.member_level:
         query = query.where(Customer.member_level == f.member_level)
     follow_conditions = []
@@ -263,32 +266,30 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
             )
         )
     if f.order_days_min is not None:
-        query = query.where(Customer.last_order_at <= now - timedelta(days=f.order_days_min))
+        query = query.where(S.last_order_at <= now - timedelta(days=f.order_days_min))
     if f.order_days_max is not None:
-        query = query.where(Customer.last_order_at > now - timedelta(days=f.order_days_max + 1))
+        query = query.where(S.last_order_at > now - timedelta(days=f.order_days_max + 1))
     if f.birthday_within is not None:
         days = {(now + timedelta(days=n)).strftime("%m-%d") for n in range(f.birthday_within + 1)}
         query = query.where(month_day(Customer.birthday).in_(sorted(days)))
     if f.ordered_from:
-        query = query.where(Customer.last_order_at >= _start(f.ordered_from))
+        query = query.where(S.last_order_at >= _start(f.ordered_from))
     if f.ordered_to:
-        query = query.where(Customer.last_order_at < _start(f.ordered_to) + timedelta(days=1))
-    if f.spent_min is not None:
-        query = query.where(Customer.total_spent >= f.spent_min)
+        query = query.where(S.last_order_at < _start(f.ordered_to) + timedelta(days=1))
+    # A customer without a stats row has no orders: a lower bound above zero leaves them out (and can
+    # use the index), an upper bound counts them as zero.
+    if f.spent_min:
+        query = query.where(S.total_spent >= f.spent_min)
     if f.spent_max is not None:
-        query = query.where(Customer.total_spent <= f.spent_max)
-    if f.orders_min is not None:
-        query = query.where(Customer.order_count >= f.orders_min)
+        query = query.where(func.coalesce(S.total_spent, 0) <= f.spent_max)
+    if f.orders_min:
+        query = query.where(S.order_count >= f.orders_min)
     if f.orders_max is not None:
-        query = query.where(Customer.order_count <= f.orders_max)
+        query = query.where(func.coalesce(S.order_count, 0) <= f.orders_max)
     if f.avg_order_min is not None:  # spent >= avg × count, without dividing
-        query = query.where(
-            Customer.order_count > 0, Customer.total_spent >= f.avg_order_min * Customer.order_count
-        )
+        query = query.where(S.order_count > 0, S.total_spent >= f.avg_order_min * S.order_count)
     if f.avg_order_max is not None:
-        query = query.where(
-            Customer.order_count > 0, Customer.total_spent <= f.avg_order_max * Customer.order_count
-        )
+        query = query.where(S.order_count > 0, S.total_spent <= f.avg_order_max * S.order_count)
     if f.bought_category or f.bought_product:
         item = [OrderItem.order_id == Order.id]
         if f.bought_category:
@@ -327,7 +328,8 @@ def count(session: Any, viewer: Any, f: CustomerFilter) -> int:
 
 def page(session: Any, viewer: Any, f: CustomerFilter) -> list[Customer]:
     query = matching(viewer, f).order_by(*SORTS[f.sort]).limit(f.per_page).offset((f.page - 1) * f.per_page)
-    return list(session.scalars(query))
+    # The stats from the list's own join, not a second one.
+    return list(session.scalars(query.options(contains_eager(Customer.stats))))
 
 
 def ids(viewer: Any, f: CustomerFilter) -> Select:

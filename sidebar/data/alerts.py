@@ -12,8 +12,9 @@ from sqlalchemy import and_, exists, func, insert, literal, not_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from sidebar.extensions import db
-from sidebar.models import Alert, Customer, Follow, LifecycleSettings, Staff
+from sidebar.models import Alert, CustomerStats, Follow, LifecycleSettings, Staff
 
+S = CustomerStats  # the alerts read the computed profile only
 STAGE_ALERTS = ("dormant", "lost")
 QUIET = "quiet_big_spender"
 
@@ -22,7 +23,7 @@ def _open(kind: Any) -> Any:
     """An open alert of this kind exists for the customer and follower of the row being inserted."""
     a = aliased(Alert)
     return exists().where(
-        a.kind == kind, a.customer_id == Customer.id, a.staff_id == Follow.staff_id, a.resolved_at.is_(None)
+        a.kind == kind, a.customer_id == S.customer_id, a.staff_id == Follow.staff_id, a.resolved_at.is_(None)
     )
 
 
@@ -30,8 +31,8 @@ def _raise(kind: Any, *conditions: Any, now: datetime) -> None:
     """One alert of ``kind`` for every live follower of the customers ``conditions`` pick, unless one
     is open already (a single INSERT … SELECT)."""
     rows = (
-        select(kind, Customer.id, Follow.staff_id, literal(now))
-        .join(Follow, and_(Follow.customer_id == Customer.id, Follow.deleted_at.is_(None)))
+        select(kind, S.customer_id, Follow.staff_id, literal(now))
+        .join(Follow, and_(Follow.customer_id == S.customer_id, Follow.deleted_at.is_(None)))
         .where(*conditions, not_(_open(kind)))
     )
     db.session.execute(insert(Alert).from_select(["kind", "customer_id", "staff_id", "created_at"], rows))
@@ -43,9 +44,9 @@ def on_stage_change(new_stage: Any, where: list[Any], *, now: datetime) -> None:
     _raise(
         new_stage,
         *where,
-        Customer.lifecycle_stage.is_not(None),
+        S.lifecycle_stage.is_not(None),
         new_stage.in_(STAGE_ALERTS),
-        Customer.lifecycle_stage != new_stage,
+        S.lifecycle_stage != new_stage,
         now=now,
     )
 
@@ -54,8 +55,8 @@ def on_quiet_big_spenders(the: LifecycleSettings, *, now: datetime) -> None:
     """Customers who spent at least the brand's threshold and have not bought for its quiet days."""
     _raise(
         literal(QUIET),
-        Customer.total_spent >= the.alert_spend_min,
-        Customer.last_order_at < now - timedelta(days=the.alert_quiet_days),
+        S.total_spent >= the.alert_spend_min,
+        S.last_order_at < now - timedelta(days=the.alert_quiet_days),
         now=now,
     )
 
@@ -63,8 +64,8 @@ def on_quiet_big_spenders(the: LifecycleSettings, *, now: datetime) -> None:
 def resolve_bought_again(where: list[Any], *, now: datetime) -> None:
     """Close the alerts of customers who bought after the alert was raised."""
     bought = (
-        select(Customer.id)
-        .where(*where, Customer.id == Alert.customer_id, Customer.last_order_at > Alert.created_at)
+        select(S.customer_id)
+        .where(*where, S.customer_id == Alert.customer_id, S.last_order_at > Alert.created_at)
         .exists()
     )
     db.session.execute(

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
     Column,
+    CursorResult,
     Integer,
     MetaData,
     String,
@@ -24,11 +25,14 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     not_,
     or_,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
 from sidebar.core.analyze import analyze
@@ -39,6 +43,7 @@ from sidebar.extensions import db
 from sidebar.models import (
     COUNTED_STATUSES,
     Customer,
+    CustomerStats,
     DeletedBy,
     Follow,
     LifecycleSettings,
@@ -50,6 +55,7 @@ from sidebar.models import (
 from sidebar.models.base import UTCDateTime
 
 CHUNK = 5000
+S = CustomerStats  # the computed columns' table, one row per computed customer
 # Orders that count: not cancelled, not wholly refunded; spend is net of refunds.
 COUNTED = COUNTED_STATUSES
 # A score of 3 or more (of 1–5) is "high" for the segment: R, F, M each above the brand's middle.
@@ -92,8 +98,14 @@ def check_thresholds(dormant_days: int | None, lost_days: int | None) -> tuple[i
 def stage_counts(dormant_days: int, lost_days: int, *, now: datetime | None = None) -> dict[str, int]:
     """How many customers each stage would hold with these thresholds (one grouped count, no writes)."""
     the = LifecycleSettings(dormant_days=dormant_days, lost_days=lost_days)
-    stage = _stage(now or utcnow(), the).label("stage")
-    rows = db.session.execute(select(stage, func.count()).select_from(Customer).group_by(stage)).all()
+    n = func.coalesce(S.order_count, 0)
+    stage = _stage(now or utcnow(), the, n=n, last=S.last_order_at, customer=Customer.id).label("stage")
+    rows = db.session.execute(
+        select(stage, func.count())
+        .select_from(Customer)
+        .outerjoin(S, S.customer_id == Customer.id)
+        .group_by(stage)
+    ).all()
     return {s.value: 0 for s in LifecycleStage} | {row[0]: row[1] for row in rows}
 
 
@@ -119,16 +131,19 @@ def _chunks(ids: list[int]) -> list[list[int]]:
     return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 
-def _stage(now: datetime, the: LifecycleSettings, *, n: Any = None, last: Any = None) -> Any:
-    """The lifecycle stage of a customer row from its order count and last order: the customer's own
+def _stage(
+    now: datetime, the: LifecycleSettings, *, n: Any = None, last: Any = None, customer: Any = None
+) -> Any:
+    """The lifecycle stage from a customer's order count and last order: their stats row's own
     (already recomputed) columns, or the columns of a derived table computing them (the full pass)."""
-    n = Customer.order_count if n is None else n
-    last = Customer.last_order_at if last is None else last
+    n = S.order_count if n is None else n
+    last = S.last_order_at if last is None else last
+    customer = S.customer_id if customer is None else customer
     # Its own alias of follows: the stage is also computed inside queries that join follows (alerts).
     f = aliased(Follow)
     left_every_guide = and_(
-        exists().where(f.customer_id == Customer.id, f.deleted_by == DeletedBy.CUSTOMER.value),
-        not_(exists().where(f.customer_id == Customer.id, f.deleted_at.is_(None))),
+        exists().where(f.customer_id == customer, f.deleted_by == DeletedBy.CUSTOMER.value),
+        not_(exists().where(f.customer_id == customer, f.deleted_at.is_(None))),
     )
     return case(
         (left_every_guide, "lost"),
@@ -171,39 +186,54 @@ def recompute(
     agg = _order_stats()
     changed = 0
     for chunk in _chunks(ids):
+        _make_rows(chunk)
         sub = agg.where(Order.customer_id.in_(chunk)).subquery()
         changed += changed_rows(
-            update(Customer)
+            update(S)
             # Only rows that change are written: a nightly run over a steady brand is mostly reads.
-            .where(Customer.id == sub.c.customer_id, _stats_differ(sub))
+            .where(S.customer_id == sub.c.customer_id, _stats_differ(sub))
             .values(**_stats_values(sub), stats_computed_at=now)
         )
         # Customers whose orders all went away (cancelled, refunded, re-matched): back to none.
-        no_orders = not_(exists().where(Order.customer_id == Customer.id, counted))
-        stale = [
-            Customer.id.in_(chunk),
-            no_orders,
-            or_(Customer.order_count > 0, Customer.stats_computed_at.is_(None)),
-        ]
+        no_orders = not_(exists().where(Order.customer_id == S.customer_id, counted))
+        stale = [S.customer_id.in_(chunk), no_orders, or_(S.order_count > 0, S.stats_computed_at.is_(None))]
         db.session.execute(
-            update(Customer)
+            update(S)
             .where(*stale)
             .values(
                 order_count=0, total_spent=0, first_order_at=None, last_order_at=None, stats_computed_at=now
             )
             .execution_options(synchronize_session=False)
         )
-        where = [Customer.id.in_(chunk)]
+        where = [S.customer_id.in_(chunk)]
         alerts.on_stage_change(_stage(now, the), where, now=now)
         db.session.execute(
-            update(Customer)
-            .where(*where, Customer.lifecycle_stage.is_distinct_from(_stage(now, the)))
+            update(S)
+            .where(*where, S.lifecycle_stage.is_distinct_from(_stage(now, the)))
             .values(lifecycle_stage=_stage(now, the))
             .execution_options(synchronize_session=False)
         )
         alerts.resolve_bought_again(where, now=now)
     db.session.flush()
+    db.session.expire_all()  # customers loaded before read their stats afresh
     return changed
+
+
+def _insert() -> Any:
+    return pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+
+
+def _make_rows(chunk: list[int]) -> None:
+    """A stats row (no orders, not computed yet) for each of these customers that has none; another
+    recompute making the same row at the same time is no error."""
+    missing = select(Customer.id, literal(0), literal(0)).where(
+        Customer.id.in_(chunk), not_(exists().where(S.customer_id == Customer.id))
+    )
+    db.session.execute(
+        _insert()(S)
+        .from_select(["customer_id", "order_count", "total_spent"], missing)
+        .on_conflict_do_nothing()
+    )
 
 
 def _order_stats() -> Any:
@@ -224,10 +254,10 @@ def _order_stats() -> Any:
 def _stats_differ(src: Any) -> Any:
     """The customer's stored stats are not those of ``src`` (a table with n, spent, first, last)."""
     return or_(
-        Customer.order_count.is_distinct_from(src.c.n),
-        Customer.total_spent.is_distinct_from(src.c.spent),
-        Customer.first_order_at.is_distinct_from(src.c.first),
-        Customer.last_order_at.is_distinct_from(src.c.last),
+        S.order_count.is_distinct_from(src.c.n),
+        S.total_spent.is_distinct_from(src.c.spent),
+        S.first_order_at.is_distinct_from(src.c.first),
+        S.last_order_at.is_distinct_from(src.c.last),
     )
 
 
@@ -252,7 +282,7 @@ def _stats_and_stage(the: LifecycleSettings, now: datetime) -> Any:
             func.coalesce(agg.c.spent, 0).label("spent"),
             agg.c.first.label("first"),
             agg.c.last.label("last"),
-            _stage(now, the, n=n, last=agg.c.last).label("stage"),
+            _stage(now, the, n=n, last=agg.c.last, customer=Customer.id).label("stage"),
         )
         .select_from(Customer)
         .outerjoin(agg, agg.c.customer_id == Customer.id)
@@ -297,9 +327,10 @@ def _scratch_table() -> Table:
 
 
 def _full_pass(the: LifecycleSettings, now: datetime) -> int:
-    """Everyone's profile in one UPDATE that writes only the rows that change (a first computation
-    writes each row once, not once per column group), from a temporary table computed once; alerts for
-    stage changes are raised from the same table just before. Returns how many rows changed."""
+    """Everyone's profile from a temporary table computed once: one UPDATE of the stats rows that
+    change (a first computation writes each row once, not once per column group) and one INSERT of
+    those missing; alerts for stage changes are raised from the same table just before. Returns how
+    many rows changed."""
     connection = db.session.connection()
     if db.engine.dialect.name == "postgresql":
         # The quintiles sort a million rows three times: in memory, not in temporary files.
@@ -312,25 +343,25 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
     db.session.execute(insert(d).from_select(columns, select(*(profile.c[c] for c in columns))))
     if db.engine.dialect.name == "postgresql":
         connection.exec_driver_sql("ANALYZE profile_next")
-    alerts.on_stage_change(d.c.stage, [d.c.id == Customer.id], now=now)
-    stats_changed = or_(_stats_differ(d), Customer.stats_computed_at.is_(None))
+    alerts.on_stage_change(d.c.stage, [d.c.id == S.customer_id], now=now)
+    stats_changed = or_(_stats_differ(d), S.stats_computed_at.is_(None))
     changed = changed_rows(
-        update(Customer)
+        update(S)
         .where(
-            Customer.id == d.c.id,
+            S.customer_id == d.c.id,
             or_(
                 stats_changed,
-                Customer.lifecycle_stage.is_distinct_from(d.c.stage),
-                Customer.rfm_r.is_distinct_from(d.c.r),
-                Customer.rfm_f.is_distinct_from(d.c.f),
-                Customer.rfm_m.is_distinct_from(d.c.m),
-                Customer.rfm_segment.is_distinct_from(d.c.segment),
+                S.lifecycle_stage.is_distinct_from(d.c.stage),
+                S.rfm_r.is_distinct_from(d.c.r),
+                S.rfm_f.is_distinct_from(d.c.f),
+                S.rfm_m.is_distinct_from(d.c.m),
+                S.rfm_segment.is_distinct_from(d.c.segment),
             ),
         )
         .values(
             **_stats_values(d),
             # "last changed" in the sidebar: when the order stats moved, not the stage.
-            stats_computed_at=case((stats_changed, now), else_=Customer.stats_computed_at),
+            stats_computed_at=case((stats_changed, now), else_=S.stats_computed_at),
             lifecycle_stage=d.c.stage,
             rfm_r=d.c.r,
             rfm_f=d.c.f,
@@ -338,11 +369,32 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
             rfm_segment=d.c.segment,
         )
     )
+    new = select(
+        d.c.id,
+        d.c.n,
+        d.c.spent,
+        d.c.first,
+        d.c.last,
+        literal(now, UTCDateTime()),
+        d.c.stage,
+        d.c.r,
+        d.c.f,
+        d.c.m,
+        d.c.segment,
+    ).where(not_(exists().where(S.customer_id == d.c.id)))
+    stats = ["customer_id", "order_count", "total_spent", "first_order_at", "last_order_at"]
+    made = db.session.execute(
+        insert(S).from_select(
+            [*stats, "stats_computed_at", "lifecycle_stage", "rfm_r", "rfm_f", "rfm_m", "rfm_segment"], new
+        )
+    )
+    changed += cast(CursorResult, made).rowcount or 0
     d.drop(connection)
     alerts.resolve_bought_again([], now=now)
     alerts.on_quiet_big_spenders(the, now=now)
-    analyze("customers", "alerts")  # every customer may have been rewritten
+    analyze("customer_stats", "alerts")  # every row may have been rewritten
     db.session.flush()
+    db.session.expire_all()
     return changed
 
 

@@ -22,6 +22,7 @@ from sidebar.models.content import Material, MaterialKind, Scope, Script, Script
 from sidebar.models.customer import (
     Alert,
     Customer,
+    CustomerStats,
     DeletedBy,
     Follow,
     LifecycleSettings,
@@ -104,6 +105,7 @@ __all__ = [
     "PLATFORMS",
     "AuditLog",
     "Customer",
+    "CustomerStats",
     "CustomerTag",
     "DeletedBy",
     "EventStatus",

@@ -11,7 +11,7 @@ from sidebar.core.day_math import local_day
 from sidebar.core.units import brand_zone
 from sidebar.customers import visibility
 from sidebar.extensions import db
-from sidebar.models import CustomerTag, Follow, Tag, TagSync, utcnow
+from sidebar.models import CustomerStats, CustomerTag, Follow, Tag, TagSync, utcnow
 
 DAYS = 30
 
@@ -35,7 +35,10 @@ def figures(viewer: Any) -> dict[str, Any]:
     lifecycle: dict[str | None, int] = {
         stage: n
         for stage, n in db.session.execute(
-            select(scope.c.lifecycle_stage, func.count()).group_by(scope.c.lifecycle_stage)
+            select(CustomerStats.lifecycle_stage, func.count())
+            .select_from(scope)
+            .outerjoin(CustomerStats, CustomerStats.customer_id == scope.c.id)
+            .group_by(CustomerStats.lifecycle_stage)
         )
     }
     top_tags = db.session.execute(

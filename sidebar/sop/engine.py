@@ -22,6 +22,7 @@ from sidebar.extensions import db
 from sidebar.models import (
     AdminAccount,
     Customer,
+    CustomerStats,
     Follow,
     SopRule,
     SopStep,
@@ -54,7 +55,9 @@ def _due(rule: SopRule, step: SopStep, now: datetime) -> tuple[Any, Any] | None:
         return and_(Follow.added_at > start, Follow.added_at <= end), cast(func.date(Follow.added_at), String)
     if rule.trigger in (Trigger.FIRST_ORDER.value, Trigger.LAST_ORDER.value):
         column = (
-            Customer.first_order_at if rule.trigger == Trigger.FIRST_ORDER.value else Customer.last_order_at
+            CustomerStats.first_order_at
+            if rule.trigger == Trigger.FIRST_ORDER.value
+            else CustomerStats.last_order_at
         )
         return and_(column > start, column <= end), cast(func.date(column), String)
     if rule.trigger == Trigger.BIRTHDAY.value:
@@ -140,6 +143,7 @@ def _new_tasks(rule: SopRule, step: SopStep, now: datetime) -> Any | None:
         .select_from(Customer)
         .join(Follow, and_(Follow.customer_id == Customer.id, Follow.deleted_at.is_(None)))
         .join(Staff, and_(Staff.id == Follow.staff_id, Staff.status == StaffStatus.ACTIVE.value))
+        .outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)  # the order triggers
         .where(_in_audience(rule), condition, ~already)
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from sidebar.core import uow
 from sidebar.customers import rule_tags
@@ -16,6 +16,7 @@ from sidebar.jobs import run_due_tag_pushes
 from sidebar.models import (
     AuditLog,
     Customer,
+    CustomerStats,
     CustomerTag,
     Staff,
     Tag,
@@ -37,7 +38,11 @@ def push_all() -> None:
 
 def big_spenders(minimum_fen: int) -> set[str]:
     return set(
-        db.session.scalars(select(Customer.external_userid).where(Customer.total_spent >= minimum_fen))
+        db.session.scalars(
+            select(Customer.external_userid)
+            .join(CustomerStats)
+            .where(CustomerStats.total_spent >= minimum_fen)
+        )
     )
 
 
@@ -98,8 +103,9 @@ def test_a_customer_who_stops_matching_loses_only_the_rules_tag(seeded, emulator
         row = db.session.get(CustomerTag, (hand.id, tag.id))
         row.source, row.rule_id = "manual", None
         for ext in (leaving, by_hand):
+            customer_id = select(Customer.id).where(Customer.external_userid == ext).scalar_subquery()
             db.session.execute(
-                Customer.__table__.update().where(Customer.external_userid == ext).values(total_spent=100)
+                update(CustomerStats).where(CustomerStats.customer_id == customer_id).values(total_spent=100)
             )
         got = rule_tags.evaluate(db.session.get(TagRule, rule_id))
         assert got == {"added": 0, "removed": 1}
@@ -205,9 +211,9 @@ def test_the_console_previews_creates_and_refuses_bad_rules(seeded, client):
         assert [r.name for r in rules] == ["复购客户"]
         active_repeat = set(
             db.session.scalars(
-                select(Customer.external_userid).where(
-                    Customer.order_count >= 2, Customer.lifecycle_stage == "active"
-                )
+                select(Customer.external_userid)
+                .join(CustomerStats)
+                .where(CustomerStats.order_count >= 2, CustomerStats.lifecycle_stage == "active")
             )
         )
         assert carrying(db.session.get(Tag, tag_id)) == active_repeat  # created and run
