@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidebar.extensions import Model, db
@@ -21,11 +21,30 @@ ORDER_STATUSES = ("paid", "shipped", "done", "cancelled", "refunded", "partly_re
 COUNTED_STATUSES = ("paid", "shipped", "done", "partly_refunded")
 
 
+# Looked up by these only when present: an index without the NULLs is one entry fewer for each order
+# that lacks one (most imported orders lack a unionid, a member number, a guide and a store), which a
+# file of a million orders feels. Every lookup is by a value (``=``, ``IN``), which implies present.
+PRESENT_INDEXED = (
+    "staff_id",
+    "store_id",
+    "buyer_unionid",
+    "buyer_phone",
+    "buyer_member_no",
+    "buyer_platform_id",
+)
+
+
+def _when_present(column: str) -> Index:
+    present = text(f"{column} IS NOT NULL")
+    return Index(f"ix_orders_{column}", column, postgresql_where=present, sqlite_where=present)
+
+
 class Order(Timestamps, Model):
     __tablename__ = "orders"
     __table_args__ = (
         db.UniqueConstraint("platform", "order_no"),
         Index("ix_orders_customer_id_paid_at", "customer_id", "paid_at"),
+        *(_when_present(column) for column in PRESENT_INDEXED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,20 +52,20 @@ class Order(Timestamps, Model):
     order_no: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     # The guide the sale is credited to, if any.
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), index=True)
-    buyer_unionid: Mapped[str | None] = mapped_column(String(64), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    buyer_unionid: Mapped[str | None] = mapped_column(String(64))
     # E.164 when it could be read; a phone we cannot read stays in buyer_phone_raw, unused for matching.
-    buyer_phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    buyer_phone: Mapped[str | None] = mapped_column(String(32))
     buyer_phone_raw: Mapped[str | None] = mapped_column(String(64))
     buyer_openid: Mapped[str | None] = mapped_column(String(64))
-    buyer_member_no: Mapped[str | None] = mapped_column(String(64), index=True)
+    buyer_member_no: Mapped[str | None] = mapped_column(String(64))
     # The platform's own buyer id (a Tmall nick, a JD pin...), as "platform:id" is unique per platform.
-    buyer_platform_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    buyer_platform_id: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16), default="paid")  # one of ORDER_STATUSES
     total_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     refund_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"), index=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"))
     store_code: Mapped[str | None] = mapped_column(String(32))
     # The sender's own version of the order: an older one never overwrites a newer one.
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
