@@ -4,7 +4,6 @@ yuan; times are ISO 8601 (without a zone they are the brand's local time)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -13,9 +12,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     WithJsonSchema,
-    field_validator,
     model_validator,
 )
 
@@ -27,8 +26,11 @@ MAX_BATCH = 500
 SKIN_TYPES = Literal["dry", "oily", "combination", "normal", "sensitive"]
 
 
-# Control characters other than tab and newline (a regex: this runs for every field of every order).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+# No control characters other than tab and newline: NUL and friends cannot be stored (PostgreSQL
+# refuses NUL) and never belong in an order. A pattern pydantic-core checks itself, with no Python call
+# per field: validating a file of a million orders took twice as long with a validator.
+NO_CONTROL = "^[^\x00-\x08\x0b-\x1f]*$"
+Text = Annotated[str, StringConstraints(pattern=NO_CONTROL)]
 MAX_YUAN = 100_000_000  # no single order or item is worth more
 
 
@@ -48,39 +50,31 @@ Yuan = Annotated[
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    """Every text field is ``Text`` (no control characters); nothing unknown is accepted."""
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
-        # NUL and friends cannot be stored (PostgreSQL refuses NUL) and never belong in an order.
-        texts = value if isinstance(value, list) else (value,)
-        for text in texts:
-            if isinstance(text, str) and _CONTROL.search(text):
-                raise ValueError("must not contain control characters")
-        return value
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Buyer(Strict):
-    unionid: str | None = Field(None, max_length=64)
-    openid: str | None = Field(None, max_length=64)
-    phone: str | None = Field(None, max_length=64)
-    member_no: str | None = Field(None, max_length=64)
-    platform_buyer_id: str | None = Field(None, max_length=100)
+    unionid: Text | None = Field(None, max_length=64)
+    openid: Text | None = Field(None, max_length=64)
+    phone: Text | None = Field(None, max_length=64)
+    member_no: Text | None = Field(None, max_length=64)
+    platform_buyer_id: Text | None = Field(None, max_length=100)
 
 
 class ItemIn(Strict):
-    sku: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=255)
-    category: str = Field("", max_length=32)
+    sku: Text = Field(min_length=1, max_length=64)
+    name: Text = Field(min_length=1, max_length=255)
+    category: Text = Field("", max_length=32)
     quantity: int = Field(1, ge=1, le=100_000)
     price: Yuan
 
 
 class OrderIn(Strict):
     platform: PLATFORM
-    order_no: str = Field(min_length=1, max_length=64)
-    store_code: str | None = Field(None, max_length=32)
+    order_no: Text = Field(min_length=1, max_length=64)
+    store_code: Text | None = Field(None, max_length=32)
     status: STATUS = "paid"
     paid_at: datetime
     total_amount: Yuan
@@ -99,16 +93,16 @@ class OrderIn(Strict):
 
 
 class MemberIn(Strict):
-    member_no: str = Field(min_length=1, max_length=64)
-    phone: str | None = Field(None, max_length=64)
-    unionid: str | None = Field(None, max_length=64)
-    name: str | None = Field(None, max_length=64)
-    level: str | None = Field(None, max_length=16)
+    member_no: Text = Field(min_length=1, max_length=64)
+    phone: Text | None = Field(None, max_length=64)
+    unionid: Text | None = Field(None, max_length=64)
+    name: Text | None = Field(None, max_length=64)
+    level: Text | None = Field(None, max_length=16)
     points: int | None = Field(None, ge=0, le=2_000_000_000)
     birthday: date | None = None
     skin_type: SKIN_TYPES | None = None
-    skin_concerns: list[Annotated[str, Field(max_length=16)]] = Field(default_factory=list, max_length=10)
-    store_code: str | None = Field(None, max_length=32)
+    skin_concerns: list[Annotated[Text, Field(max_length=16)]] = Field(default_factory=list, max_length=10)
+    store_code: Text | None = Field(None, max_length=32)
     updated_at: datetime | None = None
 
 
@@ -118,6 +112,8 @@ def reasons(error: ValidationError) -> str:
     for e in error.errors(include_url=False):
         where = ".".join(str(p) for p in e["loc"]) or "order"
         message = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "string_pattern_mismatch":  # the only pattern is NO_CONTROL
+            message = "must not contain control characters"
         parts.append(f"{where}: {message}")
     return "; ".join(parts)
 

@@ -86,15 +86,17 @@ def test_a_batch_answers_each_order_and_keeps_the_good_ones(seeded, app, client,
             order("JD-3", platform="jd", paid_at="yesterday"),
             order("JD-1", platform="jd"),
             order("JD-4", platform="jd", status="partly_refunded", refund_amount="100.00"),
+            order("JD-5", platform="jd", buyer={"phone": "138\x000000"}),  # a NUL cannot be stored
         ]
     }
     body = client.post("/api/v1/orders", json=batch, headers=writer).get_json()
     results = [r["result"] for r in body["results"]]
-    assert results == ["created", "refused", "refused", "refused", "created"]
+    assert results == ["created", "refused", "refused", "refused", "created", "refused"]
     assert "total_amount" in body["results"][1]["reason"] and "paid_at" in body["results"][2]["reason"]
-    assert body["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "refused": 3}
+    assert body["results"][5]["reason"] == "buyer.phone: must not contain control characters"
+    assert body["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "refused": 4}
     with app.app_context():
-        sent = ["JD-1", "JD-2", "JD-3", "JD-4"]
+        sent = ["JD-1", "JD-2", "JD-3", "JD-4", "JD-5"]
         nos = set(db.session.scalars(select(Order.order_no).where(Order.order_no.in_(sent))))
         assert nos == {"JD-1", "JD-4"}
 
