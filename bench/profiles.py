@@ -1,5 +1,6 @@
 """The computed profile at scale: every customer's stats, lifecycle stage and RFM from scratch (as on
-the night after a brand's history is imported), then again with nothing changed (every other night).
+the night after a brand's history is imported), then again with nothing changed (every other night), then
+for a brand whose profiles were never computed (every stats row made).
 
     .venv/bin/python bench/profiles.py --database-url postgresql://...
 
@@ -26,7 +27,7 @@ def main() -> int:
     parser.add_argument("--slow", type=float, default=0.0, help="print statements slower than this (s)")
     args = parser.parse_args()
 
-    from sqlalchemy import func, select, text, update
+    from sqlalchemy import delete, func, select, text, update
 
     from bench.timing import slow_statements
     from sidebar import create_app
@@ -43,6 +44,21 @@ def main() -> int:
             slow_statements(db.engine, args.slow)
         customers = db.session.scalar(select(func.count()).select_from(Customer))
         orders = db.session.scalar(select(func.count()).select_from(Order))
+
+        def vacuum() -> None:  # as after any bulk write
+            if db.engine.dialect.name == "postgresql":
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.execute(text("VACUUM ANALYZE customer_stats"))
+
+        def recompute(label: str) -> None:
+            started = time.monotonic()
+            with uow.unit():
+                changed = profile.recompute()
+            print(
+                f"recompute {label}: {customers:,} customers ({orders:,} orders) in "
+                f"{time.monotonic() - started:.1f} s, {changed:,} rows written"
+            )
+
         with uow.unit():
             # Every stats row back to "nothing computed": the first pass then rewrites each one.
             db.session.execute(
@@ -59,17 +75,13 @@ def main() -> int:
                     stats_computed_at=None,
                 )
             )
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE customer_stats"))
-        for label in ("from scratch", "again, nothing changed"):
-            started = time.monotonic()
-            with uow.unit():
-                changed = profile.recompute()
-            print(
-                f"recompute {label}: {customers:,} customers ({orders:,} orders) in "
-                f"{time.monotonic() - started:.1f} s, {changed:,} rows written"
-            )
+        vacuum()
+        recompute("from scratch")
+        recompute("again, nothing changed")
+        with uow.unit():  # a brand's first night: no stats rows at all, every one made
+            db.session.execute(delete(CustomerStats))
+        vacuum()
+        recompute("from scratch, no stats rows yet")
     return 0
 
 

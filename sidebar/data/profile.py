@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     CursorResult,
     Integer,
@@ -225,15 +226,11 @@ def _insert() -> Any:
 
 def _make_rows(chunk: list[int]) -> None:
     """A stats row (no orders, not computed yet) for each of these customers that has none; another
-    recompute making the same row at the same time is no error."""
-    missing = select(Customer.id, literal(0), literal(0)).where(
-        Customer.id.in_(chunk), not_(exists().where(S.customer_id == Customer.id))
-    )
-    db.session.execute(
-        _insert()(S)
-        .from_select(["customer_id", "order_count", "total_spent"], missing)
-        .on_conflict_do_nothing()
-    )
+    recompute making the same row at the same time is no error. (ON CONFLICT rather than NOT EXISTS:
+    an anti-join against the table being filled may scan it anew for every row.)"""
+    these = select(Customer.id, literal(0), literal(0)).where(Customer.id.in_(chunk))
+    made = _insert()(S).from_select(["customer_id", "order_count", "total_spent"], these)
+    db.session.execute(made.on_conflict_do_nothing())
 
 
 def _order_stats() -> Any:
@@ -322,6 +319,7 @@ def _scratch_table() -> Table:
         Column("f", Integer),
         Column("m", Integer),
         Column("segment", String(32)),
+        Column("known", Boolean),  # the customer has a stats row already
         prefixes=["TEMPORARY"],
     )
 
@@ -340,7 +338,12 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
     d.create(connection)
     profile = _derived(the, now)
     columns = ["id", "n", "spent", "first", "last", "stage", "r", "f", "m", "segment"]
-    db.session.execute(insert(d).from_select(columns, select(*(profile.c[c] for c in columns))))
+    # Whether each customer has a stats row is read now, before any is made: an anti-join against
+    # customer_stats while inserting into it scanned the growing table once per row (hours at 1M).
+    known = exists().where(S.customer_id == profile.c.id)
+    db.session.execute(
+        insert(d).from_select([*columns, "known"], select(*(profile.c[c] for c in columns), known))
+    )
     if db.engine.dialect.name == "postgresql":
         connection.exec_driver_sql("ANALYZE profile_next")
     alerts.on_stage_change(d.c.stage, [d.c.id == S.customer_id], now=now)
@@ -381,12 +384,15 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
         d.c.f,
         d.c.m,
         d.c.segment,
-    ).where(not_(exists().where(S.customer_id == d.c.id)))
+    ).where(not_(d.c.known))
     stats = ["customer_id", "order_count", "total_spent", "first_order_at", "last_order_at"]
     made = db.session.execute(
-        insert(S).from_select(
+        insert(S)
+        .from_select(
             [*stats, "stats_computed_at", "lifecycle_stage", "rfm_r", "rfm_f", "rfm_m", "rfm_segment"], new
         )
+        # Without it SQLAlchemy reports -1 for INSERT … SELECT on PostgreSQL.
+        .execution_options(preserve_rowcount=True)
     )
     changed += cast(CursorResult, made).rowcount or 0
     d.drop(connection)

@@ -100,7 +100,8 @@ def test_rfm_quintiles_and_segments_by_hand(tables):
             bought(c, 100 - 10 * i + k, 100 * i)
         people.append(c)
     customer(99)  # a prospect: no scores
-    profile.recompute(now=NOW)
+    assert profile.recompute(now=NOW) == 11  # every profile written once
+    assert profile.recompute(now=NOW) == 0  # and not again when nothing changed
     db.session.expire_all()
     # With ten buyers each quintile holds two, in the same order for R, F and M.
     assert [c.rfm_r for c in people] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
