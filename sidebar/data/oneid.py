@@ -36,6 +36,9 @@ class Rule:
     key: Any
     candidate: Any
     also: tuple[Any, ...] = ()
+    # The rule reads other orders (which the records being stored may still change), not only
+    # customers and members: it cannot be settled before a batch is stored (``identify``).
+    reads_orders: bool = False
 
 
 def _rules() -> list[Rule]:
@@ -58,6 +61,7 @@ def _rules() -> list[Rule]:
             other.buyer_platform_id,
             other.customer_id,
             (other.customer_id.is_not(None),),
+            reads_orders=True,
         ),
     ]
 
@@ -81,6 +85,34 @@ def _unambiguous(rule: Rule) -> Any:
         .having(func.count(func.distinct(rule.candidate)) == 1)
         .subquery(f"unambiguous_{rule.how}")
     )
+
+
+def identify(rows: list[dict[str, Any]]) -> None:
+    """Fill ``customer_id`` and ``matched_by`` of order rows about to be stored (column name -> value)
+    by the rules that read only customers and members, in the same order of trust as ``match_orders``:
+    a file's orders then go in matched instead of being written a second time (half a minute for a
+    million). A rule that reads orders waits for ``match_orders`` after the batch, as do rows none of
+    these rules settles; the outcome is the same as matching every row afterwards."""
+    for row in rows:
+        row.setdefault("customer_id", None)
+        row.setdefault("matched_by", None)
+    for rule in _rules():
+        if rule.reads_orders:
+            continue
+        column = rule.given.key
+        wanted = sorted({r[column] for r in rows if r["customer_id"] is None and r[column]})
+        if not wanted:
+            continue
+        unambiguous = (
+            select(rule.key, func.min(rule.candidate))
+            .where(among(rule.key, wanted), *rule.also)
+            .group_by(rule.key)
+            .having(func.count(func.distinct(rule.candidate)) == 1)
+        )
+        found = {value: customer_id for value, customer_id in db.session.execute(unambiguous)}
+        for row in rows:
+            if row["customer_id"] is None and row[column] in found:
+                row["customer_id"], row["matched_by"] = found[row[column]], rule.how
 
 
 def match_orders(order_ids: Iterable[int] | None = None) -> set[int]:

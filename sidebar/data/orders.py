@@ -17,7 +17,7 @@ from sqlalchemy import Table, and_, delete, or_, select, update
 
 from sidebar.core import phones
 from sidebar.core.among import among
-from sidebar.core.bulk_insert import insert_rows, reserve_ids
+from sidebar.core.bulk_insert import BackgroundCopy, insert_rows, reserve_ids
 from sidebar.core.units import brand_zone
 from sidebar.data import oneid
 from sidebar.data.schemas import OrderIn, reasons
@@ -132,10 +132,11 @@ def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
     return stored.outcomes, stored.customers
 
 
-def store(payloads: list[Any], *, match: bool = True) -> Stored:
+def store(payloads: list[Any], *, match: bool = True, copier: BackgroundCopy | None = None) -> Stored:
     """``upsert`` for the API and files alike. Without ``match`` the caller matches the returned order
     ids itself (a file import matches once at the end, set-based) and ``customers`` holds only the
-    customers an updated order was taken from."""
+    customers an updated order was taken from. With a ``copier`` (PostgreSQL) new orders are handed to
+    it to be stored while the caller goes on; they are stored once it is closed."""
     outcomes: list[Outcome | None] = [None] * len(payloads)
     valid: dict[tuple[str, str], tuple[int, OrderIn]] = {}
     for n, payload in enumerate(payloads):
@@ -192,6 +193,8 @@ def store(payloads: list[Any], *, match: bool = True) -> Stored:
             if had.customer_id:
                 touched_customers.add(had.customer_id)
 
+    # Matched before they are written, where customers and members alone tell whose they are.
+    oneid.identify([row for _, _, row in new_rows] + [row for _, _, row, _ in changed])
     now = utcnow()
     if new_rows:
         # Ids first where the database can hand them out (PostgreSQL's sequence), then one COPY;
@@ -199,33 +202,36 @@ def store(payloads: list[Any], *, match: bool = True) -> Stored:
         # INSERT … RETURNING through the ORM, which matters for a file of a million orders.
         ids = reserve_ids(ORDERS, len(new_rows))
         rows = [{**row, "created_at": now, "updated_at": now} for _, _, row in new_rows]
-        if ids is not None:
-            insert_rows(ORDERS, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
-        else:
+        with_ids: list[dict[str, Any]] | None = None
+        if ids is None:  # no sequence to draw from (SQLite): stored now, the ids read back
             insert_rows(ORDERS, rows)
             keys = [(order.platform, order.order_no) for _, order, _ in new_rows]
             found = db.session.execute(select(Order.id, Order.platform, Order.order_no).where(_keyed(keys)))
             id_of = {(p, no): i for i, p, no in found}
             ids = [id_of[key] for key in keys]
+        else:
+            with_ids = [{"id": i, **row} for i, row in zip(ids, rows, strict=True)]
         items = [
             item
             for order_id, (_, order, _row_) in zip(ids, new_rows, strict=True)
             for item in _items(order_id, order)
         ]
-        insert_rows(ORDER_ITEMS, items)
+        if with_ids is None:
+            insert_rows(ORDER_ITEMS, items)
+        elif copier is not None:
+            copier.put([(ORDERS, with_ids), (ORDER_ITEMS, items)])
+        else:
+            insert_rows(ORDERS, with_ids)
+            insert_rows(ORDER_ITEMS, items)
         for n, order, _ in new_rows:
             outcomes[n] = Outcome(_ref(order.platform, order.order_no), "created")
         order_ids = list(ids)
     else:
         order_ids = []
     if changed:
-        # One executemany by primary key; a new version may name another buyer, so match it afresh.
+        # One executemany by primary key; a new version may name another buyer: matched afresh above.
         db.session.execute(
-            update(Order),
-            [
-                {**row, "id": order_id, "updated_at": now, "customer_id": None, "matched_by": None}
-                for _, _, row, order_id in changed
-            ],
+            update(Order), [{**row, "id": order_id, "updated_at": now} for _, _, row, order_id in changed]
         )
         for n, order, _, _ in changed:
             outcomes[n] = Outcome(_ref(order.platform, order.order_no), "updated")
