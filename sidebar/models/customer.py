@@ -78,6 +78,10 @@ class Customer(Timestamps, Model):
         Index(
             "ix_customers_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}
         ),
+        # Who an identifier names (``data.oneid``): with the id in the index, answered from the index
+        # alone — an order file asks it for every buyer, in batches of a thousand.
+        Index("ix_customers_phone", "phone", postgresql_include=["id"]),
+        Index("ix_customers_unionid", "unionid", postgresql_include=["id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,9 +94,9 @@ class Customer(Timestamps, Model):
     gender: Mapped[int] = mapped_column(SmallInteger, default=0)
     # How scripts address the customer, as the guide set it (None: derived, ``customers.salutation``).
     salutation: Mapped[str | None] = mapped_column(String(16))
-    unionid: Mapped[str | None] = mapped_column(String(64), index=True)
+    unionid: Mapped[str | None] = mapped_column(String(64))
     corp_name: Mapped[str | None] = mapped_column(String(128))
-    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
     birthday: Mapped[date | None] = mapped_column(Date)
 
     # Retail profile.
