@@ -72,7 +72,6 @@ def main() -> int:
 
     from sidebar import create_app
     from sidebar.core import uow
-    from sidebar.core.analyze import analyze
     from sidebar.data import imports, presets
     from sidebar.extensions import db
     from sidebar.models import Customer, Order, OrderItem
@@ -97,6 +96,7 @@ def main() -> int:
             f"wrote {args.lines:,} lines ({source.stat().st_size / 1e6:,.0f} MB) "
             f"in {time.monotonic() - started:.0f} s"
         )
+        vacuum(db.engine)  # no dead rows of an earlier run for autovacuum to work through meanwhile
         with uow.unit():
             stored = imports.save_upload(source.open("rb"), source.name)
             job = imports.start("orders", stored, source.name, presets.TMALL, staff_id=None, admin_id=None)
@@ -117,9 +117,16 @@ def main() -> int:
             ids = select(Order.id).where(Order.order_no.like(f"B{run}%"))
             db.session.execute(delete(OrderItem).where(OrderItem.order_id.in_(ids)))
             db.session.execute(delete(Order).where(Order.order_no.like(f"B{run}%")))
-        with uow.unit():
-            analyze("orders", "order_items")
+        vacuum(db.engine)
     return 0
+
+
+def vacuum(engine) -> None:
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE orders, order_items, customer_stats"))
 
 
 if __name__ == "__main__":
