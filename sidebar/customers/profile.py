@@ -1,6 +1,6 @@
 """Everything the sidebar's customer page shows, loaded in a fixed handful of queries.
 
-Six queries here (follows, tags, orders, their items, favourite category, notes), plus the signed-in
+Six queries here (follows, tags, orders, their items, main store name, notes), plus the signed-in
 member and the visibility-checked customer: eight per page, however many tags, orders or notes.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import desc, func, select
+from sqlalchemy import desc, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from sidebar.extensions import db
@@ -18,8 +18,8 @@ from sidebar.models import (
     Follow,
     Note,
     Order,
-    OrderItem,
     Staff,
+    Store,
     Tag,
     TagGroup,
     TagSync,
@@ -85,8 +85,9 @@ def load(customer: Customer, staff: Staff | None) -> Profile:
 
 
 def orders_of(customer: Customer) -> tuple[list[Order], str | None]:
-    """The latest orders with their items, and the category the customer spent most on. Loaded when the
-    guide scrolls to them: the top of the profile comes first."""
+    """The latest orders with their items, and the name of the store the customer buys at most (its
+    code if the brand has not named it; both computed, ``data.profile``). Loaded when the guide scrolls
+    to them: the top of the profile comes first."""
     orders = list(
         db.session.scalars(
             select(Order)
@@ -96,15 +97,9 @@ def orders_of(customer: Customer) -> tuple[list[Order], str | None]:
             .limit(LATEST_ORDERS)
         )
     )
-    favourite = db.session.execute(
-        select(OrderItem.category)
-        .join(Order)
-        .where(Order.customer_id == customer.id, Order.status != "refunded")
-        .group_by(OrderItem.category)
-        .order_by(desc(func.sum(OrderItem.amount)), OrderItem.category)
-        .limit(1)
-    ).scalar()
-    return orders, favourite
+    code = customer.main_store_code
+    store = db.session.scalar(select(Store.name).where(Store.code == code)) if code else None
+    return orders, store or code
 
 
 def notes_of(customer: Customer) -> list[Note]:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    desc,
     exists,
     func,
     insert,
@@ -50,6 +51,7 @@ from sidebar.models import (
     LifecycleSettings,
     LifecycleStage,
     Order,
+    OrderItem,
     RfmSegment,
     utcnow,
 )
@@ -206,6 +208,7 @@ def recompute(
             )
             .execution_options(synchronize_session=False)
         )
+        _favourites(chunk)
         where = [S.customer_id.in_(chunk)]
         alerts.on_stage_change(_stage(now, the), where, now=now)
         db.session.execute(
@@ -218,6 +221,29 @@ def recompute(
     db.session.flush()
     db.session.expire_all()  # customers loaded before read their stats afresh
     return changed
+
+
+def _favourites(chunk: list[int]) -> None:
+    """The favourite category and main store of these customers, where they changed: one UPDATE from
+    the ranking, and one clearing it for customers who no longer have any."""
+    for column, ranked in ((S.favourite_category, _categories()), (S.main_store_code, _stores())):
+        firsts = _firsts(ranked.where(Order.customer_id.in_(chunk))).subquery()
+        db.session.execute(
+            update(S)
+            .where(S.customer_id == firsts.c.customer_id, column.is_distinct_from(firsts.c.value))
+            .values({column: firsts.c.value})
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            update(S)
+            .where(
+                S.customer_id.in_(chunk),
+                column.is_not(None),
+                S.customer_id.not_in(select(firsts.c.customer_id)),
+            )
+            .values({column: None})
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _insert() -> Any:
@@ -271,6 +297,7 @@ def _stats_and_stage(the: LifecycleSettings, now: datetime) -> Any:
     """Every customer's order stats (a left join of one aggregate over the counted orders) and the
     stage they make: columns id, n, spent, first, last, stage."""
     agg = _order_stats().subquery("agg")
+    category, store = _firsts(_categories()).subquery("category"), _firsts(_stores()).subquery("store")
     n = func.coalesce(agg.c.n, 0)
     return (
         select(
@@ -280,11 +307,59 @@ def _stats_and_stage(the: LifecycleSettings, now: datetime) -> Any:
             agg.c.first.label("first"),
             agg.c.last.label("last"),
             _stage(now, the, n=n, last=agg.c.last, customer=Customer.id).label("stage"),
+            category.c.value.label("category"),
+            store.c.value.label("store"),
         )
         .select_from(Customer)
         .outerjoin(agg, agg.c.customer_id == Customer.id)
+        .outerjoin(category, category.c.customer_id == Customer.id)
+        .outerjoin(store, store.c.customer_id == Customer.id)
         .subquery("base")
     )
+
+
+def _categories() -> Any:
+    """Per customer and item category of the counted orders, ranked by what was spent on it (ties by
+    name): columns customer_id, value, rank."""
+    spent = func.sum(OrderItem.amount)
+    return (
+        select(
+            Order.customer_id.label("customer_id"),
+            OrderItem.category.label("value"),
+            func.row_number()
+            .over(partition_by=Order.customer_id, order_by=(desc(spent), OrderItem.category))
+            .label("rank"),
+        )
+        .join(Order, Order.id == OrderItem.order_id)
+        .where(Order.customer_id.is_not(None), Order.status.in_(COUNTED), OrderItem.category != "")
+        .group_by(Order.customer_id, OrderItem.category)
+    )
+
+
+def _stores() -> Any:
+    """Per customer and store of the counted orders, ranked by how many orders (then spend, then
+    code): columns customer_id, value, rank."""
+    spent = func.sum(Order.total_amount - Order.refund_amount)
+    return (
+        select(
+            Order.customer_id.label("customer_id"),
+            Order.store_code.label("value"),
+            func.row_number()
+            .over(
+                partition_by=Order.customer_id, order_by=(desc(func.count()), desc(spent), Order.store_code)
+            )
+            .label("rank"),
+        )
+        .where(Order.customer_id.is_not(None), Order.status.in_(COUNTED), Order.store_code.is_not(None))
+        .group_by(Order.customer_id, Order.store_code)
+    )
+
+
+def _firsts(ranked: Any) -> Any:
+    """The first-ranked value per customer of ``_categories()`` or ``_stores()``, optionally only for
+    some customers (``where`` on the ranked query before it is wrapped)."""
+    sub = ranked.subquery()
+    return select(sub.c.customer_id, sub.c.value).where(sub.c.rank == 1)
 
 
 def _derived(the: LifecycleSettings, now: datetime) -> Any:
@@ -319,6 +394,8 @@ def _scratch_table() -> Table:
         Column("f", Integer),
         Column("m", Integer),
         Column("segment", String(32)),
+        Column("category", String(32)),
+        Column("store", String(32)),
         Column("known", Boolean),  # the customer has a stats row already
         prefixes=["TEMPORARY"],
     )
@@ -337,7 +414,7 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
     d.drop(connection, checkfirst=True)
     d.create(connection)
     profile = _derived(the, now)
-    columns = ["id", "n", "spent", "first", "last", "stage", "r", "f", "m", "segment"]
+    columns = ["id", "n", "spent", "first", "last", "stage", "r", "f", "m", "segment", "category", "store"]
     # Whether each customer has a stats row is read now, before any is made: an anti-join against
     # customer_stats while inserting into it scanned the growing table once per row (hours at 1M).
     known = exists().where(S.customer_id == profile.c.id)
@@ -359,6 +436,8 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
                 S.rfm_f.is_distinct_from(d.c.f),
                 S.rfm_m.is_distinct_from(d.c.m),
                 S.rfm_segment.is_distinct_from(d.c.segment),
+                S.favourite_category.is_distinct_from(d.c.category),
+                S.main_store_code.is_distinct_from(d.c.store),
             ),
         )
         .values(
@@ -370,6 +449,8 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
             rfm_f=d.c.f,
             rfm_m=d.c.m,
             rfm_segment=d.c.segment,
+            favourite_category=d.c.category,
+            main_store_code=d.c.store,
         )
     )
     new = select(
@@ -384,12 +465,16 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
         d.c.f,
         d.c.m,
         d.c.segment,
+        d.c.category,
+        d.c.store,
     ).where(not_(d.c.known))
     stats = ["customer_id", "order_count", "total_spent", "first_order_at", "last_order_at"]
     made = db.session.execute(
         insert(S)
         .from_select(
-            [*stats, "stats_computed_at", "lifecycle_stage", "rfm_r", "rfm_f", "rfm_m", "rfm_segment"], new
+            [*stats, "stats_computed_at", "lifecycle_stage", "rfm_r", "rfm_f", "rfm_m", "rfm_segment"]
+            + ["favourite_category", "main_store_code"],
+            new,
         )
         # Without it SQLAlchemy reports -1 for INSERT … SELECT on PostgreSQL.
         .execution_options(preserve_rowcount=True)

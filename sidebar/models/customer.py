@@ -155,6 +155,14 @@ class Customer(Timestamps, Model):
         return self.stats.rfm_segment if self.stats else None
 
     @property
+    def favourite_category(self) -> str | None:
+        return self.stats.favourite_category if self.stats else None
+
+    @property
+    def main_store_code(self) -> str | None:
+        return self.stats.main_store_code if self.stats else None
+
+    @property
     def stats_computed_at(self) -> datetime | None:
         return self.stats.stats_computed_at if self.stats else None
 
@@ -183,6 +191,9 @@ class CustomerStats(Model):
     rfm_m: Mapped[int | None] = mapped_column(SmallInteger)
     # One of the eight classic RFM segments (data.profile.SEGMENTS), for filters and the sidebar.
     rfm_segment: Mapped[str | None] = mapped_column(String(24))
+    # What they spent most on (an item category) and the store they bought at most (its code).
+    favourite_category: Mapped[str | None] = mapped_column(String(32))
+    main_store_code: Mapped[str | None] = mapped_column(String(32))
     # When order_count … last_order_at last changed as computed from the orders (data.profile.recompute).
     stats_computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from sidebar.data import oneid, profile
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, Member, Order, Staff
+from sidebar.models import Customer, Follow, Member, Order, OrderItem, Staff
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 NUMBERS = itertools.count(1)
@@ -89,6 +89,41 @@ def test_stats_and_lifecycle_by_hand(tables):
         "dormant",
         "active",
     )
+
+
+def test_favourite_category_and_main_store_by_hand(tables):
+    def sale(c: Customer, store: str, *items: tuple[str, int], status: str = "paid") -> None:
+        o = bought(c, 10, sum(yuan for _, yuan in items), status=status, store_code=store)
+        for category, yuan in items:
+            db.session.add(
+                OrderItem(
+                    order_id=o.id,
+                    sku=category,
+                    title=category,
+                    category=category,
+                    unit_price=yuan,
+                    amount=yuan,
+                )
+            )
+        db.session.flush()
+
+    c = customer(1)
+    sale(c, "SH01", ("精华", 300), ("面膜", 50))
+    sale(c, "SH01", ("面膜", 100))
+    sale(c, "BJ02", ("面霜", 500), status="cancelled")  # does not count
+    sale(c, "BJ02", ("面膜", 20))
+    nothing = customer(2)
+    profile.recompute(now=NOW)
+    db.session.expire_all()
+    # 精华 300 against 面膜 170; SH01 two orders against BJ02 one.
+    assert (c.favourite_category, c.main_store_code) == ("精华", "SH01")
+    assert (nothing.favourite_category, nothing.main_store_code) == (None, None)
+    # Two more at BJ02, one of them big: the few-customer path (after an API batch) moves both.
+    sale(c, "BJ02", ("面霜", 1000))
+    sale(c, "BJ02", ("面膜", 10))
+    profile.recompute([c.id], now=NOW)
+    db.session.expire_all()
+    assert (c.favourite_category, c.main_store_code) == ("面霜", "BJ02")
 
 
 def test_rfm_quintiles_and_segments_by_hand(tables):

@@ -68,9 +68,9 @@ def customer_detail(customer: Customer):
 @customer_route
 @part_of_the_profile
 def orders_view(customer: Customer):
-    orders, favourite = profile.orders_of(customer)
+    orders, main_store = profile.orders_of(customer)
     return htmx.render(
-        PAGE, block="orders", customer=customer, orders=orders, favourite_category=favourite, **common()
+        PAGE, block="orders", customer=customer, orders=orders, main_store=main_store, **common()
     )
 
 

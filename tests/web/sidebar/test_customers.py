@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 from sqlalchemy import delete, event, func, select
 
 from sidebar import demo
 from sidebar.extensions import db
-from sidebar.models import ChannelCode, Customer, CustomerTag, Follow, Note, Order, OrderItem, Staff, Tag
+from sidebar.models import (
+    COUNTED_STATUSES,
+    ChannelCode,
+    Customer,
+    CustomerTag,
+    Follow,
+    Note,
+    Order,
+    OrderItem,
+    Staff,
+    Tag,
+)
 from tests.sidebar_helpers import make_hostile, sign_in
 
 
@@ -159,6 +171,14 @@ def test_the_profile_shows_the_customer(seeded, client):
     orders = client.get(f"/sidebar/customers/{person.external_userid}/orders", headers={"HX-Request": "true"})
     for order in person.orders[:10]:
         assert order.order_no in orders.get_data(as_text=True)
+    # The computed favourite: the category most was spent on in the orders that count (ties by name).
+    spent: Counter[str] = Counter()
+    for order in person.orders:
+        if order.status in COUNTED_STATUSES:
+            for _, _, category, quantity, price in order.items:
+                spent[category] += quantity * price
+    favourite = min(spent, key=lambda c: (-spent[c], c)) if spent else "—"
+    assert f'data-testid="favourite-category">{favourite}<' in orders.get_data(as_text=True)
     with seeded.app_context():
         tags = db.session.scalars(select(Tag.name).where(Tag.wecom_tag_id.in_(person.tag_ids))).all()
     for name in tags:
