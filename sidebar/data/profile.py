@@ -1,6 +1,8 @@
 """A profile that computes itself from the orders, set-based (a few statements, never a loop per
-customer): order count, net spent, first and last order; the lifecycle stage (微盟 ME+'s five, with
-the brand's day thresholds); RFM scores by quintile within the brand and the eight classic segments.
+customer): order count, net spent, first and last order, favourite category and main store; the
+lifecycle stage (微盟 ME+'s five, with the brand's day thresholds); RFM scores by quintile within the
+brand and the eight classic segments. All of it is kept in ``customer_stats`` (``CustomerStats``), one
+row per computed customer.
 
 ``recompute(ids)`` after a batch of orders touches some customers (stats and stage; RFM keeps its last
 brand-wide scores); ``recompute()`` for everyone, nightly and after an import, RFM included.
