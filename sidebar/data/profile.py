@@ -61,6 +61,20 @@ from sidebar.models.base import UTCDateTime
 
 CHUNK = 5000
 S = CustomerStats  # the computed columns' table, one row per computed customer
+# Each computed column and the column of the full pass's scratch table (``_scratch_table``) it comes from.
+PROFILE_COLUMNS = {
+    "order_count": "n",
+    "total_spent": "spent",
+    "first_order_at": "first",
+    "last_order_at": "last",
+    "lifecycle_stage": "stage",
+    "rfm_r": "r",
+    "rfm_f": "f",
+    "rfm_m": "m",
+    "rfm_segment": "segment",
+    "favourite_category": "category",
+    "main_store_code": "store",
+}
 # Orders that count: not cancelled, not wholly refunded; spend is net of refunds.
 COUNTED = COUNTED_STATUSES
 # A score of 3 or more (of 1–5) is "high" for the segment: R, F, M each above the brand's middle.
@@ -416,7 +430,7 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
     d.drop(connection, checkfirst=True)
     d.create(connection)
     profile = _derived(the, now)
-    columns = ["id", "n", "spent", "first", "last", "stage", "r", "f", "m", "segment", "category", "store"]
+    columns = ["id", *PROFILE_COLUMNS.values()]
     # Whether each customer has a stats row is read now, before any is made: an anti-join against
     # customer_stats while inserting into it scanned the growing table once per row (hours at 1M).
     known = exists().where(S.customer_id == profile.c.id)
@@ -427,57 +441,20 @@ def _full_pass(the: LifecycleSettings, now: datetime) -> int:
         connection.exec_driver_sql("ANALYZE profile_next")
     alerts.on_stage_change(d.c.stage, [d.c.id == S.customer_id], now=now)
     stats_changed = or_(_stats_differ(d), S.stats_computed_at.is_(None))
+    computed = {name: d.c[column] for name, column in PROFILE_COLUMNS.items()}
     changed = changed_rows(
         update(S)
         .where(
             S.customer_id == d.c.id,
-            or_(
-                stats_changed,
-                S.lifecycle_stage.is_distinct_from(d.c.stage),
-                S.rfm_r.is_distinct_from(d.c.r),
-                S.rfm_f.is_distinct_from(d.c.f),
-                S.rfm_m.is_distinct_from(d.c.m),
-                S.rfm_segment.is_distinct_from(d.c.segment),
-                S.favourite_category.is_distinct_from(d.c.category),
-                S.main_store_code.is_distinct_from(d.c.store),
-            ),
+            or_(stats_changed, *(S.__table__.c[name].is_distinct_from(v) for name, v in computed.items())),
         )
-        .values(
-            **_stats_values(d),
-            # "last changed" in the sidebar: when the order stats moved, not the stage.
-            stats_computed_at=case((stats_changed, now), else_=S.stats_computed_at),
-            lifecycle_stage=d.c.stage,
-            rfm_r=d.c.r,
-            rfm_f=d.c.f,
-            rfm_m=d.c.m,
-            rfm_segment=d.c.segment,
-            favourite_category=d.c.category,
-            main_store_code=d.c.store,
-        )
+        # "last changed" in the sidebar: when the order stats moved, not the stage.
+        .values({**computed, "stats_computed_at": case((stats_changed, now), else_=S.stats_computed_at)})
     )
-    new = select(
-        d.c.id,
-        d.c.n,
-        d.c.spent,
-        d.c.first,
-        d.c.last,
-        literal(now, UTCDateTime()),
-        d.c.stage,
-        d.c.r,
-        d.c.f,
-        d.c.m,
-        d.c.segment,
-        d.c.category,
-        d.c.store,
-    ).where(not_(d.c.known))
-    stats = ["customer_id", "order_count", "total_spent", "first_order_at", "last_order_at"]
+    new = select(d.c.id, literal(now, UTCDateTime()), *computed.values()).where(not_(d.c.known))
     made = db.session.execute(
         insert(S)
-        .from_select(
-            [*stats, "stats_computed_at", "lifecycle_stage", "rfm_r", "rfm_f", "rfm_m", "rfm_segment"]
-            + ["favourite_category", "main_store_code"],
-            new,
-        )
+        .from_select(["customer_id", "stats_computed_at", *computed], new)
         # Without it SQLAlchemy reports -1 for INSERT … SELECT on PostgreSQL.
         .execution_options(preserve_rowcount=True)
     )
