@@ -47,6 +47,23 @@ def _remember_refusal(staff: Staff, external_userid: str) -> None:
     gateway().store.set(_negative_key(staff, external_userid), "1", ttl=NEGATIVE_TTL)
 
 
+def _spend_lookup(staff: Staff, external_userid: str) -> None:
+    """Count one WeCom lookup for this member, or raise ``NotVisible`` when the minute's are spent.
+
+    A sliding window (the times of the last minute's lookups), so no 60 seconds ever hold more than
+    ``LOOKUPS_PER_MINUTE``: a window per clock minute let twice that through across a minute's end.
+    Not atomic: two concurrent lookups may both count as one. A bound, not an exact quota.
+    """
+    store = gateway().store
+    key = f"visibility:lookups:{staff.id}"
+    now = time.time()
+    recent = [float(t) for t in (store.get(key) or "").split(",") if t and now - float(t) < 60]
+    if len(recent) >= LOOKUPS_PER_MINUTE:
+        raise NotVisible(external_userid)
+    recent.append(now)
+    store.set(key, ",".join(f"{t:.3f}" for t in recent), ttl=60)
+
+
 def _negative_key(staff: Staff, external_userid: str) -> str:
     return f"visibility:no:{staff.id}:{external_userid}"
 
@@ -93,14 +110,9 @@ def customer_for(staff: Staff, external_userid: str, *, ask_wecom: bool = True) 
         if customer is None:
             raise NotVisible(external_userid)
         return customer
-    store = gateway().store
-    negative_key = _negative_key(staff, external_userid)
-    budget_key = f"visibility:lookups:{staff.id}:{int(time.time() // 60)}"
-    used = int(store.get(budget_key) or 0)
-    if store.get(negative_key) or used >= LOOKUPS_PER_MINUTE:
+    if gateway().store.get(_negative_key(staff, external_userid)):
         raise NotVisible(external_userid)
-    # Not atomic: two concurrent lookups may both count as one. A bound, not an exact quota.
-    store.set(budget_key, str(used + 1), ttl=NEGATIVE_TTL)
+    _spend_lookup(staff, external_userid)
     try:
         contacts.refresh_customer(external_userid)
     except WeComError as exc:

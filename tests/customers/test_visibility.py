@@ -98,6 +98,25 @@ def test_wecom_is_asked_at_most_30_times_a_minute_per_member_and_a_no_is_remembe
     assert len(emulator.calls("externalcontact/get")) == visibility.LOOKUPS_PER_MINUTE + 1
 
 
+def test_the_lookup_budget_is_a_sliding_minute_not_a_clock_minute(world, emulator, monkeypatch):
+    """30 lookups at 12:00:59 leave none for 12:01:00; the budget comes back a minute after they were made."""
+    me = staff("chenjing")
+    start = 60 * 1_000_000 + 59.0  # one second before a clock minute ends
+    clock = {"now": start}
+    monkeypatch.setattr(visibility.time, "time", lambda: clock["now"])
+    for n in range(visibility.LOOKUPS_PER_MINUTE):
+        with pytest.raises(visibility.NotVisible):
+            visibility.customer_for(me, f"wmSLIDE{n:024d}")
+    clock["now"] = start + 1  # the next clock minute, the same sliding one
+    with pytest.raises(visibility.NotVisible):
+        visibility.customer_for(me, "wmSLIDElate000000000000000000000")
+    assert len(emulator.calls("externalcontact/get")) == visibility.LOOKUPS_PER_MINUTE
+    clock["now"] = start + 61
+    with pytest.raises(visibility.NotVisible):
+        visibility.customer_for(me, "wmSLIDEnext000000000000000000000")
+    assert len(emulator.calls("externalcontact/get")) == visibility.LOOKUPS_PER_MINUTE + 1
+
+
 def test_a_customer_wecom_confirms_is_stored_and_shown(world, emulator):
     """No follow on record yet (the add callback not processed): WeCom is asked and its answer kept."""
     person = people(lambda c: followers(c) == {"chenjing"})[0]
