@@ -3,11 +3,16 @@ brand's time zone. Used by the domains (exports, forms) and by the templates (``
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+
+# Digits with up to two decimals, as nearly every amount is written: read without a Decimal (a file of
+# a million orders reads three amounts per order).
+_PLAIN_YUAN = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,2}))?")
 
 
 def brand_zone() -> ZoneInfo:
@@ -25,6 +30,11 @@ def yuan(fen: int | None) -> str:
 def parse_yuan(text: object, *, allow_zero: bool = False) -> int | None:
     """Yuan as typed ("8.88", "50") to fen; None unless a non-negative amount with at most two decimals
     (and above zero unless ``allow_zero``). The one place money typed by people becomes fen."""
+    plain = _PLAIN_YUAN.fullmatch(text) if isinstance(text, str) else None
+    if plain is not None:
+        whole, cents = plain.groups()
+        fen = int(whole) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
+        return fen if fen or allow_zero else None
     try:
         value = Decimal(str(text).strip())
     except InvalidOperation:

@@ -330,7 +330,7 @@ def payload(group: Group, the: Preset) -> dict[str, Any]:
         "platform": the.platform,
         "order_no": group.order_no,
         "status": status,
-        "paid_at": first.paid_at.isoformat(),
+        "paid_at": first.paid_at,  # read already; the API's form would be its isoformat()
         "total_amount": _yuan_text(total),
         "refund_amount": _yuan_text(refund if status != "refunded" else total),
         "store_code": first.store_code,
