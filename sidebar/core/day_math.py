@@ -1,6 +1,6 @@
 """Days in SQL, the same on PostgreSQL and SQLite: a timestamp column plus N days (for set-based
 questions like "still there 7 days after being added"), and the brand's calendar day of a timestamp
-(``local_day``: every per-day chart and count groups by it)."""
+(``local_day``: every per-day chart and count groups by it) and its calendar month (``local_month``)."""
 
 from __future__ import annotations
 
@@ -43,14 +43,29 @@ def local_day(column: Any) -> ColumnElement[Any]:
     """The calendar day (YYYY-MM-DD) of a UTC timestamp in the brand's time zone (``DISPLAY_TIMEZONE``).
     PostgreSQL converts each value with the zone's own rules (summer time included); SQLite has no time
     zones, so it shifts by the zone's offset now (exact for Beijing, which has no summer time)."""
-    name = current_app.config["DISPLAY_TIMEZONE"]
     if db.engine.dialect.name == "postgresql":
-        # Written into the statement, not bound: a query grouping by this expression must repeat it
-        # exactly, and two bound parameters are two expressions to PostgreSQL. The name is a zone's
-        # (checked here), so nothing else can get in.
-        if not _ZONE_NAME.fullmatch(name):
-            raise ValueError(f"DISPLAY_TIMEZONE {name!r} is not a time zone name")
-        return func.date(func.timezone(text(f"'{name}'"), column))
+        return func.date(func.timezone(_pg_zone(), column))
+    return func.date(column, _sqlite_shift())
+
+
+def local_month(column: Any) -> ColumnElement[Any]:
+    """The first day (YYYY-MM-01) of the brand's calendar month of a UTC timestamp, as ``local_day``:
+    a date on PostgreSQL, its ISO text on SQLite (which a ``Date`` column stores as such)."""
+    if db.engine.dialect.name == "postgresql":
+        return func.date(func.date_trunc(text("'month'"), func.timezone(_pg_zone(), column)))
+    return func.date(column, _sqlite_shift(), "start of month")
+
+
+def _pg_zone() -> Any:
+    # Written into the statement, not bound: a query grouping by an expression must repeat it exactly,
+    # and two bound parameters are two expressions to PostgreSQL. The name is a zone's (checked here),
+    # so nothing else can get in.
+    name = current_app.config["DISPLAY_TIMEZONE"]
+    if not _ZONE_NAME.fullmatch(name):
+        raise ValueError(f"DISPLAY_TIMEZONE {name!r} is not a time zone name")
+    return text(f"'{name}'")
+
+
+def _sqlite_shift() -> str:
     offset = datetime.now(brand_zone()).utcoffset()
-    seconds = int(offset.total_seconds()) if offset else 0
-    return func.date(column, f"{seconds:+d} seconds")
+    return f"{int(offset.total_seconds()) if offset else 0:+d} seconds"

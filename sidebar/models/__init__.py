@@ -31,6 +31,7 @@ from sidebar.models.customer import (
     RfmSegment,
     SkinType,
 )
+from sidebar.models.guides import Attribution, AttributionRule, CreditedBy, GuideMonth, GuideSettings
 from sidebar.models.member import IdentitySettlement, Member
 from sidebar.models.money import (
     HOLDING,
@@ -58,6 +59,11 @@ event.listen(
 )
 
 __all__ = [
+    "Attribution",
+    "AttributionRule",
+    "CreditedBy",
+    "GuideMonth",
+    "GuideSettings",
     "Handover",
     "HandoverStatus",
     "ReportSend",

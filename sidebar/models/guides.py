@@ -1,0 +1,82 @@
+"""What guides sold and did: which guide each order is credited to (``Attribution``), by the rule the
+brand picked (``GuideSettings``), and each guide's month in figures (``GuideMonth``). Both are derived,
+recomputed set-based by ``sidebar.guides``; nothing here is typed by hand."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sidebar.extensions import Model
+from sidebar.models.base import UTCDateTime, utcnow
+
+
+class AttributionRule(enum.StrEnum):
+    """How an order finds its guide (the brand's choice)."""
+
+    FIRST_FOLLOWER = "first_follower"  # who added the customer first, among those following when paid
+    LATEST_FOLLOWER = "latest_follower"  # who added them last, among those following when paid
+    COUPON = "coupon"  # whose coupon led to it; else the latest follower
+
+
+class CreditedBy(enum.StrEnum):
+    """How one order was credited (shown beside it)."""
+
+    FIRST_FOLLOWER = "first_follower"
+    LATEST_FOLLOWER = "latest_follower"
+    COUPON_REDEEMED = "coupon_redeemed"  # the order redeemed the guide's coupon
+    COUPON_ISSUED = "coupon_issued"  # the guide issued the customer a coupon within the window before
+
+
+class GuideSettings(Model):
+    """The brand's attribution rule (one row, made with these defaults when first needed)."""
+
+    __tablename__ = "guide_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(24), default=AttributionRule.LATEST_FOLLOWER.value)
+    # A coupon issued this many days or fewer before the order led to it (the coupon rule).
+    touch_days: Mapped[int] = mapped_column(Integer, default=7)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Attribution(Model):
+    """One order credited to one guide. Derived: all of them are made again when the rule changes and
+    nightly, so a late match or a new follow moves the credit. An order no guide followed (or not yet
+    matched to a customer) has none. ``month`` is the brand's calendar month of the payment."""
+
+    __tablename__ = "attributions"
+    __table_args__ = (Index("ix_attributions_staff_id_month", "staff_id", "month"),)
+
+    # No foreign keys: derived rows, deleted and remade in bulk, for orders that are never deleted
+    # and staff who are never deleted either (they resign); a key's checks would double the writes.
+    order_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    staff_id: Mapped[int] = mapped_column(Integer)
+    credited_by: Mapped[str] = mapped_column(String(24))  # a CreditedBy
+    month: Mapped[date] = mapped_column(Date)
+
+
+class GuideMonth(Model):
+    """One guide's month in figures (the brand's calendar month). Counts only; rates are read from
+    them (``sidebar.guides.metrics``), so nothing rounds twice."""
+
+    __tablename__ = "guide_months"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    customers_added: Mapped[int] = mapped_column(Integer, default=0)
+    customers_lost: Mapped[int] = mapped_column(Integer, default=0)  # the customer removed the guide
+    customers_reached: Mapped[int] = mapped_column(Integer, default=0)  # with a message sent that month
+    sends: Mapped[int] = mapped_column(Integer, default=0)  # messages sent to customers
+    sop_due: Mapped[int] = mapped_column(Integer, default=0)  # tasks due that month, cancelled aside
+    sop_done: Mapped[int] = mapped_column(Integer, default=0)
+    coupons_issued: Mapped[int] = mapped_column(Integer, default=0)
+    coupons_redeemed: Mapped[int] = mapped_column(Integer, default=0)  # redeemed that month
+    orders: Mapped[int] = mapped_column(Integer, default=0)  # credited and counted (not cancelled/refunded)
+    sales: Mapped[int] = mapped_column(BigInteger, default=0)  # fen, net of refunds
+    gross: Mapped[int] = mapped_column(BigInteger, default=0)  # fen, every credited order not cancelled
+    refunded: Mapped[int] = mapped_column(BigInteger, default=0)  # fen refunded of those
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
