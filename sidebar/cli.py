@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -13,7 +14,7 @@ from sidebar import demo
 from sidebar.core import audit, uow
 from sidebar.customers import sync
 from sidebar.demo import seed as seeding
-from sidebar.jobs import refresh_now, run_due_events
+from sidebar.jobs import refresh_guides, refresh_now, run_due_events
 from sidebar.models import utcnow
 from sidebar.money import red_packets
 from sidebar.org import accounts as admin_accounts
@@ -29,6 +30,7 @@ sync_cli = AppGroup("sync", help="Pull staff, tags and customers from WeCom (ide
 events_cli = AppGroup("events", help="WeCom callback events.")
 sop_cli = AppGroup("sop", help="SOP tasks.")
 data_cli = AppGroup("data", help="Customer data: matching and computed profiles.")
+guides_cli = AppGroup("guides", help="What guides sold and did: attribution and monthly figures.")
 
 
 def _echo(result: object) -> None:
@@ -110,6 +112,17 @@ def data_recompute() -> None:
     _echo(refresh_now())
 
 
+@guides_cli.command("recompute")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m"]),
+    help="The first month to make again (YYYY-MM); by default last month, as every night.",
+)
+def guides_recompute(since: datetime | None) -> None:
+    """Credit every order to its guide by the brand's rule, then the guides' months from ``--since``."""
+    _echo(refresh_guides(since.date() if since else None))
+
+
 @click.command("create-api-key")
 @with_appcontext
 @click.argument("name")
@@ -167,3 +180,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(events_cli)
     app.cli.add_command(sop_cli)
     app.cli.add_command(data_cli)
+    app.cli.add_command(guides_cli)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from flask import current_app
@@ -24,6 +24,7 @@ from sidebar.customers import tags as customer_tags
 from sidebar.data import imports, profile
 from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
+from sidebar.guides import attribution, metrics
 from sidebar.models import WecomEvent, utcnow
 from sidebar.money import red_packets
 from sidebar.sop import engine as sop_engine
@@ -205,7 +206,7 @@ def settle_red_packets() -> dict[str, int]:
 @in_app_context
 def recompute_profiles() -> dict[str, int]:
     """Every night: match what is still unmatched, then every profile, lifecycle stage and RFM score,
-    then the automatic tags."""
+    then the automatic tags, then what each guide sold and did."""
     return refresh_now()
 
 
@@ -215,7 +216,17 @@ def refresh_now() -> dict[str, int]:
         done = profile.refresh_everything()
     with uow.unit():
         tagged = rule_tags.evaluate_all()
-    return done | {"tags_added": tagged["added"], "tags_removed": tagged["removed"]}
+    guides = refresh_guides()
+    return done | {"tags_added": tagged["added"], "tags_removed": tagged["removed"]} | guides
+
+
+def refresh_guides(since: date | None = None) -> dict[str, int]:
+    """Every order's guide, then the guides' months from ``since`` (by default last month: late
+    refunds and matches still move it), in one unit of work."""
+    with uow.unit():
+        credited = attribution.recompute()
+        months = metrics.recompute(since)
+    return {"orders_credited": credited, "guide_months": months}
 
 
 @huey.task()
