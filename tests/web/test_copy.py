@@ -116,15 +116,24 @@ def read_all(app, client, prefixes, values, data_words) -> dict[str, list[str]]:
 
 
 def demo_words(app) -> set[str]:
-    """Latin words in the demo's own data (nicknames like 雷萱Amy, product names): data, not our copy."""
+    """Latin words in the demo's own data (nicknames like 雷萱Amy, product names, coupon codes — random
+    letters now and then without a digit): data, not our copy."""
     from sqlalchemy import select
 
     from sidebar.extensions import db
-    from sidebar.models import Customer, Material, OrderItem, Script, Staff, Tag
+    from sidebar.models import Coupon, Customer, Material, OrderItem, Script, Staff, Tag
 
     words: set[str] = set()
     with app.app_context():
-        for column in (Customer.name, Staff.name, Tag.name, Material.title, Script.body, OrderItem.title):
+        for column in (
+            Customer.name,
+            Staff.name,
+            Tag.name,
+            Material.title,
+            Script.body,
+            OrderItem.title,
+            Coupon.code,
+        ):
             for value in db.session.scalars(select(column).distinct()):
                 words.update(WORD.findall(value or ""))
     return words
