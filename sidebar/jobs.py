@@ -231,6 +231,14 @@ def refresh_guides(since: date | None = None) -> dict[str, int]:
 
 @huey.task()
 @in_app_context
+def recompute_guides_now() -> dict[str, int]:
+    """Every order's guide and the guides' months, at once (after the brand changes its rule: every
+    month then, as each month's credit may move)."""
+    return refresh_guides(metrics.EVERY_MONTH)
+
+
+@huey.task()
+@in_app_context
 def recompute_profiles_now() -> dict[str, int]:
     """The nightly recomputation, at once (after the brand changes its lifecycle thresholds)."""
     return refresh_now()

@@ -22,6 +22,7 @@ from sidebar.core import uow
 from sidebar.core.analyze import analyze
 from sidebar.data import profile
 from sidebar.extensions import db
+from sidebar.guides import attribution, metrics
 from sidebar.models import (
     ChannelCode,
     ChannelCodeMember,
@@ -332,6 +333,10 @@ def seed(
         analyze("customers", "follows", "customer_tags", "orders", "order_items", "notes")
         profile.recompute()
         uow.commit_point("the computed profiles")
+        # And what each guide sold, every month of the demo's history, as the console shows it.
+        attribution.recompute()
+        metrics.recompute(metrics.EVERY_MONTH)
+        uow.commit_point("the guides' months")
     return {
         **org,
         "added": totals,

@@ -33,6 +33,7 @@ from sidebar.models import (
 )
 from sidebar.models.base import UTCDateTime
 
+EVERY_MONTH = date(2000, 1, 1)  # as ``since``: every month there are figures for
 COUNTS = (
     "customers_added",
     "customers_lost",

@@ -70,6 +70,44 @@ MATCHED_BY = {
     "buyer_id": _l("matched by platform buyer id"),
 }
 
+ATTRIBUTION_RULES = {
+    "latest_follower": _l("The guide who added the customer last, among those following when paid"),
+    "first_follower": _l("The guide who added the customer first, among those following when paid"),
+    "coupon": _l(
+        "The guide whose coupon led to the order (redeemed on it, or issued within the window "
+        "before it); otherwise the latest follower"
+    ),
+}
+CREDITED_BY = {
+    "latest_follower": _l("latest follower"),
+    "first_follower": _l("first follower"),
+    "coupon_redeemed": _l("redeemed their coupon"),
+    "coupon_issued": _l("their coupon, issued shortly before"),
+}
+# The guides' table: a column's heading for each sortable figure (``guides.report.SORTS``).
+GUIDE_FIGURES = {
+    "name": _l("Guide"),
+    "customers_added": _l("Added"),
+    "customers_lost": _l("Lost"),
+    "customers_reached": _l("Reached"),
+    "sends_per_customer": _l("Messages per customer"),
+    "sop_completion": _l("SOP done"),
+    "coupon_redemption": _l("Coupons redeemed"),
+    "orders": _l("Orders"),
+    "sales": _l("Sales"),
+    "refund_rate": _l("Refund rate"),
+}
+
+
+def percent(value: float | None) -> str:
+    """A rate as people read it (0.5 → 50%); a dash where there was nothing to divide by."""
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def one_decimal(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
 GENDERS = {0: _l("gender unknown"), 1: _l("male"), 2: _l("female")}
 
 ORDER_STATUS = {
@@ -236,6 +274,9 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         RFM_SEGMENTS=RFM_SEGMENTS,
         MATCHED_BY=MATCHED_BY,
         ALERT_KINDS=ALERT_KINDS,
+        ATTRIBUTION_RULES=ATTRIBUTION_RULES,
+        CREDITED_BY=CREDITED_BY,
+        GUIDE_FIGURES=GUIDE_FIGURES,
         API_SCOPES=API_SCOPES,
         IDENTIFIERS=IDENTIFIERS,
         IMPORT_FIELDS=IMPORT_FIELDS,
@@ -248,6 +289,8 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         zone_note=zone_note,
     )
     app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["one_decimal"] = one_decimal
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["tag_choices"] = tag_choices
     app.jinja_env.filters["pair"] = lambda value: (value, value)

@@ -149,3 +149,26 @@ document.addEventListener("click", function (event) {
   });
   window.addEventListener("resize", function () { chart.resize(); });
 })();
+
+/* A guide's trend: sales (yuan) and orders per month. */
+(function () {
+  "use strict";
+  var data = document.getElementById("guide-trend");
+  var el = document.getElementById("chart-guide");
+  if (!data || !el || !window.echarts) return;
+  var trend = JSON.parse(data.textContent);
+  var sales = el.getAttribute("data-label-sales"), orders = el.getAttribute("data-label-orders");
+  var chart = window.echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    legend: { top: 0, data: [sales, orders] },
+    grid: { left: 56, right: 40, top: 40, bottom: 32 },
+    xAxis: { type: "category", data: trend.months.map(function (m) { return m.slice(0, 7); }) },
+    yAxis: [{ type: "value" }, { type: "value", minInterval: 1 }],
+    series: [
+      { name: sales, type: "bar", data: trend.sales.map(function (fen) { return fen / 100; }), itemStyle: { color: "#07c160" } },
+      { name: orders, type: "line", yAxisIndex: 1, data: trend.orders, itemStyle: { color: "#10aeff" } }
+    ]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();

@@ -51,6 +51,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     customers,
     data,
     deletions,
+    guides,
     imports,
     inheritance,
     login,

@@ -70,7 +70,11 @@ GROUPS = (
     Group(
         "team",
         _l("Team"),
-        (Link("admin.staff_list", _l("Staff")), Link("admin.audit_log", _l("Audit log"))),
+        (
+            Link("admin.staff_list", _l("Staff")),
+            Link("admin.guides_page", _l("Guides' results")),
+            Link("admin.audit_log", _l("Audit log")),
+        ),
     ),
 )
 BY_MODULE = {
@@ -88,6 +92,7 @@ BY_MODULE = {
     "sop": "operations",
     "money": "operations",
     "staff": "team",
+    "guides": "team",
     "audit": "team",
 }
 BY_ENDPOINT = {"admin.dashboard_view": "overview"}
