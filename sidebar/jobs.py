@@ -24,7 +24,7 @@ from sidebar.customers import tags as customer_tags
 from sidebar.data import imports, profile
 from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
-from sidebar.guides import attribution, metrics
+from sidebar.guides import attribution, metrics, tiers
 from sidebar.models import WecomEvent, utcnow
 from sidebar.money import red_packets
 from sidebar.sop import engine as sop_engine
@@ -222,11 +222,13 @@ def refresh_now() -> dict[str, int]:
 
 def refresh_guides(since: date | None = None) -> dict[str, int]:
     """Every order's guide, then the guides' months from ``since`` (by default last month: late
-    refunds and matches still move it), in one unit of work."""
+    refunds and matches still move it), then their tiers for the period that ended last, in one unit
+    of work."""
     with uow.unit():
         credited = attribution.recompute()
         months = metrics.recompute(since)
-    return {"orders_credited": credited, "guide_months": months}
+        tiered = tiers.compute()  # the period that ended last (late refunds may still move it)
+    return {"orders_credited": credited, "guide_months": months, "guides_tiered": tiered}
 
 
 @huey.task()

@@ -50,6 +50,11 @@ COUNTS = (
 )
 
 
+def zero(staff_id: int | None, month: date) -> GuideMonth:
+    """A month with nothing in it (not added to the session)."""
+    return GuideMonth(staff_id=staff_id, month=month, **{name: 0 for name in COUNTS})
+
+
 def month_start(day: date) -> datetime:
     """The UTC instant the brand's calendar month of ``day`` begins."""
     return datetime(day.year, day.month, 1, tzinfo=brand_zone()).astimezone(UTC)

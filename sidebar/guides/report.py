@@ -52,10 +52,6 @@ class Line:
         return getattr(self.month, key)
 
 
-def _zero(staff_id: int | None, month: date) -> GuideMonth:
-    return GuideMonth(staff_id=staff_id, month=month, **{name: 0 for name in metrics.COUNTS})
-
-
 def months(viewer: Staff) -> list[date]:
     """The months with figures in the viewer's scope, newest first (at most two years)."""
     query = select(GuideMonth.month).distinct().order_by(GuideMonth.month.desc()).limit(MONTHS_SHOWN)
@@ -78,7 +74,7 @@ def table(viewer: Staff, month: date, sort: str = "sales", descending: bool = Tr
     if scope is not None:
         query = query.where(Staff.id.in_(scope))
     lines = [
-        Line(staff.name, team or "", row if row is not None else _zero(staff.id, month), staff)
+        Line(staff.name, team or "", row if row is not None else metrics.zero(staff.id, month), staff)
         for staff, team, row in db.session.execute(query)
     ]
     key = sort if sort in SORTS else "sales"
@@ -87,7 +83,7 @@ def table(viewer: Staff, month: date, sort: str = "sales", descending: bool = Tr
     present.sort(key=lambda line: line.value(key), reverse=descending)
     teams: dict[str, GuideMonth] = {}
     for line in lines:
-        total = teams.setdefault(line.team, _zero(None, month))
+        total = teams.setdefault(line.team, metrics.zero(None, month))
         for name in metrics.COUNTS:
             setattr(total, name, getattr(total, name) + getattr(line.month, name))
     return {
@@ -110,4 +106,4 @@ def trend(staff: Staff, last: date, n: int = 12) -> list[Line]:
             select(GuideMonth).where(GuideMonth.staff_id == staff.id, GuideMonth.month.in_(wanted))
         )
     }
-    return [Line(staff.name, "", found.get(m, _zero(staff.id, m)), staff) for m in wanted]
+    return [Line(staff.name, "", found.get(m, metrics.zero(staff.id, m)), staff) for m in wanted]

@@ -31,7 +31,16 @@ from sidebar.models.customer import (
     RfmSegment,
     SkinType,
 )
-from sidebar.models.guides import Attribution, AttributionRule, CreditedBy, GuideMonth, GuideSettings
+from sidebar.models.guides import (
+    Attribution,
+    AttributionRule,
+    CreditedBy,
+    GuideMonth,
+    GuideSettings,
+    GuideTier,
+    TierCriterion,
+    TierPeriod,
+)
 from sidebar.models.member import IdentitySettlement, Member
 from sidebar.models.money import (
     HOLDING,
@@ -64,6 +73,9 @@ __all__ = [
     "CreditedBy",
     "GuideMonth",
     "GuideSettings",
+    "GuideTier",
+    "TierCriterion",
+    "TierPeriod",
     "Handover",
     "HandoverStatus",
     "ReportSend",

@@ -40,6 +40,8 @@ class GuideSettings(Model):
     rule: Mapped[str] = mapped_column(String(24), default=AttributionRule.LATEST_FOLLOWER.value)
     # A coupon issued this many days or fewer before the order led to it (the coupon rule).
     touch_days: Mapped[int] = mapped_column(Integer, default=7)
+    # How often tiers are computed (at each period's end): a TierPeriod.
+    tier_period: Mapped[str] = mapped_column(String(8), default="month", server_default="month")
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -80,3 +82,50 @@ class GuideMonth(Model):
     gross: Mapped[int] = mapped_column(BigInteger, default=0)  # fen, every credited order not cancelled
     refunded: Mapped[int] = mapped_column(BigInteger, default=0)  # fen refunded of those
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TierPeriod(enum.StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
+class TierCriterion(Model):
+    """One figure that makes A, B and C: each tier's range of it (``from`` included, ``to`` not; an empty
+    ``to`` is open-ended), in the figure's own unit as the console shows it (yuan, a count, or percent;
+    percentiles 0–100 when ``by_percentile``). The three ranges tile the line with no gap and no overlap
+    (``guides.tiers.check``), in either direction: a refund rate's A is its lowest range."""
+
+    __tablename__ = "tier_criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    metric: Mapped[str] = mapped_column(String(32))  # a key of guides.tiers.METRICS
+    by_percentile: Mapped[bool] = mapped_column(default=False)
+    a_from: Mapped[float] = mapped_column()
+    a_to: Mapped[float | None] = mapped_column()
+    b_from: Mapped[float] = mapped_column()
+    b_to: Mapped[float | None] = mapped_column()
+    c_from: Mapped[float] = mapped_column()
+    c_to: Mapped[float | None] = mapped_column()
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GuideTier(Model):
+    """A guide's tier for one period, computed at its end from the criteria, with why; a manager may
+    override it with a reason (audited). The latest period's tier is the guide's (``Staff.tier``)."""
+
+    __tablename__ = "guide_tiers"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    period: Mapped[str] = mapped_column(String(8))  # a TierPeriod
+    computed: Mapped[str] = mapped_column(String(1))  # A | B | C
+    why: Mapped[str] = mapped_column(String(1000), default="[]")  # JSON: each criterion's value and tier
+    override: Mapped[str | None] = mapped_column(String(1))
+    override_reason: Mapped[str | None] = mapped_column(String(255))
+    overridden_by: Mapped[str | None] = mapped_column(String(64))
+    overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def tier(self) -> str:
+        return self.override or self.computed
