@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_babel import get_locale
 
 from sidebar import cli, config
@@ -28,7 +28,10 @@ LOCALES = ("zh_CN", "en")
 
 
 def _locale() -> str:
-    """Simplified Chinese unless the member chose English (the users are Chinese retail staff)."""
+    """Simplified Chinese unless the member chose English (the users are Chinese retail staff); outside
+    a request (a job, a command) always Chinese."""
+    if not has_request_context():
+        return "zh_CN"
     chosen = session.get("lang")
     return chosen if chosen in LOCALES else "zh_CN"
 

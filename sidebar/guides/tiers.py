@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from sidebar.core.errors import DomainError
@@ -62,42 +63,61 @@ def check(ranges: dict[str, Range], *, by_percentile: bool) -> None:
     percentiles) with no gap and no overlap; raises ``TierError`` naming the first problem."""
     for tier, (low, high) in ranges.items():
         if high is not None and high <= low:
-            raise TierError(f"{tier}: the range ends where it starts or before")
+            raise TierError(_("%(tier)s: the range ends where it starts or before", tier=tier))
         if low < 0:
-            raise TierError(f"{tier}: a range starts at 0 or above")
+            raise TierError(_("%(tier)s: a range starts at 0 or above", tier=tier))
     ordered = sorted(ranges.items(), key=lambda item: item[1][0])
     end: float | None = 100.0 if by_percentile else None
     if ordered[0][1][0] != 0:
-        raise TierError(f"nothing covers 0 to {ordered[0][1][0]:g}: the lowest range starts at 0")
-    for (tier, (_, high)), (next_tier, (next_low, _)) in zip(ordered, ordered[1:], strict=False):
+        raise TierError(
+            _("nothing covers 0 to %(n)s: the lowest range starts at 0", n=f"{ordered[0][1][0]:g}")
+        )
+    for (tier, (_low, high)), (next_tier, (next_low, _high)) in zip(ordered, ordered[1:], strict=False):
         if high is None:
-            raise TierError(f"{tier} is open-ended and overlaps {next_tier}")
+            raise TierError(_("%(tier)s is open-ended and overlaps %(next)s", tier=tier, next=next_tier))
         if next_low < high:
-            raise TierError(f"{tier} and {next_tier} overlap from {next_low:g} to {high:g}")
+            raise TierError(
+                _(
+                    "%(tier)s and %(next)s overlap from %(low)s to %(high)s",
+                    tier=tier,
+                    next=next_tier,
+                    low=f"{next_low:g}",
+                    high=f"{high:g}",
+                )
+            )
         if next_low > high:
-            raise TierError(f"nothing covers {high:g} to {next_low:g}, between {tier} and {next_tier}")
-    last_tier, (_, last_high) = ordered[-1]
+            raise TierError(
+                _(
+                    "nothing covers %(high)s to %(low)s, between %(tier)s and %(next)s",
+                    high=f"{high:g}",
+                    low=f"{next_low:g}",
+                    tier=tier,
+                    next=next_tier,
+                )
+            )
+    last_tier, (_low, last_high) = ordered[-1]
     if last_high != end:
-        want = "100" if by_percentile else "open-ended (empty)"
-        raise TierError(f"{last_tier}, the highest range, must end at {want}")
+        if by_percentile:
+            raise TierError(_("%(tier)s, the highest range, must end at 100", tier=last_tier))
+        raise TierError(_("%(tier)s, the highest range, must be open-ended (its end empty)", tier=last_tier))
 
 
 def save_criteria(rows: list[dict[str, Any]], period: str) -> list[TierCriterion]:
     """Replace the criteria and the period; bad input changes nothing and says why (``TierError``)."""
     if period not in {p.value for p in TierPeriod}:
-        raise TierError("the period is a month or a quarter")
+        raise TierError(_("The period is a month or a quarter."))
     if not 1 <= len(rows) <= MAX_CRITERIA:
-        raise TierError(f"give 1 to {MAX_CRITERIA} criteria")
+        raise TierError(_("Give 1 to %(n)s criteria.", n=MAX_CRITERIA))
     made = []
     for n, row in enumerate(rows):
         metric = row.get("metric")
         if metric not in METRICS:
-            raise TierError(f"criterion {n + 1}: unknown figure")
+            raise TierError(_("Criterion %(n)s: unknown figure.", n=n + 1))
         ranges = {t: (row[f"{t.lower()}_from"], row[f"{t.lower()}_to"]) for t in TIERS}
         try:
             check(ranges, by_percentile=bool(row.get("by_percentile")))
         except TierError as exc:
-            raise TierError(f"criterion {n + 1}: {exc}") from exc
+            raise TierError(_("Criterion %(n)s: %(problem)s", n=n + 1, problem=str(exc))) from exc
         made.append(
             TierCriterion(
                 metric=metric,
@@ -225,9 +245,9 @@ def override(row: GuideTier, tier: str, reason: str, *, by: str, now: datetime |
     """A manager's tier for this guide and period, with why (required); the caller audits it."""
     reason = (reason or "").strip()
     if tier not in TIERS:
-        raise TierError("the tier is A, B or C")
+        raise TierError(_("The tier is A, B or C."))
     if not reason:
-        raise TierError("say why the tier is overridden")
+        raise TierError(_("Say why the tier is overridden."))
     row.override, row.override_reason = tier, reason[:255]
     row.overridden_by, row.overridden_at = by[:64], now or utcnow()
     db.session.flush()

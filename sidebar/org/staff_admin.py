@@ -1,4 +1,5 @@
-"""Staff settings that are ours, not WeCom's: role, team, store and tier."""
+"""Staff settings that are ours, not WeCom's: role, team and store (the tier is computed or overridden
+with a reason: ``guides.tiers``)."""
 
 from __future__ import annotations
 
@@ -47,19 +48,19 @@ def update(
     role: str,
     team_id: int | None,
     store_id: int | None,
-    tier: str,
     actor: Any,
     ip: str | None,
 ) -> dict[str, Any]:
-    """Change what changed; every change goes to the audit log with old and new values."""
-    if role not in {r.value for r in Role} or tier not in ("A", "B", "C"):
-        raise StaffError("unknown role or tier")
+    """Change what changed; every change goes to the audit log with old and new values. (The tier is
+    not set here: it is computed, or overridden with a reason, on the guide's page: ``guides.tiers``.)"""
+    if role not in {r.value for r in Role}:
+        raise StaffError("unknown role")
     if team_id is not None and db.session.get(Team, team_id) is None:
         raise StaffError("no such team")
     if store_id is not None and db.session.get(Store, store_id) is None:
         raise StaffError("no such store")
     changes: dict[str, Any] = {}
-    for name, value in (("role", role), ("team_id", team_id), ("store_id", store_id), ("tier", tier)):
+    for name, value in (("role", role), ("team_id", team_id), ("store_id", store_id)):
         old = getattr(staff, name)
         old = old.value if isinstance(old, Role) else old
         if old != value:

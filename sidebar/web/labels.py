@@ -98,6 +98,9 @@ GUIDE_FIGURES = {
     "refund_rate": _l("Refund rate"),
 }
 
+TIER_PERIODS = {"month": _l("monthly"), "quarter": _l("quarterly")}
+TIER_UNITS = {"yuan": _l("yuan"), "count": _l("count"), "percent": "%"}
+
 
 def percent(value: float | None) -> str:
     """A rate as people read it (0.5 → 50%); a dash where there was nothing to divide by."""
@@ -277,6 +280,8 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         ATTRIBUTION_RULES=ATTRIBUTION_RULES,
         CREDITED_BY=CREDITED_BY,
         GUIDE_FIGURES=GUIDE_FIGURES,
+        TIER_PERIODS=TIER_PERIODS,
+        TIER_UNITS=TIER_UNITS,
         API_SCOPES=API_SCOPES,
         IDENTIFIERS=IDENTIFIERS,
         IMPORT_FIELDS=IMPORT_FIELDS,

@@ -21,20 +21,21 @@ def ranges(a, b, c):
 @pytest.mark.parametrize(
     ("given", "percentile", "problem"),
     [
-        (ranges((100, None), (50, 120), (0, 50)), False, "B and A overlap from 100 to 120"),
-        (ranges((100, None), (60, 100), (0, 50)), False, "nothing covers 50 to 60"),
-        (ranges((100, None), (50, 100), (10, 50)), False, "nothing covers 0 to 10"),
-        (ranges((100, 200), (50, 100), (0, 50)), False, "must end at open-ended"),
-        (ranges((80, 99), (20, 80), (0, 20)), True, "must end at 100"),
-        (ranges((100, None), (100, 100), (0, 100)), False, "B: the range ends where it starts"),
+        (ranges((100, None), (50, 120), (0, 50)), False, "B 与 A 在 100 到 120 之间重叠"),
+        (ranges((100, None), (60, 100), (0, 50)), False, "50 到 60 没有覆盖"),
+        (ranges((100, None), (50, 100), (10, 50)), False, "0 到 10 没有覆盖"),
+        (ranges((100, 200), (50, 100), (0, 50)), False, "终点须留空"),
+        (ranges((80, 99), (20, 80), (0, 20)), True, "终点须为 100"),
+        (ranges((100, None), (100, 100), (0, 100)), False, "B：区间的终点不能小于等于起点"),
     ],
 )
-def test_ranges_with_a_gap_or_an_overlap_are_refused(given, percentile, problem):
+def test_ranges_with_a_gap_or_an_overlap_are_refused(app, ctx, given, percentile, problem):
+    """The reason is in the brand's language (a command or a job reads Chinese too)."""
     with pytest.raises(tiers.TierError, match=problem):
         tiers.check(given, by_percentile=percentile)
 
 
-def test_ranges_may_run_either_way():
+def test_ranges_may_run_either_way(app, ctx):
     tiers.check(ranges((100, None), (50, 100), (0, 50)), by_percentile=False)  # more is better
     tiers.check(ranges((0, 5), (5, 10), (10, None)), by_percentile=False)  # a refund rate: less is better
     tiers.check(ranges((80, 100), (20, 80), (0, 20)), by_percentile=True)
@@ -130,7 +131,7 @@ def test_quarters_and_an_override_a_recompute_keeps(guides):
     jia = guides[0]
     row = db.session.get(GuideTier, (jia.id, date(2026, 10, 1)))
     assert (row.computed, row.period) == ("B", "quarter")
-    with pytest.raises(tiers.TierError, match="say why"):
+    with pytest.raises(tiers.TierError, match="请填写调整分层的原因"):
         tiers.override(row, "A", "  ", by="李娜")
     tiers.override(row, "A", "双十一冲刺表现突出", by="李娜")
     assert tier_of(jia) == "A"

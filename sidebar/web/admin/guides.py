@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from sidebar.core import audit, uow
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
-from sidebar.guides import attribution, metrics, report
+from sidebar.guides import attribution, metrics, report, tiers
 from sidebar.jobs import recompute_guides_now
-from sidebar.models import AttributionRule, Staff
+from sidebar.models import AttributionRule, Staff, TierPeriod
 from sidebar.org import staff_admin
 from sidebar.web.admin import admin_bp, client_ip, common, viewer
 from sidebar.web.console_auth import admin_required, console_required
@@ -28,7 +28,9 @@ def _month(text: str | None) -> date:
         return metrics.this_month()
 
 
-def _page(status: int = 200, error: str | None = None):  # type: ignore[no-untyped-def]
+def _page(  # type: ignore[no-untyped-def]
+    status: int = 200, error: str | None = None, tier_error: str | None = None, tier_rows: list | None = None
+):
     month = _month(request.args.get("month"))
     descending = request.args.get("dir", "desc") != "asc"
     shown = report.table(viewer(), month, request.args.get("sort", "sales"), descending)
@@ -45,6 +47,11 @@ def _page(status: int = 200, error: str | None = None):  # type: ignore[no-untyp
                 rules=[r.value for r in AttributionRule],
                 settings=attribution.settings(),
                 error=error,
+                tier_error=tier_error,
+                tier_rows=tier_rows if tier_rows is not None else _criteria_rows(),
+                metrics_for_tiers=tiers.METRICS,
+                periods=[p.value for p in TierPeriod],
+                blank_rows=tiers.MAX_CRITERIA,
                 **shown,
             ),
         ),
@@ -58,15 +65,134 @@ def guides_page():
     return _page()
 
 
-@admin_bp.get("/guides/<int:staff_id>")
-@console_required
-def guide_page(staff_id: int):
+def _criteria_rows() -> list[dict[str, object]]:
+    """The saved criteria as the form shows them (numbers without trailing zeros, open ends empty)."""
+    return [
+        {
+            "metric": c.metric,
+            "by_percentile": c.by_percentile,
+            **{
+                f"{t.lower()}_{end}": ""
+                if getattr(c, f"{t.lower()}_{end}") is None
+                else f"{getattr(c, f'{t.lower()}_{end}'):g}"
+                for t in tiers.TIERS
+                for end in ("from", "to")
+            },
+        }
+        for c in tiers.criteria()
+    ]
+
+
+def _in_scope(staff_id: int) -> Staff:
     person = db.session.scalar(staff_admin.in_scope(viewer()).where(Staff.id == staff_id))
     if person is None:
         abort(404)
+    return person
+
+
+def _guide(person: Staff, status: int = 200, error: str | None = None):  # type: ignore[no-untyped-def]
     month = _month(request.args.get("month"))
     lines = report.trend(person, month)
-    return render_template("admin/guide.html", **common(person=person, month=month, lines=lines))
+    return (
+        render_template(
+            "admin/guide.html",
+            **common(
+                person=person,
+                month=month,
+                lines=lines,
+                tier_history=tiers.history(person),
+                reasons=tiers.reasons,
+                metrics_for_tiers=tiers.METRICS,
+                error=error,
+            ),
+        ),
+        status,
+    )
+
+
+@admin_bp.get("/guides/<int:staff_id>")
+@console_required
+def guide_page(staff_id: int):
+    return _guide(_in_scope(staff_id))
+
+
+@admin_bp.post("/guides/<int:staff_id>/tier")
+@console_required
+def guide_tier_override(staff_id: int):
+    """A manager's (or an admin's) tier for the guide's latest period, with a reason; audited."""
+    person = _in_scope(staff_id)
+    row = next(iter(tiers.history(person, 1)), None)
+    if row is None:
+        abort(404)
+    try:
+        tiers.override(row, request.form.get("tier", ""), request.form.get("reason", ""), by=viewer().name)
+    except tiers.TierError as exc:
+        uow.discard()
+        return _guide(db.session.get(Staff, staff_id) or person, 422, str(exc))
+    audit.record(
+        viewer(),
+        "guides.tier_override",
+        "staff",
+        person.userid,
+        ip=client_ip(),
+        period=row.period_start.isoformat(),
+        computed=row.computed,
+        tier=row.override,
+        reason=row.override_reason,
+    )
+    return redirect(url_for("admin.guide_page", staff_id=staff_id), 303)
+
+
+def _number(text: str | None) -> float | None:
+    text = (text or "").strip().rstrip("%").replace(",", "")
+    return float(text) if text else None
+
+
+@admin_bp.post("/guides/tiers")
+@admin_required
+def guides_tiers():
+    """The tier criteria and period (admins); refused whole, with the reason, if any row is wrong."""
+    form = request.form
+    rows: list[dict[str, object]] = []
+    shown: list[dict[str, object]] = []
+    problem = None
+    for n in range(tiers.MAX_CRITERIA):
+        metric = form.get(f"metric_{n}", "")
+        if not metric:
+            continue
+        typed = {
+            f"{t.lower()}_{end}": form.get(f"{t.lower()}_{end}_{n}", "")
+            for t in tiers.TIERS
+            for end in ("from", "to")
+        }
+        shown.append({"metric": metric, "by_percentile": form.get(f"by_percentile_{n}") == "1", **typed})
+        try:
+            values = {k: _number(v) for k, v in typed.items()}
+        except ValueError:
+            problem = problem or _("Criterion %(n)s: the ranges are numbers.", n=len(shown))
+            continue
+        if any(values[f"{t.lower()}_from"] is None for t in tiers.TIERS):
+            problem = problem or _("Criterion %(n)s: every tier's range needs a start.", n=len(shown))
+            continue
+        rows.append({"metric": metric, "by_percentile": form.get(f"by_percentile_{n}") == "1", **values})
+    try:
+        if problem:
+            raise tiers.TierError(problem)
+        tiers.save_criteria(rows, form.get("period", ""))
+        tiers.compute()  # the period that ended last, by the new criteria (overrides kept)
+    except tiers.TierError as exc:
+        uow.discard()
+        return _page(422, tier_error=str(exc), tier_rows=shown)
+    audit.record(
+        viewer(),
+        "guides.tiers",
+        "tier_criteria",
+        None,
+        ip=client_ip(),
+        criteria=len(rows),
+        period=form.get("period"),
+    )
+    return redirect(url_for("admin.guides_page"), 303)
 
 
 @admin_bp.post("/guides/rule")

@@ -44,7 +44,6 @@ def staff_update(staff_id: int):
             role=request.form.get("role", ""),
             team_id=team_id,
             store_id=store_id,
-            tier=request.form.get("tier", ""),
             actor=viewer(),
             ip=client_ip(),
         )

@@ -118,3 +118,59 @@ def test_only_an_admin_changes_the_rule_and_bad_input_changes_nothing(seeded, cl
         assert db.session.scalar(select(GuideSettings.touch_days)) == 14
         assert set(db.session.scalars(select(Attribution.credited_by).distinct())) == {"first_follower"}
         assert db.session.scalar(select(AuditLog).where(AuditLog.action == "guides.rule")) is not None
+
+
+def tier_form(token: str, **rows) -> dict[str, str]:
+    form = {"csrf_token": token, "period": "month"}
+    for n, (metric, a, b, c) in enumerate(rows.values()):
+        form |= {
+            f"metric_{n}": metric,
+            f"a_from_{n}": a[0],
+            f"a_to_{n}": a[1],
+            f"b_from_{n}": b[0],
+            f"b_to_{n}": b[1],
+            f"c_from_{n}": c[0],
+            f"c_to_{n}": c[1],
+        }
+    return form
+
+
+def test_tier_criteria_then_a_managers_override_with_a_reason(seeded, client):
+    from sidebar.models import GuideTier, TierCriterion
+
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/guides")
+    gap = tier_form(token, sales=("sales", ("5000", ""), ("1000", "4000"), ("0", "1000")))
+    res = client.post("/admin/guides/tiers", data=gap)
+    assert res.status_code == 422 and "4000 到 5000 没有覆盖" in res.get_data(as_text=True)
+    assert 'value="4000"' in res.get_data(as_text=True)  # what was typed is still there
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TierCriterion)) == 0
+
+    good = tier_form(token, sales=("sales", ("5000", ""), ("1000", "5000"), ("0", "1000")))
+    assert client.post("/admin/guides/tiers", data=good).status_code == 303
+    with seeded.app_context():
+        tiered = {s.userid: s.tier for s in db.session.scalars(select(Staff).where(Staff.role == "guide"))}
+        rows = db.session.scalars(select(GuideTier)).all()
+    assert rows and set(tiered.values()) <= {"A", "B", "C"}
+
+    qr_sign_in(client, "lina")
+    guide = staff_id(seeded, "wangfang")
+    token = csrf_token(client, f"/admin/guides/{guide}")
+    page = client.get(f"/admin/guides/{guide}").get_data(as_text=True)
+    assert 'data-testid="tier-row"' in page and "销售额" in page
+    res = client.post(f"/admin/guides/{guide}/tier", data={"csrf_token": token, "tier": "A", "reason": " "})
+    assert res.status_code == 422 and "请填写调整分层的原因" in res.get_data(as_text=True)
+    res = client.post(
+        f"/admin/guides/{guide}/tier", data={"csrf_token": token, "tier": "A", "reason": "新店开业带教"}
+    )
+    assert res.status_code == 303
+    with seeded.app_context():
+        assert db.session.get(Staff, guide).tier == "A"
+        entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "guides.tier_override"))
+        assert entry.actor == "lina" and "新店开业带教" in entry.detail
+    assert "新店开业带教" in client.get(f"/admin/guides/{guide}").get_data(as_text=True)
+    # Another region's guide cannot be overridden.
+    other = staff_id(seeded, "huangli")
+    res = client.post(f"/admin/guides/{other}/tier", data={"csrf_token": token, "tier": "A", "reason": "x"})
+    assert res.status_code == 404
