@@ -34,10 +34,15 @@ from sidebar.models.customer import (
 from sidebar.models.guides import (
     Attribution,
     AttributionRule,
+    CommissionLine,
+    CommissionRate,
+    CommissionStatement,
     CreditedBy,
     GuideMonth,
     GuideSettings,
     GuideTier,
+    RateScope,
+    StatementStatus,
     TierCriterion,
     TierPeriod,
 )
@@ -69,6 +74,11 @@ event.listen(
 
 __all__ = [
     "Attribution",
+    "CommissionLine",
+    "CommissionRate",
+    "CommissionStatement",
+    "RateScope",
+    "StatementStatus",
     "AttributionRule",
     "CreditedBy",
     "GuideMonth",

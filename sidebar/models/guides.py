@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sidebar.extensions import Model
@@ -129,3 +129,72 @@ class GuideTier(Model):
     @property
     def tier(self) -> str:
         return self.override or self.computed
+
+
+class RateScope(enum.StrEnum):
+    """What a commission rate applies to; the most specific that matches an order wins, in this order."""
+
+    CATEGORY = "category"  # the order's main category (the one most was spent on)
+    STORE = "store"  # the order's store
+    TIER = "tier"  # the credited guide's tier
+    DEFAULT = "default"
+
+
+class CommissionRate(Model):
+    __tablename__ = "commission_rates"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))  # a RateScope
+    key: Mapped[str] = mapped_column(String(32), default="")  # a category, store code or tier; "" default
+    basis_points: Mapped[int] = mapped_column(Integer)  # 1/100 of a percent: 350 is 3.5%
+
+
+class StatementStatus(enum.StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
+class CommissionStatement(Model):
+    """One guide's commission for one month at one store (orders without a store: ``store_id`` None).
+    A draft is made again whenever asked; once approved it is locked (``guides.commission``): nothing
+    changes it, and what came later (a late refund) lands in a later month's statement as an
+    adjustment line."""
+
+    __tablename__ = "commission_statements"
+    __table_args__ = (Index("ix_commission_statements_month_staff_id", "month", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="RESTRICT"))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(16), default=StatementStatus.DRAFT.value)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)  # fen paid for the orders
+    refunds: Mapped[int] = mapped_column(BigInteger, default=0)  # fen refunded of them
+    adjustments: Mapped[int] = mapped_column(BigInteger, default=0)  # fen of commission adjusted
+    commission: Mapped[int] = mapped_column(BigInteger, default=0)  # fen, adjustments included
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CommissionLine(Model):
+    """One order on a statement (``kind`` order) or a change to one already paid for (``kind``
+    adjustment: a late refund, or a correction typed by an admin with a note)."""
+
+    __tablename__ = "commission_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("commission_statements.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # order | adjustment
+    order_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)  # fen: paid (order) or its change
+    refund: Mapped[int] = mapped_column(BigInteger, default=0)  # fen refunded (order lines)
+    base: Mapped[int] = mapped_column(BigInteger, default=0)  # fen commission is paid on (net)
+    basis_points: Mapped[int] = mapped_column(Integer, default=0)
+    rate_from: Mapped[str] = mapped_column(String(48), default="")  # "category:面霜", "default", ...
+    commission: Mapped[int] = mapped_column(BigInteger, default=0)  # fen
+    note: Mapped[str] = mapped_column(String(255), default="")
