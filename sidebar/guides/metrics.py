@@ -60,6 +60,15 @@ def month_start(day: date) -> datetime:
     return datetime(day.year, day.month, 1, tzinfo=brand_zone()).astimezone(UTC)
 
 
+def parse_month(text: str | None) -> date | None:
+    """``YYYY-MM`` as typed in a query string: that month's first day, or None if it is not a month."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
 def previous_month(day: date) -> date:
     return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
 

@@ -99,6 +99,14 @@ GUIDE_FIGURES = {
 }
 
 TIER_PERIODS = {"month": _l("monthly"), "quarter": _l("quarterly")}
+RATE_SCOPES = {
+    "category": _l("Category"),
+    "store": _l("Store"),
+    "tier": _l("Tier"),
+    "default": _l("Default"),
+}
+# Where a commission line's rate came from (its ``rate_from`` before the colon).
+RATE_SOURCES = {**RATE_SCOPES, "none": _l("no rate")}
 TIER_UNITS = {"yuan": _l("yuan"), "count": _l("count"), "percent": "%"}
 
 
@@ -281,6 +289,8 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         CREDITED_BY=CREDITED_BY,
         GUIDE_FIGURES=GUIDE_FIGURES,
         TIER_PERIODS=TIER_PERIODS,
+        RATE_SCOPES=RATE_SCOPES,
+        RATE_SOURCES=RATE_SOURCES,
         TIER_UNITS=TIER_UNITS,
         API_SCOPES=API_SCOPES,
         IDENTIFIERS=IDENTIFIERS,

@@ -17,13 +17,16 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from sidebar import demo
 from sidebar.extensions import db
+from sidebar.guides import commission, metrics
 from sidebar.models import (
+    Attribution,
     BackgroundJob,
     ChannelCode,
+    CommissionStatement,
     CouponTemplate,
     Customer,
     Material,
@@ -51,6 +54,7 @@ OBJECT_PARAMS = {
     "script_id",
     "material_id",
     "job_id",
+    "statement_id",
 }
 # Configuration every console user may read and only admins may change.
 CONFIG_PARAMS = {
@@ -120,6 +124,27 @@ def _task(customer: Customer, staff: Staff, name: str) -> int:
     return db.session.scalar(
         select(SopTask.id).where(SopTask.customer_id == customer.id, SopTask.staff_id == staff.id)
     )
+
+
+def _statements(theirs: Staff, mine: Staff) -> tuple[int, int]:
+    """A commission statement of each guide's, drafted for an ended month both sold in."""
+    rows = db.session.execute(
+        select(Attribution.month, Attribution.staff_id)
+        .where(Attribution.staff_id.in_([theirs.id, mine.id]), Attribution.month < metrics.this_month())
+        .distinct()
+    ).all()
+    both = sorted({m for m, s in rows if s == theirs.id} & {m for m, s in rows if s == mine.id})
+    commission.save_rates([("default", "", 300)])
+    commission.draft(both[-1])
+    db.session.commit()
+    ids = dict(
+        db.session.execute(
+            select(CommissionStatement.staff_id, func.min(CommissionStatement.id)).group_by(
+                CommissionStatement.staff_id
+            )
+        ).all()
+    )
+    return ids[theirs.id], ids[mine.id]
 
 
 @pytest.fixture()
@@ -206,6 +231,9 @@ def world(seeded) -> World:
             "team_id": str(south_team),
             "code_id": str(db.session.scalar(select(ChannelCode.id).order_by(ChannelCode.id))),
         }
+        statement, my_statement = _statements(staff["huangli"], staff["chenjing"])
+        w.theirs["statement_id"] = w.theirs_console["statement_id"] = str(statement)
+        w.mine["statement_id"] = str(my_statement)
         w.names = [south_person.name, "黄丽私房话术", "华南团队话术", "华南内部素材", "华南任务"]
         assert db.session.get(RedPacket, packet.id) is not None
     return w

@@ -47,6 +47,7 @@ def _navigation() -> dict[str, Any]:
 from sidebar.web.admin import (  # noqa: E402,F401
     audit,
     channel_codes,
+    commission,
     content,
     customers,
     data,

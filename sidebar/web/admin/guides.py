@@ -20,12 +20,8 @@ from sidebar.web.console_auth import admin_required, console_required
 
 
 def _month(text: str | None) -> date:
-    """``YYYY-MM`` from the query string; this month when absent or not a month."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return metrics.this_month()
+    """The month asked for; this month by default."""
+    return metrics.parse_month(text) or metrics.this_month()
 
 
 def _page(  # type: ignore[no-untyped-def]

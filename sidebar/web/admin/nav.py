@@ -73,6 +73,7 @@ GROUPS = (
         (
             Link("admin.staff_list", _l("Staff")),
             Link("admin.guides_page", _l("Guides' results")),
+            Link("admin.commission_page", _l("Commission")),
             Link("admin.audit_log", _l("Audit log")),
         ),
     ),
@@ -93,6 +94,7 @@ BY_MODULE = {
     "money": "operations",
     "staff": "team",
     "guides": "team",
+    "commission": "team",
     "audit": "team",
 }
 BY_ENDPOINT = {"admin.dashboard_view": "overview"}
