@@ -60,6 +60,8 @@ class CouponTemplate(Timestamps, Model):
     stock_left: Mapped[int] = mapped_column(Integer)
     per_customer_limit: Mapped[int] = mapped_column(Integer, default=1)
     per_guide_daily: Mapped[int] = mapped_column(Integer, default=20)
+    # A guide tier's own daily quota where it differs (JSON {"A": 40, "C": 5}); the rest use the above.
+    tier_daily: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     # Who may receive it: member levels and tag ids (JSON lists); empty means anyone.
     eligible_levels: Mapped[str] = mapped_column(Text, default="[]")
     eligible_tag_ids: Mapped[str] = mapped_column(Text, default="[]")

@@ -44,6 +44,8 @@ class SopRule(Timestamps, Model):
     weekday: Mapped[int | None] = mapped_column(Integer)  # 0 Monday ... 6 Sunday
     # Who: the console's customer filter, as query parameters (JSON).
     audience: Mapped[str] = mapped_column(Text, default="{}")
+    # Only guides of these tiers get tasks ("AB"); empty: every guide.
+    guide_tiers: Mapped[str] = mapped_column(String(3), default="", server_default="")
     # How long a task stays open after it falls due.
     window_days: Mapped[int] = mapped_column(Integer, default=3)
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

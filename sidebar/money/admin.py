@@ -108,6 +108,14 @@ def template_form(form: Mapping[str, Any], levels: list[str], tag_ids: list[str]
     v["per_guide_daily"] = _whole(form.get("per_guide_daily") or "20", 1, 10_000)
     if v["per_guide_daily"] is None:
         e["per_guide_daily"] = "from 1 to 10,000"
+    quotas = {}
+    for tier in ("A", "B", "C"):
+        typed = (form.get(f"tier_daily_{tier}") or "").strip()
+        if typed:
+            quotas[tier] = _whole(typed, 1, 10_000)
+            if quotas[tier] is None:
+                e[f"tier_daily_{tier}"] = "from 1 to 10,000, or empty for the same as every guide"
+    v["tier_daily"] = json.dumps({t: n for t, n in quotas.items() if n is not None})
     if any(level not in LEVELS for level in levels):
         e["eligible_levels"] = "unknown member level"
     v["eligible_levels"] = json.dumps(levels, ensure_ascii=False)

@@ -71,11 +71,16 @@ def _customer_tag_ids(customer: Customer) -> set[int]:
     return set(db.session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == customer.id)))
 
 
-def limit_reached(template: CouponTemplate, held: int, mine_today: int) -> str | None:
+def daily_quota(template: CouponTemplate, tier: str) -> int:
+    """How many of this coupon a guide of ``tier`` may issue a day: the tier's own quota, if set."""
+    return int(json.loads(template.tier_daily or "{}").get(tier) or template.per_guide_daily)
+
+
+def limit_reached(template: CouponTemplate, held: int, mine_today: int, tier: str) -> str | None:
     """The template's two counted limits: the customer's holding and the guide's day."""
     if held >= template.per_customer_limit:
         return "customer_limit"
-    if mine_today >= template.per_guide_daily:
+    if mine_today >= daily_quota(template, tier):
         return "guide_quota"
     return None
 
@@ -119,7 +124,7 @@ def offers(staff: Staff, customer: Customer, *, now: datetime | None = None) -> 
         blocked = (
             ineligible(t, customer, tag_ids)
             or ("stock" if t.stock_left <= 0 else None)
-            or limit_reached(t, n, mine_today.get(t.id, 0))
+            or limit_reached(t, n, mine_today.get(t.id, 0), staff.tier)
         )
         out.append(Offer(t, n, blocked))
     return out
@@ -205,7 +210,7 @@ def issue(
             Coupon.created_at >= day_start(now),
         )
     )
-    limit = limit_reached(template, held or 0, today or 0)
+    limit = limit_reached(template, held or 0, today or 0, staff.tier)
     if limit:
         raise Refused(limit)
     valid_from, valid_until = _validity(template, now)

@@ -128,7 +128,11 @@ def build(form: Mapping[str, Any], *, now: datetime) -> SopRule:
         customer_query.parse(audience)
     except customer_query.BadFilter:
         r.errors["audience"] = str(_l("The audience has a value that cannot be read."))
+    tiers = form.getlist("guide_tiers") if hasattr(form, "getlist") else []
+    if any(t not in ("A", "B", "C") for t in tiers):
+        r.errors["guide_tiers"] = str(_l("A tier is A, B or C."))
     rule = SopRule(
+        guide_tiers="".join(sorted({t for t in tiers if t in ("A", "B", "C")})),
         name=name[:64],
         active=False,
         trigger=trigger,

@@ -144,8 +144,13 @@ def _new_tasks(rule: SopRule, step: SopStep, now: datetime) -> Any | None:
         .join(Follow, and_(Follow.customer_id == Customer.id, Follow.deleted_at.is_(None)))
         .join(Staff, and_(Staff.id == Follow.staff_id, Staff.status == StaffStatus.ACTIVE.value))
         .outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)  # the order triggers
-        .where(_in_audience(rule), condition, ~already)
+        .where(_in_audience(rule), condition, ~already, *_tiers(rule))
     )
+
+
+def _tiers(rule: SopRule) -> list[Any]:
+    """Only the guides of the rule's tiers, if it names any."""
+    return [Staff.tier.in_(list(rule.guide_tiers))] if rule.guide_tiers else []
 
 
 def generate(rule: SopRule, *, now: datetime) -> int:

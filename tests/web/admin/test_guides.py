@@ -4,6 +4,7 @@ trend, and (admins only) the attribution rule, which recomputes every credit whe
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -49,7 +50,7 @@ def test_a_manager_sees_their_region_and_an_admin_everyone(seeded, client):
         ids = db.session.scalars(select(Staff.id).where(Staff.name.in_(names))).all()
         expected = db.session.scalar(
             select(func.sum(GuideMonth.sales)).where(
-                GuideMonth.staff_id.in_(ids), GuideMonth.month == f"{month}-01"
+                GuideMonth.staff_id.in_(ids), GuideMonth.month == date.fromisoformat(f"{month}-01")
             )
         )
     assert sum(sales for _, sales in mine) * 100 == expected > 0
