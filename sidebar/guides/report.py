@@ -58,7 +58,7 @@ def months(viewer: Staff) -> list[date]:
     scope = follower_ids(viewer)
     if scope is not None:
         query = query.where(GuideMonth.staff_id.in_(scope))
-    return [m if isinstance(m, date) else date.fromisoformat(m) for m in db.session.scalars(query)]
+    return list(db.session.scalars(query))
 
 
 def table(viewer: Staff, month: date, sort: str = "sales", descending: bool = True) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def trend(staff: Staff, last: date, n: int = 12) -> list[Line]:
         wanted.append(metrics.previous_month(wanted[-1]))
     wanted.reverse()
     found = {
-        (m.month if isinstance(m.month, date) else date.fromisoformat(m.month)): m
+        m.month: m
         for m in db.session.scalars(
             select(GuideMonth).where(GuideMonth.staff_id == staff.id, GuideMonth.month.in_(wanted))
         )
