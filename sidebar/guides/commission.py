@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, delete, exists, func, insert, literal, select, update
 from sqlalchemy.orm import aliased
 
+from sidebar.core.analyze import analyze
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import (
@@ -79,8 +80,9 @@ def save_rates(rows: list[tuple[str, str, int]]) -> None:
     db.session.flush()
 
 
-def _main_category() -> Any:
-    """Each order's main category: most spent on it, ties by name (columns order_id, category)."""
+def _main_category(month: date) -> Any:
+    """Each of the month's credited orders' main category: most spent on it, ties by name (columns
+    order_id, category)."""
     spent = func.sum(OrderItem.amount)
     ranked = (
         select(
@@ -90,16 +92,19 @@ def _main_category() -> Any:
             .over(partition_by=OrderItem.order_id, order_by=(spent.desc(), OrderItem.category))
             .label("rank"),
         )
-        .where(OrderItem.category != "")
+        .where(
+            OrderItem.category != "",
+            OrderItem.order_id.in_(select(Attribution.order_id).where(Attribution.month == month)),
+        )
         .group_by(OrderItem.order_id, OrderItem.category)
         .subquery()
     )
     return select(ranked.c.order_id, ranked.c.category).where(ranked.c.rank == 1).subquery("main_category")
 
 
-def _rate_columns(order: Any, staff: Any) -> tuple[Any, Any, list[tuple[Any, Any]]]:
-    """(basis points, where they came from) for each order row, as SQL over the rate table."""
-    main = _main_category()
+def _rate_columns(order: Any, staff: Any, month: date) -> tuple[Any, Any, list[tuple[Any, Any]]]:
+    """(basis points, where they came from) for each order row of the month, as SQL over the rates."""
+    main = _main_category(month)
     by = {s: aliased(CommissionRate) for s in RateScope}
     joins = [
         (main, main.c.order_id == order.id),
@@ -140,8 +145,10 @@ def _commission(base: Any, bp: Any) -> Any:
 # -- statements ----------------------------------------------------------------------------------
 
 
-def _store_is(column: Any, store_id: Any) -> Any:
-    return column.is_not_distinct_from(store_id)
+def _store_key(column: Any) -> Any:
+    """A store id as a join key: orders without a store are 0 (an equality, which hashes, where
+    ``IS NOT DISTINCT FROM`` made the planner loop over every statement for every order)."""
+    return func.coalesce(column, 0)
 
 
 def draft(month: date, *, now: datetime | None = None) -> int:
@@ -162,36 +169,75 @@ def draft(month: date, *, now: datetime | None = None) -> int:
             CommissionStatement.month == month, CommissionStatement.status == DRAFT
         )
     )
+    # What changed since it was paid: read once (a few rows), before this month's lines exist.
+    changes = db.session.execute(select(_adjustments(month))).all()
     approved = aliased(CommissionStatement)
     locked = exists().where(
         approved.month == month,
         approved.staff_id == Attribution.staff_id,
-        _store_is(approved.store_id, Order.store_id),
+        _store_key(approved.store_id) == _store_key(Order.store_id),
         approved.status == APPROVED,
     )
     # The month's orders, for guide-and-store pairs not yet approved.
-    mine = (
+    pairs = (
         select(Attribution.staff_id, Order.store_id)
         .join(Order, Order.id == Attribution.order_id)
         .where(Attribution.month == month, Order.status != "cancelled", ~locked)
+        .distinct()
+        .subquery()
     )
-    adjustments = _adjustments(month)
-    pairs = mine.union(select(adjustments.c.staff_id, adjustments.c.store_id)).subquery()
+    when = literal(now, CommissionStatement.computed_at.type)
     db.session.execute(
         insert(CommissionStatement).from_select(
             ["month", "staff_id", "store_id", "status", "computed_at"],
-            select(
-                literal(month),
-                pairs.c.staff_id,
-                pairs.c.store_id,
-                literal(DRAFT),
-                literal(now, CommissionStatement.computed_at.type),
-            ),
+            select(literal(month), pairs.c.staff_id, pairs.c.store_id, literal(DRAFT), when),
         )
     )
+    # Planned on fresh figures: taken for empty, the statements became the outer loop of a nested
+    # loop that ran the whole month's query once per statement (six minutes at a million customers).
+    analyze("commission_statements")
+    statement_of = {
+        (staff_id, store_id or 0): statement_id
+        for statement_id, staff_id, store_id in db.session.execute(
+            select(CommissionStatement.id, CommissionStatement.staff_id, CommissionStatement.store_id).where(
+                CommissionStatement.month == month, CommissionStatement.status == DRAFT
+            )
+        )
+    }
+    _order_lines(month)
+    for change in changes:  # a guide and store with nothing else this month still get a statement
+        key = (change.staff_id, change.store_id or 0)
+        if key not in statement_of:
+            made = CommissionStatement(
+                month=month, staff_id=change.staff_id, store_id=change.store_id, computed_at=now
+            )
+            db.session.add(made)
+            db.session.flush()
+            statement_of[key] = made.id
+        db.session.add(
+            CommissionLine(
+                statement_id=statement_of[key],
+                kind="adjustment",
+                order_id=change.order_id,
+                amount=change.change,
+                base=change.change,
+                basis_points=change.basis_points,
+                rate_from=change.rate_from,
+                commission=change.commission,
+                note="late refund or change",
+            )
+        )
+    db.session.flush()
+    analyze("commission_lines")
+    _totals(month)
+    return len(statement_of)
+
+
+def _order_lines(month: date) -> None:
+    """One line per order of the month on its guide-and-store draft, in one INSERT … SELECT."""
     statement = aliased(CommissionStatement)
     staff = aliased(Staff)
-    bp, source, joins = _rate_columns(Order, staff)
+    bp, source, joins = _rate_columns(Order, staff, month)
     lines = (
         select(
             statement.id,
@@ -212,7 +258,7 @@ def draft(month: date, *, now: datetime | None = None) -> int:
             and_(
                 statement.month == month,
                 statement.staff_id == Attribution.staff_id,
-                _store_is(statement.store_id, Order.store_id),
+                _store_key(statement.store_id) == _store_key(Order.store_id),
                 statement.status == DRAFT,
             ),
         )
@@ -232,49 +278,6 @@ def draft(month: date, *, now: datetime | None = None) -> int:
         "commission",
     ]
     db.session.execute(insert(CommissionLine).from_select(columns, lines))
-    db.session.execute(
-        insert(CommissionLine).from_select(
-            [
-                "statement_id",
-                "kind",
-                "order_id",
-                "amount",
-                "base",
-                "basis_points",
-                "rate_from",
-                "commission",
-                "note",
-            ],
-            select(
-                statement.id,
-                literal("adjustment"),
-                adjustments.c.order_id,
-                adjustments.c.change,
-                adjustments.c.change,
-                adjustments.c.basis_points,
-                adjustments.c.rate_from,
-                adjustments.c.commission,
-                literal("late refund or change"),
-            ).join(
-                statement,
-                and_(
-                    statement.month == month,
-                    statement.staff_id == adjustments.c.staff_id,
-                    _store_is(statement.store_id, adjustments.c.store_id),
-                    statement.status == DRAFT,
-                ),
-            ),
-        )
-    )
-    _totals(month)
-    return (
-        db.session.scalar(
-            select(func.count()).where(
-                CommissionStatement.month == month, CommissionStatement.status == DRAFT
-            )
-        )
-        or 0
-    )
 
 
 def _adjustments(month: date) -> Any:
