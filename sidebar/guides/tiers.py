@@ -262,14 +262,13 @@ def _apply_latest() -> None:
         .group_by(GuideTier.staff_id)
         .subquery()
     )
-    rows = db.session.scalars(
-        select(GuideTier).join(
-            latest, (latest.c.staff_id == GuideTier.staff_id) & (latest.c.start == GuideTier.period_start)
-        )
+    rows = db.session.execute(
+        select(Staff, GuideTier)
+        .join(GuideTier, GuideTier.staff_id == Staff.id)
+        .join(latest, (latest.c.staff_id == GuideTier.staff_id) & (latest.c.start == GuideTier.period_start))
     )
-    for row in rows:
-        staff = db.session.get(Staff, row.staff_id)
-        if staff is not None and staff.tier != row.tier:
+    for staff, row in rows:
+        if staff.tier != row.tier:
             staff.tier = row.tier
     db.session.flush()
 

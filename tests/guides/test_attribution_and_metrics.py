@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.guides import attribution, metrics
 from sidebar.models import (
@@ -195,7 +196,7 @@ def test_coupon_rule_falls_back_to_the_latest_follower(brand):
 def test_bad_rules_are_refused_and_change_nothing(brand):
     attribution.save_rule("first_follower", 7)
     for rule, days in (("loudest", 7), ("coupon", 0), ("coupon", 91)):
-        with pytest.raises(Exception, match="rule|window"):
+        with pytest.raises(DomainError, match="rule|window"):
             attribution.save_rule(rule, days)
     assert (attribution.settings().rule, attribution.settings().touch_days) == ("first_follower", 7)
 

@@ -17,7 +17,8 @@ from sidebar.core.units import parse_yuan
 from sidebar.customers.visibility import follower_ids
 from sidebar.extensions import db
 from sidebar.guides import commission, metrics
-from sidebar.models import CommissionStatement, RateScope, StatementStatus
+from sidebar.models import CommissionStatement, RateScope, Staff, StatementStatus, Store
+from sidebar.org import staff_admin
 from sidebar.web.admin import admin_bp, client_ip, common, viewer
 from sidebar.web.console_auth import admin_required, console_required
 
@@ -138,15 +139,16 @@ def commission_approve():
 
 
 def _statement(statement_id: int) -> CommissionStatement:
+    """The statement, if its guide is in the viewer's scope (the staff scope every page uses); else 404."""
     st = db.session.get(CommissionStatement, statement_id)
-    scope = follower_ids(viewer())
-    if st is None or (scope is not None and st.staff_id not in set(db.session.scalars(scope))):
+    if st is None or db.session.scalar(staff_admin.in_scope(viewer()).where(Staff.id == st.staff_id)) is None:
         abort(404)
     return st
 
 
 def _statement_page(st: CommissionStatement, status: int = 200, error: str | None = None):  # type: ignore[no-untyped-def]
-    ((_, person, store),) = [row for row in commission.statements(st.month) if row[0].id == st.id]
+    person = db.session.get(Staff, st.staff_id)
+    store = db.session.get(Store, st.store_id) if st.store_id else None
     return (
         render_template(
             "admin/commission_statement.html",
@@ -175,7 +177,7 @@ def commission_adjust(statement_id: int):
         line = commission.adjust(st, -fen if negative else fen, request.form.get("note", ""))
     except commission.CommissionError as exc:
         uow.discard()
-        return _statement_page(db.session.get(CommissionStatement, statement_id) or st, 422, str(exc))
+        return _statement_page(st, 422, str(exc))
     audit.record(
         viewer(),
         "commission.adjust",

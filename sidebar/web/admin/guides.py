@@ -124,7 +124,7 @@ def guide_tier_override(staff_id: int):
         tiers.override(row, request.form.get("tier", ""), request.form.get("reason", ""), by=viewer().name)
     except tiers.TierError as exc:
         uow.discard()
-        return _guide(db.session.get(Staff, staff_id) or person, 422, str(exc))
+        return _guide(person, 422, str(exc))
     audit.record(
         viewer(),
         "guides.tier_override",
