@@ -5,6 +5,8 @@
 Expects the demo data (``flask demo seed --customers 1000000``) in that database, migrated to head.
 Each case is a real request to ``/admin/customers`` through the app (rendering included), signed in
 as the admin (everything) and as a manager (one region), with a tag filter and with a text search.
+Then, for each case, the plans of the list's two statements (the page and the bounded count) with
+``EXPLAIN (ANALYZE, BUFFERS)``; ``--no-plans`` leaves them out.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--no-plans", action="store_true")
     args = parser.parse_args()
     os.environ.update(
         APP_ENV="development", DATABASE_URL=args.database_url, BESIDE_INSTANCE_PATH=tempfile.mkdtemp()
@@ -37,6 +40,7 @@ def main() -> None:
     from sqlalchemy import func, select
 
     from sidebar import create_app, demo
+    from sidebar.customers import query
     from sidebar.extensions import db
     from sidebar.models import Customer, Staff, Tag
 
@@ -54,8 +58,12 @@ def main() -> None:
         ("admin", "tag filter + skin type", {"tags_any": perfume, "skin_type": "sensitive"}),
         ("admin", "text search (name)", {"q": name_part}),
         ("admin", "text search (phone)", {"q": phone}),
+        ("admin", "tag filter, by spend", {"tags_any": perfume, "sort": "spent"}),
+        ("admin", "one character", {"q": name_part[0]}),
         ("manager", "tag filter", {"tags_any": perfume}),
+        ("manager", "tag filter + skin type", {"tags_any": perfume, "skin_type": "sensitive"}),
         ("manager", "text search (name)", {"q": name_part}),
+        ("manager", "all, by last order", {"sort": "last_order"}),
     ]
     for who, label, params in cases:
         client = app.test_client()
@@ -78,6 +86,28 @@ def main() -> None:
             f"  {who:<7} {label:<24} {count:>9} matches   p50 {statistics.median(timings):7.1f} ms   "
             f"p95 {percentile(timings, 95):7.1f} ms"
         )
+    if args.no_plans or not args.database_url.startswith("postgresql"):
+        return
+    with app.app_context():
+        for who, label, params in cases:
+            viewer = db.session.get(Staff, staff["zhangwei" if who == "admin" else "lina"])
+            f = query.parse({k: str(v) for k, v in params.items()})
+            conditions, order = query.SORTS[f.sort].pieces(None, None)[0]  # the first page's first run
+            statements = {
+                "page": query.matching(viewer, f).where(*conditions).order_by(*order).limit(f.per_page + 1),
+                "count": select(func.count()).select_from(
+                    query.matching(viewer, f)
+                    .with_only_columns(Customer.id)
+                    .limit(query.COUNT_BOUND + 1)
+                    .subquery()
+                ),
+            }
+            for name, statement in statements.items():
+                compiled = statement.compile(db.engine, compile_kwargs={"render_postcompile": True})
+                explain = f"EXPLAIN (ANALYZE, BUFFERS) {compiled}"
+                plan = db.session.connection().exec_driver_sql(explain, compiled.params).scalars()
+                print(f"\n-- {who}, {label}: {name}")
+                print("\n".join(plan))
 
 
 if __name__ == "__main__":

@@ -152,6 +152,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Seconds between WeCom calls when a console job pushes tags for many customers (WeCom allows
         # 10,000 calls a minute per API to the whole corp; leave room for everything else).
         "BULK_PUSH_PACE": 0.02,
+        # The console's customer list counts matches up to this many, then says "10,000+".
+        "CUSTOMER_LIST_COUNT_BOUND": 10_000,
         # A guide deleting more customers than this in a day is flagged to their manager.
         "DELETION_FLAG_PER_DAY": 10,
         "HUEY_IMMEDIATE": False,

@@ -1,21 +1,27 @@
 """The console's customer filter: one parsed, validated description of "which customers", turned into
 SQL on top of the viewer's scope. The list, its count, bulk tagging and export all use it, so none can
 reach a customer the list would not show.
+
+At a million customers the list pages by keyset (``after``/``before`` cursors naming the edge row's
+sort key), never by OFFSET, and counts only up to ``COUNT_BOUND`` ("10,000+"); the exact count is one
+click away. Text search uses the grams index (``search``) so two Chinese characters are indexed too.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, desc, exists, func, or_, select, union
+from sqlalchemy import Select, and_, exists, func, literal, or_, select, tuple_, union
 from sqlalchemy.orm import contains_eager
 
 from sidebar.core import phones
 from sidebar.core.errors import DomainError
-from sidebar.customers import visibility
+from sidebar.customers import search, visibility
 from sidebar.extensions import db
 from sidebar.models import (
     COUNTED_STATUSES,
@@ -34,13 +40,86 @@ from sidebar.models import (
 )
 
 S = CustomerStats  # the computed profile, joined to every list (a customer not computed has no row)
-SORTS = {
-    "added": (desc(Customer.id),),
-    "last_order": (desc(S.last_order_at).nulls_last(), desc(Customer.id)),
-    "spent": (desc(S.total_spent).nulls_last(), desc(Customer.id)),
-    "name": (Customer.name, Customer.id),
-}
 PER_PAGE_MAX = 100
+# Counting 300,000 matches exactly costs a third of a second at a million customers; past this many
+# the list says "10,000+" and counts exactly only when asked.
+COUNT_BOUND = 10_000
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A list order: ``column`` (None: by id alone), then the id, both one way; NULLs last."""
+
+    column: Any
+    descending: bool
+    kind: type  # what a cursor's value must be (datetime, int, str)
+    # The id as the column's index holds it (customer_stats' indexes end in customer_id).
+    tiebreak: Any
+    nullable: bool = False  # a stats column: NULL for a customer without orders or not computed
+
+    def order_by(self) -> list[Any]:
+        """The whole order in one ORDER BY (what the pieces read, run after run)."""
+        key = Customer.id.desc() if self.descending else Customer.id.asc()
+        if self.column is None:
+            return [key]
+        column = self.column.desc() if self.descending else self.column.asc()
+        return [column.nulls_last(), key]
+
+    def pieces(
+        self, after: tuple[Any, int] | None, before: tuple[Any, int] | None
+    ) -> list[tuple[list[Any], list[Any]]]:
+        """(conditions, ORDER BY) of each run to read in turn for a page after or before a cursor.
+
+        Each run is one index's order, so the page's first row is found by the index however deep
+        the page: the rows with a value by (column, id), then — the order's tail — those without, by
+        id. Backwards (``before``) reads the same runs the other way round, and the page is reversed.
+        """
+        cursor = before or after
+        down = self.descending != (before is not None)
+        if self.column is None:
+            return [([_beyond(Customer.id, cursor[1], down)] if cursor else [], [_way(Customer.id, down)])]
+        valued_order = [_way(self.column, down), _way(self.tiebreak, down)]
+        valued = [self.column.is_not(None)] if self.nullable else []
+        if cursor and cursor[0] is not None:
+            valued_run = (
+                [
+                    *valued,
+                    _beyond(
+                        tuple_(self.column, self.tiebreak),
+                        tuple_(literal(cursor[0], self.column.type), literal(cursor[1], self.tiebreak.type)),
+                        down,
+                    ),
+                ],
+                valued_order,
+            )
+        else:
+            valued_run = (valued, valued_order)
+        if not self.nullable:
+            return [valued_run]
+        nulls = [self.column.is_(None)]
+        if cursor is None:
+            return [valued_run, (nulls, [_way(Customer.id, down)])]
+        if cursor[0] is None:  # the cursor is among the NULLs, the order's tail
+            null_run = ([*nulls, _beyond(Customer.id, cursor[1], down)], [_way(Customer.id, down)])
+            return [null_run] if before is None else [null_run, valued_run]
+        return [valued_run, (nulls, [_way(Customer.id, down)])] if before is None else [valued_run]
+
+
+def _way(column: Any, down: bool) -> Any:
+    return column.desc() if down else column.asc()
+
+
+def _beyond(column: Any, value: Any, down: bool) -> Any:
+    """Rows past ``value`` in the direction of reading."""
+    return column < value if down else column > value
+
+
+SORTS = {
+    "added": Sort(None, True, int, Customer.id),
+    "last_order": Sort(S.last_order_at, True, datetime, S.customer_id, nullable=True),
+    "spent": Sort(S.total_spent, True, int, S.customer_id, nullable=True),
+    "name": Sort(Customer.name, False, str, Customer.id),
+}
 
 
 class BadFilter(DomainError):
@@ -83,8 +162,10 @@ class CustomerFilter:
     store_code: str | None = None  # bought at this store
     q: str = ""
     sort: str = "added"
-    page: int = 1
     per_page: int = 20
+    # Paging: the sort key of the row the next page starts after, or the previous page ends before.
+    after: tuple[Any, int] | None = None
+    before: tuple[Any, int] | None = None
 
     def as_params(self) -> dict[str, Any]:
         """Back to query-string form (for links, jobs and exports)."""
@@ -122,6 +203,8 @@ class CustomerFilter:
                 out[name] = getattr(self, name) // 100
         if self.sort != "added":
             out["sort"] = self.sort
+        if self.per_page != 20:
+            out["per_page"] = self.per_page
         return out
 
 
@@ -139,6 +222,42 @@ def _date(raw: str, name: str) -> date | None:
         return date.fromisoformat(raw)
     except ValueError as exc:
         raise BadFilter(f"{name} must be a date like 2026-11-24") from exc
+
+
+def cursor_of(f: CustomerFilter, customer: Customer) -> str:
+    """The token naming ``customer``'s place in ``f``'s order (for the after/before links)."""
+    sort = SORTS[f.sort]
+    value = None
+    if sort.column is not None:
+        # The stored value, NULL included (``Customer.total_spent`` would read a missing row as 0).
+        owner = customer.stats if sort.column.class_ is S else customer
+        value = getattr(owner, sort.column.key) if owner is not None else None
+        if isinstance(value, datetime):
+            value = value.isoformat()
+    raw = json.dumps([value, customer.id], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _cursor(raw: str, name: str, sort: Sort) -> tuple[Any, int] | None:
+    if not raw:
+        return None
+    try:
+        value, row_id = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        if not isinstance(row_id, int) or isinstance(row_id, bool):
+            raise ValueError("id")
+        if sort.column is None:
+            return None, row_id
+        if value is None:
+            return None, row_id
+        if sort.kind is datetime:
+            value = datetime.fromisoformat(value)
+            if value.tzinfo is None:
+                raise ValueError("zone")
+        elif not isinstance(value, sort.kind) or isinstance(value, bool):
+            raise ValueError("type")
+        return value, row_id
+    except (ValueError, TypeError) as exc:  # binascii.Error and JSONDecodeError are ValueErrors
+        raise BadFilter(f"{name} is not a page of this list; start from the first page") from exc
 
 
 def _int(raw: str, name: str, *, low: int, high: int) -> int | None:
@@ -178,7 +297,6 @@ def parse(args: Mapping[str, str]) -> CustomerFilter:
         ordered_to=_date(get("ordered_to"), "ordered_to"),
         q=get("q")[:64],
         sort=get("sort") or "added",
-        page=_int(get("page"), "page", low=1, high=100_000) or 1,
         per_page=_int(get("per_page"), "per_page", low=1, high=PER_PAGE_MAX) or 20,
     )
     for name in ("added_days_min", "added_days_max", "order_days_min", "order_days_max"):
@@ -205,6 +323,10 @@ def parse(args: Mapping[str, str]) -> CustomerFilter:
         raise BadFilter("unknown rfm_segment")
     if f.sort not in SORTS:
         raise BadFilter(f"sort must be one of {', '.join(SORTS)}")
+    f.after = _cursor(get("after")[:512], "after", SORTS[f.sort])
+    f.before = _cursor(get("before")[:512], "before", SORTS[f.sort])
+    if f.after and f.before:
+        raise BadFilter("after and before cannot both be given")
     return f
 
 
@@ -245,9 +367,8 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
     if f.follower_id:
         follow_conditions.append(Follow.staff_id == f.follower_id)
     if f.team_id:
-        follow_conditions.append(
-            Follow.staff_id.in_(select(Staff.id).where(Staff.team_id.in_(visibility.team_subtree(f.team_id))))
-        )
+        team = select(Staff.id).where(Staff.team_id.in_(visibility.team_subtree(f.team_id)))
+        follow_conditions.append(Follow.staff_id.in_(list(db.session.scalars(team))))  # as ``visible``
     if f.added_from:
         follow_conditions.append(Follow.added_at >= _start(f.added_from))
     if f.added_to:
@@ -310,26 +431,69 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
             )
         )
     if f.q:
-        like = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        # A union of three indexed lookups (trigram on name and remark, b-tree on phone): an OR across
-        # them would make PostgreSQL scan every customer.
+        # A union of indexed lookups (grams on name and remark, b-tree on phone): an OR across them
+        # would make PostgreSQL scan every customer.
         hits = union(
-            select(Customer.id).where(Customer.name.like(like, escape="\\")),
+            select(Customer.id).where(search.contains(Customer.name, f.q)),
             select(Customer.id).where(Customer.phone == (phones.normalise(f.q) or f.q)),
-            select(Follow.customer_id).where(Follow.remark.like(like, escape="\\")),
+            select(Follow.customer_id).where(search.contains(Follow.remark, f.q)),
         )
         query = query.where(Customer.id.in_(hits))
     return query
 
 
 def count(session: Any, viewer: Any, f: CustomerFilter) -> int:
+    """The exact number of matches (jobs and previews; the list uses ``count_upto``)."""
     return session.scalar(select(func.count()).select_from(matching(viewer, f).subquery()))
 
 
-def page(session: Any, viewer: Any, f: CustomerFilter) -> list[Customer]:
-    query = matching(viewer, f).order_by(*SORTS[f.sort]).limit(f.per_page).offset((f.page - 1) * f.per_page)
-    # The stats from the list's own join, not a second one.
-    return list(session.scalars(query.options(contains_eager(Customer.stats))))
+@dataclass(frozen=True)
+class Count:
+    n: int
+    exact: bool  # False: at least n (the bound was reached)
+
+    def __str__(self) -> str:
+        return f"{self.n:,}" if self.exact else f"{self.n:,}+"
+
+
+def count_upto(session: Any, viewer: Any, f: CustomerFilter, bound: int = COUNT_BOUND) -> Count:
+    """The number of matches, counted no further than ``bound``."""
+    capped = matching(viewer, f).with_only_columns(Customer.id).limit(bound + 1).subquery()
+    n = session.scalar(select(func.count()).select_from(capped))
+    return Count(min(n, bound), n <= bound)
+
+
+@dataclass
+class Page:
+    rows: list[Customer]
+    next: str | None  # cursor for the page after, if there is one
+    previous: str | None
+
+
+def page(session: Any, viewer: Any, f: CustomerFilter) -> Page:
+    """One page of the list in ``f``'s order, after (or before) ``f``'s cursor: the sort key's index
+    finds the page's first row, however deep, where OFFSET would read every row before it."""
+    sort = SORTS[f.sort]
+    backwards = f.before is not None
+    rows: list[Customer] = []
+    for conditions, order in sort.pieces(f.after, f.before):
+        wanted = f.per_page + 1 - len(rows)
+        if wanted <= 0:
+            break
+        query = matching(viewer, f).where(*conditions).order_by(*order).limit(wanted)
+        # The stats from the list's own join, not a second one.
+        rows += session.scalars(query.options(contains_eager(Customer.stats)))
+    more = len(rows) > f.per_page
+    rows = rows[: f.per_page]
+    if backwards:
+        rows.reverse()
+    has_next = more if not backwards else True
+    has_previous = f.after is not None if not backwards else more
+    return Page(
+        rows,
+        next=cursor_of(f, rows[-1]) if rows and has_next else None,
+        previous=cursor_of(f, rows[0]) if rows and has_previous else None,
+    )
 
 
 def ids(viewer: Any, f: CustomerFilter) -> Select:

@@ -86,12 +86,20 @@ def follower_ids(staff: Staff) -> Select | None:
 
 
 def visible(staff: Staff) -> Select:
-    """``SELECT customers`` restricted to what ``staff`` may see."""
+    """``SELECT customers`` restricted to what ``staff`` may see.
+
+    The followers are looked up first and named in the statement as values (one small query for a
+    manager, none for a guide): PostgreSQL then knows how many follows they hold and checks each
+    customer with one probe of the live follows' index (``ix_follows_live``). Left as a subquery it
+    guessed, and hashed every follow of the region to count a filtered list (0.4 s at 1 M). A
+    customer → team table kept by triggers was the other way; this one has nothing to keep right.
+    """
     query = select(Customer)
     followers = follower_ids(staff)
     if followers is not None:
+        ids = [staff.id] if staff.role == Role.GUIDE else list(db.session.scalars(followers))
         live = exists().where(
-            Follow.customer_id == Customer.id, Follow.deleted_at.is_(None), Follow.staff_id.in_(followers)
+            Follow.customer_id == Customer.id, Follow.deleted_at.is_(None), Follow.staff_id.in_(ids)
         )
         query = query.where(live)
     return query

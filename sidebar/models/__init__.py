@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate; imported here so metadata knows every table."""
 
-from sqlalchemy import DDL, event
+from sqlalchemy import event
 
 from sidebar.extensions import Model
 from sidebar.models.acquisition import (
@@ -20,6 +20,7 @@ from sidebar.models.base import utcnow
 from sidebar.models.console import AdminAccount, BackgroundJob, ImportMapping, JobStatus
 from sidebar.models.content import Material, MaterialKind, Scope, Script, ScriptFavourite
 from sidebar.models.customer import (
+    GRAMS_FUNCTION,
     Alert,
     Customer,
     CustomerStats,
@@ -65,12 +66,8 @@ from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
 from sidebar.models.sop import SopRule, SopStep, SopTask, TaskStatus, Trigger
 from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclusion, TagSync
 
-# Trigram indexes (console search) need pg_trgm; create_all makes it too, as the migration does.
-event.listen(
-    Model.metadata,
-    "before_create",
-    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
-)
+# The console search's grams indexes need their function; create_all makes it, as the migration does.
+event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect="postgresql"))
 
 __all__ = [
     "Attribution",

@@ -10,6 +10,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     CheckConstraint,
     Date,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -64,6 +66,22 @@ class DeletedBy(enum.StrEnum):
     TRANSFER = "transfer"  # del_external_contact with Source=DELETE_BY_TRANSFER
 
 
+# The grams of a text, for the search indexes (``customers.search``). IMMUTABLE so an index may be
+# built on it: the same text always gives the same grams.
+GRAMS_FUNCTION = DDL(
+    """
+CREATE OR REPLACE FUNCTION beside_grams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
+    SELECT substr(lower(t), i, 1) AS g FROM generate_series(1, length(t)) AS i
+    UNION ALL
+    SELECT substr(lower(t), i, 2) FROM generate_series(1, length(t) - 1) AS i
+  ) AS grams
+$$
+"""
+)
+
+
 def _in(column: str, values: type[enum.StrEnum]) -> str:
     return f"{column} IS NULL OR {column} IN ({', '.join(repr(v.value) for v in values)})"
 
@@ -74,10 +92,15 @@ class Customer(Timestamps, Model):
     __tablename__ = "customers"
     __table_args__ = (
         CheckConstraint(_in("skin_type", SkinType), name="skin_type"),
-        # The console's name search: a trigram index on PostgreSQL (LIKE '%...%'); plain on SQLite.
-        Index(
-            "ix_customers_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}
+        # The console's name search (``customers.search``): PostgreSQL only, SQLite scans.
+        Index("ix_customers_name_grams", text("beside_grams(name)"), postgresql_using="gin").ddl_if(
+            dialect="postgresql"
         ),
+        # A filter with its ids in order: merged with a tag's (customer_tags by tag, then customer)
+        # and with the list's order by id, from the indexes alone.
+        Index("ix_customers_skin_type_id", "skin_type", "id"),
+        Index("ix_customers_name_id", "name", "id"),  # the list's order by name
+        Index("ix_customers_member_level_id", "member_level", "id"),
         # Who an identifier names (``data.oneid``): with the id in the index, answered from the index
         # alone — an order file asks it for every buyer, in batches of a thousand.
         Index("ix_customers_phone", "phone", postgresql_include=["id"]),
@@ -100,11 +123,11 @@ class Customer(Timestamps, Model):
     birthday: Mapped[date | None] = mapped_column(Date)
 
     # Retail profile.
-    skin_type: Mapped[str | None] = mapped_column(String(16), index=True)
+    skin_type: Mapped[str | None] = mapped_column(String(16))
     skin_concerns: Mapped[str] = mapped_column(String(255), default="")  # comma-separated
     age_range: Mapped[str | None] = mapped_column(String(16))
     city: Mapped[str | None] = mapped_column(String(32))
-    member_level: Mapped[str | None] = mapped_column(String(16), index=True)
+    member_level: Mapped[str | None] = mapped_column(String(16))
     points: Mapped[int] = mapped_column(Integer, default=0)
 
     # When WeCom last told us about this customer (externalcontact/get or a callback).
@@ -176,15 +199,20 @@ class CustomerStats(Model):
     """
 
     __tablename__ = "customer_stats"
-    __table_args__ = (CheckConstraint(_in("lifecycle_stage", LifecycleStage), name="lifecycle_stage"),)
+    __table_args__ = (
+        CheckConstraint(_in("lifecycle_stage", LifecycleStage), name="lifecycle_stage"),
+        # The list's orders by last order and by spend, with the id for the keyset's ties.
+        Index("ix_customer_stats_last_order_at_customer_id", "last_order_at", "customer_id"),
+        Index("ix_customer_stats_total_spent_customer_id", "total_spent", "customer_id"),
+    )
 
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     first_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     order_count: Mapped[int] = mapped_column(Integer, default=0)
-    total_spent: Mapped[int] = mapped_column(BigInteger, default=0, index=True)  # fen, net of refunds
+    total_spent: Mapped[int] = mapped_column(BigInteger, default=0)  # fen, net of refunds
     lifecycle_stage: Mapped[str | None] = mapped_column(String(16))
     rfm_r: Mapped[int | None] = mapped_column(SmallInteger)
     rfm_f: Mapped[int | None] = mapped_column(SmallInteger)
@@ -205,11 +233,17 @@ class Follow(Timestamps, Model):
     __table_args__ = (
         db.UniqueConstraint("staff_id", "customer_id"),
         CheckConstraint(_in("deleted_by", DeletedBy), name="deleted_by"),
+        # A customer's live followers from the index alone: the check of a manager's scope
+        # (``customers.visibility.visible``) for every row of a list.
         Index(
-            "ix_follows_remark_trgm",
-            "remark",
-            postgresql_using="gin",
-            postgresql_ops={"remark": "gin_trgm_ops"},
+            "ix_follows_live",
+            "customer_id",
+            "staff_id",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+        Index("ix_follows_remark_grams", text("beside_grams(remark)"), postgresql_using="gin").ddl_if(
+            dialect="postgresql"
         ),
     )
 

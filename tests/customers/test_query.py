@@ -4,13 +4,13 @@ returns exactly the customers a person would pick by hand, within the viewer's s
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
 from sidebar import demo
 from sidebar.customers import query
 from sidebar.extensions import db
-from sidebar.models import Customer, Staff
+from sidebar.models import Customer, CustomerStats, Staff
 
 
 def staff(userid: str) -> Staff:
@@ -47,7 +47,8 @@ def world(seeded, ctx):
         {"skin_type": "purple"},
         {"lifecycle_stage": "immortal"},
         {"sort": "DROP TABLE customers"},
-        {"page": "0"},
+        {"after": "not-a-cursor"},
+        {"sort": "name", "before": "WzEsMl0"},  # [1,2]: a number where the name sort needs text
         {"per_page": "101"},
         {"per_page": "-1"},
         {"tags_any": "1,x"},
@@ -65,7 +66,7 @@ def test_nonsense_is_refused_with_a_reason(params):
 
 def test_defaults_and_bounds():
     f = query.parse(MultiDict({"q": "  王  ", "spent_min": "300", "per_page": "100"}))
-    assert (f.q, f.spent_min, f.per_page, f.page, f.sort) == ("王", 30000, 100, 1, "added")
+    assert (f.q, f.spent_min, f.per_page, f.after, f.sort) == ("王", 30000, 100, None, "added")
 
 
 def test_skin_type_and_tags_any_all_none_match_the_data(world):
@@ -113,13 +114,54 @@ def test_search_finds_by_name_phone_and_remark_and_treats_wildcards_as_text(worl
     assert found("zhangwei", q="_") == set()
 
 
-def test_count_and_page_agree_with_matching(world):
-    f = query.parse(MultiDict({"skin_type": "combination", "per_page": "7", "page": "2"}))
-    total = query.count(db.session, staff("zhangwei"), f)
-    assert total == sum(1 for c in everyone() if c.skin_type == "combination")
-    page = query.page(db.session, staff("zhangwei"), f)
-    assert len(page) == min(7, max(0, total - 7))
-    assert all(c.skin_type == "combination" for c in page)
+def _walk(viewer: Staff, params: dict[str, str]) -> tuple[list[int], list[int]]:
+    """Every row the list shows, page by page with its Next links, then back with Previous."""
+    forward, pages = [], []
+    cursor: dict[str, str] = {}
+    while True:
+        result = query.page(db.session, viewer, query.parse(MultiDict({**params, **cursor})))
+        pages.append([c.id for c in result.rows])
+        forward += pages[-1]
+        if result.next is None:
+            break
+        cursor = {"after": result.next}
+    backward = []
+    while True:
+        result = query.page(db.session, viewer, query.parse(MultiDict({**params, **cursor})))
+        backward = [c.id for c in result.rows] + backward
+        if result.previous is None:
+            break
+        cursor = {"before": result.previous}
+    return forward, backward
+
+
+@pytest.mark.parametrize("sort", ["added", "last_order", "spent", "name"])
+def test_keyset_pages_walk_every_match_once_in_order_both_ways(world, sort):
+    params = {"skin_type": "combination", "per_page": "7", "sort": sort}
+    f = query.parse(MultiDict(params))
+    # Customers not computed yet (no stats row) sort last by spend and by last order, as NULLs.
+    some = list(db.session.scalars(query.ids(staff("zhangwei"), f).order_by(Customer.id).limit(9)))
+    db.session.execute(delete(CustomerStats).where(CustomerStats.customer_id.in_(some[::3])))
+    everything = [
+        c.id
+        for c in db.session.scalars(
+            query.matching(staff("zhangwei"), f).order_by(*query.SORTS[sort].order_by())
+        )
+    ]
+    assert len(everything) > 14  # several pages, and customers without orders (NULLs) among them
+    forward, backward = _walk(staff("zhangwei"), params)
+    assert forward == everything
+    # Back from the last page: every page but the last again, in the same order.
+    assert backward == everything[: len(backward)] and len(backward) >= len(everything) - 7
+
+
+def test_the_count_stops_at_its_bound_and_says_so(world):
+    f = query.parse(MultiDict({"skin_type": "combination"}))
+    exact = query.count(db.session, staff("zhangwei"), f)
+    assert exact == sum(1 for c in everyone() if c.skin_type == "combination")
+    assert query.count_upto(db.session, staff("zhangwei"), f, bound=exact) == query.Count(exact, True)
+    capped = query.count_upto(db.session, staff("zhangwei"), f, bound=exact - 1)
+    assert (capped.exact, str(capped)) == (False, f"{exact - 1:,}+")
 
 
 def test_rfm_segment_and_lifecycle_filters_match_the_computed_columns(world):

@@ -59,19 +59,32 @@ def _scope_choices() -> dict[str, Any]:
 @admin_bp.get("/customers")
 @console_required
 def customers():
-    """Filter, sort and page through customers in scope; the count is computed in SQL."""
+    """Filter, sort and page through customers in scope: counted up to a bound, paged by keyset."""
     f = _filter_or_400()
-    rows = customer_query.page(db.session, viewer(), f)
-    total = customer_query.count(db.session, viewer(), f)
+    page = customer_query.page(db.session, viewer(), f)
+    total = customer_query.count_upto(
+        db.session, viewer(), f, current_app.config["CUSTOMER_LIST_COUNT_BOUND"]
+    )
     return htmx.render(
         "admin/customers.html",
         block="results",
         f=f,
-        rows=rows,
+        page=page,
         total=total,
         params=f.as_params(),
         **_scope_choices(),
         **common(),
+    )
+
+
+@admin_bp.get("/customers/count")
+@console_required
+def customers_count():
+    """The exact number of matches, when the list said "10,000+" and someone asked."""
+    f = _filter_or_400()
+    total = customer_query.Count(customer_query.count(db.session, viewer(), f), True)
+    return htmx.render(
+        "admin/customer_count.html", block="count", total=total, params=f.as_params(), **common()
     )
 
 

@@ -200,12 +200,38 @@ def test_filters_match_the_data(seeded, client):
     assert count_for(client, q="%") == 0  # wildcards are searched for literally
 
 
+def test_the_list_counts_to_a_bound_counts_exactly_on_request_and_pages_by_links(seeded, client):
+    qr_sign_in(client, "zhangwei")
+    seeded.config["CUSTOMER_LIST_COUNT_BOUND"] = 30
+    page = client.get("/admin/customers", query_string={"skin_type": "dry"}).get_data(as_text=True)
+    exact = sum(demo.customer(i).skin_type == "dry" for i in range(demo.DEFAULT_CUSTOMERS))
+    assert exact > 30 and 'data-testid="result-count">30+<' in page
+    asked = re.search(r'data-testid="count-exactly">', page) and re.search(
+        r'href="(/admin/customers/count\?[^"]+)"', page
+    ).group(1)
+    assert f'data-testid="result-count">{exact}<' in client.get(asked.replace("&amp;", "&")).get_data(
+        as_text=True
+    )
+
+    seen: list[str] = []
+    url = "/admin/customers?skin_type=dry&per_page=20"
+    while url:  # every dry customer once, following the Next links
+        page = client.get(url).get_data(as_text=True)
+        seen += re.findall(r'href="/admin/customers/([^"/?]+)"', page)
+        more = re.search(r'href="([^"]+)" data-testid="page-next"', page)
+        url = more.group(1).replace("&amp;", "&") if more else ""
+    assert len(seen) == len(set(seen)) == exact
+    back = re.search(r'href="([^"]+)" data-testid="page-previous"', page).group(1).replace("&amp;", "&")
+    before_last = re.findall(r'href="/admin/customers/([^"/?]+)"', client.get(back).get_data(as_text=True))
+    assert before_last == seen[-20 - (exact % 20 or 20) : -(exact % 20 or 20)]
+
+
 @pytest.mark.parametrize(
     "params",
     [
         {"per_page": 101},
         {"per_page": 0},
-        {"page": "x"},
+        {"after": "x"},
         {"tags_any": "a,b"},
         {"sort": "evil"},
         {"skin_type": "scaly"},
