@@ -6,8 +6,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, has_request_context, session
-from flask_babel import get_locale
+from flask import Flask, g, has_request_context, session
+from flask_babel import get_locale, get_translations
 
 from sidebar import cli, config
 from sidebar.api import api_bp, callback_bp
@@ -36,6 +36,26 @@ def _locale() -> str:
     return chosen if chosen in LOCALES else "zh_CN"
 
 
+def _translations() -> Any:
+    """This request's catalogue, found once: Flask-Babel looks it up again for every string (its
+    domain, the locale, a cache key), which was a sixth of a profile page's rendering."""
+    try:
+        return g.beside_translations
+    except AttributeError:
+        g.beside_translations = get_translations()
+        return g.beside_translations
+
+
+def _install_translations(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from defaults, the environment, and ``overrides`` (tests pass theirs here)."""
     app = Flask(
@@ -55,6 +75,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_locale)
+    _install_translations(app)
     app.jinja_env.globals["get_locale"] = get_locale
     init_huey(app)
 

@@ -76,11 +76,16 @@ def team_subtree(team_id: int) -> Select:
     return select(tree.c.id)
 
 
+def _through_teams(staff: Staff) -> bool:
+    """A manager with a team sees through the follows of the team's subtree."""
+    return staff.role == Role.MANAGER and staff.team_id is not None
+
+
 def follower_ids(staff: Staff) -> Select | None:
     """Staff whose follows this member may see through; None means everyone (admin)."""
     if staff.role == Role.ADMIN:
         return None
-    if staff.role == Role.MANAGER and staff.team_id is not None:
+    if _through_teams(staff) and staff.team_id is not None:  # (the second for the type checker)
         return select(Staff.id).where(Staff.team_id.in_(team_subtree(staff.team_id)))
     return select(Staff.id).where(Staff.id == staff.id)
 
@@ -97,7 +102,7 @@ def visible(staff: Staff) -> Select:
     query = select(Customer)
     followers = follower_ids(staff)
     if followers is not None:
-        ids = [staff.id] if staff.role == Role.GUIDE else list(db.session.scalars(followers))
+        ids = list(db.session.scalars(followers)) if _through_teams(staff) else [staff.id]
         live = exists().where(
             Follow.customer_id == Customer.id, Follow.deleted_at.is_(None), Follow.staff_id.in_(ids)
         )
@@ -107,6 +112,15 @@ def visible(staff: Staff) -> Select:
 
 def _find(staff: Staff, external_userid: str) -> Customer | None:
     return db.session.scalar(visible(staff).where(Customer.external_userid == external_userid))
+
+
+def decide(staff: Staff, customer: Customer | None, follows: bool, external_userid: str) -> Customer:
+    """``customer_for`` with what was loaded already (``opening``): the customer by that id, if any,
+    and whether ``staff`` follows them. Settled without another statement for an admin or a member
+    who follows them; anything else takes the whole path (a manager's teams, asking WeCom)."""
+    if customer is not None and (staff.role == Role.ADMIN or (follows and not _through_teams(staff))):
+        return customer
+    return customer_for(staff, external_userid)
 
 
 def customer_for(staff: Staff, external_userid: str, *, ask_wecom: bool = True) -> Customer:

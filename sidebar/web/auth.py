@@ -35,10 +35,15 @@ def current_staff() -> Staff | None:
     """The signed-in, still active staff member whose session is current, or None."""
     if "staff" not in g:
         staff_id = session.get(SESSION_KEY)
-        staff = db.session.get(Staff, staff_id) if staff_id else None
-        alive = staff is not None and staff.status == StaffStatus.ACTIVE and session_is_current(staff)
-        g.staff = staff if alive else None
+        accept_staff(db.session.get(Staff, staff_id) if staff_id else None)
     return g.staff
+
+
+def accept_staff(staff: Staff | None) -> None:
+    """Take ``staff`` (loaded by the caller for this session's id, perhaps with more in the same
+    statement) as the signed-in member, if still active and the session current."""
+    alive = staff is not None and staff.status == StaffStatus.ACTIVE and session_is_current(staff)
+    g.staff = staff if alive else None
 
 
 def start_session(key: str, holder_id: int) -> None:

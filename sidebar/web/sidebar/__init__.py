@@ -11,13 +11,13 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from sidebar.customers import groups, salutation, visibility
+from sidebar.customers import groups, opening, salutation, visibility
 from sidebar.models import Customer, Staff
 from sidebar.web import htmx
-from sidebar.web.auth import current_staff, login_required
+from sidebar.web.auth import SESSION_KEY, accept_staff, current_staff, login_required
 from sidebar.web.forms import AGE_RANGES, MEMBER_LEVELS, SKIN_CONCERNS, SKIN_TYPES
 from sidebar.wecom.errors import WeComError
 
@@ -32,18 +32,38 @@ def me() -> Staff:
 
 
 def customer_route(view: Any) -> Any:
-    """Load ``external_userid`` through the visibility check; 404 when not visible."""
+    """Load ``external_userid`` through the visibility check; 404 when not visible.
+
+    The member, the customer and what the check needs come in one statement (``opening``); what it
+    also brought (tags, main store) waits in ``g.opened`` for the page that shows them.
+    """
 
     @wraps(view)
-    def wrapper(external_userid: str, **kwargs: Any) -> Any:
+    def checked(external_userid: str, **kwargs: Any) -> Any:
+        opened = g.pop("opened_early", None)
         try:
-            customer = visibility.customer_for(me(), external_userid)
+            if opened is None:
+                customer = visibility.customer_for(me(), external_userid)
+            else:
+                customer = visibility.decide(me(), opened.customer, opened.follows, external_userid)
         except visibility.NotVisible:
             abort(404, _("This customer is not among yours, or WeCom does not know them."))
+        if opened is not None and opened.customer is customer:
+            g.opened = opened
         g.customer = customer
         return view(customer, **kwargs)
 
-    return login_required(wrapper)
+    signed_in = login_required(checked)
+
+    @wraps(view)
+    def wrapper(external_userid: str, **kwargs: Any) -> Any:
+        staff_id = session.get(SESSION_KEY)
+        if "staff" not in g and isinstance(staff_id, int):
+            g.opened_early = opening.open_page(staff_id, external_userid)
+            accept_staff(g.opened_early.staff)
+        return signed_in(external_userid=external_userid, **kwargs)
+
+    return wrapper
 
 
 def part_of_the_profile(view: Any) -> Any:

@@ -3,10 +3,9 @@ the profile with its remark, tags and notes."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from sidebar.acquisition import codes
 from sidebar.core import uow
 from sidebar.customers import contacts, profile
 from sidebar.customers import edit as customer_edit
@@ -49,17 +48,24 @@ def set_language(code: str):
 @sidebar_bp.get("/customers/<external_userid>")
 @customer_route
 def customer_detail(customer: Customer):
-    """The customer's profile: header, remark, retail profile and tags; orders and notes follow when the
-    guide scrolls to them (``orders_view``, ``notes_view``)."""
-    data = profile.load(customer, me())
+    """The customer's whole profile in one response: header, remark, retail profile, tags, orders,
+    notes and the guides who served — four statements with the one that opened it."""
+    opened = g.get("opened")
+    data = profile.load(customer, me(), tag_groups=opened.tag_groups if opened else None)
+    store = (opened.main_store or customer.main_store_code) if opened else profile.main_store(customer)
     return htmx.render(
         PAGE,
         customer=customer,
         mine=data.mine,
         others=data.others,
         first_added=data.first_added,
-        channel=codes.name_for(data.first_added.state if data.first_added else None),
+        channel=data.channel,
         tag_groups=data.tag_groups,
+        orders=data.orders,
+        main_store=store,
+        notes=data.notes,
+        note_form=NoteForm(),
+        guides=data.guides,
         **common(),
     )
 
