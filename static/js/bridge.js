@@ -48,7 +48,12 @@
     if (failRegistration) failRegistration({ errMsg: "unreachable" });
     throw { errMsg: "unreachable" };
   }
+  /* The entry page comes with its own signatures (made by the server for its URL): no round trip. */
+  var signedHere = {};
+  try { signedHere = JSON.parse((document.getElementById("entry") || body).getAttribute("data-signatures") || "{}"); } catch (e) { signedHere = {}; }
   function signature(url, type) {
+    var here = signedHere[type];
+    if (here && here.url === url) return Promise.resolve(here);
     var endpoint = body.getAttribute("data-signature-url") + "?type=" + type + "&url=" + encodeURIComponent(url);
     var abort = window.AbortController ? new AbortController() : null;
     var timer = abort && setTimeout(function () { abort.abort(); }, SIGNATURE_TIMEOUT);
@@ -106,6 +111,26 @@
 
   /* -- the entry page: where were we opened, and for whom? ------------------------------------ */
   var entry = document.getElementById("entry");
+  /* The customer's (or group's) page replaces the entry page's content in place: the scripts and
+   * styles are loaded already, so only its HTML comes over the network. The address becomes the
+   * page's own (a reload opens it directly). Anything unusual (a redirect to sign in, an error page)
+   * is navigated to for real instead. */
+  function showPage(url) {
+    var navigate = function () { location.replace(url); };
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } }).then(function (res) {
+      var type = res.headers.get("Content-Type") || "";
+      if (!res.ok || res.redirected || type.indexOf("text/html") !== 0) return navigate();
+      return res.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        history.replaceState(null, "", url);
+        document.title = doc.title;
+        Array.prototype.forEach.call(doc.body.attributes, function (a) { body.setAttribute(a.name, a.value); });
+        body.replaceChildren.apply(body, Array.prototype.slice.call(doc.body.childNodes).map(function (n) { return document.adoptNode(n); }));
+        if (window.htmx) window.htmx.process(body);
+        document.dispatchEvent(new CustomEvent("beside:page"));
+      });
+    }, navigate);
+  }
   function say(templateId, extra, retry) {
     var status = document.getElementById("entry-status");
     var text = document.getElementById(templateId).content.textContent + (extra || "");
@@ -139,13 +164,13 @@
       if (where === "single_chat_tools" || where === "contact_profile" || where === "single_kf_tools") {
         return call("getCurExternalContact").then(function (res) {
           if (!res || !res.userId) return say("msg-unknown");
-          location.replace(entry.getAttribute("data-customer-url").replace("EXT", encodeURIComponent(res.userId)));
+          return showPage(entry.getAttribute("data-customer-url").replace("EXT", encodeURIComponent(res.userId)));
         }, function (err) { return /permission/i.test(err && err.errMsg) ? explain(err) : say("msg-unknown"); });
       }
       if (where === "group_chat_tools") {
         return call("getCurExternalChat").then(function (res) {
           if (!res || !res.chatId) return say("msg-unknown");
-          location.replace(entry.getAttribute("data-group-url").replace("CHAT", encodeURIComponent(res.chatId)));
+          return showPage(entry.getAttribute("data-group-url").replace("CHAT", encodeURIComponent(res.chatId)));
         }, explain);
       }
       say("msg-normal");
@@ -296,8 +321,9 @@
   });
 
   /* -- htmx: a short toast for HX-Trigger {"saved": "..."} and for failed requests ------------- */
-  var toast = document.getElementById("toast"), toastTimer;
+  var toastTimer;
   function showToast(text, ms) {
+    var toast = document.getElementById("toast");  /* looked up each time: a page shown in place brings its own */
     if (!toast) return;
     toast.textContent = text; toast.hidden = false;
     clearTimeout(toastTimer); toastTimer = setTimeout(function () { toast.hidden = true; }, ms || 2500);

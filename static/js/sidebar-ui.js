@@ -2,36 +2,46 @@
  * jumps to a section and highlights the one being read. Nothing here talks to WeCom (see bridge.js). */
 (function () {
   "use strict";
-  var active = document.querySelector(".toptabs [aria-current=page]");
-  if (active && active.scrollIntoView) active.scrollIntoView({ block: "nearest", inline: "center" });
+  var observer = null, watching = null;
 
-  var bar = document.querySelector(".tabs[data-sections]");
-  if (!bar || !window.IntersectionObserver) return;
-  var links = Array.prototype.slice.call(bar.querySelectorAll("a[href^='#']"));
-  function mark(id) {
+  function init() {
+    var active = document.querySelector(".toptabs [aria-current=page]");
+    if (active && active.scrollIntoView) active.scrollIntoView({ block: "nearest", inline: "center" });
+
+    if (observer) observer.disconnect();
+    if (watching) document.body.removeEventListener("htmx:afterSettle", watching);
+    var bar = document.querySelector(".tabs[data-sections]");
+    if (!bar || !window.IntersectionObserver) return;
+    var links = Array.prototype.slice.call(bar.querySelectorAll("a[href^='#']"));
+    function mark(id) {
+      links.forEach(function (a) {
+        if (a.getAttribute("href") === "#" + id) a.setAttribute("aria-current", "true");
+        else a.removeAttribute("aria-current");
+      });
+    }
     links.forEach(function (a) {
-      if (a.getAttribute("href") === "#" + id) a.setAttribute("aria-current", "true");
-      else a.removeAttribute("aria-current");
+      a.addEventListener("click", function () { mark(a.getAttribute("href").slice(1)); });
     });
+    /* The section whose top most recently passed under the bar is the one being read. Sections are
+     * swapped by htmx after a change, so they are looked up again each time. */
+    var visible = {};
+    observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { visible[e.target.id] = e.isIntersecting; });
+      var first = links.map(function (a) { return a.getAttribute("href").slice(1); }).filter(function (id) { return visible[id]; })[0];
+      if (first) mark(first);
+    }, { rootMargin: "-48px 0px -55% 0px" });
+    watching = function () {
+      observer.disconnect();
+      links.forEach(function (a) {
+        var section = document.getElementById(a.getAttribute("href").slice(1));
+        if (section) observer.observe(section);
+      });
+    };
+    watching();
+    document.body.addEventListener("htmx:afterSettle", watching);
   }
-  links.forEach(function (a) {
-    a.addEventListener("click", function () { mark(a.getAttribute("href").slice(1)); });
-  });
-  /* The section whose top most recently passed under the bar is the one being read. Sections are
-   * swapped by htmx (orders and notes load when reached), so they are looked up again each time. */
-  var visible = {};
-  var observer = new IntersectionObserver(function (entries) {
-    entries.forEach(function (e) { visible[e.target.id] = e.isIntersecting; });
-    var first = links.map(function (a) { return a.getAttribute("href").slice(1); }).filter(function (id) { return visible[id]; })[0];
-    if (first) mark(first);
-  }, { rootMargin: "-48px 0px -55% 0px" });
-  function watch() {
-    observer.disconnect();
-    links.forEach(function (a) {
-      var section = document.getElementById(a.getAttribute("href").slice(1));
-      if (section) observer.observe(section);
-    });
-  }
-  watch();
-  document.body.addEventListener("htmx:afterSettle", watch);
+
+  init();
+  /* The entry page shows a customer's page in place (bridge.js): set that page up as if loaded. */
+  document.addEventListener("beside:page", init);
 })();

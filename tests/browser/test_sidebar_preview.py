@@ -172,3 +172,29 @@ def test_when_wecom_cannot_be_reached_the_entry_page_says_so_and_retries(
     emulator.configure(latency=0)
     side.get_by_test_id("retry").click()
     side.get_by_test_id("customer-name").filter(has_text=second.name).wait_for()
+
+
+def test_a_chat_opens_its_profile_in_place_without_asking_for_a_signature(seeded, preview, context):
+    first = customer_of("chenjing")
+    page = context.new_page()
+    side = open_chat(page, preview, "chenjing", first.name)  # signs in
+    side.get_by_test_id("customer-name").wait_for()
+    requests: list[tuple[str, str]] = []
+    page.on("request", lambda r: requests.append((r.resource_type, r.url)))
+
+    other = page.locator(f".chat[data-kind=single]:not([data-id='{first.external_userid}'])").first
+    second_name, second_ext = other.get_attribute("data-name"), other.get_attribute("data-id")
+    other.click()  # WeCom recreates the webview
+    side.get_by_test_id("customer-name").filter(has_text=second_name).wait_for()
+    documents = [url for kind, url in requests if kind == "document" and "/sidebar" in url]
+    assert len(documents) == 1 and documents[0].endswith("/sidebar/")  # one page load, the entry
+    assert not [url for _, url in requests if "/jssdk/signature" in url]  # it came with the page
+    frame = next(f for f in page.frames if "/sidebar/" in f.url)
+    assert frame.url.endswith(f"/sidebar/customers/{second_ext}")  # a reload opens it
+
+    # The page shown in place works as if loaded: the section bar and an htmx edit.
+    side.locator("nav.tabs a[href='#notes']").click()
+    side.locator("nav.tabs a[href='#notes'][aria-current=true]").wait_for()
+    side.locator("#notes textarea[name=body]").fill("在侧边栏里写的")
+    side.get_by_test_id("save-note").click()
+    side.get_by_test_id("note").filter(has_text="在侧边栏里写的").wait_for()

@@ -94,3 +94,37 @@ def test_a_slow_wecom_is_given_up_on_while_someone_waits_but_not_in_a_job(app, a
 
     with app.app_context():
         assert wecom().agent_ticket().startswith("emu-agent-")
+
+
+def _embedded(res) -> dict:
+    import html
+    import json
+    import re
+
+    raw = re.search(r'data-signatures="([^"]*)"', res.get_data(as_text=True)).group(1)
+    return json.loads(html.unescape(raw))
+
+
+def test_the_entry_page_carries_signatures_for_its_own_url(app, client, emulator):
+    _sign_in(client, app)
+    res = client.get("/sidebar/?from=wecom")
+    assert res.status_code == 200
+    signed = _embedded(res)
+    url = "http://localhost/sidebar/?from=wecom"  # as the page's own address, query kept
+    tickets = {
+        "agent": next(t for t in emulator.state.tickets if t.startswith("emu-agent-")),
+        "corp": next(t for t in emulator.state.tickets if not t.startswith("emu-agent-")),
+    }
+    for kind, ticket in tickets.items():
+        s = signed[kind]
+        assert s["url"] == url
+        assert s["signature"] == jssdk.signature(ticket, s["nonceStr"], s["timestamp"], url)
+
+
+def test_without_a_ticket_the_entry_page_still_opens_and_leaves_the_signature_to_the_page(
+    app, client, emulator
+):
+    _sign_in(client, app)
+    emulator.configure(always_error={"ticket/get": 60020, "get_jsapi_ticket": 60020})
+    res = client.get("/sidebar/")
+    assert res.status_code == 200 and _embedded(res) == {}

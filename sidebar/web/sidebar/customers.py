@@ -18,16 +18,34 @@ from sidebar.web.auth import login_required
 from sidebar.web.forms import NoteForm, ProfileForm, RemarkForm, TagForm
 from sidebar.web.redirects import safe_next
 from sidebar.web.sidebar import PAGE, common, customer_route, me, part_of_the_profile, sidebar_bp
+from sidebar.wecom import jssdk
 from sidebar.wecom.errors import WeComError
+from sidebar.wecom.gateway import wecom
+
+
+def _signatures(url: str) -> dict[str, dict[str, str | int]]:
+    """The JS-SDK signatures for this page's own URL, made here so the page need not ask for them
+    (a round trip before WeCom can even be asked who is in the chat). Whatever WeCom will not give
+    now is left out, and the page fetches it as before and says what went wrong."""
+    signed: dict[str, dict[str, str | int]] = {}
+    try:
+        client = wecom()
+        for kind, ticket in (("agent", client.agent_ticket), ("corp", client.corp_ticket)):
+            signed[kind] = {**jssdk.sign_url(ticket(), url), "url": url}
+    except WeComError as exc:
+        current_app.logger.info("no JS-SDK ticket for the entry page: %s", exc)
+    return signed
 
 
 @sidebar_bp.get("/")
 @login_required
 def entry():
-    """Asks WeCom (through the JS bridge) where it was opened and which customer or group is open."""
+    """Asks WeCom (through the JS bridge) where it was opened and which customer or group is open;
+    the page then shows that customer's profile in place (bridge.js)."""
     return htmx.render(
         "sidebar/entry.html",
         staff=me(),
+        signatures=_signatures(request.url.split("#", 1)[0]),
         corp_id=current_app.config["WECOM_CORP_ID"],
         agent_id=current_app.config["WECOM_AGENT_ID"],
         preview_origin=current_app.config.get("PREVIEW_ORIGIN")
