@@ -1,98 +1,175 @@
-"""Time WeCom callbacks against the app as deployed: gunicorn (2 workers) and a huey consumer, with the
-emulator delivering from a process of its own.
+"""WeCom callbacks as fast as they come: how many are acknowledged a second, and are all processed?
 
-    .venv/bin/python bench/callbacks.py [--events 500] [--concurrency 8] [--database-url postgresql://...]
+    .venv/bin/python bench/callbacks.py --database-url postgresql://.../beside_bench [--seconds 30]
 
-Prints how fast each callback was answered (p50, p95, max: WeCom retries after 5 s) and how long until
-every event was processed. Uses a temporary SQLite file unless a database URL is given (its tables are
-dropped and recreated).
+Starts the app as deployed — gunicorn with ``gunicorn.conf.py`` (4 workers) and a huey consumer — and
+the emulator (which answers what processing asks WeCom). Distinct events are encrypted and signed
+beforehand, as WeCom would send them (a customer's edit, a failed transfer, a new follow), then posted
+by the load tool (``bench/load.py``, 32 connections) for ``--seconds``. Prints the events acknowledged
+per second with p50/p99 of the answers, then waits for the consumer and prints how long until every
+acknowledged event was processed. The database must be migrated with the demo in it (its customers
+are the events' subjects); without ``--database-url`` a temporary SQLite file is made for it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import load  # noqa: E402
+
+
+def events(count: int, now: float) -> list[load.Request]:
+    """``count`` distinct callbacks about the emulator's demo customers, encrypted and signed."""
+    from emulator import callbacks, settings
+    from sidebar import demo
+
+    conf = settings.load()
+    people = [demo.customer(i) for i in range(demo.DEFAULT_CUSTOMERS)]
+    prepared = []
+    for n in range(count):
+        person = people[n % len(people)]
+        kind = ("edit_external_contact", "transfer_fail", "transfer_fail", "transfer_fail")[n % 4]
+        fields = {"UserID": person.follows[0].userid, "ExternalUserID": person.external_userid}
+        if kind == "transfer_fail":
+            fields["FailReason"] = "customer_refused"
+        xml = callbacks.event_xml(
+            conf["WECOM_CORP_ID"], "change_external_contact", kind, fields, 1764000000 + n
+        )
+        params, body = callbacks.signed_request(conf, xml, at=now)
+        prepared.append(
+            load.Request(
+                "/wecom/callback?" + urlencode(params),
+                method="POST",
+                body=body.encode(),
+                headers={"Content-Type": "text/xml"},
+            )
+        )
+    return prepared
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=500)
-    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--database-url")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--events", type=int, default=120_000, help="prepared; more than can be sent")
     args = parser.parse_args()
 
-    import requests
-    from sqlalchemy import func, select
-
-    from sidebar import create_app, demo
-    from sidebar.demo import seed as demo_seed
-    from sidebar.extensions import db
-    from sidebar.models import WecomEvent
-    from tests.conftest import TEST_SECRET, EmulatorProcess, Stack, free_port
+    from tests.conftest import EmulatorProcess, free_port, wait_until_up
 
     tmp = Path(tempfile.mkdtemp(prefix="beside-bench-callbacks-"))
-    if args.database_url:
-        os.environ["TEST_DATABASE_URL"] = args.database_url
-    url = args.database_url or f"sqlite:///{tmp / 'test.db'}"
-    os.environ["BESIDE_INSTANCE_PATH"] = str(tmp / "instance")
-    app = create_app({"APP_ENV": "test", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": url})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        demo_seed.seed()
-
     port = free_port()
-    wecom = EmulatorProcess(tmp, callback_url=f"http://127.0.0.1:{port}/wecom/callback")
-    stack = None
-    try:
-        stack = Stack(tmp, wecom, port=port)
-        people = [demo.customer(i % demo.DEFAULT_CUSTOMERS) for i in range(args.events)]
-        specs = [
-            {
-                "change_type": "edit_external_contact" if n % 2 else "transfer_fail",
-                "userid": p.follows[0].userid if n % 2 else "chenjing",
-                "external_userid": p.external_userid,
-                "create_time": 1764000000 + n,
-            }
-            for n, p in enumerate(people)
-        ]
-        started = time.monotonic()
-        sent = requests.post(
-            wecom.url + "/_emulator/burst",
-            json={"events": specs, "concurrency": args.concurrency, "timeout": 5.0},
-            timeout=900,
-        ).json()
-        answered = sorted(a["elapsed"] for r in sent["results"] for a in r["attempts"])
-        retried = sum(1 for r in sent["results"] if len(r["attempts"]) > 1 or not r["delivered"])
-        deadline, done = time.monotonic() + 600, 0
-        while time.monotonic() < deadline and done < args.events:
-            time.sleep(0.25)
-            with app.app_context():
-                done = db.session.scalar(
-                    select(func.count()).select_from(WecomEvent).where(WecomEvent.status == "done")
-                )
-        processed = time.monotonic() - started
-    finally:
-        if stack is not None:
-            stack.stop()
-        wecom.stop()
+    emulator = EmulatorProcess(tmp, callback_url=f"http://127.0.0.1:{port}/wecom/callback")
+    env = {
+        **os.environ,
+        "APP_ENV": "development",
+        "FLASK_APP": "wsgi",
+        "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'callbacks.db'}",
+        "BESIDE_INSTANCE_PATH": str(tmp / "instance"),
+        "HUEY_SQLITE_PATH": str(tmp / "huey.db"),
+        "EMULATOR_URL": emulator.url,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "4",
+        "GUNICORN_ACCESS_LOG": "",
+    }
+    bin_dir = Path(sys.executable).parent
+    if not args.database_url:
+        for command in (["db", "upgrade"], ["demo", "seed"]):
+            subprocess.run(
+                [str(bin_dir / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True
+            )
+    os.environ.update({k: env[k] for k in ("APP_ENV", "DATABASE_URL", "BESIDE_INSTANCE_PATH")})
+    from sqlalchemy import func, select
 
-    def pct(p: float) -> float:
-        return answered[min(len(answered) - 1, int(p * len(answered)))] * 1000
+    from sidebar import create_app
+    from sidebar.extensions import db
+    from sidebar.models import WecomEvent
+
+    app = create_app()
+    with app.app_context():
+        before = db.session.scalar(select(func.coalesce(func.max(WecomEvent.id), 0)))
+
+    def processed() -> tuple[int, int]:
+        with app.app_context():
+            rows = db.session.execute(
+                select(WecomEvent.status, func.count())
+                .where(WecomEvent.id > before)
+                .group_by(WecomEvent.status)
+            ).all()
+        by_status = dict(rows)
+        return sum(by_status.values()), by_status.get("done", 0)
+
+    prepared = events(args.events, time.time())
+    log = open(tmp / "servers.log", "w")  # noqa: SIM115  (as long as the servers)
+    procs = [
+        subprocess.Popen(
+            [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [
+                str(bin_dir / "huey_consumer"),
+                "wsgi.huey",
+                "-w",
+                "4",
+                "-k",
+                "thread",
+                "-d",
+                "0.05",
+                "-m",
+                "0.2",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+    ]
+    try:
+        if not wait_until_up(f"http://127.0.0.1:{port}/healthz"):
+            print((tmp / "servers.log").read_text()[-3000:])
+            return 1
+
+        def next_event(n: int) -> list[load.Request]:
+            return [prepared[n - 1]] if n <= len(prepared) else []
+
+        result = load.run("127.0.0.1", port, next_event, connections=args.connections, seconds=args.seconds)
+        sent_at = time.monotonic()
+        stored, done = processed()
+        deadline = sent_at + 900
+        while done < stored and time.monotonic() < deadline:
+            time.sleep(1)
+            stored, done = processed()
+        drained = time.monotonic() - sent_at
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(20)
+        emulator.stop()
 
     engine = "PostgreSQL" if args.database_url else "SQLite"
     print(
-        f"{engine}: {args.events} callbacks, {args.concurrency} at a time, sent in {sent['seconds']:.1f} s; "
-        f"answered p50 {pct(0.5):.0f} ms, p95 {pct(0.95):.0f} ms, max {answered[-1] * 1000:.0f} ms; "
-        f"{retried} retried; {done} processed {processed:.1f} s after the first"
+        f"{engine}, gunicorn with gunicorn.conf.py (4 workers) and a huey consumer, "
+        f"{args.connections} connections"
     )
-    return 0 if done == args.events and not retried else 1
+    print(f"  acknowledged: {result.line()}")
+    print(f"  stored {stored:,}; processed {done:,}, the last {drained:.0f} s after the sending stopped")
+    return 0 if not result.errors and done == stored == result.units else 1
 
 
 if __name__ == "__main__":

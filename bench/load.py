@@ -5,8 +5,9 @@ library in the way), so the same tool drives every endpoint compared and costs e
     result = load.run("127.0.0.1", 8000, next_request, connections=50, seconds=20)
 
 ``next_request(n)`` returns the requests of one unit of work (a list of ``Request``: a profile may be
-several); a unit counts once, when all its requests were answered, and its latency is the sum of
-theirs. A ``follow`` function may add requests from an answer (the parts a page loads by itself).
+several; none ends the connection, when a prepared set is used up); a unit counts once, when all its
+requests were answered, and its latency is the sum of theirs. A ``follow`` function may add requests
+from an answer (the parts a page loads by itself).
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ async def _connection(
         while time.monotonic() < deadline:
             counter[0] += 1
             pending = list(next_request(counter[0]))
+            if not pending:
+                break
             spent, failed = 0.0, False
             while pending:
                 req = pending.pop(0)

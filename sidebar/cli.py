@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import datetime
 
@@ -42,7 +43,13 @@ def _echo(result: object) -> None:
     "--customers", default=demo.DEFAULT_CUSTOMERS, show_default=True, help="How many customers in all."
 )
 @click.option("--chunk", default=5000, show_default=True, help="Customers per insert batch.")
-def demo_seed(customers: int, chunk: int) -> None:
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Processes making the customers (PostgreSQL; default: one per core for 100,000 or more).",
+)
+def demo_seed(customers: int, chunk: int, workers: int | None) -> None:
     """Create the demo brand; running it again adds only what is missing."""
     started = time.monotonic()
 
@@ -50,7 +57,9 @@ def demo_seed(customers: int, chunk: int) -> None:
         if total >= 10 * chunk:
             click.echo(f"  {done:>9,} / {total:,} customers  ({time.monotonic() - started:.0f}s)", err=True)
 
-    result = seeding.seed(customers, chunk=chunk, progress=progress)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if customers >= 100_000 else 1
+    result = seeding.seed(customers, chunk=chunk, workers=workers, progress=progress)
     if customers <= SOP_AT_SEED_MAX:
         # The tasks due today, so the tasks tab and today page show work at once (the scheduler's run
         # every 15 minutes would make them too, later). A large demo leaves it to the scheduler.

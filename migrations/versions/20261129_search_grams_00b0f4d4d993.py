@@ -23,11 +23,8 @@ depends_on = None
 GRAMS_FUNCTION = """
 CREATE OR REPLACE FUNCTION beside_grams(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
-    SELECT substr(lower(t), i, 1) AS g FROM generate_series(1, length(t)) AS i
-    UNION ALL
-    SELECT substr(lower(t), i, 2) FROM generate_series(1, length(t) - 1) AS i
-  ) AS grams
+  SELECT string_to_array(lower(t), NULL)
+    || ARRAY(SELECT substr(lower(t), i, 2) FROM generate_series(1, length(t) - 1) AS i)
 $$
 """
 

@@ -1,6 +1,10 @@
 """Many rows into one table at once: PostgreSQL's COPY (several times faster than an INSERT per row,
 which matters for a file of a million orders), a plain executemany elsewhere (SQLite). Flushes the
-session first, so the rows land after whatever it holds; runs in the session's transaction."""
+session first, so the rows land after whatever it holds; runs in the session's transaction.
+
+A COPY bypasses the model's Python-side defaults, so the columns a row leaves out get them here
+(``with_defaults``), as an INSERT through SQLAlchemy would.
+"""
 
 from __future__ import annotations
 
@@ -25,43 +29,62 @@ def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     _copy(connection, table, rows)
 
 
+def with_defaults(table: Table, columns: Sequence[str]) -> dict[str, Any]:
+    """The Python-side defaults (``default=`` on the model) of the columns not in ``columns``: one value
+    for the batch, as a callable default (a timestamp) is called once."""
+    given = set(columns)
+    found: dict[str, Any] = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in given or default is None or not hasattr(default, "arg"):
+            continue  # given, none, or a sequence (the server's)
+        if getattr(default, "is_clause_element", False):
+            continue  # SQL the server would run: none of our models has one
+        found[column.name] = default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
+    return found
+
+
 def _copy(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """One binary COPY: psycopg dumps each value by the column's type named up front, about a seventh
-    of the client's CPU of a text COPY (which formats every value and guesses its type), and this runs
-    for every order and item of a file, in a thread that shares the GIL with the one reading it."""
+    raw: Any = connection.connection.dbapi_connection  # psycopg's own connection
+    copy_rows(raw, table, rows)
+
+
+def copy_rows(raw: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """One binary COPY on a psycopg connection: psycopg dumps each value by the column's type named up
+    front, about a seventh of the client's CPU of a text COPY (which formats every value and guesses
+    its type), and this runs for every order and item of a file, in a thread that shares the GIL with
+    the one reading it."""
     if not rows:
         return
     columns = list(rows[0])
-    raw: Any = connection.connection.dbapi_connection  # psycopg's own connection
-    names = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
-    types = _column_types(connection, table.name, tuple(columns))
+    defaults = with_defaults(table, columns)
+    names = ", ".join(f'"{c}"' for c in [*columns, *defaults])
+    types = _column_types(raw, table.name, (*columns, *defaults))
+    extra = list(defaults.values())
     with (
         raw.cursor() as cursor,
         cursor.copy(f"COPY {table.name} ({names}) FROM STDIN (FORMAT BINARY)") as copy,
     ):
         copy.set_types(types)
         for row in rows:
-            copy.write_row([row[c] for c in columns])
+            copy.write_row([*(row[c] for c in columns), *extra])
 
 
 _TYPES: dict[tuple[str, tuple[str, ...]], list[int]] = {}
 
 
-def _column_types(connection: Connection, table: str, columns: tuple[str, ...]) -> list[int]:
+def _column_types(raw: Any, table: str, columns: tuple[str, ...]) -> list[int]:
     """The PostgreSQL type (oid) of each column, from the catalog: exactly what the table holds, which
     a binary COPY must match. Read once per table and column list; a migration restarts the app."""
     key = (table, columns)
     if key not in _TYPES:
-        found: dict[str, int] = {
-            name: oid
-            for name, oid in connection.execute(
-                text(
-                    "SELECT attname, atttypid FROM pg_attribute"
-                    " WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 AND NOT attisdropped"
-                ),
-                {"table": table},
+        with raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, atttypid FROM pg_attribute"
+                " WHERE attrelid = CAST(%s AS regclass) AND attnum > 0 AND NOT attisdropped",
+                (table,),
             )
-        }
+            found: dict[str, int] = dict(cursor.fetchall())
         _TYPES[key] = [found[c] for c in columns]
     return _TYPES[key]
 

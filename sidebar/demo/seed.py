@@ -1,24 +1,27 @@
 """``flask demo seed``: the demo brand into the database, idempotent and resumable.
 
-Teams, staff and tags go through the same mirror functions a WeCom sync uses. Customers go in chunks
-of set-based inserts (explicit ids, one executemany per table per chunk); how many are in is kept in
-``key_values``, so running again adds only what is missing.
+Teams, staff and tags go through the same mirror functions a WeCom sync uses. Customers go in chunks,
+one COPY per table per chunk on PostgreSQL (an executemany on SQLite), their ids reserved from the
+sequences first; a large demo is made by several processes at once. How many are in is kept in
+``key_values`` (and a chunk already in is skipped), so running again adds only what is missing.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, select, text
 
 from sidebar import demo
 from sidebar.content import materials
-from sidebar.core import uow
+from sidebar.core import bulk_insert, uow
 from sidebar.core.analyze import analyze
 from sidebar.data import profile
 from sidebar.extensions import db
@@ -179,12 +182,19 @@ def _next_id(model: Any) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _insert_chunk(people: list[demo.DemoCustomer], ctx: dict[str, Any]) -> dict[str, int]:
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _chunk_rows(
+    people: list[demo.DemoCustomer], customer_ids: list[int], order_ids: list[int], ctx: dict[str, Any]
+) -> list[tuple[Table, list[dict[str, Any]]]]:
+    """Every row of these customers, table by table, with their ids given (reserved beforehand)."""
     now = utcnow()
-    customer_id = _next_id(Customer)
-    order_id = _next_id(Order)
+    next_order = iter(order_ids)
     customers, follows, ctags, orders, items, notes = [], [], [], [], [], []
-    for c in people:
+    for c, customer_id in zip(people, customer_ids, strict=True):
         customers.append(
             {
                 "id": customer_id,
@@ -235,6 +245,7 @@ def _insert_chunk(people: list[demo.DemoCustomer], ctx: dict[str, Any]) -> dict[
                     }
                 )
         for o in c.orders:
+            order_id = next(next_order)
             staff_id = ctx["staff"].get(o.staff_userid) if o.staff_userid else None
             orders.append(
                 {
@@ -265,44 +276,145 @@ def _insert_chunk(people: list[demo.DemoCustomer], ctx: dict[str, Any]) -> dict[
                         "amount": qty * price,
                     }
                 )
-            order_id += 1
         for userid, body, at in c.notes:
             notes.append(
                 {"customer_id": customer_id, "staff_id": ctx["staff"][userid], "body": body, "created_at": at}
             )
-        customer_id += 1
-
-    for model, rows in (
-        (Customer, customers),
-        (Follow, follows),
-        (CustomerTag, ctags),
-        (Order, orders),
-        (OrderItem, items),
-        (Note, notes),
-    ):
-        if rows:
-            db.session.execute(insert(model), rows)
-    return {"customers": len(customers), "orders": len(orders), "items": len(items)}
+    return [
+        (_table(Customer), customers),
+        (_table(Follow), follows),
+        (_table(CustomerTag), ctags),
+        (_table(Order), orders),
+        (_table(OrderItem), items),
+        (_table(Note), notes),
+    ]
 
 
-def _fix_sequences() -> None:
-    """PostgreSQL: explicit ids leave the sequences behind; move them past the highest id."""
+def _counts(people: list[demo.DemoCustomer]) -> dict[str, int]:
+    return {
+        "customers": len(people),
+        "orders": sum(len(c.orders) for c in people),
+        "items": sum(len(o.items) for c in people for o in c.orders),
+    }
+
+
+def _insert_chunk(people: list[demo.DemoCustomer], ctx: dict[str, Any]) -> dict[str, int]:
+    """In this process: ids from the sequences (PostgreSQL, then COPY) or after the highest (SQLite)."""
+    counts = _counts(people)
+    ids = {}
+    for model, n in ((Customer, counts["customers"]), (Order, counts["orders"])):
+        reserved = bulk_insert.reserve_ids(_table(model), n)
+        ids[model] = reserved if reserved is not None else list(range(_next_id(model), _next_id(model) + n))
+    for table, rows in _chunk_rows(people, ids[Customer], ids[Order], ctx):
+        bulk_insert.insert_rows(table, rows)
+    return counts
+
+
+_worker_connection: Any = None
+
+
+def _chunk_in_worker(url: str, start: int, end: int, ctx: dict[str, Any], anchor: date) -> dict[str, int]:
+    """One chunk in a worker process (``seed(workers=…)``): made, COPYed and committed on the worker's
+    own connection. A chunk whose first customer is in already is skipped, so a run that stopped
+    part-way can be run again."""
+    import psycopg
+
+    global _worker_connection
+    if _worker_connection is None:
+        _worker_connection = psycopg.connect(url, autocommit=True)  # each chunk its own transaction()
+        # Loading: the search indexes' new entries gathered in bigger batches before they are merged
+        # (GIN's pending list), and a chunk's commit need not wait for its WAL to reach the disk (a
+        # crash loses at most the last chunks, which a run again adds).
+        _worker_connection.execute("SET gin_pending_list_limit = '64MB'")
+        _worker_connection.execute("SET synchronous_commit = off")
+    connection = _worker_connection
+    with connection.transaction():
+        first = connection.execute(
+            "SELECT 1 FROM customers WHERE external_userid = %s", (demo.external_userid(start),)
+        ).fetchone()
+        if first is not None:
+            return {"customers": 0, "orders": 0, "items": 0}
+        people = [demo.customer(i, anchor=anchor) for i in range(start, end)]
+        counts = _counts(people)
+        ids = {
+            table: [
+                row[0]
+                for row in connection.execute(
+                    "SELECT nextval(CAST(%s AS regclass)) FROM generate_series(1, %s)", (f"{table}_id_seq", n)
+                )
+            ]
+            for table, n in (("customers", counts["customers"]), ("orders", counts["orders"]))
+        }
+        for table, rows in _chunk_rows(people, ids["customers"], ids["orders"], ctx):
+            bulk_insert.copy_rows(connection, table, rows)
+    return counts
+
+
+def _insert_in_workers(
+    todo: list[tuple[int, int]],
+    ctx: dict[str, Any],
+    anchor: date,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, int]:
+    """The chunks over ``workers`` processes, each making its customers and COPYing them on its own
+    connection: making a million demo customers is 70 s of Python, which one process cannot overlap
+    with storing them. Processes are spawned, not forked: nothing of this one's connections goes along."""
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    totals = {"customers": 0, "orders": 0, "items": 0}
+    made = todo[0][0]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {
+            pool.submit(_chunk_in_worker, url, start, end, ctx, anchor): end - start for start, end in todo
+        }
+        for future in as_completed(futures):
+            for k, v in future.result().items():
+                totals[k] += v
+            made += futures[future]
+            if progress:
+                progress(made, todo[-1][1])
+    return totals
+
+
+# The name and remark search indexes (GIN over each text's characters and pairs): filled row by row
+# they were a third of a large seed's storing; built once over the loaded rows, a few seconds.
+SEARCH_INDEXES = ("ix_customers_name_grams", "ix_follows_remark_grams")
+
+
+def _drop_search_indexes() -> None:
+    for name in SEARCH_INDEXES:
+        db.session.execute(text(f"DROP INDEX IF EXISTS {name}"))  # names from the tuple above
+    uow.commit_point("loaded without the search indexes")
+
+
+def _search_indexes() -> None:
+    """The search indexes as the models define them, made if missing (PostgreSQL): each on a connection
+    of its own at the same time (a GIN build runs on one core; there are two indexes)."""
     if db.engine.dialect.name != "postgresql":
         return
-    for table in ("customers", "orders"):
-        # table names come from the literal tuple above, never from input
-        top = f"COALESCE((SELECT MAX(id) FROM {table}), 1)"  # noqa: S608
-        sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {top})"
-        db.session.execute(text(sql))
+    uow.commit_point("before the indexes are made beside this session")
+    wanted = [i for t in (_table(Customer), _table(Follow)) for i in t.indexes if i.name in SEARCH_INDEXES]
+    engine = db.engine  # (the threads have no app context)
+
+    def make(index: Any) -> None:
+        with engine.begin() as connection:
+            connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+            index.create(connection, checkfirst=True)
+
+    with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+        for made in [pool.submit(make, index) for index in wanted]:
+            made.result()
 
 
 def seed(
     customers: int = demo.DEFAULT_CUSTOMERS,
     *,
     chunk: int = 5000,
+    workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Bring the demo data up to ``customers`` customers. Commits per chunk (resumable)."""
+    """Bring the demo data up to ``customers`` customers. Commits per chunk (resumable). With
+    ``workers`` > 1 on PostgreSQL, the chunks are made and stored by that many processes."""
     started = time.monotonic()
     org = seed_org()
     uow.commit_point("the organisation first")
@@ -317,17 +429,24 @@ def seed(
     done = int(row.value) if row else 0
     anchor = demo.today()
     totals = {"customers": 0, "orders": 0, "items": 0}
-    for start in range(done, customers, chunk):
-        end = min(customers, start + chunk)
-        counts = _insert_chunk([demo.customer(i, anchor=anchor) for i in range(start, end)], ctx)
-        for k, v in counts.items():
-            totals[k] += v
-        db.session.merge(KeyValue(key=PROGRESS_KEY, value=str(end), expires_at=None))
-        uow.commit_point("one chunk at a time (resumable)")
-        if progress:
-            progress(end, customers)
-    _fix_sequences()
-    uow.commit_point("the id sequences")
+    todo = [(start, min(customers, start + chunk)) for start in range(done, customers, chunk)]
+    _search_indexes()  # (made again here too, should a run have stopped while they were away)
+    if workers > 1 and db.engine.dialect.name == "postgresql" and len(todo) > 1:
+        if done == 0:
+            _drop_search_indexes()
+        totals = _insert_in_workers(todo, ctx, anchor, workers, progress)
+        _search_indexes()
+        db.session.merge(KeyValue(key=PROGRESS_KEY, value=str(customers), expires_at=None))
+        uow.commit_point("every chunk is in")
+    else:
+        for start, end in todo:
+            counts = _insert_chunk([demo.customer(i, anchor=anchor) for i in range(start, end)], ctx)
+            for k, v in counts.items():
+                totals[k] += v
+            db.session.merge(KeyValue(key=PROGRESS_KEY, value=str(end), expires_at=None))
+            uow.commit_point("one chunk at a time (resumable)")
+            if progress:
+                progress(end, customers)
     # The profile columns come from the orders the way they do for a real brand (RFM segments too).
     if totals["customers"]:
         analyze("customers", "follows", "customer_tags", "orders", "order_items", "notes")

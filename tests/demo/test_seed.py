@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from sidebar import demo
+from sidebar.demo.seed import PROGRESS_KEY
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, Note, Order, OrderItem, Staff, Store, Tag, TagGroup, Team
+from sidebar.models import (
+    Customer,
+    Follow,
+    KeyValue,
+    Note,
+    Order,
+    OrderItem,
+    Staff,
+    Store,
+    Tag,
+    TagGroup,
+    Team,
+)
 
 MODELS = (Team, Store, Staff, Customer, Follow, TagGroup, Tag, Order, OrderItem, Note)
 
@@ -65,3 +79,31 @@ def test_the_emulator_serves_the_same_people(seeded, emulator):
     wecom = emulator.state.contact(person.external_userid)
     assert wecom["external_contact"]["name"] == c.name
     assert {f["userid"] for f in wecom["follow_user"]} == followers
+
+
+def test_a_seed_made_by_several_processes_is_the_same_and_can_be_run_again(app, runner):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the processes COPY into PostgreSQL; SQLite takes one writer")
+    made = runner.invoke(args=["demo", "seed", "--customers", "250", "--chunk", "60", "--workers", "2"])
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.output.strip().splitlines()[-1])["added"]["customers"] == 250
+    people = [demo.customer(i) for i in range(250)]
+    with app.app_context():
+        assert count(Customer) == 250 and count(Order) == sum(len(p.orders) for p in people)
+        assert count(OrderItem) == sum(len(o.items) for p in people for o in p.orders)
+        assert count(Follow) == sum(len(p.follows) for p in people)
+        person = people[77]
+        c = db.session.scalar(select(Customer).where(Customer.external_userid == person.external_userid))
+        assert (c.name, c.phone, c.order_count) == (
+            person.name,
+            person.phone,
+            len([o for o in person.orders if o.status != "refunded"]),
+        )
+        # A run that stopped before it recorded its progress: the chunks already in are skipped.
+        db.session.delete(db.session.get(KeyValue, PROGRESS_KEY))
+        db.session.commit()
+    again = runner.invoke(args=["demo", "seed", "--customers", "250", "--chunk", "60", "--workers", "2"])
+    assert again.exit_code == 0, again.output
+    with app.app_context():
+        assert count(Customer) == 250
