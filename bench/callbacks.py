@@ -7,7 +7,8 @@ the emulator (which answers what processing asks WeCom). Distinct events are enc
 beforehand, as WeCom would send them (a customer's edit, a failed transfer, a new follow), then posted
 by the load tool (``bench/load.py``, 32 connections) for ``--seconds``. Prints the events acknowledged
 per second with p50/p99 of the answers, then waits for the consumer and prints how long until every
-acknowledged event was processed. The database must be migrated with the demo in it (its customers
+acknowledged event was processed. ``--redis-url`` puts the job queue on Redis, as deployed (the
+default, a SQLite file, is the demo's). The database must be migrated with the demo in it (its customers
 are the events' subjects); without ``--database-url`` a temporary SQLite file is made for it.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -35,16 +37,21 @@ def events(count: int, now: float) -> list[load.Request]:
     from sidebar import demo
 
     conf = settings.load()
+    run = secrets.token_hex(4)  # a field WeCom does not send: this run's events are new to the database
     people = [demo.customer(i) for i in range(demo.DEFAULT_CUSTOMERS)]
     prepared = []
     for n in range(count):
         person = people[n % len(people)]
         kind = ("edit_external_contact", "transfer_fail", "transfer_fail", "transfer_fail")[n % 4]
-        fields = {"UserID": person.follows[0].userid, "ExternalUserID": person.external_userid}
+        fields = {
+            "UserID": person.follows[0].userid,
+            "ExternalUserID": person.external_userid,
+            "BenchRun": run,
+        }
         if kind == "transfer_fail":
             fields["FailReason"] = "customer_refused"
         xml = callbacks.event_xml(
-            conf["WECOM_CORP_ID"], "change_external_contact", kind, fields, 1764000000 + n
+            conf["WECOM_CORP_ID"], "change_external_contact", kind, fields, int(now) - n
         )
         params, body = callbacks.signed_request(conf, xml, at=now)
         prepared.append(
@@ -64,6 +71,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--events", type=int, default=120_000, help="prepared; more than can be sent")
+    parser.add_argument("--redis-url", help="the job queue on Redis, as deployed (default: a SQLite file)")
     args = parser.parse_args()
 
     from tests.conftest import EmulatorProcess, free_port, wait_until_up
@@ -82,6 +90,7 @@ def main() -> int:
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "4",
         "GUNICORN_ACCESS_LOG": "",
+        **({"REDIS_URL": args.redis_url} if args.redis_url else {}),
     }
     bin_dir = Path(sys.executable).parent
     if not args.database_url:
@@ -169,7 +178,8 @@ def main() -> int:
     )
     print(f"  acknowledged: {result.line()}")
     print(f"  stored {stored:,}; processed {done:,}, the last {drained:.0f} s after the sending stopped")
-    return 0 if not result.errors and done == stored == result.units else 1
+    # (A few answered after the time was up: stored and processed, not counted as acknowledged in time.)
+    return 0 if not result.errors and done == stored >= result.units else 1
 
 
 if __name__ == "__main__":

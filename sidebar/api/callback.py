@@ -67,11 +67,10 @@ def receive():
         abort(403, "signature check failed")
     _refuse_replays(timestamp)
     try:
-        event, created = events.record(xml)
+        event_id, created = events.record(xml)
     except events.MalformedEvent:
         abort(400, "not an event")
     if created:
-        event_id = event.id
         uow.after_commit(lambda: _enqueue(event_id))
     return Response("", status=200)
 

@@ -35,10 +35,9 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
+from sidebar.core import upsert
 from sidebar.core.analyze import analyze
 from sidebar.core.errors import DomainError
 from sidebar.core.locking import changed as changed_rows
@@ -262,16 +261,12 @@ def _favourites(chunk: list[int]) -> None:
         )
 
 
-def _insert() -> Any:
-    return pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-
-
 def _make_rows(chunk: list[int]) -> None:
     """A stats row (no orders, not computed yet) for each of these customers that has none; another
     recompute making the same row at the same time is no error. (ON CONFLICT rather than NOT EXISTS:
     an anti-join against the table being filled may scan it anew for every row.)"""
     these = select(Customer.id, literal(0), literal(0)).where(Customer.id.in_(chunk))
-    made = _insert()(S).from_select(["customer_id", "order_count", "total_spent"], these)
+    made = upsert.insert(S).from_select(["customer_id", "order_count", "total_spent"], these)
     db.session.execute(made.on_conflict_do_nothing())
 
 

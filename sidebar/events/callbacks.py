@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 
 import xmltodict
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from sidebar.acquisition import inheritance, welcome
+from sidebar.core import upsert
 from sidebar.core.errors import DomainError
 from sidebar.customers import contacts
 from sidebar.data import oneid, profile
@@ -60,31 +60,35 @@ def dedupe_key(fields: dict[str, str]) -> str:
 SWEEP_GRACE = timedelta(seconds=60)
 
 
-def record(xml: str) -> tuple[WecomEvent, bool]:
-    """Store a decrypted callback; ``(event, False)`` when it was delivered before.
+def record(xml: str) -> tuple[int, bool]:
+    """Store a decrypted callback: ``(event id, True)``, or ``(its id, False)`` when it was delivered
+    before.
 
-    Runs in a SAVEPOINT, so a duplicate leaves the caller's transaction usable. The caller commits
-    before answering WeCom: the row must exist before WeCom hears 200.
+    One ``INSERT … ON CONFLICT DO NOTHING``: a duplicate leaves the caller's transaction usable, with
+    no savepoint's round trips (a callback is acknowledged as fast as this row is stored). The caller
+    commits before answering WeCom: the row must exist before WeCom hears 200.
     """
     fields = parse(xml)
     key = dedupe_key(fields)
-    event = WecomEvent(
-        dedupe_key=key,
-        event=fields.get("Event") or fields.get("MsgType", ""),
-        change_type=fields.get("ChangeType") or None,
-        raw_xml=xml,
-        status=EventStatus.PENDING.value,
-        next_attempt_at=utcnow() + SWEEP_GRACE,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(event)
-    except IntegrityError:
-        existing = db.session.scalar(select(WecomEvent).where(WecomEvent.dedupe_key == key))
+    stored = db.session.execute(
+        upsert.insert(WecomEvent)
+        .values(
+            dedupe_key=key,
+            event=fields.get("Event") or fields.get("MsgType", ""),
+            change_type=fields.get("ChangeType") or None,
+            raw_xml=xml,
+            status=EventStatus.PENDING.value,
+            next_attempt_at=utcnow() + SWEEP_GRACE,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(WecomEvent.id)
+    ).scalar()
+    if stored is None:
+        existing = db.session.scalar(select(WecomEvent.id).where(WecomEvent.dedupe_key == key))
         if existing is None:  # pragma: no cover - the unique row vanished between insert and select
-            raise
+            raise LookupError(key)
         return existing, False
-    return event, True
+    return stored, True
 
 
 def backoff(attempts: int) -> timedelta:

@@ -26,10 +26,8 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from sidebar.core import audit, once, uow
+from sidebar.core import audit, once, uow, upsert
 from sidebar.core.locking import changed, day_start, fresh_transaction, lock_row, month_start
 from sidebar.core.once import insert_once
 from sidebar.extensions import db
@@ -82,9 +80,8 @@ def _lock_budget(team_id: int | None, the_rule: RedPacketRule) -> None:
     if team_id is None:
         lock_row(RedPacketRule, the_rule.id)
         return
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
-        insert(RedPacketBudget).values(team_id=team_id, monthly_amount=None).on_conflict_do_nothing()
+        upsert.insert(RedPacketBudget).values(team_id=team_id, monthly_amount=None).on_conflict_do_nothing()
     )
     lock_row(RedPacketBudget, team_id)
 
