@@ -19,6 +19,7 @@ from sidebar.web.claim import claim_bp
 from sidebar.web.health import health_bp
 from sidebar.web.sidebar import sidebar_bp
 from sidebar.web.signin import auth_bp
+from sidebar.web.tracked import tracked_bp
 from sidebar.wecom.gateway import init_gateway
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -85,6 +86,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(claim_bp)
+    app.register_blueprint(tracked_bp)
     app.register_blueprint(sidebar_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)

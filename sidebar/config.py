@@ -90,6 +90,7 @@ _ENV_STR = (
     "PUBLIC_URL",
 )
 _ENV_FLOAT = (
+    "BEHAVIOUR_RETENTION_DAYS",
     "WECOM_HTTP_TIMEOUT",
     "WECOM_INTERACTIVE_TIMEOUT",
     "WECOM_TOKEN_MARGIN",
@@ -154,6 +155,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BULK_PUSH_PACE": 0.02,
         # The console's customer list counts matches up to this many, then says "10,000+".
         "CUSTOMER_LIST_COUNT_BOUND": 10_000,
+        # Days raw mall behaviour events are kept (their per-day counts are kept for good).
+        "BEHAVIOUR_RETENTION_DAYS": 90.0,
         # A guide deleting more customers than this in a day is flagged to their manager.
         "DELETION_FLAG_PER_DAY": 10,
         "HUEY_IMMEDIATE": False,

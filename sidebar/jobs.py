@@ -27,6 +27,8 @@ from sidebar.extensions import db, huey, job_app
 from sidebar.guides import attribution, metrics, tiers
 from sidebar.models import WecomEvent, utcnow
 from sidebar.money import red_packets
+from sidebar.signals import behaviour, radar
+from sidebar.signals import rules as signal_rules
 from sidebar.sop import engine as sop_engine
 from sidebar.sop import reminders as sop_reminders
 
@@ -115,6 +117,64 @@ def push_tags(customer_id: int) -> dict[str, int]:
 @in_app_context
 def sweep_tag_pushes() -> int:
     return run_due_tag_pushes()
+
+
+def notify_reader_now(notice_id: int, now: datetime | None = None) -> str:
+    """Tell a guide their customer is reading what they sent (one radar notice); keep the outcome."""
+    with uow.unit():
+        return radar.send_notice(notice_id, agent_id=str(current_app.config["WECOM_AGENT_ID"]), now=now)
+
+
+def run_due_radar_notices(now: datetime | None = None) -> int:
+    return _each(radar.due_notice_ids(now), notify_reader_now, now)
+
+
+@huey.task()
+@in_app_context
+def notify_reader(notice_id: int) -> str:
+    return notify_reader_now(notice_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def sweep_radar_notices() -> int:
+    return run_due_radar_notices()
+
+
+def evaluate_signals_now(now: datetime | None = None) -> dict[str, int]:
+    """Fire the signal rules over recent mall behaviour, then send the app messages due."""
+    with uow.unit():
+        fired = signal_rules.evaluate(now=now)
+    with uow.unit():
+        sent = signal_rules.send_due(agent_id=str(current_app.config["WECOM_AGENT_ID"]))
+    return {"fired": len(fired), **sent}
+
+
+@huey.task()
+@in_app_context
+def evaluate_signals() -> dict[str, int]:
+    return evaluate_signals_now()
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def signals_every_minute() -> dict[str, int]:
+    return evaluate_signals_now()
+
+
+def match_behaviour_now(now: datetime | None = None) -> dict[str, int]:
+    """Match mall events kept unmatched, and delete raw events past their retention."""
+    with uow.unit():
+        matched = behaviour.match_unmatched()
+    with uow.unit():
+        pruned = behaviour.prune(now)
+    return {"customers": len(matched), "pruned": pruned}
+
+
+@huey.periodic_task(crontab(minute="20"))
+@in_app_context
+def match_behaviour() -> dict[str, int]:
+    return match_behaviour_now()
 
 
 @huey.task()

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from sidebar.data.schemas import MemberIn, MembersBatch, OrderIn, OrdersBatch
+from sidebar.signals.behaviour import EventIn, EventsBatch
 
 F = TypeVar("F", bound=Callable[..., Any])
 REF = "#/components/schemas/{model}"
@@ -76,6 +77,27 @@ class Answers(BaseModel):
     counts: Counts
 
 
+class EventOutcome(BaseModel):
+    event_id: str | None = None
+    result: Literal["created", "unchanged", "refused"]
+    matched: bool | None = Field(None, description="Tied to a customer (else kept and matched later).")
+    reason: str | None = None
+
+
+class EventCounts(BaseModel):
+    created: int
+    unchanged: int
+    refused: int
+    unmatched: int
+
+
+class EventAnswers(BaseModel):
+    """One outcome per event sent, in order, and how many of each."""
+
+    results: list[EventOutcome]
+    counts: EventCounts
+
+
 MODELS: list[type[BaseModel]] = [
     Error,
     Signature,
@@ -86,6 +108,9 @@ MODELS: list[type[BaseModel]] = [
     OrdersBatch,
     MemberIn,
     MembersBatch,
+    EventAnswers,
+    EventIn,
+    EventsBatch,
 ]
 
 

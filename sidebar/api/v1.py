@@ -8,17 +8,20 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from sidebar.api import openapi
-from sidebar.api.openapi import Answers, Doc, Redeemed, RedeemIn, Signature, documented
+from sidebar.api.openapi import Answers, Doc, EventAnswers, Redeemed, RedeemIn, Signature, documented
 from sidebar.core import uow
 from sidebar.core.units import parse_yuan
 from sidebar.customers import rule_tags
 from sidebar.data import members, orders, profile
 from sidebar.data.schemas import MAX_BATCH, MemberIn, MembersBatch, OrderIn, OrdersBatch
 from sidebar.extensions import csrf
+from sidebar.jobs import evaluate_signals
 from sidebar.models import ApiKey
 from sidebar.money import coupons, messages
 from sidebar.money.messages import Refused
 from sidebar.org import api_keys
+from sidebar.signals import behaviour
+from sidebar.signals.behaviour import EventIn, EventsBatch
 from sidebar.web.auth import current_staff
 from sidebar.web.errors import json_error
 from sidebar.wecom import jssdk
@@ -221,6 +224,35 @@ def member_put(member_no: str):
     if outcomes[0].result == "refused":
         return json_error(422, "invalid", outcomes[0].reason or "refused")
     return _answer(outcomes, touched)
+
+
+@api_bp.post("/events")
+@documented(
+    Doc(
+        "Mall behaviour: one event or a batch of up to 500 (events:write)",
+        ok=(200, EventAnswers),
+        errors=(401, 403, 413, 422),
+        body=[EventsBatch, EventIn],
+    )
+)
+def events_in():
+    """What shoppers did in the mall or mini-program: ``{"events": [...]}`` of up to 500 (or one). Each
+    is keyed by (source, event_id): sending it again changes nothing. An event whose shopper is not yet
+    known is kept and matched later. Needs ``events:write``."""
+    key = _api_key("events:write")
+    if not isinstance(key, ApiKey):
+        return key
+    records = _batch("events")
+    if not isinstance(records, list):
+        return records
+    outcomes, touched = behaviour.ingest(records)
+    counts = {k: 0 for k in ("created", "unchanged", "refused")}
+    for outcome in outcomes:
+        counts[outcome.result] += 1
+    unmatched = sum(1 for o in outcomes if o.result != "refused" and not o.matched)
+    if touched:
+        uow.after_commit(evaluate_signals)
+    return jsonify(results=[o.as_dict() for o in outcomes], counts={**counts, "unmatched": unmatched})
 
 
 @api_bp.get("/openapi.json")

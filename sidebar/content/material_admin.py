@@ -12,7 +12,7 @@ from typing import Any
 from sidebar.content import materials
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
-from sidebar.models import Material, MaterialKind, Team
+from sidebar.models import TRACKABLE_KINDS, Material, MaterialKind, Tag, Team
 
 MB = 2**20
 LIMITS = {
@@ -20,6 +20,7 @@ LIMITS = {
     MaterialKind.VIDEO.value: 10 * MB,
     MaterialKind.FILE.value: 20 * MB,
 }
+ARTICLE_MAX = 20000
 APPID = re.compile(r"^wx[0-9A-Za-z]{10,32}$")
 
 
@@ -83,7 +84,13 @@ def create(fields: dict[str, Any], upload: tuple[str, bytes] | None) -> Material
         if not material.url.startswith(("https://", "http://")) or len(material.url) > 1024:
             raise MaterialError("a link card needs an http(s) URL")
         material.description = (fields.get("description") or "").strip()[:255]
-        material.cover_url = (fields.get("cover_url") or "").strip()[:1024]
+        material.cover_url = _cover(fields)
+    elif kind == MaterialKind.ARTICLE.value:
+        material.text = (fields.get("text") or "").strip()
+        if not material.text or len(material.text) > ARTICLE_MAX:
+            raise MaterialError(f"write the article (at most {ARTICLE_MAX:,} characters)")
+        material.description = (fields.get("description") or "").strip()[:255]
+        material.cover_url = _cover(fields)
     elif kind == MaterialKind.MINIPROGRAM.value:
         material.mp_appid = (fields.get("mp_appid") or "").strip()
         material.mp_page = (fields.get("mp_page") or "").strip()
@@ -106,9 +113,37 @@ def create(fields: dict[str, Any], upload: tuple[str, bytes] | None) -> Material
             len(content),
             mime,
         )
+    tracked = fields.get("tracked") in ("1", "on", "y")
+    set_radar(material, tracked=tracked, open_tag_id=fields.get("open_tag_id"))
     db.session.add(material)
     db.session.flush()
     return material
+
+
+def _cover(fields: dict[str, Any]) -> str:
+    """A cover picture's URL: https only (the tracked page shows it to customers)."""
+    cover = (fields.get("cover_url") or "").strip()
+    if cover and (not cover.startswith("https://") or len(cover) > 1024):
+        raise MaterialError("a cover image URL must start with https:// (at most 1,024 characters)")
+    return cover
+
+
+def set_radar(material: Material, *, tracked: bool, open_tag_id: Any) -> None:
+    """Whether the material goes out as a tracked link, and the tag an open puts on the customer."""
+    if tracked and material.kind not in TRACKABLE_KINDS:
+        raise MaterialError("only links, articles, PDF files and images can be sent as tracked links")
+    if tracked and material.kind == MaterialKind.FILE.value and material.mime != "application/pdf":
+        raise MaterialError("only a PDF file can be shown in a tracked page")
+    tag = None
+    if open_tag_id not in (None, ""):
+        try:
+            tag = db.session.get(Tag, int(open_tag_id))
+        except (TypeError, ValueError):
+            tag = None
+        if tag is None:
+            raise MaterialError("no such tag")
+    material.tracked = tracked or material.kind == MaterialKind.ARTICLE.value
+    material.open_tag_id = tag.id if tag is not None else None
 
 
 def delete(material: Material) -> None:

@@ -36,7 +36,9 @@ def _pg(element: plus_days, compiler: Any, **kw: Any) -> str:
 @compiles(plus_days)
 def _sqlite(element: plus_days, compiler: Any, **kw: Any) -> str:
     # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff"; strftime keeps the same form, so comparisons hold.
-    return f"strftime('%Y-%m-%d %H:%M:%f', {compiler.process(element.column, **kw)}, '+{element.days} days')"
+    return (
+        f"strftime('%Y-%m-%d %H:%M:%f', {compiler.process(element.column, **kw)}, '{element.days:+d} days')"
+    )
 
 
 def local_day(column: Any) -> ColumnElement[Any]:

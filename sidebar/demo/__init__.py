@@ -466,7 +466,14 @@ def poster_png(width: int = 64, height: int = 64, rgb: tuple[int, int, int] = (2
 
 
 # (kind, title, group, fields)
-MATERIALS = [
+# Mall signals reaching guides: (name, kind, parameters).
+SIGNAL_RULES: list[tuple[str, str, dict[str, Any]]] = [
+    ("加购 30 分钟未下单", "cart_left", {"minutes": 30}),
+    ("一天看同一商品 3 次", "viewed_often", {"times": 3}),
+    ("VIP 60 天后回访", "vip_returns", {"days": 60, "levels": "金卡,黑金"}),
+]
+
+MATERIALS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("text", "会员日活动说明", "活动", {"text": "每月 18 日会员日：全场 9 折，金卡及以上会员再享双倍积分。"}),
     ("image", "秋冬修护系列海报", "海报", {"file_name": "repair-poster.png"}),
     (
@@ -477,10 +484,22 @@ MATERIALS = [
             "url": "https://example.com/guide/sensitive-skin",
             "description": "换季泛红怎么办？一文读懂屏障修护",
             "cover_url": "https://example.com/cover/sensitive.png",
+            "tracked": True,
         },
     ),
     ("video", "精华使用手法（30 秒）", "视频", {"file_name": "serum-howto.mp4"}),
-    ("file", "秋冬护肤手册", "文件", {"file_name": "care-guide.pdf"}),
+    ("file", "秋冬护肤手册", "文件", {"file_name": "care-guide.pdf", "tracked": True}),
+    (
+        "article",
+        "秋冬新品",
+        "文章",
+        {
+            "description": "玻色因紧致精华焕新上市，会员专享首发礼",
+            "text": "入秋以后，皮肤容易干燥、暗沉，细纹也更明显。\n"
+            "澜序玻色因紧致精华这次焕新升级，质地更轻薄，早晚 2–3 滴即可。\n"
+            "会员首发期间购买正装，赠修护面霜体验装一份，数量有限，送完即止。",
+        },
+    ),
     (
         "miniprogram",
         "澜序商城 · 新品专区",

@@ -41,6 +41,7 @@ from sidebar.models import (
     RedPacketRule,
     Role,
     Script,
+    SignalRule,
     SopRule,
     SopStep,
     Staff,
@@ -85,6 +86,8 @@ def seed_org() -> dict[str, int]:
         _seed_sop()
     if db.session.scalar(select(func.count()).select_from(ChannelCode)) == 0:
         _seed_channel_codes(stores, people)
+    if db.session.scalar(select(func.count()).select_from(SignalRule)) == 0:
+        _seed_signal_rules()
     return {"teams": len(teams), "staff": len(people), "stores": len(stores)}
 
 
@@ -152,6 +155,13 @@ def _seed_sop() -> None:
             for n, (text, script, material, coupon) in enumerate(steps)
         ]
         db.session.add(rule)
+
+
+def _seed_signal_rules() -> None:
+    """The mall signals a brand starts with: a cart left, a product viewed again and again, a VIP back."""
+    script_id = db.session.scalar(select(Script.id).where(Script.title == "修护面霜"))
+    for name, kind, params in demo.SIGNAL_RULES:
+        db.session.add(SignalRule(name=name, kind=kind, script_id=script_id, notify=True, **params))
 
 
 def _seed_money() -> None:

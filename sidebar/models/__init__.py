@@ -18,7 +18,7 @@ from sidebar.models.acquisition import (
 from sidebar.models.activity import AuditLog, EventStatus, KeyValue, Send, WecomEvent
 from sidebar.models.base import utcnow
 from sidebar.models.console import AdminAccount, BackgroundJob, ImportMapping, JobStatus
-from sidebar.models.content import Material, MaterialKind, Scope, Script, ScriptFavourite
+from sidebar.models.content import TRACKABLE_KINDS, Material, MaterialKind, Scope, Script, ScriptFavourite
 from sidebar.models.customer import (
     GRAMS_FUNCTION,
     Alert,
@@ -63,6 +63,18 @@ from sidebar.models.money import (
 )
 from sidebar.models.order import COUNTED_STATUSES, ORDER_STATUSES, PLATFORMS, Order, OrderItem
 from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
+from sidebar.models.signals import (
+    BEHAVIOUR_KINDS,
+    BehaviourDay,
+    BehaviourEvent,
+    BehaviourKind,
+    CustomerSignal,
+    LinkView,
+    RadarNotice,
+    SignalKind,
+    SignalRule,
+    TrackedLink,
+)
 from sidebar.models.sop import SopRule, SopStep, SopTask, TaskStatus, Trigger
 from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclusion, TagSync
 
@@ -70,6 +82,17 @@ from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclu
 event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect="postgresql"))
 
 __all__ = [
+    "CustomerSignal",
+    "SignalKind",
+    "SignalRule",
+    "BEHAVIOUR_KINDS",
+    "BehaviourDay",
+    "BehaviourEvent",
+    "BehaviourKind",
+    "TRACKABLE_KINDS",
+    "LinkView",
+    "RadarNotice",
+    "TrackedLink",
     "Attribution",
     "CommissionLine",
     "CommissionRate",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sidebar.extensions import Model
@@ -57,6 +57,16 @@ class MaterialKind(enum.StrEnum):
     FILE = "file"
     LINK = "link"  # a news card: title, description, cover, URL
     MINIPROGRAM = "miniprogram"
+    ARTICLE = "article"  # an article we host (title, cover, paragraphs); always sent as a tracked link
+
+
+# Kinds that can go out as a tracked link (the material radar): a page of ours shows the content.
+TRACKABLE_KINDS = {
+    MaterialKind.LINK.value,
+    MaterialKind.ARTICLE.value,
+    MaterialKind.FILE.value,
+    MaterialKind.IMAGE.value,
+}
 
 
 class Material(Timestamps, Model):
@@ -86,3 +96,7 @@ class Material(Timestamps, Model):
     media_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     use_count: Mapped[int] = mapped_column(Integer, default=0)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The material radar: send as a tracked link (articles always are), and a tag put on a customer who
+    # opens it.
+    tracked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    open_tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))

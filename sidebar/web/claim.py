@@ -31,7 +31,7 @@ T = TypeVar("T")
 claim_bp = Blueprint("claim", __name__, url_prefix="/claim")
 
 VISITOR = "visitor"  # the session key: {"openid": ..., "external_userid": ...}
-CARD_COLOURS = {"coupon": (250, 157, 59), "packet": (230, 67, 64)}
+CARD_COLOURS = {"coupon": (250, 157, 59), "packet": (230, 67, 64), "material": (16, 174, 255)}
 
 
 @functools.cache
@@ -73,7 +73,7 @@ def coupon_page(token: str):
     if coupons.is_voucher(coupon):
         visitor = session.get(VISITOR)
         if not visitor:
-            return _sign_in(request.path)
+            return visitor_sign_in(request.path)
         mine = visitor.get("external_userid") == coupon.customer.external_userid
     elif coupon.claimed_at is None:
         coupon.claimed_at = utcnow()
@@ -96,7 +96,7 @@ def voucher_take(token: str):
     coupon = _coupon_or_404(token)
     visitor = session.get(VISITOR)
     if not visitor:
-        return _sign_in(url_for("claim.coupon_page", token=token))
+        return visitor_sign_in(url_for("claim.coupon_page", token=token))
     try:
         coupons.deliver_voucher(
             coupon, openid=visitor["openid"], external_userid=visitor.get("external_userid")
@@ -110,7 +110,7 @@ def voucher_take(token: str):
 # -- red packets -----------------------------------------------------------------------------------
 
 
-def _sign_in(next_url: str) -> Any:
+def visitor_sign_in(next_url: str) -> Any:
     """WeCom OAuth as someone in WeChat (no agentid): silent, answers with their openid."""
     state = begin_wecom_sign_in("visitor", next_url)
     return redirect(oauth_url(state, url_for("claim.oauth_callback", _external=True)))
@@ -141,7 +141,7 @@ def packet_page(token: str):
     packet = _packet_or_404(token)
     visitor = session.get(VISITOR)
     if not visitor:
-        return _sign_in(request.path)
+        return visitor_sign_in(request.path)
     customer = packet.customer
     mine = visitor.get("external_userid") == customer.external_userid
     status = packet.status
@@ -163,7 +163,7 @@ def packet_open(token: str):
     packet = _packet_or_404(token)
     visitor = session.get(VISITOR)
     if not visitor:
-        return _sign_in(url_for("claim.packet_page", token=token))
+        return visitor_sign_in(url_for("claim.packet_page", token=token))
     try:
         red_packets.claim(packet, openid=visitor["openid"], external_userid=visitor.get("external_userid"))
     except Refused:

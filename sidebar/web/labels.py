@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sidebar.core.units import local, yuan
@@ -57,6 +58,7 @@ API_SCOPES = {
     "coupons:redeem": _l("redeem coupons"),
     "orders:write": _l("send orders"),
     "members:write": _l("send members"),
+    "events:write": _l("send mall behaviour"),
 }
 
 # Identifiers two customers can claim (data.oneid.conflicts).
@@ -273,6 +275,17 @@ def tag_choices(group):  # type: ignore[no-untyped-def]
     return group.name, [(t.id, t.name) for t in group.tags]
 
 
+def duration(seconds: float | int | None) -> str:
+    """Reading time in words: "45 秒", "3 分 20 秒"."""
+    total = int(round(seconds or 0))
+    minutes, secs = divmod(total, 60)
+    if not minutes:
+        return _("%(n)s s", n=secs)
+    if not secs:
+        return _("%(n)s min", n=minutes)
+    return _("%(m)s min %(s)s s", m=minutes, s=secs)
+
+
 def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.globals.update(
         ADD_WAYS=ADD_WAYS,
@@ -312,3 +325,4 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.filters["staff_choice"] = lambda staff: (staff.id, staff.name)
     app.jinja_env.filters["material_choice"] = lambda m: (m.id, m.title)
     app.jinja_env.filters["local"] = local
+    app.jinja_env.filters["duration"] = duration

@@ -10,7 +10,8 @@ from sidebar.content import material_admin, script_io, scripts
 from sidebar.content import usage as usage_service
 from sidebar.core import audit, uow
 from sidebar.extensions import db
-from sidebar.models import Material, MaterialKind, Scope, Script, Team
+from sidebar.models import Material, MaterialKind, Scope, Script, Tag, Team
+from sidebar.signals import radar
 from sidebar.web.admin import admin_bp, client_ip, viewer
 from sidebar.web.console_auth import admin_required, console_required, current_viewer, is_admin
 
@@ -159,6 +160,8 @@ def _materials_page(status: int = 200, error: str | None = None):  # type: ignor
         items=list(db.session.scalars(select(Material).order_by(Material.id.desc()))),
         teams=list(db.session.scalars(select(Team).order_by(Team.id))),
         kinds=[k.value for k in MaterialKind],
+        tags=list(db.session.scalars(select(Tag).order_by(Tag.group_id, Tag.order, Tag.id))),
+        trackable=radar.trackable,
         viewer=viewer(),
         is_admin=is_admin(viewer()),
         error=error,

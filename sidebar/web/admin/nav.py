@@ -56,6 +56,7 @@ GROUPS = (
             Link("admin.scripts_admin", _l("Scripts")),
             Link("admin.materials_admin", _l("Materials")),
             Link("admin.usage", _l("Usage")),
+            Link("admin.radar_page", _l("Radar")),
         ),
     ),
     Group(
@@ -65,6 +66,7 @@ GROUPS = (
             Link("admin.sop_rules", "SOP"),
             Link("admin.coupons_admin", _l("Coupons")),
             Link("admin.red_packets_admin", _l("Red packets")),
+            Link("admin.signal_rules_page", _l("Mall signals")),
         ),
     ),
     Group(
@@ -90,8 +92,10 @@ BY_MODULE = {
     "inheritance": "acquisition",
     "reports": "acquisition",
     "content": "content",
+    "radar": "content",
     "sop": "operations",
     "money": "operations",
+    "signals": "operations",
     "staff": "team",
     "guides": "team",
     "commission": "team",

@@ -25,7 +25,7 @@ def in_chat_with(staff: Staff, customer: Customer) -> bool:
 
 
 def card_image(kind: str) -> str:
-    """The absolute URL of a card's picture (WeCom fetches it): "coupon" or "packet"."""
+    """The absolute URL of a card's picture (WeCom fetches it): "coupon", "packet" or "material"."""
     return request.host_url.rstrip("/") + url_for("claim.card_image", kind=kind)
 
 

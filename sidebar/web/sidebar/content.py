@@ -16,10 +16,13 @@ from sidebar.content import materials, scripts
 from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.models import Customer, MaterialKind
+from sidebar.signals import radar
+from sidebar.signals import rules as signal_rules
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
 from sidebar.web.errors import json_error
 from sidebar.web.sidebar import chat_from_form, customer_route, group_member_or_404, me, sidebar_bp
+from sidebar.web.sidebar.cards import card_image, in_chat_with
 from sidebar.wecom.errors import WeComError
 
 PAGE = "sidebar/scripts.html"
@@ -159,7 +162,8 @@ def record_send():
         item = materials.get_visible(me(), ref_id)
         if item is None:
             abort(404)
-        summary, msgtype = item.title, materials.message(item)["msgtype"]
+        summary = item.title
+        msgtype = "news" if radar.trackable(item) else materials.message(item)["msgtype"]
     else:
         abort(400, "kind must be script or material")
     send = scripts.record_send(
@@ -178,6 +182,14 @@ def record_send():
 # -- materials -------------------------------------------------------------------------------------
 
 
+def _payload(material: Any) -> dict[str, Any] | None:
+    """The message a button carries, or None when the server makes it at send time (a file's upload,
+    a tracked link)."""
+    if material.kind in materials.FILE_KINDS or radar.trackable(material):
+        return None
+    return materials.message(material)
+
+
 def _render_materials(*, customer: Customer | None, chat_id: str | None) -> Any:
     kind = request.args.get("kind") or None
     if kind and kind not in {k.value for k in MaterialKind}:
@@ -194,7 +206,7 @@ def _render_materials(*, customer: Customer | None, chat_id: str | None) -> Any:
         staff=me(),
         customer=customer,
         chat_id=chat_id,
-        items=[(m, None if m.kind in materials.FILE_KINDS else materials.message(m)) for m in rows],
+        items=[(m, _payload(m), radar.trackable(m)) for m in rows],
         more=more,
         kind=kind,
         kinds=[k.value for k in MaterialKind],
@@ -230,6 +242,54 @@ def material_message(material_id: int):
     except WeComError as exc:
         return json_error(502, "wecom_refused", exc.errmsg)
     return jsonify(materials.message(material, media))
+
+
+def _tracked_message(material_id: int, *, customer: Customer | None, chat_id: str | None) -> Any:
+    """A new tracked link for this send (the material radar) and the news card that carries it."""
+    material = materials.get_visible(me(), material_id)
+    if material is None or not radar.trackable(material):
+        abort(404)
+    link = radar.make_link(me(), material, customer=customer, chat_id=chat_id)
+    url = url_for("tracked.page", code=radar.public_code(link), _external=True)
+    if material.kind == MaterialKind.IMAGE.value:
+        image = url_for("tracked.file", code=radar.public_code(link), _external=True)
+    else:
+        image = material.cover_url or card_image("material")
+    description = material.description or material.file_name or _("Tap to read")
+    return jsonify(
+        msgtype="news", news={"link": url, "title": material.title, "desc": description, "imgUrl": image}
+    )
+
+
+@sidebar_bp.post("/customers/<external_userid>/materials/<int:material_id>/tracked")
+@customer_route
+def material_tracked_for_customer(customer: Customer, material_id: int):
+    """A tracked link for sending this material to this customer; only from the guide in the chat."""
+    if not in_chat_with(me(), customer):
+        abort(403, _("Only a guide who has this customer can send them materials."))
+    return _tracked_message(material_id, customer=customer, chat_id=None)
+
+
+@sidebar_bp.post("/groups/<chat_id>/materials/<int:material_id>/tracked")
+@login_required
+def material_tracked_for_group(chat_id: str, material_id: int):
+    group_member_or_404(chat_id)
+    return _tracked_message(material_id, customer=None, chat_id=chat_id)
+
+
+@sidebar_bp.get("/customers/<external_userid>/timeline")
+@customer_route
+def timeline_for_customer(customer: Customer):
+    """What the customer did with what guides sent: opens, reading time, forwards."""
+    return htmx.render(
+        "sidebar/timeline.html",
+        block="timeline",
+        staff=me(),
+        customer=customer,
+        chat_id=None,
+        entries=radar.timeline(customer),
+        signals=[(s, signal_rules.words(s, customer.name)) for s in signal_rules.for_customer(customer)],
+    )
 
 
 @sidebar_bp.get("/materials/<int:material_id>/file")

@@ -3,6 +3,7 @@ when every piece went out), a task's coupon, skipping with a reason, and the gui
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, jsonify, request, url_for
@@ -13,12 +14,14 @@ from sidebar.acquisition import reports
 from sidebar.acquisition import stats as acquisition_stats
 from sidebar.content import scripts
 from sidebar.core import uow
+from sidebar.core.units import brand_zone
 from sidebar.customers import visibility
 from sidebar.data import alerts
 from sidebar.extensions import db
-from sidebar.models import Customer, utcnow
+from sidebar.models import Customer, Script, utcnow
 from sidebar.money import coupons
 from sidebar.money.messages import Refused
+from sidebar.signals import rules as signal_rules
 from sidebar.sop import tasks as sop_tasks
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
@@ -117,6 +120,24 @@ def task_skip(task_id: int):
 def tasks_today():
     """Today: the guide's due tasks across customers, with counts; each opens that customer's chat."""
     groups = sop_tasks.due_today(me())
+    start = datetime.now(brand_zone()).replace(hour=0, minute=0, second=0, microsecond=0)
+    signals = signal_rules.for_guide_today(me(), since=start.astimezone(UTC))
+    script_ids = {s.rule.script_id for s, _c in signals if s.rule.script_id}
+    bodies = {
+        i: body
+        for i, body in db.session.execute(select(Script.id, Script.body).where(Script.id.in_(script_ids)))
+    }
+    suggested = [
+        (
+            signal,
+            customer,
+            signal_rules.words(signal, customer.name),
+            scripts.fill(bodies[signal.rule.script_id], scripts.context_for(me(), customer))[0]
+            if signal.rule.script_id in bodies
+            else None,
+        )
+        for signal, customer in signals
+    ]
     return htmx.render(
         "sidebar/today.html",
         staff=me(),
@@ -126,4 +147,5 @@ def tasks_today():
         alerts=alerts.open_for(me()),
         scans=acquisition_stats.for_guide(me().id),
         report_days={k: reports.latest_start(k, utcnow()).isoformat() for k in reports.KINDS},
+        signals=suggested,
     )

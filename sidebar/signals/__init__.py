@@ -1,0 +1,1 @@
+"""Customer signals: tracked links (the material radar), mall behaviour, products and recommendations."""

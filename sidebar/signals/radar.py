@@ -1,0 +1,334 @@
+"""The material radar (客户雷达): materials sent as tracked links, who opened them, for how long, and who
+forwarded them; the guide is told the moment their customer starts reading.
+
+A send makes one ``TrackedLink`` (who sent what to whom). Its public URL carries a random code and an
+HMAC of it, so a link that was not made here is refused before the database is asked and a code cannot
+be guessed from another. Opening it asks WeChat who is reading (OAuth, silent), records a ``LinkView``
+and, the first time that customer opens that material within the hour, queues a ``RadarNotice`` (an
+app message to the guide, sent by a job and retried by the sweeper). The page then reports reading time
+with a beacon.
+
+What a tracked page shows is the material only; nothing about the customer it was sent to, so a
+forwarded link tells the new reader nothing about the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Float, and_, case, cast, distinct, func, select, update
+
+from sidebar.core.errors import DomainError
+from sidebar.customers import tags as customer_tags
+from sidebar.extensions import db
+from sidebar.models import (
+    TRACKABLE_KINDS,
+    Customer,
+    CustomerTag,
+    LinkView,
+    Material,
+    MaterialKind,
+    RadarNotice,
+    Staff,
+    Tag,
+    Team,
+    TrackedLink,
+    utcnow,
+)
+from sidebar.wecom.errors import WeComError
+from sidebar.wecom.gateway import wecom
+
+NOTICE_EVERY = timedelta(hours=1)  # at most one "is reading" message per customer and material
+MAX_READING = 4 * 3600  # a beacon claiming more is a tab left open, not reading
+MAX_NOTICE_ATTEMPTS = 5
+SIGNATURE_CHARS = 10
+
+
+class NotTrackable(DomainError):
+    code = "not_trackable"
+
+
+def trackable(material: Material) -> bool:
+    """Whether this material goes out as a tracked link: articles always, the other page-able kinds when
+    the console says so (a PDF file only: other files cannot be shown in a page)."""
+    if material.kind == MaterialKind.ARTICLE.value:
+        return True
+    if material.kind == MaterialKind.FILE.value and material.mime != "application/pdf":
+        return False
+    return material.tracked and material.kind in TRACKABLE_KINDS
+
+
+def _signature(code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, b"tracked-link:" + code.encode(), hashlib.sha256).hexdigest()
+    return digest[:SIGNATURE_CHARS]
+
+
+def public_code(link: TrackedLink) -> str:
+    """What goes in the URL: ``<code>.<signature>``."""
+    return f"{link.code}.{_signature(link.code)}"
+
+
+def from_public_code(value: str) -> TrackedLink | None:
+    """The link a URL names, or None for a code with a bad signature (no database query) or unknown."""
+    code, _, signature = value.partition(".")
+    if not code or len(code) > 24 or not hmac.compare_digest(signature, _signature(code)):
+        return None
+    return db.session.scalar(select(TrackedLink).where(TrackedLink.code == code))
+
+
+def make_link(
+    staff: Staff, material: Material, *, customer: Customer | None = None, chat_id: str | None = None
+) -> TrackedLink:
+    """A new tracked link for one send of ``material`` by ``staff`` to a customer or a group. Flushes."""
+    if not trackable(material):
+        raise NotTrackable("this material is not sent as a tracked link")
+    link = TrackedLink(
+        code=secrets.token_urlsafe(9),  # 12 characters, 72 random bits
+        material_id=material.id,
+        staff_id=staff.id,
+        customer_id=customer.id if customer is not None else None,
+        chat_id=chat_id,
+    )
+    db.session.add(link)
+    db.session.flush()
+    return link
+
+
+@dataclass(frozen=True)
+class Opened:
+    view: LinkView
+    notice: RadarNotice | None  # the app message to send (after commit), if this open earns one
+    tag_added: bool
+
+
+def record_open(
+    link: TrackedLink, *, openid: str, external_userid: str | None, now: datetime | None = None
+) -> Opened:
+    """A WeChat user opened ``link``. The same reader opening again within a few minutes (a reload, a
+    second tab) is the same view; otherwise a new one. Flushes."""
+    now = now or utcnow()
+    recent = db.session.scalar(
+        select(LinkView)
+        .where(
+            LinkView.link_id == link.id,
+            LinkView.openid == openid,
+            LinkView.last_seen_at >= now - timedelta(minutes=5),
+        )
+        .order_by(LinkView.id.desc())
+        .limit(1)
+    )
+    if recent is not None:
+        recent.last_seen_at = now
+        db.session.flush()
+        return Opened(recent, None, False)
+    reader = (
+        db.session.scalar(select(Customer).where(Customer.external_userid == external_userid))
+        if external_userid
+        else None
+    )
+    addressee = link.customer
+    forwarded = addressee is not None and (reader is None or reader.id != addressee.id)
+    view = LinkView(
+        link_id=link.id,
+        material_id=link.material_id,
+        staff_id=link.staff_id,
+        customer_id=link.customer_id,
+        openid=openid[:64],
+        reader_id=reader.id if reader is not None else None,
+        forwarded=forwarded,
+        opened_at=now,
+        last_seen_at=now,
+    )
+    db.session.add(view)
+    db.session.flush()
+    notice, tag_added = None, False
+    # The customer themselves opening it (in a group: any of our customers) is what the guide hears of.
+    subject = reader if (addressee is None or not forwarded) else None
+    if subject is not None:
+        notice = _notice_if_due(view, subject, link, now)
+        tag_added = _tag_on_open(link, subject)
+    return Opened(view, notice, tag_added)
+
+
+def _notice_if_due(view: LinkView, subject: Customer, link: TrackedLink, now: datetime) -> RadarNotice | None:
+    last = db.session.scalar(
+        select(func.max(RadarNotice.created_at)).where(
+            RadarNotice.customer_id == subject.id, RadarNotice.material_id == link.material_id
+        )
+    )
+    if last is not None and last > now - NOTICE_EVERY:
+        return None
+    notice = RadarNotice(
+        view_id=view.id,
+        customer_id=subject.id,
+        material_id=link.material_id,
+        staff_id=link.staff_id,
+        created_at=now,
+    )
+    db.session.add(notice)
+    db.session.flush()
+    return notice
+
+
+def _tag_on_open(link: TrackedLink, subject: Customer) -> bool:
+    tag_id = link.material.open_tag_id
+    tag = db.session.get(Tag, tag_id) if tag_id else None
+    if tag is None:
+        return False
+    changed = customer_tags.add(subject, tag, by=link.staff)
+    if changed:
+        row = db.session.get(CustomerTag, (subject.id, tag.id))
+        if row is not None:
+            row.source = "radar"
+    return changed
+
+
+def record_reading(view: LinkView, seconds: int, *, now: datetime | None = None) -> None:
+    """The page's beacon: the reader has been on the page ``seconds`` in all (only ever grows)."""
+    seconds = max(0, min(int(seconds), MAX_READING))
+    db.session.execute(
+        update(LinkView)
+        .where(LinkView.id == view.id, LinkView.seconds < seconds)
+        .values(seconds=seconds, last_seen_at=now or utcnow())
+    )
+
+
+# -- telling the guide -----------------------------------------------------------------------------
+
+
+def notice_text(customer: Customer, material: Material) -> str:
+    return f"{customer.name} 正在看《{material.title}》"
+
+
+def send_notice(notice_id: int, *, agent_id: str, now: datetime | None = None) -> str:
+    """Send one due notice as an app message to the guide; the outcome is kept. Returns the status."""
+    notice = db.session.get(RadarNotice, notice_id, with_for_update=True)
+    if notice is None or notice.status != "due":
+        return "missing" if notice is None else notice.status
+    customer = db.session.get(Customer, notice.customer_id)
+    material = db.session.get(Material, notice.material_id)
+    staff = db.session.get(Staff, notice.staff_id)
+    if customer is None or material is None or staff is None:
+        notice.status = "failed"
+        return notice.status
+    notice.attempts += 1
+    try:
+        wecom().message.send_text(agent_id, staff.userid, notice_text(customer, material))
+    except WeComError as exc:
+        notice.error = str(exc)[:500]
+        notice.status = "failed" if notice.attempts >= MAX_NOTICE_ATTEMPTS else "due"
+        return notice.status
+    notice.status, notice.sent_at, notice.error = "sent", now or utcnow(), None
+    return notice.status
+
+
+def due_notice_ids(now: datetime | None = None, limit: int = 200) -> list[int]:
+    """Notices still due a minute after they were made (their job was lost, or WeCom refused)."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(RadarNotice.id)
+            .where(RadarNotice.status == "due", RadarNotice.created_at <= now - timedelta(minutes=1))
+            .order_by(RadarNotice.id)
+            .limit(limit)
+        )
+    )
+
+
+# -- what the guide and the console read -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    material: Material
+    forwarded: bool
+    seconds: int
+    guide: str
+
+
+def timeline(customer: Customer, *, limit: int = 30) -> list[TimelineEntry]:
+    """What the customer did with what was sent to them, newest first: each open of a tracked link sent
+    to them (by them, or by someone they forwarded it to) and any they opened of a group's link."""
+    rows = db.session.execute(
+        select(LinkView, Material, Staff.name)
+        .join(Material, Material.id == LinkView.material_id)
+        .join(Staff, Staff.id == LinkView.staff_id)
+        .where((LinkView.customer_id == customer.id) | (LinkView.reader_id == customer.id))
+        .order_by(LinkView.opened_at.desc(), LinkView.id.desc())
+        .limit(limit)
+    ).all()
+    return [TimelineEntry(v.opened_at, m, v.forwarded, v.seconds, name) for v, m, name in rows]
+
+
+@dataclass(frozen=True)
+class RadarFigures:
+    key: int | None
+    label: str
+    links: int
+    opens: int
+    readers: int
+    average_seconds: float
+    forwards: int
+
+
+def _figures(
+    group_by: list[Any], label: Any, where: list[Any], joins: list[Any] | None = None
+) -> list[RadarFigures]:
+    """Opens, unique readers, average reading time and forwards, grouped."""
+    query = (
+        select(
+            *group_by,
+            label,
+            func.count(distinct(LinkView.link_id)),
+            func.count(LinkView.id),
+            func.count(distinct(LinkView.openid)),
+            func.coalesce(func.avg(cast(LinkView.seconds, Float)), 0.0),
+            func.coalesce(func.sum(case((LinkView.forwarded, 1), else_=0)), 0),
+        )
+        .select_from(LinkView)
+        .where(*where)
+    )
+    for target, on in joins or []:
+        query = query.outerjoin(target, on)
+    rows = db.session.execute(query.group_by(*group_by, label).order_by(func.count(LinkView.id).desc())).all()
+    return [RadarFigures(r[0], r[1] or "", r[2], r[3], r[4], float(r[5]), int(r[6])) for r in rows]
+
+
+def by_material(*, staff_ids: Any = None, since: datetime | None = None) -> list[RadarFigures]:
+    """Per tracked material: opens, readers, average reading time, forwards (optionally of some guides'
+    sends, since a time)."""
+    where: list[Any] = []
+    if staff_ids is not None:
+        where.append(LinkView.staff_id.in_(staff_ids))
+    if since is not None:
+        where.append(LinkView.opened_at >= since)
+    return _figures(
+        [LinkView.material_id], Material.title, where, [(Material, Material.id == LinkView.material_id)]
+    )
+
+
+def material_breakdown(material: Material, *, staff_ids: Any = None) -> dict[str, list[RadarFigures]]:
+    """One material's figures by team and by guide."""
+    where: list[Any] = [LinkView.material_id == material.id]
+    if staff_ids is not None:
+        where.append(LinkView.staff_id.in_(staff_ids))
+    staff_join = (Staff, Staff.id == LinkView.staff_id)
+    return {
+        "teams": _figures([Staff.team_id], Team.name, where, [staff_join, (Team, Team.id == Staff.team_id)]),
+        "guides": _figures([LinkView.staff_id], Staff.name, where, [staff_join]),
+    }
+
+
+def sends_count(material_id: int, *, staff_ids: Any = None) -> int:
+    where: list[Any] = [TrackedLink.material_id == material_id]
+    if staff_ids is not None:
+        where.append(TrackedLink.staff_id.in_(staff_ids))
+    return db.session.scalar(select(func.count(TrackedLink.id)).where(and_(*where))) or 0
