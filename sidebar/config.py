@@ -91,6 +91,7 @@ _ENV_STR = (
 )
 _ENV_FLOAT = (
     "BEHAVIOUR_RETENTION_DAYS",
+    "RECOMMEND_SKIP_DAYS",
     "WECOM_HTTP_TIMEOUT",
     "WECOM_INTERACTIVE_TIMEOUT",
     "WECOM_TOKEN_MARGIN",
@@ -157,6 +158,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "CUSTOMER_LIST_COUNT_BOUND": 10_000,
         # Days raw mall behaviour events are kept (their per-day counts are kept for good).
         "BEHAVIOUR_RETENTION_DAYS": 90.0,
+        # Recommendations leave out what the customer bought in this many days.
+        "RECOMMEND_SKIP_DAYS": 30.0,
         # A guide deleting more customers than this in a day is flagged to their manager.
         "DELETION_FLAG_PER_DAY": 10,
         "HUEY_IMMEDIATE": False,

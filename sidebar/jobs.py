@@ -27,7 +27,7 @@ from sidebar.extensions import db, huey, job_app
 from sidebar.guides import attribution, metrics, tiers
 from sidebar.models import WecomEvent, utcnow
 from sidebar.money import red_packets
-from sidebar.signals import behaviour, radar
+from sidebar.signals import behaviour, radar, recommend
 from sidebar.signals import rules as signal_rules
 from sidebar.sop import engine as sop_engine
 from sidebar.sop import reminders as sop_reminders
@@ -175,6 +175,14 @@ def match_behaviour_now(now: datetime | None = None) -> dict[str, int]:
 @in_app_context
 def match_behaviour() -> dict[str, int]:
     return match_behaviour_now()
+
+
+@huey.periodic_task(crontab(hour="18", minute="50"))  # 02:50 in Beijing
+@in_app_context
+def recompute_pairs() -> dict[str, float]:
+    """Which products are bought together, from every order, for recommendations."""
+    with uow.unit():
+        return recommend.recompute_pairs()
 
 
 @huey.task()

@@ -19,6 +19,7 @@ from pydantic.json_schema import models_json_schema
 
 from sidebar.data.schemas import MemberIn, MembersBatch, OrderIn, OrdersBatch
 from sidebar.signals.behaviour import EventIn, EventsBatch
+from sidebar.signals.products import ProductIn, ProductsBatch
 
 F = TypeVar("F", bound=Callable[..., Any])
 REF = "#/components/schemas/{model}"
@@ -98,6 +99,19 @@ class EventAnswers(BaseModel):
     counts: EventCounts
 
 
+class ProductOutcome(BaseModel):
+    sku: str | None = None
+    result: Literal["created", "updated", "unchanged", "refused"]
+    reason: str | None = None
+
+
+class ProductAnswers(BaseModel):
+    """One outcome per product sent, in order, and how many of each."""
+
+    results: list[ProductOutcome]
+    counts: Counts
+
+
 MODELS: list[type[BaseModel]] = [
     Error,
     Signature,
@@ -111,6 +125,9 @@ MODELS: list[type[BaseModel]] = [
     EventAnswers,
     EventIn,
     EventsBatch,
+    ProductAnswers,
+    ProductIn,
+    ProductsBatch,
 ]
 
 

@@ -8,7 +8,16 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from sidebar.api import openapi
-from sidebar.api.openapi import Answers, Doc, EventAnswers, Redeemed, RedeemIn, Signature, documented
+from sidebar.api.openapi import (
+    Answers,
+    Doc,
+    EventAnswers,
+    ProductAnswers,
+    Redeemed,
+    RedeemIn,
+    Signature,
+    documented,
+)
 from sidebar.core import uow
 from sidebar.core.units import parse_yuan
 from sidebar.customers import rule_tags
@@ -20,8 +29,9 @@ from sidebar.models import ApiKey
 from sidebar.money import coupons, messages
 from sidebar.money.messages import Refused
 from sidebar.org import api_keys
-from sidebar.signals import behaviour
+from sidebar.signals import behaviour, products, recommend
 from sidebar.signals.behaviour import EventIn, EventsBatch
+from sidebar.signals.products import ProductIn, ProductsBatch
 from sidebar.web.auth import current_staff
 from sidebar.web.errors import json_error
 from sidebar.wecom import jssdk
@@ -253,6 +263,33 @@ def events_in():
     if touched:
         uow.after_commit(evaluate_signals)
     return jsonify(results=[o.as_dict() for o in outcomes], counts={**counts, "unmatched": unmatched})
+
+
+@api_bp.post("/products")
+@documented(
+    Doc(
+        "Upsert one product or a batch of up to 500 (products:write)",
+        ok=(200, ProductAnswers),
+        errors=(401, 403, 413, 422),
+        body=[ProductsBatch, ProductIn],
+    )
+)
+def products_in():
+    """The catalogue: ``{"products": [...]}`` of up to 500 (or one), upserted by sku. A product needs a
+    link or a mini-program page; a picture is the https URL of a JPG, PNG or WebP file. Needs
+    ``products:write``."""
+    key = _api_key("products:write")
+    if not isinstance(key, ApiKey):
+        return key
+    records = _batch("products")
+    if not isinstance(records, list):
+        return records
+    outcomes = products.upsert(records)
+    uow.after_commit(recommend.forget_catalogue)
+    counts = {k: 0 for k in ("created", "updated", "unchanged", "refused")}
+    for outcome in outcomes:
+        counts[outcome.result] += 1
+    return jsonify(results=[o.as_dict() for o in outcomes], counts=counts)
 
 
 @api_bp.get("/openapi.json")

@@ -142,6 +142,74 @@ CATALOGUE = [
     ("LX-FDN-01", "澜序 持妆粉底液 30ml", "彩妆", 36000),
     ("LX-SET-01", "澜序 修护旅行套装", "套装", 9900),
 ]
+BY_SKU = {row[0]: row for row in CATALOGUE}
+# The pattern the demo's orders carry, for recommendations to find: each skin type has a routine, and a
+# customer buys its products one order after another (starting anywhere in it), often with the
+# product's companion and now and then with something else.
+ROUTINES = {
+    "dry": ["LX-CLN-01", "LX-CRM-01", "LX-SER-01", "LX-MSK-01", "LX-EYE-01"],
+    "oily": ["LX-CLN-01", "LX-CRM-02", "LX-SER-02", "LX-SUN-01", "LX-TON-01"],
+    "combination": ["LX-TON-01", "LX-SER-02", "LX-CRM-02", "LX-SUN-01", "LX-FDN-01"],
+    "normal": ["LX-SER-01", "LX-SUN-01", "LX-LIP-01", "LX-FDN-01", "LX-EYE-01"],
+    "sensitive": ["LX-TON-01", "LX-CRM-01", "LX-SET-01", "LX-MSK-01", "LX-SUN-01"],
+}
+COMPANIONS = {
+    "LX-SER-01": "LX-EYE-01",
+    "LX-SER-02": "LX-CRM-02",
+    "LX-CLN-01": "LX-TON-01",
+    "LX-TON-01": "LX-MSK-01",
+    "LX-CRM-01": "LX-SET-01",
+    "LX-CRM-02": "LX-SUN-01",
+    "LX-SUN-01": "LX-CLN-01",
+    "LX-MSK-01": "LX-CRM-01",
+    "LX-EYE-01": "LX-SER-01",
+    "LX-FDN-01": "LX-LIP-01",
+    "LX-LIP-01": "LX-FDN-01",
+    "LX-SET-01": "LX-TON-01",
+}
+# What each product is for (the catalogue's suitable skin types follow from the routines).
+PRODUCT_CONCERNS = {
+    "LX-SER-01": ["细纹", "暗沉"],
+    "LX-SER-02": ["暗沉", "色斑"],
+    "LX-CRM-01": ["干燥起皮", "泛红", "敏感刺痛"],
+    "LX-CRM-02": ["出油", "毛孔粗大"],
+    "LX-TON-01": ["泛红", "痘痘"],
+    "LX-CLN-01": ["出油", "痘痘"],
+    "LX-SUN-01": ["色斑"],
+    "LX-MSK-01": ["干燥起皮"],
+    "LX-EYE-01": ["细纹", "黑眼圈"],
+}
+
+
+def basket(rng: random.Random, primary: str) -> list[str]:
+    """One order's skus: the routine's next product, often its companion, sometimes one more."""
+    skus = [primary]
+    if rng.random() < 0.6:
+        skus.append(COMPANIONS[primary])
+    if rng.random() < 0.25:
+        extra = rng.choice(CATALOGUE)[0]
+        if extra not in skus:
+            skus.append(extra)
+    return skus
+
+
+def products() -> list[dict[str, Any]]:
+    """The catalogue as the products API takes it."""
+    return [
+        {
+            "sku": sku,
+            "name": title,
+            "category": category,
+            "price": f"{price / 100:.2f}",
+            "image_url": f"https://example.com/products/{sku.lower()}.png",
+            "link": f"https://mall.example.com/p/{sku}",
+            "skin_types": [skin for skin, routine in ROUTINES.items() if sku in routine],
+            "concerns": PRODUCT_CONCERNS.get(sku, []),
+        }
+        for sku, title, category, price in CATALOGUE
+    ]
+
+
 PLATFORM_WEIGHTS = [("mall", 5), ("tmall", 3), ("jd", 1), ("douyin", 2), ("pos", 4)]
 NOTES = [
     "客户反馈上次的面霜用完了，想试试新款精华，约了周末到店体验。",
@@ -337,11 +405,16 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
         )
 
     weights = [w for _, w in PLATFORM_WEIGHTS]
-    for n in range(rng.choices([0, 1, 2, 3, 5, 8], weights=[25, 30, 20, 12, 9, 4])[0]):
+    count = rng.choices([0, 1, 2, 3, 5, 8], weights=[25, 30, 20, 12, 9, 4])[0]
+    days_ago = sorted((rng.randint(0, 540) for _ in range(count)), reverse=True)  # oldest first
+    routine = ROUTINES[skin]
+    start = rng.randrange(len(routine))
+    for n in range(count):
         platform = rng.choices([p for p, _ in PLATFORM_WEIGHTS], weights=weights)[0]
-        paid = anchor_dt - timedelta(days=rng.randint(0, 540), minutes=rng.randint(0, 900))
+        paid = anchor_dt - timedelta(days=days_ago[n], minutes=rng.randint(0, 900))
         items = []
-        for sku, title, category, price in rng.sample(CATALOGUE, rng.choice([1, 1, 2, 3])):
+        for sku in basket(rng, routine[(start + n) % len(routine)]):
+            _sku, title, category, price = BY_SKU[sku]
             items.append((sku, title, category, rng.choice([1, 1, 2]), price))
         c.orders.append(
             DemoOrder(

@@ -38,6 +38,7 @@ from sidebar.models import (
     Note,
     Order,
     OrderItem,
+    Product,
     RedPacketRule,
     Role,
     Script,
@@ -51,6 +52,7 @@ from sidebar.models import (
 )
 from sidebar.org import corp_tags as tag_service
 from sidebar.org import staff as staff_service
+from sidebar.signals import products, recommend
 
 PROGRESS_KEY = "demo:customers_seeded"
 
@@ -88,6 +90,8 @@ def seed_org() -> dict[str, int]:
         _seed_channel_codes(stores, people)
     if db.session.scalar(select(func.count()).select_from(SignalRule)) == 0:
         _seed_signal_rules()
+    if db.session.scalar(select(func.count()).select_from(Product)) == 0:
+        products.upsert(demo.products())
     return {"teams": len(teams), "staff": len(people), "stores": len(stores)}
 
 
@@ -466,6 +470,9 @@ def seed(
         attribution.recompute()
         metrics.recompute(metrics.EVERY_MONTH)
         uow.commit_point("the guides' months")
+        # Which products are bought together, for the profile's recommendations.
+        recommend.recompute_pairs()
+        uow.commit_point("the co-purchase pairs")
     return {
         **org,
         "added": totals,

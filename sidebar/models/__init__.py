@@ -63,6 +63,7 @@ from sidebar.models.money import (
 )
 from sidebar.models.order import COUNTED_STATUSES, ORDER_STATUSES, PLATFORMS, Order, OrderItem
 from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
+from sidebar.models.product import Product, ProductPair
 from sidebar.models.signals import (
     BEHAVIOUR_KINDS,
     BehaviourDay,
@@ -82,6 +83,8 @@ from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclu
 event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect="postgresql"))
 
 __all__ = [
+    "Product",
+    "ProductPair",
     "CustomerSignal",
     "SignalKind",
     "SignalRule",

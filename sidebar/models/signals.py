@@ -25,6 +25,7 @@ from sidebar.models.base import UTCDateTime, utcnow
 from sidebar.models.content import Material
 from sidebar.models.customer import Customer
 from sidebar.models.org import Staff
+from sidebar.models.product import Product
 
 
 class TrackedLink(Model):
@@ -39,7 +40,9 @@ class TrackedLink(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)
-    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"))
+    # What was sent: a material or a product.
+    material_id: Mapped[int | None] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customers.id", ondelete="SET NULL"), index=True
@@ -47,7 +50,8 @@ class TrackedLink(Model):
     chat_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    material: Mapped[Material] = relationship(lazy="joined")
+    material: Mapped[Material | None] = relationship(lazy="joined")
+    product: Mapped[Product | None] = relationship(lazy="joined")
     staff: Mapped[Staff] = relationship()
     customer: Mapped[Customer | None] = relationship()
 
@@ -65,11 +69,13 @@ class LinkView(Model):
         Index("ix_link_views_material_id_opened_at", "material_id", "opened_at"),
         Index("ix_link_views_customer_id_opened_at", "customer_id", "opened_at"),
         Index("ix_link_views_link_id_openid", "link_id", "openid"),
+        Index("ix_link_views_product_id_opened_at", "product_id", "opened_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     link_id: Mapped[int] = mapped_column(ForeignKey("tracked_links.id", ondelete="CASCADE"))
-    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"))
+    material_id: Mapped[int | None] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     openid: Mapped[str] = mapped_column(String(64))
@@ -98,7 +104,8 @@ class RadarNotice(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     view_id: Mapped[int] = mapped_column(ForeignKey("link_views.id", ondelete="CASCADE"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
-    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"))
+    material_id: Mapped[int | None] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16), default="due")  # due | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,7 +13,7 @@ from sidebar.extensions import db
 from sidebar.models import ApiKey, utcnow
 
 PREFIX = "bsk_"
-SCOPES = ("coupons:redeem", "orders:write", "members:write", "events:write")
+SCOPES = ("coupons:redeem", "orders:write", "members:write", "events:write", "products:write")
 
 
 def _digest(key: str) -> str:

@@ -34,6 +34,7 @@ from sidebar.models import (
     LinkView,
     Material,
     MaterialKind,
+    Product,
     RadarNotice,
     Staff,
     Tag,
@@ -89,16 +90,34 @@ def make_link(
     """A new tracked link for one send of ``material`` by ``staff`` to a customer or a group. Flushes."""
     if not trackable(material):
         raise NotTrackable("this material is not sent as a tracked link")
+    return _new_link(staff, customer, chat_id, material_id=material.id)
+
+
+def make_product_link(
+    staff: Staff, product: Product, *, customer: Customer | None = None, chat_id: str | None = None
+) -> TrackedLink:
+    """A new tracked link to a product's page, for one send of its card. Flushes."""
+    return _new_link(staff, customer, chat_id, product_id=product.id)
+
+
+def _new_link(staff: Staff, customer: Customer | None, chat_id: str | None, **what: int) -> TrackedLink:
     link = TrackedLink(
         code=secrets.token_urlsafe(9),  # 12 characters, 72 random bits
-        material_id=material.id,
         staff_id=staff.id,
         customer_id=customer.id if customer is not None else None,
         chat_id=chat_id,
+        **what,
     )
     db.session.add(link)
     db.session.flush()
     return link
+
+
+def title_of(link: TrackedLink) -> str:
+    """What the link shows: the material's title or the product's name."""
+    if link.material is not None:
+        return link.material.title
+    return link.product.name if link.product is not None else ""
 
 
 @dataclass(frozen=True)
@@ -138,6 +157,7 @@ def record_open(
     view = LinkView(
         link_id=link.id,
         material_id=link.material_id,
+        product_id=link.product_id,
         staff_id=link.staff_id,
         customer_id=link.customer_id,
         openid=openid[:64],
@@ -158,10 +178,13 @@ def record_open(
 
 
 def _notice_if_due(view: LinkView, subject: Customer, link: TrackedLink, now: datetime) -> RadarNotice | None:
+    same = (
+        RadarNotice.material_id == link.material_id
+        if link.material_id is not None
+        else RadarNotice.product_id == link.product_id
+    )
     last = db.session.scalar(
-        select(func.max(RadarNotice.created_at)).where(
-            RadarNotice.customer_id == subject.id, RadarNotice.material_id == link.material_id
-        )
+        select(func.max(RadarNotice.created_at)).where(RadarNotice.customer_id == subject.id, same)
     )
     if last is not None and last > now - NOTICE_EVERY:
         return None
@@ -169,6 +192,7 @@ def _notice_if_due(view: LinkView, subject: Customer, link: TrackedLink, now: da
         view_id=view.id,
         customer_id=subject.id,
         material_id=link.material_id,
+        product_id=link.product_id,
         staff_id=link.staff_id,
         created_at=now,
     )
@@ -178,7 +202,7 @@ def _notice_if_due(view: LinkView, subject: Customer, link: TrackedLink, now: da
 
 
 def _tag_on_open(link: TrackedLink, subject: Customer) -> bool:
-    tag_id = link.material.open_tag_id
+    tag_id = link.material.open_tag_id if link.material is not None else None
     tag = db.session.get(Tag, tag_id) if tag_id else None
     if tag is None:
         return False
@@ -203,8 +227,8 @@ def record_reading(view: LinkView, seconds: int, *, now: datetime | None = None)
 # -- telling the guide -----------------------------------------------------------------------------
 
 
-def notice_text(customer: Customer, material: Material) -> str:
-    return f"{customer.name} 正在看《{material.title}》"
+def notice_text(customer: Customer, title: str) -> str:
+    return f"{customer.name} 正在看《{title}》"
 
 
 def send_notice(notice_id: int, *, agent_id: str, now: datetime | None = None) -> str:
@@ -213,14 +237,19 @@ def send_notice(notice_id: int, *, agent_id: str, now: datetime | None = None) -
     if notice is None or notice.status != "due":
         return "missing" if notice is None else notice.status
     customer = db.session.get(Customer, notice.customer_id)
-    material = db.session.get(Material, notice.material_id)
+    thing = (
+        db.session.get(Material, notice.material_id)
+        if notice.material_id
+        else db.session.get(Product, notice.product_id)
+    )
     staff = db.session.get(Staff, notice.staff_id)
-    if customer is None or material is None or staff is None:
+    title = thing.title if isinstance(thing, Material) else (thing.name if thing is not None else None)
+    if customer is None or title is None or staff is None:
         notice.status = "failed"
         return notice.status
     notice.attempts += 1
     try:
-        wecom().message.send_text(agent_id, staff.userid, notice_text(customer, material))
+        wecom().message.send_text(agent_id, staff.userid, notice_text(customer, title))
     except WeComError as exc:
         notice.error = str(exc)[:500]
         notice.status = "failed" if notice.attempts >= MAX_NOTICE_ATTEMPTS else "due"
@@ -248,7 +277,7 @@ def due_notice_ids(now: datetime | None = None, limit: int = 200) -> list[int]:
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    material: Material
+    title: str
     forwarded: bool
     seconds: int
     guide: str
@@ -258,14 +287,15 @@ def timeline(customer: Customer, *, limit: int = 30) -> list[TimelineEntry]:
     """What the customer did with what was sent to them, newest first: each open of a tracked link sent
     to them (by them, or by someone they forwarded it to) and any they opened of a group's link."""
     rows = db.session.execute(
-        select(LinkView, Material, Staff.name)
-        .join(Material, Material.id == LinkView.material_id)
+        select(LinkView, func.coalesce(Material.title, Product.name), Staff.name)
+        .outerjoin(Material, Material.id == LinkView.material_id)
+        .outerjoin(Product, Product.id == LinkView.product_id)
         .join(Staff, Staff.id == LinkView.staff_id)
         .where((LinkView.customer_id == customer.id) | (LinkView.reader_id == customer.id))
         .order_by(LinkView.opened_at.desc(), LinkView.id.desc())
         .limit(limit)
     ).all()
-    return [TimelineEntry(v.opened_at, m, v.forwarded, v.seconds, name) for v, m, name in rows]
+    return [TimelineEntry(v.opened_at, title or "", v.forwarded, v.seconds, name) for v, title, name in rows]
 
 
 @dataclass(frozen=True)
@@ -305,13 +335,23 @@ def _figures(
 def by_material(*, staff_ids: Any = None, since: datetime | None = None) -> list[RadarFigures]:
     """Per tracked material: opens, readers, average reading time, forwards (optionally of some guides'
     sends, since a time)."""
-    where: list[Any] = []
+    where: list[Any] = [LinkView.material_id.is_not(None)]
     if staff_ids is not None:
         where.append(LinkView.staff_id.in_(staff_ids))
     if since is not None:
         where.append(LinkView.opened_at >= since)
     return _figures(
         [LinkView.material_id], Material.title, where, [(Material, Material.id == LinkView.material_id)]
+    )
+
+
+def by_product(*, staff_ids: Any = None) -> list[RadarFigures]:
+    """Per product sent as a tracked link: the same figures."""
+    where: list[Any] = [LinkView.product_id.is_not(None)]
+    if staff_ids is not None:
+        where.append(LinkView.staff_id.in_(staff_ids))
+    return _figures(
+        [LinkView.product_id], Product.name, where, [(Product, Product.id == LinkView.product_id)]
     )
 
 

@@ -59,6 +59,7 @@ API_SCOPES = {
     "orders:write": _l("send orders"),
     "members:write": _l("send members"),
     "events:write": _l("send mall behaviour"),
+    "products:write": _l("send the product catalogue"),
 }
 
 # Identifiers two customers can claim (data.oneid.conflicts).

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, abort, render_template, request, send_from_directory, session
+from flask import Blueprint, abort, render_template, request, send_from_directory, session, url_for
 from flask_babel import gettext as _
 
 from sidebar import jobs
@@ -19,7 +19,7 @@ from sidebar.content import materials
 from sidebar.core import once, uow
 from sidebar.extensions import csrf, db
 from sidebar.models import LinkView, MaterialKind, TrackedLink
-from sidebar.signals import radar
+from sidebar.signals import products, radar
 from sidebar.web.claim import VISITOR, visitor_sign_in
 
 tracked_bp = Blueprint("tracked", __name__, url_prefix="/t")
@@ -48,7 +48,15 @@ def page(code: str):
     if opened.tag_added and opened.view.reader_id is not None:
         reader_id = opened.view.reader_id
         uow.after_commit(lambda: jobs.push_tags(reader_id))
+    view_token = once.sign(VIEW_SALT, opened.view.id)
+    product = link.product
+    if product is not None:
+        image = url_for("tracked.file", code=code) if product.image_path else product.image_url
+        return render_template(
+            "tracked/product.html", product=product, code=code, view_token=view_token, image=image
+        )
     material = link.material
+    assert material is not None  # a link is to a material or a product
     paragraphs = [p.strip() for p in (material.text or "").split("\n") if p.strip()]
     return render_template(
         "tracked/page.html",
@@ -57,21 +65,25 @@ def page(code: str):
         paragraphs=paragraphs,
         is_pdf=material.kind == MaterialKind.FILE.value,
         is_image=material.kind == MaterialKind.IMAGE.value,
-        view_token=once.sign(VIEW_SALT, opened.view.id),
+        view_token=view_token,
     )
 
 
 @tracked_bp.get("/<code>/file")
 def file(code: str):
-    """The material's image or PDF, to anyone holding a valid link (it is the material, which the link
-    was made to show; nothing of the customer's)."""
+    """The material's image or PDF, or the product's picture, to anyone holding a valid link (it is what
+    the link was made to show; nothing of the customer's)."""
     link = _link_or_404(code)
-    material = link.material
-    if material.kind not in (MaterialKind.IMAGE.value, MaterialKind.FILE.value) or not material.file_path:
+    material, product = link.material, link.product
+    if product is not None and product.image_path:
+        where, name, mime = products.folder(), product.image_path, None
+    elif material is not None and material.kind in (MaterialKind.IMAGE.value, MaterialKind.FILE.value):
+        where, name, mime = materials.folder(), material.file_path or "", material.mime
+    else:
         abort(404)
-    if not os.path.isfile(os.path.join(materials.folder(), material.file_path)):
+    if not name or not os.path.isfile(os.path.join(where, name)):
         abort(404)
-    res = send_from_directory(materials.folder(), material.file_path, mimetype=material.mime, max_age=3600)
+    res = send_from_directory(where, name, mimetype=mime, max_age=3600)
     res.headers["Cache-Control"] = "private, max-age=3600"
     return res
 

@@ -30,6 +30,7 @@ from sidebar.models import (
     CouponTemplate,
     Customer,
     Material,
+    Product,
     RedPacket,
     Script,
     SopRule,
@@ -58,7 +59,7 @@ OBJECT_PARAMS = {
 }
 # Configuration every console user may read and only admins may change.
 CONFIG_PARAMS = {
-    "rule_id", "template_id", "staff_id", "tag_id", "group_id", "key_id", "team_id", "code_id"
+    "rule_id", "template_id", "staff_id", "tag_id", "group_id", "key_id", "team_id", "code_id", "product_id"
 }  # fmt: skip
 # Parameters that are not objects: the value a request uses.
 FIXED = {"code": "en", "fmt": "csv", "action": "disable", "kind": "daily", "day": "2026-01-05"}
@@ -206,6 +207,8 @@ def world(seeded) -> World:
             "script_id": str(script.id),
             "material_id": str(material.id),
             "job_id": str(job.id),
+            # The catalogue is the brand's: a product is nobody's, the customer it goes to is.
+            "product_id": str(db.session.scalar(select(Product.id).order_by(Product.id))),
         }
         # A manager's console: the other region's team script, not a guide's personal one.
         w.theirs_console = {
@@ -230,6 +233,7 @@ def world(seeded) -> World:
             "key_id": "1",
             "team_id": str(south_team),
             "code_id": str(db.session.scalar(select(ChannelCode.id).order_by(ChannelCode.id))),
+            "product_id": str(db.session.scalar(select(Product.id).order_by(Product.id))),
         }
         statement, my_statement = _statements(staff["huangli"], staff["chenjing"])
         w.theirs["statement_id"] = w.theirs_console["statement_id"] = str(statement)

@@ -57,6 +57,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     inheritance,
     login,
     money,
+    products,
     radar,
     reports,
     signals,

@@ -116,4 +116,13 @@ def chat_from_form() -> tuple[Customer | None, str | None]:
 
 
 # The routes (imported last: they use the blueprint and the helpers above).
-from sidebar.web.sidebar import content, customers, group_chats, money, reports, results, tasks  # noqa: E402,F401
+from sidebar.web.sidebar import (  # noqa: E402,F401
+    content,
+    customers,
+    group_chats,
+    money,
+    products,
+    reports,
+    results,
+    tasks,
+)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sidebar.content import materials, scripts
 from sidebar.core import uow
 from sidebar.extensions import db
-from sidebar.models import Customer, MaterialKind
+from sidebar.models import Customer, MaterialKind, Product
 from sidebar.signals import radar
 from sidebar.signals import rules as signal_rules
 from sidebar.web import htmx
@@ -164,8 +164,13 @@ def record_send():
             abort(404)
         summary = item.title
         msgtype = "news" if radar.trackable(item) else materials.message(item)["msgtype"]
+    elif kind == "product":
+        item = db.session.get(Product, ref_id)
+        if item is None or not item.active:
+            abort(404)
+        summary, msgtype = item.name, "miniprogram" if item.mp_page else "news"
     else:
-        abort(400, "kind must be script or material")
+        abort(400, "kind must be script, material or product")
     send = scripts.record_send(
         me(),
         kind=kind,

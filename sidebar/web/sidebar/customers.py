@@ -13,6 +13,7 @@ from sidebar.customers import tags as customer_tags
 from sidebar.extensions import db
 from sidebar.jobs import push_tags
 from sidebar.models import Customer, Follow, Tag
+from sidebar.signals import recommend
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
 from sidebar.web.forms import NoteForm, ProfileForm, RemarkForm, TagForm
@@ -84,6 +85,7 @@ def customer_detail(customer: Customer):
         notes=data.notes,
         note_form=NoteForm(),
         guides=data.guides,
+        suggestions=recommend.for_customer(customer, recommend.history_of(data.orders)),
         **common(),
     )
 
