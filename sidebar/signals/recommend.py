@@ -167,7 +167,7 @@ def for_customer(
         if together.get(item.sku, 0.0) > 0:
             score += PAIR_WEIGHT * together[item.sku]
             partner = partners[item.sku]
-            reasons.append(f"常与她买过的「{names.get(partner, partner)}」一起购买")
+            reasons.append(f"常与她买过的“{names.get(partner, partner)}”一起购买")
         if customer.skin_type and customer.skin_type in item.skin_types:
             score += SKIN_WEIGHT
             reasons.append(f"适合{SKIN_WORDS.get(customer.skin_type, customer.skin_type)}肌肤")

@@ -202,13 +202,13 @@ def evaluate(*, now: datetime | None = None) -> list[int]:
 
 
 def words(signal: CustomerSignal, customer_name: str) -> str:
-    """What the guide reads: "王琪 加购了「玻色因紧致精华」，30 分钟未下单"."""
+    """What the guide reads: "王琪 加购了“玻色因紧致精华”，30 分钟未下单"."""
     rule, product = signal.rule, signal.product_name or signal.sku or "商品"
     if rule.kind == SignalKind.CART_LEFT.value:
-        return f"{customer_name} 加购了「{product}」，{rule.minutes} 分钟未下单"
+        return f"{customer_name} 加购了“{product}”，{rule.minutes} 分钟未下单"
     if rule.kind == SignalKind.VIEWED_OFTEN.value:
-        return f"{customer_name} 今天看了「{product}」{rule.times} 次以上"
-    return f"{customer_name} {rule.days} 天来首次逛商城，正在看「{product}」"
+        return f"{customer_name} 今天看了“{product}”{rule.times} 次以上"
+    return f"{customer_name} {rule.days} 天来首次逛商城，正在看“{product}”"
 
 
 def send_due(*, agent_id: str, limit: int = 200) -> dict[str, int]:

@@ -152,7 +152,7 @@ def test_a_cart_left_reaches_the_guide_once_with_a_suggested_script(seeded, app,
     ]
     client.post("/api/v1/events", json={"events": batch}, headers=key)
     told = [m for m in messages_to(emulator, "chenjing") if "加购了" in m]
-    assert told == [f"{person.name} 加购了「澜序 玻色因紧致精华 30ml」，30 分钟未下单\n建议话术：修护面霜"]
+    assert told == [f"{person.name} 加购了“澜序 玻色因紧致精华 30ml”，30 分钟未下单\n建议话术：修护面霜"]
     assert not [m for m in messages_to(emulator, "liuyang") if "加购了" in m]
     client.post("/api/v1/events", json={"events": batch}, headers=key)  # again: nothing new
     assert read(app, lambda: db.session.scalar(select(func.count()).select_from(CustomerSignal))) == 1

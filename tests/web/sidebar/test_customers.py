@@ -22,6 +22,7 @@ from sidebar.models import (
     Staff,
     Tag,
 )
+from sidebar.signals import recommend
 from tests.sidebar_helpers import make_hostile, sign_in
 
 
@@ -387,6 +388,7 @@ def test_the_whole_profile_is_one_response_of_four_statements_however_much_there
             db.session.merge(CustomerTag(customer_id=c.id, tag_id=tag.id))
         db.session.commit()
         engine = db.engine
+        recommend.catalogue()  # the brand's catalogue is read once per process, not per profile
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args):

@@ -180,11 +180,12 @@ def test_the_morning_reminder_goes_once_a_day_to_guides_with_due_tasks(seeded, e
     with seeded.app_context():
         first = sop_reminders.send(utcnow(), agent_id="1000002")
         again = sop_reminders.send(utcnow(), agent_id="1000002")
-    assert first == {"sent": 1, "skipped": 0, "failed": 0} and again["sent"] == 0
+    assert first["sent"] >= 1 and first["failed"] == 0 and again["sent"] == 0
     sent = emulator.state.messages
-    assert (
-        len(sent) == 1 and sent[0]["touser"] == "chenjing" and "1 个 SOP 任务" in sent[0]["text"]["content"]
-    )
+    # One message each (guides whose demo customers raised alerts are reminded too).
+    assert len(sent) == first["sent"] and len({m["touser"] for m in sent}) == len(sent)
+    mine = [m for m in sent if m["touser"] == "chenjing"]
+    assert len(mine) == 1 and "1 个 SOP 任务" in mine[0]["text"]["content"]
 
 
 def test_the_today_page_lists_only_the_guides_own_tasks(seeded, client):
