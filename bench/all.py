@@ -31,6 +31,8 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("profile", ["--database-url", "DB", "--seconds", "20"]),
     ("open", ["--database-url", "DB", "--runs", "5"]),
     ("callbacks", ["--database-url", "DB", "--seconds", "30"]),
+    ("events", ["--database-url", "DB", "--seconds", "30"]),
+    ("recommend", ["--database-url", "DB"]),
     ("profiles", ["--database-url", "DB"]),
     ("rule_tags", ["--database-url", "DB"]),
     ("guides", ["--database-url", "DB"]),

@@ -48,8 +48,9 @@ def main() -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--connections", type=int, default=8, help="for the events API")
-    parser.add_argument("--open-connections", type=int, default=20, help="for tracked-link opens")
-    parser.add_argument("--links", type=int, default=2000)
+    parser.add_argument("--open-connections", type=int, default=8, help="for tracked-link opens")
+    parser.add_argument("--links", type=int, default=10_000)
+    parser.add_argument("--redis-url", help="the job queue on Redis, as deployed (default: a SQLite file)")
     args = parser.parse_args()
 
     instance = tempfile.mkdtemp(prefix="beside-bench-events-")
@@ -57,6 +58,8 @@ def main() -> int:
 
     port = free_port()
     env = bench_profile.production_env(args.database_url, port, instance)
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
     os.environ.update({k: v for k, v in env.items() if k != "BIND"})
 
     from flask.sessions import SecureCookieSessionInterface

@@ -272,6 +272,17 @@ def match_unmatched(limit: int = 50_000) -> set[int]:
     return set(touched)
 
 
+def recent_days(customer_id: int, *, days: int = 30) -> dict[str, int]:
+    """Her mall behaviour in the last ``days`` days, from the daily counts."""
+    since = (utcnow() - timedelta(days=days)).date()
+    row = db.session.execute(
+        select(*(func.coalesce(func.sum(getattr(BehaviourDay, k)), 0) for k in BEHAVIOUR_KINDS)).where(
+            BehaviourDay.customer_id == customer_id, BehaviourDay.day >= since
+        )
+    ).one()
+    return dict(zip(BEHAVIOUR_KINDS, (int(v) for v in row), strict=True))
+
+
 def prune(now: datetime | None = None) -> int:
     """Delete raw events older than ``BEHAVIOUR_RETENTION_DAYS`` (their daily counts stay)."""
     days = int(current_app.config["BEHAVIOUR_RETENTION_DAYS"])

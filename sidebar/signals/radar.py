@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Float, and_, case, cast, distinct, func, select, update
+from sqlalchemy import Float, and_, case, cast, distinct, exists, func, insert, literal, select, update
 
 from sidebar.core.errors import DomainError
 from sidebar.customers import tags as customer_tags
@@ -122,8 +122,9 @@ def title_of(link: TrackedLink) -> str:
 
 @dataclass(frozen=True)
 class Opened:
-    view: LinkView
-    notice: RadarNotice | None  # the app message to send (after commit), if this open earns one
+    view_id: int
+    reader_id: int | None  # the reader, when they are one of our customers
+    notice_id: int | None  # the app message to send (after commit), if this open earns one
     tag_added: bool
 
 
@@ -131,10 +132,11 @@ def record_open(
     link: TrackedLink, *, openid: str, external_userid: str | None, now: datetime | None = None
 ) -> Opened:
     """A WeChat user opened ``link``. The same reader opening again within a few minutes (a reload, a
-    second tab) is the same view; otherwise a new one. Flushes."""
+    second tab) is the same view; otherwise a new one. Three statements for a first open: who the
+    reader is and whether this is a reload, the view, the notice if one is due. Flushes."""
     now = now or utcnow()
-    recent = db.session.scalar(
-        select(LinkView)
+    recent_id = (
+        select(LinkView.id)
         .where(
             LinkView.link_id == link.id,
             LinkView.openid == openid,
@@ -142,69 +144,70 @@ def record_open(
         )
         .order_by(LinkView.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
+    reader = select(Customer.id).where(Customer.external_userid == (external_userid or "")).scalar_subquery()
+    recent, reader_id = db.session.execute(select(recent_id, reader)).one()
     if recent is not None:
-        recent.last_seen_at = now
-        db.session.flush()
-        return Opened(recent, None, False)
-    reader = (
-        db.session.scalar(select(Customer).where(Customer.external_userid == external_userid))
-        if external_userid
-        else None
-    )
-    addressee = link.customer
-    forwarded = addressee is not None and (reader is None or reader.id != addressee.id)
+        db.session.execute(update(LinkView).where(LinkView.id == recent).values(last_seen_at=now))
+        return Opened(recent, reader_id, None, False)
+    addressee_id = link.customer_id
+    forwarded = addressee_id is not None and reader_id != addressee_id
     view = LinkView(
         link_id=link.id,
         material_id=link.material_id,
         product_id=link.product_id,
         staff_id=link.staff_id,
-        customer_id=link.customer_id,
+        customer_id=addressee_id,
         openid=openid[:64],
-        reader_id=reader.id if reader is not None else None,
+        reader_id=reader_id,
         forwarded=forwarded,
         opened_at=now,
         last_seen_at=now,
     )
     db.session.add(view)
     db.session.flush()
-    notice, tag_added = None, False
     # The customer themselves opening it (in a group: any of our customers) is what the guide hears of.
-    subject = reader if (addressee is None or not forwarded) else None
-    if subject is not None:
-        notice = _notice_if_due(view, subject, link, now)
-        tag_added = _tag_on_open(link, subject)
-    return Opened(view, notice, tag_added)
+    if reader_id is None or forwarded:
+        return Opened(view.id, reader_id, None, False)
+    return Opened(
+        view.id, reader_id, _notice_if_due(view, reader_id, link, now), _tag_on_open(link, reader_id)
+    )
 
 
-def _notice_if_due(view: LinkView, subject: Customer, link: TrackedLink, now: datetime) -> RadarNotice | None:
+def _notice_if_due(view: LinkView, customer_id: int, link: TrackedLink, now: datetime) -> int | None:
+    """A notice for this open unless the guide heard of this customer and material within the hour:
+    one INSERT … SELECT … WHERE NOT EXISTS."""
     same = (
         RadarNotice.material_id == link.material_id
         if link.material_id is not None
         else RadarNotice.product_id == link.product_id
     )
-    last = db.session.scalar(
-        select(func.max(RadarNotice.created_at)).where(RadarNotice.customer_id == subject.id, same)
+    told_lately = exists().where(
+        RadarNotice.customer_id == customer_id, same, RadarNotice.created_at > now - NOTICE_EVERY
     )
-    if last is not None and last > now - NOTICE_EVERY:
-        return None
-    notice = RadarNotice(
-        view_id=view.id,
-        customer_id=subject.id,
-        material_id=link.material_id,
-        product_id=link.product_id,
-        staff_id=link.staff_id,
-        created_at=now,
+    values = {
+        "view_id": view.id,
+        "customer_id": customer_id,
+        "material_id": link.material_id,
+        "product_id": link.product_id,
+        "staff_id": link.staff_id,
+        "status": "due",
+        "attempts": 0,
+        "created_at": now,
+    }
+    row = select(*(literal(v, type_=RadarNotice.__table__.c[k].type) for k, v in values.items())).where(
+        ~told_lately
     )
-    db.session.add(notice)
-    db.session.flush()
-    return notice
+    statement = insert(RadarNotice).from_select(list(values), row).returning(RadarNotice.id)
+    return db.session.scalar(statement)
 
 
-def _tag_on_open(link: TrackedLink, subject: Customer) -> bool:
+def _tag_on_open(link: TrackedLink, customer_id: int) -> bool:
     tag_id = link.material.open_tag_id if link.material is not None else None
     tag = db.session.get(Tag, tag_id) if tag_id else None
-    if tag is None:
+    subject = db.session.get(Customer, customer_id) if tag is not None else None
+    if tag is None or subject is None:
         return False
     changed = customer_tags.add(subject, tag, by=link.staff)
     if changed:

@@ -42,13 +42,13 @@ def page(code: str):
     if not visitor:
         return visitor_sign_in(request.path)
     opened = radar.record_open(link, openid=visitor["openid"], external_userid=visitor.get("external_userid"))
-    if opened.notice is not None:
-        notice_id = opened.notice.id
+    if opened.notice_id is not None:
+        notice_id = opened.notice_id
         uow.after_commit(lambda: jobs.notify_reader(notice_id))
-    if opened.tag_added and opened.view.reader_id is not None:
-        reader_id = opened.view.reader_id
+    if opened.tag_added and opened.reader_id is not None:
+        reader_id = opened.reader_id
         uow.after_commit(lambda: jobs.push_tags(reader_id))
-    view_token = once.sign(VIEW_SALT, opened.view.id)
+    view_token = once.sign(VIEW_SALT, opened.view_id)
     product = link.product
     if product is not None:
         image = url_for("tracked.file", code=code) if product.image_path else product.image_url

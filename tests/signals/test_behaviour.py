@@ -163,6 +163,7 @@ def test_a_cart_left_reaches_the_guide_once_with_a_suggested_script(seeded, app,
     assert 'data-testid="signal-script"' in today and person.name[:1] in today
     activity = client.get(f"/sidebar/customers/{person.external_userid}/timeline").get_data(as_text=True)
     assert activity.count('data-testid="signal-entry"') == 1
+    assert "近 30 天：浏览商品 0 次，加购 2 次，支付 0 单" in activity
 
 
 def test_repeated_views_and_a_vips_return_fire_once_each(seeded, app, client, emulator):

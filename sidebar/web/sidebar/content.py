@@ -16,7 +16,7 @@ from sidebar.content import materials, scripts
 from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.models import Customer, MaterialKind, Product
-from sidebar.signals import radar
+from sidebar.signals import behaviour, radar
 from sidebar.signals import rules as signal_rules
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
@@ -293,6 +293,7 @@ def timeline_for_customer(customer: Customer):
         customer=customer,
         chat_id=None,
         entries=radar.timeline(customer),
+        mall=behaviour.recent_days(customer.id),
         signals=[(s, signal_rules.words(s, customer.name)) for s in signal_rules.for_customer(customer)],
     )
 
