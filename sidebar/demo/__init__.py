@@ -201,7 +201,7 @@ def products() -> list[dict[str, Any]]:
             "name": title,
             "category": category,
             "price": f"{price / 100:.2f}",
-            "image_url": f"https://example.com/products/{sku.lower()}.png",
+            "image_url": "",  # the demo has no pictures to show offline; a brand sends its CDN URLs
             "link": f"https://mall.example.com/p/{sku}",
             "skin_types": [skin for skin, routine in ROUTINES.items() if sku in routine],
             "concerns": PRODUCT_CONCERNS.get(sku, []),
