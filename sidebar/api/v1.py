@@ -158,14 +158,26 @@ def _batch(field: str) -> list[Any] | Any:
     return records
 
 
+def _keyed_batch(scope: str, field: str) -> list[Any] | Any:
+    """The batch a caller whose key has ``scope`` sent; else the 401/403/413/422 answer to give."""
+    key = _api_key(scope)
+    if not isinstance(key, ApiKey):
+        return key
+    return _batch(field)
+
+
+def _counts(outcomes: list[Any], kinds: tuple[str, ...]) -> dict[str, int]:
+    counts = dict.fromkeys(kinds, 0)
+    for outcome in outcomes:
+        counts[outcome.result] += 1
+    return counts
+
+
 def _records_in(
     scope: str, field: str, upsert: Callable[[list[Any]], tuple[list[orders.Outcome], set[int]]]
 ) -> Any:
     """The shape of every batch endpoint: the key's scope, the batch, the upsert, the answers."""
-    key = _api_key(scope)
-    if not isinstance(key, ApiKey):
-        return key
-    records = _batch(field)
+    records = _keyed_batch(scope, field)
     if not isinstance(records, list):
         return records
     return _answer(*upsert(records))
@@ -174,9 +186,7 @@ def _records_in(
 def _answer(outcomes: list[orders.Outcome], touched: set[int]) -> Any:
     profile.recompute(touched)
     rule_tags.evaluate_all(only=touched)  # the automatic tags of the customers whose profile moved
-    counts = {k: 0 for k in ("created", "updated", "unchanged", "refused")}
-    for outcome in outcomes:
-        counts[outcome.result] += 1
+    counts = _counts(outcomes, ("created", "updated", "unchanged", "refused"))
     return jsonify(results=[o.as_dict() for o in outcomes], counts=counts)
 
 
@@ -249,16 +259,11 @@ def events_in():
     """What shoppers did in the mall or mini-program: ``{"events": [...]}`` of up to 500 (or one). Each
     is keyed by (source, event_id): sending it again changes nothing. An event whose shopper is not yet
     known is kept and matched later. Needs ``events:write``."""
-    key = _api_key("events:write")
-    if not isinstance(key, ApiKey):
-        return key
-    records = _batch("events")
+    records = _keyed_batch("events:write", "events")
     if not isinstance(records, list):
         return records
     outcomes, touched = behaviour.ingest(records)
-    counts = {k: 0 for k in ("created", "unchanged", "refused")}
-    for outcome in outcomes:
-        counts[outcome.result] += 1
+    counts = _counts(outcomes, ("created", "unchanged", "refused"))
     unmatched = sum(1 for o in outcomes if o.result != "refused" and not o.matched)
     if touched:
         uow.after_commit(evaluate_signals)
@@ -278,17 +283,12 @@ def products_in():
     """The catalogue: ``{"products": [...]}`` of up to 500 (or one), upserted by sku. A product needs a
     link or a mini-program page; a picture is the https URL of a JPG, PNG or WebP file. Needs
     ``products:write``."""
-    key = _api_key("products:write")
-    if not isinstance(key, ApiKey):
-        return key
-    records = _batch("products")
+    records = _keyed_batch("products:write", "products")
     if not isinstance(records, list):
         return records
     outcomes = products.upsert(records)
     uow.after_commit(recommend.forget_catalogue)
-    counts = {k: 0 for k in ("created", "updated", "unchanged", "refused")}
-    for outcome in outcomes:
-        counts[outcome.result] += 1
+    counts = _counts(outcomes, ("created", "updated", "unchanged", "refused"))
     return jsonify(results=[o.as_dict() for o in outcomes], counts=counts)
 
 

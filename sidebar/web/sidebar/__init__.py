@@ -101,6 +101,14 @@ def group_member_or_404(chat_id: str) -> None:
         abort(502, exc.errmsg)
 
 
+def page_number() -> int:
+    """The ``page`` query argument of a paged tab (1 to 1,000), or 400."""
+    try:
+        return max(1, min(1000, int(request.args.get("page", "1"))))
+    except ValueError:
+        abort(400, "page must be a number")
+
+
 def chat_from_form() -> tuple[Customer | None, str | None]:
     """The chat a form came from: a customer (checked) or a group (checked)."""
     ext, chat_id = request.form.get("external_userid"), request.form.get("chat_id")

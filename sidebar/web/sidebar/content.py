@@ -21,7 +21,14 @@ from sidebar.signals import rules as signal_rules
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
 from sidebar.web.errors import json_error
-from sidebar.web.sidebar import chat_from_form, customer_route, group_member_or_404, me, sidebar_bp
+from sidebar.web.sidebar import (
+    chat_from_form,
+    customer_route,
+    group_member_or_404,
+    me,
+    page_number,
+    sidebar_bp,
+)
 from sidebar.web.sidebar.cards import card_image, in_chat_with
 from sidebar.wecom.errors import WeComError
 
@@ -35,18 +42,11 @@ def _tab() -> str:
     return tab
 
 
-def _page() -> int:
-    try:
-        return max(1, min(1000, int(request.args.get("page", "1"))))
-    except ValueError:
-        abort(400, "page must be a number")
-
-
 def _render(
     *, customer: Customer | None, chat_id: str | None, status: int = 200, error: str | None = None
 ) -> Any:
     staff = me()
-    tab, q, page = _tab(), (request.args.get("q") or "").strip()[:64], _page()
+    tab, q, page = _tab(), (request.args.get("q") or "").strip()[:64], page_number()
     rows, more = scripts.listing(staff, tab=tab, q=q, page=page)
     values = scripts.context_for(staff, customer)
     items = []
@@ -199,7 +199,7 @@ def _render_materials(*, customer: Customer | None, chat_id: str | None) -> Any:
     kind = request.args.get("kind") or None
     if kind and kind not in {k.value for k in MaterialKind}:
         abort(400, "unknown kind")
-    q, page = (request.args.get("q") or "").strip()[:64], _page()
+    q, page = (request.args.get("q") or "").strip()[:64], page_number()
     rows, more = materials.listing(me(), kind=kind, q=q, page=page)
     if customer is not None:
         here = url_for("sidebar.materials_for_customer", external_userid=customer.external_userid)

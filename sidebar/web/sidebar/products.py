@@ -13,19 +13,12 @@ from sidebar.models import Customer, Product
 from sidebar.signals import products, radar
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
-from sidebar.web.sidebar import customer_route, group_member_or_404, me, sidebar_bp
+from sidebar.web.sidebar import customer_route, group_member_or_404, me, page_number, sidebar_bp
 from sidebar.web.sidebar.cards import card_image, in_chat_with
 
 
-def _page() -> int:
-    try:
-        return max(1, min(1000, int(request.args.get("page", "1"))))
-    except ValueError:
-        abort(400, "page must be a number")
-
-
 def _render(*, customer: Customer | None, chat_id: str | None) -> Any:
-    q, page = (request.args.get("q") or "").strip()[:64], _page()
+    q, page = (request.args.get("q") or "").strip()[:64], page_number()
     rows, more = products.search(q, page=page)
     if customer is not None:
         here = url_for("sidebar.products_for_customer", external_userid=customer.external_userid)
