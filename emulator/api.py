@@ -206,6 +206,25 @@ def externalcontact_remark(st: WeComState) -> dict[str, Any]:
     return {}
 
 
+@endpoint("externalcontact/groupchat/list", "POST")
+def groupchat_list(st: WeComState) -> dict[str, Any]:
+    """Group chats by owner, ``limit`` (1–1000) a page, an opaque cursor to the next (doc 92120)."""
+    data = body()
+    limit = data.get("limit")
+    if not isinstance(limit, int) or not 1 <= limit <= 1000:
+        raise ApiError(40058, "limit must be 1 to 1000")
+    owners = set(((data.get("owner_filter") or {}).get("userid_list")) or [])
+    with st.lock:
+        ids = [c for c, chat in st.group_chats.items() if not owners or chat["owner"] in owners]
+    start = int(data.get("cursor") or 0) if str(data.get("cursor") or "0").isdigit() else 0
+    page = ids[start : start + limit]
+    more = start + limit < len(ids)
+    return {
+        "group_chat_list": [{"chat_id": c, "status": 0} for c in page],
+        "next_cursor": str(start + limit) if more else "",
+    }
+
+
 @endpoint("externalcontact/groupchat/get", "POST")
 def groupchat_get(st: WeComState) -> dict[str, Any]:
     data = body()

@@ -126,6 +126,8 @@ def _apply(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None, dict[
             change,
             {"UserID": userid, "ExternalUserID": ext, "FailReason": spec.get("reason", "customer_refused")},
         )
+    if spec.get("event") == "change_external_chat":
+        return _group_change(st, spec)
     if change in ("create", "update", "delete", "shuffle"):
         tag_id = spec.get("tag_id")
         with st.lock:
@@ -160,6 +162,73 @@ def _apply(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None, dict[
                 st.tag_groups = [g for g in st.tag_groups if g["tag"]]
         return "change_external_tag", change, {"Id": tag_id, "TagType": "tag"}
     abort(400, f"unknown change_type {change!r}")
+
+
+def _group_change(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None, dict[str, Any]]:
+    """A customer group chat made, changed (members joining or leaving, owner, name, notice) or
+    dismissed, as ``change_external_chat`` reports it (doc 92130)."""
+    change, chat_id, detail = spec.get("change_type", ""), spec.get("chat_id", ""), spec.get("update_detail")
+    fields: dict[str, Any] = {"ChatId": chat_id}
+    now = int(time.time())
+    with st.lock:
+        if change == "create":
+            owner = spec.get("owner", "")
+            st.group_chats[chat_id] = {
+                "chat_id": chat_id,
+                "name": spec.get("name", ""),
+                "owner": owner,
+                "create_time": now,
+                "notice": "",
+                "member_list": [
+                    {
+                        "userid": owner,
+                        "type": 1,
+                        "join_time": now,
+                        "join_scene": 1,
+                        "invitor": {"userid": owner},
+                    }
+                ],
+                "admin_list": [],
+            }
+            return "change_external_chat", change, fields
+        chat = st.group_chats.get(chat_id)
+        if chat is None:
+            abort(400, "no such group chat")
+        if change == "dismiss":
+            del st.group_chats[chat_id]
+            return "change_external_chat", change, fields
+        if change != "update":
+            abort(400, f"unknown change_type {change!r} for a group chat")
+        fields["UpdateDetail"] = detail
+        members = spec.get("members") or []
+        if detail == "add_member":
+            scene = int(spec.get("join_scene", 3))
+            for m in members:
+                chat["member_list"].append(
+                    {
+                        "userid": m["userid"],
+                        "type": int(m.get("type", 2)),
+                        "join_time": now,
+                        "join_scene": scene,
+                        "invitor": {"userid": chat["owner"]},
+                        "name": m.get("name", ""),
+                        "group_nickname": "",
+                    }
+                )
+            fields.update(JoinScene=scene, MemChangeCnt=len(members))
+        elif detail == "del_member":
+            gone = {m["userid"] for m in members}
+            chat["member_list"] = [m for m in chat["member_list"] if m["userid"] not in gone]
+            fields.update(QuitScene=int(spec.get("quit_scene", 0)), MemChangeCnt=len(gone))
+        elif detail == "change_owner":
+            chat["owner"] = spec["owner"]
+        elif detail == "change_name":
+            chat["name"] = spec["name"]
+        elif detail == "change_notice":
+            chat["notice"] = spec.get("notice", "")
+        else:
+            abort(400, f"unknown update_detail {detail!r}")
+    return "change_external_chat", change, fields
 
 
 @control_bp.post("/events")

@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from sidebar import demo
 from sidebar.core import audit, uow
-from sidebar.customers import sync
+from sidebar.customers import group_sync, sync
 from sidebar.demo import seed as seeding
 from sidebar.jobs import refresh_guides, refresh_now, run_due_events
 from sidebar.models import utcnow
@@ -90,6 +90,16 @@ def sync_tags() -> None:
 def sync_customers(pace: float, restart: bool) -> None:
     """Every customer of every active member, page by page; resumes an interrupted run."""
     _echo(sync.sync_customers(pace=pace, restart=restart))
+
+
+@sync_cli.command("groups")
+@click.option("--pace", default=0.0, help="Seconds to wait between WeCom calls.")
+@click.option("--restart", is_flag=True, help="Forget a previous interrupted run and start over.")
+def sync_groups(pace: float, restart: bool) -> None:
+    """Every customer group chat with its members, page by page; resumes an interrupted run."""
+    with uow.unit():
+        result = group_sync.sync_groups(pace=pace, restart=restart)
+    _echo(result)
 
 
 @sop_cli.command("run")

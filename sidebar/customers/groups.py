@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sidebar.core.errors import DomainError
-from sidebar.customers import visibility
+from sidebar.customers import group_sync, visibility
 from sidebar.extensions import db
-from sidebar.models import Customer, Staff
+from sidebar.models import Customer, Follow, GroupChatMember, Staff, utcnow
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
@@ -28,6 +29,7 @@ class GroupMember:
     name: str
     is_staff: bool
     customer: Customer | None  # set when the member is a customer this staff member may open
+    someones_contact: bool = False  # a colleague's customer (False with no customer: nobody's yet)
 
 
 @dataclass
@@ -37,14 +39,25 @@ class GroupView:
     owner_name: str
     notice: str
     members: list[GroupMember]
+    joined_this_week: int = 0
+    left_this_week: int = 0
+    dismissed: bool = False
 
     @property
     def customer_count(self) -> int:
         return sum(1 for m in self.members if m.customer is not None)
 
+    @property
+    def strangers(self) -> int:
+        """People from WeChat who are nobody's contact yet: whom a guide could still add."""
+        return sum(
+            1 for m in self.members if not m.is_staff and m.customer is None and not m.someones_contact
+        )
 
-def group_for(staff: Staff, chat_id: str) -> GroupView:
-    """The group, if ``staff`` is in it. Raises ``NotAMember`` or a WeCom error."""
+
+def group_for(staff: Staff, chat_id: str, *, keep: bool = False) -> GroupView:
+    """The group, if ``staff`` is in it. Raises ``NotAMember`` or a WeCom error. ``keep``: store what
+    WeCom said (members, joins, leaves) and count this week's joins and leaves from what is stored."""
     if not CHAT_ID.match(chat_id or ""):
         raise NotAMember(chat_id)
     try:
@@ -60,6 +73,17 @@ def group_for(staff: Staff, chat_id: str) -> GroupView:
     if staff.userid not in staff_ids and chat.get("owner") != staff.userid:
         raise NotAMember(chat_id)
     external = [m["userid"] for m in members if int(m.get("type", 1)) == 2]
+    contacts_of_anyone = (
+        set(
+            db.session.scalars(
+                select(Customer.external_userid)
+                .join(Follow, Follow.customer_id == Customer.id)
+                .where(Customer.external_userid.in_(external), Follow.deleted_at.is_(None))
+            )
+        )
+        if external
+        else set()
+    )
     mine = (
         {
             c.external_userid: c
@@ -87,13 +111,25 @@ def group_for(staff: Staff, chat_id: str) -> GroupView:
                     customer.name if customer else (m.get("name") or m.get("group_nickname") or "—"),
                     False,
                     customer,
+                    m["userid"] in contacts_of_anyone,
                 )
             )
     view_members.sort(key=lambda m: (m.is_staff, m.customer is None))
-    return GroupView(
+    view = GroupView(
         chat_id,
         chat.get("name") or "",
         names.get(chat.get("owner", ""), chat.get("owner", "")),
         chat.get("notice") or "",
         view_members,
     )
+    if keep:
+        stored = group_sync.store_chat(chat)
+        week_ago = utcnow() - timedelta(days=7)
+        joined, left = db.session.execute(
+            select(
+                func.count().filter(GroupChatMember.joined_at >= week_ago),
+                func.count().filter(GroupChatMember.left_at >= week_ago),
+            ).where(GroupChatMember.group_id == stored.id, GroupChatMember.type == 2)
+        ).one()
+        view.joined_this_week, view.left_this_week = int(joined), int(left)
+    return view

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sidebar.acquisition import inheritance, welcome
 from sidebar.core import upsert
 from sidebar.core.errors import DomainError
-from sidebar.customers import contacts
+from sidebar.customers import contacts, group_sync
 from sidebar.data import oneid, profile
 from sidebar.extensions import db
 from sidebar.models import AuditLog, Customer, DeletedBy, EventStatus, WecomEvent, utcnow
@@ -154,7 +154,14 @@ def _on_tag_changed(f: dict[str, str]) -> str:
     return f"tags resynced: {counts}"
 
 
+def _on_group_changed(f: dict[str, str]) -> str:
+    return group_sync.on_event(f)
+
+
 HANDLERS: dict[tuple[str, str], Callable[[dict[str, str]], str]] = {
+    ("change_external_chat", "create"): _on_group_changed,
+    ("change_external_chat", "update"): _on_group_changed,
+    ("change_external_chat", "dismiss"): _on_group_changed,
     ("change_external_contact", "add_external_contact"): _on_contact_added,
     ("change_external_contact", "add_half_external_contact"): _on_contact_changed,
     ("change_external_contact", "edit_external_contact"): _on_contact_changed,

@@ -32,6 +32,7 @@ from sidebar.models.customer import (
     RfmSegment,
     SkinType,
 )
+from sidebar.models.groups import GroupChat, GroupChatMember
 from sidebar.models.guides import (
     Attribution,
     AttributionRule,
@@ -83,6 +84,8 @@ from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclu
 event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect="postgresql"))
 
 __all__ = [
+    "GroupChat",
+    "GroupChatMember",
     "Product",
     "ProductPair",
     "CustomerSignal",

@@ -17,7 +17,7 @@ from sidebar.wecom.errors import WeComError
 def group_detail(chat_id: str):
     """A customer group: name, owner, members, and which members are our customers."""
     try:
-        group = groups.group_for(me(), chat_id)
+        group = groups.group_for(me(), chat_id, keep=True)
     except groups.NotAMember:
         abort(404, _("You are not a member of this group chat."))
     except WeComError as exc:

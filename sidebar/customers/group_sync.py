@@ -1,0 +1,143 @@
+"""Customer group chats kept in our database: synced from ``groupchat/list`` and ``groupchat/get``
+(paged, paced, resumable like the customer sync) and kept current by ``change_external_chat`` events.
+
+A member missing from WeCom's list has left: the row stays with ``left_at`` (and, when the event says,
+how they left), so joins and leaves can be counted. A dismissed group keeps its history and is marked.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from sidebar.core import uow
+from sidebar.extensions import db
+from sidebar.models import GroupChat, GroupChatMember, utcnow
+from sidebar.wecom.errors import WeComError
+from sidebar.wecom.gateway import gateway, wecom
+
+PROGRESS_KEY = "sync:groups:progress"
+PAGE_SIZE = 1000  # WeCom's most for groupchat/list
+NO_SUCH_CHAT = 701008
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(int(value), UTC) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def store_chat(chat: dict[str, Any], *, now: datetime | None = None) -> GroupChat:
+    """Upsert one group as ``groupchat/get`` describes it, members included. Flushes."""
+    now = now or utcnow()
+    group = db.session.scalar(select(GroupChat).where(GroupChat.chat_id == chat["chat_id"]))
+    if group is None:
+        group = GroupChat(chat_id=chat["chat_id"])
+        db.session.add(group)
+    group.name = (chat.get("name") or "")[:128]
+    group.owner_userid = chat.get("owner") or ""
+    group.notice = chat.get("notice") or ""
+    group.created_on_wecom = _when(chat.get("create_time"))
+    listed = chat.get("member_list") or []
+    group.member_count = len(listed)
+    group.status, group.dismissed_at, group.synced_at = "active", None, now
+    db.session.flush()
+    known = {
+        m.userid: m
+        for m in db.session.scalars(select(GroupChatMember).where(GroupChatMember.group_id == group.id))
+    }
+    present = set()
+    for m in listed:
+        userid = m.get("userid") or ""
+        if not userid:
+            continue
+        present.add(userid)
+        row = known.get(userid)
+        if row is None:
+            row = GroupChatMember(group_id=group.id, userid=userid)
+            db.session.add(row)
+        row.type = int(m.get("type") or 2)
+        row.name = (m.get("group_nickname") or m.get("name") or row.name or "")[:128]
+        row.joined_at = _when(m.get("join_time")) or row.joined_at
+        row.join_scene = m.get("join_scene", row.join_scene)
+        row.invitor = (m.get("invitor") or {}).get("userid") or row.invitor
+        row.left_at, row.quit_scene = None, None  # (back) in the group
+    for userid, row in known.items():
+        if userid not in present and row.left_at is None:
+            row.left_at = now
+    db.session.flush()
+    return group
+
+
+def refresh(chat_id: str, *, now: datetime | None = None) -> GroupChat | None:
+    """The group as WeCom has it now, stored; None when WeCom knows no such chat."""
+    try:
+        chat = wecom().post("externalcontact/groupchat/get", data={"chat_id": chat_id, "need_name": 1})
+    except WeComError as exc:
+        if exc.errcode == NO_SUCH_CHAT:
+            return None
+        raise
+    return store_chat(chat["group_chat"], now=now)
+
+
+def sync_groups(
+    *, pace: float = 0.0, restart: bool = False, on_page: Callable[[dict[str, Any]], None] | None = None
+) -> dict[str, int]:
+    """Every group chat of the corp: a page of ids from ``groupchat/list``, then each group's details.
+    Commits after each page and keeps the cursor, so a stopped run picks up where it left off."""
+    store = gateway().store
+    if restart:
+        store.delete(PROGRESS_KEY)
+    saved = json.loads(store.get(PROGRESS_KEY) or "{}")
+    cursor = saved.get("cursor", "")
+    totals = {"pages": 0, "groups": 0, "resumed": int(bool(cursor))}
+    client = wecom()
+    while True:
+        page = client.post(
+            "externalcontact/groupchat/list", data={"status_filter": 0, "cursor": cursor, "limit": PAGE_SIZE}
+        )
+        for item in page.get("group_chat_list") or []:
+            if pace:
+                time.sleep(pace)
+            if refresh(item["chat_id"]) is not None:
+                totals["groups"] += 1
+        cursor = page.get("next_cursor") or ""
+        totals["pages"] += 1
+        uow.commit_point("one page of groups at a time (resumable)")
+        if not cursor:
+            store.delete(PROGRESS_KEY)
+            break
+        store.set(PROGRESS_KEY, json.dumps({"cursor": cursor}), ttl=7 * 86400)
+        if on_page:
+            on_page(totals)
+    return totals
+
+
+def on_event(fields: dict[str, str], *, now: datetime | None = None) -> str:
+    """``change_external_chat``: a group made or changed is fetched again; one dismissed is marked (its
+    members and history stay). Members who left are marked with how (QuitScene: 0 left, 1 removed)."""
+    now = now or utcnow()
+    chat_id, change = fields.get("ChatId", ""), fields.get("ChangeType", "")
+    if change == "dismiss":
+        group = db.session.scalar(select(GroupChat).where(GroupChat.chat_id == chat_id))
+        if group is None:
+            return "ignored: a group we never knew was dismissed"
+        group.status, group.dismissed_at = "dismissed", now
+        return "group marked dismissed"
+    group = refresh(chat_id, now=now)
+    if group is None:
+        return "ignored: WeCom knows no such group"
+    if fields.get("UpdateDetail") == "del_member" and fields.get("QuitScene", "").isdigit():
+        for row in db.session.scalars(
+            select(GroupChatMember).where(
+                GroupChatMember.group_id == group.id, GroupChatMember.left_at == now
+            )
+        ):
+            row.quit_scene = int(fields["QuitScene"])
+    return f"group {change or 'changed'}: {group.member_count} members"

@@ -1,0 +1,58 @@
+"""Customer group chats (客户群) as WeCom reports them, kept with their history: who joined and left,
+how, and when; a dismissed group keeps its members and is marked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sidebar.extensions import Model
+from sidebar.models.base import UTCDateTime, utcnow
+
+
+class GroupChat(Model):
+    """One customer group chat, synced from ``groupchat/list`` and ``groupchat/get`` and kept current by
+    ``change_external_chat`` events."""
+
+    __tablename__ = "group_chats"
+    __table_args__ = (Index("ix_group_chats_owner_userid", "owner_userid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128), default="")
+    owner_userid: Mapped[str] = mapped_column(String(64), default="")
+    notice: Mapped[str] = mapped_column(Text, default="")
+    created_on_wecom: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    member_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | dismissed
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list[GroupChatMember]] = relationship(back_populates="group")
+
+
+class GroupChatMember(Model):
+    """A member of a group, now or before: staff (type 1) or someone from WeChat (type 2), with how they
+    joined (WeCom's join_scene: 1 invited directly, 2 by link, 3 by QR code) and when they left."""
+
+    __tablename__ = "group_chat_members"
+    __table_args__ = (
+        UniqueConstraint("group_id", "userid"),
+        Index("ix_group_chat_members_userid", "userid"),
+        Index("ix_group_chat_members_group_id_joined_at", "group_id", "joined_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group_chats.id", ondelete="CASCADE"))
+    userid: Mapped[str] = mapped_column(String(64))  # a member's userid or an external_userid
+    type: Mapped[int] = mapped_column(SmallInteger, default=2)
+    name: Mapped[str] = mapped_column(String(128), default="")
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    join_scene: Mapped[int | None] = mapped_column(SmallInteger)
+    invitor: Mapped[str | None] = mapped_column(String(64))
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    quit_scene: Mapped[int | None] = mapped_column(SmallInteger)  # 0 left by themselves, 1 removed
+
+    group: Mapped[GroupChat] = relationship(back_populates="members")
