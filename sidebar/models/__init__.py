@@ -32,7 +32,7 @@ from sidebar.models.customer import (
     RfmSegment,
     SkinType,
 )
-from sidebar.models.groups import GroupChat, GroupChatMember
+from sidebar.models.groups import GroupChat, GroupChatMember, GroupChatTag, GroupNote, GroupTag
 from sidebar.models.guides import (
     Attribution,
     AttributionRule,
@@ -84,6 +84,9 @@ from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclu
 event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect="postgresql"))
 
 __all__ = [
+    "GroupChatTag",
+    "GroupNote",
+    "GroupTag",
     "GroupChat",
     "GroupChatMember",
     "Product",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidebar.extensions import Model
 from sidebar.models.base import UTCDateTime, utcnow
+from sidebar.models.org import Staff
 
 
 class GroupChat(Model):
@@ -56,3 +57,38 @@ class GroupChatMember(Model):
     quit_scene: Mapped[int | None] = mapped_column(SmallInteger)  # 0 left by themselves, 1 removed
 
     group: Mapped[GroupChat] = relationship(back_populates="members")
+
+
+class GroupTag(Model):
+    """A tag for group chats (local to Beside: WeCom has no tags on groups), e.g. 价格党群, 新品体验群."""
+
+    __tablename__ = "group_tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GroupChatTag(Model):
+    __tablename__ = "group_chat_tags"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("group_chats.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("group_tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GroupNote(Model):
+    """A note on a group chat by a member of it (what was promised, what the group is for)."""
+
+    __tablename__ = "group_notes"
+    __table_args__ = (Index("ix_group_notes_group_id_created_at", "group_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group_chats.id", ondelete="CASCADE"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[Staff | None] = relationship()

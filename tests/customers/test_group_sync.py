@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sidebar import demo
 from sidebar.customers import group_sync
 from sidebar.extensions import db
-from sidebar.models import GroupChat, GroupChatMember
+from sidebar.models import GroupChat, GroupChatMember, GroupNote, GroupTag
 from tests.sidebar_helpers import sign_in
+from tests.web.sidebar.test_customers import csrf
 
 
 def many_groups(emulator, n: int) -> None:
@@ -135,3 +136,32 @@ def test_the_group_view_counts_this_weeks_joins_and_leaves_and_strangers(seeded,
     assert 'data-testid="group-joined">1<' in after
     assert f'data-testid="group-strangers">{len(group.strangers) + 1}<' in after
     assert 'data-testid="member-spent"' in after  # our customers with their spend
+
+
+def test_members_tag_and_note_a_group_and_bad_input_keeps_what_was_typed(seeded, client, app):
+    group = next(g for g in demo.group_chats() if g.owner == "chenjing")
+    sign_in(client, "chenjing")
+    token = csrf(client, f"/sidebar/groups/{group.chat_id}")
+    url = f"/sidebar/groups/{group.chat_id}"
+    added = client.post(f"{url}/tags", data={"csrf_token": token, "action": "add", "name": " 价格党群 "})
+    assert added.status_code == 200 and added.get_data(as_text=True).count('data-testid="group-tag"') == 1
+    too_long = client.post(f"{url}/tags", data={"csrf_token": token, "action": "add", "name": "长" * 40})
+    assert too_long.status_code == 422 and 'data-testid="group-tag-error"' in too_long.get_data(as_text=True)
+    note = client.post(f"{url}/notes", data={"csrf_token": token, "body": "周六直播前一小时提醒"})
+    assert note.status_code == 200 and "周六直播前一小时提醒" in note.get_data(as_text=True)
+    empty = client.post(f"{url}/notes", data={"csrf_token": token, "body": "   "})
+    assert empty.status_code == 422 and 'data-testid="group-note-error"' in empty.get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "价格党群" in page and page.count('data-testid="group-note"') == 1
+    with app.app_context():
+        tag_id = db.session.scalar(select(GroupTag.id).where(GroupTag.name == "价格党群"))
+    removed = client.post(f"{url}/tags", data={"csrf_token": token, "action": "remove", "tag_id": tag_id})
+    assert removed.get_data(as_text=True).count('data-testid="group-tag"') == 0
+
+    # Someone not in the group reaches none of it.
+    other = app.test_client()
+    sign_in(other, "huangli")
+    theirs = other.post(f"{url}/notes", data={"csrf_token": csrf(other, "/sidebar/"), "body": "不该被保存"})
+    assert theirs.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(GroupNote)) == 1
