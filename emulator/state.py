@@ -103,50 +103,7 @@ class WeComState:
             self.group_chats: dict[str, dict[str, Any]] = {}
             joined = int(time.time()) - 86400 * 30
             for chat in demo.group_chats():
-                members = [
-                    {
-                        "userid": u,
-                        "type": 1,
-                        "join_time": joined,
-                        "join_scene": 1,
-                        "invitor": {"userid": chat.owner},
-                    }
-                    for u in chat.staff
-                ]
-                for i in chat.customers:
-                    person = demo.customer(i)
-                    members.append(
-                        {
-                            "userid": person.external_userid,
-                            "type": 2,
-                            "join_time": joined,
-                            "join_scene": 3,
-                            "invitor": {"userid": chat.owner},
-                            "name": person.name,
-                            "group_nickname": "",
-                        }
-                    )
-                for ext, name in chat.strangers:
-                    members.append(
-                        {
-                            "userid": ext,
-                            "type": 2,
-                            "join_time": joined,
-                            "join_scene": 3,
-                            "invitor": {"userid": chat.owner},
-                            "name": name,
-                            "group_nickname": "",
-                        }
-                    )
-                self.group_chats[chat.chat_id] = {
-                    "chat_id": chat.chat_id,
-                    "name": chat.name,
-                    "owner": chat.owner,
-                    "create_time": joined,
-                    "notice": chat.notice,
-                    "member_list": members,
-                    "admin_list": [],
-                }
+                self.group_chats[chat.chat_id] = demo.group_chat_payload(chat, joined)
 
     def configure(self, **changes: Any) -> dict[str, Any]:
         with self.lock:

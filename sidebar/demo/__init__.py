@@ -617,6 +617,37 @@ def group_chats() -> list[DemoGroup]:
     return groups
 
 
+def group_chat_payload(chat: DemoGroup, joined: int) -> dict[str, Any]:
+    """A demo group as WeCom's ``groupchat/get`` describes it (members joined at ``joined``, a Unix time):
+    what the emulator answers, and what the demo seed stores."""
+    invitor = {"userid": chat.owner}
+    members: list[dict[str, Any]] = [
+        {"userid": u, "type": 1, "join_time": joined, "join_scene": 1, "invitor": invitor} for u in chat.staff
+    ]
+    people = [(customer(i).external_userid, customer(i).name) for i in chat.customers]
+    for ext, name in [*people, *chat.strangers]:
+        members.append(
+            {
+                "userid": ext,
+                "type": 2,
+                "join_time": joined,
+                "join_scene": 3,
+                "invitor": invitor,
+                "name": name,
+                "group_nickname": "",
+            }
+        )
+    return {
+        "chat_id": chat.chat_id,
+        "name": chat.name,
+        "owner": chat.owner,
+        "create_time": joined,
+        "notice": chat.notice,
+        "member_list": members,
+        "admin_list": [],
+    }
+
+
 # Coupon templates: (name, value_kind, value, threshold fen, valid_days, stock, per customer, per guide a
 # day, eligible levels, delivery). Values in fen, or percent paid for discounts.
 COUPONS = [
@@ -639,3 +670,12 @@ SOP_RULES: list[tuple[str, str, int, int, dict[str, str], list[SopStepSpec]]] = 
     ("每周护肤手册", "weekly", 0, 10, {"lifecycle_stage": "active"},
      [("{客户称呼}，本周的秋冬护肤手册给您，干燥起皮可以看第 2 页～", None, "秋冬护肤手册", None)]),
 ]  # fmt: skip
+
+# Group SOP: sent into every demo group by its owner, weekly (on the day the demo is made):
+# (name, steps: (text, script title)).
+GROUP_SOP_RULES: list[tuple[str, list[tuple[str, str | None]]]] = [
+    (
+        "每周群内护肤分享",
+        [("{客户称呼}晚上好～本周护肤小课堂：换季先修护屏障，再谈功效。", "节日问候")],
+    ),
+]

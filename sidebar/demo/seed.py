@@ -23,6 +23,7 @@ from sidebar import demo
 from sidebar.content import materials
 from sidebar.core import bulk_insert, uow
 from sidebar.core.analyze import analyze
+from sidebar.customers import group_sync
 from sidebar.data import profile
 from sidebar.extensions import db
 from sidebar.guides import attribution, metrics
@@ -33,6 +34,7 @@ from sidebar.models import (
     Customer,
     CustomerTag,
     Follow,
+    GroupChat,
     KeyValue,
     Material,
     Note,
@@ -92,6 +94,11 @@ def seed_org() -> dict[str, int]:
         _seed_signal_rules()
     if db.session.scalar(select(func.count()).select_from(Product)) == 0:
         products.upsert(demo.products())
+    if db.session.scalar(select(func.count()).select_from(GroupChat)) == 0:
+        # What `flask sync groups` would store from the emulator (which serves the same groups).
+        joined = int(time.time()) - 86400 * 30
+        for chat in demo.group_chats():
+            group_sync.store_chat(demo.group_chat_payload(chat, joined))
     return {"teams": len(teams), "staff": len(people), "stores": len(stores)}
 
 
@@ -157,6 +164,21 @@ def _seed_sop() -> None:
                 coupon_template_id=templates.get(coupon) if coupon else None,
             )
             for n, (text, script, material, coupon) in enumerate(steps)
+        ]
+        db.session.add(rule)
+    for name, group_steps in demo.GROUP_SOP_RULES:
+        rule = SopRule(
+            name=name,
+            target="groups",
+            active=True,
+            trigger="weekly",
+            weekday=demo.today().weekday(),
+            window_days=3,
+            audience="{}",
+        )
+        rule.steps = [
+            SopStep(position=n, text=text, script_id=scripts.get(script) if script else None)
+            for n, (text, script) in enumerate(group_steps)
         ]
         db.session.add(rule)
 

@@ -77,13 +77,15 @@ from sidebar.models.signals import (
     SignalRule,
     TrackedLink,
 )
-from sidebar.models.sop import SopRule, SopStep, SopTask, TaskStatus, Trigger
+from sidebar.models.sop import GROUP_AUDIENCE, GroupSopTask, SopRule, SopStep, SopTask, TaskStatus, Trigger
 from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclusion, TagSync
 
 # The console search's grams indexes need their function; create_all makes it, as the migration does.
 event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect="postgresql"))
 
 __all__ = [
+    "GROUP_AUDIENCE",
+    "GroupSopTask",
     "GroupChatTag",
     "GroupNote",
     "GroupTag",

@@ -42,7 +42,10 @@ class SopRule(Timestamps, Model):
     trigger_days: Mapped[int] = mapped_column(Integer, default=0)
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     weekday: Mapped[int | None] = mapped_column(Integer)  # 0 Monday ... 6 Sunday
-    # Who: the console's customer filter, as query parameters (JSON).
+    # Whom the rule is for: customers (one task per customer and guide) or group chats (one task per
+    # group, for its owner).
+    target: Mapped[str] = mapped_column(String(16), default="customers", server_default="customers")
+    # Who: the console's customer filter, as query parameters (JSON); for groups, GROUP_AUDIENCE keys.
     audience: Mapped[str] = mapped_column(Text, default="{}")
     # Only guides of these tiers get tasks ("AB"); empty: every guide.
     guide_tiers: Mapped[str] = mapped_column(String(3), default="", server_default="")
@@ -105,6 +108,40 @@ class SopTask(Model):
     customer_id: Mapped[int] = mapped_column(Integer)
     staff_id: Mapped[int] = mapped_column(Integer)
     # Which occurrence of the trigger this is for (its date, or the year for birthdays).
+    occurrence: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16), default=TaskStatus.PENDING.value)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_pieces: Mapped[int] = mapped_column(Integer, default=0)
+    skip_reason: Mapped[str | None] = mapped_column(String(255))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    rule: Mapped[SopRule] = relationship()
+    step: Mapped[SopStep] = relationship()
+
+
+# A group rule's audience: a group tag's name, the owner's userid, at least so many members, at least
+# so many days old.
+GROUP_AUDIENCE = ("tag", "owner", "min_members", "min_age_days")
+
+
+class GroupSopTask(Model):
+    """One step of a group rule for one group chat, sent into the group by its owner. Unique per (step,
+    group, occurrence); done only when every piece was sent."""
+
+    __tablename__ = "group_sop_tasks"
+    __table_args__ = (
+        db.UniqueConstraint("step_id", "group_id", "occurrence"),
+        Index("ix_group_sop_tasks_staff_id_status_due_at", "staff_id", "status", "due_at"),
+        Index("ix_group_sop_tasks_group_id_status", "group_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("sop_rules.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("sop_steps.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("group_chats.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     occurrence: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(16), default=TaskStatus.PENDING.value)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)

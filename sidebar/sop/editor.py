@@ -123,15 +123,26 @@ def build(form: Mapping[str, Any], *, now: datetime) -> SopRule:
     trigger = r.text("trigger")
     if trigger not in {t.value for t in Trigger}:
         r.errors["trigger"] = str(_l("Choose when the rule starts."))
-    audience = audience_of(form)
-    try:
-        customer_query.parse(audience)
-    except customer_query.BadFilter:
-        r.errors["audience"] = str(_l("The audience has a value that cannot be read."))
+    target = r.text("target") or "customers"
+    if target not in ("customers", "groups"):
+        r.errors["target"] = str(_l("Choose customers or group chats."))
+    if target == "groups":
+        audience = _group_audience(r)
+        if trigger not in GROUP_TRIGGERS:
+            r.errors["trigger"] = str(
+                _l("A group rule starts every week, at a fixed time or after the group was made.")
+            )
+    else:
+        audience = audience_of(form)
+        try:
+            customer_query.parse(audience)
+        except customer_query.BadFilter:
+            r.errors["audience"] = str(_l("The audience has a value that cannot be read."))
     tiers = form.getlist("guide_tiers") if hasattr(form, "getlist") else []
     if any(t not in ("A", "B", "C") for t in tiers):
         r.errors["guide_tiers"] = str(_l("A tier is A, B or C."))
     rule = SopRule(
+        target=target,
         guide_tiers="".join(sorted({t for t in tiers if t in ("A", "B", "C")})),
         name=name[:64],
         active=False,
@@ -158,11 +169,30 @@ def build(form: Mapping[str, Any], *, now: datetime) -> SopRule:
         step = _step(r, n, rule, now)
         if step is not None:
             rule.steps.append(step)
+            if target == "groups" and step.coupon_template_id is not None:
+                r.errors[f"step{n}_coupon"] = str(_l("A coupon goes to one customer, not into a group."))
     if not rule.steps:
         r.errors["steps"] = str(_l("Add at least one step: a text, a script, a material or a coupon."))
     if r.errors:
         raise RuleInvalid(r.errors)
     return rule
+
+
+GROUP_TRIGGERS = {Trigger.WEEKLY.value, Trigger.FIXED.value, Trigger.ADDED.value}
+
+
+def _group_audience(r: Reader) -> dict[str, Any]:
+    """A group rule's audience (``GROUP_AUDIENCE``): a group tag, an owner, a size, an age."""
+    out: dict[str, Any] = {}
+    if r.text("group_tag"):
+        out["tag"] = r.text("group_tag")[:32]
+    if r.text("group_owner"):
+        out["owner"] = r.text("group_owner")[:64]
+    if r.text("group_min_members"):
+        out["min_members"] = r.number("group_min_members", 0, 0, 2000)
+    if r.text("group_min_age_days"):
+        out["min_age_days"] = r.number("group_min_age_days", 0, 0, 3650)
+    return out
 
 
 def _step(r: Reader, n: int, rule: SopRule, now: datetime) -> SopStep | None:

@@ -24,6 +24,10 @@ from sidebar.models import (
     Customer,
     CustomerStats,
     Follow,
+    GroupChat,
+    GroupChatTag,
+    GroupSopTask,
+    GroupTag,
     SopRule,
     SopStep,
     SopTask,
@@ -157,6 +161,8 @@ def generate(rule: SopRule, *, now: datetime) -> int:
     """Make this rule's due tasks (flushes); how many were new."""
     if not _is_live(rule, now):
         return 0
+    if rule.target == "groups":
+        return _generate_for_groups(rule, now=now)
     made = 0
     for step in rule.steps:
         rows = _new_tasks(rule, step, now)
@@ -168,8 +174,111 @@ def generate(rule: SopRule, *, now: datetime) -> int:
     return made
 
 
+# -- group rules: one task per group chat (in the audience, due), for its owner ----------------------
+
+GROUP_COLUMNS = [
+    "rule_id",
+    "step_id",
+    "group_id",
+    "staff_id",
+    "occurrence",
+    "status",
+    "due_at",
+    "expires_at",
+    "sent_pieces",
+    "created_at",
+]
+
+
+def _group_due(rule: SopRule, step: SopStep, now: datetime) -> tuple[Any, Any] | None:
+    """(condition on group_chats, occurrence) or None: a fixed date, a weekday, or (``added``) N days
+    after the group was created."""
+    if rule.trigger == Trigger.ADDED.value:
+        start, end = _window(rule, step, now)
+        created = GroupChat.created_on_wecom
+        return and_(created > start, created <= end), cast(func.date(created), String)
+    if rule.trigger in (Trigger.FIXED.value, Trigger.WEEKLY.value):
+        return _due(rule, step, now)
+    return None  # order and birthday triggers are a customer's
+
+
+def _group_audience(rule: SopRule, now: datetime) -> list[Any]:
+    """Conditions on group_chats from the rule's group audience (GROUP_AUDIENCE)."""
+    wanted = json.loads(rule.audience or "{}")
+    conditions: list[Any] = [GroupChat.status == "active"]
+    if wanted.get("tag"):
+        conditions.append(
+            exists().where(
+                GroupChatTag.group_id == GroupChat.id,
+                GroupChatTag.tag_id == GroupTag.id,
+                GroupTag.name == wanted["tag"],
+            )
+        )
+    if wanted.get("owner"):
+        conditions.append(GroupChat.owner_userid == wanted["owner"])
+    if wanted.get("min_members"):
+        conditions.append(GroupChat.member_count >= int(wanted["min_members"]))
+    if wanted.get("min_age_days"):
+        conditions.append(GroupChat.created_on_wecom <= now - timedelta(days=int(wanted["min_age_days"])))
+    return conditions
+
+
+def _new_group_tasks(rule: SopRule, step: SopStep, now: datetime) -> Any | None:
+    due = _group_due(rule, step, now)
+    if due is None:
+        return None
+    condition, occurrence = due
+    done = aliased(GroupSopTask)
+    return (
+        select(
+            literal(rule.id),
+            literal(step.id),
+            GroupChat.id,
+            Staff.id,
+            occurrence,
+            literal(TaskStatus.PENDING.value),
+            literal(now, UTCDateTime()),
+            literal(now + timedelta(days=rule.window_days), UTCDateTime()),
+            literal(0),
+            literal(now, UTCDateTime()),
+        )
+        .join(Staff, and_(Staff.userid == GroupChat.owner_userid, Staff.status == StaffStatus.ACTIVE.value))
+        .where(
+            condition,
+            *_group_audience(rule, now),
+            ~exists().where(
+                done.step_id == step.id, done.group_id == GroupChat.id, done.occurrence == occurrence
+            ),
+        )
+    )
+
+
+def _generate_for_groups(rule: SopRule, *, now: datetime) -> int:
+    made = 0
+    for step in rule.steps:
+        rows = _new_group_tasks(rule, step, now)
+        if rows is not None:
+            statement = (
+                insert(GroupSopTask)
+                .from_select(GROUP_COLUMNS, rows)
+                .execution_options(preserve_rowcount=True)
+            )
+            made += _affected(db.session.execute(statement))
+    db.session.flush()
+    return made
+
+
 def preview(rule: SopRule, *, now: datetime) -> dict[str, int]:
-    """Before enabling: how many customers the audience holds and how many tasks a run now would make."""
+    """Before enabling: how many customers (or groups) the audience holds and how many tasks a run now
+    would make."""
+    if rule.target == "groups":
+        groups = db.session.scalar(select(func.count(GroupChat.id)).where(*_group_audience(rule, now))) or 0
+        tasks = 0
+        for step in rule.steps:
+            rows = _new_group_tasks(rule, step, now)
+            if rows is not None:
+                tasks += db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
+        return {"customers": groups, "tasks": tasks}
     customers = db.session.scalar(select(func.count()).select_from(_audience(rule).subquery())) or 0
     tasks = 0
     for step in rule.steps:
@@ -181,12 +290,15 @@ def preview(rule: SopRule, *, now: datetime) -> dict[str, int]:
 
 def tidy(*, now: datetime) -> dict[str, int]:
     """Expire overdue tasks; move resigned guides' pending tasks to another live follower, or cancel them."""
-    expired = _affected(
-        db.session.execute(
-            update(SopTask)
-            .where(SopTask.status == TaskStatus.PENDING.value, SopTask.expires_at < now)
-            .values(status=TaskStatus.EXPIRED.value, finished_at=now)
+    expired = sum(
+        _affected(
+            db.session.execute(
+                update(model)
+                .where(model.status == TaskStatus.PENDING.value, model.expires_at < now)
+                .values(status=TaskStatus.EXPIRED.value, finished_at=now)
+            )
         )
+        for model in (SopTask, GroupSopTask)
     )
     resigned = select(Staff.id).where(Staff.status == StaffStatus.RESIGNED.value)
     heir = (

@@ -16,8 +16,20 @@ from sqlalchemy.orm import joinedload
 from sidebar.content import materials, scripts
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
-from sidebar.models import Coupon, Customer, SopRule, SopStep, SopTask, Staff, TaskStatus, utcnow
+from sidebar.models import (
+    Coupon,
+    Customer,
+    GroupChat,
+    GroupSopTask,
+    SopRule,
+    SopStep,
+    SopTask,
+    Staff,
+    TaskStatus,
+    utcnow,
+)
 from sidebar.money import coupons
+from sidebar.signals import radar
 
 
 class TaskError(DomainError):
@@ -46,6 +58,36 @@ def due_for(staff: Staff, customer: Customer, *, now: datetime | None = None) ->
             )
             .order_by(SopRule.priority.desc(), SopTask.due_at)
         ).unique()
+    )
+
+
+def due_for_group(staff: Staff, group: GroupChat, *, now: datetime | None = None) -> list[GroupSopTask]:
+    """The open group tasks this member (the group's owner) has for this group, most important first."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(GroupSopTask)
+            .join(SopRule, SopRule.id == GroupSopTask.rule_id)
+            .options(
+                joinedload(GroupSopTask.step).joinedload(SopStep.script),
+                joinedload(GroupSopTask.step).joinedload(SopStep.material),
+                joinedload(GroupSopTask.rule),
+            )
+            .where(
+                GroupSopTask.staff_id == staff.id,
+                GroupSopTask.group_id == group.id,
+                GroupSopTask.status == TaskStatus.PENDING.value,
+                GroupSopTask.due_at <= now,
+                GroupSopTask.expires_at > now,
+            )
+            .order_by(SopRule.priority.desc(), GroupSopTask.due_at)
+        ).unique()
+    )
+
+
+def my_group_task(staff: Staff, task_id: int) -> GroupSopTask | None:
+    return db.session.scalar(
+        select(GroupSopTask).where(GroupSopTask.id == task_id, GroupSopTask.staff_id == staff.id)
     )
 
 
@@ -80,7 +122,7 @@ def due_today(
     return sorted(grouped.values(), key=lambda item: (-len(item[1]), min(t.due_at for t in item[1])))
 
 
-def pieces(task: SopTask, values: dict[str, str]) -> list[dict[str, Any]]:
+def pieces(task: SopTask | GroupSopTask, values: dict[str, str]) -> list[dict[str, Any]]:
     """What the task sends, in order: its text, its script, its material (each filled for the customer)."""
     step = task.step
     out: list[dict[str, Any]] = []
@@ -96,9 +138,21 @@ def pieces(task: SopTask, values: dict[str, str]) -> list[dict[str, Any]]:
         )
     if step.material is not None:
         material = step.material
-        payload = None if material.kind in materials.FILE_KINDS else materials.message(material)
-        out.append({"label": material.title, "unknown": [], "message": payload, "material_id": material.id})
-    if step.coupon_template is not None:
+        # A file is uploaded and a tracked material gets its own link when its turn comes: the server
+        # makes those messages then ("tracked" says which route).
+        tracked = radar.trackable(material)
+        made_later = tracked or material.kind in materials.FILE_KINDS
+        payload = None if made_later else materials.message(material)
+        out.append(
+            {
+                "label": material.title,
+                "unknown": [],
+                "message": payload,
+                "material_id": material.id,
+                "tracked": tracked,
+            }
+        )
+    if step.coupon_template is not None and isinstance(task, SopTask):
         # Issued when its turn comes (once per task: the key is the task's), so a skipped task costs
         # no stock; the card is made by the server then.
         template = step.coupon_template
@@ -116,7 +170,9 @@ def mine(staff: Staff, task_id: int) -> SopTask | None:
     return db.session.scalar(select(SopTask).where(SopTask.id == task_id, SopTask.staff_id == staff.id))
 
 
-def record_piece(task: SopTask, piece: int, total: int, *, now: datetime | None = None) -> None:
+def record_piece(
+    task: SopTask | GroupSopTask, piece: int, total: int, *, now: datetime | None = None
+) -> None:
     """WeCom confirmed piece ``piece`` (0-based); when the last one is in, the task is done. Flushes."""
     if task.status != TaskStatus.PENDING.value:
         raise TaskError("this task is no longer open")
@@ -126,13 +182,14 @@ def record_piece(task: SopTask, piece: int, total: int, *, now: datetime | None 
     if task.sent_pieces == total:
         task.status = TaskStatus.DONE.value
         task.finished_at = now or utcnow()
-        coupon = db.session.scalar(select(Coupon).where(Coupon.idempotency_key == coupon_key(task)))
-        if coupon is not None:
-            coupons.mark_sent(coupon, now=task.finished_at)
+        if isinstance(task, SopTask):
+            coupon = db.session.scalar(select(Coupon).where(Coupon.idempotency_key == coupon_key(task)))
+            if coupon is not None:
+                coupons.mark_sent(coupon, now=task.finished_at)
     db.session.flush()
 
 
-def skip(task: SopTask, reason: str, *, now: datetime | None = None) -> None:
+def skip(task: SopTask | GroupSopTask, reason: str, *, now: datetime | None = None) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise TaskError("say why the task is skipped")

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request
+from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 
+from sidebar.content import scripts
 from sidebar.core import uow
 from sidebar.customers import group_notes, groups
 from sidebar.models import GroupChat
+from sidebar.sop import tasks as sop_tasks
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
+from sidebar.web.errors import json_error
 from sidebar.web.sidebar import common, me, sidebar_bp
 from sidebar.wecom.errors import WeComError
 
@@ -36,12 +39,32 @@ def _render(
         tags=group_notes.tags_of(stored),
         known_tags=group_notes.all_tags(),
         notes=group_notes.notes_of(stored),
+        tasks=_tasks(stored),
         form_error=error,
         error_in=block.removeprefix("group_") if error and block else None,
         typed=typed,
         error=None,
         **common(),
     )
+
+
+def _tasks(stored: GroupChat) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """The group SOP tasks due for this member in this group, piece by piece ("各位" for the customer)."""
+    values = scripts.context_for(me(), None)
+    out = []
+    for task in sop_tasks.due_for_group(me(), stored):
+        pieces = sop_tasks.pieces(task, values)
+        for piece in pieces:
+            if piece.get("tracked"):
+                piece["url"] = url_for(
+                    "sidebar.material_tracked_for_group",
+                    chat_id=stored.chat_id,
+                    material_id=piece["material_id"],
+                )
+            elif piece.get("material_id") and piece["message"] is None:
+                piece["url"] = url_for("sidebar.material_message", material_id=piece["material_id"])
+        out.append((task, pieces))
+    return out
 
 
 def _group(chat_id: str) -> tuple[groups.GroupView, GroupChat]:
@@ -64,6 +87,30 @@ def group_detail(chat_id: str):
     except WeComError as exc:
         return htmx.render(PAGE, status=502, group=None, error=exc.errmsg, **common())
     return _render(view, stored)
+
+
+@sidebar_bp.get("/groups/<chat_id>/tasks")
+@login_required
+def group_tasks(chat_id: str):
+    """The group's SOP tasks (what the page draws again after sending)."""
+    view, stored = _group(chat_id)
+    return _render(view, stored, block="group_tasks")
+
+
+@sidebar_bp.post("/group-tasks/<int:task_id>/sent")
+@login_required
+def group_task_piece_sent(task_id: int):
+    """WeCom confirmed one piece of a group task, sent into the group; the last makes it done."""
+    task = sop_tasks.my_group_task(me(), task_id)
+    if task is None:
+        abort(404)
+    try:
+        piece, total = int(request.form.get("piece", "")), int(request.form.get("total", ""))
+        sop_tasks.record_piece(task, piece, total)
+    except (ValueError, sop_tasks.TaskError) as exc:
+        uow.discard()
+        return json_error(409, "bad_piece", str(exc))
+    return jsonify(status=task.status, sent=task.sent_pieces)
 
 
 @sidebar_bp.post("/groups/<chat_id>/tags")

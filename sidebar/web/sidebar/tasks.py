@@ -38,7 +38,13 @@ def _render_tasks(customer: Customer, status: int = 200, error: str | None = Non
         pieces = sop_tasks.pieces(task, values)
         for piece in pieces:
             # Pieces the server makes when their turn comes: a file's upload, a coupon's issue.
-            if piece.get("material_id") and piece["message"] is None:
+            if piece.get("tracked"):
+                piece["url"] = url_for(
+                    "sidebar.material_tracked_for_customer",
+                    external_userid=customer.external_userid,
+                    material_id=piece["material_id"],
+                )
+            elif piece.get("material_id") and piece["message"] is None:
                 piece["url"] = url_for("sidebar.material_message", material_id=piece["material_id"])
             elif piece.get("coupon_template_id"):
                 piece["url"] = url_for("sidebar.task_coupon", task_id=task.id)
