@@ -43,6 +43,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("imports", ["--database-url", "DB"]),
     ("scans", ["--database-url", "SCRATCH"]),
     ("inheritance", ["--database-url", "SCRATCH"]),
+    ("groups", ["--database-url", "SCRATCH"]),
 ]
 
 
