@@ -11,16 +11,16 @@ from sidebar.core.day_math import local_day
 from sidebar.core.units import brand_zone
 from sidebar.customers import visibility
 from sidebar.extensions import db
-from sidebar.models import SopRule, SopTask, Staff, TaskStatus, Team, utcnow
+from sidebar.models import GroupSopTask, SopRule, SopTask, Staff, TaskStatus, Team, utcnow
 
 DAYS = 30
 
 
-def _counts(now: datetime) -> list[Any]:
-    done = func.sum(case((SopTask.status == TaskStatus.DONE.value, 1), else_=0))
-    skipped = func.sum(case((SopTask.status == TaskStatus.SKIPPED.value, 1), else_=0))
-    overdue = func.sum(case((SopTask.status == TaskStatus.EXPIRED.value, 1), else_=0))
-    open_ = func.sum(case((SopTask.status == TaskStatus.PENDING.value, 1), else_=0))
+def _counts(task: Any) -> list[Any]:
+    done = func.sum(case((task.status == TaskStatus.DONE.value, 1), else_=0))
+    skipped = func.sum(case((task.status == TaskStatus.SKIPPED.value, 1), else_=0))
+    overdue = func.sum(case((task.status == TaskStatus.EXPIRED.value, 1), else_=0))
+    open_ = func.sum(case((task.status == TaskStatus.PENDING.value, 1), else_=0))
     return [
         func.count().label("due"),
         done.label("done"),
@@ -47,40 +47,42 @@ def _rows(query: Any) -> list[dict[str, Any]]:
     return out
 
 
-def report(viewer: Any, *, now: datetime | None = None) -> dict[str, Any]:
+def report(viewer: Any, *, now: datetime | None = None, groups: bool = False) -> dict[str, Any]:
+    """Customer SOP, or (``groups``) group SOP: by team, by guide (a group's owner) and by rule."""
     now = now or utcnow()
     since = now - timedelta(days=DAYS)
     followers = visibility.follower_ids(viewer)
+    task: Any = GroupSopTask if groups else SopTask
     base = (
         select()
-        .select_from(SopTask)
-        .where(SopTask.due_at >= since, SopTask.due_at <= now, SopTask.status != TaskStatus.CANCELLED.value)
+        .select_from(task)
+        .where(task.due_at >= since, task.due_at <= now, task.status != TaskStatus.CANCELLED.value)
     )
     if followers is not None:
-        base = base.where(SopTask.staff_id.in_(followers))
+        base = base.where(task.staff_id.in_(followers))
     by_guide = _rows(
-        base.add_columns(Staff.name, *_counts(now))
-        .join(Staff, Staff.id == SopTask.staff_id)
+        base.add_columns(Staff.name, *_counts(task))
+        .join(Staff, Staff.id == task.staff_id)
         .group_by(Staff.id, Staff.name)
         .order_by(Staff.name)
     )
     by_team = _rows(
-        base.add_columns(Team.name, *_counts(now))
-        .join(Staff, Staff.id == SopTask.staff_id)
+        base.add_columns(Team.name, *_counts(task))
+        .join(Staff, Staff.id == task.staff_id)
         .outerjoin(Team, Team.id == Staff.team_id)
         .group_by(Team.id, Team.name)
     )
     by_rule = _rows(
-        base.add_columns(SopRule.name, *_counts(now))
-        .join(SopRule, SopRule.id == SopTask.rule_id)
+        base.add_columns(SopRule.name, *_counts(task))
+        .join(SopRule, SopRule.id == task.rule_id)
         .group_by(SopRule.id, SopRule.name)
     )
-    day = local_day(SopTask.due_at).label("day")
+    day = local_day(task.due_at).label("day")
     per_day = {
         str(d): (due, done or 0)
         for d, due, done in db.session.execute(
             base.add_columns(
-                day, func.count(), func.sum(case((SopTask.status == TaskStatus.DONE.value, 1), else_=0))
+                day, func.count(), func.sum(case((task.status == TaskStatus.DONE.value, 1), else_=0))
             ).group_by(day)
         )
     }

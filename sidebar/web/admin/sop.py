@@ -204,7 +204,8 @@ def sop_rule_action(rule_id: int, action: str):
 @console_required
 def sop_completion():
     """Completion by team, guide and rule over 30 days, in the viewer's scope; ``?format=csv`` exports."""
-    report = sop_stats.report(viewer())
+    groups = request.args.get("target") == "groups"
+    report = sop_stats.report(viewer(), groups=groups)
     if request.args.get("format") == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
@@ -226,8 +227,14 @@ def sop_completion():
         return Response(
             "\ufeff" + out.getvalue(),
             mimetype="text/csv",
-            headers={"Content-Disposition": "attachment; filename=sop-completion.csv"},
+            headers={
+                "Content-Disposition": f"attachment; filename=sop-completion{'-groups' if groups else ''}.csv"
+            },
         )
     return render_template(
-        "admin/sop_completion.html", report=report, viewer=viewer(), is_admin=is_admin(viewer())
+        "admin/sop_completion.html",
+        report=report,
+        viewer=viewer(),
+        is_admin=is_admin(viewer()),
+        groups=groups,
     )
