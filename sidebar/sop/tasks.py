@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from sidebar.content import materials, scripts
@@ -83,6 +83,26 @@ def due_for_group(staff: Staff, group: GroupChat, *, now: datetime | None = None
             .order_by(SopRule.priority.desc(), GroupSopTask.due_at)
         ).unique()
     )
+
+
+def group_due_today(staff: Staff, *, now: datetime | None = None) -> list[tuple[GroupChat, int]]:
+    """The groups this owner has open group tasks in, due by now, with how many."""
+    now = now or utcnow()
+    return [
+        (group, n)
+        for group, n in db.session.execute(
+            select(GroupChat, func.count(GroupSopTask.id))
+            .join(GroupSopTask, GroupSopTask.group_id == GroupChat.id)
+            .where(
+                GroupSopTask.staff_id == staff.id,
+                GroupSopTask.status == TaskStatus.PENDING.value,
+                GroupSopTask.due_at <= now,
+                GroupSopTask.expires_at > now,
+            )
+            .group_by(GroupChat.id)
+            .order_by(func.count(GroupSopTask.id).desc(), GroupChat.id)
+        ).tuples()
+    ]
 
 
 def my_group_task(staff: Staff, task_id: int) -> GroupSopTask | None:

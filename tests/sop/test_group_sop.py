@@ -72,6 +72,8 @@ def test_the_owner_sends_a_group_task_from_the_group_view_and_it_counts_done(see
         assert engine.run(now=utcnow())["made"] >= 1  # the demo's weekly group rule
         db.session.commit()
     sign_in(client, "chenjing")
+    today = client.get("/sidebar/tasks").get_data(as_text=True)
+    assert today.count('data-testid="today-group-row"') == 1 and group.name in today
     page = client.get(f"/sidebar/groups/{group.chat_id}").get_data(as_text=True)
     assert page.count('data-testid="group-task"') == 1 and "各位晚上好" in page
     with app.app_context():

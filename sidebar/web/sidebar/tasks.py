@@ -154,4 +154,5 @@ def tasks_today():
         scans=acquisition_stats.for_guide(me().id),
         report_days={k: reports.latest_start(k, utcnow()).isoformat() for k in reports.KINDS},
         signals=suggested,
+        group_tasks=sop_tasks.group_due_today(me()),
     )
