@@ -39,6 +39,9 @@ def test_a_guide_sees_suggestions_and_sends_a_product_the_customer_opens(seeded,
     reader.set_viewport_size({"width": 360, "height": 640})
     expect(reader.get_by_test_id("product-price")).to_contain_text("298")
     reader.screenshot(path=str(ARTIFACTS / "tracked-product.png"))
+    # Leave the page now, while the app is up: its reading-time beacon is answered before the test ends.
+    reader.close(run_before_unload=True)
+    page.wait_for_timeout(500)
     side.get_by_test_id("tab-timeline").click()
     expect(side.get_by_test_id("timeline-entry")).to_have_count(1)
     side.locator("body").screenshot(path=str(ARTIFACTS / "activity-tab.png"))
