@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 
 from sidebar.content import scripts
@@ -15,8 +15,8 @@ from sidebar.models import GroupChat
 from sidebar.sop import tasks as sop_tasks
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
-from sidebar.web.errors import json_error
 from sidebar.web.sidebar import common, me, sidebar_bp
+from sidebar.web.sidebar.tasks import piece_sent
 from sidebar.wecom.errors import WeComError
 
 PAGE = "sidebar/group.html"
@@ -101,16 +101,7 @@ def group_tasks(chat_id: str):
 @login_required
 def group_task_piece_sent(task_id: int):
     """WeCom confirmed one piece of a group task, sent into the group; the last makes it done."""
-    task = sop_tasks.my_group_task(me(), task_id)
-    if task is None:
-        abort(404)
-    try:
-        piece, total = int(request.form.get("piece", "")), int(request.form.get("total", ""))
-        sop_tasks.record_piece(task, piece, total)
-    except (ValueError, sop_tasks.TaskError) as exc:
-        uow.discard()
-        return json_error(409, "bad_piece", str(exc))
-    return jsonify(status=task.status, sent=task.sent_pieces)
+    return piece_sent(sop_tasks.my_group_task(me(), task_id))
 
 
 @sidebar_bp.post("/groups/<chat_id>/tags")

@@ -18,7 +18,7 @@ from sidebar.core.units import brand_zone
 from sidebar.customers import visibility
 from sidebar.data import alerts
 from sidebar.extensions import db
-from sidebar.models import Customer, Script, utcnow
+from sidebar.models import Customer, GroupSopTask, Script, SopTask, utcnow
 from sidebar.money import coupons
 from sidebar.money.messages import Refused
 from sidebar.signals import rules as signal_rules
@@ -72,7 +72,12 @@ def tasks_for_customer(customer: Customer):
 @login_required
 def task_piece_sent(task_id: int):
     """WeCom confirmed one piece of a task; the last piece makes the task done."""
-    task = sop_tasks.mine(me(), task_id)
+    return piece_sent(sop_tasks.mine(me(), task_id))
+
+
+def piece_sent(task: SopTask | GroupSopTask | None) -> Any:
+    """Record the piece the page says WeCom sent (``piece`` of ``total``, in order): the answer both
+    kinds of task give; 404 for a task that is not this member's."""
     if task is None:
         abort(404)
     try:
