@@ -172,3 +172,25 @@ document.addEventListener("click", function (event) {
   });
   window.addEventListener("resize", function () { chart.resize(); });
 })();
+
+/* Customer groups: joins and leaves per day. */
+(function () {
+  "use strict";
+  var data = document.getElementById("group-report");
+  var el = document.getElementById("chart-groups");
+  if (!data || !el || !window.echarts) return;
+  var figures = JSON.parse(data.textContent);
+  var chart = window.echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    legend: { top: 0, data: [el.getAttribute("data-label-joins"), el.getAttribute("data-label-leaves")] },
+    grid: { left: 40, right: 16, top: 40, bottom: 32 },
+    xAxis: { type: "category", data: figures.days.map(function (d) { return d.slice(5); }) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [
+      { name: el.getAttribute("data-label-joins"), type: "bar", data: figures.joins, itemStyle: { color: "#07c160" } },
+      { name: el.getAttribute("data-label-leaves"), type: "bar", data: figures.leaves, itemStyle: { color: "#fa5151" } }
+    ]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();

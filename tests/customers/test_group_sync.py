@@ -14,6 +14,7 @@ from sidebar.customers import group_sync
 from sidebar.extensions import db
 from sidebar.models import GroupChat, GroupChatMember, GroupNote, GroupTag
 from tests.sidebar_helpers import sign_in
+from tests.web.admin.test_console import qr_sign_in
 from tests.web.sidebar.test_customers import csrf
 
 
@@ -165,3 +166,43 @@ def test_members_tag_and_note_a_group_and_bad_input_keeps_what_was_typed(seeded,
     assert theirs.status_code == 404
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(GroupNote)) == 1
+
+
+def test_group_figures_per_group_and_owner_in_scope_with_export(seeded, app, client, live_app, emulator):
+    group = next(g for g in demo.group_chats() if g.owner == "chenjing")
+    south = next(g for g in demo.group_chats() if g.owner == "huangli")
+    emulator.send_event(
+        event="change_external_chat",
+        change_type="update",
+        update_detail="add_member",
+        chat_id=group.chat_id,
+        join_scene=3,
+        members=[{"userid": "wmFigures000001", "name": "新群友"}],
+    )
+    emulator.send_event(
+        event="change_external_chat",
+        change_type="update",
+        update_detail="del_member",
+        chat_id=group.chat_id,
+        quit_scene=0,
+        members=[{"userid": group.strangers[0][0]}],
+    )
+    qr_sign_in(client, "zhangwei")
+    page = client.get("/admin/groups", query_string={"days": 7}).get_data(as_text=True)
+    row = page[page.index(group.name) :]
+    row = row[: row.index("</tr>")]
+    cells = [c for c in row.split('<td class="num">')[1:]]
+    assert [c.split("<")[0] for c in cells[:3]] == [
+        str(len(group.staff) + len(group.customers) + len(group.strangers)),
+        "1",
+        "1",
+    ]
+    assert page.count('data-testid="group-row"') == len(demo.group_chats())
+    csv_text = client.get("/admin/groups", query_string={"days": 7, "format": "csv"}).get_data(as_text=True)
+    assert group.name in csv_text and south.name in csv_text
+    assert client.get("/admin/groups", query_string={"days": 5}).status_code == 400
+
+    manager = app.test_client()
+    qr_sign_in(manager, "lina")  # 华东: not 华南's group
+    theirs = manager.get("/admin/groups").get_data(as_text=True)
+    assert group.name in theirs and south.name not in theirs

@@ -52,6 +52,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     customers,
     data,
     deletions,
+    groups,
     guides,
     imports,
     inheritance,

@@ -36,6 +36,7 @@ GROUPS = (
             Link("admin.customers", _l("Customers")),
             Link("admin.data_overview", _l("Customer data")),
             Link("admin.tags", _l("Tags")),
+            Link("admin.groups_page", _l("Customer groups")),
         ),
     ),
     Group(
@@ -87,6 +88,7 @@ BY_MODULE = {
     "imports": "customers",
     "tags": "customers",
     "tag_rules": "customers",
+    "groups": "customers",
     "channel_codes": "acquisition",
     "deletions": "acquisition",
     "transfers": "acquisition",
