@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from sidebar.core import uow
+from sidebar.core.analyze import analyze
 from sidebar.core.upsert import insert
 from sidebar.extensions import db
 from sidebar.models import GroupChat, GroupChatMember, utcnow
@@ -121,6 +122,7 @@ def sync_groups(
         uow.commit_point("one page of groups at a time (resumable)")
         if not cursor:
             store.delete(PROGRESS_KEY)
+            analyze("group_chats", "group_chat_members")  # a first sync writes millions of member rows
             break
         store.set(PROGRESS_KEY, json.dumps({"cursor": cursor}), ttl=7 * 86400)
         if on_page:
