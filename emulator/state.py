@@ -69,6 +69,10 @@ class WeComState:
             # WelcomeCode -> {userid, external_userid, at, used, message}: single use, 20 s
             self.welcome_codes: dict[str, dict[str, Any]] = {}
             self.welcomes: list[dict[str, Any]] = []
+            # 加入群聊 / group codes: config_id -> {scene, remark, chat_id_list, state, qr_code, ...}
+            self.join_ways: dict[str, dict[str, Any]] = {}
+            self.group_welcome_templates: dict[str, dict[str, Any]] = {}
+            self.group_welcomes: list[dict[str, Any]] = []  # welcomes WeCom sent in groups
             self.messages: list[dict[str, Any]] = []
             self.calls: deque[dict[str, Any]] = deque(maxlen=20000)
             self.window_start = time.monotonic()

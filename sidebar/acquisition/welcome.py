@@ -97,7 +97,8 @@ def save(code: ChannelCode | None, *, text: str, material_ids: list[int], coupon
     return welcome
 
 
-def _attachment(material: Material) -> dict[str, Any]:
+def attachment(material: Material) -> dict[str, Any]:
+    """A material as one of WeCom's welcome attachments: ``{"msgtype": kind, kind: {...}}``."""
     if material.kind == MaterialKind.LINK.value:
         return {
             "msgtype": "link",
@@ -183,7 +184,7 @@ def _message(welcome: Welcome, userid: str, ext: str, record: WelcomeSend) -> di
     found = {m.id: m for m in db.session.scalars(select(Material).where(Material.id.in_(ids)))}
     for mid in ids:
         if mid in found and found[mid].kind in ATTACHABLE:
-            attachments.append(_attachment(found[mid]))
+            attachments.append(attachment(found[mid]))
     if welcome.coupon_template_id:
         try:
             record.coupon_id, card = _coupon_attachment(staff, customer, welcome.coupon_template_id)

@@ -66,11 +66,12 @@ def store_chat(chat: dict[str, Any], *, now: datetime | None = None) -> GroupCha
                 "invitor": (m.get("invitor") or {}).get("userid") or None,
                 "left_at": None,
                 "quit_scene": None,
+                "state": (m.get("state") or "")[:30] or None,
             }
     if rows:
         # One statement given many rows: SQLAlchemy batches them into multi-row VALUES, compiled once.
         statement = insert(GroupChatMember)
-        kept = ("type", "name", "joined_at", "join_scene", "invitor", "left_at", "quit_scene")
+        kept = ("type", "name", "joined_at", "join_scene", "invitor", "left_at", "quit_scene", "state")
         statement = statement.on_conflict_do_update(
             index_elements=["group_id", "userid"], set_={k: getattr(statement.excluded, k) for k in kept}
         )

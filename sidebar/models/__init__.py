@@ -32,7 +32,15 @@ from sidebar.models.customer import (
     RfmSegment,
     SkinType,
 )
-from sidebar.models.groups import GroupChat, GroupChatMember, GroupChatTag, GroupNote, GroupTag
+from sidebar.models.groups import (
+    GroupChat,
+    GroupChatMember,
+    GroupChatTag,
+    GroupCode,
+    GroupInvitation,
+    GroupNote,
+    GroupTag,
+)
 from sidebar.models.guides import (
     Attribution,
     AttributionRule,
@@ -87,6 +95,8 @@ __all__ = [
     "GROUP_AUDIENCE",
     "GroupSopTask",
     "GroupChatTag",
+    "GroupCode",
+    "GroupInvitation",
     "GroupNote",
     "GroupTag",
     "GroupChat",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidebar.extensions import Model
@@ -55,6 +55,8 @@ class GroupChatMember(Model):
     invitor: Mapped[str | None] = mapped_column(String(64))
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     quit_scene: Mapped[int | None] = mapped_column(SmallInteger)  # 0 left by themselves, 1 removed
+    # The ``state`` of the group code (or invitation) they joined through, as groupchat/get reports it.
+    state: Mapped[str | None] = mapped_column(String(30), index=True)
 
     group: Mapped[GroupChat] = relationship(back_populates="members")
 
@@ -92,3 +94,50 @@ class GroupNote(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     staff: Mapped[Staff | None] = relationship()
+
+
+class GroupCode(Model):
+    """A group live code (加入群聊, ``groupchat/add_join_way`` scene 2): one QR code for up to five group
+    chats, filled in turn; when all are full WeCom makes the next (``room_base_name`` + a number). Its
+    ``state`` is ours, made once, and comes back on every member who joined through it.
+
+    A tag-based invitation has its own code (``invitation`` set), so its joins are told apart."""
+
+    __tablename__ = "group_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))  # WeCom's remark: at most 30 characters
+    state: Mapped[str] = mapped_column(String(30), unique=True)
+    config_id: Mapped[str | None] = mapped_column(String(64))
+    qr_code: Mapped[str | None] = mapped_column(String(1024))
+    chat_ids: Mapped[str] = mapped_column(Text, default="[]")  # JSON, 1 to 5 chat_ids, in order
+    auto_create_room: Mapped[bool] = mapped_column(Boolean, default=True)
+    room_base_name: Mapped[str] = mapped_column(String(40), default="")
+    room_base_id: Mapped[int] = mapped_column(Integer, default=1)
+    # The group welcome (入群欢迎语): our copy, and WeCom's template made from it.
+    welcome_text: Mapped[str] = mapped_column(Text, default="")
+    welcome_material_id: Mapped[int | None] = mapped_column(ForeignKey("materials.id", ondelete="SET NULL"))
+    welcome_template_id: Mapped[str | None] = mapped_column(String(128))
+    invitation: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class GroupInvitation(Model):
+    """标签建群: a group code sent to every customer matching a filter, as one-tap SOP tasks for their
+    guides (a text and the code's QR image); who joined through it is read from members' ``state``."""
+
+    __tablename__ = "group_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))
+    # The invitation's own join way (same groups as the code it invites to).
+    code_id: Mapped[int] = mapped_column(ForeignKey("group_codes.id", ondelete="CASCADE"), unique=True)
+    source_code_id: Mapped[int | None] = mapped_column(ForeignKey("group_codes.id", ondelete="SET NULL"))
+    audience: Mapped[str] = mapped_column(Text, default="{}")  # the console's customer filter (JSON)
+    text: Mapped[str] = mapped_column(Text, default="")
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("sop_rules.id", ondelete="SET NULL"))
+    material_id: Mapped[int | None] = mapped_column(ForeignKey("materials.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    code: Mapped[GroupCode] = relationship(foreign_keys=[code_id])

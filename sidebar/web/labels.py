@@ -324,6 +324,7 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.filters["tag_choices"] = tag_choices
     app.jinja_env.filters["pair"] = lambda value: (value, value)
     app.jinja_env.filters["staff_choice"] = lambda staff: (staff.id, staff.name)
+    app.jinja_env.filters["group_choice"] = lambda g: (g.chat_id, f"{g.name or g.chat_id} · {g.member_count}")
     app.jinja_env.filters["material_choice"] = lambda m: (m.id, m.title)
     app.jinja_env.filters["local"] = local
     app.jinja_env.filters["duration"] = duration

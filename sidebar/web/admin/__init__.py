@@ -52,6 +52,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     customers,
     data,
     deletions,
+    group_codes,
     groups,
     guides,
     imports,

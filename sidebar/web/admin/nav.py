@@ -44,6 +44,7 @@ GROUPS = (
         _l("Acquire and keep"),
         (
             Link("admin.channel_codes", _l("Channel codes")),
+            Link("admin.group_codes_page", _l("Group codes"), admin_only=True),
             Link("admin.deletions_page", _l("Customers lost")),
             Link("admin.transfers_page", _l("Move customers")),
             Link("admin.inheritance_page", _l("Handovers"), admin_only=True),
@@ -90,6 +91,7 @@ BY_MODULE = {
     "tag_rules": "customers",
     "groups": "customers",
     "channel_codes": "acquisition",
+    "group_codes": "acquisition",
     "deletions": "acquisition",
     "transfers": "acquisition",
     "inheritance": "acquisition",
