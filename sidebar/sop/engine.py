@@ -25,7 +25,10 @@ from sidebar.models import (
     CustomerStats,
     Follow,
     GroupChat,
+    GroupChatMember,
     GroupChatTag,
+    GroupCode,
+    GroupInvitation,
     GroupSopTask,
     GroupTag,
     SopRule,
@@ -148,8 +151,26 @@ def _new_tasks(rule: SopRule, step: SopStep, now: datetime) -> Any | None:
         .join(Follow, and_(Follow.customer_id == Customer.id, Follow.deleted_at.is_(None)))
         .join(Staff, and_(Staff.id == Follow.staff_id, Staff.status == StaffStatus.ACTIVE.value))
         .outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)  # the order triggers
-        .where(_in_audience(rule), condition, ~already, *_tiers(rule))
+        .where(_in_audience(rule), condition, ~already, *_tiers(rule), *_not_yet_in_groups(rule))
     )
+
+
+def _not_yet_in_groups(rule: SopRule) -> list[Any]:
+    """A group invitation's rule skips customers already in one of the invited groups (one small query
+    per run of such a rule; other rules cost nothing)."""
+    chat_ids = db.session.scalar(
+        select(GroupCode.chat_ids)
+        .join(GroupInvitation, GroupInvitation.code_id == GroupCode.id)
+        .where(GroupInvitation.rule_id == rule.id)
+    )
+    if chat_ids is None:
+        return []
+    in_group = exists().where(
+        GroupChatMember.userid == Customer.external_userid,
+        GroupChatMember.left_at.is_(None),
+        GroupChatMember.group_id.in_(select(GroupChat.id).where(GroupChat.chat_id.in_(json.loads(chat_ids)))),
+    )
+    return [~in_group]
 
 
 def _tiers(rule: SopRule) -> list[Any]:

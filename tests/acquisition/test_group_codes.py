@@ -227,7 +227,27 @@ def test_an_invitation_reaches_every_tagged_customers_guides_and_counts_who_join
     code_id, _ = make_code(client)
     with app.app_context():
         tag = db.session.scalar(select(Tag).where(Tag.name == "价格敏感"))
+        # One tagged customer is already in the group: nobody asks her to join it again.
+        member = db.session.scalar(
+            select(Customer).where(
+                Customer.external_userid == demo.customer(demo.group_chats()[0].customers[0]).external_userid
+            )
+        )
+        if db.session.get(CustomerTag, (member.id, tag.id)) is None:
+            db.session.add(CustomerTag(customer_id=member.id, tag_id=tag.id))
+        db.session.commit()
         tagged = set(db.session.scalars(select(CustomerTag.customer_id).where(CustomerTag.tag_id == tag.id)))
+        in_vip = set(
+            db.session.scalars(
+                select(Customer.id).where(
+                    Customer.external_userid.in_(
+                        m["userid"] for m in emulator.state.group_chats[VIP]["member_list"]
+                    )
+                )
+            )
+        )
+        assert member.id in in_vip
+        tagged -= in_vip
         tag_id = tag.id
     assert tagged
     token = csrf_token(client, "/admin/group-codes")
