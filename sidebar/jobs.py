@@ -26,7 +26,7 @@ from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
 from sidebar.guides import attribution, metrics, tiers
 from sidebar.models import WecomEvent, utcnow
-from sidebar.money import red_packets
+from sidebar.money import group_coupons, red_packets
 from sidebar.signals import behaviour, radar, recommend
 from sidebar.signals import rules as signal_rules
 from sidebar.sop import engine as sop_engine
@@ -268,6 +268,14 @@ def settle_red_packets() -> dict[str, int]:
         outcome = red_packets.reconcile(now=utcnow())
         outcome["expired"] = red_packets.expire(now=utcnow())
     return outcome
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+@in_app_context
+def return_unclaimed_coupons() -> int:
+    """Coupons nobody claimed from a group drop that ended go back to the stock."""
+    with uow.unit():
+        return group_coupons.return_unclaimed(now=utcnow())
 
 
 @huey.periodic_task(crontab(hour="18", minute="30"))  # 02:30 in Beijing

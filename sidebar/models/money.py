@@ -110,9 +110,49 @@ class Coupon(Model):
     redeemed_by: Mapped[str | None] = mapped_column(String(64))  # the API key's name
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Claimed from a coupon drop in a group chat (群券), or None: issued to this customer directly.
+    drop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_coupon_drops.id", ondelete="SET NULL"), index=True
+    )
 
     template: Mapped[CouponTemplate] = relationship()
     customer: Mapped[Customer] = relationship()
+    staff: Mapped[Staff] = relationship()
+
+
+class GroupCouponDrop(Model):
+    """群券: coupons a guide puts into a group chat in one card. ``quantity`` is taken from the stock and
+    counts toward the guide's day at once; members of the group claim one each (``claimed``) until they
+    run out or the drop ends; what is left goes back to the stock (``returned_at``)."""
+
+    __tablename__ = "group_coupon_drops"
+    __table_args__ = (
+        CheckConstraint("claimed >= 0 AND claimed <= quantity", name="claims_within_quantity"),
+        Index(
+            "ix_group_coupon_drops_template_id_staff_id_created_at", "template_id", "staff_id", "created_at"
+        ),
+        Index(
+            "ix_group_coupon_drops_expires_at_open",
+            "expires_at",
+            postgresql_where=text("returned_at IS NULL"),
+            sqlite_where=text("returned_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("coupon_templates.id", ondelete="RESTRICT"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("group_chats.id", ondelete="RESTRICT"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="RESTRICT"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    claimed: Mapped[int] = mapped_column(Integer, default=0)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    card_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    template: Mapped[CouponTemplate] = relationship()
     staff: Mapped[Staff] = relationship()
 
 

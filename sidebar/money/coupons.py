@@ -28,6 +28,7 @@ from sidebar.models import (
     Customer,
     CustomerTag,
     Delivery,
+    GroupCouponDrop,
     Order,
     Staff,
     utcnow,
@@ -67,7 +68,7 @@ def ineligible(template: CouponTemplate, customer: Customer, tag_ids: set[int]) 
     return None
 
 
-def _customer_tag_ids(customer: Customer) -> set[int]:
+def customer_tag_ids(customer: Customer) -> set[int]:
     return set(db.session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == customer.id)))
 
 
@@ -83,6 +84,25 @@ def limit_reached(template: CouponTemplate, held: int, mine_today: int, tier: st
     if mine_today >= daily_quota(template, tier):
         return "guide_quota"
     return None
+
+
+def issued_today(staff: Staff, now: datetime, template_id: int | None = None) -> dict[int, int]:
+    """template id → how many coupons the guide gave out today: one each to customers, plus the whole
+    quantity of each drop in a group chat (taken at once; its claims are not counted again)."""
+    one_by_one = select(Coupon.template_id, func.count()).where(
+        Coupon.staff_id == staff.id, Coupon.created_at >= day_start(now), Coupon.drop_id.is_(None)
+    )
+    dropped = select(GroupCouponDrop.template_id, func.sum(GroupCouponDrop.quantity)).where(
+        GroupCouponDrop.staff_id == staff.id, GroupCouponDrop.created_at >= day_start(now)
+    )
+    if template_id is not None:
+        one_by_one = one_by_one.where(Coupon.template_id == template_id)
+        dropped = dropped.where(GroupCouponDrop.template_id == template_id)
+    counts: dict[int, int] = {}
+    for query, column in ((one_by_one, Coupon.template_id), (dropped, GroupCouponDrop.template_id)):
+        for tid, n in db.session.execute(query.group_by(column)):
+            counts[tid] = counts.get(tid, 0) + int(n or 0)
+    return counts
 
 
 def usable_templates(now: datetime | None = None) -> list[CouponTemplate]:
@@ -110,14 +130,8 @@ def offers(staff: Staff, customer: Customer, *, now: datetime | None = None) -> 
             .group_by(Coupon.template_id)
         ).all()
     )
-    mine_today: dict[int, int] = dict(
-        db.session.execute(  # type: ignore[arg-type]
-            select(Coupon.template_id, func.count())
-            .where(Coupon.staff_id == staff.id, Coupon.created_at >= day_start(now))
-            .group_by(Coupon.template_id)
-        ).all()
-    )
-    tag_ids = _customer_tag_ids(customer)
+    mine_today = issued_today(staff, now)
+    tag_ids = customer_tag_ids(customer)
     out = []
     for t in templates:
         n = held.get(t.id, 0)
@@ -141,7 +155,7 @@ def customer_coupons(customer: Customer, limit: int = 20) -> list[Coupon]:
     )
 
 
-def _new_code() -> str:
+def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
@@ -155,7 +169,7 @@ def _same_intent(coupon: Coupon, staff: Staff, customer: Customer, template_id: 
     return coupon
 
 
-def _validity(template: CouponTemplate, now: datetime) -> tuple[datetime, datetime]:
+def validity(template: CouponTemplate, now: datetime) -> tuple[datetime, datetime]:
     if template.valid_days:
         return now, now + timedelta(days=template.valid_days)
     if template.valid_from is None or template.valid_until is None:
@@ -198,25 +212,19 @@ def issue(
         raise Refused("ended")
     if template.kind == CouponKind.WXPAY.value and not template.wxpay_stock_id:
         raise Refused("not_configured")
-    if ineligible(template, customer, _customer_tag_ids(customer)):
+    if ineligible(template, customer, customer_tag_ids(customer)):
         raise Refused("not_eligible")
     held = db.session.scalar(
         select(func.count()).where(Coupon.template_id == template.id, Coupon.customer_id == customer.id)
     )
-    today = db.session.scalar(
-        select(func.count()).where(
-            Coupon.template_id == template.id,
-            Coupon.staff_id == staff.id,
-            Coupon.created_at >= day_start(now),
-        )
-    )
-    limit = limit_reached(template, held or 0, today or 0, staff.tier)
+    today = issued_today(staff, now, template.id).get(template.id, 0)
+    limit = limit_reached(template, held or 0, today, staff.tier)
     if limit:
         raise Refused(limit)
-    valid_from, valid_until = _validity(template, now)
+    valid_from, valid_until = validity(template, now)
     coupon = Coupon(
         template_id=template.id,
-        code=_new_code(),
+        code=new_code(),
         idempotency_key=key,
         customer_id=customer.id,
         staff_id=staff.id,

@@ -47,6 +47,13 @@ MESSAGES = {
     "budget": _l("Your team's red-packet budget for this month is used up."),
     "disabled": _l("Red packets are switched off by head office."),
     "not_configured": _l("WeChat Pay is not set up yet; ask your administrator."),
+    # Coupons in a group chat (群券)
+    "bad_quantity": _l("Choose how many coupons to put in the group (1 to 100)."),
+    "not_for_groups": _l("This coupon goes to one customer at a time; it cannot be put in a group."),
+    "not_in_group": _l("Only members of the group can claim these coupons."),
+    "not_a_customer": _l("These coupons are for the brand's customers: add the guide in WeChat first."),
+    "drop_empty": _l("All the coupons in this group have been claimed."),
+    "drop_ended": _l("This group coupon has ended."),
     # Claiming (the customer reads these)
     "not_yours": _l("This was sent to someone else."),
     "no_openid": _l("We could not tell who you are in WeChat."),

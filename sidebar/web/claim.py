@@ -14,13 +14,14 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from sidebar.core import uow
 from sidebar.demo import poster_png
 from sidebar.extensions import db
-from sidebar.models import Coupon, RedPacket, Staff, utcnow
-from sidebar.money import coupons, red_packets
-from sidebar.money.messages import Refused
+from sidebar.models import Coupon, Customer, GroupCouponDrop, RedPacket, Staff, utcnow
+from sidebar.money import coupons, group_coupons, red_packets
+from sidebar.money.messages import MESSAGES, Refused
 from sidebar.web.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, oauth_url
 from sidebar.web.redirects import safe_next
 from sidebar.wecom.errors import WeComError
@@ -105,6 +106,64 @@ def voucher_take(token: str):
         uow.discard()
         return redirect(url_for("claim.coupon_page", token=token, error=exc.code), 303)
     return redirect(url_for("claim.coupon_page", token=token), 303)
+
+
+# -- coupons in a group chat (群券) -------------------------------------------------------------------
+
+
+def _drop_or_404(token: str) -> GroupCouponDrop:
+    return _by_token_or_404(group_coupons.from_token, token, _("This coupon link is not valid."))
+
+
+def _visitor_customer() -> Customer | None:
+    """The customer the signed-in WeChat visitor is, if they are the brand's customer."""
+    ext = (session.get(VISITOR) or {}).get("external_userid")
+    return db.session.scalar(select(Customer).where(Customer.external_userid == ext)) if ext else None
+
+
+@claim_bp.get("/g/<token>")
+def drop_page(token: str):
+    """A group's coupons: who opens it is asked of WeChat (OAuth); a member who claimed already sees
+    their coupon; others see how many are left and a button."""
+    row = _drop_or_404(token)
+    if not session.get(VISITOR):
+        return visitor_sign_in(request.path)
+    customer = _visitor_customer()
+    if customer is not None:
+        mine = db.session.scalar(
+            select(Coupon).where(Coupon.drop_id == row.id, Coupon.customer_id == customer.id)
+        )
+        if mine is not None:
+            return redirect(url_for("claim.coupon_page", token=coupons.claim_token(mine)))
+    error = request.args.get("error")
+    return render_template(
+        "claim/drop.html",
+        row=row,
+        template=row.template,
+        describe=coupons.describe(row.template),
+        left=row.quantity - row.claimed,
+        ended=row.returned_at is not None or row.expires_at <= utcnow(),
+        token=token,
+        error=str(MESSAGES[error]) if error in MESSAGES else None,
+        customer=customer,
+    )
+
+
+@claim_bp.post("/g/<token>")
+def drop_take(token: str):
+    """Claim one: our customer, in the group now, within the coupon's limits (else the page says why)."""
+    row = _drop_or_404(token)
+    if not session.get(VISITOR):
+        return visitor_sign_in(url_for("claim.drop_page", token=token))
+    customer = _visitor_customer()
+    if customer is None:
+        return redirect(url_for("claim.drop_page", token=token, error="not_a_customer"), 303)
+    try:
+        coupon = group_coupons.claim(row, customer)
+    except Refused as exc:
+        uow.discard()
+        return redirect(url_for("claim.drop_page", token=token, error=exc.code), 303)
+    return redirect(url_for("claim.coupon_page", token=coupons.claim_token(coupon)), 303)
 
 
 # -- red packets -----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from sidebar.models import (
     CommissionStatement,
     CouponTemplate,
     Customer,
+    GroupChat,
     Material,
     Product,
     RedPacket,
@@ -39,7 +40,7 @@ from sidebar.models import (
     Staff,
     utcnow,
 )
-from sidebar.money import coupons, red_packets
+from sidebar.money import coupons, group_coupons, red_packets
 from sidebar.sop import engine as sop_engine
 from tests.sidebar_helpers import sign_in
 from tests.web.admin.test_console import qr_sign_in
@@ -56,6 +57,7 @@ OBJECT_PARAMS = {
     "material_id",
     "job_id",
     "statement_id",
+    "drop_id",
 }
 # Configuration every console user may read and only admins may change.
 CONFIG_PARAMS = {
@@ -196,6 +198,17 @@ def world(seeded) -> World:
         groups = demo.group_chats()
         south_group = next(g for g in groups if g.owner == "huangli")
         my_group = next(g for g in groups if g.owner == "chenjing")
+        stored = {
+            g.chat_id: g for g in db.session.scalars(select(GroupChat))
+        }  # the seed keeps the demo's groups
+        south_drop = group_coupons.drop(
+            staff["huangli"], stored[south_group.chat_id], template.id, 1, "route-south-drop"
+        ).id
+        db.session.commit()
+        my_drop = group_coupons.drop(
+            staff["chenjing"], stored[my_group.chat_id], template.id, 1, "route-mine-drop1"
+        ).id
+        db.session.commit()
         rule_id = db.session.scalar(select(SopRule.id).order_by(SopRule.id))
         tag_id, group_id = db.session.execute(text("SELECT id, group_id FROM tags ORDER BY id")).first()
         w.theirs = {
@@ -207,6 +220,7 @@ def world(seeded) -> World:
             "script_id": str(script.id),
             "material_id": str(material.id),
             "job_id": str(job.id),
+            "drop_id": str(south_drop),
             # The catalogue is the brand's: a product is nobody's, the customer it goes to is.
             "product_id": str(db.session.scalar(select(Product.id).order_by(Product.id))),
         }
@@ -225,6 +239,7 @@ def world(seeded) -> World:
             "script_id": str(my_script.id),
             "material_id": str(my_material.id),
             "job_id": str(my_job.id),
+            "drop_id": str(my_drop),
             "rule_id": str(rule_id),
             "template_id": str(template.id),
             "staff_id": str(staff["wangfang"].id),

@@ -67,7 +67,7 @@ def _tasks(stored: GroupChat) -> list[tuple[Any, list[dict[str, Any]]]]:
     return out
 
 
-def _group(chat_id: str) -> tuple[groups.GroupView, GroupChat]:
+def group_or_404(chat_id: str) -> tuple[groups.GroupView, GroupChat]:
     """The group (the member must be in it, WeCom says), stored as WeCom has it now."""
     try:
         view = groups.group_for(me(), chat_id, keep=True)
@@ -83,7 +83,7 @@ def _group(chat_id: str) -> tuple[groups.GroupView, GroupChat]:
 def group_detail(chat_id: str):
     """A customer group: name, owner, members, this week's joins and leaves, tags and notes."""
     try:
-        view, stored = _group(chat_id)
+        view, stored = group_or_404(chat_id)
     except WeComError as exc:
         return htmx.render(PAGE, status=502, group=None, error=exc.errmsg, **common())
     return _render(view, stored)
@@ -93,7 +93,7 @@ def group_detail(chat_id: str):
 @login_required
 def group_tasks(chat_id: str):
     """The group's SOP tasks (what the page draws again after sending)."""
-    view, stored = _group(chat_id)
+    view, stored = group_or_404(chat_id)
     return _render(view, stored, block="group_tasks")
 
 
@@ -108,7 +108,7 @@ def group_task_piece_sent(task_id: int):
 @login_required
 def group_tag_change(chat_id: str):
     """Add a tag to the group (by name; made on first use) or take one off (by id)."""
-    view, stored = _group(chat_id)
+    view, stored = group_or_404(chat_id)
     try:
         if request.form.get("action") == "remove":
             group_notes.remove_tag(stored, int(request.form.get("tag_id", "0") or 0))
@@ -116,7 +116,7 @@ def group_tag_change(chat_id: str):
             group_notes.add_tag(stored, request.form.get("name", ""))
     except (group_notes.BadGroupInput, ValueError):
         uow.discard()
-        view, stored = _group(chat_id)
+        view, stored = group_or_404(chat_id)
         return _render(
             view,
             stored,
@@ -132,12 +132,12 @@ def group_tag_change(chat_id: str):
 @login_required
 def group_note_add(chat_id: str):
     """A note on the group; an empty or overlong one answers 422 and keeps what was typed."""
-    view, stored = _group(chat_id)
+    view, stored = group_or_404(chat_id)
     try:
         group_notes.add_note(stored, me(), request.form.get("body", ""))
     except group_notes.BadGroupInput:
         uow.discard()
-        view, stored = _group(chat_id)
+        view, stored = group_or_404(chat_id)
         return _render(
             view,
             stored,

@@ -17,14 +17,15 @@ from sqlalchemy import select
 from sidebar.core import uow
 from sidebar.core.units import parse_yuan
 from sidebar.extensions import db
-from sidebar.models import Coupon, Customer, Order, RedPacket, utcnow
-from sidebar.money import coupons, red_packets
+from sidebar.models import Coupon, Customer, GroupChat, GroupCouponDrop, Order, RedPacket, utcnow
+from sidebar.money import coupons, group_coupons, red_packets
 from sidebar.money.messages import MESSAGES, Refused
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
 from sidebar.web.errors import json_error
 from sidebar.web.sidebar import customer_route, me, sidebar_bp
 from sidebar.web.sidebar.cards import card_image, coupon_message, in_chat_with, new_key, refusal
+from sidebar.web.sidebar.group_chats import group_or_404
 
 # -- coupons ---------------------------------------------------------------------------------------
 
@@ -231,3 +232,72 @@ def red_packet_sent(packet_id: int):
         abort(404)
     red_packets.mark_sent(packet)
     return jsonify(id=packet.id, sent=True)
+
+
+# -- coupons in a group chat (群券) -------------------------------------------------------------------
+
+
+def _render_group_coupons(stored: GroupChat) -> Any:
+    staff = me()
+    reasons = {
+        "stock": _("Out of stock"),
+        "guide_quota": _("Today's quota used"),
+        "not_for_groups": _("One customer at a time"),
+    }
+    return htmx.render(
+        "sidebar/group_coupons.html",
+        block="coupon_list",
+        staff=staff,
+        customer=None,
+        chat_id=stored.chat_id,
+        offers=group_coupons.offers(staff),
+        drops=group_coupons.drops_in(stored),
+        reasons=reasons,
+        describe=coupons.describe,
+        new_key=new_key,
+        now=utcnow(),
+    )
+
+
+@sidebar_bp.get("/groups/<chat_id>/coupons")
+@login_required
+def coupons_for_group(chat_id: str):
+    """Coupons the member may put into this group, and the group's latest drops."""
+    _, stored = group_or_404(chat_id)
+    return _render_group_coupons(stored)
+
+
+@sidebar_bp.post("/groups/<chat_id>/coupons")
+@login_required
+def coupon_drop(chat_id: str):
+    """Put coupons into the group for this tap and answer with the card to send."""
+    _, stored = group_or_404(chat_id)
+    try:
+        template_id = int(request.form.get("template_id", ""))
+        quantity = int(request.form.get("quantity", ""))
+    except ValueError:
+        return refusal(Refused("bad_quantity"), 400)
+    try:
+        row = group_coupons.drop(me(), stored, template_id, quantity, request.form.get("key", ""))
+    except Refused as exc:
+        uow.discard()
+        return refusal(exc)
+    return jsonify(
+        id=row.id, message=_drop_message(row), sent_url=url_for("sidebar.coupon_drop_sent", drop_id=row.id)
+    ), 201
+
+
+def _drop_message(row: GroupCouponDrop) -> dict[str, Any]:
+    claim_url = url_for("claim.drop_page", token=group_coupons.claim_token(row), _external=True)
+    return group_coupons.card(row, claim_url, card_image("coupon"))
+
+
+@sidebar_bp.post("/coupon-drops/<int:drop_id>/sent")
+@login_required
+def coupon_drop_sent(drop_id: int):
+    """WeCom confirmed the card went to the group."""
+    row = db.session.get(GroupCouponDrop, drop_id)
+    if row is None or row.staff_id != me().id:
+        abort(404)
+    group_coupons.mark_sent(row)
+    return jsonify(id=row.id, sent=True)
