@@ -12,8 +12,20 @@ from sqlalchemy import func, select
 
 from sidebar import demo
 from sidebar.extensions import db
-from sidebar.models import Coupon, CouponTemplate, Customer, Follow, GroupCouponDrop, Staff, utcnow
+from sidebar.models import (
+    Coupon,
+    CouponTemplate,
+    Customer,
+    Follow,
+    GroupChat,
+    GroupChatMember,
+    GroupCouponDrop,
+    Staff,
+    utcnow,
+)
 from sidebar.money import group_coupons
+from sidebar.money.messages import Refused
+from tests.money.helpers import in_threads, key
 from tests.sidebar_helpers import sign_in
 from tests.web.sidebar.test_money import as_customer, form_of
 
@@ -139,3 +151,41 @@ def test_a_drop_counts_toward_the_guides_day_and_only_members_of_the_group_drop(
     sign_in(outsider, "huangli")
     assert outsider.get(f"/sidebar/groups/{VIP.chat_id}/coupons").status_code == 404
     assert client.get("/claim/g/forged-token").status_code == 404
+
+
+def test_concurrent_claims_never_pass_the_drops_quantity(seeded):
+    """Twelve members claim at once from a drop of five, twice each: five coupons, one per claimer."""
+    with seeded.app_context():
+        group = db.session.scalar(select(GroupChat).where(GroupChat.chat_id == VIP.chat_id))
+        staff = db.session.scalar(select(Staff).where(Staff.userid == "chenjing"))
+        template = db.session.scalar(select(CouponTemplate).where(CouponTemplate.name == "新客礼券"))
+        template.per_customer_limit = 100
+        members = db.session.scalars(
+            select(Customer.id)
+            .join(GroupChatMember, GroupChatMember.userid == Customer.external_userid)
+            .where(GroupChatMember.group_id == group.id, GroupChatMember.left_at.is_(None))
+            .order_by(Customer.id)
+        ).all()
+        assert len(members) >= 12
+        drop_id = group_coupons.drop(staff, group, template.id, 5, key()).id
+        db.session.commit()
+
+    def one(i: int) -> str:
+        row = db.session.get(GroupCouponDrop, drop_id)
+        customer = db.session.get(Customer, members[i % 12])
+        try:
+            coupon = group_coupons.claim(row, customer)
+            db.session.commit()
+            return f"{customer.id}:{coupon.code}"
+        except Refused as exc:
+            db.session.rollback()
+            return exc.code
+
+    results = in_threads(seeded, 24, one)
+    with seeded.app_context():
+        made = db.session.scalars(select(Coupon).where(Coupon.drop_id == drop_id)).all()
+        assert len(made) == 5 and len({c.customer_id for c in made}) == 5
+        assert db.session.get(GroupCouponDrop, drop_id).claimed == 5
+    codes = {r.split(":")[1] for r in results if ":" in r}
+    assert codes == {c.code for c in made}  # a second claim by the same member returned her coupon
+    assert set(results) - {r for r in results if ":" in r} <= {"drop_empty"}
