@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
@@ -26,7 +27,17 @@ from sqlalchemy import case, func, select
 from sidebar.acquisition.codes import CodeInvalid
 from sidebar.acquisition.welcome import ATTACHABLE, attachment
 from sidebar.extensions import db
-from sidebar.models import GroupChat, GroupChatMember, GroupCode, Material, utcnow
+from sidebar.models import (
+    GroupChat,
+    GroupChatMember,
+    GroupCode,
+    GroupInvitation,
+    Material,
+    SopRule,
+    SopTask,
+    TaskStatus,
+    utcnow,
+)
 from sidebar.wecom.gateway import wecom
 
 MAX_NAME = 30  # WeCom: remark at most 30 characters
@@ -168,6 +179,17 @@ def retire(code: GroupCode) -> None:
     if code.config_id:
         wecom().post("externalcontact/groupchat/del_join_way", data={"config_id": code.config_id})
     code.retired_at = utcnow()
+    if code.invitation:
+        # Its QR image no longer works: the invitation's rule stops and its open tasks are withdrawn.
+        rule_id = db.session.scalar(select(GroupInvitation.rule_id).where(GroupInvitation.code_id == code.id))
+        if rule_id is not None:
+            db.session.execute(sa.update(SopRule).where(SopRule.id == rule_id).values(active=False))
+            db.session.execute(
+                sa.update(SopTask)
+                .where(SopTask.rule_id == rule_id, SopTask.status == TaskStatus.PENDING.value)
+                .values(status=TaskStatus.CANCELLED.value, skip_reason="the invitation's code was retired")
+                .execution_options(synchronize_session=False)
+            )
     db.session.flush()
 
 

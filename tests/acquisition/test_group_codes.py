@@ -22,6 +22,7 @@ from sidebar.models import (
     GroupCode,
     GroupInvitation,
     Material,
+    SopRule,
     SopTask,
     Staff,
     Tag,
@@ -318,3 +319,28 @@ def test_a_guide_sends_the_invitation_in_one_tap(seeded, app, client, live_app, 
     )
     assert "价格党福利群等你" in tasks and "群邀请 · 价格党邀请" in tasks
     assert json.loads(invitation.audience) == {"tags_any": str(tag_id)}
+
+
+def test_retiring_an_invitations_code_withdraws_its_open_tasks(seeded, app, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    code_id, _ = make_code(client)
+    with app.app_context():
+        tag_id = db.session.scalar(select(Tag.id).where(Tag.name == "价格敏感"))
+    token = csrf_token(client, "/admin/group-codes")
+    client.post(
+        "/admin/group-invitations",
+        data={"csrf_token": token, "name": "价格党邀请", "source_code_id": str(code_id), "window_days": "7",
+              "text": "来群里", "tags_any": [str(tag_id)]},
+    )  # fmt: skip
+    with app.app_context():
+        invitation = db.session.scalar(select(GroupInvitation))
+        own_code, rule_id = invitation.code_id, invitation.rule_id
+        assert db.session.scalar(
+            select(func.count()).where(SopTask.rule_id == rule_id, SopTask.status == "pending")
+        )
+    assert client.post(f"/admin/group-codes/{own_code}/retire", data={"csrf_token": token}).status_code == 303
+    with app.app_context():
+        statuses = set(db.session.scalars(select(SopTask.status).where(SopTask.rule_id == rule_id)))
+        assert statuses == {"cancelled"}
+        assert db.session.get(SopRule, rule_id).active is False
+        assert db.session.get(GroupCode, code_id).retired_at is None  # the code it invited to goes on

@@ -88,6 +88,7 @@ def test_members_claim_one_each_until_the_drop_runs_out_and_the_rest_goes_back(s
 
     first, second, third = (demo.customer(i).external_userid for i in VIP.customers[:3])
     link = card["news"]["link"]
+    assert app.test_client().post(urlsplit(link).path).status_code == 400  # no CSRF token: refused
     page = claim(app, link, first)
     assert page.status_code == 200 and 'data-testid="claim-code"' in page.get_data(as_text=True)
     again_page = claim(app, link, first)  # opened again: her own coupon, not a second one
