@@ -344,3 +344,23 @@ def test_retiring_an_invitations_code_withdraws_its_open_tasks(seeded, app, clie
         assert statuses == {"cancelled"}
         assert db.session.get(SopRule, rule_id).active is False
         assert db.session.get(GroupCode, code_id).retired_at is None  # the code it invited to goes on
+
+
+def test_a_refused_change_keeps_what_was_typed(seeded, app, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    code_id, location = make_code(client)
+    token = csrf_token(client, location)
+    res = client.post(location, data={"csrf_token": token, "name": "新名字" * 11, "chat_ids": [VIP, HANGZHOU],
+                                      "room_base_name": "新群名", "room_base_id": "7"})  # fmt: skip
+    page = res.get_data(as_text=True)
+    assert res.status_code == 422 and 'data-testid="error-name"' in page
+    assert "新名字" * 11 in page and 'value="新群名"' in page and 'value="7"' in page
+    assert f'value="{HANGZHOU}" checked' in page
+    assert emulator.calls("externalcontact/groupchat/update_join_way") == []
+    res = client.post(
+        f"/admin/group-codes/{code_id}/welcome", data={"csrf_token": token, "welcome_text": "欢" * 1001}
+    )
+    assert res.status_code == 422 and "欢" * 1001 in res.get_data(as_text=True)
+    with app.app_context():
+        code = db.session.get(GroupCode, code_id)
+        assert code.name == "价格党福利群" and code.room_base_id == 2 and code.welcome_text == ""

@@ -103,6 +103,7 @@ def _detail(code: GroupCode, status: int = 200, **context: Any) -> Any:
             joiners=group_invitations.joiners(invitation) if invitation else [],
             max_chats=group_codes.MAX_CHATS,
             errors=context.pop("errors", {}),
+            form=request.form if request.method == "POST" else MultiDict(),  # what was typed stays
             **context,
         ),
     )
