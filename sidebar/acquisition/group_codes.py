@@ -14,6 +14,7 @@ changes here and the error says why."""
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,10 @@ from sidebar.models import (
     TaskStatus,
     utcnow,
 )
+from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
+
+log = logging.getLogger(__name__)
 
 MAX_NAME = 30  # WeCom: remark at most 30 characters
 MAX_CHATS = 5  # WeCom: at most 5 groups on one code
@@ -136,11 +140,23 @@ def create(
     made = client.post("externalcontact/groupchat/add_join_way", data=_join_way(code))
     code.config_id = made["config_id"]
     # WeCom answers the QR link through get_join_way (add_join_way returns only the config_id).
-    got = client.post("externalcontact/groupchat/get_join_way", data={"config_id": code.config_id})
+    try:
+        got = client.post("externalcontact/groupchat/get_join_way", data={"config_id": code.config_id})
+    except WeComError:
+        _forget(code.config_id)  # not kept here, so not left behind in WeCom either
+        raise
     code.qr_code = (got.get("join_way") or {}).get("qr_code") or None
     db.session.add(code)
     db.session.flush()
     return code
+
+
+def _forget(config_id: str) -> None:
+    """Delete a join way we could not keep (best effort: WeCom may be the trouble)."""
+    try:
+        wecom().post("externalcontact/groupchat/del_join_way", data={"config_id": config_id})
+    except WeComError:
+        log.warning("could not delete the join way %s WeCom made for a code that was not kept", config_id)
 
 
 def update(

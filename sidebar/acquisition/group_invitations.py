@@ -13,6 +13,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+import requests
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select
 
@@ -84,8 +85,12 @@ def create(
         room_base_id=source.room_base_id,
         invitation=True,
     )
-    image = group_codes.qr_image(code)
+    try:
+        image = group_codes.qr_image(code)
+    except (OSError, requests.RequestException):
+        image = None
     if image is None:
+        group_codes.retire(code)  # a code nobody can scan is not left live in WeCom
         raise CodeInvalid({"source_code_id": str(_l("WeCom gave the code no QR image."))})
     material = material_admin.create(
         {"kind": "image", "title": f"群邀请 · {name}", "group_name": "群邀请"},

@@ -364,3 +364,16 @@ def test_a_refused_change_keeps_what_was_typed(seeded, app, client, emulator):
     with app.app_context():
         code = db.session.get(GroupCode, code_id)
         assert code.name == "价格党福利群" and code.room_base_id == 2 and code.welcome_text == ""
+
+
+def test_a_refusal_from_wecom_keeps_nothing_here_or_there(seeded, app, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    emulator.configure(queued_errors={"externalcontact/groupchat/get_join_way": [48002]})
+    token = csrf_token(client, "/admin/group-codes")
+    res = client.post(
+        "/admin/group-codes", data={"csrf_token": token, "name": "价格党福利群", "chat_ids": [VIP]}
+    )
+    assert res.status_code == 502 and "48002" in res.get_data(as_text=True)
+    assert emulator.state.join_ways == {}  # the join way WeCom made was deleted again
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(GroupCode)) == 0
