@@ -1,5 +1,6 @@
 """Coupons into a group chat in chromium through the preview: the owner opens the group's coupons tab,
-puts three coupons into the group in one tap, the card shows in the group, and the drop is listed."""
+puts three coupons into the group in one tap, the card shows in the group, the drop is listed; a member
+opens the card at a phone's width and claims one."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from sqlalchemy import select
 from sidebar import demo
 from sidebar.extensions import db
 from sidebar.models import GroupCouponDrop
+from sidebar.money import group_coupons
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_sidebar_preview import open_chat
 
 
-def test_a_guide_puts_coupons_into_a_group_in_one_tap(seeded, preview, context):
+def test_a_guide_puts_coupons_into_a_group_and_a_member_claims_one(
+    seeded, preview, context, browser, live_app
+):
     group = next(g for g in demo.group_chats() if g.owner == "chenjing")
     page = context.new_page()
     side = open_chat(page, preview, group.owner, group.name)
@@ -31,3 +35,18 @@ def test_a_guide_puts_coupons_into_a_group_in_one_tap(seeded, preview, context):
     with seeded.app_context():
         row = db.session.scalar(select(GroupCouponDrop))
         assert row.quantity == 3 and row.card_sent_at is not None
+        link = f"{live_app.url}/claim/g/{group_coupons.claim_token(row)}"
+
+    # A member of the group opens the card in WeChat (a phone's width) and claims one.
+    member = demo.customer(group.customers[0])
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    wechat = phone.new_page()
+    wechat.goto(link)
+    wechat.get_by_role("link", name=member.name).first.click()  # WeChat says who she is (OAuth)
+    expect(wechat.get_by_test_id("claim-drop")).to_contain_text("还剩 3 张")
+    wechat.screenshot(path=str(ARTIFACTS / "group-coupon-claim.png"))
+    wechat.get_by_test_id("take-drop").click()
+    expect(wechat.get_by_test_id("claim-code")).to_be_visible()
+    phone.close()
+    with seeded.app_context():
+        assert db.session.scalar(select(GroupCouponDrop)).claimed == 1
