@@ -15,15 +15,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import xmltodict
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 
 from sidebar.acquisition import inheritance, welcome
-from sidebar.core import upsert
 from sidebar.core.errors import DomainError
 from sidebar.customers import contacts, group_sync
 from sidebar.data import oneid, profile
 from sidebar.extensions import db
 from sidebar.models import AuditLog, Customer, DeletedBy, EventStatus, WecomEvent, utcnow
+from sidebar.models.base import UTCDateTime
 from sidebar.org import corp_tags as tags
 
 MAX_ATTEMPTS = 6
@@ -60,6 +60,17 @@ def dedupe_key(fields: dict[str, str]) -> str:
 SWEEP_GRACE = timedelta(seconds=60)
 
 
+# Written out once: SQLAlchemy's dialect INSERT … ON CONFLICT constructs stay out of its statement cache
+# and compile on every call (about 1.4 ms, a third of a callback's time in the receiver); a text()
+# statement is compiled once. Timestamps are bound as UTCDateTime, as the model's columns bind them.
+_RECORD = text(
+    "INSERT INTO wecom_events"
+    " (dedupe_key, event, change_type, raw_xml, status, attempts, next_attempt_at, received_at)"
+    " VALUES (:dedupe_key, :event, :change_type, :raw_xml, :status, 0, :next_attempt_at, :received_at)"
+    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+).bindparams(bindparam("next_attempt_at", type_=UTCDateTime), bindparam("received_at", type_=UTCDateTime))
+
+
 def record(xml: str) -> tuple[int, bool]:
     """Store a decrypted callback: ``(event id, True)``, or ``(its id, False)`` when it was delivered
     before.
@@ -70,18 +81,18 @@ def record(xml: str) -> tuple[int, bool]:
     """
     fields = parse(xml)
     key = dedupe_key(fields)
+    now = utcnow()
     stored = db.session.execute(
-        upsert.insert(WecomEvent)
-        .values(
-            dedupe_key=key,
-            event=fields.get("Event") or fields.get("MsgType", ""),
-            change_type=fields.get("ChangeType") or None,
-            raw_xml=xml,
-            status=EventStatus.PENDING.value,
-            next_attempt_at=utcnow() + SWEEP_GRACE,
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(WecomEvent.id)
+        _RECORD,
+        {
+            "dedupe_key": key,
+            "event": (fields.get("Event") or fields.get("MsgType", ""))[:64],
+            "change_type": (fields.get("ChangeType") or "")[:64] or None,
+            "raw_xml": xml,
+            "status": EventStatus.PENDING.value,
+            "next_attempt_at": now + SWEEP_GRACE,
+            "received_at": now,
+        },
     ).scalar()
     if stored is None:
         existing = db.session.scalar(select(WecomEvent.id).where(WecomEvent.dedupe_key == key))
