@@ -263,6 +263,8 @@ def test_an_invitation_reaches_every_tagged_customers_guides_and_counts_who_join
         },
     )
     assert empty.status_code == 422 and 'data-testid="error-audience"' in empty.get_data(as_text=True)
+    kept = empty.get_data(as_text=True)  # what was typed stays, in the invitation's form only
+    assert kept.count('value="价格党邀请"') == 1 and ">来群里</textarea>" in kept
     calls_before = len(emulator.calls("externalcontact/groupchat/add_join_way"))
     res = client.post(
         "/admin/group-invitations",

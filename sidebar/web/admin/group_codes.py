@@ -39,6 +39,7 @@ def _code_or_404(code_id: int) -> GroupCode:
 def _list(status: int = 200, **context: Any) -> Any:
     codes = group_codes.all_codes()
     invitations = group_invitations.all_invitations()
+    errors, invite_errors = context.pop("errors", {}), context.pop("invite_errors", {})
     page = render_template(
         "admin/group_codes.html",
         **common(
@@ -51,9 +52,11 @@ def _list(status: int = 200, **context: Any) -> Any:
             teams=list(db.session.scalars(select(Team).order_by(Team.id))),
             levels=MEMBER_LEVELS,
             default_text=group_invitations.DEFAULT_TEXT,
-            errors=context.pop("errors", {}),
-            invite_errors=context.pop("invite_errors", {}),
-            form=request.form if request.method == "POST" else MultiDict(),
+            errors=errors,
+            invite_errors=invite_errors,
+            # What was typed comes back in the form it was typed in.
+            form=request.form if errors else MultiDict(),
+            invite_form=request.form if invite_errors else MultiDict(),
             **context,
         ),
     )
