@@ -161,15 +161,21 @@ def retire(code: ChannelCode) -> None:
     db.session.flush()
 
 
-def qr_image(code: ChannelCode) -> bytes | None:
-    """The code's QR image, fetched from WeCom once and kept under ``instance/channel_codes/``."""
-    if not code.qr_code:
+def kept_image(url: str | None, folder_name: str, name: str) -> bytes | None:
+    """A QR image WeCom gave a link to, fetched once and kept under ``instance/<folder_name>/``
+    (channel codes and group codes alike); None without a link."""
+    if not url:
         return None
-    folder = Path(current_app.instance_path) / "channel_codes"
-    path = folder / f"{code.id}.png"
+    folder = Path(current_app.instance_path) / folder_name
+    path = folder / f"{name}.png"
     if not path.exists():
-        res = requests.get(code.qr_code, timeout=current_app.config["WECOM_HTTP_TIMEOUT"])
+        res = requests.get(url, timeout=current_app.config["WECOM_HTTP_TIMEOUT"])
         res.raise_for_status()
         folder.mkdir(parents=True, exist_ok=True)
         path.write_bytes(res.content)
     return path.read_bytes()
+
+
+def qr_image(code: ChannelCode) -> bytes | None:
+    """The code's QR image, kept under ``instance/channel_codes/``."""
+    return kept_image(code.qr_code, "channel_codes", str(code.id))

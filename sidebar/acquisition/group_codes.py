@@ -16,16 +16,13 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from pathlib import Path
 from typing import Any
 
-import requests
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
-from sidebar.acquisition.codes import CodeInvalid
+from sidebar.acquisition.codes import CodeInvalid, kept_image
 from sidebar.acquisition.welcome import ATTACHABLE, attachment
 from sidebar.extensions import db
 from sidebar.models import (
@@ -210,17 +207,8 @@ def retire(code: GroupCode) -> None:
 
 
 def qr_image(code: GroupCode) -> bytes | None:
-    """The code's QR image, fetched from WeCom once and kept under ``instance/group_codes/``."""
-    if not code.qr_code:
-        return None
-    folder = Path(current_app.instance_path) / "group_codes"
-    path = folder / f"{code.id}.png"
-    if not path.exists():
-        res = requests.get(code.qr_code, timeout=current_app.config["WECOM_HTTP_TIMEOUT"])
-        res.raise_for_status()
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(res.content)
-    return path.read_bytes()
+    """The code's QR image, kept under ``instance/group_codes/``."""
+    return kept_image(code.qr_code, "group_codes", str(code.id))
 
 
 # -- the group welcome (入群欢迎语) ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import joinedload
 
 from sidebar.core import audit, once
 from sidebar.core.locking import changed, fresh_transaction
@@ -272,6 +273,7 @@ def drops_in(group: GroupChat, limit: int = 10) -> list[GroupCouponDrop]:
     return list(
         db.session.scalars(
             select(GroupCouponDrop)
+            .options(joinedload(GroupCouponDrop.template), joinedload(GroupCouponDrop.staff))
             .where(GroupCouponDrop.group_id == group.id)
             .order_by(GroupCouponDrop.created_at.desc(), GroupCouponDrop.id.desc())
             .limit(limit)

@@ -52,6 +52,19 @@ def join(emulator, config_id: str, *members: dict) -> dict:
     return res.json()
 
 
+def invite(client, code_id: int, **fields):
+    """Post the new-invitation form (name 价格党邀请, open 7 days) with ``fields`` on top."""
+    token = csrf_token(client, "/admin/group-codes")
+    data = {
+        "csrf_token": token,
+        "name": "价格党邀请",
+        "source_code_id": str(code_id),
+        "window_days": "7",
+        **fields,
+    }
+    return client.post("/admin/group-invitations", data=data)
+
+
 def test_an_admin_makes_a_group_code_and_gets_its_qr_and_poster(seeded, client, emulator):
     qr_sign_in(client, "zhangwei")
     code_id, location = make_code(client, chat_ids=[VIP, HANGZHOU])
@@ -251,26 +264,12 @@ def test_an_invitation_reaches_every_tagged_customers_guides_and_counts_who_join
         tagged -= in_vip
         tag_id = tag.id
     assert tagged
-    token = csrf_token(client, "/admin/group-codes")
-    empty = client.post(
-        "/admin/group-invitations",
-        data={
-            "csrf_token": token,
-            "name": "价格党邀请",
-            "source_code_id": str(code_id),
-            "text": "来群里",
-            "window_days": "7",
-        },
-    )
+    empty = invite(client, code_id, text="来群里")
     assert empty.status_code == 422 and 'data-testid="error-audience"' in empty.get_data(as_text=True)
     kept = empty.get_data(as_text=True)  # what was typed stays, in the invitation's form only
     assert kept.count('value="价格党邀请"') == 1 and ">来群里</textarea>" in kept
     calls_before = len(emulator.calls("externalcontact/groupchat/add_join_way"))
-    res = client.post(
-        "/admin/group-invitations",
-        data={"csrf_token": token, "name": "价格党邀请", "source_code_id": str(code_id), "window_days": "7",
-              "text": "{客户称呼}，价格党福利群等你", "tags_any": [str(tag_id)]},
-    )  # fmt: skip
+    res = invite(client, code_id, text="{客户称呼}，价格党福利群等你", tags_any=[str(tag_id)])
     assert res.status_code == 303, res.get_data(as_text=True)
     own = emulator.calls("externalcontact/groupchat/add_join_way")
     assert len(own) == calls_before + 1 and own[-1]["json"]["chat_id_list"] == [VIP]
@@ -300,12 +299,7 @@ def test_a_guide_sends_the_invitation_in_one_tap(seeded, app, client, live_app, 
     code_id, _ = make_code(client)
     with app.app_context():
         tag_id = db.session.scalar(select(Tag.id).where(Tag.name == "价格敏感"))
-    token = csrf_token(client, "/admin/group-codes")
-    client.post(
-        "/admin/group-invitations",
-        data={"csrf_token": token, "name": "价格党邀请", "source_code_id": str(code_id), "window_days": "7",
-              "text": "{客户称呼}，价格党福利群等你", "tags_any": [str(tag_id)]},
-    )  # fmt: skip
+    invite(client, code_id, text="{客户称呼}，价格党福利群等你", tags_any=[str(tag_id)])
     with app.app_context():
         invitation = db.session.scalar(select(GroupInvitation))
         task = db.session.scalars(
@@ -328,12 +322,8 @@ def test_retiring_an_invitations_code_withdraws_its_open_tasks(seeded, app, clie
     code_id, _ = make_code(client)
     with app.app_context():
         tag_id = db.session.scalar(select(Tag.id).where(Tag.name == "价格敏感"))
+    invite(client, code_id, text="来群里", tags_any=[str(tag_id)])
     token = csrf_token(client, "/admin/group-codes")
-    client.post(
-        "/admin/group-invitations",
-        data={"csrf_token": token, "name": "价格党邀请", "source_code_id": str(code_id), "window_days": "7",
-              "text": "来群里", "tags_any": [str(tag_id)]},
-    )  # fmt: skip
     with app.app_context():
         invitation = db.session.scalar(select(GroupInvitation))
         own_code, rule_id = invitation.code_id, invitation.rule_id

@@ -8,9 +8,11 @@ modules imported at the bottom: login, customers (dashboard, customers, jobs), s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, abort, request
+from flask_babel import gettext as _
 
 from sidebar.web.console_auth import current_viewer, is_admin
 
@@ -30,6 +32,21 @@ def client_ip() -> str:
 
 def common(**context: Any) -> dict[str, Any]:
     return {"viewer": viewer(), "is_admin": is_admin(viewer()), **context}
+
+
+def qr_png(fetch: Callable[[], bytes | None], filename: str) -> Response:
+    """A code's QR image (channel or group code): shown, or downloaded with ``?download=1``; 502 when
+    WeCom's copy could not be fetched, 404 when the code has none."""
+    try:
+        image = fetch()
+    except OSError:
+        abort(502, _("The QR image could not be fetched from WeCom. Try again."))
+    if image is None:
+        abort(404)
+    disposition = "attachment" if request.args.get("download") else "inline"
+    return Response(
+        image, mimetype="image/png", headers={"Content-Disposition": f'{disposition}; filename="{filename}"'}
+    )
 
 
 @admin_bp.context_processor

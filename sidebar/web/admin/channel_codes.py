@@ -16,7 +16,7 @@ from sidebar.core import audit, uow
 from sidebar.customers.visibility import follower_ids
 from sidebar.extensions import db
 from sidebar.models import ChannelCode, CodeKind, CouponTemplate, Material, Staff, StaffStatus, Store
-from sidebar.web.admin import admin_bp, client_ip, common, viewer
+from sidebar.web.admin import admin_bp, client_ip, common, qr_png, viewer
 from sidebar.web.console_auth import admin_required, console_required
 from sidebar.wecom.errors import WeComError
 
@@ -161,18 +161,7 @@ def channel_code_retire(code_id: int):
 @console_required
 def channel_code_qr(code_id: int):
     code = _code_or_404(code_id)
-    try:
-        image = codes.qr_image(code)
-    except OSError:
-        abort(502, _("The QR image could not be fetched from WeCom. Try again."))
-    if image is None:
-        abort(404)
-    disposition = "attachment" if request.args.get("download") else "inline"
-    return Response(
-        image,
-        mimetype="image/png",
-        headers={"Content-Disposition": f'{disposition}; filename="channel-code-{code.id}.png"'},
-    )
+    return qr_png(lambda: codes.qr_image(code), f"channel-code-{code.id}.png")
 
 
 @admin_bp.get("/channel-codes/<int:code_id>/poster")

@@ -5,9 +5,10 @@ and see who joined through each invitation. Head office's tools: admins only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -19,7 +20,7 @@ from sidebar.customers import profile
 from sidebar.extensions import db
 from sidebar.models import GroupCode, GroupInvitation, Team, utcnow
 from sidebar.sop import editor
-from sidebar.web.admin import admin_bp, client_ip, common, viewer
+from sidebar.web.admin import admin_bp, client_ip, common, qr_png, viewer
 from sidebar.web.console_auth import admin_required
 from sidebar.web.forms import MEMBER_LEVELS
 from sidebar.wecom.errors import WeComError
@@ -39,13 +40,14 @@ def _code_or_404(code_id: int) -> GroupCode:
 def _list(status: int = 200, **context: Any) -> Any:
     codes = group_codes.all_codes()
     invitations = group_invitations.all_invitations()
+    figures = group_invitations.figures(invitations)
     errors, invite_errors = context.pop("errors", {}), context.pop("invite_errors", {})
     page = render_template(
         "admin/group_codes.html",
         **common(
             codes=codes,
             joins=group_codes.joins([c.state for c in codes]),
-            invitations=[(i, group_invitations.figures(i)) for i in invitations],
+            invitations=[(i, figures[i.id]) for i in invitations],
             groups=group_codes.live_groups(),
             max_chats=group_codes.MAX_CHATS,
             tag_groups=profile.all_tag_groups(),
@@ -102,7 +104,7 @@ def _detail(code: GroupCode, status: int = 200, **context: Any) -> Any:
             groups=group_codes.live_groups(),
             materials=group_codes.welcome_materials(),
             invitation=invitation,
-            invitation_figures=group_invitations.figures(invitation) if invitation else None,
+            invitation_figures=group_invitations.figures([invitation])[invitation.id] if invitation else None,
             joiners=group_invitations.joiners(invitation) if invitation else [],
             max_chats=group_codes.MAX_CHATS,
             errors=context.pop("errors", {}),
@@ -113,13 +115,20 @@ def _detail(code: GroupCode, status: int = 200, **context: Any) -> Any:
     return page, status
 
 
-def _refused(code_id: int, why: str) -> Any:
-    """WeCom said no: nothing changes here, and the code's page says why."""
-    uow.discard()
-    return _detail(_code_or_404(code_id), 502, errors={"wecom": why})
-
-
-def _changed(code: GroupCode, action: str) -> Any:
+def _change(
+    code_id: int, action: str, apply: Callable[[GroupCode], object], refused: Callable[[str], str]
+) -> Any:
+    """Make one change to a code: WeCom first (inside ``apply``); a rule broken answers 422 and WeCom's
+    refusal 502, each with nothing changed here; done, it is audited and the page shown again."""
+    code = _code_or_404(code_id)
+    try:
+        apply(code)
+    except CodeInvalid as exc:
+        uow.discard()
+        return _detail(_code_or_404(code_id), 422, errors=exc.errors)
+    except WeComError as exc:
+        uow.discard()
+        return _detail(_code_or_404(code_id), 502, errors={"wecom": refused(exc.errmsg)})
     audit.record(viewer(), action, "group_code", code.id, ip=client_ip(), name=code.name)
     return redirect(url_for("admin.group_code_detail", code_id=code.id), 303)
 
@@ -133,68 +142,51 @@ def group_code_detail(code_id: int):
 @admin_bp.post("/group-codes/<int:code_id>")
 @admin_required
 def group_code_update(code_id: int):
-    code = _code_or_404(code_id)
     form = request.form
-    try:
-        group_codes.update(
+    return _change(
+        code_id,
+        "group_code.update",
+        lambda code: group_codes.update(
             code,
             form.get("name", ""),
             form.getlist("chat_ids"),
             auto_create_room=form.get("auto_create_room") == "1",
             room_base_name=form.get("room_base_name", ""),
             room_base_id=_number("room_base_id", 1),
-        )
-    except CodeInvalid as exc:
-        uow.discard()
-        return _detail(_code_or_404(code_id), 422, errors=exc.errors)
-    except WeComError as exc:
-        return _refused(code_id, _("WeCom refused the change: %(why)s", why=exc.errmsg))
-    return _changed(code, "group_code.update")
+        ),
+        lambda why: _("WeCom refused the change: %(why)s", why=why),
+    )
 
 
 @admin_bp.post("/group-codes/<int:code_id>/welcome")
 @admin_required
 def group_code_welcome(code_id: int):
-    code = _code_or_404(code_id)
-    try:
-        group_codes.set_welcome(
+    return _change(
+        code_id,
+        "group_code.welcome",
+        lambda code: group_codes.set_welcome(
             code, text=request.form.get("welcome_text", ""), material_id=_number("welcome_material_id")
-        )
-    except CodeInvalid as exc:
-        uow.discard()
-        return _detail(_code_or_404(code_id), 422, errors=exc.errors)
-    except WeComError as exc:
-        return _refused(code_id, _("WeCom refused the welcome: %(why)s", why=exc.errmsg))
-    return _changed(code, "group_code.welcome")
+        ),
+        lambda why: _("WeCom refused the welcome: %(why)s", why=why),
+    )
 
 
 @admin_bp.post("/group-codes/<int:code_id>/retire")
 @admin_required
 def group_code_retire(code_id: int):
-    code = _code_or_404(code_id)
-    try:
-        group_codes.retire(code)
-    except WeComError as exc:
-        return _refused(code_id, _("WeCom refused to retire the code: %(why)s", why=exc.errmsg))
-    return _changed(code, "group_code.retire")
+    return _change(
+        code_id,
+        "group_code.retire",
+        group_codes.retire,
+        lambda why: _("WeCom refused to retire the code: %(why)s", why=why),
+    )
 
 
 @admin_bp.get("/group-codes/<int:code_id>/qr.png")
 @admin_required
 def group_code_qr(code_id: int):
     code = _code_or_404(code_id)
-    try:
-        image = group_codes.qr_image(code)
-    except OSError:
-        abort(502, _("The QR image could not be fetched from WeCom. Try again."))
-    if image is None:
-        abort(404)
-    disposition = "attachment" if request.args.get("download") else "inline"
-    return Response(
-        image,
-        mimetype="image/png",
-        headers={"Content-Disposition": f'{disposition}; filename="group-code-{code.id}.png"'},
-    )
+    return qr_png(lambda: group_codes.qr_image(code), f"group-code-{code.id}.png")
 
 
 @admin_bp.get("/group-codes/<int:code_id>/poster")
