@@ -2,14 +2,17 @@
 
     .venv/bin/python bench/callbacks.py --database-url postgresql://.../beside_bench [--seconds 30]
 
-Starts the app as deployed — gunicorn with ``gunicorn.conf.py`` (4 workers) and a huey consumer — and
-the emulator (which answers what processing asks WeCom). Distinct events are encrypted and signed
-beforehand, as WeCom would send them (a customer's edit, a failed transfer, a new follow), then posted
-by the load tool (``bench/load.py``, 32 connections) for ``--seconds``. Prints the events acknowledged
-per second with p50/p99 of the answers, then waits for the consumer and prints how long until every
-acknowledged event was processed. ``--redis-url`` puts the job queue on Redis, as deployed (the
-default, a SQLite file, is the demo's). The database must be migrated with the demo in it (its customers
-are the events' subjects); without ``--database-url`` a temporary SQLite file is made for it.
+Starts the app as deployed — gunicorn with ``gunicorn.conf.py`` (4 workers) and a huey consumer, on
+idle CPU only (``chrt --idle``) as the README advises when they share a machine — and the emulator (which
+answers what processing asks WeCom). Distinct events are encrypted and signed beforehand, as WeCom
+would send them (a customer's edit, a failed transfer), then posted by the load tool
+(``bench/load.py``, 32 connections) for ``--seconds``. Prints the events acknowledged per second with
+p50/p99 of the answers and the CPU each part used per event meanwhile (``bench/cpu.py``: the app, the
+consumer, PostgreSQL and the load tool share this machine's cores), then waits for the consumer and
+prints how long until every acknowledged event was processed. ``--redis-url`` puts the job queue on
+Redis, as deployed (the default, a SQLite file, is the demo's). The database must be migrated with the
+demo in it (its customers are the events' subjects); without ``--database-url`` a temporary SQLite
+file is made for it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import cpu  # noqa: E402
 import load  # noqa: E402
 
 
@@ -131,6 +135,11 @@ def main() -> int:
         ),
         subprocess.Popen(
             [
+                # Only when the web server leaves a core idle, as README › Deploying advises on a
+                # shared machine: WeCom waits for the answer, not for the processing.
+                "chrt",
+                "--idle",
+                "0",
                 str(bin_dir / "huey_consumer"),
                 "wsgi.huey",
                 "-w",
@@ -156,7 +165,10 @@ def main() -> int:
         def next_event(n: int) -> list[load.Request]:
             return [prepared[n - 1]] if n <= len(prepared) else []
 
+        parts = {"gunicorn": [procs[0].pid], "consumer": [procs[1].pid], "emulator": [emulator.proc.pid]}
+        cpu_before = cpu.sample(parts)
         result = load.run("127.0.0.1", port, next_event, connections=args.connections, seconds=args.seconds)
+        cpu_during = cpu.report(cpu_before, cpu.sample(parts), units=result.units, seconds=result.seconds)
         sent_at = time.monotonic()
         stored, done = processed()
         deadline = sent_at + 900
@@ -177,6 +189,7 @@ def main() -> int:
         f"{args.connections} connections"
     )
     print(f"  acknowledged: {result.line()}")
+    print(f"  {cpu_during} (self: the load tool; the consumer as SCHED_IDLE)")
     print(f"  stored {stored:,}; processed {done:,}, the last {drained:.0f} s after the sending stopped")
     # (A few answered after the time was up: stored and processed, not counted as acknowledged in time.)
     return 0 if not result.errors and done == stored >= result.units else 1

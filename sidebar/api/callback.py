@@ -10,7 +10,6 @@ import time
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from sidebar.core import uow
 from sidebar.events import callbacks as events
 from sidebar.extensions import csrf
 from sidebar.jobs import process_event
@@ -71,7 +70,7 @@ def receive():
     except events.MalformedEvent:
         abort(400, "not an event")
     if created:
-        uow.after_commit(lambda: _enqueue(event_id))
+        _enqueue(event_id)  # stored and committed by ``record``
     return Response("", status=200)
 
 

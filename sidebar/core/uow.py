@@ -17,6 +17,8 @@ job that reads it, the shared store writing on its own connection) is registered
 - ``materials.media_id``: an upload's media_id is kept even if the send that needed it fails;
 - 离职继承 (``acquisition.inheritance.request``): each batch of 100 WeCom accepted is recorded before the
   next is asked, so a stop half-way never leads to a customer requested twice;
+- the callback receiver (``events.callbacks.record``): the event row is committed on a connection of
+  its own before WeCom hears 200, with no ORM session begun (it is the request's only write);
 - reports (``acquisition.reports``): each report is claimed before it is sent and its outcome kept, so
   a second run never sends it again;
 - long jobs reporting progress (``customers.bulk``), resumable syncs (``customers.sync``) and the demo
@@ -46,14 +48,23 @@ def commit_point(reason: str) -> None:
     db.session.commit()
 
 
+def _began() -> bool:
+    """Whether this unit has a session at all: a request that never touched it (the callback
+    receiver, a health check) has nothing to commit, and making a session to commit nothing costs
+    more than such a request's own work."""
+    return db.session.registry.has()
+
+
 def _commit() -> None:
-    db.session.commit()
+    if _began():
+        db.session.commit()
     for callback in g.pop(_CALLBACKS, []):
         callback()
 
 
 def _rollback() -> None:
-    db.session.rollback()
+    if _began():
+        db.session.rollback()
     g.pop(_CALLBACKS, None)
 
 

@@ -69,37 +69,41 @@ _RECORD = text(
     " VALUES (:dedupe_key, :event, :change_type, :raw_xml, :status, 0, :next_attempt_at, :received_at)"
     " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
 ).bindparams(bindparam("next_attempt_at", type_=UTCDateTime), bindparam("received_at", type_=UTCDateTime))
+_EXISTING = text("SELECT id FROM wecom_events WHERE dedupe_key = :dedupe_key")
 
 
 def record(xml: str) -> tuple[int, bool]:
-    """Store a decrypted callback: ``(event id, True)``, or ``(its id, False)`` when it was delivered
-    before.
+    """Store a decrypted callback and commit it: ``(event id, True)``, or ``(its id, False)`` when it
+    was delivered before.
 
-    One ``INSERT … ON CONFLICT DO NOTHING``: a duplicate leaves the caller's transaction usable, with
-    no savepoint's round trips (a callback is acknowledged as fast as this row is stored). The caller
-    commits before answering WeCom: the row must exist before WeCom hears 200.
+    The row must exist before WeCom hears 200, and it is the receiver's only write, so it is stored
+    on a connection of its own and committed here (a commit point outside the request's unit of
+    work, see ``core.uow``): no ORM session is begun for it, which was a third of a callback's time
+    when they come by the thousand. One ``INSERT … ON CONFLICT DO NOTHING``: a duplicate costs one
+    more SELECT, no savepoint.
     """
     fields = parse(xml)
     key = dedupe_key(fields)
     now = utcnow()
-    stored = db.session.execute(
-        _RECORD,
-        {
-            "dedupe_key": key,
-            "event": (fields.get("Event") or fields.get("MsgType", ""))[:64],
-            "change_type": (fields.get("ChangeType") or "")[:64] or None,
-            "raw_xml": xml,
-            "status": EventStatus.PENDING.value,
-            "next_attempt_at": now + SWEEP_GRACE,
-            "received_at": now,
-        },
-    ).scalar()
-    if stored is None:
-        existing = db.session.scalar(select(WecomEvent.id).where(WecomEvent.dedupe_key == key))
-        if existing is None:  # pragma: no cover - the unique row vanished between insert and select
-            raise LookupError(key)
-        return existing, False
-    return stored, True
+    with db.engine.begin() as connection:
+        stored = connection.execute(
+            _RECORD,
+            {
+                "dedupe_key": key,
+                "event": (fields.get("Event") or fields.get("MsgType", ""))[:64],
+                "change_type": (fields.get("ChangeType") or "")[:64] or None,
+                "raw_xml": xml,
+                "status": EventStatus.PENDING.value,
+                "next_attempt_at": now + SWEEP_GRACE,
+                "received_at": now,
+            },
+        ).scalar()
+        if stored is not None:
+            return stored, True
+        existing = connection.execute(_EXISTING, {"dedupe_key": key}).scalar()
+    if existing is None:  # pragma: no cover - the unique row vanished between insert and select
+        raise LookupError(key)
+    return existing, False
 
 
 def backoff(attempts: int) -> timedelta:
