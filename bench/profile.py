@@ -7,7 +7,9 @@ given database (the demo, ``flask demo seed``), signs in as a guide, and drives 
 (``bench/load.py``) and the same 50 connections: first the floor (``bench/floor_wsgi.py``: one SELECT),
 then the profiles of the guide's customers. A profile counts whole: every part the page loads by
 itself (``hx-trigger="load"`` or ``"revealed"``) is requested too, and a profile is one complete set.
-Prints both throughputs, their ratio, p50/p99, and the SQL statements one profile runs.
+Prints both throughputs, their ratio, p50/p99, the CPU each part used per request (``bench/cpu.py``:
+gunicorn, PostgreSQL and the load tool share this machine's cores), and the SQL statements one
+profile runs.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import cpu  # noqa: E402
 import load  # noqa: E402
 
 GUIDE = "chenjing"
@@ -151,9 +154,16 @@ def main() -> int:
 
         for make, then in ((floor, None), (profile, follow)):
             load.run("127.0.0.1", port, make, connections=args.connections, seconds=3, follow=then)  # warm up
+        parts = {"gunicorn": [proc.pid]}
+        before = cpu.sample(parts)
         floor_result = load.run("127.0.0.1", port, floor, connections=args.connections, seconds=args.seconds)
+        between = cpu.sample(parts)
         profile_result = load.run(
             "127.0.0.1", port, profile, connections=args.connections, seconds=args.seconds, follow=follow
+        )
+        floor_cpu = cpu.report(before, between, units=floor_result.units, seconds=floor_result.seconds)
+        profile_cpu = cpu.report(
+            between, cpu.sample(parts), units=profile_result.units, seconds=profile_result.seconds
         )
     finally:
         proc.terminate()
@@ -166,6 +176,8 @@ def main() -> int:
     )
     print(f"  one-SELECT floor:  {floor_result.line()}")
     print(f"  sidebar profile:   {profile_result.line()}   ({requests_made} request(s) per profile)")
+    print(f"    {floor_cpu}")
+    print(f"    {profile_cpu}")
     print(f"  ratio profile ÷ floor: {profile_result.per_second / floor_result.per_second:.2f}")
     print(f"  SQL statements per profile open: {len(statements)}")
     for sql in statements:

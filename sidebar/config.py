@@ -276,6 +276,10 @@ def load(
     settings["PERMANENT_SESSION_LIFETIME"] = timedelta(
         seconds=max(settings["SESSION_MAX_AGE"], settings["CONSOLE_SESSION_MAX_AGE"])
     )
+    # A session's age is checked against SIGNED_IN_AT (and the console's idle time against its last-seen
+    # mark, which rewrites the cookie when it moves), and the cookie outlives the longest session: so
+    # re-signing and re-sending an unchanged cookie on every response would extend nothing.
+    settings["SESSION_REFRESH_EACH_REQUEST"] = False
     settings["MAX_CONTENT_LENGTH"] = int(settings["MAX_UPLOAD_MB"] * 1024 * 1024)  # Flask's name
     return settings
 
