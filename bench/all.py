@@ -1,7 +1,7 @@
 """Every benchmark, one after another, at one scale against one database, printed as one table.
 
     .venv/bin/python bench/all.py --database-url postgresql://beside:beside@127.0.0.1:5432/beside_bench \
-        [--customers 1000000] [--no-seed] [--only seed,customer_list]
+        [--customers 1000000] [--no-seed] [--only seed,customer_list] [--redis-url redis://127.0.0.1:6379/3]
 
 First ``bench/seed.py`` makes the demo at ``--customers`` in that database (everything in it is
 replaced; ``--no-seed`` keeps what is there), then each benchmark runs as its own process against it
@@ -24,14 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
-# name, arguments (DB: the database, SCRATCH: its scratch sibling, N: the scale)
+# name, arguments (DB: the database, SCRATCH: its scratch sibling, N: the scale, REDIS: the job queue's
+# Redis when --redis-url is given, as deployed; else nothing, and the queue is a SQLite file)
 BENCHES: list[tuple[str, list[str]]] = [
     ("seed", ["--customers", "N", "--database-url", "DB"]),
     ("customer_list", ["--database-url", "DB", "--runs", "20", "--no-plans"]),
     ("profile", ["--database-url", "DB", "--seconds", "20"]),
     ("open", ["--database-url", "DB", "--runs", "5"]),
-    ("callbacks", ["--database-url", "DB", "--seconds", "30"]),
-    ("events", ["--database-url", "DB", "--seconds", "30"]),
+    ("callbacks", ["--database-url", "DB", "--seconds", "30", "REDIS"]),
+    ("events", ["--database-url", "DB", "--seconds", "30", "REDIS"]),
     ("recommend", ["--database-url", "DB"]),
     ("profiles", ["--database-url", "DB"]),
     ("rule_tags", ["--database-url", "DB"]),
@@ -83,6 +84,7 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--no-seed", action="store_true")
     parser.add_argument("--only", help="comma-separated benchmark names")
+    parser.add_argument("--redis-url", help="the job queue on Redis for callbacks and events, as deployed")
     args = parser.parse_args()
     chosen = set(args.only.split(",")) if args.only else {name for name, _ in BENCHES}
     if args.no_seed:
@@ -95,7 +97,10 @@ def main() -> int:
             continue
         if "SCRATCH" in template and "SCRATCH" not in values:
             values["SCRATCH"] = scratch_of(args.database_url)
-        command = [PY, str(ROOT / "bench" / f"{name}.py"), *(values.get(a, a) for a in template)]
+        arguments = [values.get(a, a) for a in template if a != "REDIS"]
+        if "REDIS" in template and args.redis_url:
+            arguments += ["--redis-url", args.redis_url]
+        command = [PY, str(ROOT / "bench" / f"{name}.py"), *arguments]
         print(f"running {name} …", file=sys.stderr, flush=True)
         started = time.monotonic()
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
