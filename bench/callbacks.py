@@ -3,16 +3,17 @@
     .venv/bin/python bench/callbacks.py --database-url postgresql://.../beside_bench [--seconds 30]
 
 Starts the app as deployed — gunicorn with ``gunicorn.conf.py`` (4 workers) and a huey consumer, on
-idle CPU only (``chrt --idle``) as the README advises when they share a machine — and the emulator (which
-answers what processing asks WeCom). Distinct events are encrypted and signed beforehand, as WeCom
-would send them (a customer's edit, a failed transfer), then posted by the load tool
+idle CPU only (``chrt --idle``) as the README advises when they share a machine — and the emulator
+(which answers what processing asks WeCom). Distinct events are encrypted and signed beforehand, as
+WeCom would send them (a customer's edit, a failed transfer), then posted by the load tool
 (``bench/load.py``, 32 connections) for ``--seconds``. Prints the events acknowledged per second with
 p50/p99 of the answers and the CPU each part used per event meanwhile (``bench/cpu.py``: the app, the
 consumer, PostgreSQL and the load tool share this machine's cores), then waits for the consumer and
-prints how long until every acknowledged event was processed. ``--redis-url`` puts the job queue on
-Redis, as deployed (the default, a SQLite file, is the demo's). The database must be migrated with the
-demo in it (its customers are the events' subjects); without ``--database-url`` a temporary SQLite
-file is made for it.
+prints how long until every acknowledged event was processed. ``--consumer-after`` starts the
+consumer only when the sending stops: what answering alone costs on this machine. ``--redis-url``
+puts the job queue on Redis, as deployed (the default, a SQLite file, is the demo's). The database
+must be migrated with the demo in it (its customers are the events' subjects); without
+``--database-url`` a temporary SQLite file is made for it.
 """
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--events", type=int, default=120_000, help="prepared; more than can be sent")
     parser.add_argument("--redis-url", help="the job queue on Redis, as deployed (default: a SQLite file)")
+    parser.add_argument(
+        "--consumer-after",
+        action="store_true",
+        help="start the consumer only when the sending stops: what answering alone costs",
+    )
     args = parser.parse_args()
 
     from tests.conftest import EmulatorProcess, free_port, wait_until_up
@@ -125,15 +131,9 @@ def main() -> int:
 
     prepared = events(args.events, time.time())
     log = open(tmp / "servers.log", "w")  # noqa: SIM115  (as long as the servers)
-    procs = [
-        subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
+
+    def start_consumer() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             [
                 # Only when the web server leaves a core idle, as README › Deploying advises on a
                 # shared machine: WeCom waits for the answer, not for the processing.
@@ -155,8 +155,19 @@ def main() -> int:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-        ),
+        )
+
+    procs = [
+        subprocess.Popen(
+            [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     ]
+    if not args.consumer_after:
+        procs.append(start_consumer())
     try:
         if not wait_until_up(f"http://127.0.0.1:{port}/healthz"):
             print((tmp / "servers.log").read_text()[-3000:])
@@ -165,10 +176,13 @@ def main() -> int:
         def next_event(n: int) -> list[load.Request]:
             return [prepared[n - 1]] if n <= len(prepared) else []
 
-        parts = {"gunicorn": [procs[0].pid], "consumer": [procs[1].pid], "emulator": [emulator.proc.pid]}
+        parts = {"gunicorn": [procs[0].pid], "consumer": [p.pid for p in procs[1:]]}
+        parts["emulator"] = [emulator.proc.pid]
         cpu_before = cpu.sample(parts)
         result = load.run("127.0.0.1", port, next_event, connections=args.connections, seconds=args.seconds)
         cpu_during = cpu.report(cpu_before, cpu.sample(parts), units=result.units, seconds=result.seconds)
+        if args.consumer_after:
+            procs.append(start_consumer())
         sent_at = time.monotonic()
         stored, done = processed()
         deadline = sent_at + 900
@@ -189,7 +203,8 @@ def main() -> int:
         f"{args.connections} connections"
     )
     print(f"  acknowledged: {result.line()}")
-    print(f"  {cpu_during} (self: the load tool; the consumer as SCHED_IDLE)")
+    consumer = "started after the sending" if args.consumer_after else "as SCHED_IDLE, processing meanwhile"
+    print(f"  {cpu_during} (self: the load tool; the consumer {consumer})")
     print(f"  stored {stored:,}; processed {done:,}, the last {drained:.0f} s after the sending stopped")
     # (A few answered after the time was up: stored and processed, not counted as acknowledged in time.)
     return 0 if not result.errors and done == stored >= result.units else 1
