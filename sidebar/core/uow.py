@@ -50,7 +50,7 @@ def commit_point(reason: str) -> None:
 
 def _began() -> bool:
     """Whether this unit has a session at all: a request that never touched it (the callback
-    receiver, a health check) has nothing to commit, and making a session to commit nothing costs
+    receiver, a static file) has nothing to commit, and making a session to commit nothing costs
     more than such a request's own work."""
     return db.session.registry.has()
 
