@@ -176,8 +176,11 @@ def main() -> int:
         def next_event(n: int) -> list[load.Request]:
             return [prepared[n - 1]] if n <= len(prepared) else []
 
-        parts = {"gunicorn": [procs[0].pid], "consumer": [p.pid for p in procs[1:]]}
-        parts["emulator"] = [emulator.proc.pid]
+        parts = {
+            "gunicorn": [procs[0].pid],
+            "consumer": [p.pid for p in procs[1:]],  # none yet with --consumer-after
+            "emulator": [emulator.proc.pid],
+        }
         cpu_before = cpu.sample(parts)
         result = load.run("127.0.0.1", port, next_event, connections=args.connections, seconds=args.seconds)
         cpu_during = cpu.report(cpu_before, cpu.sample(parts), units=result.units, seconds=result.seconds)
