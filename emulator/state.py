@@ -97,7 +97,7 @@ class WeComState:
                         "description": f.description,
                         "createtime": f.createtime,
                         "tags": set(f.tag_ids),
-                        "remark_mobiles": [],
+                        "remark_mobiles": c.remark_mobiles(f.userid),
                         "add_way": f.add_way,
                         "state": f.state or "",
                         "oper_userid": f.userid,

@@ -14,6 +14,7 @@ from flask.cli import AppGroup, with_appcontext
 from sidebar import demo
 from sidebar.core import audit, uow
 from sidebar.customers import group_sync, sync
+from sidebar.data import oneid
 from sidebar.demo import seed as seeding
 from sidebar.jobs import refresh_guides, refresh_now, run_due_events
 from sidebar.models import utcnow
@@ -129,6 +130,17 @@ def data_recompute() -> None:
     """Match unmatched orders and members, recompute every profile, then the automatic tags (what runs
     every night)."""
     _echo(refresh_now())
+
+
+@data_cli.command("reapply-members")
+@click.option("--batch", default=5000, show_default=True, help="Customers per committed batch.")
+def data_reapply_members(batch: int) -> None:
+    """Copy every matched member's level, points, birthday and skin type onto its own customer again:
+    repairs customers that versions before 2026-12 wrote another customer's member onto."""
+    started = time.monotonic()
+    with uow.unit():
+        done = oneid.reapply_members(batch)
+    _echo({"customers": done, "seconds": round(time.monotonic() - started, 1)})
 
 
 @guides_cli.command("recompute")

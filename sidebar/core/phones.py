@@ -23,3 +23,17 @@ def normalise(raw: str | None) -> str | None:
     if not phonenumbers.is_valid_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display(e164: str | None) -> str:
+    """How a stored phone reads to a guide: "138 0013 8000" for a mainland mobile, else international."""
+    if not e164:
+        return ""
+    try:
+        parsed = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    if parsed.country_code == 86:
+        national = str(parsed.national_number)
+        return f"{national[:3]} {national[3:7]} {national[7:]}" if len(national) == 11 else national
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -21,6 +21,7 @@ job that reads it, the shared store writing on its own connection) is registered
   its own before WeCom hears 200, with no ORM session begun (it is the request's only write);
 - reports (``acquisition.reports``): each report is claimed before it is sent and its outcome kept, so
   a second run never sends it again;
+- ``data.oneid.reapply_members``: each batch of a million-customer repair is kept as it goes;
 - long jobs reporting progress (``customers.bulk``), resumable syncs (``customers.sync``) and the demo
   seed's batches.
 """

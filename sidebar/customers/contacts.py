@@ -11,8 +11,9 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 
+from sidebar.data import oneid
 from sidebar.extensions import db
-from sidebar.models import Customer, CustomerTag, DeletedBy, Follow, Staff, utcnow
+from sidebar.models import Customer, CustomerTag, DeletedBy, Follow, IdentitySource, Staff, utcnow
 from sidebar.org import corp_tags as tag_service
 from sidebar.wecom.gateway import wecom
 
@@ -102,6 +103,14 @@ def upsert_contacts(
                 if tag is not None and int(t.get("type", 1)) == 1:
                     tag_rows.setdefault((customer.id, tag.id), staff.id)
 
+    # The mobiles a guide typed on the customer in WeCom are phones the customer is known by (OneID).
+    oneid.learn_phones(
+        (customers[contact["external_userid"]].id, mobile, IdentitySource.WECOM, fu["userid"])
+        for contact, follow_users in entries
+        for fu in follow_users
+        for mobile in fu.get("remark_mobiles") or []
+        if isinstance(mobile, str)
+    )
     if complete:
         for key, follow in follows.items():
             if key not in seen and follow.deleted_at is None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sidebar.core import phones
 from sidebar.core.errors import DomainError
+from sidebar.data import oneid
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, Note, Staff
+from sidebar.models import Customer, Follow, IdentitySource, Note, Staff
 from sidebar.wecom.gateway import wecom
 
 REMARK_MAX = 20  # WeCom's limits for externalcontact/remark
@@ -25,8 +27,10 @@ class InvalidInput(DomainError):
         self.errors = errors
 
 
-def update_profile(customer: Customer, values: dict[str, Any]) -> None:
-    """Apply already validated profile values (see ``sidebar.web.forms.ProfileForm``)."""
+def update_profile(customer: Customer, values: dict[str, Any], *, by: Staff) -> set[int]:
+    """Apply already validated profile values (see ``sidebar.web.forms.ProfileForm``). A phone the
+    guide typed is one the customer is known by (OneID) and the one the profile shows; orders waiting on
+    it are matched. Returns the customers whose orders changed (to recompute)."""
     for name in ("skin_type", "age_range", "city", "member_level"):
         setattr(customer, name, values.get(name) or None)
     customer.salutation = (values.get("salutation") or "").strip() or None
@@ -35,6 +39,12 @@ def update_profile(customer: Customer, values: dict[str, Any]) -> None:
     customer.birthday = birthday if isinstance(birthday, date) else None
     customer.points = int(values.get("points") or 0)
     db.session.flush()
+    number = phones.normalise(values.get("phone"))
+    if not number or number == customer.phone:
+        return set()
+    customer.phone = number
+    db.session.flush()
+    return oneid.learn_phones([(customer.id, number, IdentitySource.GUIDE, by.userid)])
 
 
 def update_remark(follow: Follow, *, remark: str, description: str) -> None:

@@ -26,6 +26,7 @@ from sidebar.extensions import db
 from sidebar.models import (
     COUNTED_STATUSES,
     Customer,
+    CustomerIdentity,
     CustomerStats,
     CustomerTag,
     Follow,
@@ -435,7 +436,9 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
         # would make PostgreSQL scan every customer.
         hits = union(
             select(Customer.id).where(search.contains(Customer.name, f.q)),
-            select(Customer.id).where(Customer.phone == (phones.normalise(f.q) or f.q)),
+            select(CustomerIdentity.customer_id).where(
+                CustomerIdentity.kind == "phone", CustomerIdentity.value == (phones.normalise(f.q) or f.q)
+            ),
             select(Follow.customer_id).where(search.contains(Follow.remark, f.q)),
         )
         query = query.where(Customer.id.in_(hits))

@@ -310,6 +310,12 @@ class DemoCustomer:
     def tag_ids(self) -> list[str]:
         return sorted({t for f in self.follows for t in f.tag_ids})
 
+    def remark_mobiles(self, userid: str) -> list[str]:
+        """The mobiles a guide typed on this customer in WeCom (follow_user.remark_mobiles), as typed:
+        the first guide of every third customer did."""
+        first = self.follows[0].userid if self.follows else None
+        return [self.phone[3:]] if self.index % 3 == 0 and userid == first else []
+
     def contact(self) -> dict:
         """The ``external_contact`` object WeCom's API returns for this customer."""
         data = {

@@ -32,9 +32,11 @@ from sidebar.models import (
     ChannelCodeMember,
     CouponTemplate,
     Customer,
+    CustomerIdentity,
     CustomerTag,
     Follow,
     GroupChat,
+    IdentitySource,
     KeyValue,
     Material,
     Note,
@@ -229,8 +231,18 @@ def _chunk_rows(
     """Every row of these customers, table by table, with their ids given (reserved beforehand)."""
     now = utcnow()
     next_order = iter(order_ids)
-    customers, follows, ctags, orders, items, notes = [], [], [], [], [], []
+    customers, identities, follows, ctags, orders, items, notes = [], [], [], [], [], [], []
     for c, customer_id in zip(people, customer_ids, strict=True):
+        if c.phone:
+            identities.append(
+                {
+                    "customer_id": customer_id,
+                    "kind": "phone",
+                    "value": c.phone,
+                    "source": IdentitySource.DEMO,
+                    "created_at": now,
+                }
+            )
         customers.append(
             {
                 "id": customer_id,
@@ -262,7 +274,7 @@ def _chunk_rows(
                     "customer_id": customer_id,
                     "remark": f.remark,
                     "description": f.description,
-                    "remark_mobiles": "",
+                    "remark_mobiles": ",".join(c.remark_mobiles(f.userid)),
                     "add_way": f.add_way,
                     "state": f.state,
                     "added_at": datetime.fromtimestamp(f.createtime, UTC),
@@ -318,6 +330,7 @@ def _chunk_rows(
             )
     return [
         (_table(Customer), customers),
+        (_table(CustomerIdentity), identities),
         (_table(Follow), follows),
         (_table(CustomerTag), ctags),
         (_table(Order), orders),

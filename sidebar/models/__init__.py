@@ -56,7 +56,7 @@ from sidebar.models.guides import (
     TierCriterion,
     TierPeriod,
 )
-from sidebar.models.member import IdentitySettlement, Member
+from sidebar.models.member import CustomerIdentity, IdentitySettlement, IdentitySource, Member
 from sidebar.models.money import (
     HOLDING,
     ApiKey,
@@ -140,7 +140,9 @@ __all__ = [
     "ChannelCodeMember",
     "CodeKind",
     "COUNTED_STATUSES",
+    "CustomerIdentity",
     "IdentitySettlement",
+    "IdentitySource",
     "ImportMapping",
     "TagRule",
     "TagRuleExclusion",

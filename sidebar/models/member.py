@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sidebar.extensions import Model
@@ -54,3 +54,38 @@ class IdentitySettlement(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     undone_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class IdentitySource:
+    """Where OneID learned an identifier of a customer (``CustomerIdentity.source``)."""
+
+    WECOM = "wecom"  # a follower's remark_mobiles in WeCom (the guide typed it in the WeCom client)
+    MEMBER = "member"  # a member record matched to the customer (API or import)
+    GUIDE = "guide"  # the guide edited the profile in the sidebar
+    ORDER = "order"  # an order matched by another identifier (unionid, member number) carried it
+    DEMO = "demo"  # the demo seed
+    ALL = (WECOM, MEMBER, GUIDE, ORDER, DEMO)
+
+
+class CustomerIdentity(Model):
+    """An identifier a customer is known by, with where it was learned: the phones OneID matches orders
+    and members by. A customer may have several phones; a phone two customers claim matches nobody
+    until an admin settles it (``oneid.settle``), which *releases* it from the others (kept, not
+    deleted, so an undo can put it back)."""
+
+    __tablename__ = "customer_identities"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "kind", "value"),
+        # Who a phone names, from the index alone: an order file asks it for every buyer.
+        Index("ix_customer_identities_kind_value", "kind", "value", "customer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # phone
+    value: Mapped[str] = mapped_column(String(64))  # E.164 for a phone
+    source: Mapped[str] = mapped_column(String(16))  # IdentitySource
+    # What it came from: the member number, "platform:order_no", the userid who typed it.
+    source_ref: Mapped[str | None] = mapped_column(String(96))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # settled to another customer

@@ -25,10 +25,19 @@ from sidebar.core import phones
 from sidebar.core.among import among
 from sidebar.core.day_math import local_day
 from sidebar.core.upsert import insert
+from sidebar.data import oneid
 from sidebar.data.orders import aware, echo
 from sidebar.data.schemas import Strict, Text, Yuan, reasons
 from sidebar.extensions import db
-from sidebar.models import BEHAVIOUR_KINDS, BehaviourDay, BehaviourEvent, Customer, Member, utcnow
+from sidebar.models import (
+    BEHAVIOUR_KINDS,
+    BehaviourDay,
+    BehaviourEvent,
+    Customer,
+    CustomerIdentity,
+    Member,
+    utcnow,
+)
 
 MAX_BATCH = 500
 KIND = Literal["viewed", "carted", "ordered", "paid", "refunded"]
@@ -118,7 +127,7 @@ def _rules() -> list[tuple[str, str, Any, Any, tuple[Any, ...]]]:
     return [
         ("external_userid", "external_userid", Customer.external_userid, Customer.id, ()),
         ("unionid", "unionid", Customer.unionid, Customer.id, ()),
-        ("phone", "phone", Customer.phone, Customer.id, ()),
+        ("phone", "phone", CustomerIdentity.value, CustomerIdentity.customer_id, oneid.LIVE_PHONE),
         ("member_no", "member_no", Member.member_no, Member.customer_id, (Member.customer_id.is_not(None),)),
     ]
 

@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from sidebar.core import phones
 from sidebar.customers.edit import DESCRIPTION_MAX, NOTE_MAX, REMARK_MAX
 from sidebar.customers.salutation import MAX as SALUTATION_MAX
 from sidebar.models import SkinType
@@ -32,6 +33,12 @@ AGE_RANGES = ["18-24", "25-29", "30-34", "35-39", "40-49", "50+"]
 MEMBER_LEVELS = ["普通", "银卡", "金卡", "黑金"]
 
 
+def readable_phone(form: FlaskForm, field: StringField) -> None:
+    """A phone OneID can match by (E.164 once read), or the field's error."""
+    if field.data and not phones.normalise(field.data):
+        raise ValidationError(_l("Not a phone number we can read, e.g. 138 0013 8000."))
+
+
 class ProfileForm(FlaskForm):
     salutation = StringField(_l("Salutation"), validators=[Optional(), Length(max=SALUTATION_MAX)])
     skin_type = SelectField(_l("Skin type"), choices=[NONE, *choices(SKIN_TYPES)], validators=[Optional()])
@@ -43,6 +50,7 @@ class ProfileForm(FlaskForm):
         validators=[Optional()],
     )
     age_range = SelectField(_l("Age range"), choices=[NONE, *choices(AGE_RANGES)], validators=[Optional()])
+    phone = StringField(_l("Mobile"), validators=[Optional(), Length(max=20), readable_phone])
     city = StringField(_l("City"), validators=[Optional(), Length(max=32)])
     birthday = DateField(_l("Birthday"), validators=[Optional()])
     member_level = SelectField(

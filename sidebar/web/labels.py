@@ -7,6 +7,7 @@ import json
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from sidebar.core import phones
 from sidebar.core.units import local, yuan
 
 ADD_WAYS = {
@@ -327,4 +328,5 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.filters["group_choice"] = lambda g: (g.chat_id, f"{g.name or g.chat_id} · {g.member_count}")
     app.jinja_env.filters["material_choice"] = lambda m: (m.id, m.title)
     app.jinja_env.filters["local"] = local
+    app.jinja_env.filters["phone_display"] = phones.display
     app.jinja_env.filters["duration"] = duration

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from sidebar.data import oneid, profile
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, Member, Order, OrderItem, Staff
+from sidebar.models import Customer, CustomerIdentity, Follow, IdentitySource, Member, Order, OrderItem, Staff
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 NUMBERS = itertools.count(1)
@@ -20,6 +20,9 @@ def customer(n: int, **fields) -> Customer:
     c = Customer(external_userid=f"wmTEST{n:04d}", name=f"客户{n}", **fields)
     db.session.add(c)
     db.session.flush()
+    if c.phone:  # a phone the customer is known by, as OneID keeps it
+        db.session.add(CustomerIdentity(customer_id=c.id, kind="phone", value=c.phone, source="guide"))
+        db.session.flush()
     return c
 
 
@@ -175,9 +178,7 @@ def test_oneid_matches_by_each_identifier_in_order_of_trust(tables):
     ]
     assert touched == {a.id, b.id, c.id}
     # Later the phone becomes known (a member import, the sidebar): the same call settles it.
-    b.phone = None
-    c.phone = "+8613899999999"
-    db.session.flush()
+    oneid.learn_phones([(c.id, "138 9999 9999", IdentitySource.MEMBER, "M3")])
     oneid.match_orders()
     db.session.expire_all()
     assert (orders[4].customer_id, orders[4].matched_by) == (c.id, "phone")

@@ -9,9 +9,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
+from sidebar.data import oneid
 from sidebar.extensions import db
 from sidebar.jobs import match_behaviour_now
-from sidebar.models import BehaviourDay, BehaviourEvent, Customer, CustomerSignal, Script, SignalRule
+from sidebar.models import (
+    BehaviourDay,
+    BehaviourEvent,
+    Customer,
+    CustomerSignal,
+    IdentitySource,
+    Script,
+    SignalRule,
+)
 from sidebar.signals import rules as signal_rules
 from tests.data.test_orders_api import make_key
 from tests.sidebar_helpers import sign_in
@@ -105,7 +114,7 @@ def test_an_unknown_shopper_is_matched_once_they_are_known(seeded, app, client):
         customer = db.session.scalar(
             select(Customer).where(Customer.external_userid == person.external_userid)
         )
-        customer.phone = "+8613912345678"  # what a member import would do
+        oneid.learn_phones([(customer.id, "13912345678", IdentitySource.MEMBER, "VIP1")])  # a member import
         db.session.commit()
         customer_id = customer.id
         assert match_behaviour_now()["customers"] == 1

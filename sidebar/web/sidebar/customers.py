@@ -10,6 +10,7 @@ from sidebar.core import uow
 from sidebar.customers import contacts, profile
 from sidebar.customers import edit as customer_edit
 from sidebar.customers import tags as customer_tags
+from sidebar.data import profile as stats
 from sidebar.extensions import db
 from sidebar.jobs import push_tags
 from sidebar.models import Customer, Follow, Tag
@@ -114,6 +115,7 @@ def _profile_form(customer: Customer) -> ProfileForm:
             "skin_type": customer.skin_type or "",
             "skin_concerns": [c for c in customer.skin_concerns.split(",") if c],
             "age_range": customer.age_range or "",
+            "phone": customer.phone or "",
             "city": customer.city or "",
             "birthday": customer.birthday,
             "member_level": customer.member_level or "",
@@ -145,7 +147,9 @@ def profile_save(customer: Customer):
     form = ProfileForm()
     if not form.validate():
         return htmx.render(PAGE, block="profile_form", status=422, customer=customer, form=form, **common())
-    customer_edit.update_profile(customer, form.data)
+    touched = customer_edit.update_profile(customer, form.data, by=me())
+    if touched:  # the phone matched waiting orders: their buyers' figures change now
+        stats.recompute(touched)
     if not htmx.is_htmx():
         return redirect(url_for("sidebar.customer_detail", external_userid=customer.external_userid), 303)
     return htmx.hx_trigger(
