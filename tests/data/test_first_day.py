@@ -106,9 +106,9 @@ def test_a_phone_only_order_matches_through_the_members_phone(synced, app, clien
     with app.app_context():
         c = customer_of(i)
         got = dict(
-            db.session.execute(
-                select(Order.order_no, Order.customer_id).where(Order.platform == "tmall")
-            ).tuples().all()
+            db.session.execute(select(Order.order_no, Order.customer_id).where(Order.platform == "tmall"))
+            .tuples()
+            .all()
         )
         assert got == {"TM-WAIT": c.id, "TM-LATER": c.id}
         assert [(p.value, p.source, p.source_ref) for p in oneid.phones_of(c.id)] == [
