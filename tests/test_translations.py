@@ -15,17 +15,18 @@ CATALOGUE = ROOT / "sidebar" / "translations" / "zh" / "LC_MESSAGES"
 def test_every_message_is_translated_and_compiled():
     with open(CATALOGUE / "messages.po", encoding="utf-8") as fh:
         po = read_po(fh)
-    translated = {m.id: m.string for m in po if m.id and m.string}
+    # Keyed by (context, id): one word may mean two things ("Open" a red packet, "Open" tasks).
+    translated = {(m.context, m.id): m.string for m in po if m.id and m.string}
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     method_map = [("sidebar/**.py", "python"), ("api/**.py", "python"), ("templates/**.html", "jinja2")]
     used = {
-        msg[2] if isinstance(msg[2], str) else msg[2][0]
+        (msg[4], msg[2] if isinstance(msg[2], str) else msg[2][0])
         for msg in extract_from_dir(str(ROOT), method_map, keywords=keywords)
     }
     assert len(used) > 100  # the extraction really read the code
     assert sorted(used - set(translated)) == [], "run `make translations` and translate the new entries"
     with open(CATALOGUE / "messages.mo", "rb") as fh:
-        mo = {m.id: m.string for m in read_mo(fh) if m.id}
+        mo = {(m.context, m.id): m.string for m in read_mo(fh) if m.id}
     assert mo == {k: v for k, v in translated.items() if k in mo} and set(translated) <= set(mo), (
         "run `make translations`"
     )

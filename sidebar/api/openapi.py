@@ -17,7 +17,7 @@ from flask import Flask
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-from sidebar.data.schemas import MemberIn, MembersBatch, OrderIn, OrdersBatch
+from sidebar.data.schemas import MemberIn, MembersBatch, OrderIn, OrdersBatch, Strict, Text
 from sidebar.signals.behaviour import EventIn, EventsBatch
 from sidebar.signals.products import ProductIn, ProductsBatch
 
@@ -112,6 +112,30 @@ class ProductAnswers(BaseModel):
     counts: Counts
 
 
+class StoreIn(Strict):
+    """A store as the brand's systems know it; the code is in the URL."""
+
+    name: Text = Field(min_length=1, max_length=64)
+    city: Text | None = Field(None, max_length=32)
+    address: Text | None = Field(None, max_length=255)
+    team: Text | None = Field(None, max_length=64, description="The region: a team's name (or id) in Beside.")
+    status: Literal["open", "closed"] = "open"
+
+
+class StoreOut(BaseModel):
+    """The store as saved, how it came out, and how many orders and members its code resolved."""
+
+    code: str
+    name: str
+    city: str | None
+    address: str | None
+    team: str | None
+    status: str
+    result: Literal["created", "updated", "unchanged"]
+    resolved_orders: int
+    resolved_members: int
+
+
 MODELS: list[type[BaseModel]] = [
     Error,
     Signature,
@@ -128,6 +152,8 @@ MODELS: list[type[BaseModel]] = [
     ProductAnswers,
     ProductIn,
     ProductsBatch,
+    StoreIn,
+    StoreOut,
 ]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
+from pydantic import ValidationError
 
 from sidebar.api import openapi
 from sidebar.api.openapi import (
@@ -16,19 +17,21 @@ from sidebar.api.openapi import (
     Redeemed,
     RedeemIn,
     Signature,
+    StoreIn,
+    StoreOut,
     documented,
 )
 from sidebar.core import uow
 from sidebar.core.units import parse_yuan
 from sidebar.customers import rule_tags
 from sidebar.data import members, orders, profile
-from sidebar.data.schemas import MAX_BATCH, MemberIn, MembersBatch, OrderIn, OrdersBatch
+from sidebar.data.schemas import MAX_BATCH, MemberIn, MembersBatch, OrderIn, OrdersBatch, reasons
 from sidebar.extensions import csrf
 from sidebar.jobs import evaluate_signals
 from sidebar.models import ApiKey
 from sidebar.money import coupons, messages
 from sidebar.money.messages import Refused
-from sidebar.org import api_keys
+from sidebar.org import api_keys, stores
 from sidebar.signals import behaviour, products, recommend
 from sidebar.signals.behaviour import EventIn, EventsBatch
 from sidebar.signals.products import ProductIn, ProductsBatch
@@ -290,6 +293,49 @@ def products_in():
     uow.after_commit(recommend.forget_catalogue)
     counts = _counts(outcomes, ("created", "updated", "unchanged", "refused"))
     return jsonify(results=[o.as_dict() for o in outcomes], counts=counts)
+
+
+@api_bp.put("/stores/<code>")
+@documented(
+    Doc(
+        "Create or change one store by its code (stores:write)",
+        ok=(200, StoreOut),
+        errors=(401, 403, 422),
+        body=[StoreIn],
+    )
+)
+def store_put(code: str):
+    """One store by the brand's own code: orders and members that named the code before are resolved
+    to it. 201 when it was made, 200 otherwise. Needs ``stores:write``."""
+    key = _api_key("stores:write")
+    if not isinstance(key, ApiKey):
+        return key
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return json_error(422, "malformed_json", "Send the store as a JSON object.")
+    try:
+        given = StoreIn.model_validate(body)
+        store, result, resolved = stores.save(code, given.model_dump(), actor=f"api:{key.name}")
+    except ValidationError as exc:
+        return json_error(422, "invalid", reasons(exc))
+    except stores.InvalidStore as exc:
+        return json_error(422, exc.code, exc.message)
+    answer = StoreOut(
+        code=store.code,
+        name=store.name,
+        city=store.city,
+        address=store.address,
+        team=store.team.name if store.team else None,
+        status=store.status,
+        result=result,  # type: ignore[arg-type]
+        resolved_orders=resolved.orders,
+        resolved_members=resolved.members,
+    )
+    response = jsonify(answer.model_dump())
+    if result == "created":
+        response.status_code = 201
+        response.headers["Location"] = url_for("api.store_put", code=store.code)
+    return response
 
 
 @api_bp.get("/openapi.json")

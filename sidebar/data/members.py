@@ -15,9 +15,10 @@ from sidebar.data.orders import OLDER, Outcome, aware, echo
 from sidebar.data.schemas import MemberIn, reasons
 from sidebar.extensions import db
 from sidebar.models import Member, utcnow
+from sidebar.org import stores
 
 
-def _row(member: MemberIn) -> dict[str, Any]:
+def _row(member: MemberIn, store_ids: dict[str, int]) -> dict[str, Any]:
     phone = phones.normalise(member.phone)
     return {
         "member_no": member.member_no,
@@ -31,6 +32,8 @@ def _row(member: MemberIn) -> dict[str, Any]:
         "skin_type": member.skin_type,
         "skin_concerns": ",".join(member.skin_concerns) or None,
         "store_code": member.store_code,
+        # A code no store has yet stays unresolved until the store is made (``org.stores``).
+        "store_id": store_ids.get(member.store_code or ""),
         "source_updated_at": aware(member.updated_at),
     }
 
@@ -56,9 +59,10 @@ def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
         else {}
     )
     now = utcnow()
+    store_ids = stores.store_ids(m.store_code for _, m in valid.values())
     fresh, changed_ids = [], []
     for member_no, (n, member) in valid.items():
-        row = _row(member)
+        row = _row(member, store_ids)
         had = existing.get(member_no)
         if had is None:
             fresh.append({**row, "created_at": now, "updated_at": now})

@@ -72,7 +72,7 @@ from sidebar.models.money import (
     RedPacketRule,
 )
 from sidebar.models.order import COUNTED_STATUSES, ORDER_STATUSES, PLATFORMS, Order, OrderItem
-from sidebar.models.org import Role, Staff, StaffStatus, Store, Team
+from sidebar.models.org import Role, Staff, StaffStatus, Store, StoreStatus, Team
 from sidebar.models.product import Product, ProductPair
 from sidebar.models.signals import (
     BEHAVIOUR_KINDS,
@@ -193,6 +193,7 @@ __all__ = [
     "SkinType",
     "Staff",
     "StaffStatus",
+    "StoreStatus",
     "Store",
     "Tag",
     "TagGroup",

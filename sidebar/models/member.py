@@ -26,7 +26,9 @@ class Member(Timestamps, Model):
     birthday: Mapped[date | None] = mapped_column(Date)
     skin_type: Mapped[str | None] = mapped_column(String(16))
     skin_concerns: Mapped[str | None] = mapped_column(String(255))
-    store_code: Mapped[str | None] = mapped_column(String(32))
+    store_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    # The store the code names, once that store exists (``org.stores`` resolves codes that came first).
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"), index=True)
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customers.id", ondelete="SET NULL"), index=True

@@ -45,6 +45,13 @@ class Order(Timestamps, Model):
         db.UniqueConstraint("platform", "order_no"),
         Index("ix_orders_customer_id_paid_at", "customer_id", "paid_at"),
         *(_when_present(column) for column in PRESENT_INDEXED),
+        # Orders naming a store we do not know yet: resolved when the store is made (``org.stores``).
+        Index(
+            "ix_orders_unresolved_store_code",
+            "store_code",
+            postgresql_where=text("store_id IS NULL AND store_code IS NOT NULL"),
+            sqlite_where=text("store_id IS NULL AND store_code IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

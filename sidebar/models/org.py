@@ -37,8 +37,14 @@ class Team(Timestamps, Model):
     parent: Mapped[Team | None] = relationship(remote_side=[id])
 
 
+class StoreStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"  # kept: its orders, guides' history and codes still name it
+
+
 class Store(Timestamps, Model):
-    """A physical shop; guides belong to one."""
+    """A physical shop; guides belong to one. The code is the brand's (the POS's, the CRM's): orders and
+    members name a store by it, and may arrive before the store is made here (``org.stores``)."""
 
     __tablename__ = "stores"
 
@@ -46,7 +52,12 @@ class Store(Timestamps, Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(64))
     city: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), default=StoreStatus.OPEN, server_default="open")
+    # The region: the team whose managers see this store's guides.
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+
+    team: Mapped[Team | None] = relationship()
 
 
 class Staff(Timestamps, Model):

@@ -13,7 +13,14 @@ from sidebar.extensions import db
 from sidebar.models import ApiKey, utcnow
 
 PREFIX = "bsk_"
-SCOPES = ("coupons:redeem", "orders:write", "members:write", "events:write", "products:write")
+SCOPES = (
+    "coupons:redeem",
+    "orders:write",
+    "members:write",
+    "events:write",
+    "products:write",
+    "stores:write",
+)
 
 
 def _digest(key: str) -> str:

@@ -61,6 +61,7 @@ API_SCOPES = {
     "members:write": _l("send members"),
     "events:write": _l("send mall behaviour"),
     "products:write": _l("send the product catalogue"),
+    "stores:write": _l("create and change stores"),
 }
 
 # Identifiers two customers can claim (data.oneid.conflicts).

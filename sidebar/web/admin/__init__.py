@@ -82,6 +82,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     signals,
     sop,
     staff,
+    stores,
     tag_rules,
     tags,
     transfers,

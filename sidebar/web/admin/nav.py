@@ -77,6 +77,7 @@ GROUPS = (
         _l("Team"),
         (
             Link("admin.staff_list", _l("Staff")),
+            Link("admin.stores_page", _l("Stores")),
             Link("admin.guides_page", _l("Guides' results")),
             Link("admin.commission_page", _l("Commission")),
             Link("admin.audit_log", _l("Audit log")),
@@ -103,6 +104,7 @@ BY_MODULE = {
     "money": "operations",
     "signals": "operations",
     "staff": "team",
+    "stores": "team",
     "guides": "team",
     "commission": "team",
     "audit": "team",
