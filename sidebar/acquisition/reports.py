@@ -26,6 +26,7 @@ from sidebar.customers.visibility import follower_ids
 from sidebar.data.profile import COUNTED
 from sidebar.extensions import db
 from sidebar.models import (
+    Attribution,
     Coupon,
     DeletedBy,
     Follow,
@@ -190,11 +191,12 @@ def figures(reader: Staff, start: datetime, end: datetime) -> Figures:
         )
     ).one()
     f.packets, f.packet_amount = int(packets[0]), int(packets[1])
+    # Whose sale an order is: the guides' attribution, the one source every figure reads.
     sales = db.session.execute(
-        select(
-            func.count(Order.id), func.coalesce(func.sum(Order.total_amount - Order.refund_amount), 0)
-        ).where(
-            _in(Order.staff_id, scope),
+        select(func.count(Order.id), func.coalesce(func.sum(Order.total_amount - Order.refund_amount), 0))
+        .join(Attribution, Attribution.order_id == Order.id)
+        .where(
+            _in(Attribution.staff_id, scope),
             Order.status.in_(COUNTED),
             Order.paid_at >= start,
             Order.paid_at < end,

@@ -48,6 +48,7 @@ from sidebar.data.presets import (
 )
 from sidebar.data.sheets import SUFFIXES, Sheet, UnreadableFile, open_sheet
 from sidebar.extensions import db
+from sidebar.guides import attribution
 from sidebar.models import AdminAccount, BackgroundJob, ImportMapping, JobStatus, Staff, utcnow
 
 log = logging.getLogger(__name__)
@@ -624,6 +625,7 @@ def _settle(many: bool, changed_ids: list[int], touched: set[int]) -> None:
     analyze("orders", "order_items")  # a big file changes the statistics the next statements plan on
     if many:
         profile.refresh_everything()
+        attribution.recompute()  # every order's guide in one pass: the file's are credited today
     else:
         touched |= oneid.match_orders(changed_ids)
         if touched:

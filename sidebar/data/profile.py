@@ -43,6 +43,7 @@ from sidebar.core.errors import DomainError
 from sidebar.core.locking import changed as changed_rows
 from sidebar.data import alerts, oneid
 from sidebar.extensions import db
+from sidebar.guides import attribution
 from sidebar.models import (
     COUNTED_STATUSES,
     Customer,
@@ -194,12 +195,19 @@ def recompute(
     customer_ids: Iterable[int] | None = None, *, now: datetime | None = None, rfm: bool = False
 ) -> int:
     """Recompute these customers' profiles (or everyone's, RFM included; ``rfm`` ranks the brand's RFM
-    afresh after a few customers too, as a file import does); returns how many rows changed."""
+    afresh after a few customers too, as a file import does); returns how many rows changed.
+
+    Given customers also have their orders credited to a guide again (``guides.attribution.credit``):
+    whatever changed their orders changed whose sales they are, and every figure reads that one source.
+    Everyone's credit is the nightly ``attribution.recompute``."""
     now = now or utcnow()
     the = settings()
+    if customer_ids is not None:
+        customer_ids = sorted(set(customer_ids))
+        attribution.credit(customer_ids)
     if customer_ids is None or rfm:
         return _full_pass(the, now)
-    ids = sorted(set(customer_ids))
+    ids = customer_ids
     counted = Order.status.in_(COUNTED)
     agg = _order_stats()
     changed = 0

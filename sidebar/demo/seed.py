@@ -301,7 +301,6 @@ def _chunk_rows(
                     "platform": o.platform,
                     "order_no": o.order_no,
                     "customer_id": customer_id,
-                    "staff_id": staff_id,
                     "buyer_unionid": c.unionid,
                     "buyer_phone": c.phone,
                     "status": o.status,

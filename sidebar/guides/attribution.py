@@ -16,10 +16,12 @@ change: the credited order's own status and refund say what it is worth (``metri
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, or_, select, union_all
 
+from sidebar.core.among import among
 from sidebar.core.analyze import analyze
 from sidebar.core.day_math import local_month, plus_days
 from sidebar.core.errors import DomainError
@@ -36,6 +38,7 @@ from sidebar.models import (
 )
 
 MAX_TOUCH_DAYS = 90
+CHUNK = 5000  # customers a statement
 
 
 def settings() -> GuideSettings:
@@ -61,24 +64,33 @@ def save_rule(rule: str, touch_days: int) -> GuideSettings:
     return row
 
 
-def _followers(latest: bool) -> Any:
+def _followers(latest: bool, customers: list[int] | None) -> Any:
     """(order, guide, how, rank 2, added_at as the tie-break) for every follow live at payment."""
     how = CreditedBy.LATEST_FOLLOWER if latest else CreditedBy.FIRST_FOLLOWER
-    return select(
-        Order.id.label("order_id"),
-        Follow.staff_id.label("staff_id"),
-        literal(how.value).label("how"),
-        literal(2).label("priority"),
-        Follow.added_at.label("at"),
-    ).join(
-        Follow,
-        (Follow.customer_id == Order.customer_id)
-        & (Follow.added_at <= Order.paid_at)
-        & or_(Follow.deleted_at.is_(None), Follow.deleted_at > Order.paid_at),
+    return _of(
+        customers,
+        Order.customer_id,
+        select(
+            Order.id.label("order_id"),
+            Follow.staff_id.label("staff_id"),
+            literal(how.value).label("how"),
+            literal(2).label("priority"),
+            Follow.added_at.label("at"),
+        ).join(
+            Follow,
+            (Follow.customer_id == Order.customer_id)
+            & (Follow.added_at <= Order.paid_at)
+            & or_(Follow.deleted_at.is_(None), Follow.deleted_at > Order.paid_at),
+        ),
     )
 
 
-def _coupons(touch_days: int) -> list[Any]:
+def _of(customers: list[int] | None, column: Any, query: Any) -> Any:
+    """The candidates of these customers' orders only (all of them when ``customers`` is None)."""
+    return query if customers is None else query.where(among(column, customers))
+
+
+def _coupons(touch_days: int, customers: list[int] | None) -> list[Any]:
     redeemed = select(
         Coupon.order_id.label("order_id"),
         Coupon.staff_id.label("staff_id"),
@@ -86,6 +98,7 @@ def _coupons(touch_days: int) -> list[Any]:
         literal(0).label("priority"),
         Coupon.created_at.label("at"),
     ).where(Coupon.order_id.is_not(None))
+    redeemed = _of(customers, Coupon.customer_id, redeemed)
     issued = select(
         Order.id.label("order_id"),
         Coupon.staff_id.label("staff_id"),
@@ -98,16 +111,16 @@ def _coupons(touch_days: int) -> list[Any]:
         & (Coupon.created_at <= Order.paid_at)
         & (plus_days(Coupon.created_at, touch_days) >= Order.paid_at),
     )
-    return [redeemed, issued]
+    return [redeemed, _of(customers, Order.customer_id, issued)]
 
 
-def _ranked(the: GuideSettings) -> Any:
+def _ranked(the: GuideSettings, customers: list[int] | None = None) -> Any:
     """Each order's winning candidate: lowest priority, then the latest (or, first-follower, earliest)
     time, then the lowest guide id so a rerun gives the same."""
     latest = the.rule != AttributionRule.FIRST_FOLLOWER.value
-    parts = [_followers(latest)]
+    parts = [_followers(latest, customers)]
     if the.rule == AttributionRule.COUPON.value:
-        parts += _coupons(the.touch_days)
+        parts += _coupons(the.touch_days, customers)
     candidates = union_all(*parts).subquery("candidates")
     at = candidates.c.at.desc() if latest else candidates.c.at.asc()
     rank = func.row_number().over(
@@ -123,8 +136,27 @@ def _ranked(the: GuideSettings) -> Any:
 def recompute() -> int:
     """Every order's credit made again, in one INSERT … SELECT; returns how many orders are credited."""
     the = settings()
-    won = _ranked(the)
     db.session.execute(delete(Attribution))
+    made = _insert(_ranked(the))
+    analyze("attributions")
+    return made
+
+
+def credit(customer_ids: Iterable[int]) -> int:
+    """The credit of these customers' orders made again now (orders just came in or were matched), so
+    every figure that reads "whose sale" counts them today, not after the nightly ``recompute``."""
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return 0
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        theirs = select(Order.id).where(among(Order.customer_id, chunk))
+        db.session.execute(delete(Attribution).where(Attribution.order_id.in_(theirs)))
+        _insert(_ranked(settings(), chunk))
+    return len(ids)
+
+
+def _insert(won: Any) -> int:
     made = db.session.execute(
         insert(Attribution)
         .from_select(
@@ -135,5 +167,4 @@ def recompute() -> int:
         )
         .execution_options(preserve_rowcount=True)
     )
-    analyze("attributions")
     return max(made.rowcount or 0, 0)  # type: ignore[attr-defined]

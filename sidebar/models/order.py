@@ -22,10 +22,9 @@ COUNTED_STATUSES = ("paid", "shipped", "done", "partly_refunded")
 
 
 # Looked up by these only when present: an index without the NULLs is one entry fewer for each order
-# that lacks one (most imported orders lack a unionid, a member number, a guide and a store), which a
+# that lacks one (most imported orders lack a unionid, a member number and a store), which a
 # file of a million orders feels. Every lookup is by a value (``=``, ``IN``), which implies present.
 PRESENT_INDEXED = (
-    "staff_id",
     "store_id",
     "buyer_unionid",
     "buyer_phone",
@@ -62,8 +61,7 @@ class Order(Timestamps, Model):
     # customer row for every order stored or matched — a fifth of a million-order import — and guarded
     # nothing: customers are never deleted (coupons and red packets forbid it).
     customer_id: Mapped[int | None] = mapped_column()
-    # The guide the sale is credited to, if any.
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # No guide column: whose sale an order is lives in one place, ``attributions`` (guides.attribution).
     buyer_unionid: Mapped[str | None] = mapped_column(String(64))
     # E.164 when it could be read; a phone we cannot read stays in buyer_phone_raw, unused for matching.
     buyer_phone: Mapped[str | None] = mapped_column(String(32))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from sidebar.acquisition import reports
 from sidebar.extensions import db
+from sidebar.guides import attribution
 from sidebar.models import (
     Coupon,
     CouponTemplate,
@@ -121,7 +122,6 @@ def test_figures_are_the_readers_own_or_their_teams(seeded):
                     platform="pos",
                     order_no=no,
                     customer_id=customers[2].id,
-                    staff_id=wang.id,
                     status="partly_refunded" if refund else "paid",
                     total_amount=total,
                     refund_amount=refund,
@@ -144,6 +144,8 @@ def test_figures_are_the_readers_own_or_their_teams(seeded):
                     status="redeemed" if redeemed else "issued",
                 )
             )
+        db.session.flush()
+        attribution.credit([customers[2].id])  # 王芳 followed the buyer when they paid: her sales
         db.session.commit()
         end = start + timedelta(days=7)
         mine = reports.figures(wang, start, end)
