@@ -288,8 +288,15 @@ def _transfer(st: WeComState, *, resigned: bool) -> dict[str, Any]:
             if code:
                 results.append({"external_userid": ext, "errcode": code})
                 continue
+            # The takeover's follow_user is a new relation: add_way 202 (管理员/负责人分配, doc 92114
+            # "获取客户详情"), created now, oper_userid the takeover (the remark is carried over here).
             moved = dict(
-                follows.pop(handover), userid=takeover, tags=set(follows.get(takeover, {}).get("tags", set()))
+                follows.pop(handover),
+                userid=takeover,
+                tags=set(follows.get(takeover, {}).get("tags", set())),
+                add_way=202,
+                createtime=int(now),
+                oper_userid=takeover,
             )
             follows[takeover] = moved
             st.transfers[(handover, takeover, ext)] = {

@@ -28,7 +28,6 @@ from sidebar.extensions import db
 from sidebar.models import (
     Attribution,
     Coupon,
-    DeletedBy,
     Follow,
     Order,
     PacketStatus,
@@ -47,7 +46,6 @@ from sidebar.wecom.gateway import wecom
 KINDS = ("daily", "weekly")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 RECIPIENTS = (Role.GUIDE, Role.MANAGER)
-LOST = (DeletedBy.CUSTOMER.value, DeletedBy.STAFF.value)
 
 
 class ReportSettingsError(ValueError):
@@ -145,7 +143,7 @@ def figures(reader: Staff, start: datetime, end: datetime) -> Figures:
     f = Figures()
     f.added = count(
         select(func.count(Follow.id)).where(
-            _in(Follow.staff_id, scope), Follow.added_at >= start, Follow.added_at < end
+            _in(Follow.staff_id, scope), Follow.added_at >= start, Follow.added_at < end, Follow.came_new()
         )
     )
     f.lost = count(
@@ -153,7 +151,7 @@ def figures(reader: Staff, start: datetime, end: datetime) -> Figures:
             _in(Follow.staff_id, scope),
             Follow.deleted_at >= start,
             Follow.deleted_at < end,
-            Follow.deleted_by.in_(LOST),
+            Follow.was_lost(),
         )
     )
     f.tasks_done = count(
@@ -220,7 +218,7 @@ def per_day(reader: Staff, end: datetime, days: int = 7) -> list[tuple[str, int,
         )
         return {str(day): int(n) for day, n in db.session.execute(query)}
 
-    added, lost = by_day(Follow.added_at), by_day(Follow.deleted_at, Follow.deleted_by.in_(LOST))
+    added, lost = by_day(Follow.added_at, Follow.came_new()), by_day(Follow.deleted_at, Follow.was_lost())
     out = []
     for n in range(days):
         day = (start + timedelta(days=n)).date()  # ``end`` is a local midnight: these are local days

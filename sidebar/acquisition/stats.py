@@ -1,4 +1,5 @@
 """What each channel code brought, set-based over the follows that carry its ``state``: adds, losses,
+(a customer handed over between guides is neither: ``Follow.came_new``, ``Follow.was_lost``),
 net, how many were still there 7 days after being added (of those added at least 7 days ago), and how
 many bought within 30 days of being added; per code, per guide and per day."""
 
@@ -43,7 +44,7 @@ def _columns(now: datetime) -> list[Any]:
     bought = and_(first.is_not(None), first >= Follow.added_at, first < plus_days(Follow.added_at, 30))
     return [
         func.count().label("adds"),
-        func.count(Follow.deleted_at).label("lost"),
+        func.sum(case((Follow.was_lost(), 1), else_=0)).label("lost"),
         func.sum(case((settled, 1), else_=0)).label("settled"),
         func.sum(case((kept, 1), else_=0)).label("kept_7d"),
         func.sum(case((bought, 1), else_=0)).label("bought_30d"),
@@ -52,7 +53,11 @@ def _columns(now: datetime) -> list[Any]:
 
 def _figures(row: Any) -> Figures:
     return Figures(
-        int(row.adds), int(row.lost), int(row.settled or 0), int(row.kept_7d or 0), int(row.bought_30d or 0)
+        int(row.adds),
+        int(row.lost or 0),
+        int(row.settled or 0),
+        int(row.kept_7d or 0),
+        int(row.bought_30d or 0),
     )
 
 
@@ -69,7 +74,7 @@ def by_code(
     query = (
         select(Follow.state, *_columns(now or utcnow()))
         .outerjoin(CustomerStats, CustomerStats.customer_id == Follow.customer_id)
-        .where(Follow.state.in_(states))
+        .where(Follow.state.in_(states), Follow.came_new())
         .group_by(Follow.state)
     )
     query = _scoped(query, scope)
@@ -83,7 +88,7 @@ def by_guide(
         select(Staff.name, *_columns(now or utcnow()))
         .outerjoin(CustomerStats, CustomerStats.customer_id == Follow.customer_id)
         .join(Staff, Staff.id == Follow.staff_id)
-        .where(Follow.state == state)
+        .where(Follow.state == state, Follow.came_new())
         .group_by(Staff.id, Staff.name)
         .order_by(func.count().desc(), Staff.name)
     )
@@ -101,7 +106,10 @@ def adds_per_day(
     day = local_day(Follow.added_at)
     rows = db.session.execute(
         _scoped(
-            select(day, func.count()).where(Follow.state == state, Follow.added_at >= start), scope
+            select(day, func.count()).where(
+                Follow.state == state, Follow.added_at >= start, Follow.came_new()
+            ),
+            scope,
         ).group_by(day)
     )
     counts: dict[str, int] = {str(d): int(n) for d, n in rows}
@@ -146,7 +154,12 @@ def for_guide(staff_id: int, *, days: int = 7, now: datetime | None = None) -> l
     since = (now or utcnow()) - timedelta(days=days)
     added = (
         select(Follow.state, func.count().label("n"))
-        .where(Follow.staff_id == staff_id, Follow.added_at >= since, Follow.state.is_not(None))
+        .where(
+            Follow.staff_id == staff_id,
+            Follow.added_at >= since,
+            Follow.state.is_not(None),
+            Follow.came_new(),
+        )
         .group_by(Follow.state)
         .subquery()
     )

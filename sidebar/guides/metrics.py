@@ -98,7 +98,7 @@ def _sources(since: date) -> list[Any]:
     kept = Order.status != "cancelled"
     return [
         select(*_counts(Follow.staff_id, added_month, customers_added=func.count()))
-        .where(Follow.added_at >= start)
+        .where(Follow.added_at >= start, Follow.came_new())  # a customer handed over is not new
         .group_by(Follow.staff_id, added_month),
         select(*_counts(Follow.staff_id, lost_month, customers_lost=func.count()))
         .where(Follow.deleted_at >= start, Follow.deleted_by == DeletedBy.CUSTOMER.value)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from sidebar.extensions import Model, db
 from sidebar.models.base import Timestamps, UTCDateTime, utcnow
@@ -264,6 +265,22 @@ class Follow(Timestamps, Model):
     @property
     def is_live(self) -> bool:
         return self.deleted_at is None
+
+    # What every figure counts, in one place. A customer handed over to a colleague (在职继承, 离职继承)
+    # is neither a new customer for the one who took them over nor a lost one for the one who gave them:
+    # WeCom reports the takeover's follow with add_way 202 (管理员/负责人分配, doc 92114 "获取客户详情"),
+    # and the giver's ends with Source=DELETE_BY_TRANSFER (doc 92130) — our ``deleted_by`` transfer.
+    @classmethod
+    def came_new(cls) -> ColumnElement[bool]:
+        return cls.add_way != HANDED_OVER
+
+    @classmethod
+    def was_lost(cls) -> ColumnElement[bool]:
+        return cls.deleted_by.in_(LOST_BY)
+
+
+HANDED_OVER = 202  # follow_user.add_way: 管理员/负责人分配
+LOST_BY = (DeletedBy.CUSTOMER.value, DeletedBy.STAFF.value)
 
 
 class Note(Model):

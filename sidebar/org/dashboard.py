@@ -21,15 +21,16 @@ def figures(viewer: Any) -> dict[str, Any]:
     followers = visibility.follower_ids(viewer)
     since = utcnow() - timedelta(days=DAYS)
 
-    def per_day(column: Any) -> dict[str, int]:
+    def per_day(column: Any, counted: Any) -> dict[str, int]:
         query = select(local_day(column).label("day"), func.count(func.distinct(Follow.customer_id))).where(
-            column >= since
+            column >= since, counted
         )
         if followers is not None:
             query = query.where(Follow.staff_id.in_(followers))
         return {str(day): n for day, n in db.session.execute(query.group_by("day"))}
 
-    added, lost = per_day(Follow.added_at), per_day(Follow.deleted_at)
+    # A customer handed over between guides is neither added nor lost (``Follow.came_new``).
+    added, lost = per_day(Follow.added_at, Follow.came_new()), per_day(Follow.deleted_at, Follow.was_lost())
     today = datetime.now(brand_zone()).date()  # the brand's calendar days
     days = [(today - timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
     lifecycle: dict[str | None, int] = {
