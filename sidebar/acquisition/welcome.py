@@ -19,10 +19,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from sidebar.content import materials, scripts
+from sidebar.core import send_log
 from sidebar.customers import tags as customer_tags
 from sidebar.extensions import db
 from sidebar.models import (
     ChannelCode,
+    Coupon,
     Customer,
     Material,
     MaterialKind,
@@ -164,6 +166,7 @@ def on_add(fields: dict[str, str], *, received_at: datetime) -> str:
         payload = _message(welcome, userid, ext, record)
         wecom().external_contact.send_welcome_msg({"welcome_code": welcome_code, **payload})
         record.status = WelcomeStatus.SENT.value
+        _sent(record, welcome)
     except WeComError as exc:
         record.status, record.error = WelcomeStatus.REFUSED.value, f"{exc.errcode}: {exc.errmsg}"[:255]
     except (Refused, RuntimeError, OSError, LookupError) as exc:
@@ -171,6 +174,27 @@ def on_add(fields: dict[str, str], *, received_at: datetime) -> str:
     record.seconds = round(waited + time.monotonic() - started, 2)
     db.session.flush()
     return f"welcome {record.status}"
+
+
+def _sent(record: WelcomeSend, welcome: Welcome) -> None:
+    """A welcome WeCom took: one entry in the send log (the guide reached the customer), and the coupon
+    card it carried is sent — the sidebar must not offer to send it again."""
+    staff_id = db.session.scalar(select(Staff.id).where(Staff.userid == record.userid))
+    customer_id = db.session.scalar(
+        select(Customer.id).where(Customer.external_userid == record.external_userid)
+    )
+    if staff_id is not None:
+        send_log.record(
+            staff_id,
+            kind="welcome",
+            via="welcome",
+            ref_id=welcome.id,
+            customer_id=customer_id,
+            summary=(welcome.text or "")[:255],
+        )
+    coupon = db.session.get(Coupon, record.coupon_id) if record.coupon_id else None
+    if coupon is not None:
+        coupons.mark_sent(coupon, log=False)
 
 
 def _message(welcome: Welcome, userid: str, ext: str, record: WelcomeSend) -> dict[str, Any]:

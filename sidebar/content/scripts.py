@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, desc, exists, or_, select
 from sqlalchemy.orm import aliased
 
+from sidebar.core import send_log
 from sidebar.core.errors import DomainError
 from sidebar.customers import salutation
 from sidebar.extensions import db
@@ -168,17 +169,16 @@ def record_send(
     entered: bool,
 ) -> Send:
     """A send WeCom confirmed (or text it put in the input box): the source of usage reports."""
-    send = Send(
-        staff_id=staff.id,
-        customer_id=customer.id if customer else None,
-        chat_id=chat_id,
+    send = send_log.record(
+        staff.id,
         kind=kind,
         ref_id=item.id,
+        customer_id=customer.id if customer else None,
+        chat_id=chat_id,
         msgtype=msgtype,
-        summary=summary[:255],
+        summary=summary,
         result="entered" if entered else "ok",
     )
-    db.session.add(send)
     item.use_count = (item.use_count or 0) + 1
     item.last_used_at = utcnow()
     db.session.flush()

@@ -1,5 +1,7 @@
-"""Usage of scripts and materials: sends by day, team and guide, the top 20 and the unused, within
-the viewer's scope (sends by staff the viewer may see). All counting is SQL."""
+"""Usage of what Beside sent (the one send log, ``core.send_log``): sends by day (scripts, materials and
+everything else: SOP text, coupons, red packets, welcomes), customers reached, by team and guide, the top
+20 scripts and materials and the unused, within the viewer's scope (sends by staff the viewer may see).
+All counting is SQL."""
 
 from __future__ import annotations
 
@@ -15,13 +17,13 @@ from sidebar.extensions import db
 from sidebar.models import Material, Scope, Script, Send, Staff, Team, utcnow
 
 DAYS = 30
-KINDS = ("script", "material")
+KINDS = ("script", "material")  # what the top 20 and the unused lists name
 
 
 def report(viewer: Any) -> dict[str, Any]:
     since = utcnow() - timedelta(days=DAYS)
     followers = visibility.follower_ids(viewer)
-    sends = select(Send).where(Send.kind.in_(KINDS), Send.created_at >= since)
+    sends = select(Send).where(Send.created_at >= since)
     if followers is not None:
         sends = sends.where(Send.staff_id.in_(followers))
     scoped = sends.subquery()
@@ -54,6 +56,7 @@ def report(viewer: Any) -> dict[str, Any]:
     ).all()
     top = db.session.execute(
         select(scoped.c.kind, scoped.c.ref_id, func.count().label("n"))
+        .where(scoped.c.kind.in_(KINDS))
         .group_by(scoped.c.kind, scoped.c.ref_id)
         .order_by(desc("n"))
         .limit(20)
@@ -70,10 +73,21 @@ def report(viewer: Any) -> dict[str, Any]:
     unused_materials = db.session.scalars(
         select(Material).where(Material.id.not_in(used_materials)).order_by(Material.id).limit(100)
     ).all()
+    reached = db.session.scalar(
+        select(func.count(func.distinct(scoped.c.customer_id))).where(
+            scoped.c.result == "ok", scoped.c.customer_id.is_not(None)
+        )
+    )
+    others: dict[str, int] = {}
+    for (d, kind), n in per_day.items():
+        if kind not in KINDS:
+            others[d] = others.get(d, 0) + n
     return {
         "days": days,
         "scripts": [per_day.get((d, "script"), 0) for d in days],
         "materials": [per_day.get((d, "material"), 0) for d in days],
+        "others": [others.get(d, 0) for d in days],
+        "reached": int(reached or 0),
         "by_team": [{"name": n, "count": c} for n, c in by_team],
         "by_guide": [{"name": n, "count": c} for n, c in by_guide],
         "top": [{"kind": k, "name": names.get((k, r), "—"), "count": n} for k, r, n in top],

@@ -13,7 +13,7 @@ from sidebar.models.base import UTCDateTime, utcnow
 
 
 class Send(Model):
-    """One message sent from the sidebar: what, to whom, by whom, and how it went."""
+    """One message Beside sent: what, to whom, by whom, and how it went (``core.send_log``)."""
 
     __tablename__ = "sends"
     __table_args__ = (
@@ -28,8 +28,9 @@ class Send(Model):
         ForeignKey("customers.id", ondelete="SET NULL"), index=True
     )
     chat_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    # script | material | coupon | red_packet | sop | text
+    # What was sent (``core.send_log.KINDS``) and where from (sidebar | sop | welcome).
     kind: Mapped[str] = mapped_column(String(16))
+    via: Mapped[str] = mapped_column(String(16), default="sidebar", server_default="sidebar")
     ref_id: Mapped[int | None] = mapped_column(Integer)
     msgtype: Mapped[str] = mapped_column(String(16), default="text")
     summary: Mapped[str] = mapped_column(String(255), default="")

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
-from sidebar.core import audit, once, uow
+from sidebar.core import audit, once, send_log, uow
 from sidebar.core.locking import changed, day_start, fresh_transaction
 from sidebar.core.once import insert_once
 from sidebar.extensions import db
@@ -297,9 +297,21 @@ def card(coupon: Coupon, claim_url: str, image_url: str) -> dict[str, Any]:
     }
 
 
-def mark_sent(coupon: Coupon, *, now: datetime | None = None) -> None:
+def mark_sent(coupon: Coupon, *, now: datetime | None = None, log: bool = True) -> None:
+    """The card reached the customer (once): recorded in the send log unless the caller logged what
+    carried it (a welcome, an SOP piece)."""
     if coupon.card_sent_at is None:
         coupon.card_sent_at = now or utcnow()
+        if log:
+            send_log.record(
+                coupon.staff_id,
+                kind="coupon",
+                ref_id=coupon.id,
+                customer_id=coupon.customer_id,
+                msgtype="miniprogram" if coupon.template.delivery == "miniprogram" else "news",
+                summary=coupon.template.name,
+                at=coupon.card_sent_at,
+            )
 
 
 def status_of(coupon: Coupon, now: datetime | None = None) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload
 
-from sidebar.core import audit, once
+from sidebar.core import audit, once, send_log
 from sidebar.core.locking import changed, fresh_transaction
 from sidebar.core.once import insert_once
 from sidebar.extensions import db
@@ -158,8 +158,19 @@ def card(row: GroupCouponDrop, claim_url: str, image_url: str) -> dict[str, Any]
 
 
 def mark_sent(row: GroupCouponDrop, *, now: datetime | None = None) -> None:
+    """The card reached the group (once), recorded in the send log under the group's chat."""
     if row.card_sent_at is None:
         row.card_sent_at = now or utcnow()
+        chat_id = db.session.scalar(select(GroupChat.chat_id).where(GroupChat.id == row.group_id))
+        send_log.record(
+            row.staff_id,
+            kind="coupon",
+            ref_id=row.id,
+            chat_id=chat_id,
+            msgtype="news",
+            summary=f"{row.template.name} × {row.quantity}",
+            at=row.card_sent_at,
+        )
 
 
 def in_group(row: GroupCouponDrop, customer: Customer) -> bool:

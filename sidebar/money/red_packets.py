@@ -27,7 +27,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from sidebar.core import audit, once, uow, upsert
+from sidebar.core import audit, once, send_log, uow, upsert
 from sidebar.core.locking import changed, day_start, fresh_transaction, lock_row, month_start
 from sidebar.core.once import insert_once
 from sidebar.extensions import db
@@ -235,8 +235,18 @@ def send(
 
 
 def mark_sent(packet: RedPacket, *, now: datetime | None = None) -> None:
+    """The card reached the customer (once), recorded in the send log."""
     if packet.card_sent_at is None:
         packet.card_sent_at = now or utcnow()
+        send_log.record(
+            packet.staff_id,
+            kind="red_packet",
+            ref_id=packet.id,
+            customer_id=packet.customer_id,
+            msgtype="news",
+            summary=f"¥{packet.amount / 100:.2f}",
+            at=packet.card_sent_at,
+        )
 
 
 # -- the card and the claim page -----------------------------------------------------------------

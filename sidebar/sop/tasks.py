@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from sidebar.content import materials, scripts
+from sidebar.core import send_log
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import (
@@ -142,8 +143,25 @@ def due_today(
     return sorted(grouped.values(), key=lambda item: (-len(item[1]), min(t.due_at for t in item[1])))
 
 
+def piece_kinds(task: SopTask | GroupSopTask) -> list[tuple[str, int | None]]:
+    """What each piece of the task is, in the order ``pieces`` sends them, as the send log names it:
+    (kind, the script, material or coupon template it came from)."""
+    step = task.step
+    kinds: list[tuple[str, int | None]] = []
+    if step.text:
+        kinds.append(("text", None))
+    if step.script is not None:
+        kinds.append(("script", step.script_id))
+    if step.material is not None:
+        kinds.append(("material", step.material_id))
+    if step.coupon_template is not None and isinstance(task, SopTask):
+        kinds.append(("coupon", None))
+    return kinds
+
+
 def pieces(task: SopTask | GroupSopTask, values: dict[str, str]) -> list[dict[str, Any]]:
-    """What the task sends, in order: its text, its script, its material (each filled for the customer)."""
+    """What the task sends, in order (``piece_kinds``): its text, its script, its material (each filled
+    for the customer), its coupon."""
     step = task.step
     out: list[dict[str, Any]] = []
     if step.text:
@@ -198,14 +216,37 @@ def record_piece(
         raise TaskError("this task is no longer open")
     if piece != task.sent_pieces or not 0 <= piece < total:
         raise TaskError("pieces are sent in order")
+    now = now or utcnow()
     task.sent_pieces = piece + 1
+    kinds = piece_kinds(task)
+    kind, ref_id = kinds[piece] if piece < len(kinds) else ("text", None)
+    coupon = (
+        db.session.scalar(select(Coupon).where(Coupon.idempotency_key == coupon_key(task)))
+        if kind == "coupon" and isinstance(task, SopTask)
+        else None
+    )
+    if coupon is not None:
+        ref_id = coupon.id
+        coupons.mark_sent(coupon, now=now, log=False)  # logged here, as the task's piece
+    chat_id = (
+        db.session.scalar(select(GroupChat.chat_id).where(GroupChat.id == task.group_id))
+        if isinstance(task, GroupSopTask)
+        else None
+    )
+    send_log.record(
+        task.staff_id,
+        kind=kind,
+        via="sop",
+        ref_id=ref_id,
+        customer_id=task.customer_id if isinstance(task, SopTask) else None,
+        chat_id=chat_id,
+        msgtype="news" if kind in ("material", "coupon") else "text",
+        summary=task.rule.name if task.rule else "",
+        at=now,
+    )
     if task.sent_pieces == total:
         task.status = TaskStatus.DONE.value
-        task.finished_at = now or utcnow()
-        if isinstance(task, SopTask):
-            coupon = db.session.scalar(select(Coupon).where(Coupon.idempotency_key == coupon_key(task)))
-            if coupon is not None:
-                coupons.mark_sent(coupon, now=task.finished_at)
+        task.finished_at = now
     db.session.flush()
 
 

@@ -44,13 +44,14 @@ document.addEventListener("click", function (event) {
   var chart = window.echarts.init(el);
   chart.setOption({
     tooltip: { trigger: "axis" },
-    legend: { top: 0, data: [el.getAttribute("data-label-scripts"), el.getAttribute("data-label-materials")] },
+    legend: { top: 0, data: [el.getAttribute("data-label-scripts"), el.getAttribute("data-label-materials"), el.getAttribute("data-label-others")] },
     grid: { left: 40, right: 16, top: 40, bottom: 32 },
     xAxis: { type: "category", data: report.days.map(function (d) { return d.slice(5); }) },
     yAxis: { type: "value", minInterval: 1 },
     series: [
       { name: el.getAttribute("data-label-scripts"), type: "bar", stack: "sends", data: report.scripts, itemStyle: { color: "#07c160" } },
-      { name: el.getAttribute("data-label-materials"), type: "bar", stack: "sends", data: report.materials, itemStyle: { color: "#10aeff" } }
+      { name: el.getAttribute("data-label-materials"), type: "bar", stack: "sends", data: report.materials, itemStyle: { color: "#10aeff" } },
+      { name: el.getAttribute("data-label-others"), type: "bar", stack: "sends", data: report.others, itemStyle: { color: "#fa9d3b" } }
     ]
   });
   window.addEventListener("resize", function () { chart.resize(); });
