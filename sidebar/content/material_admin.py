@@ -13,6 +13,7 @@ from sidebar.content import materials
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import TRACKABLE_KINDS, Material, MaterialKind, Tag, Team
+from sidebar.wecom import mp_page
 
 MB = 2**20
 LIMITS = {
@@ -97,8 +98,8 @@ def create(fields: dict[str, Any], upload: tuple[str, bytes] | None) -> Material
         material.cover_url = (fields.get("cover_url") or "").strip()[:1024]
         if not APPID.match(material.mp_appid):
             raise MaterialError("the mini-program appid starts with wx")
-        if not material.mp_page.endswith(".html"):
-            raise MaterialError("the mini-program page must end in .html (WeCom's rule)")
+        if wrong := mp_page.problem(material.mp_page):
+            raise MaterialError(f"mini-program page: {wrong}")
     else:
         if upload is None:
             raise MaterialError("choose the file to upload")

@@ -110,7 +110,7 @@ def reasons(error: ValidationError) -> str:
     """Each field's message, as one line a person can act on: "paid_at: …; items.0.price: …"."""
     parts = []
     for e in error.errors(include_url=False):
-        where = ".".join(str(p) for p in e["loc"]) or "order"
+        where = ".".join(str(p) for p in e["loc"]) or "record"
         message = e["msg"].removeprefix("Value error, ")
         if e["type"] == "string_pattern_mismatch":  # the only pattern is NO_CONTROL
             message = "must not contain control characters"

@@ -209,7 +209,7 @@ def _seed_money() -> None:
                 eligible_levels=json.dumps(levels, ensure_ascii=False),
                 delivery=how,
                 miniprogram_appid=demo.MINIPROGRAM_APPID if how == "miniprogram" else None,
-                miniprogram_page="pages/coupon/detail?code={code}" if how == "miniprogram" else None,
+                miniprogram_page="pages/coupon/detail.html?code={code}" if how == "miniprogram" else None,
             )
         )
     if db.session.scalar(select(func.count()).select_from(RedPacketRule)) == 0:

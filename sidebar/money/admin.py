@@ -38,6 +38,7 @@ from sidebar.models import (
     Staff,
     Team,
 )
+from sidebar.wecom import mp_page
 
 LEVELS = ("普通", "银卡", "金卡", "黑金")
 
@@ -127,6 +128,8 @@ def template_form(form: Mapping[str, Any], levels: list[str], tag_ids: list[str]
     v["miniprogram_page"] = (form.get("miniprogram_page") or "").strip() or None
     if v["delivery"] == Delivery.MINIPROGRAM.value and not (v["miniprogram_appid"] and v["miniprogram_page"]):
         e["delivery"] = "a mini-program card needs the mini-program's appid and page"
+    elif v["miniprogram_page"] and (wrong := mp_page.problem(v["miniprogram_page"].replace("{code}", "C"))):
+        e["miniprogram_page"] = wrong
     elif v["delivery"] not in {d.value for d in Delivery}:
         e["delivery"] = "choose how the customer receives it"
     return v, e
@@ -244,6 +247,13 @@ class FinanceQuery:
     start: datetime
     end: datetime  # exclusive
     team_id: int | None
+
+
+def default_range(now: datetime) -> tuple[date, date]:
+    """The finance export's default: this month so far, in the brand's calendar (between 00:00 and
+    08:00 Beijing time the UTC date is still yesterday, and on the 1st still last month)."""
+    today = now.astimezone(brand_zone()).date()
+    return today.replace(day=1), today
 
 
 def finance_query(args: Mapping[str, Any]) -> FinanceQuery | str:

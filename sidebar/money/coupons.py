@@ -276,7 +276,9 @@ def card(coupon: Coupon, claim_url: str, image_url: str) -> dict[str, Any]:
     template = coupon.template
     title = f"{template.name}（{describe(template)}）"
     if template.delivery == Delivery.MINIPROGRAM.value and template.miniprogram_appid:
-        page = (template.miniprogram_page or "pages/coupon/index?code={code}").replace("{code}", coupon.code)
+        page = (template.miniprogram_page or "pages/coupon/index.html?code={code}").replace(
+            "{code}", coupon.code
+        )
         return {
             "msgtype": "miniprogram",
             "miniprogram": {

@@ -25,6 +25,7 @@ from sidebar.data.schemas import SKIN_TYPES, Strict, Text, Yuan, reasons
 from sidebar.data.sheets import open_sheet
 from sidebar.extensions import db
 from sidebar.models import Product
+from sidebar.wecom import mp_page
 
 MAX_BATCH = 500
 MAX_FILE_ROWS = 20_000
@@ -66,14 +67,19 @@ class ProductIn(Strict):
             raise ValueError("a link is an http(s) URL")
         return value
 
+    @field_validator("mp_page")
+    @classmethod
+    def _page(cls, value: str | None) -> str | None:
+        if value and (wrong := mp_page.problem(value)):
+            raise ValueError(wrong)
+        return value
+
     @model_validator(mode="after")
     def _somewhere_to_go(self) -> ProductIn:
         if self.mp_appid and not APPID.match(self.mp_appid):
             raise ValueError("the mini-program appid starts with wx")
         if bool(self.mp_appid) != bool(self.mp_page):
             raise ValueError("a mini-program page needs both mp_appid and mp_page")
-        if self.mp_page and not self.mp_page.endswith(".html"):
-            raise ValueError("the mini-program page must end in .html (WeCom's rule)")
         if not self.link and not self.mp_page:
             raise ValueError("give the product's link or its mini-program page")
         return self

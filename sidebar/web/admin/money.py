@@ -3,7 +3,6 @@ rates, recent packets and the finance export. Admins change things; managers see
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
@@ -144,6 +143,7 @@ def _packet_page(status: int = 200, **context: Any) -> Any:
     if followers is not None:
         query = query.where(RedPacket.staff_id.in_(followers))
     today = utcnow()
+    first, last = money_admin.default_range(today)
     return (
         render_template(
             "admin/red_packets.html",
@@ -152,8 +152,8 @@ def _packet_page(status: int = 200, **context: Any) -> Any:
                 budgets=money_admin.team_budgets(the_rule, today),
                 packets=list(db.session.scalars(query)),
                 teams=list(db.session.scalars(select(Team).order_by(Team.id))),
-                month_start=(today - timedelta(days=today.day - 1)).date().isoformat(),
-                today=today.date().isoformat(),
+                month_start=first.isoformat(),
+                today=last.isoformat(),
                 explain_payout=payout_errors.explain,
                 form=context.pop("form", {}),
                 errors=context.pop("errors", {}),
