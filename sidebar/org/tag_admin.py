@@ -6,6 +6,8 @@ first; so do we. Changes made in WeCom's own admin come back through ``change_ex
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +16,16 @@ from sidebar.core import audit
 from sidebar.core.errors import DomainError
 from sidebar.customers import tags
 from sidebar.extensions import db
-from sidebar.models import Tag, TagGroup
+from sidebar.models import (
+    ChannelCode,
+    CouponTemplate,
+    GroupInvitation,
+    SopRule,
+    Tag,
+    TagGroup,
+    TagRule,
+    Welcome,
+)
 from sidebar.wecom.gateway import wecom
 
 WECOM_NAME_MAX = 15  # WeCom's limit for corp tag names
@@ -101,7 +112,137 @@ def move(tag: Tag, direction: str, *, actor: Any) -> None:
     audit.record(actor, "tag_moved", "tag", tag.id, direction=direction)
 
 
-def delete(item: Tag | TagGroup, *, actor: Any) -> None:
+# -- what uses a tag -------------------------------------------------------------------------------
+
+FILTER_KEYS = ("tags_any", "tags_all", "tags_none")  # where a customer filter names tags
+
+
+@dataclass(frozen=True)
+class Use:
+    """Something configured that names a tag: ``what`` it is, its ``name``, and whether deleting the tag
+    deletes it (an automatic tag rule that adds this tag) or only takes the tag out of it."""
+
+    what: str  # tag_rule | rule_condition | sop_rule | group_invitation | coupon | welcome
+    name: str
+    deleted_with_it: bool = False
+
+
+class TagInUse(TagError):
+    """The tag is used; deleting it needs the admin's word, having seen ``uses``."""
+
+    code = "tag_in_use"
+
+    def __init__(self, uses: list[Use]):
+        super().__init__("this tag is used elsewhere")
+        self.uses = uses
+
+
+def _filter_without(raw: str, ids: set[int]) -> tuple[str, bool]:
+    """A customer filter (JSON) with these tags taken out of its tag conditions: (JSON, whether it named
+    them). A condition left with no tag goes."""
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return raw, False
+    if not isinstance(data, dict):
+        return raw, False
+    named = False
+    for key in FILTER_KEYS:
+        if key not in data:
+            continue
+        values = [v for v in str(data[key]).replace(" ", "").split(",") if v]
+        kept = [v for v in values if not (v.isdigit() and int(v) in ids)]
+        if len(kept) != len(values):
+            named = True
+            if kept:
+                data[key] = ",".join(kept)
+            else:
+                del data[key]
+    return json.dumps(data, ensure_ascii=False), named
+
+
+def _list_without(raw: str, ids: set[int]) -> tuple[str, bool]:
+    """A JSON list of tag ids without these: (JSON, whether it named them)."""
+    try:
+        values = json.loads(raw or "[]")
+    except ValueError:
+        return raw, False
+    kept = [v for v in values if not (str(v).isdigit() and int(v) in ids)]
+    return json.dumps(kept), len(kept) != len(values)
+
+
+def _referrers(ids: set[int]) -> list[tuple[Use, Any, str, str]]:
+    """(use, the row, its column, the column's value without the tags) for everything naming them.
+    Every table here is configuration (tens or hundreds of rows), read whole."""
+    found: list[tuple[Use, Any, str, str]] = []
+    for rule in db.session.scalars(select(TagRule).order_by(TagRule.id)):
+        if rule.tag_id in ids:
+            found.append((Use("tag_rule", rule.name, deleted_with_it=True), rule, "", ""))
+            continue
+        value, named = _filter_without(rule.conditions, ids)
+        if named:
+            found.append((Use("rule_condition", rule.name), rule, "conditions", value))
+    for sop in db.session.scalars(select(SopRule).order_by(SopRule.id)):
+        value, named = _filter_without(sop.audience, ids)
+        if named:
+            found.append((Use("sop_rule", sop.name), sop, "audience", value))
+    for invitation in db.session.scalars(select(GroupInvitation).order_by(GroupInvitation.id)):
+        value, named = _filter_without(invitation.audience, ids)
+        if named:
+            found.append((Use("group_invitation", invitation.name), invitation, "audience", value))
+    for template in db.session.scalars(select(CouponTemplate).order_by(CouponTemplate.id)):
+        value, named = _list_without(template.eligible_tag_ids, ids)
+        if named:
+            found.append((Use("coupon", template.name), template, "eligible_tag_ids", value))
+    codes = dict(db.session.execute(select(ChannelCode.id, ChannelCode.name)).tuples().all())
+    for welcome in db.session.scalars(select(Welcome).order_by(Welcome.id)):
+        value, named = _list_without(welcome.tag_ids, ids)
+        if named:
+            name = codes.get(welcome.code_id, "") if welcome.code_id else ""
+            found.append((Use("welcome", name), welcome, "tag_ids", value))
+    return found
+
+
+def _ids_of(item: Tag | TagGroup) -> list[int]:
+    if isinstance(item, Tag):
+        return [item.id]
+    return list(db.session.scalars(select(Tag.id).where(Tag.group_id == item.id)))
+
+
+def uses(item: Tag | TagGroup) -> list[Use]:
+    """What names this tag (or any tag of this group): shown to the admin before it is deleted."""
+    return [use for use, *_ in _referrers(set(_ids_of(item)))]
+
+
+def delete(item: Tag | TagGroup, *, actor: Any, confirmed: bool = False) -> list[Use]:
+    """Delete a tag or a group (WeCom first). While something uses it, ``TagInUse`` names what, unless
+    the admin ``confirmed`` having seen it: then automatic rules that add the tag go with it and the tag
+    is taken out of every audience, eligibility and welcome that named it (never left as a dead id)."""
+    ids = set(_ids_of(item))
+    referrers = _referrers(ids)
+    if referrers and not confirmed:
+        raise TagInUse([use for use, *_ in referrers])
+    for use, row, column, value in referrers:  # before the tag: its rules would go by cascade, unrecorded
+        if use.deleted_with_it:
+            db.session.delete(row)
+        else:
+            setattr(row, column, value)
+    db.session.flush()
+    _delete(item, actor=actor)
+    if referrers:
+        audit.record(
+            actor,
+            "tag_uses_removed",
+            "tag",
+            item.id,
+            name=item.name,
+            uses=[f"{use.what}:{use.name}" for use, *_ in referrers],
+        )
+    db.session.flush()
+    return [use for use, *_ in referrers]
+
+
+def _delete(item: Tag | TagGroup, *, actor: Any) -> None:
     if isinstance(item, Tag) and item.wecom_tag_id:
         wecom().external_contact.del_corp_tag(tag_id=[item.wecom_tag_id])
     elif isinstance(item, TagGroup) and item.wecom_group_id:

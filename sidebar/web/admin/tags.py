@@ -72,7 +72,7 @@ def tag_group_rename(group_id: int):
 @admin_required
 def tag_group_delete(group_id: int):
     group = _group_or_404(group_id)
-    return _tag_action(lambda: tag_admin.delete(group, actor=viewer()))
+    return _deleting(group, url_for("admin.tag_group_delete", group_id=group.id))
 
 
 @admin_bp.post("/tags/<int:tag_id>/rename")
@@ -92,5 +92,24 @@ def tag_move(tag_id: int):
 @admin_bp.post("/tags/<int:tag_id>/delete")
 @admin_required
 def tag_delete(tag_id: int):
+    """Delete a tag; when something uses it, first a page that says what (and what deleting does)."""
     tag = _tag_or_404(tag_id)
-    return _tag_action(lambda: tag_admin.delete(tag, actor=viewer()))
+    return _deleting(tag, url_for("admin.tag_delete", tag_id=tag.id))
+
+
+def _deleting(item: Tag | TagGroup, action: str) -> Any:
+    confirmed = request.form.get("confirm") == "1"
+    try:
+        tag_admin.delete(item, actor=viewer(), confirmed=confirmed)
+    except tag_admin.TagInUse as exc:
+        uow.discard()
+        return render_template(
+            "admin/tag_delete.html", item=item, uses=exc.uses, action=action, **common()
+        ), 409
+    except (tag_admin.TagError, WeComError) as exc:
+        uow.discard()
+        message = exc.errmsg if isinstance(exc, WeComError) else str(exc)
+        return render_template(
+            "admin/tags.html", groups=profile.all_tag_groups(), error=message, **common()
+        ), 422
+    return redirect(url_for("admin.tags"), 303)
