@@ -135,7 +135,10 @@ def user_list(st: WeComState) -> dict[str, Any]:
                 children = {d["id"] for d in st.departments if d["parentid"] in wanted}
                 changed = not children <= wanted
                 wanted |= children
-        users = [dict(u) for u in st.users.values() if set(u["department"]) & wanted]
+        # A member who left (status 5) is no longer in the address book (doc 90201).
+        users = [
+            dict(u) for u in st.users.values() if set(u["department"]) & wanted and u.get("status", 1) != 5
+        ]
     return {"userlist": users}
 
 

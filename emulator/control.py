@@ -82,11 +82,15 @@ def _apply(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None, dict[
                 way["scans"] = way.get("scans", 0) + 1
                 userid = way["user"][(way["scans"] - 1) % len(way["user"])]
                 spec = {**spec, "state": way["state"]}
-        contact = spec.get("contact") or (st.contacts.get(ext) if ext else None)
+        given = spec.get("contact")
+        if given is not None and not isinstance(given, dict):
+            abort(400, "contact must be an object")
+        contact = given or (st.contacts.get(ext) if ext else None)
         if contact is None:
-            ext = ext or "wm" + secrets.token_hex(15)
-            contact = {"external_userid": ext, "name": spec.get("name") or "新客户", "type": 1, "gender": 0}
-        contact = {**contact, "external_userid": ext or contact["external_userid"]}
+            contact = {"name": spec.get("name") or "新客户", "type": 1, "gender": 0}
+        # A contact given without its id is a new customer: WeCom names them (wm…).
+        ext = ext or str(contact.get("external_userid") or "") or "wm" + secrets.token_hex(15)
+        contact = {**contact, "external_userid": ext}
         st.add_contact(
             userid,
             contact,
@@ -231,10 +235,27 @@ def _group_change(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None
     return "change_external_chat", change, fields
 
 
+@control_bp.post("/members/<userid>/resign")
+def resign(userid: str):
+    """A member leaves the company (离职): WeCom's address book no longer lists them (``user/list``,
+    doc 90201: status 5 退出企业), and their customers wait in ``get_unassigned_list`` (doc 92124) for
+    离职继承."""
+    st = state()
+    with st.lock:
+        user = st.users.get(userid)
+        if user is None:
+            abort(404, "no such member")
+        user["status"] = 5
+        user["dimission_time"] = int(time.time())
+        return jsonify(userid=userid, status=5, dimission_time=user["dimission_time"])
+
+
 @control_bp.post("/events")
 def send_event():
     """Make a WeCom-side change and deliver its callback to the app (``wait`` for the outcome)."""
-    spec = request.get_json() or {}
+    spec = request.get_json(silent=True)
+    if not isinstance(spec, dict):
+        abort(400, "send the event as a JSON object")
     st = state()
     try:
         event, change_type, fields = _apply(st, spec)

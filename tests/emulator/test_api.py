@@ -109,3 +109,44 @@ def test_customers_can_be_transferred_and_the_result_read(ctx, emulator):
     assert result["customer"][0]["status"] == 1
     with pytest.raises(ValueError):
         client.transfer_customers(handover, takeover, ["x"] * 101, resigned=True)
+
+
+def test_a_member_who_resigns_leaves_the_address_book_and_their_customers_wait(ctx, emulator):
+    import requests
+
+    res = requests.post(emulator.url + "/_emulator/members/wangfang/resign", timeout=5)
+    assert res.status_code == 200 and res.json()["status"] == 5
+    listed = {
+        u["userid"]
+        for u in wecom().get("user/list", params={"department_id": 1, "fetch_child": 1})["userlist"]
+    }
+    assert "wangfang" not in listed and "zhangwei" in listed
+    waiting = wecom().post("externalcontact/get_unassigned_list", data={"page_size": 1000})["info"]
+    assert waiting and {w["handover_userid"] for w in waiting} == {"wangfang"}
+    assert requests.post(emulator.url + "/_emulator/members/nobody/resign", timeout=5).status_code == 404
+
+
+def test_an_event_for_a_new_contact_without_an_id_is_given_one_and_nonsense_is_a_400(emulator):
+    import requests
+
+    res = requests.post(
+        emulator.url + "/_emulator/events",
+        json={
+            "change_type": "add_external_contact",
+            "userid": "wangfang",
+            "contact": {"name": "没有编号"},
+            "url": "http://127.0.0.1:9/nowhere",
+            "timeout": 0.2,
+            "retry_delay": 0,
+        },
+        timeout=30,
+    )
+    assert res.status_code == 200 and res.json()["fields"]["ExternalUserID"].startswith("wm")
+    for bad in (
+        ["a list"],
+        {"change_type": "add_external_contact", "userid": "wangfang", "contact": "x"},
+        {"change_type": "add_external_contact", "userid": "nobody"},
+        {"change_type": "nonsense"},
+    ):
+        res = requests.post(emulator.url + "/_emulator/events", json=bad, timeout=30)
+        assert res.status_code == 400, bad
