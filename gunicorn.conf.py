@@ -16,3 +16,19 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # Behind a reverse proxy that sets X-Forwarded-*; trust only the proxy on this host by default.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):  # noqa: ARG001 - gunicorn's hook signature
+    """Check the settings once, before any worker starts: a wrong setting stops gunicorn with one line
+    saying what to change, instead of workers failing to boot one after another."""
+    from sidebar.config import ConfigError
+
+    try:
+        from sidebar import create_app
+
+        create_app()
+    except ConfigError as exc:
+        import sys
+
+        sys.stderr.write(f"Beside cannot start: {exc}\n")
+        raise SystemExit(1) from None

@@ -142,6 +142,38 @@ def user_list(st: WeComState) -> dict[str, Any]:
     return {"userlist": users}
 
 
+@endpoint("agent/get")
+def agent_get(st: WeComState) -> dict[str, Any]:
+    """The app's details (doc 90227 "获取应用"): an agentid that is not this app's is 40056 (不合法的
+    agentid, global error codes doc 90313)."""
+    if request.args.get("agentid", "") != str(st.settings["WECOM_AGENT_ID"]):
+        raise ApiError(40056, "invalid agentid")
+    with st.lock:
+        users = [{"userid": u} for u, user in st.users.items() if user.get("status", 1) == 1]
+    return {
+        "agentid": int(st.settings["WECOM_AGENT_ID"]),
+        "name": "Beside",
+        "square_logo_url": "",
+        "description": "",
+        "allow_userinfos": {"user": users},
+        "allow_partys": {"partyid": [1]},
+        "allow_tags": {"tagid": []},
+        "close": 0,
+        "redirect_domain": "",
+        "report_location_flag": 0,
+        "isreportenter": 0,
+        "home_url": "",
+    }
+
+
+@endpoint("externalcontact/get_follow_user_list")
+def get_follow_user_list(st: WeComState) -> dict[str, Any]:
+    """Members who may use customer contact (doc 92571 "获取配置了客户联系功能的成员列表"); an app not
+    listed under 客户联系 → 可调用接口的应用 is answered 48002 (injected with ``always_error``)."""
+    with st.lock:
+        return {"follow_user": sorted(u for u, user in st.users.items() if user.get("status", 1) == 1)}
+
+
 @endpoint("department/list")
 def department_list(st: WeComState) -> dict[str, Any]:
     with st.lock:

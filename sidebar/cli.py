@@ -24,6 +24,7 @@ from sidebar.org import api_keys, staff
 from sidebar.org import corp_tags as tags
 from sidebar.sop import engine as sop_engine
 from sidebar.sop import reminders as sop_reminders
+from sidebar.wecom import selfcheck
 
 SOP_AT_SEED_MAX = 20_000  # customers up to which `flask demo seed` makes the SOP tasks due at once
 
@@ -32,6 +33,7 @@ sync_cli = AppGroup("sync", help="Pull staff, tags and customers from WeCom (ide
 events_cli = AppGroup("events", help="WeCom callback events.")
 sop_cli = AppGroup("sop", help="SOP tasks.")
 data_cli = AppGroup("data", help="Customer data: matching and computed profiles.")
+wecom_cli = AppGroup("wecom", help="WeCom as configured: the self-test.")
 guides_cli = AppGroup("guides", help="What guides sold and did: attribution and monthly figures.")
 
 
@@ -52,6 +54,10 @@ def _echo(result: object) -> None:
 )
 def demo_seed(customers: int, chunk: int, workers: int | None) -> None:
     """Create the demo brand; running it again adds only what is missing."""
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException(
+            "the demo brand is for development and tests: it is refused in production (APP_ENV=production)"
+        )
     started = time.monotonic()
 
     def progress(done: int, total: int) -> None:
@@ -130,6 +136,20 @@ def data_recompute() -> None:
     """Match unmatched orders and members, recompute every profile, then the automatic tags (what runs
     every night)."""
     _echo(refresh_now())
+
+
+@wecom_cli.command("check")
+def wecom_check() -> None:
+    """Call WeCom as configured and say, step by step, what works and what to change."""
+    steps = selfcheck.run()
+    for step in steps:
+        click.echo(f"{'✓' if step.ok else '✗'} {step.name}: {step.detail}")
+        if step.fix:
+            click.echo(f"    → {step.fix}")
+    failed = [s for s in steps if not s.ok]
+    click.echo(f"{len(steps) - len(failed)} of {len(steps)} steps passed.")
+    if failed:
+        raise SystemExit(1)
 
 
 @data_cli.command("reapply-members")
@@ -211,4 +231,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(events_cli)
     app.cli.add_command(sop_cli)
     app.cli.add_command(data_cli)
+    app.cli.add_command(wecom_cli)
     app.cli.add_command(guides_cli)

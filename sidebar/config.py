@@ -47,8 +47,12 @@ DEMO_PAY = {
     "PAY_V3_SERIAL_NO": "DEMO0MERCHANT0CERT0SERIAL",
     "PAY_V3_KEY_PATH": str(Path(__file__).resolve().parent.parent / "emulator" / "demo_merchant_v3_key.pem"),
 }
-# Red packets need all of these in production (any one given means all are needed).
-PAY_SETTINGS = ("PAY_MCH_ID", "PAY_API_KEY", "PAY_WORKWX_SECRET", "PAY_CERT_PATH", "PAY_KEY_PATH")
+# Red packets need all of these in production (any one given means all are needed); the client
+# certificate and key only over HTTPS, which WeChat Pay's own endpoint always is (a test endpoint over
+# plain HTTP on a private network, such as the emulator, has no TLS to present them to).
+PAY_SETTINGS = ("PAY_MCH_ID", "PAY_API_KEY", "PAY_WORKWX_SECRET")
+PAY_TLS_SETTINGS = ("PAY_CERT_PATH", "PAY_KEY_PATH")
+SECRET_KEY_MIN_BYTES = 32
 
 # Secrets production must be given; the app will not start without every one.
 REQUIRED_IN_PRODUCTION = (
@@ -88,6 +92,7 @@ _ENV_STR = (
     "PAY_V3_APPID",
     "FRAME_ANCESTORS",
     "PUBLIC_URL",
+    "WECOM_ADMIN_USERIDS",
 )
 _ENV_FLOAT = (
     "BEHAVIOUR_RETENTION_DAYS",
@@ -128,6 +133,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WECOM_API_BASE": OFFICIAL_API_BASE,
         "WECOM_OAUTH_BASE": OFFICIAL_OAUTH_BASE,
         "WECOM_LOGIN_BASE": OFFICIAL_LOGIN_BASE,
+        # WeCom userids (comma-separated) the staff sync makes admins: how a brand gets its first
+        # console admin through WeCom sign-in (``org.staff.sync_staff``). Empty: no one.
+        "WECOM_ADMIN_USERIDS": "",
         # Seconds: every outside call has a timeout; tokens are refreshed this long before they expire.
         "WECOM_HTTP_TIMEOUT": 10.0,
         # While a person waits (a signature, a visibility lookup, a send): say so fast, never hang.
@@ -237,9 +245,15 @@ def load(
         missing = [name for name in REQUIRED_IN_PRODUCTION if not given.get(name)]
         if missing:
             raise ConfigError("production needs these settings: " + ", ".join(missing))
-        pay_given = [name for name in PAY_SETTINGS if given.get(name)]
-        if pay_given and len(pay_given) != len(PAY_SETTINGS):
-            missing_pay = [name for name in PAY_SETTINGS if name not in pay_given]
+        if len(str(given["SECRET_KEY"]).encode()) < SECRET_KEY_MIN_BYTES:
+            raise ConfigError(
+                f"SECRET_KEY must be at least {SECRET_KEY_MIN_BYTES} bytes "
+                '(python3 -c "import secrets; print(secrets.token_hex(32))" makes one)'
+            )
+        needed = PAY_SETTINGS + (PAY_TLS_SETTINGS if settings["PAY_API_BASE"].startswith("https://") else ())
+        pay_given = [name for name in (*PAY_SETTINGS, *PAY_TLS_SETTINGS) if given.get(name)]
+        if pay_given and not set(needed) <= set(pay_given):
+            missing_pay = [name for name in needed if name not in pay_given]
             raise ConfigError("red packets need these settings too: " + ", ".join(missing_pay))
         if len(settings["WECOM_CALLBACK_AES_KEY"]) != 43:
             raise ConfigError("WECOM_CALLBACK_AES_KEY must be the 43-character EncodingAESKey")

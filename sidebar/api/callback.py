@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from sidebar.events import callbacks as events
 from sidebar.extensions import csrf
 from sidebar.jobs import process_event
-from sidebar.wecom.crypto import InvalidCallback
+from sidebar.wecom.crypto import InvalidCallback, Undecryptable
 from sidebar.wecom.gateway import gateway
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,15 @@ callback_bp = Blueprint("wecom_callback", __name__, url_prefix="/wecom")
 csrf.exempt(callback_bp)  # authenticated by WeCom's signature instead
 
 _PARAMS = ("msg_signature", "timestamp", "nonce")
+
+
+def _refuse_undecryptable(exc: Undecryptable) -> None:
+    log.error(
+        "a WeCom callback signed with our token could not be decrypted (%s): check WECOM_CALLBACK_AES_KEY "
+        "(and WECOM_CORP_ID) against the EncodingAESKey in WeCom's admin",
+        exc,
+    )
+    abort(400, "cannot decrypt: check WECOM_CALLBACK_AES_KEY")
 
 
 def _params() -> tuple[str, str, str]:
@@ -50,6 +59,8 @@ def verify():
     signature, timestamp, nonce = _params()
     try:
         echo = gateway().crypto.verify_url(signature, timestamp, nonce, request.args.get("echostr", ""))
+    except Undecryptable as exc:
+        _refuse_undecryptable(exc)
     except InvalidCallback:
         abort(403, "signature check failed")
     _refuse_replays(timestamp)
@@ -62,6 +73,8 @@ def receive():
     signature, timestamp, nonce = _params()
     try:
         xml = gateway().crypto.decrypt(request.get_data(), signature, timestamp, nonce)
+    except Undecryptable as exc:
+        _refuse_undecryptable(exc)
     except InvalidCallback:
         abort(403, "signature check failed")
     _refuse_replays(timestamp)

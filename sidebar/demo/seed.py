@@ -213,7 +213,7 @@ def _seed_money() -> None:
             )
         )
     if db.session.scalar(select(func.count()).select_from(RedPacketRule)) == 0:
-        db.session.add(RedPacketRule())
+        db.session.add(RedPacketRule(enabled=True))  # the demo brand has turned them on
 
 
 def _next_id(model: Any) -> int:

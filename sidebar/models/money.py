@@ -162,7 +162,7 @@ class RedPacketRule(Timestamps, Model):
     __tablename__ = "red_packet_rules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)  # an admin turns red packets on
     min_amount: Mapped[int] = mapped_column(Integer, default=100)  # fen; WeChat Pay's floor is 1 yuan
     max_amount: Mapped[int] = mapped_column(Integer, default=5000)
     guide_daily_count: Mapped[int] = mapped_column(Integer, default=10)

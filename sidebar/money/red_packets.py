@@ -57,10 +57,11 @@ WISHING_MAX = 128
 
 
 def rule() -> RedPacketRule:
-    """Head office's rule (one row, made with defaults the first time it is needed)."""
+    """Head office's rule (one row, made with defaults the first time it is needed). Made switched off:
+    no money moves until an admin has read the limits and turned red packets on."""
     found = db.session.scalar(select(RedPacketRule).order_by(RedPacketRule.id).limit(1))
     if found is None:
-        found = RedPacketRule()
+        found = RedPacketRule(enabled=False)
         db.session.add(found)
         db.session.flush()
     return found

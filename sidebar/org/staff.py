@@ -1,16 +1,19 @@
 """Staff and teams mirrored from WeCom's departments and members.
 
-Role, store and tier are ours (set in the console) and never overwritten by a sync.
+Role, store and tier are ours (set in the console) and never overwritten by a sync — with one exception
+for a brand's first day: the members ``WECOM_ADMIN_USERIDS`` names become admins when the sync first
+meets them, or while the brand has no admin at all (so the first admin can sign in with WeCom).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from sidebar.extensions import db
-from sidebar.models import Staff, StaffStatus, Team, utcnow
+from sidebar.models import Role, Staff, StaffStatus, Team, utcnow
 from sidebar.wecom.gateway import wecom
 
 # WeCom member status: 1 active, 2 disabled, 4 not yet activated, 5 left the company.
@@ -40,16 +43,22 @@ def apply_departments(departments: list[dict[str, Any]]) -> dict[int, Team]:
 
 def apply_members(members: list[dict[str, Any]], teams: dict[int, Team]) -> dict[str, int]:
     """Mirror members as staff; members WeCom no longer lists, or lists as left, are marked resigned."""
-    counts = {"active": 0, "resigned": 0}
+    counts = {"active": 0, "resigned": 0, "made_admin": 0}
     staff = {s.userid: s for s in db.session.scalars(select(Staff))}
+    named = configured_admins()
+    no_admin_yet = not any(s.role == Role.ADMIN for s in staff.values())
     listed: set[str] = set()
     now = utcnow()
     for m in members:
         person = staff.get(m["userid"])
+        new = person is None
         if person is None:
-            person = Staff(userid=m["userid"])
+            person = Staff(userid=m["userid"], role=Role.GUIDE)
             db.session.add(person)
             staff[m["userid"]] = person
+        if m["userid"] in named and (new or no_admin_yet) and person.role != Role.ADMIN:
+            person.role = Role.ADMIN
+            counts["made_admin"] += 1
         listed.add(m["userid"])
         person.name = m.get("name") or m["userid"]
         person.position = m.get("position") or person.position
@@ -67,6 +76,12 @@ def apply_members(members: list[dict[str, Any]], teams: dict[int, Team]) -> dict
         counts["active" if person.status == StaffStatus.ACTIVE else "resigned"] += 1
     db.session.flush()
     return counts
+
+
+def configured_admins() -> set[str]:
+    """The userids ``WECOM_ADMIN_USERIDS`` names (comma- or space-separated)."""
+    raw = str(current_app.config.get("WECOM_ADMIN_USERIDS") or "")
+    return {u for u in raw.replace(",", " ").split() if u}
 
 
 def _set_status(person: Staff, active: bool, now: Any) -> None:

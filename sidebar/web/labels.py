@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from sidebar.core import phones
 from sidebar.core.units import local, yuan
@@ -289,6 +291,16 @@ def duration(seconds: float | int | None) -> str:
     return _("%(m)s min %(s)s s", m=minutes, s=secs)
 
 
+_SETTING = re.compile(r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")
+
+
+def settings_as_code(text: object) -> Markup:
+    """Text with the settings it names (WECOM_SECRET, PUBLIC_URL) set as code: they are typed as they
+    are, in any language."""
+    # Escaped first: only the <code> tags added here are markup.
+    return Markup(_SETTING.sub(r"<code>\1</code>", str(escape(str(text)))))  # noqa: S704
+
+
 def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.globals.update(
         ADD_WAYS=ADD_WAYS,
@@ -330,4 +342,5 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.filters["material_choice"] = lambda m: (m.id, m.title)
     app.jinja_env.filters["local"] = local
     app.jinja_env.filters["phone_display"] = phones.display
+    app.jinja_env.filters["settings_as_code"] = settings_as_code
     app.jinja_env.filters["duration"] = duration

@@ -54,6 +54,31 @@ def test_a_bad_signature_is_refused_and_nothing_is_stored(app, client, emulator)
         assert count(WecomEvent) == 0
 
 
+def test_a_callback_signed_right_but_encrypted_with_another_aes_key_is_a_400_that_names_the_key(
+    app, client, emulator, caplog
+):
+    """What a brand sees when WECOM_CALLBACK_AES_KEY differs from the EncodingAESKey saved in WeCom."""
+    xml = callbacks.event_xml(
+        emulator.state.settings["WECOM_CORP_ID"],
+        "change_external_contact",
+        "del_follow_user",
+        {"UserID": "chenjing", "ExternalUserID": "wmx"},
+    )
+    other_key = {
+        **emulator.state.settings,
+        "WECOM_CALLBACK_AES_KEY": "ZYXWVUTSRQPONMLKJIHGFEDCBAabcdefghij0123456",
+    }
+    params, body = callbacks.signed_request(other_key, xml)
+    res = client.post("/wecom/callback", query_string=params, data=body)
+    assert res.status_code == 400 and "WECOM_CALLBACK_AES_KEY" in res.get_data(as_text=True)
+    assert "check WECOM_CALLBACK_AES_KEY" in caplog.text
+    # Not XML at all: a 400 too, never a 500.
+    garbage = client.post("/wecom/callback", query_string=params, data=b"\x00not xml")
+    assert garbage.status_code == 403
+    with app.app_context():
+        assert count(WecomEvent) == 0
+
+
 @pytest.mark.parametrize("skew", [-86400, -3700, 3700])
 def test_a_correctly_signed_callback_far_from_now_is_refused_and_not_stored(app, client, emulator, skew):
     xml = callbacks.event_xml(

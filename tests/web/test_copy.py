@@ -29,6 +29,8 @@ ALLOWED = {
     "json", "pos", "h5", "https", "http", "openapi", "ip", "qr", "oauth", "userid", "unionid", "openid",
     "spf", "ml", "g", "tmall", "jd", "utc", "gmt", "x", "v1", "kb", "mb", "jpg", "png", "mp4", "html",
     "post", "put", "get", "crm", "erp", "appid", "pop", "skuid", "ceo", "kpi", "ai",
+    # WeCom's own names for an app's settings, as its admin shows them
+    "agentid", "encodingaeskey", "token", "secret", "js", "sdk",
     # the demo brand's customers' nicknames and products
     "amy", "coco", "lily", "lucy", "mia", "anna", "emma", "grace", "vicky", "cathy", "abby", "sunny",
 }  # fmt: skip

@@ -86,4 +86,5 @@ from sidebar.web.admin import (  # noqa: E402,F401
     tag_rules,
     tags,
     transfers,
+    wecom_check,
 )

@@ -83,10 +83,33 @@ def login_callback():
             "errors/error.html",
             status=403,
             title=_("No access"),
-            message=_("The console is for admins and managers who are still with the company."),
+            message=_refusal(staff, userid),
         ), 403
     sign_in(staff)
     return redirect(safe_next(next_url, url_for("admin.dashboard_view")))
+
+
+def _refusal(staff: Staff | None, userid: str | None) -> str:
+    """Why this WeCom member may not use the console, and who can change that."""
+    if staff is not None and staff.status != StaffStatus.ACTIVE:
+        return _("The console is for admins and managers who are still with the company.")
+    if not db.session.scalar(select(Staff.id).where(Staff.role == Role.ADMIN).limit(1)):
+        return _(
+            "Beside has no admin yet. The person who set Beside up makes the first one: name their WeCom "
+            "account in WECOM_ADMIN_USERIDS before syncing staff, or sign in with an account made by "
+            "flask create-admin, then give roles on the Staff page."
+        )
+    if staff is None:
+        return _(
+            "Your WeCom account (%(userid)s) is not in Beside yet. Ask an admin to sync staff from WeCom "
+            "on the Staff page (员工), then to give you a role.",
+            userid=userid or "?",
+        )
+    return _(
+        "The console is for admins and managers. Ask an admin to give your account (%(userid)s) the admin "
+        "or manager role on the Staff page (员工).",
+        userid=staff.userid,
+    )
 
 
 @admin_bp.post("/logout")

@@ -81,6 +81,7 @@ GROUPS = (
             Link("admin.guides_page", _l("Guides' results")),
             Link("admin.commission_page", _l("Commission")),
             Link("admin.audit_log", _l("Audit log")),
+            Link("admin.wecom_check_page", _l("WeCom check"), admin_only=True),
         ),
     ),
 )
@@ -108,6 +109,7 @@ BY_MODULE = {
     "guides": "team",
     "commission": "team",
     "audit": "team",
+    "wecom_check": "team",
 }
 BY_ENDPOINT = {"admin.dashboard_view": "overview"}
 
