@@ -116,3 +116,70 @@ def test_bad_app_env_is_refused(tmp_path):
 def test_postgres_urls_get_the_psycopg_driver(tmp_path):
     settings = config.load({"DATABASE_URL": "postgres://u:p@h/db"}, None, str(tmp_path))
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@h/db"
+
+
+def test_production_refuses_a_short_secret_key(tmp_path):
+    with pytest.raises(config.ConfigError, match="SECRET_KEY must be at least 32 bytes"):
+        config.load({**PRODUCTION_ENV, "SECRET_KEY": "x" * 31}, None, str(tmp_path))
+    config.load({**PRODUCTION_ENV, "SECRET_KEY": "x" * 32}, None, str(tmp_path))
+
+
+def test_payments_to_a_plain_http_test_endpoint_need_no_client_certificate(tmp_path):
+    pay = {"PAY_MCH_ID": "1900000109", "PAY_API_KEY": "k" * 32, "PAY_WORKWX_SECRET": "w"}
+    settings = config.load(
+        {**PRODUCTION_ENV, **pay, "PAY_API_BASE": "http://127.0.0.1:5001"}, None, str(tmp_path)
+    )
+    assert settings["PAY_CERT_PATH"] is None
+    # WeChat Pay's own endpoint is HTTPS and needs the merchant's certificate and key.
+    with pytest.raises(config.ConfigError, match="PAY_CERT_PATH, PAY_KEY_PATH"):
+        config.load({**PRODUCTION_ENV, **pay}, None, str(tmp_path))
+
+
+def test_a_setting_error_at_start_up_is_one_line_without_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, **PRODUCTION_ENV, "SECRET_KEY": "short", "BESIDE_INSTANCE_PATH": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("Beside cannot start: SECRET_KEY must be at least 32 bytes")
+    assert "Traceback" not in done.stderr
+
+
+def test_the_demo_seed_is_refused_in_production(tmp_path, monkeypatch):
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.setenv("BESIDE_INSTANCE_PATH", str(tmp_path))
+    app = create_app()
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code != 0 and "refused in production" in result.output
+
+
+def test_red_packets_stay_off_until_an_admin_turns_them_on(app):
+    from sidebar.extensions import db
+    from sidebar.money import red_packets
+
+    with app.app_context():
+        assert red_packets.rule().enabled is False  # made on first need, switched off
+        db.session.rollback()
+
+
+def test_healthz_pings_redis_when_one_is_configured(another_app):
+    down = another_app(REDIS_URL="redis://127.0.0.1:9/0")
+    res = down.test_client().get("/readyz")
+    assert res.status_code == 503 and res.json["redis"] == "unreachable"
+    import os
+
+    if os.environ.get("TEST_REDIS_URL"):
+        up = another_app(REDIS_URL=os.environ["TEST_REDIS_URL"])
+        assert up.test_client().get("/healthz").json == {"status": "ok", "database": "ok", "redis": "ok"}

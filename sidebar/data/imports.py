@@ -251,7 +251,11 @@ class Reader:
         return self.the.after_sale.get(after, status)
 
     def line(self, values: list[str]) -> Line:
+        # The status first: an order not paid yet has no payment time either, and says so in words.
+        status = self.status(values)
         text = self.get(values, "paid_at")
+        if not text:
+            raise RowError(f"{self.header('paid_at')}: empty, so the order is not paid yet")
         paid_at = parse_time(text)
         if paid_at is None:
             raise RowError(f"{self.header('paid_at')}: “{text[:32]}” is not a date and time")
@@ -282,9 +286,7 @@ class Reader:
                 "quantity": quantity,
                 "price": price if price is not None else None,
             }
-        return Line(
-            paid_at, total, self.status(values), refund, buyer, self.get(values, "store_code") or None, item
-        )
+        return Line(paid_at, total, status, refund, buyer, self.get(values, "store_code") or None, item)
 
 
 @dataclass
