@@ -121,7 +121,13 @@ class SessionInterface(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
-SESSIONLESS_ENDPOINTS = {"assets.serve", "static", "health.healthz", "claim.card_image"}
+SESSIONLESS_ENDPOINTS = {
+    "assets.serve",
+    "static",
+    "health.healthz",
+    "health.wecom_domain_verification",
+    "claim.card_image",
+}
 
 
 def init_app(app: Flask) -> None:

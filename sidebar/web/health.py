@@ -1,10 +1,11 @@
 """Liveness with a database check (and Redis when one is configured), for load balancers and the run
-script: 503 names what did not answer."""
+script: 503 names what did not answer. Also WeCom's domain-verification file, served from the instance
+folder, so a brand proves it owns the sidebar's domain without touching the reverse proxy."""
 
 from __future__ import annotations
 
 import redis
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, abort, current_app, jsonify, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -35,3 +36,12 @@ def healthz():
         except redis.RedisError:
             answer.update(status="error", redis="unreachable")
     return jsonify(answer), 200 if answer["status"] == "ok" else 503
+
+
+@health_bp.get("/WW_verify_<code>.txt")
+def wecom_domain_verification(code: str):
+    """The file WeCom asks to find at the web root when the sidebar's domain is set as the app's trusted
+    domain (可信域名): put the downloaded ``WW_verify_….txt`` into the instance folder."""
+    if not code.isalnum() or len(code) > 64:
+        abort(404)
+    return send_from_directory(current_app.instance_path, f"WW_verify_{code}.txt", mimetype="text/plain")
