@@ -16,6 +16,7 @@ from sidebar.models import (
     CouponTemplate,
     CustomerTag,
     Material,
+    Send,
     Tag,
     WecomEvent,
     WelcomeSend,
@@ -82,6 +83,13 @@ def test_a_scan_gets_the_welcome_the_coupon_and_the_tags_at_once(seeded, client,
         tags = set(db.session.scalars(select(Tag.name).join(CustomerTag, CustomerTag.tag_id == Tag.id).where(CustomerTag.customer_id == db.session.scalar(
             select(Coupon.customer_id).where(Coupon.id == record.coupon_id)))))  # fmt: skip
         assert "高意向" in tags
+        # The card went with the welcome: the sidebar must not offer to send it again, and the welcome
+        # counts once in the send log (the guide reached the customer).
+        assert db.session.get(Coupon, record.coupon_id).card_sent_at is not None
+        logged = db.session.scalars(
+            select(Send.kind).where(Send.customer_id == db.session.get(Coupon, record.coupon_id).customer_id)
+        )
+        assert list(logged) == ["welcome"]
     # The same customer adds another guide through the code: a welcome again, but not a second coupon.
     scan(emulator, config_id, ext)
     with seeded.app_context():

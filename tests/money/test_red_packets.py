@@ -186,3 +186,14 @@ def test_unopened_packets_expire_after_a_day_and_release_the_budget(seeded, emul
         assert isinstance(send_one(staff.id, customer.id, 500), int)
     assert claim(seeded, packet_id, ext, emulator.state.openid(ext)) == "expired"
     assert emulator.pay()["payouts"] == []
+
+
+def test_the_finance_exports_default_range_is_this_month_in_the_brands_calendar(app):
+    """At 01:30 on the 1st in Beijing it is still the last day of the month before in UTC."""
+    from datetime import UTC, date, datetime
+
+    from sidebar.money import admin as money_admin
+
+    with app.app_context():
+        first, last = money_admin.default_range(datetime(2026, 11, 30, 17, 30, tzinfo=UTC))
+    assert (first, last) == (date(2026, 12, 1), date(2026, 12, 1))

@@ -196,3 +196,19 @@ def test_recommendations_show_reasons_and_leave_out_what_she_just_bought(seeded,
     sign_in(client, "chenjing")
     page = client.get(f"/sidebar/customers/{person.external_userid}").get_data(as_text=True)
     assert 'data-testid="suggestions"' in page and 1 <= page.count('data-testid="suggestion"') <= 5
+
+
+def test_a_mini_program_page_takes_its_parameters_after_the_html_suffix(app, client):
+    """WeCom's rule: the page's path ends in .html and its query follows (pages/item/index.html?sku=1)."""
+    key = make_key(app, "products:write")
+    base = {"name": "精华", "price": "399.00", "mp_appid": "wx1234567890abcdef"}
+    good = client.post(
+        "/api/v1/products",
+        json=product("MP-1", **base, mp_page="pages/product/index.html?sku=MP-1"),
+        headers=key,
+    )
+    assert good.get_json()["results"][0]["result"] == "created", good.get_json()
+    bad = client.post(
+        "/api/v1/products", json=product("MP-2", **base, mp_page="pages/product/index?sku=MP-2"), headers=key
+    ).get_json()["results"][0]
+    assert bad["result"] == "refused" and bad["reason"].startswith("mp_page:") and ".html" in bad["reason"]
