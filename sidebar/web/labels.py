@@ -67,6 +67,14 @@ API_SCOPES = {
 }
 
 # Identifiers two customers can claim (data.oneid.conflicts).
+# Where a phone was learned (``IdentitySource``).
+PHONE_SOURCES = {
+    "wecom": _l("typed in WeCom by a guide"),
+    "member": _l("from the member record"),
+    "guide": _l("entered in the sidebar"),
+    "order": _l("from an order"),
+    "demo": _l("demo data"),
+}
 IDENTIFIERS = {"phone": _l("phone"), "unionid": "unionid"}
 
 # How an order was tied to this customer (data.oneid).
@@ -322,6 +330,7 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         TIER_UNITS=TIER_UNITS,
         API_SCOPES=API_SCOPES,
         IDENTIFIERS=IDENTIFIERS,
+        PHONE_SOURCES=PHONE_SOURCES,
         IMPORT_FIELDS=IMPORT_FIELDS,
         RULE_FIELDS=RULE_FIELDS,
         ROLES=ROLES,

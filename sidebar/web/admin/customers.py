@@ -12,6 +12,7 @@ from sqlalchemy import desc, select
 from sidebar.acquisition import codes
 from sidebar.customers import bulk, profile, visibility
 from sidebar.customers import query as customer_query
+from sidebar.data import oneid
 from sidebar.extensions import db
 from sidebar.jobs import run_console_job
 from sidebar.models import AuditLog, Send, Staff, StaffStatus, Tag, Team
@@ -119,6 +120,7 @@ def customer_detail(external_userid: str):
         p=data,
         notes=profile.notes_of(customer),
         channels=codes.names(f.state for f in customer.follows),
+        phones=oneid.phones_of(customer.id),
         sends=sends,
         entries=entries,
         **common(),

@@ -227,6 +227,36 @@ def test_editing_the_profile_saves_and_bad_input_answers_422_and_changes_nothing
         )
 
 
+def test_a_phone_the_guide_enters_is_shown_known_by_oneid_and_matches_a_waiting_order(seeded, app, client):
+    from sidebar.data import oneid
+    from tests.data.test_orders_api import make_key, order
+
+    person = customer_of("chenjing")
+    path = f"/sidebar/customers/{person.external_userid}/profile"
+    key = make_key(app, "orders:write")
+    client.post(
+        "/api/v1/orders",
+        json=order("DY-WAIT", platform="douyin", buyer={"phone": "13766667777"}),
+        headers=key,
+    )
+    sign_in(client, "chenjing")
+    token = csrf(client, "/sidebar/")
+    bad = client.post(path, data={"phone": "12345"}, headers=hx(token))
+    assert bad.status_code == 422 and 'value="12345"' in bad.get_data(as_text=True)
+    good = client.post(path, data={"phone": "137 6666 7777"}, headers=hx(token))
+    assert good.status_code == 200 and "137 6666 7777" in good.get_data(as_text=True)
+    with app.app_context():
+        c = db.session.scalar(select(Customer).where(Customer.external_userid == person.external_userid))
+        assert c.phone == "+8613766667777"
+        assert ("+8613766667777", "guide", "chenjing") in [
+            (p.value, p.source, p.source_ref) for p in oneid.phones_of(c.id)
+        ]
+        got = db.session.execute(
+            select(Order.customer_id, Order.matched_by).where(Order.order_no == "DY-WAIT")
+        ).one()
+        assert tuple(got) == (c.id, "phone")
+
+
 def test_a_post_without_the_csrf_token_is_refused(seeded, client):
     person = customer_of("chenjing")
     sign_in(client, "chenjing")
