@@ -165,6 +165,8 @@ class Doc:
     body: list[type[BaseModel]] = field(default_factory=list)
     auth: Literal["api_key", "session", "none"] = "api_key"
     query: list[dict[str, Any]] = field(default_factory=list)
+    # Another success the endpoint answers with the same body (201 when a PUT made the resource).
+    also: tuple[int, ...] = ()
 
 
 def documented(doc: Doc) -> Callable[[F], F]:
@@ -193,7 +195,11 @@ def _operation(doc: Doc, path_params: list[str]) -> dict[str, Any]:
         ok["content"] = {"application/json": {"schema": ref(model)}}
     op: dict[str, Any] = {
         "summary": doc.summary,
-        "responses": {str(status): ok, **{str(code): error for code in doc.errors}},
+        "responses": {
+            str(status): ok,
+            **{str(code): {**ok, "description": "Created"} for code in doc.also},
+            **{str(code): error for code in doc.errors},
+        },
         "parameters": [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
             for name in path_params

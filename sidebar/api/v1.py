@@ -300,6 +300,7 @@ def products_in():
     Doc(
         "Create or change one store by its code (stores:write)",
         ok=(200, StoreOut),
+        also=(201,),
         errors=(401, 403, 422),
         body=[StoreIn],
     )
