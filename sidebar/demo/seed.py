@@ -497,7 +497,9 @@ def seed(
                 progress(end, customers)
     # The profile columns come from the orders the way they do for a real brand (RFM segments too).
     if totals["customers"]:
-        analyze("customers", "follows", "customer_tags", "orders", "order_items", "notes")
+        analyze(
+            "customers", "customer_identities", "follows", "customer_tags", "orders", "order_items", "notes"
+        )
         profile.recompute()
         uow.commit_point("the computed profiles")
         # And what each guide sold, every month of the demo's history, as the console shows it.
