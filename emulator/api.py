@@ -135,10 +135,8 @@ def user_list(st: WeComState) -> dict[str, Any]:
                 children = {d["id"] for d in st.departments if d["parentid"] in wanted}
                 changed = not children <= wanted
                 wanted |= children
-        # A member who left (status 5) is no longer in the address book (doc 90201).
-        users = [
-            dict(u) for u in st.users.values() if set(u["department"]) & wanted and u.get("status", 1) != 5
-        ]
+        # A member who left is listed with status 5 (退出企业), as doc 90201 "获取部门成员详情" documents.
+        users = [dict(u) for u in st.users.values() if set(u["department"]) & wanted]
     return {"userlist": users}
 
 

@@ -237,9 +237,8 @@ def _group_change(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None
 
 @control_bp.post("/members/<userid>/resign")
 def resign(userid: str):
-    """A member leaves the company (离职): WeCom's address book no longer lists them (``user/list``,
-    doc 90201: status 5 退出企业), and their customers wait in ``get_unassigned_list`` (doc 92124) for
-    离职继承."""
+    """A member leaves the company (离职): ``user/list`` reports them with status 5 (退出企业, doc 90201),
+    and their customers wait in ``get_unassigned_list`` (doc 92124) for 离职继承."""
     st = state()
     with st.lock:
         user = st.users.get(userid)

@@ -25,7 +25,7 @@ from emulator import settings as emulator_settings
 from sidebar import create_app
 from sidebar.extensions import db, huey
 
-TEST_SECRET = "test-secret-key-only-for-tests"
+TEST_SECRET = "test-secret-key-only-for-tests-not-for-anything-else"
 
 
 def free_port() -> int:

@@ -21,7 +21,7 @@ from sidebar.api.openapi import (
     StoreOut,
     documented,
 )
-from sidebar.core import uow
+from sidebar.core import json_depth, uow
 from sidebar.core.units import parse_yuan
 from sidebar.customers import rule_tags
 from sidebar.data import members, orders, profile
@@ -43,6 +43,22 @@ from sidebar.wecom.gateway import wecom
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)  # JSON endpoints authenticate by session or API key; none reads a form.
+
+
+API_BODY_MAX = 16 * 1024 * 1024  # 500 records of any kind fit in a fraction of this
+
+
+@api_bp.before_request
+def _refuse_absurd_json() -> Any:
+    """A body larger than any batch, or nested past anything the schemas take, is refused before it is
+    parsed (``core.json_depth``): parsing it would be the failure."""
+    if request.method not in ("POST", "PUT") or not request.is_json:
+        return None
+    if (request.content_length or 0) > API_BODY_MAX:
+        return json_error(413, "too_large", "The body is larger than any batch; send at most 500 records.")
+    if json_depth.too_deep(request.get_data(cache=True)):
+        return json_error(400, "too_deep", f"JSON nested deeper than {json_depth.MAX_DEPTH} levels.")
+    return None
 
 
 @api_bp.get("/jssdk/signature")

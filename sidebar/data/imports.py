@@ -46,6 +46,7 @@ from sidebar.data.presets import (
     UNPAID,
     Preset,
 )
+from sidebar.data.schemas import plausible_time
 from sidebar.data.sheets import SUFFIXES, Sheet, UnreadableFile, open_sheet
 from sidebar.extensions import db
 from sidebar.guides import attribution
@@ -259,6 +260,10 @@ class Reader:
         paid_at = parse_time(text)
         if paid_at is None:
             raise RowError(f"{self.header('paid_at')}: “{text[:32]}” is not a date and time")
+        try:
+            plausible_time(paid_at)
+        except ValueError as exc:
+            raise RowError(f"{self.header('paid_at')}: “{text[:32]}” {exc}") from exc
         total = self.amount(values, "total_amount", required=True) or 0
         refund = self.amount(values, "refund_amount") or 0
         buyer = {

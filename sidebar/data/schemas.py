@@ -4,10 +4,11 @@ yuan; times are ISO 8601 (without a zone they are the brand's local time)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -32,6 +33,38 @@ SKIN_TYPES = Literal["dry", "oily", "combination", "normal", "sensitive"]
 NO_CONTROL = "^[^\x00-\x08\x0b-\x1f]*$"
 Text = Annotated[str, StringConstraints(pattern=NO_CONTROL)]
 MAX_YUAN = 100_000_000  # no single order or item is worth more
+
+# When something the brand's systems report can have happened: from 2000 (no mall or CRM record is older)
+# to a day from now (clocks drift, zones differ). Far dates Python or the database cannot hold with a zone
+# (year 1, 9999) are refused here too, per record, never a 500.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+AHEAD = timedelta(days=1)
+EARLIEST_BIRTHDAY = date(1900, 1, 1)
+
+
+def plausible_time(value: datetime) -> datetime:
+    try:
+        # A time without a zone is the brand's (``orders.aware``); for this window ±14 h changes nothing.
+        at = value if value.tzinfo else value.replace(tzinfo=UTC)
+        at.astimezone(UTC)  # what storing it does; raises OverflowError at the calendar's ends
+        if at < EARLIEST:
+            raise ValueError(f"before {EARLIEST:%Y-%m-%d}: not a plausible time")
+        if at > datetime.now(UTC) + AHEAD:
+            raise ValueError("more than a day from now: not a plausible time")
+    except OverflowError as exc:
+        raise ValueError("outside the dates that can be stored") from exc
+    return value
+
+
+def _plausible_birthday(value: date) -> date:
+    if not EARLIEST_BIRTHDAY <= value <= date.today():
+        raise ValueError(f"a birthday falls between {EARLIEST_BIRTHDAY:%Y-%m-%d} and today")
+    return value
+
+
+# A time something happened (an order paid, a record changed, a shopper's visit); a birthday.
+When = Annotated[datetime, AfterValidator(plausible_time)]
+Birthday = Annotated[date, AfterValidator(_plausible_birthday)]
 
 
 def _yuan(value: object) -> int:
@@ -76,12 +109,12 @@ class OrderIn(Strict):
     order_no: Text = Field(min_length=1, max_length=64)
     store_code: Text | None = Field(None, max_length=32)
     status: STATUS = "paid"
-    paid_at: datetime
+    paid_at: When
     total_amount: Yuan
     refund_amount: Yuan = 0
     items: list[ItemIn] = Field(default_factory=list, max_length=200)
     buyer: Buyer = Field(default_factory=Buyer)
-    updated_at: datetime | None = None  # the sender's version of this order
+    updated_at: When | None = None  # the sender's version of this order
 
     @model_validator(mode="after")
     def _refund_fits(self) -> OrderIn:
@@ -99,11 +132,11 @@ class MemberIn(Strict):
     name: Text | None = Field(None, max_length=64)
     level: Text | None = Field(None, max_length=16)
     points: int | None = Field(None, ge=0, le=2_000_000_000)
-    birthday: date | None = None
+    birthday: Birthday | None = None
     skin_type: SKIN_TYPES | None = None
     skin_concerns: list[Annotated[Text, Field(max_length=16)]] = Field(default_factory=list, max_length=10)
     store_code: Text | None = Field(None, max_length=32)
-    updated_at: datetime | None = None
+    updated_at: When | None = None
 
 
 def reasons(error: ValidationError) -> str:

@@ -43,7 +43,7 @@ def apply_departments(departments: list[dict[str, Any]]) -> dict[int, Team]:
 
 def apply_members(members: list[dict[str, Any]], teams: dict[int, Team]) -> dict[str, int]:
     """Mirror members as staff; members WeCom no longer lists, or lists as left, are marked resigned."""
-    counts = {"active": 0, "resigned": 0, "made_admin": 0}
+    counts = {"active": 0, "resigned": 0}
     staff = {s.userid: s for s in db.session.scalars(select(Staff))}
     named = configured_admins()
     no_admin_yet = not any(s.role == Role.ADMIN for s in staff.values())
@@ -58,7 +58,7 @@ def apply_members(members: list[dict[str, Any]], teams: dict[int, Team]) -> dict
             staff[m["userid"]] = person
         if m["userid"] in named and (new or no_admin_yet) and person.role != Role.ADMIN:
             person.role = Role.ADMIN
-            counts["made_admin"] += 1
+            counts["made_admin"] = counts.get("made_admin", 0) + 1
         listed.add(m["userid"])
         person.name = m.get("name") or m["userid"]
         person.position = m.get("position") or person.position

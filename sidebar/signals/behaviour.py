@@ -27,7 +27,7 @@ from sidebar.core.day_math import local_day
 from sidebar.core.upsert import insert
 from sidebar.data import oneid
 from sidebar.data.orders import aware, echo
-from sidebar.data.schemas import Strict, Text, Yuan, reasons
+from sidebar.data.schemas import Strict, Text, When, Yuan, reasons
 from sidebar.extensions import db
 from sidebar.models import (
     BEHAVIOUR_KINDS,
@@ -63,7 +63,7 @@ class EventIn(Strict):
     event_id: Text = Field(min_length=1, max_length=64)
     source: Text = Field("mall", min_length=1, max_length=32)
     kind: KIND
-    occurred_at: datetime
+    occurred_at: When
     sku: Text | None = Field(None, max_length=64)
     product_name: Text = Field("", max_length=128)
     quantity: int = Field(1, ge=1, le=100_000)

@@ -111,16 +111,14 @@ def test_customers_can_be_transferred_and_the_result_read(ctx, emulator):
         client.transfer_customers(handover, takeover, ["x"] * 101, resigned=True)
 
 
-def test_a_member_who_resigns_leaves_the_address_book_and_their_customers_wait(ctx, emulator):
+def test_a_member_who_resigns_is_listed_as_left_and_their_customers_wait(ctx, emulator):
     import requests
 
     res = requests.post(emulator.url + "/_emulator/members/wangfang/resign", timeout=5)
     assert res.status_code == 200 and res.json()["status"] == 5
-    listed = {
-        u["userid"]
-        for u in wecom().get("user/list", params={"department_id": 1, "fetch_child": 1})["userlist"]
-    }
-    assert "wangfang" not in listed and "zhangwei" in listed
+    members = wecom().get("user/list", params={"department_id": 1, "fetch_child": 1})["userlist"]
+    listed = {u["userid"]: u["status"] for u in members}
+    assert (listed["wangfang"], listed["zhangwei"]) == (5, 1)  # 退出企业, as doc 90201 lists it
     waiting = wecom().post("externalcontact/get_unassigned_list", data={"page_size": 1000})["info"]
     assert waiting and {w["handover_userid"] for w in waiting} == {"wangfang"}
     assert requests.post(emulator.url + "/_emulator/members/nobody/resign", timeout=5).status_code == 404
