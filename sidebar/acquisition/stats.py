@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import Select, and_, case, func, select
 
+from sidebar.core import export
 from sidebar.core.day_math import local_day, plus_days
 from sidebar.core.locking import day_start
 from sidebar.extensions import db
@@ -133,16 +134,16 @@ def code_xlsx(
         return [f.adds, f.lost, f.net, f.kept_7d, f.settled, f.bought_30d]
 
     summary = book.create_sheet("汇总")
-    summary.append(["活码", *head])
-    summary.append([code_name, *row(by_code([state], scope=scope, now=now).get(state, Figures()))])
+    export.append(summary, ["活码", *head])
+    export.append(summary, [code_name, *row(by_code([state], scope=scope, now=now).get(state, Figures()))])
     guides = book.create_sheet("按导购")
-    guides.append(["导购", *head])
+    export.append(guides, ["导购", *head])
     for name, f in by_guide(state, scope=scope, now=now):
-        guides.append([name, *row(f)])
+        export.append(guides, [name, *row(f)])
     days = book.create_sheet("每日新增")
-    days.append(["日期", "新增"])
+    export.append(days, ["日期", "新增"])
     for day, n in adds_per_day(state, 90, scope=scope, now=now):
-        days.append([day, n])
+        export.append(days, [day, n])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

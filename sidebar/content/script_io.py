@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from sidebar.content.scripts import BODY_MAX
+from sidebar.core import export
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import Scope, Script, Team
@@ -60,9 +61,9 @@ def export_xlsx() -> bytes:
     wb = Workbook()
     sheet = wb.active
     sheet.title = "scripts"
-    sheet.append(COLUMNS)
+    export.append(sheet, COLUMNS)
     for row in rows_for_export():
-        sheet.append(row)
+        export.append(sheet, row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -70,7 +71,7 @@ def export_xlsx() -> bytes:
 
 def export_csv() -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = export.CsvWriter(out)
     writer.writerow(COLUMNS)
     writer.writerows(rows_for_export())
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
@@ -90,7 +91,7 @@ def _read(filename: str, content: bytes) -> list[list[Any]]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportRefused([RowError(0, "the csv file must be UTF-8")]) from exc
-        return [list(r) for r in csv.reader(io.StringIO(text))]
+        return [[export.csv_value(v) for v in r] for r in csv.reader(io.StringIO(text))]
     raise ImportRefused([RowError(0, "the file must be .xlsx or .csv")])
 
 

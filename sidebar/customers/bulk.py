@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from sqlalchemy import and_, delete, exists, insert, literal, select, update
 from sqlalchemy.orm import contains_eager
 
-from sidebar.core import audit, uow
+from sidebar.core import audit, export, uow
 from sidebar.customers import query as customer_query
 from sidebar.customers import tags as customer_tags
 from sidebar.extensions import db
@@ -263,7 +263,7 @@ def _export(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[str
     query = customer_query.matching(viewer, f).order_by(Customer.id).options(contains_eager(Customer.stats))
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("customers")
-    sheet.append(EXPORT_COLUMNS)
+    export.append(sheet, EXPORT_COLUMNS)
     rows, last_id = 0, 0
     while True:
         chunk = list(db.session.scalars(query.where(Customer.id > last_id).limit(EXPORT_CHUNK)))
@@ -285,7 +285,8 @@ def _export(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[str
         ):
             tag_names.setdefault(customer_id, []).append(name)
         for c in chunk:
-            sheet.append(
+            export.append(
+                sheet,
                 [
                     c.external_userid,
                     c.name,
@@ -302,7 +303,7 @@ def _export(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[str
                     c.last_order_at.isoformat() if c.last_order_at else None,
                     "、".join(followers.get(c.id, [])),
                     "、".join(tag_names.get(c.id, [])),
-                ]
+                ],
             )
         rows += len(chunk)
         last_id = chunk[-1].id

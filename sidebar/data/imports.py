@@ -15,7 +15,6 @@ the tables analysed, ``core.analyze``), set-based.
 
 from __future__ import annotations
 
-import csv
 import gc
 import json
 import logging
@@ -32,7 +31,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from sidebar.core import audit, uow
+from sidebar.core import audit, export, uow
 from sidebar.core.analyze import analyze
 from sidebar.core.bulk_insert import BackgroundCopy
 from sidebar.core.errors import DomainError
@@ -448,7 +447,7 @@ class Refusals:
         if self._writer is None:
             name = f"refused-{secrets.token_hex(16)}.csv"
             self._file = (folder() / name).open("w", encoding="utf-8-sig", newline="")
-            self._writer = csv.writer(self._file)
+            self._writer = export.CsvWriter(self._file)
             self._writer.writerow(["行号 line", "原因 reason", *self.headers])
             self.name = name
         self._writer.writerow([line_no, reason, *values])

@@ -5,7 +5,6 @@ Every report counts within the viewer's scope (``visibility.follower_ids``); eve
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator, Mapping
@@ -19,6 +18,7 @@ from openpyxl import Workbook
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
+from sidebar.core import export
 from sidebar.core.locking import month_start
 from sidebar.core.units import brand_zone, local, parse_yuan
 from sidebar.customers import visibility
@@ -355,7 +355,7 @@ def _with_totals(viewer: Any, q: FinanceQuery) -> Iterator[list[Any]]:
 def finance_csv(viewer: Any, q: FinanceQuery) -> Iterator[str]:
     """The export as CSV text, streamed (UTF-8 with a BOM, so Excel reads the Chinese)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = export.CsvWriter(buffer)
 
     def flush() -> str:
         text = buffer.getvalue()
@@ -375,9 +375,9 @@ def finance_csv(viewer: Any, q: FinanceQuery) -> Iterator[str]:
 def finance_xlsx(viewer: Any, q: FinanceQuery) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("红包")
-    sheet.append(FINANCE_HEADER)
+    export.append(sheet, FINANCE_HEADER)
     for cells in _with_totals(viewer, q):
-        sheet.append(cells)
+        export.append(sheet, cells)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

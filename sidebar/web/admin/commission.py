@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from sidebar.core import audit, uow
+from sidebar.core import audit, export, uow
 from sidebar.core.units import parse_yuan
 from sidebar.customers.visibility import follower_ids
 from sidebar.extensions import db
@@ -220,12 +220,13 @@ def commission_export():
     shown = commission.statements(month, follower_ids(viewer()))
     book = Workbook(write_only=True)
     summary, detail = book.create_sheet("提成汇总"), book.create_sheet("明细")
-    summary.append(HEADER)
-    detail.append(LINE_HEADER)
+    export.append(summary, HEADER)
+    export.append(detail, LINE_HEADER)
     sums = dict.fromkeys(("orders", "amount", "refunds", "adjustments", "commission"), 0)
     line_sums = dict.fromkeys(("amount", "refund", "base", "commission"), 0)
     for st, person, store in shown:
-        summary.append(
+        export.append(
+            summary,
             [
                 month.strftime("%Y-%m"),
                 person.name,
@@ -237,12 +238,13 @@ def commission_export():
                 _yuan(st.commission),
                 "已审批" if st.status == StatementStatus.APPROVED.value else "草稿",
                 st.approved_by or "",
-            ]
+            ],
         )
         for k in sums:
             sums[k] += getattr(st, k)
         for line, order in commission.lines(st):
-            detail.append(
+            export.append(
+                detail,
                 [
                     month.strftime("%Y-%m"),
                     person.name,
@@ -256,11 +258,12 @@ def commission_export():
                     line.rate_from,
                     _yuan(line.commission),
                     line.note,
-                ]
+                ],
             )
             for k in line_sums:
                 line_sums[k] += getattr(line, k)
-    summary.append(
+    export.append(
+        summary,
         [
             "合计",
             "",
@@ -272,9 +275,10 @@ def commission_export():
             _yuan(sums["commission"]),
             "",
             "",
-        ]
+        ],
     )
-    detail.append(
+    export.append(
+        detail,
         [
             "合计",
             "",
@@ -288,7 +292,7 @@ def commission_export():
             "",
             _yuan(line_sums["commission"]),
             "",
-        ]
+        ],
     )
     out = io.BytesIO()
     book.save(out)

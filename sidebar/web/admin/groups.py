@@ -4,11 +4,11 @@ exports the groups."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Response, abort, render_template, request
 
+from sidebar.core import export
 from sidebar.core.units import yuan
 from sidebar.customers import group_stats
 from sidebar.web.admin import admin_bp, viewer
@@ -27,7 +27,7 @@ def groups_page():
     report = group_stats.report(viewer(), days=days)
     if request.args.get("format") == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = export.CsvWriter(out)
         writer.writerow(
             ["group", "owner", "status", "members", "joins", "leaves", "sends", "orders", "spent"]
         )

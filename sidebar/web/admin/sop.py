@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import timedelta
@@ -14,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from sidebar.acquisition import codes
 from sidebar.content import scripts
-from sidebar.core import audit
+from sidebar.core import audit, export
 from sidebar.customers import profile
 from sidebar.extensions import db
 from sidebar.models import (
@@ -208,7 +207,7 @@ def sop_completion():
     report = sop_stats.report(viewer(), groups=groups)
     if request.args.get("format") == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = export.CsvWriter(out)
         writer.writerow(["by", "name", "due", "done", "skipped", "overdue", "open", "rate%"])
         for by in ("by_team", "by_guide", "by_rule"):
             for row in report[by]:
