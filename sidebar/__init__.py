@@ -13,7 +13,7 @@ from sidebar import cli, config
 from sidebar.api import api_bp, callback_bp
 from sidebar.core import uow
 from sidebar.extensions import babel, csrf, db, init_huey, migrate
-from sidebar.web import assets, errors, labels, security_headers
+from sidebar.web import assets, clean_input, errors, labels, security_headers
 from sidebar.web.admin import admin_bp
 from sidebar.web.claim import claim_bp
 from sidebar.web.health import health_bp
@@ -92,6 +92,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(callback_bp)
     errors.init_app(app)
+    clean_input.init_app(app)
     security_headers.init_app(app)
     cli.init_app(app)
     return app

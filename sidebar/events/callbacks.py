@@ -18,11 +18,12 @@ import xmltodict
 from sqlalchemy import bindparam, select, text
 
 from sidebar.acquisition import inheritance, welcome
+from sidebar.core import audit
 from sidebar.core.errors import DomainError
 from sidebar.customers import contacts, group_sync
 from sidebar.data import oneid, profile
 from sidebar.extensions import db
-from sidebar.models import AuditLog, Customer, DeletedBy, EventStatus, WecomEvent, utcnow
+from sidebar.models import Customer, DeletedBy, EventStatus, WecomEvent, utcnow
 from sidebar.models.base import UTCDateTime
 from sidebar.org import corp_tags as tags
 
@@ -151,14 +152,13 @@ def _on_follow_deleted_by_customer(f: dict[str, str]) -> str:
 
 
 def _on_transfer_fail(f: dict[str, str]) -> str:
-    db.session.add(
-        AuditLog(
-            actor="wecom",
-            action="transfer_failed",
-            target_type="customer",
-            target_id=f.get("ExternalUserID"),
-            detail=f'{{"userid": "{f.get("UserID", "")}", "reason": "{f.get("FailReason", "")}"}}',
-        )
+    audit.record(  # the one place audit rows are made: its detail is serialised, never formatted
+        "wecom",
+        "transfer_failed",
+        "customer",
+        f.get("ExternalUserID"),
+        userid=f.get("UserID", ""),
+        reason=f.get("FailReason", ""),
     )
     inheritance.on_transfer_fail(f.get("UserID", ""), f.get("ExternalUserID", ""))
     return "transfer failure recorded"

@@ -49,6 +49,8 @@ def _check_name(name: str, *, local: bool) -> str:
 def create_group(name: str, first_tag: str, *, local: bool, actor: Any) -> TagGroup:
     """A group with its first tag (WeCom has no empty groups)."""
     name, first_tag = _check_name(name, local=local), _check_name(first_tag, local=local)
+    if db.session.scalar(select(TagGroup.id).where(TagGroup.name == name).limit(1)) is not None:
+        raise TagError("a tag group with this name exists: add the tag to it")
     top = (db.session.scalar(select(func.max(TagGroup.order))) or 0) + 1
     group = TagGroup(name=name, order=top, is_local=local)
     tag = Tag(name=first_tag, order=1, is_local=local, group=group)
@@ -56,11 +58,28 @@ def create_group(name: str, first_tag: str, *, local: bool, actor: Any) -> TagGr
         result = wecom().external_contact.add_corp_tag(
             group_id=None, group_name=name, order=top, tags=[{"name": first_tag, "order": 1}]
         )
+        # WeCom answers a group name it already has with that group, the tag added to it (doc 92117
+        # 管理企业标签: "如果填写的groupname已经存在，则会在此标签组下新建标签"). When we hold that
+        # group (under another name: renamed in WeCom's admin), the tag joins ours, not a second copy.
+        known = db.session.scalar(
+            select(TagGroup).where(TagGroup.wecom_group_id == result["tag_group"]["group_id"])
+        )
+        if known is not None:
+            group = known
+            tag.group = known
         group.wecom_group_id = result["tag_group"]["group_id"]
         tag.wecom_tag_id = result["tag_group"]["tag"][0]["id"]
     db.session.add_all([group, tag])
     db.session.flush()
-    audit.record(actor, "tag_group_created", "tag_group", group.id, name=name, local=local)
+    joined = group.name != name
+    audit.record(
+        actor,
+        "tag_added_to_existing_group" if joined else "tag_group_created",
+        "tag_group",
+        group.id,
+        name=name,
+        local=local,
+    )
     return group
 
 

@@ -218,12 +218,26 @@ def _tag_on_open(link: TrackedLink, customer_id: int) -> bool:
 
 
 def record_reading(view: LinkView, seconds: int, *, now: datetime | None = None) -> None:
-    """The page's beacon: the reader has been on the page ``seconds`` in all (only ever grows)."""
-    seconds = max(0, min(int(seconds), MAX_READING))
+    """The page's beacon: the reader has been on the page ``seconds`` in all (only ever grows). The page
+    says how long; the server knows when the view began, so no view reads longer than it has been open
+    (a beacon claiming 99,999 s two seconds in counts two). A view has ended once the same reader opened
+    the link again, or ``MAX_READING`` after it began: its beacons are ignored."""
+    now = now or utcnow()
+    open_for = int(max(0.0, (now - view.opened_at).total_seconds()))
+    if open_for > MAX_READING:
+        return
+    later = db.session.scalar(
+        select(LinkView.id)
+        .where(LinkView.link_id == view.link_id, LinkView.openid == view.openid, LinkView.id > view.id)
+        .limit(1)
+    )
+    if later is not None:
+        return
+    seconds = max(0, min(int(seconds), open_for, MAX_READING))
     db.session.execute(
         update(LinkView)
         .where(LinkView.id == view.id, LinkView.seconds < seconds)
-        .values(seconds=seconds, last_seen_at=now or utcnow())
+        .values(seconds=seconds, last_seen_at=now)
     )
 
 
