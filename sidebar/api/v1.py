@@ -21,7 +21,7 @@ from sidebar.api.openapi import (
     StoreOut,
     documented,
 )
-from sidebar.core import json_depth, uow
+from sidebar.core import json_depth, once, uow
 from sidebar.core.units import parse_yuan
 from sidebar.customers import rule_tags
 from sidebar.data import members, orders, profile
@@ -199,7 +199,7 @@ def _records_in(
     records = _keyed_batch(scope, field)
     if not isinstance(records, list):
         return records
-    return _answer(*upsert(records))
+    return _answer(*once.on_conflict_again(lambda: upsert(records)))
 
 
 def _answer(outcomes: list[orders.Outcome], touched: set[int]) -> Any:
@@ -259,7 +259,7 @@ def member_put(member_no: str):
         return json_error(422, "malformed_json", "Send the member as a JSON object.")
     if body.setdefault("member_no", member_no) != member_no:
         return json_error(422, "invalid", "member_no in the body is not the one in the URL.")
-    outcomes, touched = members.upsert([body])
+    outcomes, touched = once.on_conflict_again(lambda: members.upsert([body]))
     if outcomes[0].result == "refused":
         return json_error(422, "invalid", outcomes[0].reason or "refused")
     return _answer(outcomes, touched)
@@ -281,7 +281,7 @@ def events_in():
     records = _keyed_batch("events:write", "events")
     if not isinstance(records, list):
         return records
-    outcomes, touched = behaviour.ingest(records)
+    outcomes, touched = once.on_conflict_again(lambda: behaviour.ingest(records))
     counts = _counts(outcomes, ("created", "unchanged", "refused"))
     unmatched = sum(1 for o in outcomes if o.result != "refused" and not o.matched)
     if touched:
@@ -305,7 +305,7 @@ def products_in():
     records = _keyed_batch("products:write", "products")
     if not isinstance(records, list):
         return records
-    outcomes = products.upsert(records)
+    outcomes = once.on_conflict_again(lambda: products.upsert(records))
     uow.after_commit(recommend.forget_catalogue)
     counts = _counts(outcomes, ("created", "updated", "unchanged", "refused"))
     return jsonify(results=[o.as_dict() for o in outcomes], counts=counts)

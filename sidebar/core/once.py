@@ -6,12 +6,13 @@ key may race past the "already made?" check (they hold different locks), and the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sidebar.extensions import db
 
@@ -31,6 +32,27 @@ def insert_once(row: Any, first: Callable[[], T | None]) -> T | None:
             raise
         return found
     return None
+
+
+def on_conflict_again(work: Callable[[], T], attempts: int = 4) -> T:
+    """Run ``work`` (the upsert of a batch, the request's only write); when another request stored the
+    same keys between our read and our write, roll back and run it again: the rows are there now, and
+    this sender's answer is ``unchanged`` or ``updated``, never a 500. PostgreSQL says so with a unique
+    key; SQLite (WAL) refuses the second writer's stale snapshot as "database is locked". Integrations
+    meet this whenever they send a batch again on a timeout while the first is still being stored."""
+    for attempt in range(attempts):
+        try:
+            result = work()
+            db.session.flush()
+            return result
+        except (IntegrityError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and "locked" not in str(exc):
+                raise
+            if attempt == attempts - 1:
+                raise
+            db.session.rollback()
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def sign(kind: str, row_id: int) -> str:

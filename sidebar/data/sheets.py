@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
+from flask_babel import gettext as _
+
 from sidebar.core.errors import DomainError
 from sidebar.data.xlsx_rows import XlsxRows
 
@@ -109,7 +111,7 @@ class Sheet:
 
 
 def _first_row(rows: Iterator[tuple[int, list[str]]]) -> list[str]:
-    for _, values in rows:
+    for _line, values in rows:
         if any(values):
             return values
     raise UnreadableFile("the file has no header row")
@@ -125,20 +127,62 @@ def open_sheet(path: Path) -> Sheet:
     raise UnreadableFile("only .csv and .xlsx files can be imported")
 
 
+# A cell may be long (a product description); one far past this is a broken or hostile file, refused
+# with its row rather than stopping the whole file (Python's csv module stops at 128 KiB by default).
+CELL_MAX = 4 * 1024 * 1024
+
+
+def _looks_binary(path: Path) -> bool:
+    """A csv is text: NUL bytes at its start mean a workbook, an image or an archive renamed .csv."""
+    with path.open("rb") as f:
+        return b"\x00" in f.read(8192)
+
+
 def _open_csv(path: Path) -> Sheet:
+    if _looks_binary(path):
+        raise UnreadableFile(
+            _(
+                "This is not a csv text file (it looks like a workbook or another binary file renamed "
+                ".csv). Export it again as csv, or upload the .xlsx."
+            )
+        )
+    csv.field_size_limit(CELL_MAX)
     size = max(path.stat().st_size, 1)
     raw = path.open("rb")
     counting = _Counting(raw)
     encoding, delimiter = _encoding_and_delimiter(path)
-    text = io.TextIOWrapper(io.BufferedReader(counting), encoding=encoding, newline="")
+    fed = 0  # lines handed to the csv reader: where an undecodable line is
+
+    def text() -> Iterator[str]:
+        # Decoded a line at a time (no multibyte GB18030 or UTF-8 character contains a newline byte),
+        # so a line that is not text is named exactly.
+        nonlocal fed
+        for raw_line in io.BufferedReader(counting):
+            fed += 1
+            yield raw_line.decode(encoding if fed == 1 else encoding.removesuffix("-sig"))
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(text(), delimiter=delimiter)
         try:
             for values in reader:
                 yield reader.line_num, [text_cell(v) for v in values]
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise UnreadableFile(f"line {reader.line_num + 1} cannot be read: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(
+                _(
+                    "Line %(line)s cannot be read: the file is neither UTF-8 nor GB18030 text. Open it in "
+                    "Excel and save it again as CSV (UTF-8).",
+                    line=fed,
+                )
+            ) from exc
+        except csv.Error as exc:  # the record being read when it broke ends on ``line_num``
+            raise UnreadableFile(
+                _(
+                    "Line %(line)s cannot be read as csv (a quote is not closed, or a cell is over "
+                    "%(mb)s MB). Check that line in the file.",
+                    line=max(reader.line_num, 1),
+                    mb=CELL_MAX // (1024 * 1024),
+                )
+            ) from exc
 
     it = rows()
     try:
