@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import psycopg
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -45,7 +46,8 @@ def on_conflict_again(work: Callable[[], T], attempts: int = 4) -> T:
             result = work()
             db.session.flush()
             return result
-        except (IntegrityError, OperationalError) as exc:
+        except (IntegrityError, OperationalError, psycopg.errors.UniqueViolation) as exc:
+            # (a COPY runs on the driver's connection itself: its unique violation comes unwrapped)
             if isinstance(exc, OperationalError) and "locked" not in str(exc):
                 raise
             if attempt == attempts - 1:

@@ -22,7 +22,13 @@ class TagGroup(Timestamps, Model):
     # Local-only groups are never pushed to WeCom (its limits, or the brand's choice).
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    tags: Mapped[list[Tag]] = relationship(back_populates="group", order_by="(Tag.order.desc(), Tag.id)")
+    # Its tags go with it (the database's cascade; the ORM must not try to orphan loaded ones).
+    tags: Mapped[list[Tag]] = relationship(
+        back_populates="group",
+        order_by="(Tag.order.desc(), Tag.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
 
 class Tag(Timestamps, Model):

@@ -67,7 +67,7 @@ def _team(value: Any) -> tuple[int | None, str | None]:
     name = _text(value)
     if not name:
         return None, None
-    if name.isdigit():
+    if name.isdigit() and len(name) <= 9:  # an id (the console's select), never past an INTEGER
         by_id = db.session.scalar(select(Team.id).where(Team.id == int(name)))
         if by_id is not None:
             return by_id, None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, default_exceptions
 
+from sidebar.extensions import db
 from sidebar.web import htmx
 
 # What a person reads when a request fails and the view said nothing more specific (werkzeug's own
@@ -72,7 +74,22 @@ def handle_unexpected(exc: Exception):
     return handle_http_error(wrapped)
 
 
+def handle_out_of_range(exc: Exception):
+    """A number (or date) in the request past what the database holds — an id of thirty digits, an
+    integer column given 2**40 — reached a query: the request was absurd, not our failure. Refused as a
+    400 in words, after the rollback the failed statement needs; the views' own checks say more where
+    they can (``core.numbers``)."""
+    db.session.rollback()
+    current_app.logger.info("refused out-of-range input on %s %s: %s", request.method, request.path, exc)
+    return handle_http_error(
+        BadRequest(str(_l("A number or date in the request is outside what can be stored.")))
+    )
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    # Python's own (SQLite: an int past 64 bits) and the database's (PostgreSQL: "integer out of range").
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(DataError, handle_out_of_range)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sidebar.extensions import db
-from sidebar.models import AuditLog, Order, Tag, TagGroup
+from sidebar.models import AuditLog, BehaviourEvent, Member, Order, Product, Tag, TagGroup
 from tests.data.test_orders_api import make_key, order
 from tests.sidebar_helpers import sign_in
 from tests.web.admin.test_console import csrf_token, qr_sign_in
@@ -74,22 +74,33 @@ def test_deeply_nested_json_is_a_400_on_every_endpoint(writer, client, path):
     assert res.status_code == 400 and res.get_json()["error"]["code"] == "too_deep"
 
 
-def test_the_same_batch_sent_by_eight_at_once_stores_each_order_once_and_answers_everyone(
-    seeded, app, writer
-):
-    batch = {"orders": [order(f"RACE-{n}") for n in range(20)]}
+RACES = {
+    "orders": ({"orders": [order(f"RACE-{n}") for n in range(20)]}, Order, Order.order_no.like("RACE-%"), 20),
+    "members": ({"members": [{"member_no": f"RACE-M{n}", "level": "金卡"} for n in range(20)]}, Member,
+                Member.member_no.like("RACE-M%"), 20),
+    "products": ({"products": [{"sku": f"RACE-P{n}", "name": "x", "price": "1.00",
+                                "link": "https://mall.example.com/p"} for n in range(20)]}, Product,
+                 Product.sku.like("RACE-P%"), 20),
+    "events": ({"events": [{"source": "mall", "event_id": f"race-{n}", "kind": "viewed", "sku": "X",
+                            "occurred_at": "2026-11-20T10:00:00+08:00", "customer": {"phone": "13800138000"}}
+                           for n in range(20)]}, BehaviourEvent, BehaviourEvent.event_id.like("race-%"), 20),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("what", list(RACES))
+def test_the_same_batch_sent_by_eight_at_once_is_stored_once_and_answers_everyone(seeded, app, writer, what):
+    batch, model, mine, expected = RACES[what]
 
     def send(_: int) -> tuple[int, list[str]]:
-        res = app.test_client().post("/api/v1/orders", json=batch, headers=writer)
+        res = app.test_client().post(f"/api/v1/{what}", json=batch, headers=writer)
         return res.status_code, [r["result"] for r in (res.get_json() or {}).get("results", [])]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(send, range(8)))
-    assert [status for status, _ in answers] == [200] * 8
-    assert all(set(results) <= {"created", "unchanged", "updated"} for _, results in answers)
+    assert [status for status, _ in answers] == [200] * 8, answers
+    assert all(set(results) <= {"created", "unchanged", "updated"} for _, results in answers), answers
     with app.app_context():
-        n = db.session.scalar(select(func.count()).select_from(Order).where(Order.order_no.like("RACE-%")))
-    assert n == 20
+        assert db.session.scalar(select(func.count()).select_from(model).where(mine)) == expected
 
 
 def test_control_characters_in_search_boxes_are_taken_out(seeded, client):
