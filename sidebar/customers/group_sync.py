@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from sidebar.core import uow
+from sidebar.core import uow, upsert
 from sidebar.core.analyze import analyze
 from sidebar.core.upsert import insert
 from sidebar.extensions import db
@@ -39,9 +39,11 @@ def store_chat(chat: dict[str, Any], *, now: datetime | None = None) -> GroupCha
     """Upsert one group as ``groupchat/get`` describes it, members included. Flushes."""
     now = now or utcnow()
     group = db.session.scalar(select(GroupChat).where(GroupChat.chat_id == chat["chat_id"]))
-    if group is None:
-        group = GroupChat(chat_id=chat["chat_id"])
-        db.session.add(group)
+    if group is None:  # (made once even when two syncs, or a sync and an event, run at once)
+        group = upsert.ensure(
+            GroupChat, "chat_id", chat["chat_id"], name="", owner_userid="", notice="", member_count=0,
+            status="active", synced_at=now,
+        )  # fmt: skip
     group.name = (chat.get("name") or "")[:128]
     group.owner_userid = chat.get("owner") or ""
     group.notice = chat.get("notice") or ""

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from sidebar.core import upsert
 from sidebar.customers import tags as customer_tags
 from sidebar.extensions import db
-from sidebar.models import Tag, TagGroup
+from sidebar.models import Tag, TagGroup, utcnow
 from sidebar.wecom.gateway import wecom
 
 
@@ -49,9 +50,12 @@ def apply_tag_list(groups: list[dict[str, Any]]) -> dict[str, int]:
         if g.get("deleted"):
             continue
         group = existing_groups.get(g["group_id"])
-        if group is None:
-            group = TagGroup(wecom_group_id=g["group_id"], is_local=False)
-            db.session.add(group)
+        if group is None:  # (made once even when two syncs run at once)
+            now = utcnow()
+            group = upsert.ensure(
+                TagGroup, "wecom_group_id", g["group_id"], name=g["group_name"], is_local=False,
+                order=0, created_at=now, updated_at=now,
+            )  # fmt: skip
         group.name = g["group_name"]
         group.order = int(g.get("order") or 0)
         live_groups.add(g["group_id"])
@@ -62,8 +66,11 @@ def apply_tag_list(groups: list[dict[str, Any]]) -> dict[str, int]:
                 continue
             tag = existing_tags.get(t["id"])
             if tag is None:
-                tag = Tag(wecom_tag_id=t["id"], is_local=False)
-                db.session.add(tag)
+                now = utcnow()
+                tag = upsert.ensure(
+                    Tag, "wecom_tag_id", t["id"], name=t["name"], group_id=group.id, is_local=False,
+                    order=0, created_at=now, updated_at=now,
+                )  # fmt: skip
             tag.group_id = group.id
             tag.name = t["name"]
             tag.order = int(t.get("order") or 0)
@@ -72,12 +79,14 @@ def apply_tag_list(groups: list[dict[str, Any]]) -> dict[str, int]:
     for wecom_id, tag in existing_tags.items():
         if wecom_id not in live_tags:
             customer_tags.forget([tag.id])
-            db.session.delete(tag)
+            db.session.execute(
+                delete(Tag).where(Tag.id == tag.id)
+            )  # gone already if a sync beside us took it
             counts["removed"] += 1
     for wecom_id, group in existing_groups.items():
         if wecom_id not in live_groups:
             customer_tags.forget(list(db.session.scalars(select(Tag.id).where(Tag.group_id == group.id))))
-            db.session.delete(group)
+            db.session.execute(delete(TagGroup).where(TagGroup.id == group.id))
     db.session.flush()
     return counts
 

@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from sidebar.core import upsert
 from sidebar.extensions import db
 from sidebar.models import Role, Staff, StaffStatus, Team, utcnow
 from sidebar.wecom.gateway import wecom
@@ -28,9 +29,11 @@ def apply_departments(departments: list[dict[str, Any]]) -> dict[int, Team]:
     }
     for d in departments:
         team = teams.get(d["id"])
-        if team is None:
-            team = Team(wecom_department_id=d["id"])
-            db.session.add(team)
+        if team is None:  # (made once even when two syncs run at once)
+            now = utcnow()
+            team = upsert.ensure(
+                Team, "wecom_department_id", d["id"], name=d["name"], created_at=now, updated_at=now
+            )
             teams[d["id"]] = team
         team.name = d["name"]
     db.session.flush()
@@ -52,9 +55,13 @@ def apply_members(members: list[dict[str, Any]], teams: dict[int, Team]) -> dict
     for m in members:
         person = staff.get(m["userid"])
         new = person is None
-        if person is None:
-            person = Staff(userid=m["userid"], role=Role.GUIDE)
-            db.session.add(person)
+        if person is None:  # (made once even when two syncs run at once)
+            now_row = utcnow()
+            person = upsert.ensure(
+                Staff, "userid", m["userid"], name=m.get("name") or m["userid"], role=Role.GUIDE.value,
+                status=StaffStatus.ACTIVE.value, tier="B", departments="", created_at=now_row,
+                updated_at=now_row,
+            )  # fmt: skip
             staff[m["userid"]] = person
         if m["userid"] in named and (new or no_admin_yet) and person.role != Role.ADMIN:
             person.role = Role.ADMIN

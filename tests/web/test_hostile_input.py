@@ -186,3 +186,42 @@ def test_a_form_with_absurd_numbers_is_refused_not_500(seeded, client):
     res = client.post("/sidebar/sends", data={"kind": "script", "ref_id": "9" * 30},
                       headers={"X-CSRFToken": token, "HX-Request": "true"})  # fmt: skip
     assert 400 <= res.status_code < 500
+
+
+@pytest.mark.parametrize("sync", ["staff", "tags", "groups"])
+def test_eight_syncs_at_once_make_each_row_once(app, emulator, sync):
+    """Two admins pressing sync, a callback's job beside the nightly run: the rows WeCom names are made
+    once and no sync fails on a key another made meanwhile."""
+    from sidebar.core import uow
+    from sidebar.customers import group_sync
+    from sidebar.models import GroupChat, Staff
+    from sidebar.org import corp_tags, staff
+
+    work = {
+        "staff": staff.sync_staff,
+        "tags": corp_tags.sync_corp_tags,
+        "groups": lambda: group_sync.sync_groups(restart=True),
+    }[sync]
+    if sync == "groups":
+        with app.app_context(), uow.unit():
+            staff.sync_staff()
+
+    def run(_: int) -> str:
+        with app.app_context():
+            try:
+                with uow.unit():
+                    work()
+                return "ok"
+            except Exception as exc:  # noqa: BLE001 - what the sync answered is the assertion
+                return f"{type(exc).__name__}: {exc}"[:200]
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(run, range(8))) == ["ok"] * 8
+    model = {"staff": Staff, "tags": Tag, "groups": GroupChat}[sync]
+    key = {"staff": Staff.userid, "tags": Tag.wecom_tag_id, "groups": GroupChat.chat_id}[sync]
+    with app.app_context():
+        rows = db.session.scalar(select(func.count()).select_from(model))
+        distinct = db.session.scalar(select(func.count(func.distinct(key))))
+        assert rows == distinct and rows > 0
