@@ -7,6 +7,7 @@ database the suite runs on. The API has its own run (``tests/api/test_openapi.py
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -133,3 +134,97 @@ def _probe(client, method: str, url: str, token: str) -> str | None:
     except Exception:  # noqa: BLE001 - reported below, with the smallest example found
         return seen[-1] if seen else f"{method} {url}: failed"
     return None
+
+
+# A valid record per endpoint; the fuzz puts a hostile value into one or more of its fields.
+RECORDS = {
+    "/api/v1/orders": {
+        "platform": "tmall", "order_no": "FZ-1", "status": "paid", "paid_at": "2026-11-20T10:00:00+08:00",
+        "total_amount": "399.00", "refund_amount": "0.00", "updated_at": "2026-11-20T10:00:00+08:00",
+        "store_code": "SH01",
+        "items": [{"sku": "S", "name": "n", "category": "c", "quantity": 1, "price": "399.00"}],
+        "buyer": {"phone": "13800138000", "unionid": "u", "member_no": "m", "platform_buyer_id": "b"},
+    },
+    "/api/v1/members": {
+        "member_no": "FZ-M1", "phone": "13800138000", "unionid": "u", "name": "n", "level": "金卡",
+        "points": 1, "birthday": "1990-01-01", "store_code": "SH01", "updated_at": "2026-11-20T10:00:00+08:00",
+    },
+    "/api/v1/events": {
+        "source": "mall", "event_id": "fz-1", "kind": "viewed", "occurred_at": "2026-11-20T10:00:00+08:00",
+        "sku": "S", "product_name": "n", "quantity": 1, "amount": "1.00", "customer": {"phone": "13800138000"},
+    },
+    "/api/v1/products": {
+        "sku": "FZ-P1", "name": "n", "price": "1.00", "link": "https://mall.example.com/p", "category": "c",
+    },
+}  # fmt: skip
+API_VALUES = st.one_of(
+    VALUES,
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+)
+
+
+def _set(record: dict, path: tuple, value: object) -> dict:
+    """A copy of ``record`` with ``value`` at ``path`` (a key, or key then index then key)."""
+    out = json.loads(json.dumps(record))
+    where = out
+    for step in path[:-1]:
+        where = where[step]
+    where[path[-1]] = value
+    return out
+
+
+def _paths(record: dict, prefix: tuple = ()) -> list[tuple]:
+    found: list[tuple] = []
+    for key, value in record.items():
+        if isinstance(value, dict):
+            found += _paths(value, (*prefix, key))
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            found += _paths(value[0], (*prefix, key, 0))
+        else:
+            found.append((*prefix, key))
+    return found
+
+
+@pytest.mark.slow
+def test_no_api_record_with_a_hostile_field_answers_5xx(app, client):
+    from tests.data.test_orders_api import make_key
+
+    key = make_key(app, "orders:write", "members:write", "events:write", "products:write")
+    failures: list[str] = []
+    for path, record in RECORDS.items():
+        _fuzz_records(client, key, path, record, failures)
+    assert failures == [], "\n".join(sorted(set(failures)))
+
+
+def _fuzz_records(client, key: dict, path: str, record: dict, failures: list[str]) -> None:
+    paths = _paths(record)
+    field = path.rsplit("/", 1)[1]
+    sent: list[int] = []
+
+    @settings(max_examples=60, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(where=st.sampled_from(paths), value=API_VALUES)
+    @example(where=paths[0], value="1e30")
+    def probe(where: tuple, value: object) -> None:
+        body = _set(record, where, value)
+        sent.append(1)
+        try:
+            res = client.post(path, json={field: [body]}, headers=key)
+        except Exception as exc:  # the test app raises what a deployed one answers 500 with
+            failures.append(f"{path} {where}={value!r:.80}: {type(exc).__name__}: {str(exc)[:120]}")
+            raise
+        if res.status_code >= 500:
+            failures.append(f"{path} {where}={value!r:.80}: {res.status_code}")
+            raise AssertionError(failures[-1])
+
+    try:
+        probe()
+    except Exception:
+        if not failures:  # a failure of the test itself, not of the app
+            raise
+    assert len(sent) >= 60, path  # the examples really ran
