@@ -85,10 +85,11 @@ def _apply(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None, dict[
         given = spec.get("contact")
         if given is not None and not isinstance(given, dict):
             abort(400, "contact must be an object")
+        if given is not None and not (ext or given.get("external_userid")):
+            abort(400, "contact needs its external_userid (leave contact out to add a new customer)")
         contact = given or (st.contacts.get(ext) if ext else None)
-        if contact is None:
+        if contact is None:  # a new customer: WeCom names them (wm…)
             contact = {"name": spec.get("name") or "新客户", "type": 1, "gender": 0}
-        # A contact given without its id is a new customer: WeCom names them (wm…).
         ext = ext or str(contact.get("external_userid") or "") or "wm" + secrets.token_hex(15)
         contact = {**contact, "external_userid": ext}
         st.add_contact(
