@@ -519,6 +519,10 @@ def _progress(job: BackgroundJob, sheet: Sheet, counts: Counts) -> None:
     uow.commit_point("a chunk of the file is stored; the console polls the progress")
 
 
+# An order number as Excel writes a long one back: 6.91793E+18.
+EXPONENT = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")
+
+
 def _groups(sheet: Sheet, reader: Reader, counts: Counts, refusals: Refusals) -> Iterator[Group]:
     """The file's orders, each the run of rows with one order number."""
     seen: set[int] = set()  # hashes of finished orders' numbers: rows of one order must be together
@@ -531,6 +535,18 @@ def _groups(sheet: Sheet, reader: Reader, counts: Counts, refusals: Refusals) ->
         if not order_no:
             counts.refused += 1
             refusals.add(line_no, f"{reader.header('order_no')}: empty", values)
+            continue
+        if EXPONENT.fullmatch(order_no):
+            # Excel read the long numbers as numbers and saved them rounded: two orders may now share
+            # one "number". Never merged: each such row is refused, saying how to get the file whole.
+            counts.refused += 1
+            refusals.add(
+                line_no,
+                f"{reader.header('order_no')}: “{order_no[:32]}” is in scientific notation — Excel rounded "
+                "the order numbers when the file was saved. Download the export again and import it "
+                "without saving it in Excel (or set that column to text first).",
+                values,
+            )
             continue
         if group is None or group.order_no != order_no:
             if group is not None:

@@ -91,7 +91,8 @@ TMALL = Preset(
     columns={
         "order_no": ("订单编号",),
         "paid_at": ("订单付款时间", "付款时间"),
-        "total_amount": ("买家实际支付金额", "实付金额"),
+        # 买家实付金额: the newer 千牛 export's name for 买家实际支付金额.
+        "total_amount": ("买家实际支付金额", "买家实付金额", "实付金额"),
         "status": ("订单状态",),
         "refund_amount": ("退款金额",),
         "buyer_id": ("买家会员名", "买家昵称"),
@@ -192,7 +193,9 @@ YOUZAN = Preset(
         "待发货": _PAID,
         "已发货": _SHIPPED,
         "交易成功": _DONE,
+        "交易完成": _DONE,
         "已完成": _DONE,
+        "部分发货": _SHIPPED,
         "交易关闭": _CANCELLED,
         "已关闭": _CANCELLED,
     },
@@ -257,6 +260,10 @@ COMMON_STATUSES = {
     "已退款": _REFUNDED,
     "退款成功": _REFUNDED,
     "部分退款": "partly_refunded",
+    # Taobao's long words, for a file mapped by hand as well as under the preset.
+    "买家已付款，等待卖家发货": _PAID,
+    "卖家已发货，等待买家确认": _SHIPPED,
+    "交易关闭": _CANCELLED,
 }
 # Not orders yet: refused with this reason rather than stored as a sale.
 UNPAID = ("等待买家付款", "待付款", "待支付", "等待付款", "未付款")

@@ -625,3 +625,30 @@ def test_a_tab_separated_pos_file_in_gbk_goes_in(admin, app):
     job, counts = finished_job(app, upload(admin, "pos", "pos.csv", content))
     assert (counts["created"], counts["refused"]) == (1, 0)
     assert order_of(app, "pos", "P-0001").total_amount == 69800
+
+
+def test_order_numbers_excel_rounded_into_scientific_notation_are_refused_never_merged(admin, app):
+    """A Douyin export re-saved by Excel: 19-digit order numbers became 6.91793E+18; six orders would
+    have merged into one. Each such row is refused with the reason; the good row goes in."""
+    header = TMALL[0]
+    rounded = [list(TMALL[1]) for _ in range(3)]
+    for row in rounded:
+        row[0] = "6.91793E+18"
+    good = list(TMALL[2])
+    job, counts = finished_job(app, upload(admin, "tmall", "orders.csv", as_csv([header, *rounded, good])))
+    assert (counts["created"], counts["refused"]) == (1, 3)
+    refused = admin.get(f"/admin/jobs/{job.id}/refused")
+    text = refused.get_data().decode("utf-8-sig")
+    refused.close()
+    assert text.count("scientific notation") == 3
+    with app.app_context():
+        assert (
+            db.session.scalar(select(func.count()).select_from(Order).where(Order.order_no.like("6.9%"))) == 0
+        )
+
+
+def test_the_newer_tmall_amount_column_is_read(admin, app):
+    """千牛's newer 订单报表 names the amount 买家实付金额."""
+    header = ["买家实付金额" if h == "买家实际支付金额" else h for h in TMALL[0]]
+    _job, counts = finished_job(app, upload(admin, "tmall", "orders.csv", as_csv([header, TMALL[1]])))
+    assert (counts["created"], counts["refused"]) == (1, 0)
