@@ -8,6 +8,7 @@ picks one, and ``auth/getuserinfo`` answers with their openid."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template_string, request
@@ -55,6 +56,9 @@ def _pick(appid_param: str, title: str):
     if not redirect_uri.startswith(("http://", "https://")):
         abort(400, "redirect_uri must be an absolute URL")
     state_param = request.args.get("state", "")
+    # 构造网页授权链接 (doc 96441): "企业可以填写a-zA-Z0-9的参数值，长度不可超过128个字节".
+    if request.path.startswith("/connect") and not re.fullmatch(r"[a-zA-Z0-9]{0,128}", state_param):
+        abort(400, "state may hold only a-z, A-Z and 0-9, at most 128 bytes")
     if appid_param == "appid" and not request.args.get("agentid") and request.path.startswith("/connect"):
         return _pick_visitor(redirect_uri, state_param)
     # `as` for scripts; the preview's member cookie for the preview (WeCom's client knows who is in).

@@ -104,8 +104,9 @@ class SignInStateMismatch(Exception):
 
 
 def begin_wecom_sign_in(flow: str, next_url: str) -> str:
-    """A one-time ``state`` for a WeCom sign-in (OAuth or QR), remembered with where to go after."""
-    state = secrets.token_urlsafe(16)
+    """A one-time ``state`` for a WeCom sign-in (OAuth or QR), remembered with where to go after. Hex:
+    WeCom's OAuth takes only a-zA-Z0-9 in ``state``, at most 128 bytes (doc 96441, 构造网页授权链接)."""
+    state = secrets.token_hex(16)
     session[f"{flow}_state"] = state
     session[f"{flow}_next"] = next_url
     return state

@@ -144,3 +144,19 @@ def test_an_event_with_a_contact_but_no_id_and_other_nonsense_is_a_400_never_a_5
         timeout=30,
     )  # fmt: skip
     assert res.status_code == 200 and res.json()["fields"]["ExternalUserID"].startswith("wm")
+
+
+def test_oauth_state_takes_only_the_characters_wecom_documents(emulator):
+    """构造网页授权链接 (doc 96441): state is a-zA-Z0-9, at most 128 bytes."""
+    import requests
+
+    base = {"appid": emulator.state.settings["WECOM_CORP_ID"], "redirect_uri": "http://127.0.0.1:9/cb",
+            "response_type": "code", "scope": "snsapi_base", "agentid": "1000002", "as": "chenjing"}  # fmt: skip
+    url = emulator.url + "/connect/oauth2/authorize"
+    for bad in ("a-b_c", "x" * 129, "中文"):
+        assert (
+            requests.get(url, params={**base, "state": bad}, allow_redirects=False, timeout=5).status_code
+            == 400
+        )
+    ok = requests.get(url, params={**base, "state": "a1B2" * 32}, allow_redirects=False, timeout=5)
+    assert ok.status_code == 302 and "state=" + "a1B2" * 32 in ok.headers["Location"]
