@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased
 
 from sidebar.core import audit, phones, uow, upsert
 from sidebar.core.among import among
+from sidebar.core.analyze import analyze
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.models import (
@@ -265,6 +266,7 @@ def reapply_members(batch: int = CHUNK) -> int:
             if i is not None
         ]
         if not ids:
+            analyze("customers")  # a million rows may have been rewritten
             return done
         _apply_members(ids)
         uow.commit_point("each batch of repaired customers is kept")

@@ -201,18 +201,17 @@ def _referrers(ids: set[int]) -> list[tuple[Use, Any, str, str]]:
         value, named = _filter_without(rule.conditions, ids)
         if named:
             found.append((Use("rule_condition", rule.name), rule, "conditions", value))
-    for sop in db.session.scalars(select(SopRule).order_by(SopRule.id)):
-        value, named = _filter_without(sop.audience, ids)
-        if named:
-            found.append((Use("sop_rule", sop.name), sop, "audience", value))
-    for invitation in db.session.scalars(select(GroupInvitation).order_by(GroupInvitation.id)):
-        value, named = _filter_without(invitation.audience, ids)
-        if named:
-            found.append((Use("group_invitation", invitation.name), invitation, "audience", value))
-    for template in db.session.scalars(select(CouponTemplate).order_by(CouponTemplate.id)):
-        value, named = _list_without(template.eligible_tag_ids, ids)
-        if named:
-            found.append((Use("coupon", template.name), template, "eligible_tag_ids", value))
+    # (model, what it is, the column that names tags, how that column names them)
+    named_in: tuple[tuple[Any, str, str, Any], ...] = (
+        (SopRule, "sop_rule", "audience", _filter_without),
+        (GroupInvitation, "group_invitation", "audience", _filter_without),
+        (CouponTemplate, "coupon", "eligible_tag_ids", _list_without),
+    )
+    for model, what, column, without in named_in:
+        for row in db.session.scalars(select(model).order_by(model.id)):
+            value, named = without(getattr(row, column), ids)
+            if named:
+                found.append((Use(what, row.name), row, column, value))
     codes = dict(db.session.execute(select(ChannelCode.id, ChannelCode.name)).tuples().all())
     for welcome in db.session.scalars(select(Welcome).order_by(Welcome.id)):
         value, named = _list_without(welcome.tag_ids, ids)

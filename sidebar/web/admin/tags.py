@@ -26,6 +26,8 @@ def _tag_action(action: Any) -> Any:
     """Run a tag change; WeCom's refusal or a bad name comes back on the page, nothing changed."""
     try:
         action()
+    except tag_admin.TagInUse:
+        raise  # the caller asks the admin first (``_deleting``)
     except (tag_admin.TagError, WeComError) as exc:
         uow.discard()
         message = exc.errmsg if isinstance(exc, WeComError) else str(exc)
@@ -100,16 +102,9 @@ def tag_delete(tag_id: int):
 def _deleting(item: Tag | TagGroup, action: str) -> Any:
     confirmed = request.form.get("confirm") == "1"
     try:
-        tag_admin.delete(item, actor=viewer(), confirmed=confirmed)
+        return _tag_action(lambda: tag_admin.delete(item, actor=viewer(), confirmed=confirmed))
     except tag_admin.TagInUse as exc:
         uow.discard()
         return render_template(
             "admin/tag_delete.html", item=item, uses=exc.uses, action=action, **common()
         ), 409
-    except (tag_admin.TagError, WeComError) as exc:
-        uow.discard()
-        message = exc.errmsg if isinstance(exc, WeComError) else str(exc)
-        return render_template(
-            "admin/tags.html", groups=profile.all_tag_groups(), error=message, **common()
-        ), 422
-    return redirect(url_for("admin.tags"), 303)
