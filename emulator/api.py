@@ -70,12 +70,31 @@ def dispatch(path: str):
         if latency:
             time.sleep(latency)
         st.check_call(path, request.args.get("access_token"))
+        _check_licence(st, path, entry)
         result = {"errcode": 0, "errmsg": "ok", **route[1](st)}
     except ApiError as exc:
         result = {"errcode": exc.errcode, "errmsg": exc.errmsg}
     entry["errcode"] = result["errcode"]
     st.log_call(entry)
     return jsonify(result)
+
+
+def _named_members(entry: dict[str, Any]) -> set[str]:
+    """The members a call acts for: ``userid`` in the query or body, ``userid_list``, ``owner_filter``."""
+    data = entry["json"] if isinstance(entry["json"], dict) else {}
+    named = {entry["args"].get("userid"), data.get("userid"), data.get("handover_userid")}
+    named |= set(data.get("userid_list") or [])
+    named |= set((data.get("owner_filter") or {}).get("userid_list") or [])
+    return {n for n in named if isinstance(n, str) and n}
+
+
+def _check_licence(st: WeComState, path: str, entry: dict[str, Any]) -> None:
+    """Customer-contact calls acting for a member without a 互通 licence answer 701008 没有合法的有互通
+    license的用户 (global error codes, doc 90313). Members are marked
+    unlicensed with ``/_emulator/config {"unlicensed": [...]}``."""
+    unlicensed = set(st.config["unlicensed"])
+    if unlicensed and path.startswith("externalcontact/") and _named_members(entry) & unlicensed:
+        raise ApiError(701008, "no valid user with interoperable license")
 
 
 # -- credentials ---------------------------------------------------------------------------------
@@ -260,12 +279,16 @@ def groupchat_list(st: WeComState) -> dict[str, Any]:
 
 @endpoint("externalcontact/groupchat/get", "POST")
 def groupchat_get(st: WeComState) -> dict[str, Any]:
+    """A group's details (doc 92122). A chat the owner dismissed answers 49008 群已经解散, one WeCom never
+    had 40050 chatid不存在 (global error codes, doc 90313)."""
     data = body()
     require(data, "chat_id")
     with st.lock:
         chat = st.group_chats.get(data["chat_id"])
+        if chat is None and data["chat_id"] in st.dismissed_chats:
+            raise ApiError(49008, "group chat has been dismissed")
         if chat is None:
-            raise ApiError(701008, "invalid chat_id or chat not found")
+            raise ApiError(40050, "invalid group id")
         chat = dict(chat)
     if not data.get("need_name"):
         chat["member_list"] = [{k: v for k, v in m.items() if k != "name"} for m in chat["member_list"]]
@@ -429,6 +452,9 @@ def resigned_transfer_result(st: WeComState) -> dict[str, Any]:
 
 # -- corp tags -----------------------------------------------------------------------------------
 
+# A tag or group name is at most 30 characters — characters, not bytes (doc 92117 "管理企业标签").
+TAG_NAME_CHARS = 30
+
 
 @endpoint("externalcontact/get_corp_tag_list", "POST")
 def get_corp_tag_list(st: WeComState) -> dict[str, Any]:
@@ -453,8 +479,8 @@ def add_corp_tag(st: WeComState) -> dict[str, Any]:
     if not tags:
         raise ApiError(40058, "tag is required")
     for t in tags:
-        if not t.get("name") or len(t["name"]) > 15:
-            raise ApiError(40071, "tag name must be 1 to 15 characters")
+        if not t.get("name") or len(t["name"]) > TAG_NAME_CHARS:
+            raise ApiError(40071, "tag name must be 1 to 30 characters")
     now = int(time.time())
     with st.lock:
         group = next((g for g in st.tag_groups if g["group_id"] == data.get("group_id")), None)
@@ -501,8 +527,8 @@ def edit_corp_tag(st: WeComState) -> dict[str, Any]:
                 return {}
             for t in g["tag"]:
                 if t["id"] == data["id"]:
-                    if data.get("name") and len(data["name"]) > 15:
-                        raise ApiError(40071, "tag name must be 1 to 15 characters")
+                    if data.get("name") and len(data["name"]) > TAG_NAME_CHARS:
+                        raise ApiError(40071, "tag name must be 1 to 30 characters")
                     t["name"] = data.get("name") or t["name"]
                     t["order"] = int(data.get("order", t["order"]))
                     return {}
@@ -578,30 +604,42 @@ def media_upload(st: WeComState) -> dict[str, Any]:
     return {"type": kind, "media_id": media_id, "created_at": str(created)}
 
 
-# What WeCom checks of an app message body (doc 90236): the type's fields and their limits.
+def _clip(text: Any, limit: int) -> str:
+    return str(text or "").encode()[:limit].decode(errors="ignore")
+
+
+# What WeCom does with an app message body (doc 90236 "发送应用消息"): the type's required fields are
+# checked; text over its bytes is cut, not refused ("超过将截断" / "超过会自动截断"): content 2,048 bytes,
+# textcard and news titles 128 bytes, descriptions 512 bytes, btntxt 4 characters.
 def _check_message(data: dict[str, Any]) -> None:
     kind = data["msgtype"]
     part = data.get(kind)
     if not isinstance(part, dict):
         raise ApiError(40008, "invalid message type")
     if kind == "text":
-        if not part.get("content") or len(str(part["content"]).encode()) > 2048:
-            raise ApiError(44004, "empty content or over 2048 bytes")
+        if not part.get("content"):
+            raise ApiError(44004, "empty content")
+        part["content"] = _clip(part["content"], 2048)
     elif kind == "textcard":
-        for field, limit in (("title", 128), ("description", 512), ("url", 2048)):
-            if not part.get(field) or len(str(part[field]).encode()) > limit:
-                raise ApiError(40058, f"textcard.{field} missing or over {limit} bytes")
-        if len(str(part.get("btntxt") or "").encode()) > 12:
-            raise ApiError(40058, "textcard.btntxt over 4 characters")
+        for field in ("title", "description", "url"):
+            if not part.get(field):
+                raise ApiError(40058, f"textcard.{field} missing")
+        if len(str(part["url"]).encode()) > 2048:
+            raise ApiError(40058, "textcard.url over 2048 bytes")
+        part["title"], part["description"] = _clip(part["title"], 128), _clip(part["description"], 512)
+        if part.get("btntxt"):
+            part["btntxt"] = str(part["btntxt"])[:4]
     elif kind == "news":
         articles = part.get("articles")
         if not isinstance(articles, list) or not 1 <= len(articles) <= 8:
             raise ApiError(40058, "news takes 1 to 8 articles")
         for article in articles:
-            if not article.get("title") or len(str(article["title"]).encode()) > 128:
-                raise ApiError(40058, "news.articles.title missing or over 128 bytes")
+            if not article.get("title"):
+                raise ApiError(40058, "news.articles.title missing")
             if not article.get("url") and not article.get("appid"):
                 raise ApiError(40058, "news.articles needs a url or a mini program")
+            article["title"] = _clip(article["title"], 128)
+            article["description"] = _clip(article.get("description"), 512)
     elif kind not in ("image", "file", "markdown", "miniprogram_notice"):
         raise ApiError(40008, "invalid message type")
 

@@ -137,6 +137,25 @@ def qr_image(config_id: str):
 WELCOME_WINDOW = 20.0  # seconds WeCom accepts a WelcomeCode after the add event
 MAX_ATTACHMENTS = 9
 MAX_WELCOME_BYTES = 4000
+# Attachment fields and their limits in bytes of UTF-8 (doc 92137 "发送新客户欢迎语"; the group welcome
+# template, doc 92366, takes the same attachments).
+ATTACHMENT_BYTES = {
+    "link": {"title": 128, "desc": 512, "url": 2048, "picurl": 2048},
+    "miniprogram": {"title": 64},
+}
+
+
+def check_attachment(kind: str, part: Any) -> None:
+    """40058 for an attachment over its documented byte limits (or with a missing required field)."""
+    if not isinstance(part, dict):
+        raise ApiError(40058, f"{kind} must be an object")
+    for field, limit in ATTACHMENT_BYTES.get(kind, {}).items():
+        if len(str(part.get(field) or "").encode()) > limit:
+            raise ApiError(40058, f"{kind}.{field} exceeds {limit} bytes")
+    if kind == "link" and not (part.get("title") and part.get("url")):
+        raise ApiError(40058, "link needs a title and a url")
+    if kind == "miniprogram" and not all(part.get(k) for k in ("title", "appid", "page", "pic_media_id")):
+        raise ApiError(40058, "miniprogram needs title, appid, page and pic_media_id")
 
 
 @endpoint("externalcontact/send_welcome_msg", "POST")
@@ -151,6 +170,9 @@ def send_welcome_msg(st: WeComState) -> dict[str, Any]:
         raise ApiError(40058, "text or attachments required")
     if len(text.encode()) > MAX_WELCOME_BYTES or len(attachments) > MAX_ATTACHMENTS:
         raise ApiError(40058, "welcome exceeds the limits")
+    for item in attachments:
+        kind = item.get("msgtype", "") if isinstance(item, dict) else ""
+        check_attachment(kind, item.get(kind) if kind else None)
     with st.lock:
         entry = st.welcome_codes.get(str(data["welcome_code"]))
         if entry is None:

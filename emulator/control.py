@@ -201,6 +201,7 @@ def _group_change(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None
             abort(400, "no such group chat")
         if change == "dismiss":
             del st.group_chats[chat_id]
+            st.dismissed_chats.add(chat_id)
             return "change_external_chat", change, fields
         if change != "update":
             abort(400, f"unknown change_type {change!r} for a group chat")

@@ -22,6 +22,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from emulator import callbacks
 from emulator.api import body, endpoint, require
+from emulator.contact_ways import check_attachment
 from emulator.state import ApiError, WeComState
 
 join_bp = Blueprint("join_ways", __name__, url_prefix="/_emulator")
@@ -53,7 +54,7 @@ def _check(st: WeComState, data: dict[str, Any]) -> list[str]:
     with st.lock:
         for chat_id in chats:
             if chat_id not in st.group_chats:
-                raise ApiError(701008, f"invalid chat_id {chat_id}")
+                raise ApiError(40050, f"invalid group id {chat_id}")  # chatid不存在 (doc 90313)
     return [str(c) for c in chats]
 
 
@@ -129,6 +130,8 @@ def _template(data: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(40058, f"text exceeds {MAX_WELCOME_BYTES} bytes")
     if len(attachments) > 1:
         raise ApiError(40058, "at most one attachment besides the text")
+    for kind, part in attachments.items():
+        check_attachment(kind, part)
     return {"text": {"content": text}, **attachments}
 
 

@@ -57,6 +57,8 @@ class WeComState:
                 "latency": 0.0,
                 # seconds a transfer stays "waiting" (2) in transfer_result before it is done (1)
                 "transfer_delay": 0.0,
+                # members without a 互通 licence: customer-contact calls naming them answer 701008
+                "unlicensed": [],
             }
             self.tokens: dict[str, float] = {}
             self.tickets: dict[str, float] = {}
@@ -105,6 +107,7 @@ class WeComState:
                     for f in c.follows
                 }
             self.group_chats: dict[str, dict[str, Any]] = {}
+            self.dismissed_chats: set[str] = set()  # groupchat/get answers 49008 for these
             joined = int(time.time()) - 86400 * 30
             for chat in demo.group_chats():
                 self.group_chats[chat.chat_id] = demo.group_chat_payload(chat, joined)

@@ -141,9 +141,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # While a person waits (a signature, a visibility lookup, a send): say so fast, never hang.
         "WECOM_INTERACTIVE_TIMEOUT": 2.0,
         "WECOM_TOKEN_MARGIN": 300.0,
-        # How often and how long a rate-limited (45009/45033) call is retried.
+        # A rate-limited (45009/45033) API stays blocked for its limit's window (doc 90313: a minute's
+        # limit blocks for a minute): a job waits the window out up to this many times; a person
+        # waiting is told at once.
         "WECOM_RATE_LIMIT_RETRIES": 3,
-        "WECOM_RATE_LIMIT_BACKOFF": 1.0,
+        "WECOM_RATE_LIMIT_WINDOW": 60.0,
+        # "System busy" (-1) is retried up to three times (doc 90313), this many seconds apart and more.
+        "WECOM_BUSY_BACKOFF": 0.5,
         "HUEY_SQLITE_PATH": os.path.join(instance_path, "huey.db"),
         # WeChat Pay (red packets): the v2 API with the merchant's client certificate.
         "PAY_API_BASE": OFFICIAL_PAY_BASE,

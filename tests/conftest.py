@@ -66,6 +66,26 @@ class Emulator:
         res.raise_for_status()
         return res.json()
 
+    def wechatpy_client(self) -> Any:
+        """wechatpy's own WeCom client (not ours) pointed at the emulator: shapes checked by code we did
+        not write. Only the host is changed: wechatpy hard-codes the official one for gettoken."""
+        from wechatpy.work import WeChatClient
+
+        from emulator import settings as emulator_settings
+
+        base = self.url + "/cgi-bin/"
+        demo = emulator_settings.load({})
+
+        class PointedAtEmulator(WeChatClient):
+            API_BASE_URL = base
+
+            def fetch_access_token(self) -> dict[str, Any]:
+                return self._fetch_access_token(
+                    url=base + "gettoken", params={"corpid": self.corp_id, "corpsecret": self.secret}
+                )
+
+        return PointedAtEmulator(demo["WECOM_CORP_ID"], demo["WECOM_SECRET"], auto_retry=False)
+
     def calls(self, endpoint: str | None = None) -> list[dict[str, Any]]:
         res = requests.get(
             self.url + "/_emulator/calls", params={"endpoint": endpoint} if endpoint else {}, timeout=5
@@ -116,7 +136,8 @@ def make_app(tmp_path: Path, emulator: Emulator, **overrides: Any):
         "WECOM_API_BASE": emulator.url + "/cgi-bin/",
         "WECOM_OAUTH_BASE": emulator.url,
         "WECOM_LOGIN_BASE": emulator.url,
-        "WECOM_RATE_LIMIT_BACKOFF": 0.2,
+        "WECOM_RATE_LIMIT_WINDOW": 0.5,
+        "WECOM_BUSY_BACKOFF": 0.05,
         "PAY_API_BASE": emulator.url,
         # Short, so timeout tests are quick; the emulator's slow answers take longer than this.
         "PAY_HTTP_TIMEOUT": 1.0,

@@ -36,6 +36,7 @@ from sidebar.models import (
     TaskStatus,
     utcnow,
 )
+from sidebar.wecom import limits
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
@@ -45,7 +46,7 @@ MAX_NAME = 30  # WeCom: remark at most 30 characters
 MAX_CHATS = 5  # WeCom: at most 5 groups on one code
 MAX_ROOM_NAME = 40  # WeCom: an auto-made group's base name at most 40 characters
 MAX_ROOM_ID = 10**6
-MAX_WELCOME_BYTES = 3000  # WeCom: a group welcome's text at most 3,000 bytes
+MAX_WELCOME_BYTES = limits.GROUP_WELCOME_TEXT_BYTES
 NICKNAME = "{昵称}"  # written in our form; WeCom's placeholder is %NICKNAME%
 
 

@@ -151,7 +151,11 @@ def run_hand_over(job_id: int) -> dict[str, int]:
         held = unassigned().get(params["handover_userid"], [])
         counts = request(params["handover_userid"], takeover, held) if held else {"requested": 0}
     except (WeComError, ValueError) as exc:
-        why = _("WeCom did not answer: %(why)s", why=exc.errmsg) if isinstance(exc, WeComError) else str(exc)
+        why = (
+            _("WeCom did not answer: %(why)s", why=exc.in_words())
+            if isinstance(exc, WeComError)
+            else str(exc)
+        )
         uow.discard()  # what WeCom accepted is committed already; nothing else was written
         job = db.session.get(BackgroundJob, job_id)
         assert job is not None

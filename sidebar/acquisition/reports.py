@@ -40,6 +40,7 @@ from sidebar.models import (
     StaffStatus,
     TaskStatus,
 )
+from sidebar.wecom import limits
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
@@ -250,7 +251,7 @@ def _card(reader: Staff, kind: str, start: date, f: Figures) -> dict[str, str]:
         f'<div class="normal">SOP 任务完成 {f.tasks_done}/{f.tasks_due} · 发券 {f.coupons_issued}，'
         f"核销 {f.coupons_redeemed} · 红包 {f.packets} 个 · {sales}</div>"
     )
-    return {"title": title(kind, start), "description": description, "url": base + path, "btntxt": "详情"}
+    return limits.textcard(title=title(kind, start), description=description, url=base + path, btntxt="详情")
 
 
 def recipients() -> list[Staff]:

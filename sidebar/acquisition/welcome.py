@@ -40,6 +40,7 @@ from sidebar.models import (
 from sidebar.money import coupons
 from sidebar.money.messages import Refused
 from sidebar.sop import engine as sop_engine
+from sidebar.wecom import limits
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
@@ -47,7 +48,7 @@ WINDOW_SECONDS = 20  # WeCom accepts a WelcomeCode this long after the add event
 # Leave WeCom time to answer inside its window: past this we record "late" instead of calling.
 DEADLINE_SECONDS = 18
 MAX_ATTACHMENTS = 9
-MAX_TEXT_BYTES = 4000
+MAX_TEXT_BYTES = limits.WELCOME_TEXT_BYTES
 ATTACHABLE = {
     MaterialKind.IMAGE.value,
     MaterialKind.VIDEO.value,
@@ -104,12 +105,12 @@ def attachment(material: Material) -> dict[str, Any]:
     if material.kind == MaterialKind.LINK.value:
         return {
             "msgtype": "link",
-            "link": {
-                "title": material.title[:128],
-                "picurl": material.cover_url or "",
-                "desc": (material.description or "")[:512],
-                "url": material.url,
-            },
+            "link": limits.link(
+                title=material.title,
+                picurl=material.cover_url or "",
+                desc=material.description or "",
+                url=material.url,
+            ),
         }
     kind = material.kind
     return {"msgtype": kind, kind: {"media_id": materials.media_id(material)}}
@@ -131,12 +132,12 @@ def _coupon_attachment(staff: Staff, customer: Customer, template_id: int) -> tu
     template = coupon.template
     return coupon.id, {
         "msgtype": "link",
-        "link": {
-            "title": f"{template.name}（{coupons.describe(template)}）"[:128],
-            "picurl": image,
-            "desc": "点击领取，到店或商城下单时使用",
-            "url": claim,
-        },
+        "link": limits.link(
+            title=f"{template.name}（{coupons.describe(template)}）",
+            picurl=image,
+            desc="点击领取，到店或商城下单时使用",
+            url=claim,
+        ),
     }
 
 
@@ -168,7 +169,7 @@ def on_add(fields: dict[str, str], *, received_at: datetime) -> str:
         record.status = WelcomeStatus.SENT.value
         _sent(record, welcome)
     except WeComError as exc:
-        record.status, record.error = WelcomeStatus.REFUSED.value, f"{exc.errcode}: {exc.errmsg}"[:255]
+        record.status, record.error = WelcomeStatus.REFUSED.value, f"{exc.errcode}: {exc.in_words()}"[:255]
     except (Refused, RuntimeError, OSError, LookupError) as exc:
         record.error = str(exc)[:255]
     record.seconds = round(waited + time.monotonic() - started, 2)

@@ -20,12 +20,11 @@ from sidebar.core.analyze import analyze
 from sidebar.core.upsert import insert
 from sidebar.extensions import db
 from sidebar.models import GroupChat, GroupChatMember, utcnow
-from sidebar.wecom.errors import WeComError
+from sidebar.wecom.errors import CHAT_DISMISSED, GONE_CHAT, WeComError
 from sidebar.wecom.gateway import gateway, wecom
 
 PROGRESS_KEY = "sync:groups:progress"
 PAGE_SIZE = 1000  # WeCom's most for groupchat/list
-NO_SUCH_CHAT = 701008
 
 
 def _when(value: Any) -> datetime | None:
@@ -88,12 +87,23 @@ def store_chat(chat: dict[str, Any], *, now: datetime | None = None) -> GroupCha
     return group
 
 
+def mark_dismissed(chat_id: str, *, now: datetime | None = None) -> GroupChat | None:
+    """The stored group, marked dismissed (members and history stay); None when we never knew it."""
+    group = db.session.scalar(select(GroupChat).where(GroupChat.chat_id == chat_id))
+    if group is not None and group.status != "dismissed":
+        group.status, group.dismissed_at = "dismissed", now or utcnow()
+    return group
+
+
 def refresh(chat_id: str, *, now: datetime | None = None) -> GroupChat | None:
-    """The group as WeCom has it now, stored; None when WeCom knows no such chat."""
+    """The group as WeCom has it now, stored; None when WeCom says it is gone: 40050 (no such chat) or
+    49008 (dismissed, which is also marked on the stored group) — doc 90313."""
     try:
         chat = wecom().post("externalcontact/groupchat/get", data={"chat_id": chat_id, "need_name": 1})
     except WeComError as exc:
-        if exc.errcode == NO_SUCH_CHAT:
+        if exc.errcode in GONE_CHAT:
+            if exc.errcode == CHAT_DISMISSED:
+                mark_dismissed(chat_id, now=now)
             return None
         raise
     return store_chat(chat["group_chat"], now=now)
@@ -139,14 +149,14 @@ def on_event(fields: dict[str, str], *, now: datetime | None = None) -> str:
     now = now or utcnow()
     chat_id, change = fields.get("ChatId", ""), fields.get("ChangeType", "")
     if change == "dismiss":
-        group = db.session.scalar(select(GroupChat).where(GroupChat.chat_id == chat_id))
-        if group is None:
+        if mark_dismissed(chat_id, now=now) is None:
             return "ignored: a group we never knew was dismissed"
-        group.status, group.dismissed_at = "dismissed", now
         return "group marked dismissed"
     group = refresh(chat_id, now=now)
     if group is None:
-        return "ignored: WeCom knows no such group"
+        # Dismissed or unknown by the time we asked (an update queued behind the dismissal): the event
+        # is done with, not a dead letter.
+        return "ignored: WeCom says the group is gone"
     if fields.get("UpdateDetail") == "del_member" and fields.get("QuitScene", "").isdigit():
         for row in db.session.scalars(
             select(GroupChatMember).where(

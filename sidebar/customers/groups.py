@@ -12,7 +12,7 @@ from sidebar.core.errors import DomainError
 from sidebar.customers import group_sync, visibility
 from sidebar.extensions import db
 from sidebar.models import Customer, Follow, GroupChatMember, Staff, utcnow
-from sidebar.wecom.errors import WeComError
+from sidebar.wecom.errors import CHAT_DISMISSED, GONE_CHAT, WeComError
 from sidebar.wecom.gateway import wecom
 
 CHAT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -22,6 +22,16 @@ class NotAMember(DomainError):
     """The member is not in this group chat (or it does not exist): 404."""
 
     code = "not_found"
+
+
+class ChatGone(DomainError):
+    """WeCom says the chat is dismissed (49008) or unknown (40050): the page says which, in words."""
+
+    code = "gone"
+
+    def __init__(self, error: WeComError):
+        super().__init__(error.in_words())
+        self.dismissed = error.errcode == CHAT_DISMISSED
 
 
 @dataclass
@@ -65,8 +75,10 @@ def group_for(staff: Staff, chat_id: str, *, keep: bool = False) -> GroupView:
             "group_chat"
         ]
     except WeComError as exc:
-        if exc.errcode == 701008:  # no such chat
-            raise NotAMember(chat_id) from exc
+        if exc.errcode in GONE_CHAT:
+            if exc.errcode == CHAT_DISMISSED:
+                group_sync.mark_dismissed(chat_id)
+            raise ChatGone(exc) from exc
         raise
     members = chat.get("member_list") or []
     staff_ids = {m["userid"] for m in members if int(m.get("type", 1)) == 1}

@@ -128,7 +128,7 @@ def push(customer_id: int, *, now: datetime | None = None) -> dict[str, int]:
             for r in batch:
                 r.sync_attempts += 1
                 r.sync_status = TagSync.FAILED.value
-                r.sync_error = f"{exc.errcode or ''} {exc.errmsg}".strip()[:500]
+                r.sync_error = f"{exc.errcode or ''} {exc.in_words()}".strip()[:500]
                 r.next_sync_at = now + min(MAX_BACKOFF, timedelta(seconds=30 * 2 ** (r.sync_attempts - 1)))
             counts["failed"] += len(batch)
             continue

@@ -26,9 +26,10 @@ from sidebar.models import (
     TagRule,
     Welcome,
 )
+from sidebar.wecom import limits
 from sidebar.wecom.gateway import wecom
 
-WECOM_NAME_MAX = 15  # WeCom's limit for corp tag names
+WECOM_NAME_MAX = limits.TAG_NAME_CHARS
 LOCAL_NAME_MAX = 64
 
 

@@ -53,7 +53,7 @@ def callback():
     except WeComError as exc:
         return refuse(
             _("WeCom did not confirm who you are"),
-            _("WeCom answered: %(error)s. Please close the sidebar and open it again.", error=exc.errmsg),
+            _("WeCom answered: %(error)s. Please close the sidebar and open it again.", error=exc.in_words()),
             502,
         )
     userid = identity.get("userid") or identity.get("UserId")

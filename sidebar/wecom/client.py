@@ -1,8 +1,14 @@
 """The WeCom API client: wechatpy's, bound to our settings, our token store and our retry rules.
 
 wechatpy 2.0.0a26 retries token errors without bound and hard-codes the official host for gettoken;
-this subclass turns its retry off and does exactly one refetch itself, backs off on rate limits, puts
-a timeout on every call, and adds the endpoints wechatpy lacks.
+this subclass turns its retry off and does exactly one refetch itself, retries "system busy" (-1) a few
+times, honours rate-limit blocks, puts a timeout on every call, and adds the endpoints wechatpy lacks.
+
+Rate limits (doc 90313, 45009/45033): "频率拦截时长一般与调用的限制时长相同" — a call refused for a
+minute's quota stays refused for that minute. So a refusal is remembered in the shared store for the
+window: while a person waits (a page, a tap) they are told at once (``WeComRateLimited``) instead of
+waiting out backoffs, and every worker skips the doomed call; a job sleeps until the window ends and
+tries again, a bounded number of times.
 """
 
 from __future__ import annotations
@@ -16,7 +22,14 @@ import requests
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.work import WeChatClient
 
-from sidebar.wecom.errors import RATE_LIMIT_ERRORS, TOKEN_ERRORS, WeComError, WeComUnavailable
+from sidebar.wecom.errors import (
+    BUSY,
+    RATE_LIMIT_ERRORS,
+    TOKEN_ERRORS,
+    WeComError,
+    WeComRateLimited,
+    WeComUnavailable,
+)
 from sidebar.wecom.store import SharedStore
 from sidebar.wecom.tokens import CredentialCache
 
@@ -44,7 +57,9 @@ class WeComClient(WeChatClient):
         someone_waiting: Callable[[], bool] = lambda: False,
         token_margin: float = 300.0,
         rate_limit_retries: int = 3,
-        rate_limit_backoff: float = 1.0,
+        rate_limit_window: float = 60.0,
+        busy_retries: int = 3,
+        busy_backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
     ):
         super().__init__(corp_id, secret, timeout=timeout, auto_retry=False)
@@ -55,8 +70,11 @@ class WeComClient(WeChatClient):
         self._someone_waiting = someone_waiting
         self.agent_id = agent_id
         self.credentials = CredentialCache(store, corp_id, agent_id, secret, token_margin)
+        self.store = store
         self.rate_limit_retries = rate_limit_retries
-        self.rate_limit_backoff = rate_limit_backoff
+        self.rate_limit_window = rate_limit_window
+        self.busy_retries = busy_retries
+        self.busy_backoff = busy_backoff
         self._sleep = sleep
 
     # -- credentials -------------------------------------------------------------------------
@@ -114,10 +132,33 @@ class WeComClient(WeChatClient):
             return (self.interactive_timeout, self.timeout)
         return self.interactive_timeout
 
+    def _block_key(self, endpoint: str) -> str:
+        return f"wecom:{self.corp_id}:blocked:{endpoint.split('?', 1)[0].strip('/')}"
+
+    def _blocked_for(self, endpoint: str) -> float:
+        """Seconds left of a rate-limit block WeCom put on this API (0 when none)."""
+        until = self.store.get(self._block_key(endpoint))
+        try:
+            return max(0.0, float(until) - time.time()) if until else 0.0
+        except ValueError:
+            return 0.0
+
+    def _wait_out_block(self, endpoint: str, errcode: int, errmsg: str) -> None:
+        """A person waiting is told at once; a job sleeps until the block ends."""
+        left = self._blocked_for(endpoint)
+        if not left:
+            return
+        if self._someone_waiting():
+            raise WeComRateLimited(errcode, errmsg, left)
+        log.warning("WeCom rate limit on %s; a job waits %.0fs for the window to pass", endpoint, left)
+        self._sleep(left)
+
     def _request(self, method: str, url_or_endpoint: str, **kwargs: Any) -> Any:
-        """Send one call: one refetch on a token error, bounded backoff on rate limits."""
+        """Send one call: one refetch on a token error, a few retries when WeCom is busy, and rate-limit
+        blocks honoured (see the module's docstring)."""
         token_retried = False
-        rate_limited = 0
+        rate_limited = busy = 0
+        self._wait_out_block(url_or_endpoint, 45009, "blocked by an earlier rate-limit answer")
         while True:
             attempt = dict(kwargs)
             params = dict(kwargs.get("params") or {})
@@ -135,13 +176,23 @@ class WeComClient(WeChatClient):
                     self.credentials.invalidate(ACCESS_TOKEN, token)
                     kwargs = {**kwargs, "params": {k: v for k, v in params.items() if k != "access_token"}}
                     continue
-                if errcode in RATE_LIMIT_ERRORS and rate_limited < self.rate_limit_retries:
-                    delay = self.rate_limit_backoff * (2**rate_limited)
-                    rate_limited += 1
-                    log.warning(
-                        "WeCom rate limit %s on %s; retrying in %.1fs", errcode, url_or_endpoint, delay
+                if errcode == BUSY and busy < self.busy_retries:
+                    # "系统繁忙 … 建议重试次数不超过3次" (doc 90313); a person waiting gets one quick retry.
+                    busy += 1
+                    if self._someone_waiting() and busy > 1:
+                        raise WeComError(errcode, exc.errmsg or "") from exc
+                    self._sleep(self.busy_backoff * busy)
+                    continue
+                if errcode in RATE_LIMIT_ERRORS:
+                    self.store.set(
+                        self._block_key(url_or_endpoint),
+                        str(time.time() + self.rate_limit_window),
+                        ttl=self.rate_limit_window,
                     )
-                    self._sleep(delay)
+                    if self._someone_waiting() or rate_limited >= self.rate_limit_retries:
+                        raise WeComRateLimited(errcode, exc.errmsg or "", self.rate_limit_window) from exc
+                    rate_limited += 1
+                    self._wait_out_block(url_or_endpoint, errcode, exc.errmsg or "")
                     continue
                 if errcode is None:
                     raise WeComUnavailable(f"{url_or_endpoint}: HTTP error {exc.response}") from exc

@@ -50,7 +50,8 @@ class Gateway:
                 someone_waiting=has_request_context,
                 token_margin=cfg["WECOM_TOKEN_MARGIN"],
                 rate_limit_retries=cfg["WECOM_RATE_LIMIT_RETRIES"],
-                rate_limit_backoff=cfg["WECOM_RATE_LIMIT_BACKOFF"],
+                rate_limit_window=cfg["WECOM_RATE_LIMIT_WINDOW"],
+                busy_backoff=cfg["WECOM_BUSY_BACKOFF"],
             )
         return self._client
 

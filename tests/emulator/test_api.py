@@ -25,10 +25,15 @@ def test_corp_tags_can_be_added_renamed_and_deleted(ctx, emulator):
     assert tags[1]["id"] not in listed and tags[0]["id"] in listed
 
 
-def test_a_tag_name_over_15_characters_is_refused(ctx, emulator):
+def test_a_tag_name_counts_30_characters_not_bytes(ctx, emulator):
+    """Doc 92117: a tag name is at most 30 characters. Thirty Chinese characters (90 bytes) are taken."""
+    made = wecom().external_contact.add_corp_tag(
+        group_id=None, group_name="测试", order=0, tags=[{"name": "一" * 30}]
+    )
+    assert made["tag_group"]["tag"][0]["name"] == "一" * 30
     with pytest.raises(WeComError) as caught:
         wecom().external_contact.add_corp_tag(
-            group_id=None, group_name="测试", order=0, tags=[{"name": "一" * 16}]
+            group_id=None, group_name="测试", order=0, tags=[{"name": "二" * 31}]
         )
     assert caught.value.errcode == 40071
 

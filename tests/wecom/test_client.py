@@ -61,8 +61,8 @@ def test_a_server_that_always_answers_40014_gives_a_clear_error_after_a_bounded_
     assert len(emulator.calls("gettoken")) == 2
 
 
-def test_rate_limit_45009_backs_off_and_then_succeeds(ctx, emulator):
-    # Three calls a second; the client's backoff (0.2 s, 0.4 s, 0.8 s) outlasts the window.
+def test_a_job_waits_out_a_rate_limit_window_and_then_succeeds(ctx, emulator):
+    # Three calls a second; a job (no one waiting) sleeps the window (0.5 s in tests) and tries again.
     emulator.configure(rate_limit=3, rate_window=1.0)
     started = time.monotonic()
     names = [wecom().get("user/get", params={"userid": "chenjing"})["name"] for _ in range(4)]
@@ -70,16 +70,52 @@ def test_rate_limit_45009_backs_off_and_then_succeeds(ctx, emulator):
     answers = [c["errcode"] for c in emulator.calls("user/get")]
     assert 45009 in answers
     assert answers[-1] == 0
-    # It waited rather than hammering: at least one backoff interval passed.
-    assert time.monotonic() - started >= 0.2
+    # It waited out the window rather than hammering WeCom.
+    assert time.monotonic() - started >= 0.5
 
 
 def test_rate_limit_that_never_lifts_ends_in_an_error_not_a_loop(ctx, emulator):
+    from sidebar.wecom.errors import WeComRateLimited
+
     emulator.configure(always_error={"user/get": 45009})
-    with pytest.raises(WeComError) as caught:
+    with pytest.raises(WeComRateLimited) as caught:
         wecom().get("user/get", params={"userid": "chenjing"})
     assert caught.value.errcode == 45009
     assert len(emulator.calls("user/get")) == 1 + 3  # the call and the configured three retries
+
+
+def test_a_person_waiting_is_told_of_a_rate_limit_at_once_and_the_block_is_remembered(app, emulator):
+    """Doc 90313: a 45009 block lasts its limit's window. Someone waiting is not kept 7 s in backoffs,
+    and the next request within the window does not call WeCom at all."""
+    from sidebar.wecom.errors import WeComRateLimited
+
+    emulator.configure(queued_errors={"user/get": [45033]})
+    with app.test_request_context("/"):
+        started = time.monotonic()
+        with pytest.raises(WeComRateLimited) as caught:
+            wecom().get("user/get", params={"userid": "chenjing"})
+        assert time.monotonic() - started < 0.4
+        assert "minute" in caught.value.in_words() or "分钟" in caught.value.in_words()
+        with pytest.raises(WeComRateLimited):
+            wecom().get("user/get", params={"userid": "chenjing"})
+    assert len(emulator.calls("user/get")) == 1  # the second never reached WeCom
+    time.sleep(0.55)  # the window (0.5 s in tests) has passed
+    with app.test_request_context("/"):
+        assert wecom().get("user/get", params={"userid": "chenjing"})["name"] == "陈静"
+
+
+def test_system_busy_is_retried(ctx, emulator):
+    emulator.configure(queued_errors={"user/get": [-1, -1]})
+    assert wecom().get("user/get", params={"userid": "chenjing"})["name"] == "陈静"
+    assert [c["errcode"] for c in emulator.calls("user/get")] == [-1, -1, 0]
+
+
+def test_system_busy_that_lasts_ends_after_three_retries(ctx, emulator):
+    emulator.configure(always_error={"user/get": -1})
+    with pytest.raises(WeComError) as caught:
+        wecom().get("user/get", params={"userid": "chenjing"})
+    assert caught.value.errcode == -1
+    assert len(emulator.calls("user/get")) == 4
 
 
 def test_other_errors_surface_with_their_errcode(ctx, emulator):

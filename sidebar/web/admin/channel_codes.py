@@ -83,7 +83,9 @@ def channel_code_create():
         return _list(422, errors=exc.errors, form=form)
     except WeComError as exc:
         uow.discard()
-        return _list(502, errors={"wecom": _("WeCom refused the code: %(why)s", why=exc.errmsg)}, form=form)
+        return _list(
+            502, errors={"wecom": _("WeCom refused the code: %(why)s", why=exc.in_words())}, form=form
+        )
     audit.record(viewer(), "channel_code.create", "channel_code", code.id, ip=client_ip(), name=code.name)
     return redirect(url_for("admin.channel_code_detail", code_id=code.id), 303)
 
@@ -142,7 +144,7 @@ def channel_code_update(code_id: int):
         uow.discard()
         return _detail(_code_or_404(code_id), 422, errors=exc.errors)
     except WeComError as exc:
-        return _refused(code_id, _("WeCom refused the change: %(why)s", why=exc.errmsg))
+        return _refused(code_id, _("WeCom refused the change: %(why)s", why=exc.in_words()))
     return _changed(code, "channel_code.update")
 
 
@@ -153,7 +155,7 @@ def channel_code_retire(code_id: int):
     try:
         codes.retire(code)
     except WeComError as exc:
-        return _refused(code_id, _("WeCom refused to retire the code: %(why)s", why=exc.errmsg))
+        return _refused(code_id, _("WeCom refused to retire the code: %(why)s", why=exc.in_words()))
     return _changed(code, "channel_code.retire")
 
 

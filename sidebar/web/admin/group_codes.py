@@ -87,7 +87,7 @@ def group_code_create():
         return _list(422, errors=exc.errors)
     except WeComError as exc:
         uow.discard()
-        return _list(502, errors={"wecom": _("WeCom refused the code: %(why)s", why=exc.errmsg)})
+        return _list(502, errors={"wecom": _("WeCom refused the code: %(why)s", why=exc.in_words())})
     audit.record(viewer(), "group_code.create", "group_code", code.id, ip=client_ip(), name=code.name)
     return redirect(url_for("admin.group_code_detail", code_id=code.id), 303)
 
@@ -128,7 +128,7 @@ def _change(
         return _detail(_code_or_404(code_id), 422, errors=exc.errors)
     except WeComError as exc:
         uow.discard()
-        return _detail(_code_or_404(code_id), 502, errors={"wecom": refused(exc.errmsg)})
+        return _detail(_code_or_404(code_id), 502, errors={"wecom": refused(exc.in_words())})
     audit.record(viewer(), action, "group_code", code.id, ip=client_ip(), name=code.name)
     return redirect(url_for("admin.group_code_detail", code_id=code.id), 303)
 
@@ -215,7 +215,7 @@ def group_invitation_create():
         return _list(422, invite_errors=exc.errors)
     except WeComError as exc:
         uow.discard()
-        return _list(502, invite_errors={"wecom": _("WeCom refused the code: %(why)s", why=exc.errmsg)})
+        return _list(502, invite_errors={"wecom": _("WeCom refused the code: %(why)s", why=exc.in_words())})
     audit.record(
         viewer(), "group_invitation.create", "group_invitation", invitation.id, ip=client_ip(),
         name=invitation.name,

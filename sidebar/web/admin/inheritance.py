@@ -23,7 +23,7 @@ def _page(status: int = 200, error: str | None = None) -> Any:
     try:
         held = inheritance.unassigned()
     except WeComError as exc:
-        held, error = {}, _("WeCom did not answer: %(why)s", why=exc.errmsg)
+        held, error = {}, _("WeCom did not answer: %(why)s", why=exc.in_words())
     leavers = {s.userid: s for s in db.session.scalars(select(Staff).where(Staff.userid.in_(list(held))))}
     progress = {
         (userid, state): n
@@ -73,7 +73,7 @@ def inheritance_assign():
     try:
         held = inheritance.unassigned().get(userid, [])
     except WeComError as exc:
-        return _page(502, _("WeCom did not answer: %(why)s", why=exc.errmsg))
+        return _page(502, _("WeCom did not answer: %(why)s", why=exc.in_words()))
     if not held:
         abort(404)
     # Thousands of customers take hundreds of calls: a job asks WeCom, batch by batch; the page shows

@@ -75,7 +75,8 @@ def login_callback():
         userid = wecom().user_by_code(request.args.get("code", "")).get("userid")
     except WeComError as exc:
         abort(
-            502, _("WeCom answered: %(error)s. Please close the sidebar and open it again.", error=exc.errmsg)
+            502,
+            _("WeCom answered: %(error)s. Please close the sidebar and open it again.", error=exc.in_words()),
         )
     staff = db.session.scalar(select(Staff).where(Staff.userid == userid)) if userid else None
     if staff is None or staff.status != StaffStatus.ACTIVE or staff.role not in (Role.ADMIN, Role.MANAGER):

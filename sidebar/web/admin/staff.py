@@ -58,6 +58,6 @@ def staff_sync():
     try:
         counts = staff_service.sync_staff()
     except WeComError as exc:
-        abort(502, exc.errmsg)
+        abort(502, exc.in_words())
     audit.record(viewer(), "staff_synced", "staff", None, ip=client_ip(), **counts)
     return redirect(url_for("admin.staff_list"), 303)

@@ -30,7 +30,7 @@ def _tag_action(action: Any) -> Any:
         raise  # the caller asks the admin first (``_deleting``)
     except (tag_admin.TagError, WeComError) as exc:
         uow.discard()
-        message = exc.errmsg if isinstance(exc, WeComError) else str(exc)
+        message = exc.in_words() if isinstance(exc, WeComError) else str(exc)
         return render_template(
             "admin/tags.html", groups=profile.all_tag_groups(), error=message, **common()
         ), 422

@@ -123,7 +123,7 @@ def transfers_move():
         uow.discard()
         return _page(
             status=502,
-            error=_("WeCom refused the move: %(why)s", why=exc.errmsg),
+            error=_("WeCom refused the move: %(why)s", why=exc.in_words()),
             chosen=chosen,
             message=message,
             target=target,

@@ -97,8 +97,10 @@ def group_member_or_404(chat_id: str) -> None:
         groups.group_for(me(), chat_id)
     except groups.NotAMember:
         abort(404)
+    except groups.ChatGone as exc:
+        abort(410 if exc.dismissed else 404, str(exc))
     except WeComError as exc:
-        abort(502, exc.errmsg)
+        abort(502, exc.in_words())
 
 
 def page_number() -> int:

@@ -245,7 +245,7 @@ def material_message(material_id: int):
     try:
         media = materials.media_id(material) if material.kind in materials.FILE_KINDS else None
     except WeComError as exc:
-        return json_error(502, "wecom_refused", exc.errmsg)
+        return json_error(502, "wecom_refused", exc.in_words())
     return jsonify(materials.message(material, media))
 
 

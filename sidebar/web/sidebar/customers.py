@@ -197,7 +197,7 @@ def remark_save(customer: Customer):
     except WeComError as exc:
         uow.discard()
         error = _(
-            "WeCom did not save it (%(error)s). Nothing was changed; please try again.", error=exc.errmsg
+            "WeCom did not save it (%(error)s). Nothing was changed; please try again.", error=exc.in_words()
         )
         return htmx.render(
             PAGE,

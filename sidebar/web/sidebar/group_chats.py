@@ -68,7 +68,15 @@ def _tasks(stored: GroupChat) -> list[tuple[Any, list[dict[str, Any]]]]:
 
 
 def group_or_404(chat_id: str) -> tuple[groups.GroupView, GroupChat]:
-    """The group (the member must be in it, WeCom says), stored as WeCom has it now."""
+    """The group (the member must be in it, WeCom says), stored as WeCom has it now; a chat WeCom says
+    is dismissed is 410 and one it does not know 404, each said in words."""
+    try:
+        return _group(chat_id)
+    except groups.ChatGone as exc:
+        abort(410 if exc.dismissed else 404, str(exc))
+
+
+def _group(chat_id: str) -> tuple[groups.GroupView, GroupChat]:
     try:
         view = groups.group_for(me(), chat_id, keep=True)
     except groups.NotAMember:
@@ -83,9 +91,12 @@ def group_or_404(chat_id: str) -> tuple[groups.GroupView, GroupChat]:
 def group_detail(chat_id: str):
     """A customer group: name, owner, members, this week's joins and leaves, tags and notes."""
     try:
-        view, stored = group_or_404(chat_id)
+        view, stored = _group(chat_id)
+    except groups.ChatGone as exc:
+        status = 410 if exc.dismissed else 404
+        return htmx.render(PAGE, status=status, group=None, gone=str(exc), **common())
     except WeComError as exc:
-        return htmx.render(PAGE, status=502, group=None, error=exc.errmsg, **common())
+        return htmx.render(PAGE, status=502, group=None, error=exc.in_words(), **common())
     return _render(view, stored)
 
 
