@@ -59,11 +59,15 @@ class WeComState:
                 "transfer_delay": 0.0,
                 # members without a 互通 licence: customer-contact calls naming them answer 701008
                 "unlicensed": [],
+                # lookups of a just-added customer (externalcontact/get) answered 84061 before the
+                # contact shows: real WeCom lags its own add event by a moment
+                "contact_lag": 0,
             }
             self.tokens: dict[str, float] = {}
             self.tickets: dict[str, float] = {}
             self.codes: dict[str, tuple[str, float]] = {}
             self.media: dict[str, dict[str, Any]] = {}
+            self.lagging: dict[str, int] = {}  # external_userid -> lookups still answered 84061
             self.transfers: dict[tuple[str, str, str], dict[str, Any]] = {}
             self.moves: dict[str, list[float]] = {}  # external_userid → times moved in service (在职继承)
             # 联系我 / channel codes: config_id -> {type, scene, remark, state, user, skip_verify, qr_code}
@@ -206,6 +210,11 @@ class WeComState:
     def contact(self, external_userid: str) -> dict[str, Any]:
         with self.lock:
             contact = self.contacts.get(external_userid)
+            if self.lagging.get(external_userid):
+                # Right after an add, WeCom may not know the relation yet (84061 不存在外部联系人的关系,
+                # doc 90313): ``contact_lag`` lookups are answered so, then the contact shows.
+                self.lagging[external_userid] -= 1
+                contact = None
             if contact is None:
                 raise ApiError(84061, "not external contact")
             tags = self.tag_index()
@@ -237,6 +246,8 @@ class WeComState:
         self.user(userid)
         with self.lock:
             ext = contact["external_userid"]
+            if self.config["contact_lag"]:
+                self.lagging[ext] = int(self.config["contact_lag"])
             self.contacts[ext] = {**self.contacts.get(ext, {}), **contact}
             self.follows.setdefault(ext, {})[userid] = {
                 "userid": userid,

@@ -67,7 +67,11 @@ def process_event_now(event_id: int, now: datetime | None = None) -> str:
             uow.discard()  # nothing of the failed attempt stays, except that it failed
             event = db.session.get(WecomEvent, event_id)
             assert event is not None
-            events.mark_failed(event, f"{type(exc).__name__}: {exc}", now=now)
+            soon = events.retry_soon(exc, event.attempts)
+            wait = events.mark_failed(event, f"{type(exc).__name__}: {exc}", now=now, soon=soon)
+            if soon and wait is not None:
+                # Seconds, not the sweeper's next minute: WeCom is only catching up with its own event.
+                uow.after_commit(lambda: process_event.schedule((event_id,), delay=wait))
         return event.status
 
 

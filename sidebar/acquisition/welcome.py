@@ -5,13 +5,22 @@ customer: its key is the customer's); then the code's arrival tags.
 
 WeCom accepts a ``WelcomeCode`` once and only within 20 s of the add event. So the welcome is tried at
 most once per code: if the event reaches us late, or WeCom refuses, that is recorded (``WelcomeSend``)
-and shown on the code's page — never retried with a stale code, even when the event itself is retried."""
+and shown on the code's page — never retried with a stale code, even when the event itself is retried.
+
+A customer added without verification (a channel code with skip_verify) first arrives as
+``add_half_external_contact``, which carries a WelcomeCode too (doc 92130 "客户联系 → 事件"); the full
+``add_external_contact`` of the same pair may follow. Both are one arrival: whichever comes first is
+welcomed, the other is not (``ARRIVAL_WINDOW``).
+
+The welcome is made from what the event carries (the member, the customer's id, the state), not from
+``externalcontact/get``: WeCom may answer that with 84061 for a moment after the add, and the 20 s do not
+wait (``events.callbacks`` looks the customer up after the welcome)."""
 
 from __future__ import annotations
 
 import json
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -49,6 +58,8 @@ WINDOW_SECONDS = 20  # WeCom accepts a WelcomeCode this long after the add event
 DEADLINE_SECONDS = 18
 MAX_ATTACHMENTS = 9
 MAX_TEXT_BYTES = limits.WELCOME_TEXT_BYTES
+# A half add and the full add of the same member and customer this close together are one arrival.
+ARRIVAL_WINDOW = timedelta(days=1)
 ATTACHABLE = {
     MaterialKind.IMAGE.value,
     MaterialKind.VIDEO.value,
@@ -141,9 +152,24 @@ def _coupon_attachment(staff: Staff, customer: Customer, template_id: int) -> tu
     }
 
 
-def on_add(fields: dict[str, str], *, received_at: datetime) -> str:
-    """Welcome the customer of an add event, once per WelcomeCode; returns what happened (for the
-    event's record). Never raises: a welcome that fails is recorded, and the event goes on."""
+def _welcomed_this_arrival(userid: str, ext: str, *, half: bool) -> bool:
+    """A half add is one arrival with a full add of the same pair around it: the half add is skipped
+    after any recent welcome of the pair, the full add only after a recent half-add welcome (a customer
+    who deletes and adds again through a verified code is a new arrival, welcomed again)."""
+    query = select(WelcomeSend.id).where(
+        WelcomeSend.userid == userid,
+        WelcomeSend.external_userid == ext,
+        WelcomeSend.created_at >= utcnow() - ARRIVAL_WINDOW,
+    )
+    if not half:
+        query = query.where(WelcomeSend.half.is_(True))
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def on_add(fields: dict[str, str], *, received_at: datetime, half: bool = False) -> str:
+    """Welcome the customer of an add event (``half``: add_half_external_contact), once per WelcomeCode
+    and once per arrival; returns what happened (for the event's record). Never raises: a welcome that
+    fails is recorded, and the event goes on."""
     welcome_code = fields.get("WelcomeCode") or ""
     userid, ext = fields.get("UserID", ""), fields.get("ExternalUserID", "")
     state = fields.get("State") or None
@@ -154,8 +180,10 @@ def on_add(fields: dict[str, str], *, received_at: datetime) -> str:
         return "no welcome to send"
     if db.session.scalar(select(WelcomeSend.id).where(WelcomeSend.welcome_code == welcome_code)):
         return "welcome already tried for this code"
+    if _welcomed_this_arrival(userid, ext, half=half):
+        return "welcome already sent for this arrival"
     record = WelcomeSend(welcome_code=welcome_code, code_id=code.id if code else None, external_userid=ext,
-                         userid=userid, status=WelcomeStatus.FAILED.value)  # fmt: skip
+                         userid=userid, status=WelcomeStatus.FAILED.value, half=half)  # fmt: skip
     db.session.add(record)
     waited = (utcnow() - received_at).total_seconds()
     if waited > DEADLINE_SECONDS:

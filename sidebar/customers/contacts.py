@@ -138,6 +138,29 @@ def _add_customer_tags(rows: dict[tuple[int, int], int | None]) -> None:
             )
 
 
+def from_event(userid: str, external_userid: str, *, added_at: datetime) -> Customer | None:
+    """What an add event itself says — this member now has this customer — stored before WeCom is asked
+    for the rest: ``externalcontact/get`` can answer 84061 for a moment after the add, and the welcome
+    (20 s) cannot wait for it. None when the member is not synced here yet."""
+    staff = db.session.scalar(select(Staff).where(Staff.userid == userid))
+    if staff is None:
+        return None
+    customer = db.session.scalar(select(Customer).where(Customer.external_userid == external_userid))
+    if customer is None:
+        customer = Customer(external_userid=external_userid, name="")
+        db.session.add(customer)
+        db.session.flush()
+    follow = db.session.scalar(
+        select(Follow).where(Follow.staff_id == staff.id, Follow.customer_id == customer.id)
+    )
+    if follow is None:
+        db.session.add(Follow(staff_id=staff.id, customer_id=customer.id, added_at=added_at))
+    elif follow.deleted_at is not None:
+        follow.deleted_at, follow.deleted_by, follow.added_at = None, None, added_at
+    db.session.flush()
+    return customer
+
+
 def refresh_customer(external_userid: str) -> Customer:
     """Ask WeCom about one customer and store the answer (profile, every follower, their corp tags)."""
     result = wecom().external_contact.get(external_userid)

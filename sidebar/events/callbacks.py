@@ -18,7 +18,7 @@ import xmltodict
 from sqlalchemy import bindparam, select, text
 
 from sidebar.acquisition import inheritance, welcome
-from sidebar.core import audit
+from sidebar.core import audit, uow
 from sidebar.core.errors import DomainError
 from sidebar.customers import contacts, group_sync
 from sidebar.data import oneid, profile
@@ -26,6 +26,8 @@ from sidebar.extensions import db
 from sidebar.models import Customer, DeletedBy, EventStatus, WecomEvent, utcnow
 from sidebar.models.base import UTCDateTime
 from sidebar.org import corp_tags as tags
+from sidebar.wecom.errors import NOT_A_CONTACT, WeComError
+from sidebar.wecom.gateway import wecom
 
 MAX_ATTEMPTS = 6
 
@@ -107,9 +109,20 @@ def record(xml: str) -> tuple[int, bool]:
     return existing, False
 
 
-def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min, 4 min ... capped at an hour."""
+def backoff(attempts: int, *, soon: bool = False) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min ... capped at an hour; ``soon`` (WeCom not caught up yet): 2 s, 4 s, 8 s."""
+    if soon:
+        return timedelta(seconds=2 ** max(1, attempts))
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+# Attempts that fail because WeCom has not caught up with its own event (84061 right after an add) are
+# retried within seconds, this many times, before the usual backoff.
+RETRY_SOON = 3
+
+
+def retry_soon(error: BaseException, attempts: int) -> bool:
+    return isinstance(error, WeComError) and error.errcode == NOT_A_CONTACT and attempts < RETRY_SOON
 
 
 def _at(fields: dict[str, str]) -> datetime:
@@ -126,14 +139,35 @@ def _on_contact_changed(f: dict[str, str]) -> str:
 
 
 def _on_contact_added(f: dict[str, str]) -> str:
-    """A customer added a guide: know them first (the welcome names them), then welcome them within
-    WeCom's 20 s, then match their orders and compute their profile."""
-    customer = contacts.refresh_customer(f["ExternalUserID"])
-    greeted = welcome.on_add(f, received_at=datetime.fromisoformat(f["_received_at"]))
+    """A customer added a guide (or, ``add_half_external_contact``, added one without verification).
+
+    WeCom's 20 s for the welcome do not wait: the customer is looked up in a hurry (no waiting out rate
+    limits), and if WeCom cannot say yet — it answers 84061 for a moment after an add — the welcome is
+    made from what the event carries. The welcome is committed whatever follows; then a failed lookup is
+    tried again (an 84061 within seconds, ``RETRY_SOON``), never re-sending the welcome, and the
+    customer's orders are matched and profile computed."""
+    ext = f["ExternalUserID"]
+    lookup_failed: WeComError | None = None
+    try:
+        with wecom().in_a_hurry():
+            contacts.refresh_customer(ext)
+    except WeComError as exc:
+        lookup_failed = exc
+        contacts.from_event(f.get("UserID", ""), ext, added_at=_at(f))
+    half = f.get("ChangeType") == "add_half_external_contact"
+    greeted = welcome.on_add(f, received_at=datetime.fromisoformat(f["_received_at"]), half=half)
+    uow.commit_point("the welcome is on record before a lookup that may have to wait")
+    customer = contacts.refresh_customer(ext) if lookup_failed else _customer(ext)
     welcome.start_code_rules(f.get("State"), now=utcnow())
     touched = oneid.settle_for([customer.id])
     profile.recompute(touched | {customer.id})
     return f"customer refreshed; {greeted}"
+
+
+def _customer(external_userid: str) -> Customer:
+    customer = db.session.scalar(select(Customer).where(Customer.external_userid == external_userid))
+    assert customer is not None  # refresh_customer stored it
+    return customer
 
 
 def _on_follow_deleted_by_staff(f: dict[str, str]) -> str:
@@ -178,7 +212,7 @@ HANDLERS: dict[tuple[str, str], Callable[[dict[str, str]], str]] = {
     ("change_external_chat", "update"): _on_group_changed,
     ("change_external_chat", "dismiss"): _on_group_changed,
     ("change_external_contact", "add_external_contact"): _on_contact_added,
-    ("change_external_contact", "add_half_external_contact"): _on_contact_changed,
+    ("change_external_contact", "add_half_external_contact"): _on_contact_added,
     ("change_external_contact", "edit_external_contact"): _on_contact_changed,
     ("change_external_contact", "del_external_contact"): _on_follow_deleted_by_staff,
     ("change_external_contact", "del_follow_user"): _on_follow_deleted_by_customer,
@@ -204,7 +238,7 @@ def handle(event: WecomEvent, *, now: datetime) -> None:
     db.session.flush()
 
 
-def mark_failed(event: WecomEvent, error: str, *, now: datetime) -> float | None:
+def mark_failed(event: WecomEvent, error: str, *, now: datetime, soon: bool = False) -> float | None:
     """Record a failed attempt; seconds until the next one, or None when this was the last."""
     event.attempts += 1
     event.last_error = error[:4000]
@@ -214,7 +248,7 @@ def mark_failed(event: WecomEvent, error: str, *, now: datetime) -> float | None
         db.session.flush()
         return None
     event.status = EventStatus.FAILED.value
-    delay = backoff(event.attempts)
+    delay = backoff(event.attempts, soon=soon)
     event.next_attempt_at = now + delay
     db.session.flush()
     return delay.total_seconds()

@@ -8,6 +8,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidebar.extensions import Model
@@ -101,6 +102,8 @@ class WelcomeSend(Model):
     error: Mapped[str | None] = mapped_column(String(255))
     coupon_id: Mapped[int | None] = mapped_column(ForeignKey("coupons.id", ondelete="SET NULL"))
     seconds: Mapped[float | None] = mapped_column()  # from the event reaching us to WeCom's answer
+    # Sent for add_half_external_contact: the full add that may follow is the same arrival.
+    half: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 

@@ -14,8 +14,10 @@ tries again, a bounded number of times.
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
@@ -67,7 +69,8 @@ class WeComClient(WeChatClient):
         # A person waiting (a page, a tap) gets an answer fast when WeCom is slow or down; a job waits
         # longer. ``someone_waiting`` tells which (the gateway passes "inside a web request").
         self.interactive_timeout = interactive_timeout or timeout
-        self._someone_waiting = someone_waiting
+        self._someone_waiting_now = someone_waiting
+        self._hurry = threading.local()
         self.agent_id = agent_id
         self.credentials = CredentialCache(store, corp_id, agent_id, secret, token_margin)
         self.store = store
@@ -76,6 +79,20 @@ class WeComClient(WeChatClient):
         self.busy_retries = busy_retries
         self.busy_backoff = busy_backoff
         self._sleep = sleep
+
+    def _someone_waiting(self) -> bool:
+        return getattr(self._hurry, "on", False) or self._someone_waiting_now()
+
+    @contextmanager
+    def in_a_hurry(self) -> Iterator[None]:
+        """Calls inside act as if a person were waiting (short timeouts, no waiting out rate limits):
+        for a job racing a deadline, such as the welcome's 20 s."""
+        before = getattr(self._hurry, "on", False)
+        self._hurry.on = True
+        try:
+            yield
+        finally:
+            self._hurry.on = before
 
     # -- credentials -------------------------------------------------------------------------
 

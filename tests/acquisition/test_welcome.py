@@ -100,24 +100,89 @@ def test_a_scan_gets_the_welcome_the_coupon_and_the_tags_at_once(seeded, client,
     assert page.count('data-testid="welcome-send"') == 2 and "已发送" in page and "陈静" in page
 
 
-def test_a_late_welcome_is_recorded_and_never_sent_with_the_stale_code(seeded, client, live_app, emulator):
-    _code_id, config_id = a_code_with_a_welcome(seeded, client, coupon=False)
-    emulator.configure(always_error={"externalcontact/get": 45033})  # the app's handling fails at first
-    ext = "wmWELCOME00000000000000000000002"
-    scan(emulator, config_id, ext)
-    emulator.configure(always_error={})
-    with seeded.app_context():
-        event = db.session.scalar(select(WecomEvent).order_by(WecomEvent.id.desc()))
-        assert event.status == "failed"
-        from datetime import timedelta
+def _undelivered_add(emulator, config_id: str, ext: str) -> str:
+    """The add event's decrypted XML, made by WeCom but not delivered (the callback URL was down)."""
+    from emulator.callbacks import event_xml
 
-        event.received_at = event.received_at - timedelta(seconds=40)  # the retry comes after WeCom's 20 s
+    contact = {"external_userid": ext, "name": "林小满", "type": 1, "gender": 2}
+    made = emulator.send_event(
+        change_type="add_external_contact", config_id=config_id, external_userid=ext, contact=contact,
+        url="http://127.0.0.1:9/wecom/callback", timeout=0.5, retry_delay=0,
+    )  # fmt: skip
+    return event_xml(
+        emulator.state.settings["WECOM_CORP_ID"], made["event"], made["change_type"], made["fields"]
+    )
+
+
+def test_a_late_welcome_is_recorded_and_never_sent_with_the_stale_code(seeded, client, live_app, emulator):
+    from datetime import timedelta
+
+    from sidebar.events import callbacks
+
+    _code_id, config_id = a_code_with_a_welcome(seeded, client, coupon=False)
+    ext = "wmWELCOME00000000000000000000002"
+    xml = _undelivered_add(emulator, config_id, ext)
+    with seeded.app_context():
+        event_id, _ = callbacks.record(xml)
+        event = db.session.get(WecomEvent, event_id)
+        event.received_at = event.received_at - timedelta(seconds=40)  # reached us after WeCom's 20 s
         db.session.commit()
-        process_event_now(event.id)
+        process_event_now(event_id)
         record = db.session.scalar(select(WelcomeSend).where(WelcomeSend.external_userid == ext))
         assert record.status == "late"
     assert [w for w in welcomes(emulator) if w["external_userid"] == ext] == []
     assert not any(c["endpoint"] == "externalcontact/send_welcome_msg" for c in emulator.calls())
+
+
+def test_the_welcome_does_not_wait_for_wecom_to_know_the_new_customer(seeded, client, live_app, emulator):
+    """Real WeCom answers externalcontact/get with 84061 for a moment after the add: the welcome goes
+    from what the event carries, at once, and the lookup is retried within seconds, never re-welcoming."""
+    _code_id, config_id = a_code_with_a_welcome(seeded, client, coupon=False)
+    emulator.configure(contact_lag=2)
+    ext = "wmWELCOME00000000000000000000004"
+    scan(emulator, config_id, ext)
+    sent = [w for w in welcomes(emulator) if w["external_userid"] == ext]
+    assert len(sent) == 1 and sent[0]["seconds"] < 5
+    assert sent[0]["text"]["content"].startswith("您好")  # no name known yet: no wrong one either
+    with seeded.app_context():
+        event = db.session.scalar(select(WecomEvent).order_by(WecomEvent.id.desc()))
+        assert event.status == "failed" and "84061" in event.last_error
+        assert (event.next_attempt_at - event.received_at).total_seconds() < 10  # seconds, not minutes
+        for _ in range(2):
+            process_event_now(event.id)
+        db.session.refresh(event)
+        assert event.status == "done"
+        from sidebar.models import Customer
+
+        assert db.session.scalar(select(Customer.name).where(Customer.external_userid == ext)) == "林小满"
+        assert db.session.scalar(select(func.count()).select_from(WelcomeSend).where(
+            WelcomeSend.external_userid == ext)) == 1  # fmt: skip
+    assert [c["errcode"] for c in emulator.calls("externalcontact/get")][-3:] == [84061, 84061, 0]
+    assert len([w for w in welcomes(emulator) if w["external_userid"] == ext]) == 1
+
+
+def test_a_customer_added_without_verification_is_welcomed_once_whichever_event_comes(
+    seeded, client, live_app, emulator
+):
+    """add_half_external_contact carries a WelcomeCode (doc 92130): the half add is welcomed, and the full
+    add of the same pair that follows is the same arrival."""
+    _code_id, config_id = a_code_with_a_welcome(seeded, client, coupon=False)
+    ext = "wmWELCOME00000000000000000000005"
+    contact = {"external_userid": ext, "name": "周小姐", "type": 1, "gender": 2}
+    emulator.send_event(
+        change_type="add_half_external_contact", config_id=config_id, external_userid=ext, contact=contact
+    )
+    sent = [w for w in welcomes(emulator) if w["external_userid"] == ext]
+    assert len(sent) == 1 and sent[0]["text"]["content"].startswith("周女士")
+    emulator.send_event(
+        change_type="add_external_contact", config_id=config_id, external_userid=ext, contact=contact
+    )
+    assert len([w for w in welcomes(emulator) if w["external_userid"] == ext]) == 1
+    with seeded.app_context():
+        rows = db.session.scalars(select(WelcomeSend).where(WelcomeSend.external_userid == ext)).all()
+        assert [(r.status, r.half) for r in rows] == [("sent", True)]
+        events = db.session.scalars(select(WecomEvent.status).order_by(WecomEvent.id.desc()).limit(2)).all()
+        assert events == ["done", "done"]
 
 
 def test_a_refused_welcome_is_recorded_and_the_customer_still_arrives(seeded, client, live_app, emulator):
