@@ -141,21 +141,25 @@ def user_get(st: WeComState) -> dict[str, Any]:
 
 @endpoint("user/list")
 def user_list(st: WeComState) -> dict[str, Any]:
+    """A department's members (doc 90201 "获取部门成员详情"); ``fetch_child=1`` adds its sub-departments'.
+    A department outside the app's visible range answers 60011 (no privilege); a subtree of
+    ``fetch_child_limit`` members or more answers 45029 回包大小超过上限 — doc 90313 advises pulling
+    department by department without fetch_child. A member who left is listed with status 5."""
     try:
         department = int(request.args.get("department_id", ""))
     except ValueError as exc:
         raise ApiError(60123, "invalid department id") from exc
-    fetch_child = request.args.get("fetch_child") == "1"
     with st.lock:
-        wanted = {department}
-        if fetch_child:
-            changed = True
-            while changed:
-                children = {d["id"] for d in st.departments if d["parentid"] in wanted}
-                changed = not children <= wanted
-                wanted |= children
-        # A member who left is listed with status 5 (退出企业), as doc 90201 "获取部门成员详情" documents.
+        if department not in {d["id"] for d in st.departments}:
+            raise ApiError(60123, "invalid department id")
+    if department not in st.visible_department_ids():
+        raise ApiError(60011, "no privilege to access/modify contact/party/agent")
+    fetch_child = request.args.get("fetch_child") == "1"
+    wanted = st.subtree({department}) if fetch_child else {department}
+    with st.lock:
         users = [dict(u) for u in st.users.values() if set(u["department"]) & wanted]
+    if fetch_child and len(users) >= int(st.config["fetch_child_limit"]):
+        raise ApiError(45029, "response size exceeds limit")
     return {"userlist": users}
 
 
@@ -165,15 +169,18 @@ def agent_get(st: WeComState) -> dict[str, Any]:
     agentid, global error codes doc 90313)."""
     if request.args.get("agentid", "") != str(st.settings["WECOM_AGENT_ID"]):
         raise ApiError(40056, "invalid agentid")
+    roots = st.config["visible_departments"]
     with st.lock:
         users = [{"userid": u} for u, user in st.users.items() if user.get("status", 1) == 1]
+    if roots is not None:  # a range of departments: no members listed one by one
+        users = []
     return {
         "agentid": int(st.settings["WECOM_AGENT_ID"]),
         "name": "Beside",
         "square_logo_url": "",
         "description": "",
         "allow_userinfos": {"user": users},
-        "allow_partys": {"partyid": [1]},
+        "allow_partys": {"partyid": [1] if roots is None else [int(d) for d in roots]},
         "allow_tags": {"tagid": []},
         "close": 0,
         "redirect_domain": "",
@@ -193,8 +200,10 @@ def get_follow_user_list(st: WeComState) -> dict[str, Any]:
 
 @endpoint("department/list")
 def department_list(st: WeComState) -> dict[str, Any]:
+    """The departments of the app's visible range (doc 90208 "获取部门列表": only those the app may see)."""
+    visible = st.visible_department_ids()
     with st.lock:
-        return {"department": [dict(d) for d in st.departments]}
+        return {"department": [dict(d) for d in st.departments if d["id"] in visible]}
 
 
 # -- customer contact ----------------------------------------------------------------------------
@@ -209,9 +218,25 @@ def externalcontact_list(st: WeComState) -> dict[str, Any]:
     return {"external_userid": ids}
 
 
+FOLLOWERS_PAGE = 500  # doc 92114: "当客户在企业内的跟进人超过500人时需要使用cursor参数进行分页获取"
+
+
 @endpoint("externalcontact/get")
 def externalcontact_get(st: WeComState) -> dict[str, Any]:
-    return st.contact(request.args.get("external_userid", ""))
+    """A customer and their followers (doc 92114), 500 followers a page: past that, ``next_cursor``
+    leads to the rest (the cursor is an offset here, opaque to callers)."""
+    found = st.contact(request.args.get("external_userid", ""))
+    cursor = request.args.get("cursor") or "0"
+    if not cursor.isdigit():
+        raise ApiError(40058, "invalid cursor")
+    start = int(cursor)
+    followers = found["follow_user"]
+    page = followers[start : start + FOLLOWERS_PAGE]
+    more = start + FOLLOWERS_PAGE < len(followers)
+    answer = {**found, "follow_user": page}
+    if more:
+        answer["next_cursor"] = str(start + FOLLOWERS_PAGE)
+    return answer
 
 
 @endpoint("externalcontact/batch/get_by_user", "POST")
@@ -223,10 +248,7 @@ def batch_get_by_user(st: WeComState) -> dict[str, Any]:
     limit = int(data.get("limit") or 50)
     if not 1 <= limit <= 100:
         raise ApiError(40058, "limit must be 1 to 100")
-    try:
-        offset = int(data.get("cursor") or 0)
-    except ValueError as exc:
-        raise ApiError(40058, "invalid cursor") from exc
+    offset = st.read_cursor("batch/get_by_user", data.get("cursor"))
     for userid in userids:
         st.user(userid)
     with st.lock:
@@ -238,7 +260,8 @@ def batch_get_by_user(st: WeComState) -> dict[str, Any]:
             info = {k: v for k, v in f.items() if k != "tags"}
             info["tag_id"] = sorted(f["tags"])
             entries.append({"external_contact": dict(st.contacts[ext]), "follow_info": info})
-    next_cursor = str(offset + limit) if offset + limit < len(pairs) else ""
+    more = offset + limit < len(pairs)
+    next_cursor = st.make_cursor("batch/get_by_user", offset + limit) if more else ""
     return {"external_contact_list": entries, "next_cursor": next_cursor}
 
 
@@ -258,22 +281,32 @@ def externalcontact_remark(st: WeComState) -> dict[str, Any]:
     return {}
 
 
+OWNER_FILTER_MAX = 100  # doc 92120: owner_filter.userid_list "最多100个"
+UNFILTERED_MAX_MEMBERS = 1000  # doc 92120: without owner_filter, past 1,000 visible members 81017
+
+
 @endpoint("externalcontact/groupchat/list", "POST")
 def groupchat_list(st: WeComState) -> dict[str, Any]:
-    """Group chats by owner, ``limit`` (1–1000) a page, an opaque cursor to the next (doc 92120)."""
+    """Group chats, ``limit`` (1–1000) a page, an opaque cursor to the next (doc 92120). Without
+    ``owner_filter`` the list spans every member of the app's visible range, refused with 81017 (请求个数
+    超过限制) when that is over 1,000 people; the filter takes at most 100 owners."""
     data = body()
     limit = data.get("limit")
     if not isinstance(limit, int) or not 1 <= limit <= 1000:
         raise ApiError(40058, "limit must be 1 to 1000")
     owners = set(((data.get("owner_filter") or {}).get("userid_list")) or [])
+    if len(owners) > OWNER_FILTER_MAX:
+        raise ApiError(40058, "owner_filter.userid_list takes at most 100 members")
     with st.lock:
+        if not owners and len(st.visible_userids()) > UNFILTERED_MAX_MEMBERS:
+            raise ApiError(81017, "request count exceeds limit: use owner_filter")
         ids = [c for c, chat in st.group_chats.items() if not owners or chat["owner"] in owners]
-    start = int(data.get("cursor") or 0) if str(data.get("cursor") or "0").isdigit() else 0
+    start = st.read_cursor("groupchat/list", data.get("cursor"))
     page = ids[start : start + limit]
     more = start + limit < len(ids)
     return {
         "group_chat_list": [{"chat_id": c, "status": 0} for c in page],
-        "next_cursor": str(start + limit) if more else "",
+        "next_cursor": st.make_cursor("groupchat/list", start + limit) if more else "",
     }
 
 

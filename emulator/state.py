@@ -62,12 +62,22 @@ class WeComState:
                 # lookups of a just-added customer (externalcontact/get) answered 84061 before the
                 # contact shows: real WeCom lags its own add event by a moment
                 "contact_lag": 0,
+                # seconds a paging cursor stays valid; past it the cursor answers 50100 分页查询的游标无效
+                # (doc 90313). WeCom documents no lifetime: a day here, shortened by tests.
+                "cursor_lifetime": 86400.0,
+                # visible range of the app: None is the whole corp (root department 1); else a list of
+                # department ids (user/list outside it answers 60011, doc 90201)
+                "visible_departments": None,
+                # members at or above which user/list with fetch_child=1 is refused with 45029 回包大小
+                # 超过上限 (doc 90313: "由于通讯录组织架构庞大，建议按部门分别拉取，同时不要指定fetch_child=1")
+                "fetch_child_limit": 10000,
             }
             self.tokens: dict[str, float] = {}
             self.tickets: dict[str, float] = {}
             self.codes: dict[str, tuple[str, float]] = {}
             self.media: dict[str, dict[str, Any]] = {}
             self.lagging: dict[str, int] = {}  # external_userid -> lookups still answered 84061
+            self.cursors: dict[str, tuple[str, int, float]] = {}  # token -> (endpoint, offset, issued)
             self.transfers: dict[tuple[str, str, str], dict[str, Any]] = {}
             self.moves: dict[str, list[float]] = {}  # external_userid → times moved in service (在职继承)
             # 联系我 / channel codes: config_id -> {type, scene, remark, state, user, skip_verify, qr_code}
@@ -195,7 +205,47 @@ class WeComState:
             raise ApiError(40029, "invalid code")
         return entry[0]
 
+    # -- paging cursors ----------------------------------------------------------------------
+
+    def make_cursor(self, endpoint: str, offset: int) -> str:
+        """An opaque cursor to ``offset`` of ``endpoint``'s list, valid ``cursor_lifetime`` seconds."""
+        token = secrets.token_urlsafe(18)
+        with self.lock:
+            self.cursors[token] = (endpoint, offset, time.time())
+        return token
+
+    def read_cursor(self, endpoint: str, token: str | None) -> int:
+        """The offset a cursor stands for (0 for none); 50100 for one unknown, expired or not this list's."""
+        if not token:
+            return 0
+        with self.lock:
+            found = self.cursors.get(str(token))
+            lifetime = float(self.config["cursor_lifetime"])
+        if found is None or found[0] != endpoint or time.time() - found[2] > lifetime:
+            raise ApiError(50100, "invalid cursor")
+        return found[1]
+
     # -- directory ---------------------------------------------------------------------------
+
+    def subtree(self, roots: set[int]) -> set[int]:
+        """The departments under ``roots``, the roots included."""
+        with self.lock:
+            wanted = set(roots)
+            while True:
+                children = {d["id"] for d in self.departments if d["parentid"] in wanted} - wanted
+                if not children:
+                    return wanted
+                wanted |= children
+
+    def visible_department_ids(self) -> set[int]:
+        """The app's visible range (可见范围) as departments: the whole corp unless configured."""
+        roots = self.config["visible_departments"]
+        return self.subtree({1} if roots is None else {int(d) for d in roots})
+
+    def visible_userids(self) -> set[str]:
+        visible = self.visible_department_ids()
+        with self.lock:
+            return {u for u, user in self.users.items() if set(user["department"]) & visible}
 
     def user(self, userid: str) -> dict[str, Any]:
         with self.lock:

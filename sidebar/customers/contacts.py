@@ -163,7 +163,7 @@ def from_event(userid: str, external_userid: str, *, added_at: datetime) -> Cust
 
 def refresh_customer(external_userid: str) -> Customer:
     """Ask WeCom about one customer and store the answer (profile, every follower, their corp tags)."""
-    result = wecom().external_contact.get(external_userid)
+    result = wecom().contact(external_userid)
     follow_users = list(result.get("follow_user") or [])
     if any(t.get("tag_id") for f in follow_users for t in f.get("tags", [])):
         tag_service.ensure_known(

@@ -19,12 +19,13 @@ from sidebar.core import uow, upsert
 from sidebar.core.analyze import analyze
 from sidebar.core.upsert import insert
 from sidebar.extensions import db
-from sidebar.models import GroupChat, GroupChatMember, utcnow
-from sidebar.wecom.errors import CHAT_DISMISSED, GONE_CHAT, WeComError
+from sidebar.models import GroupChat, GroupChatMember, Staff, utcnow
+from sidebar.wecom.errors import CHAT_DISMISSED, CURSOR_INVALID, GONE_CHAT, WeComError
 from sidebar.wecom.gateway import gateway, wecom
 
 PROGRESS_KEY = "sync:groups:progress"
 PAGE_SIZE = 1000  # WeCom's most for groupchat/list
+OWNERS_PER_CALL = 100  # owner_filter.userid_list holds at most 100 (doc 92120)
 
 
 def _when(value: Any) -> datetime | None:
@@ -113,33 +114,52 @@ def sync_groups(
     *, pace: float = 0.0, restart: bool = False, on_page: Callable[[dict[str, Any]], None] | None = None
 ) -> dict[str, int]:
     """Every group chat of the corp: a page of ids from ``groupchat/list``, then each group's details.
-    Commits after each page and keeps the cursor, so a stopped run picks up where it left off."""
+
+    Owner by owner, 100 a call (``owner_filter``): without the filter WeCom refuses the list once the
+    app's visible range is over 1,000 people (81017, doc 92120). Commits after each page and keeps the
+    batch and cursor, so a stopped run picks up where it left off; a cursor WeCom no longer accepts
+    (50100) restarts that batch from its first page rather than failing forever."""
     store = gateway().store
     if restart:
         store.delete(PROGRESS_KEY)
+    owners = list(db.session.scalars(select(Staff.userid).order_by(Staff.userid)))
+    batches = [owners[i : i + OWNERS_PER_CALL] for i in range(0, len(owners), OWNERS_PER_CALL)]
     saved = json.loads(store.get(PROGRESS_KEY) or "{}")
-    cursor = saved.get("cursor", "")
-    totals = {"pages": 0, "groups": 0, "resumed": int(bool(cursor))}
+    batch_no, cursor = int(saved.get("batch", 0)), saved.get("cursor", "")
+    totals = {"pages": 0, "groups": 0, "resumed": int(bool(cursor or batch_no)), "cursor_restarts": 0}
     client = wecom()
-    while True:
-        page = client.post(
-            "externalcontact/groupchat/list", data={"status_filter": 0, "cursor": cursor, "limit": PAGE_SIZE}
-        )
+    while batch_no < len(batches):
+        try:
+            page = client.post(
+                "externalcontact/groupchat/list",
+                data={
+                    "status_filter": 0,
+                    "owner_filter": {"userid_list": batches[batch_no]},
+                    "cursor": cursor,
+                    "limit": PAGE_SIZE,
+                },
+            )
+        except WeComError as exc:
+            if exc.errcode != CURSOR_INVALID or not cursor:
+                raise
+            cursor = ""  # the cursor died: this batch again from its first page (upserts repeat safely)
+            totals["cursor_restarts"] += 1
+            continue
         for item in page.get("group_chat_list") or []:
             if pace:
                 time.sleep(pace)
             if refresh(item["chat_id"]) is not None:
                 totals["groups"] += 1
         cursor = page.get("next_cursor") or ""
+        if not cursor:
+            batch_no += 1
         totals["pages"] += 1
         uow.commit_point("one page of groups at a time (resumable)")
-        if not cursor:
-            store.delete(PROGRESS_KEY)
-            analyze("group_chats", "group_chat_members")  # a first sync writes millions of member rows
-            break
-        store.set(PROGRESS_KEY, json.dumps({"cursor": cursor}), ttl=7 * 86400)
+        store.set(PROGRESS_KEY, json.dumps({"batch": batch_no, "cursor": cursor}), ttl=7 * 86400)
         if on_page:
             on_page(totals)
+    store.delete(PROGRESS_KEY)
+    analyze("group_chats", "group_chat_members")  # a first sync writes millions of member rows
     return totals
 
 

@@ -20,6 +20,7 @@ from sidebar.customers import contacts
 from sidebar.extensions import db
 from sidebar.models import Staff, StaffStatus
 from sidebar.org import corp_tags as tag_service
+from sidebar.wecom.errors import CURSOR_INVALID, WeComError
 from sidebar.wecom.gateway import gateway, wecom
 
 PROGRESS_KEY = "sync:customers:progress"
@@ -47,15 +48,24 @@ def sync_customers(
     batches = [userids[i : i + MEMBERS_PER_CALL] for i in range(0, len(userids), MEMBERS_PER_CALL)]
     saved = json.loads(store.get(PROGRESS_KEY) or "{}")
     batch_no, cursor = int(saved.get("batch", 0)), saved.get("cursor", "")
-    totals = {"pages": 0, "contacts": 0, "resumed_at_batch": batch_no}
+    totals = {"pages": 0, "contacts": 0, "resumed_at_batch": batch_no, "cursor_restarts": 0}
     tag_service.sync_corp_tags()
     uow.commit_point("tags first: the contacts refer to them")
     client = wecom()
     while batch_no < len(batches):
-        result = client.post(
-            "externalcontact/batch/get_by_user",
-            data={"userid_list": batches[batch_no], "cursor": cursor, "limit": PAGE_SIZE},
-        )
+        try:
+            result = client.post(
+                "externalcontact/batch/get_by_user",
+                data={"userid_list": batches[batch_no], "cursor": cursor, "limit": PAGE_SIZE},
+            )
+        except WeComError as exc:
+            # 50100 分页查询的游标无效 (doc 90313): a stored cursor WeCom no longer accepts. This batch
+            # again from its first page (the upserts repeat safely) rather than failing forever.
+            if exc.errcode != CURSOR_INVALID or not cursor:
+                raise
+            cursor = ""
+            totals["cursor_restarts"] += 1
+            continue
         entries = [
             (e["external_contact"], [_follow_user(e["follow_info"])])
             for e in result.get("external_contact_list") or []

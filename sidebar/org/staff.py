@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sidebar.core import upsert
 from sidebar.extensions import db
 from sidebar.models import Role, Staff, StaffStatus, Team, utcnow
+from sidebar.wecom.errors import NO_PRIVILEGE, WeComError
 from sidebar.wecom.gateway import wecom
 
 # WeCom member status: 1 active, 2 disabled, 4 not yet activated, 5 left the company.
@@ -101,9 +102,28 @@ def _set_status(person: Staff, active: bool, now: Any) -> None:
 
 
 def sync_staff() -> dict[str, int]:
-    """Pull every department and member from WeCom and mirror them."""
+    """Pull the departments and members of the app's visible range from WeCom and mirror them.
+
+    Department by department, never ``department_id=1&fetch_child=1``: that call is refused with 60011
+    when the app's visible range (可见范围) is not the whole corp, and with 45029 for a large one (doc
+    90313: "建议按部门分别拉取，同时不要指定fetch_child=1"). ``department/list`` gives the departments the
+    app may see; members put in the range one by one (``agent/get`` allow_userinfos) are read singly."""
     client = wecom()
     departments = client.get("department/list").get("department") or []
     teams = apply_departments(departments)
-    members = client.get("user/list", params={"department_id": 1, "fetch_child": 1}).get("userlist") or []
-    return apply_members(members, teams)
+    members: dict[str, dict[str, Any]] = {}
+    for department in departments:
+        try:
+            listed = client.get("user/list", params={"department_id": department["id"]}).get("userlist")
+        except WeComError as exc:
+            if exc.errcode != NO_PRIVILEGE:
+                raise
+            continue  # listed by department/list but not ours to read: nothing to mirror
+        for m in listed or []:
+            members.setdefault(m["userid"], m)
+    agent = client.get("agent/get", params={"agentid": current_app.config["WECOM_AGENT_ID"]})
+    for entry in (agent.get("allow_userinfos") or {}).get("user") or []:
+        userid = entry.get("userid")
+        if userid and userid not in members:
+            members[userid] = client.get("user/get", params={"userid": userid})
+    return apply_members(list(members.values()), teams)

@@ -219,6 +219,21 @@ class WeComClient(WeChatClient):
 
     # -- endpoints wechatpy lacks ------------------------------------------------------------
 
+    def contact(self, external_userid: str) -> dict[str, Any]:
+        """``externalcontact/get`` with every page of followers: past 500 followers WeCom pages
+        ``follow_user`` with ``next_cursor`` (doc 92114 "获取客户详情"); wechatpy's ``get`` reads one page."""
+        result = self.get("externalcontact/get", params={"external_userid": external_userid})
+        followers = list(result.get("follow_user") or [])
+        cursor, seen = result.get("next_cursor") or "", set()
+        while cursor and cursor not in seen:  # a cursor repeated would loop forever: stop instead
+            seen.add(cursor)
+            page = self.get(
+                "externalcontact/get", params={"external_userid": external_userid, "cursor": cursor}
+            )
+            followers.extend(page.get("follow_user") or [])
+            cursor = page.get("next_cursor") or ""
+        return {**result, "follow_user": followers, "next_cursor": ""}
+
     def user_by_code(self, code: str) -> dict[str, Any]:
         """``auth/getuserinfo``: the member (``userid``) or visitor (``openid``) an OAuth code stands for."""
         return self.get("auth/getuserinfo", params={"code": code})

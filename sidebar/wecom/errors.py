@@ -10,7 +10,8 @@ Codes from WeCom's global error-code page (doc 90313 "全局错误码"):
 - 40050 chatid不存在 and 49008 群已经解散: what ``groupchat/get`` answers for an unknown or a dismissed chat;
 - 7010xx, the 接口调用许可 (licence) family, e.g. 701008 没有合法的有互通license的用户: the member has no 互通
   licence, so WeCom will not let the app act for them on customers;
-- 84061 不存在外部联系人的关系; 50100 分页查询的游标无效.
+- 84061 不存在外部联系人的关系; 50100 分页查询的游标无效; 60011 无权限访问 (outside the app's visible range);
+  45029 回包大小超过上限; 81017 请求个数超过限制.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ NO_SUCH_CHAT = 40050
 CHAT_DISMISSED = 49008
 GONE_CHAT = frozenset({NO_SUCH_CHAT, CHAT_DISMISSED})
 NOT_A_CONTACT = 84061
+NO_PRIVILEGE = 60011  # outside the app's visible range
 CURSOR_INVALID = 50100
 
 
