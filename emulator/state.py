@@ -68,8 +68,8 @@ class WeComState:
                 # visible range of the app: None is the whole corp (root department 1); else a list of
                 # department ids (user/list outside it answers 60011, doc 90201)
                 "visible_departments": None,
-                # members at or above which user/list with fetch_child=1 is refused with 45029 回包大小
-                # 超过上限 (doc 90313: "由于通讯录组织架构庞大，建议按部门分别拉取，同时不要指定fetch_child=1")
+                # members at or above which user/list with fetch_child=1 is refused with 45029
+                # 回包大小超过上限 (doc 90313: "建议按部门分别拉取，同时不要指定fetch_child=1")
                 "fetch_child_limit": 10000,
             }
             self.tokens: dict[str, float] = {}
