@@ -9,6 +9,15 @@ answers as the first payout did, as WeChat Pay does). Faults are queued by tests
 - ``NOTENOUGH``: the merchant's balance is short.
 - ``TIMEOUT``: pay, then answer only after ``slow_seconds`` (longer than the client waits);
   ``TIMEOUT_UNPAID``: wait the same without paying.
+- ``SEND_FAILED``: 红包发放失败，请更换单号再重试 — not paid, and this bill number never will be: a repeat
+  answers SEND_FAILED again and a query answers status FAILED.
+- ``PROCESSING``, ``FREQ_LIMIT``, ``SECOND_OVER_LIMITED``: not paid (yet); the same number may be sent
+  again. ``FATAL_ERROR``: answered as if a repeat's parameters differed; ``PARAM_ERROR``: refused.
+
+Codes and their documented actions: WeChat Pay's red-packet error table (pay.weixin.qq.com/doc/v2/
+merchant/4011974053; WeCom doc 90275 for sendworkwxredpack, 90281 for its query). A packet paid but not
+opened within 24 h goes back to the merchant: ``{"refund": [mch_billno]}`` makes the query answer
+REFUND with ``refund_amount`` (``{"receive": [...]}``: RECEIVED).
 
 ``GET /_emulator/pay`` lists the payouts made, so a test can count money that moved.
 
@@ -29,7 +38,28 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 pay_bp = Blueprint("pay", __name__)
 
-FAULTS = ("SYSTEMERROR", "SYSTEMERROR_PAID", "NOTENOUGH", "TIMEOUT", "TIMEOUT_UNPAID")
+FAULTS = (
+    "SYSTEMERROR",
+    "SYSTEMERROR_PAID",
+    "NOTENOUGH",
+    "TIMEOUT",
+    "TIMEOUT_UNPAID",
+    "SEND_FAILED",
+    "PROCESSING",
+    "FREQ_LIMIT",
+    "SECOND_OVER_LIMITED",
+    "FATAL_ERROR",
+    "PARAM_ERROR",
+)
+# Faults that answer an err_code without paying, with WeChat Pay's err_code_des.
+UNPAID_ANSWERS = {
+    "SEND_FAILED": "红包发放失败,请更换单号再重试",
+    "PROCESSING": "请求已受理，请稍后使用原单号查询发放结果",
+    "FREQ_LIMIT": "超过频率限制,请稍后再试",
+    "SECOND_OVER_LIMITED": "企业红包的按分钟发放受限",
+    "FATAL_ERROR": "openid和原始单参数不一致",
+    "PARAM_ERROR": "参数错误",
+}
 
 
 class PayState:
@@ -45,6 +75,7 @@ class PayState:
             self.balance = 10_000_000  # fen
             self.slow_seconds = 3.0
             self.requests = 0
+            self.failed_billnos: dict[str, str] = {}  # mch_billno -> why (SEND_FAILED: never pays)
             self.vouchers: dict[str, dict[str, Any]] = {}  # out_request_no -> voucher
             self.voucher_stock: dict[str, int] = {}  # stock_id -> left (1,000 unless set)
 
@@ -125,6 +156,12 @@ def send():
         st.requests += 1
         fault = st.faults.pop(0) if st.faults else None
         paid = st.payouts.get(billno)
+        if paid is None and billno in st.failed_billnos:
+            return _fail("SEND_FAILED", UNPAID_ANSWERS["SEND_FAILED"])
+        if paid is None and fault in UNPAID_ANSWERS:
+            if fault == "SEND_FAILED":
+                st.failed_billnos[billno] = "红包发放失败"
+            return _fail(fault, UNPAID_ANSWERS[fault])
         if paid is not None and (paid["re_openid"] != openid or paid["total_amount"] != amount):
             return _fail("PARAM_ERROR", "同一商户订单号的参数与第一次不同")
         if paid is None and (fault == "NOTENOUGH" or st.balance < amount):
@@ -167,8 +204,17 @@ def query():
     params = _request("appid")
     if isinstance(params, Response):
         return params
+    billno = params.get("mch_billno", "")
     with st.lock:
-        paid = st.payouts.get(params.get("mch_billno", ""))
+        paid = st.payouts.get(billno)
+        failed = st.failed_billnos.get(billno)
+    if paid is None and failed is not None:
+        return _xml(
+            {
+                "return_code": "SUCCESS", "return_msg": "OK", "result_code": "SUCCESS",
+                "mch_billno": billno, "mch_id": st.settings["PAY_MCH_ID"], "status": "FAILED", "reason": failed,
+            }
+        )  # fmt: skip
     if paid is None:
         return _fail("NOT_FOUND", "指定单号数据不存在")
     return _xml(
@@ -182,6 +228,7 @@ def query():
             "status": paid["status"],
             "total_amount": paid["total_amount"],
             "openid": paid["re_openid"],
+            **({"refund_amount": paid["total_amount"]} if paid["status"] == "REFUND" else {}),
         }
     )
 
@@ -217,6 +264,15 @@ def steer():
         if "slow_seconds" in spec:
             st.slow_seconds = float(spec["slow_seconds"])
         st.voucher_stock.update(spec.get("voucher_stock", {}))
+        # Not opened within 24 h: WeChat Pay takes the money back (REFUND); or the customer opened it.
+        for billno, status in [(b, "REFUND") for b in spec.get("refund", [])] + [
+            (b, "RECEIVED") for b in spec.get("receive", [])
+        ]:
+            if billno not in st.payouts:
+                abort(400, f"no payout {billno}")
+            st.payouts[billno]["status"] = status
+            if status == "REFUND":
+                st.balance += st.payouts[billno]["total_amount"]
     return payouts()
 
 

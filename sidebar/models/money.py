@@ -10,7 +10,18 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidebar.extensions import Model
@@ -191,6 +202,9 @@ class PacketStatus(enum.StrEnum):
     PAID = "paid"
     FAILED = "failed"  # WeChat Pay refused; the budget is released
     EXPIRED = "expired"  # not opened within 24 hours; the budget is released
+    # paid out, but the customer did not open it in WeChat within 24 h: WeChat Pay took it back
+    # (RFUND_ING / REFUND); the budget is released
+    REFUNDED = "refunded"
 
 
 # Statuses that hold budget and caps.
@@ -210,8 +224,11 @@ class RedPacket(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    # WeChat Pay's idempotency key for the payout: fixed at creation, never replaced.
+    # WeChat Pay's idempotency key for the payout: made at creation and replaced only after SEND_FAILED
+    # ("请更换单号再重试") once a query proved the old number did not pay; the old ones are kept below.
     mch_billno: Mapped[str] = mapped_column(String(28), unique=True)
+    replaced_billnos: Mapped[str | None] = mapped_column(String(255))
+    new_billno_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="RESTRICT"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
@@ -225,6 +242,9 @@ class RedPacket(Model):
     openid: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # seen opened (RECEIVED)
+    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refund_amount: Mapped[int | None] = mapped_column(Integer)  # fen WeChat Pay took back
     send_listid: Mapped[str | None] = mapped_column(String(64))  # WeChat Pay's own number
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -232,6 +232,9 @@ FINANCE_HEADER = (
     "微信红包单号",
     "原因",
     "关联订单",
+    "退回时间",
+    "退回金额(元)",
+    "更换前的商户订单号",
 )
 STATUS_LABEL = {
     "issued": "未领取",
@@ -239,6 +242,7 @@ STATUS_LABEL = {
     "paid": "已发放",
     "failed": "失败",
     "expired": "已过期",
+    "refunded": "已退回（24小时未领取）",
 }
 
 
@@ -288,6 +292,9 @@ def _finance_select(viewer: Any, q: FinanceQuery) -> Any:
             RedPacket.send_listid,
             RedPacket.reason,
             Order.order_no,
+            RedPacket.refunded_at,
+            RedPacket.refund_amount,
+            RedPacket.replaced_billnos,
         )
         .join(guide, guide.id == RedPacket.staff_id)
         .join(Customer, Customer.id == RedPacket.customer_id)
@@ -323,6 +330,9 @@ def finance_rows(viewer: Any, q: FinanceQuery) -> Iterator[tuple[list[Any], int,
             listid,
             reason,
             order_no,
+            refunded,
+            refund_amount,
+            replaced,
         ) = row
         cells = [
             local(created, "%Y-%m-%d %H:%M:%S"),
@@ -337,19 +347,25 @@ def finance_rows(viewer: Any, q: FinanceQuery) -> Iterator[tuple[list[Any], int,
             listid or "",
             reason or "",
             order_no or "",
+            local(refunded, "%Y-%m-%d %H:%M:%S") if refunded else "",
+            Decimal(refund_amount) / 100 if refund_amount else "",
+            replaced or "",
         ]
         yield cells, amount, status
 
 
 def _with_totals(viewer: Any, q: FinanceQuery) -> Iterator[list[Any]]:
-    """The packets' rows, then two total rows (all packets; paid ones) summed as they stream."""
-    count = total = paid = 0
+    """The packets' rows, then total rows (all packets; paid ones; refunded ones, which WeChat Pay took
+    back and are not spend) summed as they stream."""
+    count = total = paid = refunded = 0
     for cells, amount, status in finance_rows(viewer, q):
         count, total = count + 1, total + amount
         paid += amount if status == "paid" else 0
+        refunded += amount if status == "refunded" else 0
         yield cells
     yield ["合计（全部）", f"{count} 个", "", "", "", Decimal(total) / 100]
     yield ["合计（已发放）", "", "", "", "", Decimal(paid) / 100]
+    yield ["合计（已退回）", "", "", "", "", Decimal(refunded) / 100]
 
 
 def finance_csv(viewer: Any, q: FinanceQuery) -> Iterator[str]:

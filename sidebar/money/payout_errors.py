@@ -65,6 +65,30 @@ MEANINGS = {
         _l("WeChat Pay had an internal error; the payout is being checked."),
         _l("Nothing to do: Beside asks WeChat Pay again and never pays twice."),
     ),
+    "PROCESSING": (
+        _l("WeChat Pay accepted the request and is still working on it."),
+        _l("Nothing to do: Beside asks WeChat Pay again with the same number."),
+    ),
+    "SEND_FAILED": (
+        _l("WeChat Pay could not send this packet under its number."),
+        _l("Nothing to do: once WeChat Pay confirms nothing was paid, Beside sends it with a new number."),
+    ),
+    "FREQ_LIMIT": (
+        _l("WeChat Pay is limiting how fast red packets are sent."),
+        _l("Nothing to do: Beside tries again with the same number shortly."),
+    ),
+    "SECOND_OVER_LIMITED": (
+        _l("More red packets this minute than WeChat Pay allows (1,800 a minute)."),
+        _l("Nothing to do: Beside tries again with the same number shortly."),
+    ),
+    "DAY_OVER_LIMITED": (
+        _l("The merchant's red packets for today are used up."),
+        _l("Send tomorrow, or raise the limit in 商户平台."),
+    ),
+    "FATAL_ERROR": (
+        _l("WeChat Pay saw this number before with different details."),
+        _l("Nothing to do: Beside asks WeChat Pay what happened to the first request before anything else."),
+    ),
     "TIMEOUT": (
         _l("WeChat Pay did not answer in time; the payout is being checked."),
         _l("Nothing to do: Beside asks WeChat Pay again and never pays twice."),

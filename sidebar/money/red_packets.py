@@ -2,8 +2,8 @@
 
 The life of a packet::
 
-    issued --claim--> paying --WeChat Pay--> paid
-       |                 |  \\--> failed (a definite refusal: budget released)
+    issued --claim--> paying --WeChat Pay--> paid --not opened in WeChat within 24 h--> refunded
+       |                 |  \\--> failed (a definite refusal: budget released)      (budget released)
        |                 \\--> (unknown: timeout, SYSTEMERROR) stays paying; the reconciler queries
        \\--24 h--> expired (budget released)
 
@@ -12,8 +12,12 @@ Guarantees (DESIGN §5 rule 3):
 - Caps and budget are counted while holding row locks on the guide, the customer and the team's budget
   row (always in that order, so two sends cannot deadlock), so concurrency cannot exceed them.
 - The tap's key is unique: a double tap returns the first packet.
-- ``mch_billno`` is fixed when the packet is made and is the only number ever sent to WeChat Pay for
-  it: a retry, a query, a resend after NOT_FOUND all use it, so WeChat Pay pays at most once.
+- ``mch_billno`` is made with the packet and is the only number sent to WeChat Pay for it — a retry, a
+  query, a resend after NOT_FOUND all use it — except after SEND_FAILED, which WeChat Pay answers
+  with "请更换单号再重试": then a new number is made only once a query of the old one says FAILED or
+  NOT_FOUND (it did not pay), and the old one is kept. So WeChat Pay pays at most once.
+- A paid packet is queried again after WeChat's 24 h: one the customer never opened comes back to the
+  merchant (REFUND); it is marked refunded and its amount returns to the budget.
 - Only one claim moves a packet from issued to paying (an atomic UPDATE), so twenty taps pay once.
 """
 
@@ -44,7 +48,7 @@ from sidebar.models import (
 )
 from sidebar.money.messages import Refused
 from sidebar.wecom.gateway import gateway
-from sidebar.wecom.pay import FAILED, NOT_FOUND, PAID, PayResult
+from sidebar.wecom.pay import FAILED, NOT_FOUND, PAID, REFUNDED, RESEND, PayResult
 
 LIFETIME = timedelta(hours=24)
 # SYSTEMERROR is retried at once this many times (same mch_billno) before the reconciler takes over.
@@ -53,6 +57,11 @@ IMMEDIATE_RETRIES = 2
 # at most hourly.
 FIRST_CHECK = timedelta(seconds=60)
 MAX_CHECK = timedelta(hours=1)
+# A paid packet is asked about again once WeChat's 24 h to open it have passed (received or refunded),
+# then every few hours until this long after the payout.
+RECEIPT_CHECK = timedelta(hours=25)
+RECEIPT_RECHECK = timedelta(hours=6)
+RECEIPT_GIVE_UP = timedelta(hours=72)
 WISHING_MAX = 128
 
 
@@ -319,9 +328,12 @@ def _settle(packet: RedPacket, result: PayResult, now: datetime) -> str:
             "status": PacketStatus.PAID.value,
             "paid_at": now,
             "send_listid": result.send_listid,
-            "next_check_at": None,
+            "next_check_at": now + RECEIPT_CHECK,  # then: opened, or refunded?
             "last_error": None,
+            "new_billno_due": False,
         }
+        if result.code == "RECEIVED":
+            values.update(received_at=now, next_check_at=None)
         action = "red_packet.paid"
     elif result.outcome == FAILED:
         values = {
@@ -330,6 +342,24 @@ def _settle(packet: RedPacket, result: PayResult, now: datetime) -> str:
             "last_error": f"{result.code}: {result.message}"[:255],
         }
         action = "red_packet.failed"
+    elif result.outcome == REFUNDED:  # paid long ago after all, and never opened in WeChat
+        values = {
+            "status": PacketStatus.REFUNDED.value,
+            "paid_at": now,
+            "refunded_at": now,
+            "refund_amount": result.refund_amount or packet.amount,
+            "next_check_at": None,
+            "new_billno_due": False,
+        }
+        action = "red_packet.refunded"
+    elif result.outcome == RESEND:
+        # SEND_FAILED: only a new number can pay, and only once a query shows the old one did not.
+        values = {
+            "new_billno_due": True,
+            "next_check_at": now,
+            "last_error": f"{result.code}: {result.message}"[:255],
+        }
+        action = "red_packet.send_failed"
     else:
         # Ask again after half the time it has been unknown: 1 minute, then longer, at most hourly.
         unknown_for = now - (packet.claimed_at or now)
@@ -357,6 +387,68 @@ def _settle(packet: RedPacket, result: PayResult, now: datetime) -> str:
     return packet.status
 
 
+def _new_billno(packet: RedPacket, now: datetime) -> None:
+    """SEND_FAILED and a query proved the old number did not pay: a new one, the old kept."""
+    payer_mch = str(current_app.config.get("PAY_MCH_ID") or "")
+    old = packet.mch_billno
+    kept = ",".join(b for b in ((packet.replaced_billnos or "").split(",") + [old]) if b)[-255:]
+    changed(
+        update(RedPacket)
+        .where(RedPacket.id == packet.id, RedPacket.mch_billno == old, RedPacket.new_billno_due.is_(True))
+        .values(mch_billno=make_billno(payer_mch, now), replaced_billnos=kept, new_billno_due=False)
+    )
+    audit.record("system", "red_packet.new_billno", "red_packet", packet.id, replaced=old)
+    uow.commit_point("the new bill number is on record before WeChat Pay sees it")
+    db.session.refresh(packet)
+
+
+def _after_send_failed(packet: RedPacket, now: datetime) -> str:
+    """Query the old number: paid after all (settle), still unknown (wait), or proved unpaid — then a
+    new number and one send with it."""
+    payer = gateway().payer
+    if payer is None:
+        return packet.status
+    answer = payer.query(packet.mch_billno)
+    if answer.outcome not in (NOT_FOUND, FAILED):
+        return _settle(packet, answer, now)
+    _new_billno(packet, now)
+    return _settle(packet, _send(packet), now)
+
+
+def _check_receipt(packet: RedPacket, now: datetime) -> str:
+    """A paid packet after WeChat's 24 h: opened (done), refunded (budget back), or ask again later."""
+    payer = gateway().payer
+    if payer is None:
+        return packet.status
+    answer = payer.query(packet.mch_billno)
+    values: dict[str, object]
+    if answer.outcome == REFUNDED:
+        values = {
+            "status": PacketStatus.REFUNDED.value,
+            "refunded_at": now,
+            "refund_amount": answer.refund_amount or packet.amount,
+            "next_check_at": None,
+        }
+        audit.record(
+            "system", "red_packet.refunded", "red_packet", packet.id,
+            mch_billno=packet.mch_billno, amount=values["refund_amount"], code=answer.code,
+        )  # fmt: skip
+    elif answer.outcome == PAID and answer.code == "RECEIVED":
+        values = {"received_at": now, "next_check_at": None}
+    elif packet.paid_at and now - packet.paid_at >= RECEIPT_GIVE_UP:
+        values = {"next_check_at": None}
+    else:
+        values = {"next_check_at": now + RECEIPT_RECHECK}
+    changed(
+        update(RedPacket)
+        .where(RedPacket.id == packet.id, RedPacket.status == PacketStatus.PAID.value)
+        .values(**values)
+    )
+    uow.commit_point("what WeChat Pay said of the paid packet")
+    db.session.refresh(packet)
+    return packet.status
+
+
 def _send(packet: RedPacket) -> PayResult:
     payer = gateway().payer
     if payer is None:
@@ -376,13 +468,18 @@ def _send(packet: RedPacket) -> PayResult:
 
 
 def pay(packet: RedPacket, *, now: datetime | None = None) -> str:
-    """Ask WeChat Pay to pay the packet (same mch_billno every time); SYSTEMERROR is retried at once."""
+    """Ask WeChat Pay to pay the packet (same mch_billno every time); SYSTEMERROR is retried at once,
+    and SEND_FAILED is queried at once and, proved unpaid, sent once more with a new number."""
+    now = now or utcnow()
     result = _send(packet)
     retries = 0
     while result.code == "SYSTEMERROR" and retries < IMMEDIATE_RETRIES:
         retries += 1
         result = _send(packet)
-    return _settle(packet, result, now or utcnow())
+    status = _settle(packet, result, now)
+    if result.outcome == RESEND and status == PacketStatus.PAYING.value:
+        status = _after_send_failed(packet, now)
+    return status
 
 
 def reconcile(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
@@ -392,10 +489,11 @@ def reconcile(*, now: datetime | None = None, limit: int = 100) -> dict[str, int
     the same one. NOT_FOUND (WeChat Pay never recorded it) is resent with the same number.
     """
     now = now or utcnow()
+    checked = (PacketStatus.PAYING.value, PacketStatus.PAID.value)
     ids = list(
         db.session.scalars(
             select(RedPacket.id)
-            .where(RedPacket.status == PacketStatus.PAYING.value, RedPacket.next_check_at <= now)
+            .where(RedPacket.status.in_(checked), RedPacket.next_check_at <= now)
             .order_by(RedPacket.next_check_at)
             .limit(limit)
         )
@@ -407,7 +505,7 @@ def reconcile(*, now: datetime | None = None, limit: int = 100) -> dict[str, int
             update(RedPacket)
             .where(
                 RedPacket.id == packet_id,
-                RedPacket.status == PacketStatus.PAYING.value,
+                RedPacket.status.in_(checked),
                 RedPacket.next_check_at <= now,
             )
             .values(next_check_at=now + FIRST_CHECK)
@@ -417,10 +515,15 @@ def reconcile(*, now: datetime | None = None, limit: int = 100) -> dict[str, int
             continue
         packet = db.session.get(RedPacket, packet_id, populate_existing=True)
         assert packet is not None
-        result = payer.query(packet.mch_billno)
-        if result.outcome == NOT_FOUND:
-            result = _send(packet)
-        status = _settle(packet, result, now)
+        if packet.status == PacketStatus.PAID.value:
+            status = _check_receipt(packet, now)
+        elif packet.new_billno_due:
+            status = _after_send_failed(packet, now)
+        else:
+            result = payer.query(packet.mch_billno)
+            if result.outcome == NOT_FOUND:
+                result = _send(packet)
+            status = _settle(packet, result, now)
         outcome[status] = outcome.get(status, 0) + 1
     return outcome
 

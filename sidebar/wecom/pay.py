@@ -9,6 +9,15 @@ also answers over HTTP. Every call says one of three things:
 - ``unknown``: it may or may not have paid (SYSTEMERROR, a timeout, an answer we cannot read, an error
   code we do not know). The caller keeps the packet pending and asks again with the **same**
   ``mch_billno``; WeChat Pay treats a repeat of the same number as the same payout.
+- ``resend``: SEND_FAILED — "红包发放失败，请更换单号再重试". Only a new ``mch_billno`` can pay now, and
+  the caller makes one only after a query proves the old one did not pay.
+
+A query also says ``refunded``: a packet paid out but not opened by the customer within 24 hours goes
+back to the merchant (status RFUND_ING, then REFUND).
+
+What each ``err_code`` means is WeChat Pay's red-packet error table (发放红包接口, pay.weixin.qq.com
+/doc/v2/merchant/4011974053, the 企业红包 send documented in WeCom doc 90275 and its query in 90281);
+``SEND_ACTIONS`` keeps that table in one place.
 """
 
 from __future__ import annotations
@@ -26,35 +35,49 @@ from wechatpy.pay.utils import calculate_signature, dict_to_xml
 log = logging.getLogger(__name__)
 
 PAID, FAILED, UNKNOWN, NOT_FOUND = "paid", "failed", "unknown", "not_found"
+RESEND, REFUNDED = "resend", "refunded"
 
-# err_code values after which WeChat Pay has certainly not paid. Anything else is "unknown": WeChat
-# Pay's own advice is never to treat a code you do not know as a failure and pay again.
-DEFINITE_FAILURES = frozenset(
-    {
-        "NOTENOUGH",
-        "NO_AUTH",
-        "PARAM_ERROR",
-        "SIGN_ERROR",
-        "OPENID_ERROR",
-        "SENDNUM_LIMIT",
-        "MONEY_LIMIT",
-        "SENDAMOUNT_LIMIT",
-        "RCVDAMOUNT_LIMIT",
-        "ILLEGAL_APPID",
-        "MCHID_ERROR",
-        "API_METHOD_CLOSED",
-        "XML_ERROR",
-        "CA_ERROR",
-    }
-)
+# What each send err_code means (WeChat Pay's red-packet error table) and so what Beside does:
+# FAILED — certainly not paid (the budget is released; the console says what to fix);
+# UNKNOWN — not known: ask again with the SAME mch_billno (SYSTEMERROR/PROCESSING: "请使用原单号重试";
+#   FREQ_LIMIT / SECOND_OVER_LIMITED: rate limits, the same number later; FATAL_ERROR: "参数与原单不一致",
+#   the original may have paid, so only a query can tell);
+# RESEND — SEND_FAILED: "请更换单号再重试", a new number once a query proves the old one did not pay.
+# A code not listed is UNKNOWN: WeChat Pay's advice is never to treat a code you do not know as a
+# failure and pay again ("遇到回包返回新的错误码，请商户务必不要换单重试").
+SEND_ACTIONS: dict[str, str] = {
+    "NOTENOUGH": FAILED,
+    "NO_AUTH": FAILED,
+    "PARAM_ERROR": FAILED,
+    "SIGN_ERROR": FAILED,
+    "OPENID_ERROR": FAILED,
+    "SENDNUM_LIMIT": FAILED,
+    "MONEY_LIMIT": FAILED,
+    "SENDAMOUNT_LIMIT": FAILED,
+    "RCVDAMOUNT_LIMIT": FAILED,
+    "DAY_OVER_LIMITED": FAILED,
+    "ILLEGAL_APPID": FAILED,
+    "MCHID_ERROR": FAILED,
+    "API_METHOD_CLOSED": FAILED,
+    "XML_ERROR": FAILED,
+    "CA_ERROR": FAILED,
+    "SYSTEMERROR": UNKNOWN,
+    "PROCESSING": UNKNOWN,
+    "FREQ_LIMIT": UNKNOWN,
+    "SECOND_OVER_LIMITED": UNKNOWN,
+    "FATAL_ERROR": UNKNOWN,
+    "SEND_FAILED": RESEND,
+}
+DEFINITE_FAILURES = frozenset(code for code, action in SEND_ACTIONS.items() if action == FAILED)
 
 
 @dataclass(frozen=True)
 class PayResult:
-    outcome: str  # paid | failed | unknown | not_found
-    code: str = ""  # WeChat Pay's err_code (or TIMEOUT / HTTP_ERROR / BAD_ANSWER)
+    outcome: str  # paid | failed | unknown | not_found | resend | refunded
+    code: str = ""  # WeChat Pay's err_code or query status (or TIMEOUT / HTTP_ERROR / BAD_ANSWER)
     message: str = ""
     send_listid: str | None = None
+    refund_amount: int | None = None  # fen, for ``refunded``
 
 
 class RedPacketPayer(Protocol):
@@ -127,7 +150,7 @@ class WorkWxRedPackClient:
         message = str(data.get("err_code_des") or code)[:200]
         if code == "NOT_FOUND":
             return PayResult(NOT_FOUND, code, message)
-        return PayResult(FAILED if code in DEFINITE_FAILURES else UNKNOWN, code, message)
+        return PayResult(SEND_ACTIONS.get(code, UNKNOWN), code, message)
 
     def send(
         self, *, mch_billno: str, openid: str, amount: int, wishing: str, act_name: str, remark: str
@@ -165,12 +188,22 @@ class WorkWxRedPackClient:
             return (
                 failure if failure.outcome == NOT_FOUND else PayResult(UNKNOWN, failure.code, failure.message)
             )
-        status = data.get("status")
-        if status in ("SENT", "RECEIVED", "RFUND_ING", "REFUND"):
+        # Query statuses (doc 90281): SENDING 发放中, SENT 已发放待领取, FAILED 发放失败, RECEIVED 已领取,
+        # RFUND_ING 退款中, REFUND 已退款 (not opened within 24 h: the money went back to the merchant).
+        status = str(data.get("status") or "")
+        if status in ("SENT", "RECEIVED"):
             return PayResult(PAID, status, send_listid=data.get("detail_id"))
+        if status in ("RFUND_ING", "REFUND"):
+            try:
+                refunded = int(data.get("refund_amount") or data.get("total_amount") or 0)
+            except ValueError:
+                refunded = None
+            return PayResult(
+                REFUNDED, status, "not opened within 24 h", data.get("detail_id"), refund_amount=refunded
+            )
         if status == "FAILED":
             return PayResult(FAILED, status, str(data.get("reason") or "")[:200])
-        return PayResult(UNKNOWN, str(status or ""), "still being sent")
+        return PayResult(UNKNOWN, status, "still being sent")
 
 
 def payer_from_config(cfg: Any) -> WorkWxRedPackClient | None:

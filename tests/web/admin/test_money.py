@@ -140,7 +140,7 @@ def test_finance_export_totals_equal_the_database_for_a_seeded_month(seeded, cli
     with client.get("/admin/red-packets/export", query_string={**args, "format": "csv"}) as res:
         assert res.status_code == 200
         rows = list(csv.reader(io.StringIO(res.get_data(as_text=True).lstrip("\ufeff"))))
-    body, totals = rows[1:-2], rows[-2:]
+    body, totals = rows[1:-3], rows[-3:]
     assert len(body) == count
     assert sum(Decimal(r[5]) for r in body) == Decimal(total) / 100 == Decimal(totals[0][5])
     assert Decimal(totals[1][5]) == Decimal(paid) / 100
@@ -149,9 +149,9 @@ def test_finance_export_totals_equal_the_database_for_a_seeded_month(seeded, cli
     res = client.get("/admin/red-packets/export", query_string={**args, "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(res.data)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert len(values) == count + 3
-    assert Decimal(str(values[-2][5])) == Decimal(total) / 100
-    assert Decimal(str(values[-1][5])) == Decimal(paid) / 100
+    assert len(values) == count + 4
+    assert Decimal(str(values[-3][5])) == Decimal(total) / 100
+    assert Decimal(str(values[-2][5])) == Decimal(paid) / 100
 
     bad = client.get("/admin/red-packets/export", query_string={"from": "2026-10-31", "to": "2026-10-01"})
     assert bad.status_code == 422
@@ -173,8 +173,8 @@ def test_a_managers_export_and_rates_cover_only_their_team(seeded, client):
         "/admin/red-packets/export", query_string={"from": "2026-10-01", "to": "2026-10-31", "format": "csv"}
     ) as res:
         rows = list(csv.reader(io.StringIO(res.get_data(as_text=True).lstrip("\ufeff"))))
-    assert len(rows) - 3 == count
-    assert all(r[2] == team_name for r in rows[1:-2])
+    assert len(rows) - 4 == count  # the header and three totals
+    assert all(r[2] == team_name for r in rows[1:-3])
 
 
 def test_redemption_rate_by_template_team_and_guide(seeded, client):
