@@ -212,7 +212,8 @@ def query():
         return _xml(
             {
                 "return_code": "SUCCESS", "return_msg": "OK", "result_code": "SUCCESS",
-                "mch_billno": billno, "mch_id": st.settings["PAY_MCH_ID"], "status": "FAILED", "reason": failed,
+                "mch_billno": billno, "mch_id": st.settings["PAY_MCH_ID"],
+                "status": "FAILED", "reason": failed,
             }
         )  # fmt: skip
     if paid is None:
