@@ -9,12 +9,13 @@ picks one, and ``auth/getuserinfo`` answers with their openid."""
 from __future__ import annotations
 
 import re
+import secrets
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template_string, request
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template_string, request
 
 from emulator.preview import MEMBER_COOKIE, VISITOR_COOKIE
-from emulator.state import VISITOR, WeComState
+from emulator.state import OFFICIAL_ACCOUNT, VISITOR, ApiError, WeComState
 
 oauth_bp = Blueprint("oauth", __name__)
 
@@ -50,8 +51,11 @@ def _with_query(url: str, **params: str) -> str:
 
 def _pick(appid_param: str, title: str):
     st = _state()
-    if request.args.get(appid_param) != st.settings["WECOM_CORP_ID"]:
-        abort(400, "appid is not this corp's id")
+    official_account = request.path.startswith("/connect") and request.args.get(
+        appid_param
+    ) == st.settings.get("PAY_V3_APPID")
+    if request.args.get(appid_param) != st.settings["WECOM_CORP_ID"] and not official_account:
+        abort(400, "appid is neither this corp's id nor its official account's")
     redirect_uri = request.args.get("redirect_uri", "")
     if not redirect_uri.startswith(("http://", "https://")):
         abort(400, "redirect_uri must be an absolute URL")
@@ -59,6 +63,8 @@ def _pick(appid_param: str, title: str):
     # 构造网页授权链接 (doc 96441): "企业可以填写a-zA-Z0-9的参数值，长度不可超过128个字节".
     if request.path.startswith("/connect") and not re.fullmatch(r"[a-zA-Z0-9]{0,128}", state_param):
         abort(400, "state may hold only a-z, A-Z and 0-9, at most 128 bytes")
+    if official_account:  # the brand's official account's own web OAuth: a code for its openid
+        return _pick_visitor(redirect_uri, state_param, prefix=OFFICIAL_ACCOUNT)
     if appid_param == "appid" and not request.args.get("agentid") and request.path.startswith("/connect"):
         return _pick_visitor(redirect_uri, state_param)
     # `as` for scripts; the preview's member cookie for the preview (WeCom's client knows who is in).
@@ -77,11 +83,11 @@ def _pick(appid_param: str, title: str):
 VISITORS_SHOWN = 30
 
 
-def _pick_visitor(redirect_uri: str, state_param: str):
+def _pick_visitor(redirect_uri: str, state_param: str, prefix: str = VISITOR):
     st = _state()
     chosen = request.args.get("as") or request.cookies.get(VISITOR_COOKIE)
     if chosen:
-        return redirect(_with_query(redirect_uri, code=st.issue_code(VISITOR + chosen), state=state_param))
+        return redirect(_with_query(redirect_uri, code=st.issue_code(prefix + chosen), state=state_param))
 
     def link(ext: str) -> str:
         return _with_query(request.full_path.rstrip("?"), **{"as": ext})
@@ -92,6 +98,30 @@ def _pick_visitor(redirect_uri: str, state_param: str):
             for ext, c in list(st.contacts.items())[:VISITORS_SHOWN]
         ]
     return render_template_string(PICKER, title="微信授权（客户）", members=people, link=link)
+
+
+@oauth_bp.get("/sns/oauth2/access_token")
+def official_account_token():
+    """WeChat's web OAuth, step two (公众号网页授权 "通过code换取网页授权access_token"): the code from the
+    official account's authorize page for the customer's openid under that appid. A wrong secret is
+    40125, a code used or unknown 40029 (WeChat's global return codes)."""
+    st = _state()
+    args = request.args
+    if args.get("appid") != st.settings.get("PAY_V3_APPID") or args.get("grant_type") != "authorization_code":
+        return jsonify(errcode=40013, errmsg="invalid appid")
+    if args.get("secret") != st.settings.get("PAY_V3_APP_SECRET"):
+        return jsonify(errcode=40125, errmsg="invalid appsecret")
+    try:
+        who = st.redeem_code(args.get("code", ""))
+    except ApiError:
+        who = ""
+    if not who.startswith(OFFICIAL_ACCOUNT):
+        return jsonify(errcode=40029, errmsg="invalid code")
+    openid = st.official_account_openid(who[len(OFFICIAL_ACCOUNT) :])
+    return jsonify(
+        access_token=secrets.token_urlsafe(24), expires_in=7200, refresh_token=secrets.token_urlsafe(24),
+        openid=openid, scope="snsapi_base",
+    )  # fmt: skip
 
 
 @oauth_bp.get("/connect/oauth2/authorize")

@@ -330,11 +330,17 @@ def issue_voucher(openid: str):
     if not _check_v3_signature(body):
         return _v3_error(401, "SIGN_ERROR", "签名错误")
     data = request.get_json(silent=True) or {}
-    if (
-        data.get("stock_creator_mchid") != st.settings["PAY_MCH_ID"]
-        or data.get("appid") != st.settings["WECOM_CORP_ID"]
-    ):
-        return _v3_error(400, "PARAM_ERROR", "appid 或 stock_creator_mchid 不匹配")
+    # 发放指定批次的代金券 (WeChat Pay v3): appid is an official account or mini program bound to the
+    # merchant, and openid is the user's under that appid. The corp id is no such appid, and WeCom's
+    # openids (OAuth, convert_to_openid) are the corp's, not the account's: both are refused.
+    if data.get("stock_creator_mchid") != st.settings["PAY_MCH_ID"]:
+        return _v3_error(400, "PARAM_ERROR", "stock_creator_mchid 与商户号不匹配")
+    if data.get("appid") != st.settings.get("PAY_V3_APPID"):
+        return _v3_error(400, "PARAM_ERROR", "appid 与商户号无绑定关系")
+    with current_app.extensions["wecom_state"].lock:
+        known = openid in current_app.extensions["wecom_state"].official_account_openids
+    if not known:
+        return _v3_error(400, "PARAM_ERROR", "openid 与 appid 不匹配")
     out_request_no = str(data.get("out_request_no") or "")
     if not out_request_no or not data.get("stock_id"):
         return _v3_error(400, "PARAM_ERROR", "缺少 stock_id 或 out_request_no")

@@ -20,6 +20,8 @@ from sidebar import demo
 # An OAuth code for someone outside the corp (a customer in WeChat) stands for this prefix + their
 # external_userid; member codes stand for a userid.
 VISITOR = "visitor:"
+# A code from the brand's official account's OAuth stands for this prefix + their external_userid.
+OFFICIAL_ACCOUNT = "official-account:"
 
 
 class ApiError(Exception):
@@ -75,6 +77,7 @@ class WeComState:
             self.tokens: dict[str, float] = {}
             self.tickets: dict[str, float] = {}
             self.codes: dict[str, tuple[str, float]] = {}
+            self.official_account_openids: set[str] = set()
             self.media: dict[str, dict[str, Any]] = {}
             self.lagging: dict[str, int] = {}  # external_userid -> lookups still answered 84061
             self.cursors: dict[str, tuple[str, int, float]] = {}  # token -> (endpoint, offset, issued)
@@ -196,6 +199,16 @@ class WeComState:
         """The customer's openid under this corp (what ``convert_to_openid`` and OAuth in WeChat give)."""
         digest = hashlib.sha1(f"{self.settings['WECOM_CORP_ID']}:{external_userid}".encode()).hexdigest()  # noqa: S324 - an id, not security
         return "o" + digest[:27]
+
+    def official_account_openid(self, external_userid: str) -> str:
+        """The customer's openid under the brand's official account — not the corp's (``openid``):
+        another appid, another openid. Remembered, so WeChat Pay can check an openid is that appid's."""
+        appid = str(self.settings.get("PAY_V3_APPID") or "")
+        digest = hashlib.sha1(f"{appid}:{external_userid}".encode()).hexdigest()  # noqa: S324 - an id
+        openid = "oA" + digest[:26]
+        with self.lock:
+            self.official_account_openids.add(openid)
+        return openid
 
     def redeem_code(self, code: str) -> str:
         """A code works once, for five minutes."""

@@ -9,6 +9,7 @@ so ``make run`` works with no WeCom account.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -36,6 +37,10 @@ DEMO_WECOM = {
 # EMULATOR_URL or EMULATOR_PORT (what ``make run`` sets), never a port assumed here when one is named.
 DEFAULT_EMULATOR_PORT = "5001"
 OFFICIAL_PAY_BASE = "https://api.mch.weixin.qq.com"
+# WeChat's own API (the brand's official account: its web OAuth's code → openid exchange).
+OFFICIAL_WECHAT_API_BASE = "https://api.weixin.qq.com"
+# A WeChat official-account or mini-program appid: "wx" and 16 hex digits.
+WECHAT_APPID = re.compile(r"^wx[0-9a-f]{16}$")
 
 # The demo merchant the emulator's WeChat Pay answers for (outside production only).
 DEMO_PAY = {
@@ -46,6 +51,9 @@ DEMO_PAY = {
     # secret: it is only ever used outside production, against the emulator.
     "PAY_V3_SERIAL_NO": "DEMO0MERCHANT0CERT0SERIAL",
     "PAY_V3_KEY_PATH": str(Path(__file__).resolve().parent.parent / "emulator" / "demo_merchant_v3_key.pem"),
+    # The demo brand's official account, bound to the demo merchant (the emulator answers its OAuth).
+    "PAY_V3_APPID": "wx0be51de0de0a0a00",
+    "PAY_V3_APP_SECRET": "demo-official-account-secret",
 }
 # Red packets need all of these in production (any one given means all are needed); the client
 # certificate and key only over HTTPS, which WeChat Pay's own endpoint always is (a test endpoint over
@@ -90,6 +98,8 @@ _ENV_STR = (
     "PAY_V3_SERIAL_NO",
     "PAY_V3_KEY_PATH",
     "PAY_V3_APPID",
+    "PAY_V3_APP_SECRET",
+    "WECHAT_API_BASE",
     "FRAME_ANCESTORS",
     "PUBLIC_URL",
     "WECOM_ADMIN_USERIDS",
@@ -157,10 +167,14 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PAY_CERT_PATH": None,
         "PAY_KEY_PATH": None,
         # WeChat Pay vouchers (API v3): the merchant certificate's serial number and private key, and
-        # the appid the customers' openids belong to (default: the corp id, as for red packets).
+        # the brand's official account bound to the merchant (商户号绑定APPID): its appid (wx…) and
+        # AppSecret. A voucher goes to the customer's openid under that appid, learnt through the
+        # account's web OAuth; the corp id and WeCom's openids are not valid there (see wecom/vouchers).
         "PAY_V3_SERIAL_NO": None,
         "PAY_V3_KEY_PATH": None,
         "PAY_V3_APPID": None,
+        "PAY_V3_APP_SECRET": None,
+        "WECHAT_API_BASE": OFFICIAL_WECHAT_API_BASE,
         # A payout that has not answered by then is left pending and resolved by querying.
         "PAY_HTTP_TIMEOUT": 10.0,
         # Seconds between WeCom calls when a console job pushes tags for many customers (WeCom allows
@@ -259,6 +273,9 @@ def load(
         if pay_given and not set(needed) <= set(pay_given):
             missing_pay = [name for name in needed if name not in pay_given]
             raise ConfigError("red packets need these settings too: " + ", ".join(missing_pay))
+        voucher_problem = voucher_settings_problem(settings)
+        if voucher_problem:
+            raise ConfigError(voucher_problem)
         if len(settings["WECOM_CALLBACK_AES_KEY"]) != 43:
             raise ConfigError("WECOM_CALLBACK_AES_KEY must be the 43-character EncodingAESKey")
         settings["PREVIEW_ENABLED"] = False
@@ -276,6 +293,7 @@ def load(
             ("WECOM_OAUTH_BASE", OFFICIAL_OAUTH_BASE, emulator),
             ("WECOM_LOGIN_BASE", OFFICIAL_LOGIN_BASE, emulator),
             ("PAY_API_BASE", OFFICIAL_PAY_BASE, emulator),
+            ("WECHAT_API_BASE", OFFICIAL_WECHAT_API_BASE, emulator),
         ):
             if settings[name] == official and name not in environ:
                 settings[name] = local
@@ -300,6 +318,30 @@ def load(
     settings["SESSION_REFRESH_EACH_REQUEST"] = False
     settings["MAX_CONTENT_LENGTH"] = int(settings["MAX_UPLOAD_MB"] * 1024 * 1024)  # Flask's name
     return settings
+
+
+def voucher_settings_problem(settings: Mapping[str, Any]) -> str | None:
+    """Why WeChat Pay vouchers, as configured, cannot work — in words — or None (also None when they
+    are not configured at all). WeChat Pay v3 ``favor/users/{openid}/coupons`` takes an ``appid`` that is
+    an official account or mini program bound to the merchant, and an openid of that appid: not the corp
+    id, and not the openid WeCom's OAuth or ``convert_to_openid`` give (those belong to the corp)."""
+    if not (settings.get("PAY_V3_SERIAL_NO") and settings.get("PAY_V3_KEY_PATH")):
+        return None
+    appid = str(settings.get("PAY_V3_APPID") or "")
+    if not appid:
+        return (
+            "WeChat Pay vouchers need PAY_V3_APPID: the appid (wx…) of the official account bound to the "
+            "merchant (商户平台 → 产品中心 → AppID账号管理)"
+        )
+    if appid == settings.get("WECOM_CORP_ID") or not WECHAT_APPID.match(appid):
+        return (
+            f"PAY_V3_APPID {appid!r} is not an official account's appid (wx and 16 hex digits): WeChat Pay "
+            "issues vouchers only to openids of an official account or mini program bound to the merchant, "
+            "never to the WeCom corp id"
+        )
+    if not settings.get("PAY_V3_APP_SECRET"):
+        return "WeChat Pay vouchers need PAY_V3_APP_SECRET: the official account's AppSecret, for its OAuth"
+    return None
 
 
 def emulator_url(environ: Mapping[str, str]) -> str:

@@ -139,6 +139,7 @@ def make_app(tmp_path: Path, emulator: Emulator, **overrides: Any):
         "WECOM_RATE_LIMIT_WINDOW": 0.5,
         "WECOM_BUSY_BACKOFF": 0.05,
         "PAY_API_BASE": emulator.url,
+        "WECHAT_API_BASE": emulator.url,
         # Short, so timeout tests are quick; the emulator's slow answers take longer than this.
         "PAY_HTTP_TIMEOUT": 1.0,
         "HUEY_IMMEDIATE": True,

@@ -12,7 +12,17 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,6 +34,7 @@ from sidebar.money import coupons, group_coupons, red_packets
 from sidebar.money.messages import MESSAGES, Refused
 from sidebar.web.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, oauth_url
 from sidebar.web.redirects import safe_next
+from sidebar.wecom import vouchers
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
@@ -76,6 +87,8 @@ def coupon_page(token: str):
         if not visitor:
             return visitor_sign_in(request.path)
         mine = visitor.get("external_userid") == coupon.customer.external_userid
+        if mine and not visitor.get("voucher_openid") and not coupon.provider_ref:
+            return official_account_sign_in(request.path)
     elif coupon.claimed_at is None:
         coupon.claimed_at = utcnow()
     return render_template(
@@ -98,9 +111,11 @@ def voucher_take(token: str):
     visitor = session.get(VISITOR)
     if not visitor:
         return visitor_sign_in(url_for("claim.coupon_page", token=token))
+    if not visitor.get("voucher_openid"):
+        return official_account_sign_in(url_for("claim.coupon_page", token=token))
     try:
         coupons.deliver_voucher(
-            coupon, openid=visitor["openid"], external_userid=visitor.get("external_userid")
+            coupon, openid=visitor["voucher_openid"], external_userid=visitor.get("external_userid")
         )
     except Refused as exc:
         uow.discard()
@@ -173,6 +188,34 @@ def visitor_sign_in(next_url: str) -> Any:
     """WeCom OAuth as someone in WeChat (no agentid): silent, answers with their openid."""
     state = begin_wecom_sign_in("visitor", next_url)
     return redirect(oauth_url(state, url_for("claim.oauth_callback", _external=True)))
+
+
+def official_account_sign_in(next_url: str) -> Any:
+    """The brand's official account's own OAuth (silent): the customer's openid under the appid WeChat
+    Pay issues vouchers for (the WeCom visitor openid is the corp's, which WeChat Pay refuses)."""
+    state = begin_wecom_sign_in("official_account", next_url)
+    cfg = current_app.config
+    return redirect(
+        vouchers.official_account_oauth_url(
+            cfg, state, url_for("claim.official_account_callback", _external=True)
+        )
+    )
+
+
+@claim_bp.get("/oa-oauth")
+def official_account_callback():
+    try:
+        next_url = finish_wecom_sign_in("official_account", request.args.get("state", ""))
+    except SignInStateMismatch:
+        abort(400, _("This link has expired. Please open the card in the chat again."))
+    visitor = session.get(VISITOR)
+    if not visitor:
+        abort(400, _("This link has expired. Please open the card in the chat again."))
+    openid = vouchers.openid_for_code(current_app.config, request.args.get("code", ""))
+    if openid is None:
+        abort(502, _("WeChat did not confirm who you are. Please try again."))
+    session[VISITOR] = {**visitor, "voucher_openid": openid}
+    return redirect(safe_next(next_url, "/"))
 
 
 @claim_bp.get("/oauth")

@@ -6,6 +6,14 @@ voucher), ``appid`` and ``stock_creator_mchid``. The coupon service treats this 
 provider: our record (code, stock, limits) is made when the guide issues; the voucher itself is issued
 when the customer opens the claim page and WeChat's OAuth has told us their openid.
 
+Which appid and openid: WeChat Pay v3 takes ``appid`` = an official account or mini program bound to the
+merchant (商户号绑定APPID), and the openid must be that appid's. The corp id is not such an appid, and the
+openids WeCom gives (its OAuth for visitors, ``externalcontact/convert_to_openid``, doc 92292) belong to the
+corp — good for enterprise red packets, not for vouchers. So the claim page signs the customer in a second
+time with the official account's own web OAuth (snsapi_base, silent) and ``openid_for_code`` exchanges
+the code at ``sns/oauth2/access_token`` (WeChat's 网页授权 documentation); ``config.voucher_settings_problem``
+refuses a configuration that cannot work.
+
 Not done here: checking WeChat Pay's signature on answers (it needs the platform certificate download
 API); answers come over TLS from WeChat Pay's host.
 """
@@ -18,11 +26,13 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import requests
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from sidebar.config import voucher_settings_problem
 
 OK, FAILED, UNKNOWN = "ok", "failed", "unknown"
 
@@ -103,13 +113,50 @@ class VoucherClient:
         return VoucherResult(outcome, code=code, message=message)
 
 
+def official_account_oauth_url(cfg: Any, state: str, redirect_uri: str) -> str:
+    """The official account's silent web OAuth (snsapi_base): WeChat answers with a code for its openid."""
+    params = {
+        "appid": cfg["PAY_V3_APPID"],
+        "redirect_uri": redirect_uri,
+        "response_type": "code",
+        "scope": "snsapi_base",
+        "state": state,
+    }
+    return (
+        f"{cfg['WECOM_OAUTH_BASE'].rstrip('/')}/connect/oauth2/authorize?{urlencode(params)}#wechat_redirect"
+    )
+
+
+def openid_for_code(cfg: Any, code: str) -> str | None:
+    """The customer's openid under the official account, for an OAuth code (``sns/oauth2/access_token``);
+    None when WeChat refuses the code or cannot be reached."""
+    try:
+        res = requests.get(
+            cfg["WECHAT_API_BASE"].rstrip("/") + "/sns/oauth2/access_token",
+            params={
+                "appid": cfg["PAY_V3_APPID"],
+                "secret": cfg["PAY_V3_APP_SECRET"],
+                "code": code,
+                "grant_type": "authorization_code",
+            },
+            timeout=cfg["PAY_HTTP_TIMEOUT"],
+        )
+        data = res.json()
+    except (requests.RequestException, ValueError):
+        return None
+    openid = data.get("openid") if isinstance(data, dict) else None
+    return str(openid) if openid and not data.get("errcode") else None
+
+
 def client_from_config(cfg: Any) -> VoucherClient | None:
     if not (cfg.get("PAY_MCH_ID") and cfg.get("PAY_V3_SERIAL_NO") and cfg.get("PAY_V3_KEY_PATH")):
+        return None
+    if voucher_settings_problem(cfg):
         return None
     return VoucherClient(
         api_base=cfg["PAY_API_BASE"],
         mch_id=cfg["PAY_MCH_ID"],
-        appid=cfg.get("PAY_V3_APPID") or cfg["WECOM_CORP_ID"],
+        appid=cfg["PAY_V3_APPID"],
         serial_no=cfg["PAY_V3_SERIAL_NO"],
         key_path=cfg["PAY_V3_KEY_PATH"],
         timeout=cfg["PAY_HTTP_TIMEOUT"],

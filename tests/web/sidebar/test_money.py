@@ -28,16 +28,19 @@ def form_of(html: str, template_name: str) -> dict[str, str]:
 
 
 def as_customer(client, url: str, ext: str):
-    """Open a claim link as a customer in WeChat: our page -> WeCom OAuth (as=ext) -> back."""
+    """Open a claim link as a customer in WeChat: our page -> WeCom OAuth (as=ext) -> back, and for a
+    WeChat Pay voucher the brand's official account's OAuth too -> back."""
     res = client.get(url)
     assert res.status_code == 302, res.data
-    authorize = res.headers["Location"].split("#")[0]
-    assert "agentid" not in authorize  # WeChat sign-in, not a member's
-    picked = requests.get(authorize, params={"as": ext}, allow_redirects=False, timeout=10)
-    back = urlsplit(picked.headers["Location"])
-    res = client.get(back.path + "?" + back.query)
-    assert res.status_code == 302
-    return client.get(res.headers["Location"])
+    while res.status_code == 302 and "/connect/oauth2/authorize" in res.headers["Location"]:
+        authorize = res.headers["Location"].split("#")[0]
+        assert "agentid" not in authorize  # WeChat sign-in, not a member's
+        picked = requests.get(authorize, params={"as": ext}, allow_redirects=False, timeout=10)
+        back = urlsplit(picked.headers["Location"])
+        res = client.get(back.path + "?" + back.query)
+        assert res.status_code == 302
+        res = client.get(res.headers["Location"])
+    return res
 
 
 def test_issue_a_coupon_from_the_tab_then_the_customer_opens_it(seeded, client, app):
@@ -252,7 +255,9 @@ def test_a_wechat_pay_voucher_reaches_the_customers_wallet_once(seeded, client, 
         assert visitor.post(path, data={"csrf_token": token}).status_code == 303
     assert 'data-testid="voucher-taken"' in visitor.get(path).get_data(as_text=True)
     issued = requests.get(emulator.url + "/_emulator/vouchers", timeout=5).json()["vouchers"]
-    assert len(issued) == 1 and issued[0]["openid"] == emulator.state.openid(ext)
+    # To the customer's openid under the official account bound to the merchant, not the corp's.
+    assert len(issued) == 1 and issued[0]["openid"] != emulator.state.openid(ext)
+    assert issued[0]["openid"] in emulator.state.official_account_openids
     with app.app_context():
         coupon = db.session.scalar(select(Coupon))
         assert coupon.provider_ref == issued[0]["coupon_id"]
@@ -265,6 +270,52 @@ def test_a_wechat_pay_voucher_reaches_the_customers_wallet_once(seeded, client, 
         headers={"Authorization": f"Bearer {key}"},
     )
     assert refused.status_code == 404
+
+
+def test_wechat_pay_refuses_the_corp_id_or_a_wecom_openid_for_a_voucher(app, emulator):
+    """WeChat Pay v3 vouchers: appid bound to the merchant (an official account, wx…) and an openid of that
+    appid. The corp id and the corp's openids (WeCom OAuth, convert_to_openid) are refused."""
+    from sidebar.wecom.vouchers import FAILED, VoucherClient
+
+    cfg = app.config
+    ext = "wmVOUCHER0000000000000000000001"
+
+    def client(appid: str) -> VoucherClient:
+        return VoucherClient(api_base=emulator.url, mch_id=cfg["PAY_MCH_ID"], appid=appid,
+                             serial_no=cfg["PAY_V3_SERIAL_NO"], key_path=cfg["PAY_V3_KEY_PATH"])  # fmt: skip
+
+    as_corp = client(cfg["WECOM_CORP_ID"]).issue(openid="o1", stock_id="9856000", out_request_no="v-0001")
+    assert (as_corp.outcome, as_corp.code) == (FAILED, "PARAM_ERROR")
+    wecom_openid = emulator.state.openid(ext)
+    mismatched = client(cfg["PAY_V3_APPID"]).issue(
+        openid=wecom_openid, stock_id="9856000", out_request_no="v-0002"
+    )
+    assert (mismatched.outcome, mismatched.code) == (FAILED, "PARAM_ERROR")
+    right = client(cfg["PAY_V3_APPID"]).issue(
+        openid=emulator.state.official_account_openid(ext), stock_id="9856000", out_request_no="v-0003"
+    )
+    assert right.coupon_id
+
+
+def test_a_voucher_configuration_that_cannot_work_is_refused_at_start_in_words(tmp_path):
+    import pytest
+
+    from sidebar.config import ConfigError, load
+
+    base = {
+        "APP_ENV": "production", "SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite:///x.db",
+        "WECOM_CORP_ID": "wwcorp", "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": "s",
+        "WECOM_CALLBACK_TOKEN": "t", "WECOM_CALLBACK_AES_KEY": "a" * 43, "REDIS_URL": "redis://127.0.0.1:1/0",
+        "PUBLIC_URL": "https://beside.example.com",
+        "PAY_V3_SERIAL_NO": "SERIAL", "PAY_V3_KEY_PATH": "/k.pem",
+    }  # fmt: skip
+    with pytest.raises(ConfigError, match="PAY_V3_APPID"):
+        load({}, base, str(tmp_path))
+    with pytest.raises(ConfigError, match="corp id"):
+        load({}, {**base, "PAY_V3_APPID": "wwcorp", "PAY_V3_APP_SECRET": "x"}, str(tmp_path))
+    with pytest.raises(ConfigError, match="PAY_V3_APP_SECRET"):
+        load({}, {**base, "PAY_V3_APPID": "wx0123456789abcdef"}, str(tmp_path))
+    assert load({}, {**base, "PAY_V3_APPID": "wx0123456789abcdef", "PAY_V3_APP_SECRET": "x"}, str(tmp_path))
 
 
 def test_the_emulator_refuses_a_voucher_request_signed_with_another_key(app, emulator, tmp_path):
