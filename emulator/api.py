@@ -485,7 +485,7 @@ def resigned_transfer_result(st: WeComState) -> dict[str, Any]:
 
 # -- corp tags -----------------------------------------------------------------------------------
 
-# A tag or group name is at most 30 characters — characters, not bytes (doc 92117 "管理企业标签").
+# A tag or group name is at most 30 characters — characters, not bytes ("管理企业标签": "最长为30个字符").
 TAG_NAME_CHARS = 30
 
 

@@ -10,10 +10,22 @@ OAuth flow (the emulator's authorize page picks the member from the ``emu_member
 
 from __future__ import annotations
 
+import hashlib
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from emulator.state import WeComState
 
@@ -75,6 +87,27 @@ def page():
         sidebar_url=app_url + "/sidebar/",
         login_url=app_url + "/auth/login?next=/sidebar/",
     )
+
+
+@preview_bp.post("/preview/agent-config")
+def agent_config():
+    """What the WeCom client checks when a page registers with agentConfig: the signature is sha1 over
+    ``jsapi_ticket=…&noncestr=…&timestamp=…&url=…`` with a live app ticket, for the page's own URL
+    without its fragment (doc 96909 "JS-SDK使用权限签名算法"). Written here from that description, not
+    shared with the app's signer."""
+    st = _state()
+    data = request.get_json(silent=True) or {}
+    url, nonce = str(data.get("url") or ""), str(data.get("nonceStr") or "")
+    timestamp, signature = str(data.get("timestamp") or ""), str(data.get("signature") or "")
+    now = time.time()
+    with st.lock:
+        tickets = [t for t, expires in st.tickets.items() if t.startswith("emu-agent-") and expires > now]
+    plain = "jsapi_ticket={}&noncestr=" + nonce + "&timestamp=" + timestamp + "&url=" + url
+    valid = any(
+        hashlib.sha1(plain.format(t).encode()).hexdigest() == signature  # noqa: S324 - WeCom's algorithm
+        for t in tickets
+    )
+    return jsonify(ok=valid, url=url)
 
 
 @preview_bp.get("/preview/open")

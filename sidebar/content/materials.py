@@ -95,8 +95,12 @@ def media_id(material: Material, *, now: datetime | None = None) -> str:
 
 
 def message(material: Material, media: str | None = None) -> dict[str, Any]:
-    """The ``sendChatMessage`` payload for a material (media id filled for files)."""
+    """The ``sendChatMessage`` payload for a material (media id filled for files). Its shapes are
+    @wecom/jssdk's message types (``tests/wecom/test_bridge_against_jssdk_types.py``); an article has none
+    of its own — it always goes out as a tracked link (``signals.radar``)."""
     kind = material.kind
+    if kind == MaterialKind.ARTICLE.value:
+        raise ValueError("an article is sent only as a tracked link")
     if kind == MaterialKind.TEXT.value:
         return {"msgtype": "text", "text": {"content": material.text}}
     if kind == MaterialKind.LINK.value:

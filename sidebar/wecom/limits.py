@@ -8,7 +8,7 @@ three bytes, so a 128-byte title holds 42 of them. From WeCom's pages:
   url ≤ 2,048 bytes, at most 9 attachments;
 - app messages (doc 90236): text ≤ 2,048 bytes, textcard / news title ≤ 128 bytes, description ≤ 512
   bytes, url ≤ 2,048 bytes;
-- corp tags (doc 92117): a tag or tag-group name ≤ 30 **characters**.
+- corp tags (管理企业标签: "最长为30个字符"): a tag or tag-group name ≤ 30 **characters**.
 """
 
 from __future__ import annotations

@@ -33,7 +33,9 @@
     return withTimeout(new Promise(function (resolve, reject) {
       var id = nextId++;
       pending[id] = { resolve: resolve, reject: reject };
-      window.parent.postMessage({ source: "beside-sidebar", id: id, method: method, args: args || {} }, previewOrigin);
+      /* The page's address goes with every call: the client refuses calls from an address it did not sign. */
+      var url = location.href.split("#")[0];
+      window.parent.postMessage({ source: "beside-sidebar", id: id, method: method, args: args || {}, url: url }, previewOrigin);
     }));
   }
 
@@ -94,10 +96,17 @@
 
   /* The preview stands in for the client, but the page still fetches its signature from our server
    * first, as WeCom makes it do: so the preview shows what a guide sees when WeCom is down. */
-  var previewRegistered = null;
+  var previewRegistered = null, previewSignedUrl = null;
   function registerInPreview() {
-    if (!previewRegistered) {
-      previewRegistered = signature(location.href.split("#")[0], "agent").then(function (sig) { return askParent("register", sig); });
+    /* Signed again whenever the address changed (showPage's history.replaceState), as @wecom/jssdk does:
+     * its signature is for one URL and is dropped once getSignURL() differs. */
+    var url = location.href.split("#")[0];
+    if (!previewRegistered || previewSignedUrl !== url) {
+      previewSignedUrl = url;
+      previewRegistered = signature(url, "agent").then(function (sig) {
+        return askParent("register", { url: url, timestamp: sig.timestamp, nonceStr: sig.nonceStr, signature: sig.signature });
+      });
+      previewRegistered.then(null, function () { previewRegistered = null; });
     }
     return previewRegistered;
   }
