@@ -37,14 +37,8 @@ from sidebar.core.bulk_insert import BackgroundCopy
 from sidebar.core.errors import DomainError
 from sidebar.core.units import parse_yuan
 from sidebar.data import members, oneid, orders, profile
-from sidebar.data.presets import (
-    BUILT_IN,
-    COMMON_STATUSES,
-    MEMBER_FIELDS,
-    ORDER_FIELDS,
-    UNPAID,
-    Preset,
-)
+from sidebar.data import status_words as words
+from sidebar.data.presets import BUILT_IN, MEMBER_FIELDS, ORDER_FIELDS, Preset
 from sidebar.data.schemas import plausible_time
 from sidebar.data.sheets import SUFFIXES, Sheet, UnreadableFile, open_sheet
 from sidebar.extensions import db
@@ -72,6 +66,11 @@ class MissingColumns(DomainError):
 
 class RowError(ValueError):
     """One row cannot be read: the reason names the column."""
+
+
+class RowSkipped(ValueError):
+    """A row that is not a sale (not paid yet, or closed before payment): counted, neither stored nor
+    refused."""
 
 
 def folder() -> Path:
@@ -129,7 +128,8 @@ def fields(kind: str) -> tuple[str, ...]:
 def from_columns(
     kind: str, platform: str, columns: dict[str, str], *, label: str = "", key: str = "manual"
 ) -> Preset:
-    """A preset from a hand-made mapping (field -> header); status words are read as ours."""
+    """A preset from a hand-made mapping (field -> header); status words are the platform's own
+    (``data.status_words``), as under its preset, and ours."""
     known = fields(kind)
     return Preset(
         key=key,
@@ -137,6 +137,8 @@ def from_columns(
         kind="orders" if kind == "orders" else "members",
         platform=platform,
         columns={f: (h,) for f, h in columns.items() if f in known and h},
+        statuses=words.BY_PLATFORM.get(platform, {}),
+        after_sale=words.AFTER_SALE_BY_PLATFORM.get(platform, {}),
     )
 
 
@@ -202,6 +204,10 @@ def _yuan_text(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
+# A phone as people write one, masked or not (138****5678, +86 139-…); anything else is not a phone.
+READABLE_PHONE = re.compile(r"[0-9+*() -]{3,24}")
+
+
 @dataclass
 class Line:
     """One order row, read: what it says about its order and its item."""
@@ -220,6 +226,7 @@ class Reader:
 
     def __init__(self, the: Preset, columns: dict[str, int], headers: list[str]):
         self.the, self.columns, self.headers = the, columns, headers
+        self.dropped_phones = 0
 
     def get(self, values: list[str], name: str) -> str:
         i = self.columns.get(name)
@@ -242,9 +249,9 @@ class Reader:
 
     def status(self, values: list[str]) -> str:
         word = self.get(values, "status")
-        if word in UNPAID:
-            raise RowError(f"{self.header('status')}: “{word}”, not paid yet")
-        status = self.the.statuses.get(word) or COMMON_STATUSES.get(word) or ("paid" if not word else None)
+        if word in words.UNPAID:
+            raise RowSkipped(f"{self.header('status')}: “{word}”, not paid yet")
+        status = self.the.statuses.get(word) or words.COMMON.get(word) or ("paid" if not word else None)
         if status is None:
             raise RowError(f"{self.header('status')}: unknown status “{word[:32]}”")
         after = self.get(values, "after_sale")
@@ -254,6 +261,8 @@ class Reader:
         # The status first: an order not paid yet has no payment time either, and says so in words.
         status = self.status(values)
         text = self.get(values, "paid_at")
+        if not text and status == words.CANCELLED:
+            raise RowSkipped(f"{self.header('status')}: closed before it was paid")
         if not text:
             raise RowError(f"{self.header('paid_at')}: empty, so the order is not paid yet")
         paid_at = parse_time(text)
@@ -275,6 +284,15 @@ class Reader:
             )
             if self.get(values, name)
         }
+        phone = buyer.get("phone")
+        if phone and not READABLE_PHONE.fullmatch(phone):
+            # Douyin's encrypted phones ($$…$$, long ciphertext) and the like: the order is kept, the
+            # phone is not (nothing could match it), and the job counts it.
+            del buyer["phone"]
+            self.dropped_phones += 1
+        if "*" in buyer.get("platform_buyer_id", ""):
+            # A masked buyer id (t**8) is many strangers' at once: never used to join orders.
+            del buyer["platform_buyer_id"]
         sku, name = self.get(values, "sku"), self.get(values, "item_name")
         item: dict[str, Any] | None = None
         if sku or name:
@@ -293,12 +311,20 @@ class Reader:
         return Line(paid_at, total, status, refund, buyer, self.get(values, "store_code") or None, item)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A row that is not a sale, and why (``RowSkipped``)."""
+
+    why: str
+
+
 @dataclass
 class Group:
-    """The rows of one order: (line number, the row's cells, what it says or why it cannot be read)."""
+    """The rows of one order: (line number, the row's cells, what it says, why it cannot be read, or
+    why it is not a sale)."""
 
     order_no: str
-    rows: list[tuple[int, list[str], Line | str]] = field(default_factory=list)
+    rows: list[tuple[int, list[str], Line | str | Skipped]] = field(default_factory=list)
 
     def refusals(self) -> list[tuple[int, list[str], str]]:
         """Nothing if every row reads; else every row with why it is refused (an order is never stored
@@ -311,16 +337,46 @@ class Group:
             for n, values, r in self.rows
         ]
 
+    @property
+    def skipped(self) -> int:
+        return sum(1 for _, _, r in self.rows if isinstance(r, Skipped))
+
+    @property
+    def lines(self) -> list[Line]:
+        return [r for _, _, r in self.rows if isinstance(r, Line)]
+
+
+def combined_status(statuses: list[str], total: int, refund: int) -> str:
+    """One order's status from all its rows (sub-orders, items): cancelled or refunded only when every
+    part is; otherwise as far as its least advanced live part, and partly refunded when some of it was
+    refunded. A closed order with money back (Tmall 交易关闭 with 退款金额) was paid: refunded."""
+    live = [s for s in statuses if s in words.PROGRESS]
+    backed = refund > 0 or any(s in (words.REFUNDED, words.PARTLY) for s in statuses)
+    if not live:
+        if not backed:
+            return words.CANCELLED
+        return words.PARTLY if 0 < refund < total or words.PARTLY in statuses else words.REFUNDED
+    status = min(live, key=words.PROGRESS.__getitem__)
+    if backed:
+        return words.PARTLY if refund < total or refund == 0 else words.REFUNDED
+    return status
+
+
+def _line_refund(line: Line) -> int:
+    """A sub-order's refund: its refund column, else all of it when its status says refunded."""
+    return line.refund or (line.total if line.status == words.REFUNDED else 0)
+
 
 def payload(group: Group, the: Preset) -> dict[str, Any]:
     """The order the API would have been sent for these rows."""
-    lines = [r for _, _, r in group.rows if isinstance(r, Line)]
+    lines = group.lines
     first = lines[0]
-    total = sum(x.total for x in lines) if the.total == "sum" else first.total
-    refund = sum(x.refund for x in lines) if the.total == "sum" else first.refund
-    status = first.status
-    if status in ("paid", "shipped", "completed") and 0 < refund < total:
-        status = "partly_refunded"
+    if the.total == "sum":  # each row a sub-order with its own amount and refund
+        total = sum(x.total for x in lines)
+        refund = sum(_line_refund(x) for x in lines)
+    else:  # the order's amounts repeated on each row
+        total, refund = first.total, first.refund
+    status = combined_status([x.status for x in lines], total, refund)
     items = []
     for x in lines:
         if x.item is None:
@@ -339,7 +395,7 @@ def payload(group: Group, the: Preset) -> dict[str, Any]:
         "status": status,
         "paid_at": first.paid_at,  # read already; the API's form would be its isoformat()
         "total_amount": _yuan_text(total),
-        "refund_amount": _yuan_text(refund if status != "refunded" else total),
+        "refund_amount": _yuan_text(min(refund, total) if status != "refunded" else total),
         "store_code": first.store_code,
         "items": items,
         "buyer": buyer,
@@ -421,17 +477,30 @@ def _preset_of(job: BackgroundJob) -> Preset:
 @dataclass
 class Counts:
     rows: int = 0
+    orders: int = 0  # orders the rows made (before storing: created + updated + unchanged + refused ones)
+    merged: int = 0  # rows that joined another row's order (a row per item or sub-order)
+    skipped_unpaid: int = 0  # rows of orders not paid (yet), or closed before payment: not sales
+    dropped_phones: int = 0  # phones no one could match (Douyin's ciphertext): the orders kept without
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     refused: int = 0  # rows
+    refused_by_reason: dict[str, int] = field(default_factory=dict)  # reason, values left out -> rows
     refused_file: str | None = None
     # seconds spent reading and storing the rows, and then matching and recomputing (benchmarks)
     storing_s: float = 0.0
     settling_s: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "refused_by_reason": dict(self.refused_by_reason)}
+
+
+_QUOTED = re.compile(r"“[^”]*”")
+
+
+def reason_kind(reason: str) -> str:
+    """A refusal's reason without the row's own values: what the job's report counts rows by."""
+    return _QUOTED.sub("“…”", reason)[:160]
 
 
 class Refusals:
@@ -523,6 +592,13 @@ def _progress(job: BackgroundJob, sheet: Sheet, counts: Counts) -> None:
 EXPONENT = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")
 
 
+def _refuse(counts: Counts, refusals: Refusals, line_no: int, reason: str, values: list[str]) -> None:
+    refusals.add(line_no, reason, values)
+    counts.refused += 1
+    kind = reason_kind(reason)
+    counts.refused_by_reason[kind] = counts.refused_by_reason.get(kind, 0) + 1
+
+
 def _groups(sheet: Sheet, reader: Reader, counts: Counts, refusals: Refusals) -> Iterator[Group]:
     """The file's orders, each the run of rows with one order number."""
     seen: set[int] = set()  # hashes of finished orders' numbers: rows of one order must be together
@@ -533,14 +609,14 @@ def _groups(sheet: Sheet, reader: Reader, counts: Counts, refusals: Refusals) ->
         counts.rows += 1
         order_no = reader.get(values, "order_no")
         if not order_no:
-            counts.refused += 1
-            refusals.add(line_no, f"{reader.header('order_no')}: empty", values)
+            _refuse(counts, refusals, line_no, f"{reader.header('order_no')}: empty", values)
             continue
         if EXPONENT.fullmatch(order_no):
             # Excel read the long numbers as numbers and saved them rounded: two orders may now share
             # one "number". Never merged: each such row is refused, saying how to get the file whole.
-            counts.refused += 1
-            refusals.add(
+            _refuse(
+                counts,
+                refusals,
                 line_no,
                 f"{reader.header('order_no')}: “{order_no[:32]}” is in scientific notation — Excel rounded "
                 "the order numbers when the file was saved. Download the export again and import it "
@@ -553,8 +629,9 @@ def _groups(sheet: Sheet, reader: Reader, counts: Counts, refusals: Refusals) ->
                 seen.add(hash(group.order_no))
                 yield group
             if hash(order_no) in seen:
-                counts.refused += 1
-                refusals.add(
+                _refuse(
+                    counts,
+                    refusals,
                     line_no,
                     f"{reader.header('order_no')}: “{order_no[:64]}” appeared earlier in the file; "
                     "the rows of one order must be next to each other",
@@ -564,7 +641,9 @@ def _groups(sheet: Sheet, reader: Reader, counts: Counts, refusals: Refusals) ->
                 continue
             group = Group(order_no)
         try:
-            parsed: Line | str = reader.line(values)
+            parsed: Line | str | Skipped = reader.line(values)
+        except RowSkipped as exc:
+            parsed = Skipped(str(exc))
         except RowError as exc:
             parsed = str(exc)
         group.rows.append((line_no, values, parsed))
@@ -585,17 +664,19 @@ def _orders(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals
         for g in pending:
             refused = g.refusals()
             if not refused:
-                good.append(g)
+                counts.skipped_unpaid += g.skipped
+                if g.lines:
+                    good.append(g)
+                    counts.orders += 1
+                    counts.merged += len(g.lines) - 1
             for n, values, reason in refused:
-                refusals.add(n, reason, values)
-                counts.refused += 1
+                _refuse(counts, refusals, n, reason, values)
         if good:
             stored = orders.store([payload(g, the) for g in good], match=False, copier=copier)
             for g, outcome in zip(good, stored.outcomes, strict=True):
                 if outcome.result == "refused":
                     for n, values, _ in g.rows:
-                        refusals.add(n, outcome.reason or "refused", values)
-                        counts.refused += 1
+                        _refuse(counts, refusals, n, outcome.reason or "refused", values)
                 else:
                     setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
             touched.update(stored.customers)
@@ -618,6 +699,7 @@ def _orders(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals
     finally:
         if copier is not None:
             copier.close()  # every order stored (or what stopped it raised) before matching starts
+    counts.dropped_phones = reader.dropped_phones
     counts.storing_s = round(time.monotonic() - started, 1)
     started = time.monotonic()
     _settle(many, changed_ids, touched)
@@ -664,8 +746,7 @@ def _members(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusal
             touched.update(customers)
             for (n, values, _), outcome in zip(pending, outcomes, strict=True):
                 if outcome.result == "refused":
-                    refusals.add(n, outcome.reason or "refused", values)
-                    counts.refused += 1
+                    _refuse(counts, refusals, n, outcome.reason or "refused", values)
                 else:
                     setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
         pending.clear()
@@ -678,8 +759,7 @@ def _members(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusal
         try:
             pending.append((line_no, values, member_payload(values, reader)))
         except RowError as exc:
-            refusals.add(line_no, str(exc), values)
-            counts.refused += 1
+            _refuse(counts, refusals, line_no, str(exc), values)
         if len(pending) >= CHUNK:
             flush()
     flush()

@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sidebar.data import status_words as words
+
 # Our fields, in the order the mapping form shows them; the first three every order file must have.
 ORDER_FIELDS = (
     "order_no",
@@ -80,8 +82,7 @@ class Preset:
         return ORDER_REQUIRED if self.kind == "orders" else MEMBER_REQUIRED
 
 
-# Status words shared by the Taobao family and others; "" (no status column) counts as paid.
-_PAID, _SHIPPED, _DONE, _CANCELLED, _REFUNDED = "paid", "shipped", "completed", "cancelled", "refunded"
+# A file without a status column: every order in it counts as paid.
 
 TMALL = Preset(
     key="tmall",
@@ -102,14 +103,7 @@ TMALL = Preset(
         "quantity": ("宝贝总数量", "商品数量"),
         "store_code": ("店铺Id",),
     },
-    statuses={
-        "买家已付款，等待卖家发货": _PAID,
-        "等待卖家发货": _PAID,
-        "卖家已发货，等待买家确认": _SHIPPED,
-        "卖家已发货": _SHIPPED,
-        "交易成功": _DONE,
-        "交易关闭": _CANCELLED,
-    },
+    statuses=words.TMALL,
 )
 
 DOUYIN = Preset(
@@ -129,16 +123,8 @@ DOUYIN = Preset(
         "quantity": ("商品数量",),
         "price": ("商品金额", "商品单价"),
     },
-    statuses={
-        "待发货": _PAID,
-        "备货中": _PAID,
-        "已支付": _PAID,
-        "已发货": _SHIPPED,
-        "已完成": _DONE,
-        "已关闭": _CANCELLED,
-        "已取消": _CANCELLED,
-    },
-    after_sale={"退款成功": _REFUNDED, "售后完成": _REFUNDED},
+    statuses=words.DOUYIN,
+    after_sale=words.DOUYIN_AFTER_SALE,
     total="sum",  # each row is a sub-order (子订单) with its own amount
 )
 
@@ -159,17 +145,7 @@ JD = Preset(
         "quantity": ("订购数量",),
         "price": ("京东价",),
     },
-    statuses={
-        "等待出库": _PAID,
-        "等待发货": _PAID,
-        "等待确认收货": _SHIPPED,
-        "已发货": _SHIPPED,
-        "完成": _DONE,
-        "已完成": _DONE,
-        "(删除)锁定": _CANCELLED,
-        "已取消": _CANCELLED,
-        "取消": _CANCELLED,
-    },
+    statuses=words.JD,
 )
 
 YOUZAN = Preset(
@@ -183,22 +159,15 @@ YOUZAN = Preset(
         "total_amount": ("订单实付金额", "订单实付金额(元)"),
         "status": ("订单状态",),
         "refund_amount": ("订单已退款金额", "订单已退款金额(元)"),
+        "after_sale": ("退款状态",),
         "phone": ("买家手机号", "收货人手机号/提货人手机号"),
         "item_name": ("商品名称",),
         "sku": ("规格编码", "商品编码"),
         "quantity": ("商品数量",),
         "price": ("商品单价", "商品单价(元)"),
     },
-    statuses={
-        "待发货": _PAID,
-        "已发货": _SHIPPED,
-        "交易成功": _DONE,
-        "交易完成": _DONE,
-        "已完成": _DONE,
-        "部分发货": _SHIPPED,
-        "交易关闭": _CANCELLED,
-        "已关闭": _CANCELLED,
-    },
+    statuses=words.YOUZAN,
+    after_sale=words.YOUZAN_AFTER_SALE,
 )
 
 POS = Preset(
@@ -221,7 +190,7 @@ POS = Preset(
         "quantity": ("数量",),
         "price": ("单价",),
     },
-    statuses={"销售": _PAID, "已付款": _PAID, "已完成": _DONE, "退货": _REFUNDED, "作废": _CANCELLED},
+    statuses=words.POS,
 )
 
 MEMBERS = Preset(
@@ -244,26 +213,6 @@ MEMBERS = Preset(
 
 BUILT_IN: dict[str, Preset] = {p.key: p for p in (TMALL, DOUYIN, JD, YOUZAN, POS, MEMBERS)}
 
-# Status words any file may use, whatever its preset (our own words, and the common Chinese ones).
-COMMON_STATUSES = {
-    "paid": _PAID,
-    "shipped": _SHIPPED,
-    "completed": _DONE,
-    "cancelled": _CANCELLED,
-    "refunded": _REFUNDED,
-    "partly_refunded": "partly_refunded",
-    "已付款": _PAID,
-    "已发货": _SHIPPED,
-    "已完成": _DONE,
-    "交易成功": _DONE,
-    "已取消": _CANCELLED,
-    "已退款": _REFUNDED,
-    "退款成功": _REFUNDED,
-    "部分退款": "partly_refunded",
-    # Taobao's long words, for a file mapped by hand as well as under the preset.
-    "买家已付款，等待卖家发货": _PAID,
-    "卖家已发货，等待买家确认": _SHIPPED,
-    "交易关闭": _CANCELLED,
-}
-# Not orders yet: refused with this reason rather than stored as a sale.
-UNPAID = ("等待买家付款", "待付款", "待支付", "等待付款", "未付款")
+# Status words any file may use, and the words of orders not paid yet (``data.status_words``).
+COMMON_STATUSES = words.COMMON
+UNPAID = words.UNPAID

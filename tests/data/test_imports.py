@@ -488,25 +488,27 @@ def test_bad_rows_are_refused_with_line_and_reason_and_a_second_import_changes_n
     ]
     content = as_csv(rows)
     job, counts = finished_job(app, upload(admin, "tmall", "orders.csv", content))
-    assert (counts["rows"], counts["created"], counts["refused"]) == (6, 2, 4)
+    assert (counts["rows"], counts["created"], counts["refused"], counts["skipped_unpaid"]) == (6, 2, 3, 1)
     refused = admin.get(f"/admin/jobs/{job.id}/refused")
     assert refused.status_code == 200 and "attachment" in refused.headers["Content-Disposition"]
     lines = list(csv.reader(io.StringIO(refused.get_data().decode("utf-8-sig"))))
     refused.close()
     assert lines[0][:3] == ["行号 line", "原因 reason", "订单编号"]
     by_line = {int(r[0]): r[1] for r in lines[1:]}
-    assert set(by_line) == {3, 4, 5, 6}
+    # The unpaid order (line 4) is not a sale: skipped and counted, not refused.
+    assert set(by_line) == {3, 5, 6}
     assert "买家实际支付金额" in by_line[3] and "abc" in by_line[3]
-    assert "not paid yet" in by_line[4] and "not a date" not in by_line[4]
     assert "已发货了吧" in by_line[5]
     assert "订单付款时间" in by_line[6]
     page = admin.get(f"/admin/jobs/{job.id}").get_data(as_text=True)
-    assert 'data-count="refused">4<' in page
+    assert 'data-count="refused">3<' in page and 'data-count="skipped_unpaid">1<' in page
+    # Each reason is counted with the row's own value left out.
+    assert counts["refused_by_reason"]["状态: unknown status “…”".replace("状态", "订单状态")] == 1
 
     with app.app_context():
         before = db.session.execute(select(Order.id, Order.updated_at, Order.status)).all()
     again, counts2 = finished_job(app, upload(admin, "tmall", "orders.csv", content))
-    assert (counts2["created"], counts2["updated"], counts2["unchanged"], counts2["refused"]) == (0, 0, 2, 4)
+    assert (counts2["created"], counts2["updated"], counts2["unchanged"], counts2["refused"]) == (0, 0, 2, 3)
     with app.app_context():
         assert db.session.execute(select(Order.id, Order.updated_at, Order.status)).all() == before
 

@@ -1,0 +1,94 @@
+"""Makes the platform export fixtures in ``tests/data/fixtures`` from the documented headers (see
+``sidebar/data/presets.py`` and ``sidebar/data/status_words.py`` for the sources), with invented people:
+``python -m tests.data.make_fixtures``. Each file is one layout a brand really downloads; the expected
+orders of each are asserted in ``tests/data/test_export_layouts.py``. Deterministic: running it again
+writes the same bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent / "fixtures"
+
+DOUYIN_HEADERS = ["主订单编号", "子订单编号", "选购商品", "商品数量", "货号", "商品金额", "订单应付金额",
+                  "收件人手机号", "支付完成时间", "订单提交时间", "订单状态", "售后状态"]  # fmt: skip
+# Sub-orders refunded one at a time; an encrypted phone ($$…$$) as the newer 抖店 export writes it.
+DOUYIN_SUB_ORDERS = [
+    DOUYIN_HEADERS,
+    ["6931000000000000001", "6931000000000000001-1", "修护精华 30ml", "1", "SERUM-30", "399.00", "399.00",
+     "13900000001", "2026-11-02 21:05:00", "2026-11-02 21:04:00", "已完成", "-"],
+    ["6931000000000000001", "6931000000000000001-2", "水光面膜", "2", "MASK-5", "99.00", "198.00",
+     "13900000001", "2026-11-02 21:05:00", "2026-11-02 21:04:00", "已完成", "退款成功"],
+    ["6931000000000000002", "6931000000000000002-1", "洁面乳", "1", "CLEAN-1", "129.00", "129.00",
+     "$$Wq3kNcEzYk8s4fXWb0m9pQ==$$", "2026-11-03 10:00:00", "2026-11-03 09:59:00", "已关闭", "退款成功"],
+    ["6931000000000000002", "6931000000000000002-2", "精华水", "1", "TONER-150", "199.00", "199.00",
+     "$$Wq3kNcEzYk8s4fXWb0m9pQ==$$", "2026-11-03 10:00:00", "2026-11-03 09:59:00", "已发货", "-"],
+    ["6931000000000000003", "6931000000000000003-1", "眼霜", "1", "EYE-15", "259.00", "259.00",
+     "13900000003", "", "2026-11-04 08:00:00", "待支付", "-"],
+]  # fmt: skip
+
+TMALL_HEADERS = ["订单编号", "买家会员名", "买家实付金额", "订单状态", "收货人姓名", "联系手机", "订单创建时间",
+                 "订单付款时间", "宝贝标题", "宝贝总数量", "退款金额"]  # fmt: skip
+# 交易关闭 after payment with money back is a refund; closed before payment is not a sale; masked ids.
+TMALL_CLOSED = [
+    TMALL_HEADERS,
+    ["3100000000000001", "t**8", "399.00", "交易关闭", "周*", "139****0001", "2026-11-05 10:00:00",
+     "2026-11-05 10:00:20", "修护精华 30ml", "1", "399.00"],
+    ["3100000000000002", "t**8", "199.00", "交易关闭", "吴*", "139****0002", "2026-11-05 11:00:00",
+     "", "精华水", "1", "0.00"],
+    ["3100000000000003", "t**8", "598.00", "卖家已发货，等待买家确认", "郑*", "139****0003",
+     "2026-11-05 12:00:00", "2026-11-05 12:00:10", "面膜礼盒", "2", "0.00"],
+    ["3100000000000004", "tb_wang77", "259.00", "买家已付款，等待卖家发货", "王*", "13900000004",
+     "2026-11-05 13:00:00", "2026-11-05 13:00:05", "眼霜", "1", "0.00"],
+]  # fmt: skip
+
+JD_HEADERS = ["订单号", "商品ID", "商品名称", "订购数量", "下单时间", "京东价", "应付金额", "订单状态",
+              "下单帐号", "联系电话", "付款确认时间", "商家SKUID"]  # fmt: skip
+JD_STATUSES = [
+    JD_HEADERS,
+    ["260000000001", "1001", "修护精华 30ml", "1", "2026-11-06 09:00:00", "399.00", "399.00", "(删除)等待出库",
+     "jd_zhou", "1******0011", "2026-11-06 09:00:30", "SERUM-30"],
+    ["260000000002", "1002", "水光面膜", "1", "2026-11-06 10:00:00", "99.00", "99.00", "锁定",
+     "jd_wu", "1******0012", "2026-11-06 10:00:30", "MASK-5"],
+    ["260000000003", "1003", "洁面乳", "1", "2026-11-06 11:00:00", "129.00", "129.00", "暂停",
+     "jd_zheng", "1******0013", "2026-11-06 11:00:30", "CLEAN-1"],
+]  # fmt: skip
+
+YOUZAN_HEADERS = ["订单号", "订单状态", "订单创建时间", "买家付款时间", "商品名称", "规格编码", "商品单价",
+                  "商品数量", "订单实付金额", "订单已退款金额", "退款状态", "买家手机号"]  # fmt: skip
+YOUZAN_STATUSES = [
+    YOUZAN_HEADERS,
+    ["E20261108001", "交易完成", "2026-11-08 12:00:00", "2026-11-08 12:00:30", "精华水", "TONER-150", "199.00",
+     "1", "199.00", "0.00", "", "13900000021"],
+    ["E20261108002", "部分发货", "2026-11-08 13:00:00", "2026-11-08 13:00:30", "修护精华 30ml", "SERUM-30",
+     "399.00", "1", "498.00", "0.00", "", "13900000022"],
+    ["E20261108002", "部分发货", "2026-11-08 13:00:00", "2026-11-08 13:00:30", "水光面膜", "MASK-5", "99.00",
+     "1", "498.00", "0.00", "", "13900000022"],
+    ["E20261108003", "交易关闭", "2026-11-08 14:00:00", "2026-11-08 14:00:30", "眼霜", "EYE-15", "259.00",
+     "1", "259.00", "259.00", "全额退款", "13900000023"],
+]  # fmt: skip
+
+FILES = {
+    "douyin_sub_orders.csv": DOUYIN_SUB_ORDERS,
+    "tmall_closed_and_masked.csv": TMALL_CLOSED,
+    "jd_statuses.csv": JD_STATUSES,
+    "youzan_statuses.csv": YOUZAN_STATUSES,
+}
+
+
+def as_csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def main() -> None:
+    HERE.mkdir(exist_ok=True)
+    for name, rows in FILES.items():
+        (HERE / name).write_bytes(as_csv(rows))
+
+
+if __name__ == "__main__":
+    main()

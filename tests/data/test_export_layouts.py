@@ -1,0 +1,119 @@
+"""The platforms' export layouts (``tests/data/fixtures``, made by ``tests/data/make_fixtures.py`` from the
+documented headers) imported with exact orders, totals, refunds and statuses; importing each again changes
+nothing; the job's report counts rows read, merged, skipped as unpaid and refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from sidebar.extensions import db
+from sidebar.models import Order
+from tests.data.make_fixtures import FILES, as_csv
+from tests.data.test_imports import admin, finished_job, upload  # noqa: F401 (the fixture)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def orders_of(app, platform: str, name: str) -> dict[str, tuple]:
+    """The stored orders of a fixture file (the demo brand has orders of its own)."""
+    numbers = {row[0] for row in FILES[name][1:]}
+    with app.app_context():
+        return {
+            o.order_no: (o.status, o.total_amount, o.refund_amount, len(o.items), o.buyer_platform_id)
+            for o in db.session.scalars(
+                select(Order).where(Order.platform == platform, Order.order_no.in_(numbers))
+            )
+        }
+
+
+def imported(admin, app, preset: str, name: str) -> dict:  # noqa: F811
+    content = (FIXTURES / name).read_bytes()
+    assert content == as_csv(FILES[name]), "run python -m tests.data.make_fixtures"
+    job, counts = finished_job(app, upload(admin, preset, name, content))
+    assert job.status == "done", job.error
+    return counts
+
+
+def imported_again_changes_nothing(admin, app, preset: str, name: str, orders: int) -> None:  # noqa: F811
+    counts = imported(admin, app, preset, name)
+    assert (counts["created"], counts["updated"], counts["unchanged"]) == (0, 0, orders)
+
+
+def test_douyin_sub_orders_combine_their_refunds_and_statuses(admin, app):  # noqa: F811
+    counts = imported(admin, app, "douyin", "douyin_sub_orders.csv")
+    assert {k: counts[k] for k in ("rows", "orders", "merged", "skipped_unpaid", "refused", "dropped_phones")} == {
+        "rows": 5, "orders": 2, "merged": 2, "skipped_unpaid": 1, "refused": 0, "dropped_phones": 2,
+    }  # fmt: skip
+    assert orders_of(app, "douyin", "douyin_sub_orders.csv") == {
+        # the second sub-order refunded: partly refunded, not lost
+        "6931000000000000001": ("partly_refunded", 59700, 19800, 2, None),
+        # the first closed and refunded, the second shipped: partly refunded, not wholly
+        "6931000000000000002": ("partly_refunded", 32800, 12900, 2, None),
+    }
+    imported_again_changes_nothing(admin, app, "douyin", "douyin_sub_orders.csv", 2)
+
+
+def test_tmall_closed_after_payment_is_refunded_and_masked_ids_join_nothing(admin, app):  # noqa: F811
+    counts = imported(admin, app, "tmall", "tmall_closed_and_masked.csv")
+    assert (counts["rows"], counts["orders"], counts["skipped_unpaid"], counts["refused"]) == (4, 3, 1, 0)
+    assert orders_of(app, "tmall", "tmall_closed_and_masked.csv") == {
+        "3100000000000001": ("refunded", 39900, 39900, 1, None),
+        "3100000000000003": ("shipped", 59800, 0, 1, None),  # t**8 is many people: no buyer id
+        "3100000000000004": ("paid", 25900, 0, 1, "tmall:tb_wang77"),
+    }
+    with app.app_context():
+        masked = db.session.scalars(
+            select(Order).where(Order.platform == "tmall", Order.buyer_phone_raw.like("139*%"))
+        ).all()
+        assert masked and all(o.customer_id is None for o in masked)  # a masked phone matches no one
+    imported_again_changes_nothing(admin, app, "tmall", "tmall_closed_and_masked.csv", 3)
+
+
+def test_jd_deleted_locked_and_paused_orders(admin, app):  # noqa: F811
+    counts = imported(admin, app, "jd", "jd_statuses.csv")
+    assert (counts["orders"], counts["refused"]) == (3, 0)
+    statuses = {no: o[0] for no, o in orders_of(app, "jd", "jd_statuses.csv").items()}
+    assert statuses == {"260000000001": "cancelled", "260000000002": "paid", "260000000003": "paid"}
+    imported_again_changes_nothing(admin, app, "jd", "jd_statuses.csv", 3)
+
+
+def test_youzan_completed_partly_shipped_and_fully_refunded(admin, app):  # noqa: F811
+    counts = imported(admin, app, "youzan", "youzan_statuses.csv")
+    assert (counts["rows"], counts["orders"], counts["merged"], counts["refused"]) == (4, 3, 1, 0)
+    assert {no: o[:4] for no, o in orders_of(app, "youzan", "youzan_statuses.csv").items()} == {
+        "E20261108001": ("done", 19900, 0, 1),
+        "E20261108002": ("shipped", 49800, 0, 2),  # the order amount repeated on each item row: once
+        "E20261108003": ("refunded", 25900, 25900, 1),
+    }
+    imported_again_changes_nothing(admin, app, "youzan", "youzan_statuses.csv", 3)
+
+
+def test_a_hand_mapping_reads_its_platforms_status_words(admin, app):  # noqa: F811
+    """JD's file with renamed columns, mapped by hand as a JD file: 锁定 and 暂停 read as JD's own words."""
+    from tests.data.make_fixtures import JD_STATUSES
+    from tests.web.admin.test_console import csrf_token
+
+    rows = [["单号", "时间", "金额", "状态"]] + [[r[0], r[10], r[6], r[7]] for r in JD_STATUSES[1:]]
+    res = upload(admin, "jd", "jd_by_hand.csv", as_csv(rows))
+    assert res.status_code == 422  # the preset's columns are not there: map them
+    stored = res.get_data(as_text=True).split('name="file" value="')[1].split('"')[0]
+    res = admin.post(
+        "/admin/data/imports/map",
+        data={
+            "csrf_token": csrf_token(admin, "/admin/data/imports"),
+            "kind": "orders",
+            "file": stored,
+            "original": "jd_by_hand.csv",
+            "platform": "jd",
+            "col_order_no": "单号",
+            "col_paid_at": "时间",
+            "col_total_amount": "金额",
+            "col_status": "状态",
+        },
+    )
+    job, counts = finished_job(app, res)
+    assert (counts["orders"], counts["refused"]) == (3, 0), counts
+    statuses = {no: o[0] for no, o in orders_of(app, "jd", "jd_statuses.csv").items()}
+    assert statuses == {"260000000001": "cancelled", "260000000002": "paid", "260000000003": "paid"}
