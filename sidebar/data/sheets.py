@@ -117,12 +117,61 @@ def _first_row(rows: Iterator[tuple[int, list[str]]]) -> list[str]:
     raise UnreadableFile("the file has no header row")
 
 
+# An OLE compound file: what a password-protected .xlsx really is (JD's order exports and Taobao's 已卖出的
+# 宝贝 export arrive so, the password sent by SMS); a plain .xlsx is a zip ("PK").
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+class PasswordNeeded(UnreadableFile):
+    """A password-protected workbook: the upload must give its password."""
+
+
+class WrongPassword(UnreadableFile):
+    """The password given does not open the workbook."""
+
+
+def is_protected(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(8) == OLE_MAGIC
+
+
+def unlock(path: Path, password: str) -> None:
+    """Decrypt a password-protected workbook in place (ECMA-376 encryption, ``msoffcrypto-tool``); a wrong
+    password or a file that is no protected workbook is ``UnreadableFile`` saying so."""
+    import msoffcrypto
+    from msoffcrypto.exceptions import DecryptionError, FileFormatError, InvalidKeyError
+
+    plain = path.with_suffix(".plain")
+    try:
+        with path.open("rb") as f:
+            office = msoffcrypto.OfficeFile(f)
+            if not office.is_encrypted():
+                raise UnreadableFile(
+                    "the file is an old .xls workbook, not a protected .xlsx: save it as .xlsx"
+                )
+            office.load_key(password=password)
+            with plain.open("wb") as out:
+                office.decrypt(out)
+    except InvalidKeyError as exc:
+        plain.unlink(missing_ok=True)
+        raise WrongPassword("the password does not open this workbook: check the SMS and try again") from exc
+    except (DecryptionError, FileFormatError, OSError, ValueError) as exc:
+        plain.unlink(missing_ok=True)
+        raise UnreadableFile(f"the protected workbook cannot be opened ({type(exc).__name__})") from exc
+    plain.replace(path)
+
+
 def open_sheet(path: Path) -> Sheet:
     """Open a csv or xlsx file at its header row (the first row that is not empty)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _open_csv(path)
     if suffix == ".xlsx":
+        if is_protected(path):
+            raise PasswordNeeded(
+                "the workbook is protected by a password (JD and Taobao send it by SMS when you export): "
+                "give the password with the file"
+            )
         return _open_xlsx(path)
     raise UnreadableFile("only .csv and .xlsx files can be imported")
 

@@ -117,3 +117,50 @@ def test_a_hand_mapping_reads_its_platforms_status_words(admin, app):  # noqa: F
     assert (counts["orders"], counts["refused"]) == (3, 0), counts
     statuses = {no: o[0] for no, o in orders_of(app, "jd", "jd_statuses.csv").items()}
     assert statuses == {"260000000001": "cancelled", "260000000002": "paid", "260000000003": "paid"}
+
+
+def _protected(rows: list[list[str]], password: str) -> bytes:
+    """An .xlsx protected by a password as JD and Taobao send it (ECMA-376 encryption in an OLE file)."""
+    import io
+
+    from msoffcrypto.format.ooxml import OOXMLFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    plain, locked = io.BytesIO(), io.BytesIO()
+    book.save(plain)
+    plain.seek(0)
+    OOXMLFile(plain).encrypt(password, locked)
+    return locked.getvalue()
+
+
+def test_a_password_protected_workbook_asks_for_its_password_then_imports(admin, app):  # noqa: F811
+    import io
+
+    from tests.data.make_fixtures import JD_STATUSES
+    from tests.web.admin.test_console import csrf_token
+
+    content = _protected(JD_STATUSES, "683921")
+
+    def send(password: str):
+        return admin.post(
+            "/admin/data/imports",
+            data={
+                "csrf_token": csrf_token(admin, "/admin/data/imports"),
+                "kind": "orders",
+                "preset": "jd",
+                "password": password,
+                "file": (io.BytesIO(content), "ExportOrder.xlsx"),
+            },
+            content_type="multipart/form-data",
+        )
+
+    asked = send("")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 422 and "短信" in page and 'data-testid="import-password"' in page
+    wrong = send("000000")
+    assert wrong.status_code == 422 and "密码" in wrong.get_data(as_text=True)
+    job, counts = finished_job(app, send("683921"))
+    assert (counts["orders"], counts["refused"]) == (3, 0)

@@ -13,7 +13,14 @@ from flask_babel import gettext as _
 from sidebar.core import uow
 from sidebar.customers import bulk
 from sidebar.data import imports, presets
-from sidebar.data.sheets import UnreadableFile, open_sheet
+from sidebar.data.sheets import (
+    PasswordNeeded,
+    UnreadableFile,
+    WrongPassword,
+    is_protected,
+    open_sheet,
+    unlock,
+)
 from sidebar.extensions import db
 from sidebar.jobs import run_import
 from sidebar.models import PLATFORMS, AdminAccount, Staff
@@ -106,9 +113,29 @@ def import_upload():
         return _page(422, error=_("Choose a preset or a saved mapping."))
     if the.kind != kind:
         return _page(422, error=_("That preset is for another kind of file."))
+    password = request.form.get("password") or ""
     try:
         stored = imports.save_upload(upload.stream, upload.filename)
+        if password and is_protected(imports.stored_path(stored)):
+            unlock(imports.stored_path(stored), password)
         headers = _headers(stored)
+    except WrongPassword:
+        return _page(
+            422,
+            error=_(
+                "The password does not open this workbook. Check the SMS, choose the file again and retry."
+            ),
+            password_needed=kind,
+        )
+    except PasswordNeeded:
+        return _page(
+            422,
+            error=_(
+                "This workbook is protected by a password (JD and Taobao send it by SMS when you export). "
+                "Choose the file again, enter the password and import."
+            ),
+            password_needed=kind,
+        )
     except UnreadableFile as exc:
         return _page(422, error=_("The file cannot be read: %(why)s", why=str(exc)))
     try:
