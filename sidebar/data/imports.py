@@ -15,6 +15,7 @@ the tables analysed, ``core.analyze``), set-based.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import logging
@@ -206,6 +207,8 @@ def _yuan_text(fen: int) -> str:
 
 # A phone as people write one, masked or not (138****5678, +86 139-…); anything else is not a phone.
 READABLE_PHONE = re.compile(r"[0-9+*() -]{3,24}")
+# A mainland mobile inside a Tmall address ("周*，86-13900000001，江苏省…"), masked or not.
+PHONE_IN_ADDRESS = re.compile(r"(?<![0-9])(?:86-)?(1[0-9]{2}[0-9*]{4}[0-9]{4})(?![0-9])")
 
 
 @dataclass
@@ -284,6 +287,10 @@ class Reader:
             )
             if self.get(values, name)
         }
+        if "phone" not in buyer and (address := self.get(values, "address")):
+            found = PHONE_IN_ADDRESS.search(address)
+            if found:
+                buyer["phone"] = found.group(1)
         phone = buyer.get("phone")
         if phone and not READABLE_PHONE.fullmatch(phone):
             # Douyin's encrypted phones ($$…$$, long ciphertext) and the like: the order is kept, the
@@ -447,6 +454,7 @@ def start(
                 "statuses": the.statuses,
                 "after_sale": the.after_sale,
                 "total": the.total,
+                "sum_if": list(the.sum_if),
                 "label": the.label,
             },
             ensure_ascii=False,
@@ -463,6 +471,7 @@ def start(
 def _preset_of(job: BackgroundJob) -> Preset:
     p = json.loads(job.params)
     return Preset(
+        sum_if=tuple(p.get("sum_if") or ()),
         key=p["preset"],
         label=p["label"],
         kind="orders" if job.kind == KINDS["orders"] else "members",
@@ -538,6 +547,8 @@ def run(job_id: int) -> Counts:
     counts = Counts()
     try:
         with open_sheet(stored_path(params["file"])) as sheet:
+            if any(h in sheet.headers for h in the.sum_if):
+                the = dataclasses.replace(the, total="sum")
             columns = resolve(sheet.headers, the)
             refusals = Refusals(sheet.headers)
             try:

@@ -36,6 +36,7 @@ ORDER_FIELDS = (
     "after_sale",
     "store_code",
     "phone",
+    "address",
     "member_no",
     "buyer_id",
     "unionid",
@@ -76,6 +77,9 @@ class Preset:
     after_sale: dict[str, str] = field(default_factory=dict)
     # "sum": each row is a sub-order with its own amount; "first": the order amount is repeated
     total: Literal["sum", "first"] = "first"
+    # headers whose presence means a row per sub-order with its own amount, whatever ``total`` says
+    # (Tmall's 销售明细 has 子订单编号 where its 订单报表 has one row per order)
+    sum_if: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -90,7 +94,7 @@ TMALL = Preset(
     kind="orders",
     platform="tmall",
     columns={
-        "order_no": ("订单编号",),
+        "order_no": ("订单编号", "主订单编号"),
         "paid_at": ("订单付款时间", "付款时间"),
         # 买家实付金额: the newer 千牛 export's name for 买家实际支付金额.
         "total_amount": ("买家实际支付金额", "买家实付金额", "实付金额"),
@@ -98,12 +102,15 @@ TMALL = Preset(
         "refund_amount": ("退款金额",),
         "buyer_id": ("买家会员名", "买家昵称"),
         "phone": ("联系手机", "收货人手机号"),
+        # The newer 订单报表 has no phone column: it is inside 收货地址 ("周*，86-139…，江苏省…").
+        "address": ("收货地址",),
         "item_name": ("宝贝标题", "商品标题"),
         "sku": ("商家编码",),
         "quantity": ("宝贝总数量", "商品数量"),
         "store_code": ("店铺Id",),
     },
     statuses=words.TMALL,
+    sum_if=("子订单编号",),
 )
 
 DOUYIN = Preset(

@@ -166,6 +166,7 @@ IMPORT_FIELDS = {
     "after_sale": _l("After-sale status"),
     "store_code": _l("Store code"),
     "phone": _l("Phone"),
+    "address": _l("Address (a phone inside it is read)"),
     "member_no": _l("Member number"),
     "buyer_id": _l("Platform buyer id"),
     "unionid": "unionid",

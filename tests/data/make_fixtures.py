@@ -70,7 +70,27 @@ YOUZAN_STATUSES = [
      "1", "259.00", "259.00", "全额退款", "13900000023"],
 ]  # fmt: skip
 
+# The newer 千牛 订单报表: 买家实付金额, and the phone only inside 收货地址.
+TMALL_NEWER = [
+    ["订单编号", "买家会员名", "买家实付金额", "订单状态", "收货地址", "订单创建时间", "订单付款时间", "宝贝标题",
+     "宝贝总数量", "退款金额"],
+    ["3200000000000001", "tb_zhou01", "399.00", "交易成功", "周*，86-13900000031，江苏省 南京市 玄武区 某路1号",
+     "2026-11-09 10:00:00", "2026-11-09 10:00:09", "修护精华 30ml", "1", "0.00"],
+]  # fmt: skip
+# 千牛 销售明细: a row per sub-order (主订单编号 / 子订单编号), each with its own amount; the first item closed
+# and refunded, the second shipped.
+TMALL_SALES_DETAIL = [
+    ["主订单编号", "子订单编号", "买家会员名", "买家实付金额", "订单状态", "联系手机", "订单付款时间", "宝贝标题",
+     "宝贝总数量", "退款金额"],
+    ["3300000000000001", "3300000000000001-1", "tb_wu02", "399.00", "交易关闭", "13900000032",
+     "2026-11-10 10:00:09", "修护精华 30ml", "1", "399.00"],
+    ["3300000000000001", "3300000000000001-2", "tb_wu02", "198.00", "卖家已发货，等待买家确认", "13900000032",
+     "2026-11-10 10:00:09", "水光面膜", "2", "0.00"],
+]  # fmt: skip
+
 FILES = {
+    "tmall_newer_report.csv": TMALL_NEWER,
+    "tmall_sales_detail.csv": TMALL_SALES_DETAIL,
     "douyin_sub_orders.csv": DOUYIN_SUB_ORDERS,
     "tmall_closed_and_masked.csv": TMALL_CLOSED,
     "jd_statuses.csv": JD_STATUSES,

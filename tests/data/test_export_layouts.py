@@ -164,3 +164,22 @@ def test_a_password_protected_workbook_asks_for_its_password_then_imports(admin,
     assert wrong.status_code == 422 and "密码" in wrong.get_data(as_text=True)
     job, counts = finished_job(app, send("683921"))
     assert (counts["orders"], counts["refused"]) == (3, 0)
+
+
+def test_tmalls_newer_report_reads_the_phone_inside_the_address(admin, app):  # noqa: F811
+    counts = imported(admin, app, "tmall", "tmall_newer_report.csv")
+    assert (counts["orders"], counts["refused"]) == (1, 0)
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.order_no == "3200000000000001"))
+        assert (order.total_amount, order.buyer_phone) == (39900, "+8613900000031")
+    imported_again_changes_nothing(admin, app, "tmall", "tmall_newer_report.csv", 1)
+
+
+def test_tmalls_sales_detail_sums_its_sub_orders(admin, app):  # noqa: F811
+    counts = imported(admin, app, "tmall", "tmall_sales_detail.csv")
+    assert (counts["rows"], counts["orders"], counts["merged"], counts["refused"]) == (2, 1, 1, 0)
+    assert orders_of(app, "tmall", "tmall_sales_detail.csv") == {
+        # ¥399 + ¥198, not the first row's ¥399; the closed first item does not cancel the order
+        "3300000000000001": ("partly_refunded", 59700, 39900, 2, "tmall:tb_wu02"),
+    }
+    imported_again_changes_nothing(admin, app, "tmall", "tmall_sales_detail.csv", 1)
