@@ -333,9 +333,18 @@ class Group:
     order_no: str
     rows: list[tuple[int, list[str], Line | str | Skipped]] = field(default_factory=list)
 
-    def refusals(self) -> list[tuple[int, list[str], str]]:
+    def refusals(self, paid_at_header: str = "paid_at") -> list[tuple[int, list[str], str]]:
         """Nothing if every row reads; else every row with why it is refused (an order is never stored
-        in part: a good row of it names the bad one)."""
+        in part: a good row of it names the bad one). Rows of one order that disagree on when it was paid
+        are two orders whose numbers Excel rounded to one ("6917930000000000000"): never merged."""
+        times = {r.paid_at for _, _, r in self.rows if isinstance(r, Line)}
+        if len(times) > 1:
+            why = (
+                f"the rows of order “{self.order_no[:32]}” disagree on {paid_at_header}: they are different "
+                "orders whose numbers lost their last digits when the file was saved in Excel. Download the "
+                "export again and import it without saving it in Excel (or set that column to text first)."
+            )
+            return [(n, values, why) for n, values, _ in self.rows]
         first_bad = next((n for n, _, r in self.rows if isinstance(r, str)), None)
         if first_bad is None:
             return []
@@ -673,7 +682,7 @@ def _orders(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals
         nonlocal many
         good = []
         for g in pending:
-            refused = g.refusals()
+            refused = g.refusals(reader.header("paid_at"))
             if not refused:
                 counts.skipped_unpaid += g.skipped
                 if g.lines:

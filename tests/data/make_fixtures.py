@@ -88,7 +88,19 @@ TMALL_SALES_DETAIL = [
      "2026-11-10 10:00:09", "水光面膜", "2", "0.00"],
 ]  # fmt: skip
 
+# A Douyin export re-saved by Excel: 19-digit numbers kept 15 digits, so two orders share one number.
+DOUYIN_LOST_DIGITS = [
+    DOUYIN_HEADERS,
+    ["6931000000000000000", "6931000000000000000", "修护精华 30ml", "1", "SERUM-30", "399.00", "399.00",
+     "13900000041", "2026-11-11 10:00:00", "2026-11-11 09:59:00", "已完成", "-"],
+    ["6931000000000000000", "6931000000000000000", "水光面膜", "1", "MASK-5", "99.00", "99.00",
+     "13900000042", "2026-11-11 18:30:00", "2026-11-11 18:29:00", "已完成", "-"],
+    ["6931000000000000100", "6931000000000000100", "洁面乳", "1", "CLEAN-1", "129.00", "129.00",
+     "13900000043", "2026-11-12 09:00:00", "2026-11-12 08:59:00", "已完成", "-"],
+]  # fmt: skip
+
 FILES = {
+    "douyin_lost_digits.csv": DOUYIN_LOST_DIGITS,
     "tmall_newer_report.csv": TMALL_NEWER,
     "tmall_sales_detail.csv": TMALL_SALES_DETAIL,
     "douyin_sub_orders.csv": DOUYIN_SUB_ORDERS,

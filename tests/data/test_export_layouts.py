@@ -183,3 +183,11 @@ def test_tmalls_sales_detail_sums_its_sub_orders(admin, app):  # noqa: F811
         "3300000000000001": ("partly_refunded", 59700, 39900, 2, "tmall:tb_wu02"),
     }
     imported_again_changes_nothing(admin, app, "tmall", "tmall_sales_detail.csv", 1)
+
+
+def test_orders_whose_numbers_lost_digits_in_excel_are_refused_never_merged(admin, app):  # noqa: F811
+    counts = imported(admin, app, "douyin", "douyin_lost_digits.csv")
+    assert (counts["rows"], counts["orders"], counts["refused"]) == (3, 1, 2)
+    assert set(orders_of(app, "douyin", "douyin_lost_digits.csv")) == {"6931000000000000100"}
+    (reason,) = counts["refused_by_reason"]
+    assert "Excel" in reason and "支付完成时间" in reason
