@@ -205,6 +205,9 @@ def _yuan_text(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
+# How one cell lists several products (Youzan's 全部商品名称).
+ITEM_SEPARATORS = re.compile(r"[;；\n]+")
+
 # A phone as people write one, masked or not (138****5678, +86 139-…); anything else is not a phone.
 READABLE_PHONE = re.compile(r"[0-9+*() -]{3,24}")
 # A mainland mobile inside a Tmall address ("周*，86-13900000001，江苏省…"), masked or not.
@@ -221,7 +224,7 @@ class Line:
     refund: int
     buyer: dict[str, str]
     store_code: str | None
-    item: dict[str, Any] | None
+    items: list[dict[str, Any]]
 
 
 class Reader:
@@ -301,21 +304,38 @@ class Reader:
             # A masked buyer id (t**8) is many strangers' at once: never used to join orders.
             del buyer["platform_buyer_id"]
         sku, name = self.get(values, "sku"), self.get(values, "item_name")
-        item: dict[str, Any] | None = None
+        items: list[dict[str, Any]] = []
+        if not (sku or name) and (names := self.get(values, "item_names")):
+            # Youzan's order export: every product in one cell, no prices — kept as named, price unknown.
+            items = [
+                {
+                    "sku": n[:64],
+                    "name": n[:255],
+                    "category": "",
+                    "quantity": 1,
+                    "price": None,
+                    "priced": False,
+                }
+                for n in (part.strip() for part in ITEM_SEPARATORS.split(names))
+                if n
+            ]
         if sku or name:
             quantity_text = self.get(values, "quantity") or "1"
             if not quantity_text.isdigit() or int(quantity_text) < 1:
                 raise RowError(f"{self.header('quantity')}: “{quantity_text[:16]}” is not a quantity")
             quantity = int(quantity_text)
             price = self.amount(values, "price")
-            item = {
-                "sku": (sku or name)[:64],
-                "name": (name or sku)[:255],
-                "category": self.get(values, "category")[:32],
-                "quantity": quantity,
-                "price": price if price is not None else None,
-            }
-        return Line(paid_at, total, status, refund, buyer, self.get(values, "store_code") or None, item)
+            items = [
+                {
+                    "sku": (sku or name)[:64],
+                    "name": (name or sku)[:255],
+                    "category": self.get(values, "category")[:32],
+                    "quantity": quantity,
+                    "price": price if price is not None else None,
+                    "priced": True,
+                }
+            ]
+        return Line(paid_at, total, status, refund, buyer, self.get(values, "store_code") or None, items)
 
 
 @dataclass(frozen=True)
@@ -395,12 +415,14 @@ def payload(group: Group, the: Preset) -> dict[str, Any]:
     status = combined_status([x.status for x in lines], total, refund)
     items = []
     for x in lines:
-        if x.item is None:
-            continue
-        price = x.item["price"]
-        if price is None:  # an order row without a unit price: its amount over its quantity
-            price = x.total // x.item["quantity"]
-        items.append({**x.item, "price": _yuan_text(price)})
+        for item in x.items:
+            price = item["price"]
+            if (
+                price is None and item["priced"]
+            ):  # an order row without a unit price: its amount over its quantity
+                price = x.total // item["quantity"]
+            fields = {k: v for k, v in item.items() if k != "priced"}
+            items.append({**fields, "price": _yuan_text(price) if price is not None else None})
     buyer: dict[str, str] = {}
     for x in lines:
         for key, value in x.buyer.items():

@@ -112,7 +112,7 @@ def _items(order_id: int, order: OrderIn) -> list[dict[str, Any]]:
             "category": item.category,
             "quantity": item.quantity,
             "unit_price": item.price,
-            "amount": item.price * item.quantity,
+            "amount": item.price * item.quantity if item.price is not None else None,
         }
         for item in order.items
     ]

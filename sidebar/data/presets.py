@@ -42,6 +42,7 @@ ORDER_FIELDS = (
     "unionid",
     "sku",
     "item_name",
+    "item_names",
     "category",
     "quantity",
     "price",
@@ -169,6 +170,8 @@ YOUZAN = Preset(
         "after_sale": ("退款状态",),
         "phone": ("买家手机号", "收货人手机号/提货人手机号"),
         "item_name": ("商品名称",),
+        # The order export (a row per order) names its products in one cell, without prices.
+        "item_names": ("全部商品名称",),
         "sku": ("规格编码", "商品编码"),
         "quantity": ("商品数量",),
         "price": ("商品单价", "商品单价(元)"),

@@ -101,7 +101,7 @@ class ItemIn(Strict):
     name: Text = Field(min_length=1, max_length=255)
     category: Text = Field("", max_length=32)
     quantity: int = Field(1, ge=1, le=100_000)
-    price: Yuan
+    price: Yuan | None = None  # unknown for some exports (Youzan's 全部商品名称): the product is kept
 
 
 class OrderIn(Strict):

@@ -95,7 +95,8 @@ class OrderItem(Model):
     title: Mapped[str] = mapped_column(String(255))
     category: Mapped[str] = mapped_column(String(32))
     quantity: Mapped[int] = mapped_column(Integer, default=1)
-    unit_price: Mapped[int] = mapped_column(BigInteger)
-    amount: Mapped[int] = mapped_column(BigInteger)
+    # None when the source names the product but not its price (Youzan's 全部商品名称).
+    unit_price: Mapped[int | None] = mapped_column(BigInteger)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
 
     order: Mapped[Order] = relationship(back_populates="items")

@@ -172,6 +172,7 @@ IMPORT_FIELDS = {
     "unionid": "unionid",
     "sku": _l("SKU"),
     "item_name": _l("Product name"),
+    "item_names": _l("All product names in one cell (kept without prices)"),
     "category": _l("Category"),
     "quantity": _l("Quantity"),
     "price": _l("Unit price (yuan)"),

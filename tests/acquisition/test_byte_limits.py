@@ -14,7 +14,7 @@ from sidebar.wecom import limits
 from tests.acquisition.test_welcome import a_code_with_a_welcome, scan, welcomes
 
 LONG_TITLE = "秋冬修护精华使用指南与肌肤屏障保养全攻略" * 3  # 60 characters, 180 bytes
-LONG_DESC = "温和修护，" * 60  # 300 characters, 900 bytes
+LONG_DESC = "温和修护，" * 40  # 200 characters (the column holds 255), 600 bytes
 
 
 def test_clipping_counts_bytes_and_never_splits_a_character():

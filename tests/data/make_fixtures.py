@@ -99,7 +99,19 @@ DOUYIN_LOST_DIGITS = [
      "13900000043", "2026-11-12 09:00:00", "2026-11-12 08:59:00", "已完成", "-"],
 ]  # fmt: skip
 
+# Youzan's order export: a row per order, the products in one cell without prices; two phone columns,
+# the buyer's read for the whole file (an empty one never falls back to the receiver's on that row).
+YOUZAN_ORDER_EXPORT = [
+    ["订单号", "订单状态", "订单创建时间", "买家付款时间", "全部商品名称", "订单实付金额", "订单已退款金额",
+     "买家手机号", "收货人手机号/提货人手机号"],
+    ["E20261113001", "交易成功", "2026-11-13 12:00:00", "2026-11-13 12:00:30", "精华水；水光面膜", "298.00",
+     "0.00", "13900000051", "13900000061"],
+    ["E20261113002", "待发货", "2026-11-13 13:00:00", "2026-11-13 13:00:30", "眼霜", "259.00", "0.00", "",
+     "13900000062"],
+]  # fmt: skip
+
 FILES = {
+    "youzan_order_export.csv": YOUZAN_ORDER_EXPORT,
     "douyin_lost_digits.csv": DOUYIN_LOST_DIGITS,
     "tmall_newer_report.csv": TMALL_NEWER,
     "tmall_sales_detail.csv": TMALL_SALES_DETAIL,

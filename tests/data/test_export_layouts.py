@@ -191,3 +191,19 @@ def test_orders_whose_numbers_lost_digits_in_excel_are_refused_never_merged(admi
     assert set(orders_of(app, "douyin", "douyin_lost_digits.csv")) == {"6931000000000000100"}
     (reason,) = counts["refused_by_reason"]
     assert "Excel" in reason and "支付完成时间" in reason
+
+
+def test_youzans_order_export_keeps_its_products_without_prices(admin, app):  # noqa: F811
+    counts = imported(admin, app, "youzan", "youzan_order_export.csv")
+    assert (counts["orders"], counts["refused"]) == (2, 0)
+    with app.app_context():
+        first = db.session.scalar(select(Order).where(Order.order_no == "E20261113001"))
+        assert [(i.title, i.quantity, i.unit_price) for i in first.items] == [
+            ("精华水", 1, None),
+            ("水光面膜", 1, None),
+        ]
+        assert first.buyer_phone == "+8613900000051"
+        second = db.session.scalar(select(Order).where(Order.order_no == "E20261113002"))
+        # 买家手机号 is this file's phone column: empty here, not the receiver's phone instead
+        assert second.buyer_phone is None and second.buyer_phone_raw is None
+    imported_again_changes_nothing(admin, app, "youzan", "youzan_order_export.csv", 2)
