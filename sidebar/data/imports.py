@@ -41,7 +41,8 @@ from sidebar.data import members, oneid, orders, profile
 from sidebar.data import status_words as words
 from sidebar.data.presets import BUILT_IN, MEMBER_FIELDS, ORDER_FIELDS, Preset
 from sidebar.data.schemas import plausible_time
-from sidebar.data.sheets import SUFFIXES, Sheet, UnreadableFile, open_sheet
+from sidebar.data.sheets import SUFFIXES, Sheet, UnreadableFile, cell, open_sheet
+from sidebar.data.xlsx_rows import XlsxRows
 from sidebar.extensions import db
 from sidebar.guides import attribution
 from sidebar.models import AdminAccount, BackgroundJob, ImportMapping, JobStatus, Staff, utcnow
@@ -171,6 +172,37 @@ def resolve(headers: list[str], the: Preset) -> dict[str, int]:
     return found
 
 
+def phones_on_other_sheets(path: Path, the: Preset) -> dict[str, str]:
+    """order number -> phone from another sheet of the workbook: the newer 千牛 订单报表 may keep the
+    buyers' phones on a sheet of their own (订单编号 and a phone column) rather than beside the orders."""
+    if path.suffix.lower() != ".xlsx":
+        return {}
+    try:
+        first = XlsxRows(path)
+    except Exception:  # noqa: BLE001 - the order sheet opened; a side sheet that does not is just absent
+        return {}
+    count = first.sheets
+    first.close()
+    for index in range(1, count):
+        book = XlsxRows(path, index)
+        try:
+            rows = ((n, [cell(v) for v in values]) for n, values in book.rows())
+            headers = next((values for _, values in rows if any(values)), [])
+            at = {h: i for i, h in reversed(list(enumerate(headers))) if h}
+            order_col = next((at[h] for h in the.columns.get("order_no", ()) if h in at), None)
+            phone_col = next((at[h] for h in the.columns.get("phone", ()) if h in at), None)
+            if order_col is None or phone_col is None:
+                continue
+            found: dict[str, str] = {}
+            for _, values in rows:
+                if max(order_col, phone_col) < len(values) and values[order_col] and values[phone_col]:
+                    found[values[order_col]] = values[phone_col]
+            return found
+        finally:
+            book.close()
+    return {}
+
+
 # --- reading rows ---------------------------------------------------------------------------------
 
 _TIME = re.compile(
@@ -233,6 +265,7 @@ class Reader:
     def __init__(self, the: Preset, columns: dict[str, int], headers: list[str]):
         self.the, self.columns, self.headers = the, columns, headers
         self.dropped_phones = 0
+        self.phones_by_order: dict[str, str] = {}  # from another sheet of the workbook, when there is one
 
     def get(self, values: list[str], name: str) -> str:
         i = self.columns.get(name)
@@ -290,6 +323,10 @@ class Reader:
             )
             if self.get(values, name)
         }
+        if "phone" not in buyer and self.phones_by_order:
+            on_other_sheet = self.phones_by_order.get(self.get(values, "order_no"))
+            if on_other_sheet:
+                buyer["phone"] = on_other_sheet
         if "phone" not in buyer and (address := self.get(values, "address")):
             found = PHONE_IN_ADDRESS.search(address)
             if found:
@@ -577,14 +614,18 @@ def run(job_id: int) -> Counts:
     params = json.loads(job.params)
     counts = Counts()
     try:
-        with open_sheet(stored_path(params["file"])) as sheet:
+        path = stored_path(params["file"])
+        with open_sheet(path) as sheet:
             if any(h in sheet.headers for h in the.sum_if):
                 the = dataclasses.replace(the, total="sum")
             columns = resolve(sheet.headers, the)
+            reader = Reader(the, columns, sheet.headers)
+            if the.kind == "orders" and not {"phone", "address"} & set(columns):
+                reader.phones_by_order = phones_on_other_sheets(path, the)
             refusals = Refusals(sheet.headers)
             try:
                 step = _orders if the.kind == "orders" else _members
-                step(job, sheet, Reader(the, columns, sheet.headers), refusals, counts)
+                step(job, sheet, reader, refusals, counts)
             finally:
                 refusals.close()
                 counts.refused_file = refusals.name

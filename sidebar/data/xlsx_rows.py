@@ -98,16 +98,17 @@ def is_date_format(code: str) -> bool:
 
 
 class XlsxRows:
-    """``rows()`` yields (row number, values) of the first sheet; ``progress()`` in 0–1."""
+    """``rows()`` yields (row number, values) of the first sheet (or the ``sheet``-th, counting from 0);
+    ``progress()`` in 0–1; ``sheets`` is how many the workbook has."""
 
-    def __init__(self, path: Any):
+    def __init__(self, path: Any, sheet: int = 0):
         self._zip = zipfile.ZipFile(path)
         try:
             names = set(self._zip.namelist())
-            sheet = self._first_sheet(names)
+            sheet_path = self._nth_sheet(names, sheet)
             self._strings = self._shared_strings(names)
             self._dates = self._date_styles(names)
-            info = self._zip.getinfo(sheet)
+            info = self._zip.getinfo(sheet_path)
         except KeyError as exc:  # a part a workbook has is missing
             self._zip.close()
             raise zipfile.BadZipFile("not a workbook") from exc
@@ -125,12 +126,14 @@ class XlsxRows:
     def progress(self) -> float:
         return min(self._read / self._size, 1.0)
 
-    def _first_sheet(self, names: set[str]) -> str:
+    def _nth_sheet(self, names: set[str], index: int) -> str:
         with self._zip.open("xl/workbook.xml") as f:
-            # The first in the workbook's order, as openpyxl's worksheets[0].
-            sheet = next((e for _, e in iterparse(f) if _local(e.tag) == "sheet"), None)
-        if sheet is None:
+            # In the workbook's order, as openpyxl's worksheets[index].
+            sheets = [e for _, e in iterparse(f) if _local(e.tag) == "sheet"]
+        self.sheets = len(sheets)
+        if index >= len(sheets):
             raise KeyError("sheet")
+        sheet = sheets[index]
         rel_id = sheet.get(_REL) or sheet.get(_STRICT_REL)
         with self._zip.open("xl/_rels/workbook.xml.rels") as f:
             target = next((e.get("Target", "") for _, e in iterparse(f) if e.get("Id") == rel_id), "")

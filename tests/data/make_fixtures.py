@@ -122,6 +122,35 @@ FILES = {
 }
 
 
+# The newer 千牛 订单报表 as .xlsx: the orders on one sheet, the buyers' phones on another.
+TMALL_TWO_SHEETS = {
+    "订单": [
+        ["订单编号", "买家会员名", "买家实付金额", "订单状态", "订单付款时间", "宝贝标题", "宝贝总数量"],
+        ["3400000000000001", "tb_feng03", "129.00", "交易成功", "2026-11-14 10:00:09", "洁面乳", "1"],
+        ["3400000000000002", "tb_chu04", "259.00", "交易成功", "2026-11-14 11:00:09", "眼霜", "1"],
+    ],
+    "收件人信息": [
+        ["订单编号", "收货人姓名", "联系手机"],
+        ["3400000000000001", "冯*", "13900000071"],
+        ["3400000000000002", "褚*", "13900000072"],
+    ],
+}  # fmt: skip
+
+
+def as_xlsx(sheets: dict[str, list[list[str]]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def as_csv(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(rows)
@@ -132,6 +161,7 @@ def main() -> None:
     HERE.mkdir(exist_ok=True)
     for name, rows in FILES.items():
         (HERE / name).write_bytes(as_csv(rows))
+    (HERE / "tmall_two_sheets.xlsx").write_bytes(as_xlsx(TMALL_TWO_SHEETS))
 
 
 if __name__ == "__main__":

@@ -207,3 +207,18 @@ def test_youzans_order_export_keeps_its_products_without_prices(admin, app):  # 
         # 买家手机号 is this file's phone column: empty here, not the receiver's phone instead
         assert second.buyer_phone is None and second.buyer_phone_raw is None
     imported_again_changes_nothing(admin, app, "youzan", "youzan_order_export.csv", 2)
+
+
+def test_tmall_phones_on_another_sheet_of_the_workbook_are_read(admin, app):  # noqa: F811
+    job, counts = finished_job(
+        app, upload(admin, "tmall", "订单报表.xlsx", (FIXTURES / "tmall_two_sheets.xlsx").read_bytes())
+    )
+    assert (counts["orders"], counts["refused"]) == (2, 0)
+    with app.app_context():
+        rows = db.session.execute(
+            select(Order.order_no, Order.buyer_phone).where(
+                Order.order_no.in_(["3400000000000001", "3400000000000002"])
+            )
+        )
+        phones = {order_no: phone for order_no, phone in rows}
+    assert phones == {"3400000000000001": "+8613900000071", "3400000000000002": "+8613900000072"}
