@@ -189,6 +189,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # A guide deleting more customers than this in a day is flagged to their manager.
         "DELETION_FLAG_PER_DAY": 10,
         "HUEY_IMMEDIATE": False,
+        # Seconds a consumer holds a periodic job's slot without renewing it (it renews a few times a
+        # lease while the job runs); past it another consumer takes the slot over (``core.slots``).
+        "JOB_SLOT_LEASE": 120.0,
         # None: on outside production, off in it (production forces both off whatever is given).
         "PREVIEW_ENABLED": None,
         "DEMO_LOGIN_ENABLED": None,

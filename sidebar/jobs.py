@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from flask import current_app
 from huey import crontab
 
 from sidebar.acquisition import deletions, inheritance, reports
-from sidebar.core import uow
+from sidebar.core import slots, uow
 from sidebar.customers import bulk, rule_tags
 from sidebar.customers import tags as customer_tags
 from sidebar.data import imports, profile
@@ -34,6 +34,7 @@ from sidebar.sop import reminders as sop_reminders
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
+MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 
 def in_app_context(fn: F) -> F:
@@ -48,6 +49,35 @@ def in_app_context(fn: F) -> F:
                 db.session.remove()
 
     return wrapper  # type: ignore[return-value]
+
+
+def periodic(schedule: Any, *, every: timedelta) -> Callable[[F], Any]:
+    """A periodic task that every consumer runs on its schedule and that runs once per slot of ``every``
+    (``core.slots``): any number of consumers, none special; a slot whose runner died is taken over."""
+
+    def decorate(fn: F) -> Any:
+        name = fn.__name__
+        slots.PERIODIC[name] = (fn, every)
+
+        @huey.periodic_task(schedule, name=name)
+        @functools.wraps(fn)
+        def task() -> Any:
+            with job_app().app_context():
+                try:
+                    return slots.once_per_slot(name, fn, every)
+                finally:
+                    db.session.remove()
+
+        return task
+
+    return decorate
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def take_over_slots() -> list[str]:
+    """Every consumer, every minute: run again the periodic slots whose runner stopped (its lease ran out)."""
+    return slots.take_over()
 
 
 def process_event_now(event_id: int, now: datetime | None = None) -> str:
@@ -94,8 +124,7 @@ def process_event(event_id: int) -> str:
     return process_event_now(event_id)
 
 
-@huey.periodic_task(crontab(minute="*"))
-@in_app_context
+@periodic(crontab(minute="*"), every=MINUTE)
 def sweep_events() -> int:
     return run_due_events()
 
@@ -117,8 +146,7 @@ def push_tags(customer_id: int) -> dict[str, int]:
     return push_tags_now(customer_id)
 
 
-@huey.periodic_task(crontab(minute="*"))
-@in_app_context
+@periodic(crontab(minute="*"), every=MINUTE)
 def sweep_tag_pushes() -> int:
     return run_due_tag_pushes()
 
@@ -139,8 +167,7 @@ def notify_reader(notice_id: int) -> str:
     return notify_reader_now(notice_id)
 
 
-@huey.periodic_task(crontab(minute="*"))
-@in_app_context
+@periodic(crontab(minute="*"), every=MINUTE)
 def sweep_radar_notices() -> int:
     return run_due_radar_notices()
 
@@ -160,8 +187,7 @@ def evaluate_signals() -> dict[str, int]:
     return evaluate_signals_now()
 
 
-@huey.periodic_task(crontab(minute="*"))
-@in_app_context
+@periodic(crontab(minute="*"), every=MINUTE)
 def signals_every_minute() -> dict[str, int]:
     return evaluate_signals_now()
 
@@ -175,14 +201,12 @@ def match_behaviour_now(now: datetime | None = None) -> dict[str, int]:
     return {"customers": len(matched), "pruned": pruned}
 
 
-@huey.periodic_task(crontab(minute="20"))
-@in_app_context
+@periodic(crontab(minute="20"), every=HOUR)
 def match_behaviour() -> dict[str, int]:
     return match_behaviour_now()
 
 
-@huey.periodic_task(crontab(hour="18", minute="50"))  # 02:50 in Beijing
-@in_app_context
+@periodic(crontab(hour="18", minute="50"), every=DAY)  # 02:50 in Beijing
 def recompute_pairs() -> dict[str, float]:
     """Which products are bought together, from every order, for recommendations."""
     with uow.unit():
@@ -216,8 +240,7 @@ def evaluate_tag_rules() -> dict[str, int]:
         return rule_tags.evaluate_all()
 
 
-@huey.periodic_task(crontab(minute="*/15"))
-@in_app_context
+@periodic(crontab(minute="*/15"), every=timedelta(minutes=15))
 def run_sop() -> dict[str, int]:
     """Make the SOP tasks that fell due, hand on resigned guides' tasks, expire overdue ones."""
     with uow.unit():
@@ -233,39 +256,34 @@ def hand_over(job_id: int) -> dict[str, int]:
         return inheritance.run_hand_over(job_id)
 
 
-@huey.periodic_task(crontab(minute="*/10"))
-@in_app_context
+@periodic(crontab(minute="*/10"), every=timedelta(minutes=10))
 def follow_handovers() -> dict[str, int]:
     """离职继承: ask WeCom how waiting handovers are doing; move the customers that arrived."""
     with uow.unit():
         return inheritance.follow_up()
 
 
-@huey.periodic_task(crontab(minute="5"))
-@in_app_context
+@periodic(crontab(minute="5"), every=HOUR)
 def deletion_notices() -> dict[str, int]:
     """Every hour: managers hear of the customers their team lost in the last hour (one message each)."""
     with uow.unit():
         return deletions.notify_managers(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
 
 
-@huey.periodic_task(crontab(minute="*/5"))
-@in_app_context
+@periodic(crontab(minute="*/5"), every=timedelta(minutes=5))
 def send_reports() -> dict[str, int]:
     """The daily and weekly reports whose set time has come, once per person and period."""
     with uow.unit():
         return reports.send_due(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
 
 
-@huey.periodic_task(crontab(hour="1", minute="0"))  # 09:00 in Beijing
-@in_app_context
+@periodic(crontab(hour="1", minute="0"), every=DAY)  # 09:00 in Beijing
 def sop_morning_reminders() -> dict[str, int]:
     with uow.unit():
         return sop_reminders.send(utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
 
 
-@huey.periodic_task(crontab(minute="*"))
-@in_app_context
+@periodic(crontab(minute="*"), every=MINUTE)
 def settle_red_packets() -> dict[str, int]:
     """Resolve payouts whose outcome is unknown (by their mch_billno); expire unopened packets."""
     with uow.unit():
@@ -274,16 +292,14 @@ def settle_red_packets() -> dict[str, int]:
     return outcome
 
 
-@huey.periodic_task(crontab(minute="*/5"))
-@in_app_context
+@periodic(crontab(minute="*/5"), every=timedelta(minutes=5))
 def return_unclaimed_coupons() -> int:
     """Coupons nobody claimed from a group drop that ended go back to the stock."""
     with uow.unit():
         return group_coupons.return_unclaimed(now=utcnow())
 
 
-@huey.periodic_task(crontab(hour="18", minute="30"))  # 02:30 in Beijing
-@in_app_context
+@periodic(crontab(hour="18", minute="30"), every=DAY)  # 02:30 in Beijing
 def recompute_profiles() -> dict[str, int]:
     """Every night: match what is still unmatched, then every profile, lifecycle stage and RFM score,
     then the automatic tags, then what each guide sold and did."""

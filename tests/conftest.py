@@ -143,6 +143,7 @@ def make_app(tmp_path: Path, emulator: Emulator, **overrides: Any):
         # Short, so timeout tests are quick; the emulator's slow answers take longer than this.
         "PAY_HTTP_TIMEOUT": 1.0,
         "HUEY_IMMEDIATE": True,
+        "JOB_SLOT_LEASE": 1.0,
         "WTF_CSRF_ENABLED": True,
     }
     settings.update(overrides)

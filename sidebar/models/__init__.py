@@ -15,7 +15,7 @@ from sidebar.models.acquisition import (
     WelcomeSend,
     WelcomeStatus,
 )
-from sidebar.models.activity import AuditLog, EventStatus, KeyValue, Send, WecomEvent
+from sidebar.models.activity import AuditLog, EventStatus, JobSlot, KeyValue, Send, WecomEvent
 from sidebar.models.base import utcnow
 from sidebar.models.console import AdminAccount, BackgroundJob, ImportMapping, JobStatus
 from sidebar.models.content import TRACKABLE_KINDS, Material, MaterialKind, Scope, Script, ScriptFavourite
@@ -183,6 +183,7 @@ __all__ = [
     "DeletedBy",
     "EventStatus",
     "Follow",
+    "JobSlot",
     "KeyValue",
     "LifecycleStage",
     "Note",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sidebar.extensions import Model
@@ -83,6 +83,27 @@ class AuditLog(Model):
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
     ip: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class JobSlot(Model):
+    """One run of a periodic job for one time slot (``core.slots``): whichever consumer inserts the row
+    runs it; a run whose holder stopped renewing its lease is taken over by another consumer."""
+
+    __tablename__ = "job_slots"
+    __table_args__ = (
+        UniqueConstraint("name", "slot"),
+        Index("ix_job_slots_status_lease", "status", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[datetime] = mapped_column(UTCDateTime)
+    holder: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | failed
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class KeyValue(Model):
