@@ -311,6 +311,9 @@ def load(
     if not settings["WECOM_API_BASE"].endswith("/"):
         settings["WECOM_API_BASE"] += "/"
     settings["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(settings["DATABASE_URL"])
+    # A pooled connection is checked before use: after a PostgreSQL restart or failover every pooled
+    # connection is dead, and without the check the first request on each would answer 500.
+    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     # The cookie itself lasts as long as the longest session may (Flask's default is 31 days).
     settings["PERMANENT_SESSION_LIFETIME"] = timedelta(
         seconds=max(settings["SESSION_MAX_AGE"], settings["CONSOLE_SESSION_MAX_AGE"])
