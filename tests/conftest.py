@@ -151,9 +151,22 @@ def make_app(tmp_path: Path, emulator: Emulator, **overrides: Any):
 
 
 def reset_schema(app: Any) -> None:
+    """The schema from the models, stamped at the migrations' head as ``flask db upgrade`` leaves it
+    (``tests/test_migrations.py`` checks the two agree)."""
+    from sqlalchemy import text
+
+    from sidebar.web.health import migration_heads
+
     with app.app_context():
         db.drop_all()
         db.create_all()
+        db.session.execute(
+            text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        )
+        db.session.execute(text("DELETE FROM alembic_version"))
+        for head in migration_heads():
+            db.session.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head})
+        db.session.commit()
 
 
 @pytest.fixture()

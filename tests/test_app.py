@@ -18,18 +18,32 @@ PRODUCTION_ENV = {
 }
 
 
-def test_healthz_answers_ok_with_the_database_checked(client):
-    res = client.get("/healthz")
+def test_readyz_answers_ok_with_the_database_and_its_migrations_checked(client):
+    res = client.get("/readyz")
     assert res.status_code == 200
-    assert res.json == {"status": "ok", "database": "ok"}
+    assert res.json == {"status": "ok", "database": "ok", "migrations": "ok"}
 
 
-def test_healthz_is_503_when_the_database_does_not_answer(another_app, tmp_path):
+def test_readyz_is_503_when_the_database_does_not_answer_and_healthz_still_200(another_app, tmp_path):
     # A directory is not a database file: every query fails.
     app = another_app(DATABASE_URL=f"sqlite:///{tmp_path}")
-    res = app.test_client().get("/healthz")
+    res = app.test_client().get("/readyz")
     assert res.status_code == 503
-    assert res.json["status"] == "error"
+    assert res.json["status"] == "error" and res.json["database"] == "unreachable"
+    alive = app.test_client().get("/healthz")  # the process itself is fine: no restart for an outage
+    assert alive.status_code == 200 and alive.json == {"status": "ok"}
+
+
+def test_readyz_is_503_when_the_schema_is_behind_the_code(app, client):
+    from sqlalchemy import text
+
+    from sidebar.extensions import db
+
+    with app.app_context():
+        db.session.execute(text("UPDATE alembic_version SET version_num = '9a4f3b7c2e81'"))
+        db.session.commit()
+    res = client.get("/readyz")
+    assert res.status_code == 503 and res.json["migrations"].startswith("behind")
 
 
 def test_api_errors_use_the_one_envelope(client):
@@ -174,7 +188,7 @@ def test_red_packets_stay_off_until_an_admin_turns_them_on(app):
         db.session.rollback()
 
 
-def test_healthz_pings_redis_when_one_is_configured(another_app):
+def test_readyz_pings_redis_when_one_is_configured(app, another_app):
     down = another_app(REDIS_URL="redis://127.0.0.1:9/0")
     res = down.test_client().get("/readyz")
     assert res.status_code == 503 and res.json["redis"] == "unreachable"
@@ -182,4 +196,5 @@ def test_healthz_pings_redis_when_one_is_configured(another_app):
 
     if os.environ.get("TEST_REDIS_URL"):
         up = another_app(REDIS_URL=os.environ["TEST_REDIS_URL"])
-        assert up.test_client().get("/healthz").json == {"status": "ok", "database": "ok", "redis": "ok"}
+        ready = up.test_client().get("/readyz").json
+        assert (ready["status"], ready["database"], ready["redis"]) == ("ok", "ok", "ok")

@@ -1,8 +1,13 @@
-"""Liveness with a database check (and Redis when one is configured), for load balancers and the run
-script: 503 names what did not answer. Also WeCom's domain-verification file, served from the instance
-folder, so a brand proves it owns the sidebar's domain without touching the reverse proxy."""
+"""``/healthz``: the process is alive (a load balancer's liveness probe; it never touches the database,
+so a database outage does not get every web process restarted). ``/readyz``: ready to serve — the
+database answers, Redis answers when ``REDIS_URL`` is set, and the database's schema is at the
+migrations' head; 503 naming what is not. Also WeCom's domain-verification file, served from the
+instance folder, so a brand proves it owns the sidebar's domain without touching the reverse proxy."""
 
 from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
 
 import redis
 from flask import Blueprint, abort, current_app, jsonify, send_from_directory
@@ -15,17 +20,37 @@ from sidebar.extensions import db
 health_bp = Blueprint("health", __name__)
 
 
+@lru_cache(maxsize=1)
+def migration_heads() -> frozenset[str]:
+    """The revisions the code's migrations end at."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory(str(Path(__file__).resolve().parents[2] / "migrations")).get_heads())
+
+
 @health_bp.get("/healthz")
-@health_bp.get("/readyz")
 def healthz():
-    """200 when the database answers a query (and Redis a ping, when ``REDIS_URL`` is set); 503 with
-    what did not answer otherwise."""
-    answer: dict[str, str] = {"status": "ok", "database": "ok"}
+    """Alive: the process answers."""
+    return jsonify(status="ok")
+
+
+@health_bp.get("/readyz")
+def readyz():
+    """200 when the database answers and its schema is at the migrations' head (and Redis answers a
+    ping, when ``REDIS_URL`` is set); 503 with what is not ready otherwise."""
+    answer: dict[str, str] = {"status": "ok", "database": "ok", "migrations": "ok"}
     try:
-        db.session.execute(text("SELECT 1"))
+        applied = set(db.session.scalars(text("SELECT version_num FROM alembic_version")))
+        if applied != migration_heads():
+            answer.update(status="error", migrations="behind: run flask db upgrade")
     except SQLAlchemyError:
         uow.discard()
-        answer.update(status="error", database="unreachable")
+        try:
+            db.session.execute(text("SELECT 1"))
+            answer.update(status="error", migrations="none applied: run flask db upgrade")
+        except SQLAlchemyError:
+            uow.discard()
+            answer.update(status="error", database="unreachable", migrations="unknown")
     url = current_app.config.get("REDIS_URL")
     if url:
         try:
