@@ -100,6 +100,7 @@ _ENV_STR = (
     "PAY_V3_APPID",
     "PAY_V3_APP_SECRET",
     "WECHAT_API_BASE",
+    "FILE_STORE_URL",
     "FRAME_ANCESTORS",
     "PUBLIC_URL",
     "WECOM_ADMIN_USERIDS",
@@ -189,6 +190,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # A guide deleting more customers than this in a day is flagged to their manager.
         "DELETION_FLAG_PER_DAY": 10,
         "HUEY_IMMEDIATE": False,
+        # Where the files the app keeps live, seen alike by every host (``core.files``): the database.
+        "FILE_STORE_URL": "db://",
         # Seconds a consumer holds a periodic job's slot without renewing it (it renews a few times a
         # lease while the job runs); past it another consumer takes the slot over (``core.slots``).
         "JOB_SLOT_LEASE": 120.0,
@@ -310,6 +313,10 @@ def load(
     settings["PREVIEW_ORIGIN"] = origin(settings["WECOM_OAUTH_BASE"]) if settings["PREVIEW_ENABLED"] else None
     if not settings["WECOM_API_BASE"].endswith("/"):
         settings["WECOM_API_BASE"] += "/"
+    if not str(settings["FILE_STORE_URL"]).startswith("db://"):
+        raise ConfigError(
+            f"FILE_STORE_URL {settings['FILE_STORE_URL']!r}: only db:// (the database) is supported so far"
+        )
     settings["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(settings["DATABASE_URL"])
     # A pooled connection is checked before use: after a PostgreSQL restart or failover every pooled
     # connection is dead, and without the check the first request on each would answer 500.

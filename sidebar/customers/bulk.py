@@ -8,18 +8,18 @@ customer by customer through the same push the sidebar uses, progress kept on th
 from __future__ import annotations
 
 import json
-import os
 import secrets
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
 from openpyxl import Workbook
 from sqlalchemy import and_, delete, exists, insert, literal, select, update
 from sqlalchemy.orm import contains_eager
 
 from sidebar.core import audit, export, uow
+from sidebar.core.files import files
 from sidebar.customers import query as customer_query
 from sidebar.customers import tags as customer_tags
 from sidebar.extensions import db
@@ -250,10 +250,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_folder(instance_path: str) -> str:
-    folder = os.path.join(instance_path, "exports")
-    os.makedirs(folder, exist_ok=True)
-    return folder
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _export(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[str, Any]:
@@ -309,7 +306,12 @@ def _export(job: BackgroundJob, params: dict[str, Any], pace: float) -> dict[str
         last_id = chunk[-1].id
         job.done = min(job.total, rows)
         uow.commit_point("progress, chunk by chunk")
-    name = f"customers-{job.id}-{secrets.token_hex(8)}.xlsx"
-    wb.save(os.path.join(export_folder(current_app.instance_path), name))
+    # Written to a temporary file on this host, then into the shared file store a chunk at a time: the
+    # workbook never sits whole in memory, and any host can serve the download.
+    key = f"exports/customers-{job.id}-{secrets.token_hex(8)}.xlsx"
+    with tempfile.TemporaryFile() as tmp:
+        wb.save(tmp)
+        tmp.seek(0)
+        files().put(key, tmp, XLSX)
     audit.record(viewer, "export_customers", "customers", None, filter=params["filter"], rows=rows)
-    return {"file": name, "rows": rows}
+    return {"file": key, "rows": rows}

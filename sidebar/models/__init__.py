@@ -15,7 +15,16 @@ from sidebar.models.acquisition import (
     WelcomeSend,
     WelcomeStatus,
 )
-from sidebar.models.activity import AuditLog, EventStatus, JobSlot, KeyValue, Send, WecomEvent
+from sidebar.models.activity import (
+    AuditLog,
+    EventStatus,
+    JobSlot,
+    KeyValue,
+    Send,
+    StoredFile,
+    StoredFileChunk,
+    WecomEvent,
+)
 from sidebar.models.base import utcnow
 from sidebar.models.console import AdminAccount, BackgroundJob, ImportMapping, JobStatus
 from sidebar.models.content import TRACKABLE_KINDS, Material, MaterialKind, Scope, Script, ScriptFavourite
@@ -185,6 +194,8 @@ __all__ = [
     "Follow",
     "JobSlot",
     "KeyValue",
+    "StoredFile",
+    "StoredFileChunk",
     "LifecycleStage",
     "Note",
     "Order",

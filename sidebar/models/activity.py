@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sidebar.extensions import Model
@@ -104,6 +104,27 @@ class JobSlot(Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class StoredFile(Model):
+    """A file the app keeps (``core.files``, the database store): its size and type; the bytes are in
+    ``stored_file_chunks``, a megabyte a row, so no file is ever read or written whole in memory."""
+
+    __tablename__ = "stored_files"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(128))
+    chunks: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoredFileChunk(Model):
+    __tablename__ = "stored_file_chunks"
+
+    key: Mapped[str] = mapped_column(ForeignKey("stored_files.key", ondelete="CASCADE"), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class KeyValue(Model):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, current_app, render_template, request, send_from_directory
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import desc, select
 
 from sidebar.acquisition import codes
+from sidebar.core import files as file_store
 from sidebar.customers import bulk, profile, visibility
 from sidebar.customers import query as customer_query
 from sidebar.data import oneid
@@ -178,10 +179,8 @@ def job_download(job_id: int):
     job = bulk.visible_job(viewer(), job_id)
     if job is None or job.kind != "export" or not job.result:
         abort(404)
-    name = json.loads(job.result)["file"]
-    return send_from_directory(
-        bulk.export_folder(current_app.instance_path),
-        name,
-        as_attachment=True,
-        download_name=f"customers-{job.id}.xlsx",
-    )
+    key = json.loads(job.result)["file"]
+    try:
+        return file_store.download(key, filename=f"customers-{job.id}.xlsx", mimetype=bulk.XLSX)
+    except file_store.FileMissing:
+        abort(404)

@@ -1,0 +1,110 @@
+"""The one place files the app keeps go (exports first; materials, product pictures, QR images and
+import files are to follow): every web host and consumer reads what another wrote, so nothing depends on
+which host took a request.
+
+``files()`` is the store the settings choose (``FILE_STORE_URL``); today that is the database
+(``db://``, the default, SQLite included, so ``make run`` needs nothing else): a file is a
+``stored_files`` row and its bytes ``stored_file_chunks`` rows of a megabyte, written and read a chunk at a
+time on connections of their own — a 100 MB export never sits in memory and never rides in a request's
+unit of work. Downloads stream chunk by chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Protocol
+
+from flask import Response, current_app, stream_with_context
+from sqlalchemy import delete, insert, select
+
+from sidebar.core.errors import DomainError
+from sidebar.extensions import db
+from sidebar.models import StoredFile, StoredFileChunk, utcnow
+
+CHUNK = 1 << 20
+
+
+class FileMissing(DomainError):
+    """No file under that key."""
+
+    code = "not_found"
+
+
+class FileStore(Protocol):
+    def put(self, key: str, source: IO[bytes], content_type: str) -> int: ...
+
+    def chunks(self, key: str) -> Iterator[bytes]: ...
+
+    def size(self, key: str) -> int | None: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+class DatabaseFiles:
+    """Files as rows: a header row and a megabyte a chunk row."""
+
+    def put(self, key: str, source: IO[bytes], content_type: str) -> int:
+        """Store ``source`` (read a chunk at a time) under ``key``, replacing what was there."""
+        files, chunks = StoredFile.__table__, StoredFileChunk.__table__
+        size = n = 0
+        with db.engine.begin() as conn:
+            conn.execute(delete(files).where(files.c.key == key))
+            conn.execute(
+                insert(files).values(
+                    key=key, size=0, content_type=content_type, chunks=0, created_at=utcnow()
+                )
+            )
+            while block := source.read(CHUNK):
+                conn.execute(insert(chunks).values(key=key, n=n, data=block))
+                size, n = size + len(block), n + 1
+            conn.execute(files.update().where(files.c.key == key).values(size=size, chunks=n))
+        return size
+
+    def _header(self, key: str) -> tuple[int, int] | None:
+        files = StoredFile.__table__
+        with db.engine.connect() as conn:
+            row = conn.execute(select(files.c.size, files.c.chunks).where(files.c.key == key)).first()
+        return (row[0], row[1]) if row else None
+
+    def size(self, key: str) -> int | None:
+        header = self._header(key)
+        return header[0] if header else None
+
+    def chunks(self, key: str) -> Iterator[bytes]:
+        header = self._header(key)
+        if header is None:
+            raise FileMissing(key)
+        table = StoredFileChunk.__table__
+        for n in range(header[1]):
+            with db.engine.connect() as conn:
+                found = select(table.c.data).where(table.c.key == key, table.c.n == n)
+                yield conn.execute(found).scalar_one()
+
+    def delete(self, key: str) -> None:
+        files = StoredFile.__table__
+        with db.engine.begin() as conn:
+            conn.execute(delete(files).where(files.c.key == key))
+
+
+def files() -> FileStore:
+    """The app's file store (one per app)."""
+    store = current_app.extensions.get("files")
+    if store is None:
+        url = str(current_app.config.get("FILE_STORE_URL") or "db://")
+        if not url.startswith("db://"):
+            raise RuntimeError(f"FILE_STORE_URL {url!r}: only db:// is supported so far")
+        store = current_app.extensions["files"] = DatabaseFiles()
+    return store
+
+
+def download(key: str, *, filename: str, mimetype: str) -> Response:
+    """A streamed download of a stored file, as an attachment named ``filename``."""
+    store = files()
+    size = store.size(key)
+    if size is None:
+        raise FileMissing(key)
+    body = store.chunks(key)
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Length"] = str(size)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response
