@@ -11,7 +11,11 @@ unit of work. Downloads stream chunk by chunk.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Protocol
 
 from flask import Response, current_app, stream_with_context
@@ -84,6 +88,29 @@ class DatabaseFiles:
         files = StoredFile.__table__
         with db.engine.begin() as conn:
             conn.execute(delete(files).where(files.c.key == key))
+
+
+@contextmanager
+def local_copy(key: str, suffix: str = "") -> Iterator[Path]:
+    """A temporary file on this host with the stored file's bytes, for libraries that need a path (the
+    csv and xlsx readers, decryption); removed afterwards. ``FileMissing`` when there is no such file."""
+    store = files()
+    if store.size(key) is None:
+        raise FileMissing(key)
+    handle, name = tempfile.mkstemp(suffix=suffix, prefix="beside-")
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for block in store.chunks(key):
+                out.write(block)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def put_path(key: str, path: Path, content_type: str) -> int:
+    with path.open("rb") as source:
+        return files().put(key, source, content_type)
 
 
 def files() -> FileStore:

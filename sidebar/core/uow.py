@@ -22,6 +22,8 @@ job that reads it, the shared store writing on its own connection) is registered
 - reports (``acquisition.reports``): each report is claimed before it is sent and its outcome kept, so
   a second run never sends it again;
 - ``data.oneid.reapply_members``: each batch of a million-customer repair is kept as it goes;
+- an import's rows are committed before its refused rows' file goes into the file store (which writes on
+  a connection of its own; SQLite has one writer);
 - long jobs reporting progress (``customers.bulk``), resumable syncs (``customers.sync``) and the demo
   seed's batches.
 """

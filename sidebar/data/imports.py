@@ -21,6 +21,7 @@ import json
 import logging
 import re
 import secrets
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,19 +30,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from sidebar.core import audit, export, uow
 from sidebar.core.analyze import analyze
 from sidebar.core.bulk_insert import BackgroundCopy
 from sidebar.core.errors import DomainError
+from sidebar.core.files import FileMissing, files, local_copy, put_path
 from sidebar.core.units import parse_yuan
 from sidebar.data import members, oneid, orders, profile
 from sidebar.data import status_words as words
 from sidebar.data.presets import BUILT_IN, MEMBER_FIELDS, ORDER_FIELDS, Preset
 from sidebar.data.schemas import plausible_time
-from sidebar.data.sheets import SUFFIXES, Sheet, UnreadableFile, cell, open_sheet
+from sidebar.data.sheets import SUFFIXES, Sheet, UnreadableFile, cell, is_protected, open_sheet, unlock
 from sidebar.data.xlsx_rows import XlsxRows
 from sidebar.extensions import db
 from sidebar.guides import attribution
@@ -53,6 +54,7 @@ CHUNK = 2000  # orders (or members) stored per statement batch and per progress 
 # pass (the nightly one) rather than the file's orders by id, which stops being cheaper.
 MATCH_ALL_AFTER = 50_000
 KINDS = {"orders": "import_orders", "members": "import_members"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class MissingColumns(DomainError):
@@ -75,30 +77,43 @@ class RowSkipped(ValueError):
     refused."""
 
 
-def folder() -> Path:
-    path = Path(current_app.instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.(csv|xlsx)|refused-[0-9a-f]{32}\.csv")
+
+
+def key_of(name: str) -> str:
+    """The file store's key for a stored import file, refusing any name that is not one of ours."""
+    if not STORED_NAME.fullmatch(name or ""):
+        raise FileNotFoundError(name)
+    return f"imports/{name}"
 
 
 def save_upload(stream: Any, filename: str) -> str:
-    """Store an uploaded file under a random name (the name the admin gave is only shown, never used
-    as a path); returns the stored name."""
+    """Store an uploaded file in the file store under a random name (the name the admin gave is only
+    shown, never used as a path), so the job may run on any host; returns the stored name."""
     suffix = Path(filename or "").suffix.lower()
     if suffix not in SUFFIXES:
         raise UnreadableFile("only .csv and .xlsx files can be imported")
     name = secrets.token_hex(16) + suffix
-    with (folder() / name).open("wb") as out:
-        while chunk := stream.read(1 << 20):
-            out.write(chunk)
+    files().put(key_of(name), stream, "text/csv" if suffix == ".csv" else XLSX)
     return name
 
 
-def stored_path(name: str) -> Path:
-    """The stored file of that name, refusing anything that is not one of ours."""
-    if not re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx)|refused-[0-9a-f]{32}\.csv", name or ""):
-        raise FileNotFoundError(name)
-    return folder() / name
+@contextmanager
+def local_file(name: str) -> Iterator[Path]:
+    """The stored file as a temporary file on this host, while it is read."""
+    try:
+        with local_copy(key_of(name), suffix=Path(name).suffix) as path:
+            yield path
+    except FileMissing as exc:
+        raise FileNotFoundError(name) from exc
+
+
+def unlock_stored(name: str, password: str) -> None:
+    """Decrypt a stored password-protected workbook (a no-op for any other file)."""
+    with local_file(name) as path:
+        if is_protected(path):
+            unlock(path, password)
+            put_path(key_of(name), path, XLSX)
 
 
 # --- presets and mappings -------------------------------------------------------------------------
@@ -591,16 +606,32 @@ class Refusals:
 
     def add(self, line_no: int, reason: str, values: list[str]) -> None:
         if self._writer is None:
-            name = f"refused-{secrets.token_hex(16)}.csv"
-            self._file = (folder() / name).open("w", encoding="utf-8-sig", newline="")
+            self._file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed, and stored, in close)
+                "w", encoding="utf-8-sig", newline="", suffix=".csv", delete=False
+            )
             self._writer = export.CsvWriter(self._file)
             self._writer.writerow(["行号 line", "原因 reason", *self.headers])
-            self.name = name
         self._writer.writerow([line_no, reason, *values])
 
     def close(self) -> None:
-        if self._file is not None:
+        if self._file is not None and not self._file.closed:
             self._file.close()
+
+    def store(self) -> str | None:
+        """Into the file store (so any host serves the download), then off this host's disk; the stored
+        name, or None when no row was refused. Called with the job's writes committed: the store writes
+        on a connection of its own, and SQLite has one writer."""
+        self.close()
+        if self._file is None:
+            return None
+        local = Path(self._file.name)
+        try:
+            name = f"refused-{secrets.token_hex(16)}.csv"
+            put_path(key_of(name), local, "text/csv")
+            self.name = name
+            return name
+        finally:
+            local.unlink(missing_ok=True)
 
 
 def run(job_id: int) -> Counts:
@@ -613,9 +644,9 @@ def run(job_id: int) -> Counts:
     the = _preset_of(job)
     params = json.loads(job.params)
     counts = Counts()
+    refusals: Refusals | None = None
     try:
-        path = stored_path(params["file"])
-        with open_sheet(path) as sheet:
+        with local_file(params["file"]) as path, open_sheet(path) as sheet:
             if any(h in sheet.headers for h in the.sum_if):
                 the = dataclasses.replace(the, total="sum")
             columns = resolve(sheet.headers, the)
@@ -628,12 +659,14 @@ def run(job_id: int) -> Counts:
                 step(job, sheet, reader, refusals, counts)
             finally:
                 refusals.close()
-                counts.refused_file = refusals.name
+        uow.commit_point("the rows are in; the refused rows' file goes to the file store next")
+        counts.refused_file = refusals.store()
     except (DomainError, FileNotFoundError) as exc:
-        return _failed(job_id, str(exc), counts)
+        return _failed(job_id, str(exc), counts, refusals)
     except Exception as exc:  # the database went away, a disk filled: say so rather than "running"
         log.exception("import %s stopped", job_id)
-        return _failed(job_id, f"the import stopped ({type(exc).__name__}); import the file again", counts)
+        why = f"the import stopped ({type(exc).__name__}); import the file again"
+        return _failed(job_id, why, counts, refusals)
     job.status, job.done, job.finished_at = JobStatus.DONE.value, job.total, utcnow()
     job.result = json.dumps(counts.as_dict())
     owner: Staff | AdminAccount | str = (
@@ -655,9 +688,12 @@ def run(job_id: int) -> Counts:
     return counts
 
 
-def _failed(job_id: int, why: str, counts: Counts) -> Counts:
-    """The chunks committed so far stay (a rerun finds them unchanged); the job says why it stopped."""
+def _failed(job_id: int, why: str, counts: Counts, refusals: Refusals | None = None) -> Counts:
+    """The chunks committed so far stay (a rerun finds them unchanged); the job says why it stopped, and
+    the rows refused until then can still be downloaded."""
     uow.discard()
+    if refusals is not None:
+        counts.refused_file = refusals.store()
     job = db.session.get(BackgroundJob, job_id)
     assert job is not None
     job.status, job.error = JobStatus.FAILED.value, why

@@ -7,20 +7,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, current_app, redirect, request, send_from_directory, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 
+from sidebar.core import files as file_store
 from sidebar.core import uow
 from sidebar.customers import bulk
 from sidebar.data import imports, presets
-from sidebar.data.sheets import (
-    PasswordNeeded,
-    UnreadableFile,
-    WrongPassword,
-    is_protected,
-    open_sheet,
-    unlock,
-)
+from sidebar.data.sheets import PasswordNeeded, UnreadableFile, WrongPassword, open_sheet
 from sidebar.extensions import db
 from sidebar.jobs import run_import
 from sidebar.models import PLATFORMS, AdminAccount, Staff
@@ -76,7 +70,7 @@ def _start(kind: str, stored: str, original: str, the: presets.Preset) -> Any:
 
 
 def _headers(stored: str) -> list[str]:
-    with open_sheet(imports.stored_path(stored)) as sheet:
+    with imports.local_file(stored) as path, open_sheet(path) as sheet:
         return sheet.headers
 
 
@@ -116,8 +110,8 @@ def import_upload():
     password = request.form.get("password") or ""
     try:
         stored = imports.save_upload(upload.stream, upload.filename)
-        if password and is_protected(imports.stored_path(stored)):
-            unlock(imports.stored_path(stored), password)
+        if password:
+            imports.unlock_stored(stored, password)
         headers = _headers(stored)
     except WrongPassword:
         return _page(
@@ -210,12 +204,11 @@ def import_refused(job_id: int):
     if not name:
         abort(404)
     try:
-        imports.stored_path(name)
-    except FileNotFoundError:
+        return file_store.download(
+            imports.key_of(name), filename=f"refused-rows-{job.id}.csv", mimetype="text/csv"
+        )
+    except (FileNotFoundError, file_store.FileMissing):
         abort(404)
-    return send_from_directory(
-        imports.folder(), name, as_attachment=True, download_name=f"refused-rows-{job.id}.csv"
-    )
 
 
 def _field(name: str) -> str:

@@ -47,7 +47,8 @@ def products_import():
         return _page(422, error="choose an .xlsx or .csv file")
     try:
         stored = imports.save_upload(upload.stream, upload.filename)
-        outcomes = products.import_file(imports.stored_path(stored))
+        with imports.local_file(stored) as path:
+            outcomes = products.import_file(path)
     except (UnreadableFile, products.ProductError) as exc:
         uow.discard()
         return _page(422, error=str(exc))
