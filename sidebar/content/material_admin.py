@@ -3,7 +3,7 @@ with the content type read from the file's bytes (a name or a browser's claim is
 
 from __future__ import annotations
 
-import contextlib
+import io
 import os
 import re
 import uuid
@@ -11,6 +11,7 @@ from typing import Any
 
 from sidebar.content import materials
 from sidebar.core.errors import DomainError
+from sidebar.core.files import files
 from sidebar.extensions import db
 from sidebar.models import TRACKABLE_KINDS, Material, MaterialKind, Tag, Team
 from sidebar.wecom import mp_page
@@ -106,8 +107,7 @@ def create(fields: dict[str, Any], upload: tuple[str, bytes] | None) -> Material
         filename, content = upload
         mime, ext = _check_file(kind, filename, content)
         stored = uuid.uuid4().hex + ext
-        with open(os.path.join(materials.folder(), stored), "wb") as fh:
-            fh.write(content)
+        files().put(materials.file_key(stored), io.BytesIO(content), mime)
         material.file_path, material.file_name, material.file_size, material.mime = (
             stored,
             os.path.basename(filename)[:255],
@@ -149,7 +149,6 @@ def set_radar(material: Material, *, tracked: bool, open_tag_id: Any) -> None:
 
 def delete(material: Material) -> None:
     if material.file_path:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(os.path.join(materials.folder(), material.file_path))
+        files().delete(materials.file_key(material.file_path))
     db.session.delete(material)
     db.session.flush()

@@ -7,15 +7,14 @@ guides sending one poster at once upload it once.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Select, desc, or_, select
 
 from sidebar.content.scripts import team_and_ancestors
 from sidebar.core import uow
+from sidebar.core.files import local_copy
 from sidebar.extensions import db
 from sidebar.models import Material, MaterialKind, Staff, utcnow
 from sidebar.wecom.gateway import gateway, wecom
@@ -26,10 +25,9 @@ FILE_KINDS = {MaterialKind.IMAGE.value, MaterialKind.VIDEO.value, MaterialKind.F
 PAGE_SIZE = 20
 
 
-def folder() -> str:
-    path = os.path.join(current_app.instance_path, "materials")
-    os.makedirs(path, exist_ok=True)
-    return path
+def file_key(stored: str) -> str:
+    """The file store's key of a material's uploaded file."""
+    return f"materials/{stored}"
 
 
 def visible(staff: Staff) -> Select:
@@ -86,7 +84,7 @@ def media_id(material: Material, *, now: datetime | None = None) -> str:
         db.session.refresh(material)
         if _fresh(material, now):
             return material.media_id  # type: ignore[return-value]
-        with open(os.path.join(folder(), material.file_path), "rb") as fh:
+        with local_copy(file_key(material.file_path)) as path, path.open("rb") as fh:
             result = wecom().media.upload(material.kind, (material.file_name or "file", fh))
         material.media_id = result["media_id"]
         material.media_expires_at = now + MEDIA_LIFETIME

@@ -5,8 +5,10 @@ which host took a request.
 ``files()`` is the store the settings choose (``FILE_STORE_URL``); today that is the database
 (``db://``, the default, SQLite included, so ``make run`` needs nothing else): a file is a
 ``stored_files`` row and its bytes ``stored_file_chunks`` rows of a megabyte, written and read a chunk at a
-time on connections of their own — a 100 MB export never sits in memory and never rides in a request's
-unit of work. Downloads stream chunk by chunk.
+time — a 100 MB export never sits in memory. A file is written in the caller's unit of work (a material
+and its file are kept or dropped together; what must outlive a refused request, an upload the mapping
+form reads next, commits at once) and read on connections of its own, as committed. Downloads stream
+chunk by chunk.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol, cast
 
 from flask import Response, current_app, stream_with_context
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
@@ -44,28 +46,30 @@ class FileStore(Protocol):
     def delete(self, key: str) -> None: ...
 
 
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
 class DatabaseFiles:
     """Files as rows: a header row and a megabyte a chunk row."""
 
     def put(self, key: str, source: IO[bytes], content_type: str) -> int:
         """Store ``source`` (read a chunk at a time) under ``key``, replacing what was there."""
-        files, chunks = StoredFile.__table__, StoredFileChunk.__table__
+        files, chunks = _table(StoredFile), _table(StoredFileChunk)
         size = n = 0
-        with db.engine.begin() as conn:
-            conn.execute(delete(files).where(files.c.key == key))
-            conn.execute(
-                insert(files).values(
-                    key=key, size=0, content_type=content_type, chunks=0, created_at=utcnow()
-                )
-            )
-            while block := source.read(CHUNK):
-                conn.execute(insert(chunks).values(key=key, n=n, data=block))
-                size, n = size + len(block), n + 1
-            conn.execute(files.update().where(files.c.key == key).values(size=size, chunks=n))
+        conn = db.session.connection()  # the caller's unit of work
+        conn.execute(delete(files).where(files.c.key == key))
+        conn.execute(
+            insert(files).values(key=key, size=0, content_type=content_type, chunks=0, created_at=utcnow())
+        )
+        while block := source.read(CHUNK):
+            conn.execute(insert(chunks).values(key=key, n=n, data=block))
+            size, n = size + len(block), n + 1
+        conn.execute(files.update().where(files.c.key == key).values(size=size, chunks=n))
         return size
 
     def _header(self, key: str) -> tuple[int, int] | None:
-        files = StoredFile.__table__
+        files = _table(StoredFile)
         with db.engine.connect() as conn:
             row = conn.execute(select(files.c.size, files.c.chunks).where(files.c.key == key)).first()
         return (row[0], row[1]) if row else None
@@ -78,16 +82,15 @@ class DatabaseFiles:
         header = self._header(key)
         if header is None:
             raise FileMissing(key)
-        table = StoredFileChunk.__table__
+        table = _table(StoredFileChunk)
         for n in range(header[1]):
             with db.engine.connect() as conn:
                 found = select(table.c.data).where(table.c.key == key, table.c.n == n)
                 yield conn.execute(found).scalar_one()
 
     def delete(self, key: str) -> None:
-        files = StoredFile.__table__
-        with db.engine.begin() as conn:
-            conn.execute(delete(files).where(files.c.key == key))
+        files = _table(StoredFile)
+        db.session.connection().execute(delete(files).where(files.c.key == key))
 
 
 @contextmanager
@@ -124,14 +127,19 @@ def files() -> FileStore:
     return store
 
 
-def download(key: str, *, filename: str, mimetype: str) -> Response:
-    """A streamed download of a stored file, as an attachment named ``filename``."""
+def download(
+    key: str, *, filename: str | None, mimetype: str, private_max_age: int | None = None
+) -> Response:
+    """A stored file, streamed: an attachment named ``filename``, or shown in the page when ``filename``
+    is None (a material's picture or PDF), cached privately for ``private_max_age`` seconds if given."""
     store = files()
     size = store.size(key)
     if size is None:
         raise FileMissing(key)
-    body = store.chunks(key)
-    response = Response(stream_with_context(body), mimetype=mimetype)
+    response = Response(stream_with_context(store.chunks(key)), mimetype=mimetype)
     response.headers["Content-Length"] = str(size)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    if filename is not None:
+        response.headers.set("Content-Disposition", "attachment", filename=filename)
+    if private_max_age is not None:
+        response.headers["Cache-Control"] = f"private, max-age={private_max_age}"
     return response

@@ -22,8 +22,8 @@ job that reads it, the shared store writing on its own connection) is registered
 - reports (``acquisition.reports``): each report is claimed before it is sent and its outcome kept, so
   a second run never sends it again;
 - ``data.oneid.reapply_members``: each batch of a million-customer repair is kept as it goes;
-- an import's rows are committed before its refused rows' file goes into the file store (which writes on
-  a connection of its own; SQLite has one writer);
+- an uploaded import file is committed to the file store at once (a mapping form after a 422, or a job
+  on another host, reads it next), and so is a workbook decrypted in place;
 - long jobs reporting progress (``customers.bulk``), resumable syncs (``customers.sync``) and the demo
   seed's batches.
 """

@@ -95,6 +95,7 @@ def save_upload(stream: Any, filename: str) -> str:
         raise UnreadableFile("only .csv and .xlsx files can be imported")
     name = secrets.token_hex(16) + suffix
     files().put(key_of(name), stream, "text/csv" if suffix == ".csv" else XLSX)
+    uow.commit_point("the upload is kept: the mapping form, or a job on another host, reads it next")
     return name
 
 
@@ -114,6 +115,7 @@ def unlock_stored(name: str, password: str) -> None:
         if is_protected(path):
             unlock(path, password)
             put_path(key_of(name), path, XLSX)
+            uow.commit_point("the decrypted workbook replaces the protected one for every host")
 
 
 # --- presets and mappings -------------------------------------------------------------------------
@@ -619,8 +621,7 @@ class Refusals:
 
     def store(self) -> str | None:
         """Into the file store (so any host serves the download), then off this host's disk; the stored
-        name, or None when no row was refused. Called with the job's writes committed: the store writes
-        on a connection of its own, and SQLite has one writer."""
+        name, or None when no row was refused (committed with the job's outcome)."""
         self.close()
         if self._file is None:
             return None
@@ -659,7 +660,6 @@ def run(job_id: int) -> Counts:
                 step(job, sheet, reader, refusals, counts)
             finally:
                 refusals.close()
-        uow.commit_point("the rows are in; the refused rows' file goes to the file store next")
         counts.refused_file = refusals.store()
     except (DomainError, FileNotFoundError) as exc:
         return _failed(job_id, str(exc), counts, refusals)

@@ -8,9 +8,9 @@ sequences first; a large demo is made by several processes at once. How many are
 
 from __future__ import annotations
 
+import io
 import json
 import multiprocessing
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -23,6 +23,7 @@ from sidebar import demo
 from sidebar.content import materials
 from sidebar.core import bulk_insert, uow
 from sidebar.core.analyze import analyze
+from sidebar.core.files import files
 from sidebar.customers import group_sync
 from sidebar.data import profile
 from sidebar.extensions import db
@@ -115,8 +116,7 @@ def _seed_materials() -> None:
             make, mime = made[kind]
             content = make()
             stored = f"demo-{fields['file_name']}"
-            with open(os.path.join(materials.folder(), stored), "wb") as fh:
-                fh.write(content)
+            files().put(materials.file_key(stored), io.BytesIO(content), mime)
             material.file_path, material.file_name, material.file_size, material.mime = (
                 stored,
                 fields["file_name"],

@@ -87,7 +87,7 @@ class Material(Timestamps, Model):
     cover_url: Mapped[str] = mapped_column(String(1024), default="")
     mp_appid: Mapped[str] = mapped_column(String(64), default="")
     mp_page: Mapped[str] = mapped_column(String(255), default="")
-    file_path: Mapped[str | None] = mapped_column(String(255))  # relative to the materials folder
+    file_path: Mapped[str | None] = mapped_column(String(255))  # its name in the file store (materials/…)
     file_name: Mapped[str | None] = mapped_column(String(255))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     mime: Mapped[str | None] = mapped_column(String(64))

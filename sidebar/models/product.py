@@ -23,7 +23,9 @@ class Product(Timestamps, Model):
     category: Mapped[str] = mapped_column(String(32), default="")
     price: Mapped[int] = mapped_column(BigInteger, default=0)  # fen
     image_url: Mapped[str] = mapped_column(String(1024), default="")
-    image_path: Mapped[str | None] = mapped_column(String(255))  # an uploaded picture, instance/products
+    image_path: Mapped[str | None] = mapped_column(
+        String(255)
+    )  # an uploaded picture (file store: products/…)
     link: Mapped[str] = mapped_column(String(1024), default="")
     mp_appid: Mapped[str] = mapped_column(String(64), default="")
     mp_page: Mapped[str] = mapped_column(String(255), default="")

@@ -9,18 +9,18 @@ its bytes; a URL must be https and name a JPG, PNG or WebP file.
 
 from __future__ import annotations
 
-import os
+import io
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from flask import current_app
 from pydantic import Field, ValidationError, field_validator, model_validator
 from sqlalchemy import or_, select
 
 from sidebar.core.errors import DomainError
+from sidebar.core.files import files
 from sidebar.data.schemas import SKIN_TYPES, Strict, Text, Yuan, reasons
 from sidebar.data.sheets import open_sheet
 from sidebar.extensions import db
@@ -216,10 +216,9 @@ def import_file(path: Path) -> list[Outcome]:
     return upsert(payloads, rows=lines)
 
 
-def folder() -> str:
-    path = os.path.join(current_app.instance_path, "products")
-    os.makedirs(path, exist_ok=True)
-    return path
+def picture_key(stored: str) -> str:
+    """The file store's key of a product's uploaded picture."""
+    return f"products/{stored}"
 
 
 def set_picture(product: Product, content: bytes) -> None:
@@ -235,8 +234,8 @@ def set_picture(product: Product, content: bytes) -> None:
     else:
         raise ProductError("not an image: upload a JPG, PNG or WebP picture")
     stored = uuid.uuid4().hex + ext
-    with open(os.path.join(folder(), stored), "wb") as fh:
-        fh.write(content)
+    mime = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}[ext]
+    files().put(picture_key(stored), io.BytesIO(content), mime)
     product.image_path = stored
     db.session.flush()
 

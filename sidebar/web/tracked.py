@@ -9,13 +9,14 @@ never anything about the customer the link was sent to.
 
 from __future__ import annotations
 
-import os
+import mimetypes
 
-from flask import Blueprint, abort, render_template, request, send_from_directory, session, url_for
+from flask import Blueprint, abort, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from sidebar import jobs
 from sidebar.content import materials
+from sidebar.core import files as file_store
 from sidebar.core import once, uow
 from sidebar.extensions import csrf, db
 from sidebar.models import LinkView, MaterialKind, TrackedLink
@@ -76,16 +77,18 @@ def file(code: str):
     link = _link_or_404(code)
     material, product = link.material, link.product
     if product is not None and product.image_path:
-        where, name, mime = products.folder(), product.image_path, None
+        key, name = products.picture_key(product.image_path), product.image_path
     elif material is not None and material.kind in (MaterialKind.IMAGE.value, MaterialKind.FILE.value):
-        where, name, mime = materials.folder(), material.file_path or "", material.mime
+        key, name = materials.file_key(material.file_path or ""), material.file_path or ""
     else:
         abort(404)
-    if not name or not os.path.isfile(os.path.join(where, name)):
+    mime = (material.mime if product is None and material is not None else None) or (
+        mimetypes.guess_type(name)[0] or "application/octet-stream"
+    )
+    try:
+        return file_store.download(key, filename=None, mimetype=mime, private_max_age=3600)
+    except file_store.FileMissing:
         abort(404)
-    res = send_from_directory(where, name, mimetype=mime, max_age=3600)
-    res.headers["Cache-Control"] = "private, max-age=3600"
-    return res
 
 
 @tracked_bp.post("/<code>/read")

@@ -9,6 +9,7 @@ import re
 from openpyxl import load_workbook
 
 from sidebar.core import files as file_store
+from sidebar.extensions import db
 from tests.web.admin.test_console import csrf_token, qr_sign_in
 
 
@@ -17,11 +18,14 @@ def test_a_file_goes_in_and_comes_back_a_chunk_at_a_time(app):
     with app.app_context():
         store = file_store.files()
         assert store.put("exports/x.bin", io.BytesIO(payload), "application/octet-stream") == len(payload)
+        db.session.commit()  # written in the caller's unit of work; read as committed
         parts = list(store.chunks("exports/x.bin"))
         assert [len(p) for p in parts[:2]] == [file_store.CHUNK] * 2 and b"".join(parts) == payload
         assert store.put("exports/x.bin", io.BytesIO(b"again"), "text/plain") == 5  # replaced
+        db.session.commit()
         assert b"".join(store.chunks("exports/x.bin")) == b"again"
         store.delete("exports/x.bin")
+        db.session.commit()
         assert store.size("exports/x.bin") is None
 
 
@@ -46,3 +50,43 @@ def test_an_export_made_on_one_host_downloads_from_another(
     assert sheet.max_row > 1
     # Host A kept nothing on its own disk.
     assert not (tmp_path / "instance" / "exports").exists()
+
+
+def test_a_material_uploaded_on_one_host_is_sent_and_served_from_another(
+    seeded, client, another_app, tmp_path, monkeypatch, emulator
+):
+    from sqlalchemy import select
+
+    from sidebar import demo
+    from sidebar.models import Material
+    from tests.sidebar_helpers import sign_in
+    from tests.web.admin.test_materials import create
+
+    qr_sign_in(client, "zhangwei")
+    poster = demo.poster_png()
+    assert (
+        create(client, kind="image", title="跨主机海报", file=(io.BytesIO(poster), "poster.png")).status_code
+        == 303
+    )
+    with seeded.app_context():
+        material_id = db.session.scalar(select(Material.id).where(Material.title == "跨主机海报"))
+    monkeypatch.setenv("BESIDE_INSTANCE_PATH", str(tmp_path / "host-b"))
+    host_b = another_app()
+    guide = host_b.test_client()
+    sign_in(guide, "chenjing")
+    shown = guide.get(f"/sidebar/materials/{material_id}/file")
+    assert shown.status_code == 200 and shown.data == poster and shown.mimetype == "image/png"
+    sent = guide.post(f"/sidebar/materials/{material_id}/message", headers={"X-CSRFToken": _token(guide)})
+    assert sent.status_code == 200 and sent.get_json()["image"]["mediaid"]
+    uploads = emulator.calls("media/upload")
+    assert uploads and uploads[-1]["errcode"] == 0
+    assert (
+        not (tmp_path / "instance" / "materials").exists()
+        and not (tmp_path / "host-b" / "materials").exists()
+    )
+
+
+def _token(test_client) -> str:
+    from tests.web.sidebar.test_customers import csrf
+
+    return csrf(test_client, "/sidebar/")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, request, send_from_directory, url_for
+from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from sidebar.content import materials, scripts
+from sidebar.core import files as file_store
 from sidebar.core import uow
 from sidebar.extensions import db
 from sidebar.models import Customer, MaterialKind, Product
@@ -305,6 +306,12 @@ def material_file(material_id: int):
     material = materials.get_visible(me(), material_id)
     if material is None or not material.file_path:
         abort(404)
-    res = send_from_directory(materials.folder(), material.file_path, mimetype=material.mime, max_age=3600)
-    res.headers["Cache-Control"] = "private, max-age=3600"
-    return res
+    try:
+        return file_store.download(
+            materials.file_key(material.file_path),
+            filename=None,
+            mimetype=material.mime or "",
+            private_max_age=3600,
+        )
+    except file_store.FileMissing:
+        abort(404)
