@@ -7,16 +7,18 @@ WeCom first, then our copy: if WeCom refuses, nothing changes here and the error
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Iterable
-from pathlib import Path
 
 import requests
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from sidebar.core.errors import DomainError
+from sidebar.core.files import files
 from sidebar.extensions import db
 from sidebar.models import ChannelCode, ChannelCodeMember, CodeKind, Staff, StaffStatus, utcnow
 from sidebar.wecom.gateway import wecom
@@ -162,20 +164,24 @@ def retire(code: ChannelCode) -> None:
 
 
 def kept_image(url: str | None, folder_name: str, name: str) -> bytes | None:
-    """A QR image WeCom gave a link to, fetched once and kept under ``instance/<folder_name>/``
-    (channel codes and group codes alike); None without a link."""
+    """A QR image WeCom gave a link to, fetched once and kept in the file store under
+    ``<folder_name>/<name>.png`` (channel codes and group codes alike), so every host serves the same
+    one; None without a link."""
     if not url:
         return None
-    folder = Path(current_app.instance_path) / folder_name
-    path = folder / f"{name}.png"
-    if not path.exists():
-        res = requests.get(url, timeout=current_app.config["WECOM_HTTP_TIMEOUT"])
-        res.raise_for_status()
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(res.content)
-    return path.read_bytes()
+    key, store = f"{folder_name}/{name}.png", files()
+    if store.size(key) is not None:
+        return b"".join(store.chunks(key))
+    res = requests.get(url, timeout=current_app.config["WECOM_HTTP_TIMEOUT"])
+    res.raise_for_status()
+    try:
+        with db.session.begin_nested():  # two admins downloading it at once: the first one keeps it
+            store.put(key, io.BytesIO(res.content), "image/png")
+    except IntegrityError:
+        pass
+    return res.content
 
 
 def qr_image(code: ChannelCode) -> bytes | None:
-    """The code's QR image, kept under ``instance/channel_codes/``."""
+    """The code's QR image, kept in the file store (``channel_codes/<id>.png``)."""
     return kept_image(code.qr_code, "channel_codes", str(code.id))
