@@ -35,6 +35,20 @@ sop_cli = AppGroup("sop", help="SOP tasks.")
 data_cli = AppGroup("data", help="Customer data: matching and computed profiles.")
 wecom_cli = AppGroup("wecom", help="WeCom as configured: the self-test.")
 guides_cli = AppGroup("guides", help="What guides sold and did: attribution and monthly figures.")
+files_cli = AppGroup("files", help="The file store every host shares.")
+
+
+@files_cli.command("move-instance")
+@with_appcontext
+def files_move_instance() -> None:
+    """Move the files an earlier version kept under instance/ (materials, product pictures, QR images,
+    imports, exports) into the file store; run once after upgrading (reads instance/, never writes it)."""
+    from pathlib import Path
+
+    from sidebar.core.files import move_from_folder
+
+    with uow.unit():
+        _echo(move_from_folder(Path(current_app.instance_path)))
 
 
 def _echo(result: object) -> None:
@@ -233,3 +247,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(data_cli)
     app.cli.add_command(wecom_cli)
     app.cli.add_command(guides_cli)
+    app.cli.add_command(files_cli)

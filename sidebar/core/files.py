@@ -116,6 +116,35 @@ def put_path(key: str, path: Path, content_type: str) -> int:
         return files().put(key, source, content_type)
 
 
+# The folders under ``instance/`` where earlier versions kept files, each moved to the key prefix of its name.
+EARLIER_FOLDERS = ("materials", "products", "channel_codes", "group_codes", "imports", "exports")
+
+
+def move_from_folder(instance: Path) -> dict[str, int]:
+    """Put the files an earlier version kept under ``instance/<folder>/`` into the store as
+    ``<folder>/<name>`` (what the code now reads), committing each; a file already in the store is left.
+    The originals stay where they are, for the operator to remove once satisfied."""
+    import mimetypes
+
+    from sidebar.core import uow
+
+    counts = {"moved": 0, "already": 0}
+    store = files()
+    for folder in EARLIER_FOLDERS:
+        base = instance / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(p for p in base.iterdir() if p.is_file()):
+            key = f"{folder}/{path.name}"
+            if store.size(key) is not None:
+                counts["already"] += 1
+                continue
+            put_path(key, path, mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+            uow.commit_point("each file moved is kept, so a stopped move picks up where it was")
+            counts["moved"] += 1
+    return counts
+
+
 def files() -> FileStore:
     """The app's file store (one per app)."""
     store = current_app.extensions.get("files")

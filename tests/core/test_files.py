@@ -90,3 +90,31 @@ def _token(test_client) -> str:
     from tests.web.sidebar.test_customers import csrf
 
     return csrf(test_client, "/sidebar/")
+
+
+def test_files_an_earlier_version_kept_under_instance_are_moved_into_the_store(seeded, client, tmp_path):
+    """`flask files move-instance`: a material's file and an export left on disk by an earlier version are
+    served again once moved; running it twice moves nothing more."""
+    from sqlalchemy import select
+
+    from sidebar import demo
+    from sidebar.models import Material
+    from tests.sidebar_helpers import sign_in
+
+    instance = tmp_path / "instance"
+    with seeded.app_context():
+        material = db.session.scalar(select(Material).where(Material.kind == "image"))
+        file_store.files().delete(f"materials/{material.file_path}")  # as if stored by the old code
+        db.session.commit()
+        (instance / "materials").mkdir(parents=True, exist_ok=True)
+        (instance / "materials" / material.file_path).write_bytes(demo.poster_png())
+        material_id = material.id
+    sign_in(client, "chenjing")
+    assert client.get(f"/sidebar/materials/{material_id}/file").status_code == 404
+    runner = seeded.test_cli_runner()
+    moved = runner.invoke(args=["files", "move-instance"])
+    assert moved.exit_code == 0 and '"moved": 1' in moved.output, moved.output
+    shown = client.get(f"/sidebar/materials/{material_id}/file")
+    assert shown.status_code == 200 and shown.data == demo.poster_png()
+    again = runner.invoke(args=["files", "move-instance"])
+    assert '"moved": 0' in again.output and '"already": 1' in again.output

@@ -180,6 +180,8 @@ def job_download(job_id: int):
     if job is None or job.kind != "export" or not job.result:
         abort(404)
     key = json.loads(job.result)["file"]
+    if "/" not in key:  # an export made before the file store: moved by `flask files move-instance`
+        key = f"exports/{key}"
     try:
         return file_store.download(key, filename=f"customers-{job.id}.xlsx", mimetype=bulk.XLSX)
     except file_store.FileMissing:
