@@ -19,6 +19,14 @@ from sidebar.org import staff as staff_sync
 from sidebar.wecom.gateway import gateway
 
 
+def _a_corp_past_1000_people(emulator) -> None:
+    """1,001 more members in the app's visible range (doc 92120: past 1,000 an unfiltered list is 81017)."""
+    with emulator.state.lock:
+        for i in range(1001):
+            userid = f"crowd{i:04d}"
+            emulator.state.users[userid] = {"userid": userid, "name": "店员", "department": [3], "status": 1}
+
+
 def _statuses(app) -> dict[str, str]:
     with app.app_context():
         return {s.userid: s.status for s in db.session.scalars(select(Staff))}
@@ -57,28 +65,14 @@ def test_the_emulator_refuses_what_wecom_refuses_through_wechatpy(emulator):
     with pytest.raises(WeChatClientException) as too_big:
         client.user.list(1, fetch_child=True)
     assert too_big.value.errcode == 45029
-    with emulator.state.lock:
-        for i in range(1001):
-            emulator.state.users[f"crowd{i:04d}"] = {
-                "userid": f"crowd{i:04d}",
-                "name": "店员",
-                "department": [3],
-                "status": 1,
-            }
+    _a_corp_past_1000_people(emulator)
     with pytest.raises(WeChatClientException) as unfiltered:
         client.post("externalcontact/groupchat/list", data={"limit": 100})
     assert unfiltered.value.errcode == 81017
 
 
 def test_groups_are_synced_owner_by_owner_in_a_corp_past_1000_people(seeded, app, emulator):
-    with emulator.state.lock:
-        for i in range(1001):
-            emulator.state.users[f"crowd{i:04d}"] = {
-                "userid": f"crowd{i:04d}",
-                "name": "店员",
-                "department": [3],
-                "status": 1,
-            }
+    _a_corp_past_1000_people(emulator)
     with app.app_context():
         totals = group_sync.sync_groups()
         db.session.commit()
