@@ -575,6 +575,8 @@ class Counts:
     merged: int = 0  # rows that joined another row's order (a row per item or sub-order)
     skipped_unpaid: int = 0  # rows of orders not paid (yet), or closed before payment: not sales
     dropped_phones: int = 0  # phones no one could match (Douyin's ciphertext): the orders kept without
+    # the file has no status or refund column (Youzan's item export): orders we hold keep theirs
+    without_status: bool = False
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -770,12 +772,19 @@ def _groups(sheet: Sheet, reader: Reader, counts: Counts, refusals: Refusals) ->
         yield group
 
 
+# A file with none of these says nothing about cancellations and refunds (Youzan's item export): its
+# orders are stored as paid when new, and keep the status and refund another file gave when we hold them.
+STATUS_FIELDS = {"status", "refund_amount", "after_sale"}
+
+
 def _orders(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals, counts: Counts) -> None:
     the = reader.the
     touched: set[int] = set()
     changed_ids: list[int] = []
     many = False
     pending: list[Group] = []
+    knows_status = bool(STATUS_FIELDS & set(reader.columns))
+    counts.without_status = not knows_status
 
     def flush() -> None:
         nonlocal many
@@ -791,7 +800,9 @@ def _orders(job: BackgroundJob, sheet: Sheet, reader: Reader, refusals: Refusals
             for n, values, reason in refused:
                 _refuse(counts, refusals, n, reason, values)
         if good:
-            stored = orders.store([payload(g, the) for g in good], match=False, copier=copier)
+            stored = orders.store(
+                [payload(g, the) for g in good], match=False, copier=copier, knows_status=knows_status
+            )
             for g, outcome in zip(good, stored.outcomes, strict=True):
                 if outcome.result == "refused":
                     for n, values, _ in g.rows:

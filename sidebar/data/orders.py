@@ -20,7 +20,7 @@ from sidebar.core.among import among
 from sidebar.core.bulk_insert import BackgroundCopy, insert_rows, reserve_ids
 from sidebar.core.units import brand_zone
 from sidebar.data import oneid
-from sidebar.data.schemas import OrderIn, reasons
+from sidebar.data.schemas import ItemIn, OrderIn, reasons
 from sidebar.extensions import db
 from sidebar.models import Order, OrderItem, Store, utcnow
 
@@ -30,6 +30,7 @@ ORDER_ITEMS: Table = OrderItem.__table__  # type: ignore[assignment]
 OLDER = "an older version than the one we have"
 # The API's status words and ours ("done" is older than the API and means completed).
 STORED_STATUS = {"completed": "done"}
+SENT_STATUS = {stored: sent for sent, stored in STORED_STATUS.items()}
 
 
 @dataclass
@@ -132,11 +133,56 @@ def upsert(payloads: list[Any]) -> tuple[list[Outcome], set[int]]:
     return stored.outcomes, stored.customers
 
 
-def store(payloads: list[Any], *, match: bool = True, copier: BackgroundCopy | None = None) -> Stored:
+def _priceless(order: OrderIn) -> bool:
+    return bool(order.items) and all(item.price is None for item in order.items)
+
+
+def _what_we_know(
+    order: OrderIn, had: Any, priced: dict[int, list[ItemIn]], *, knows_status: bool
+) -> OrderIn:
+    """An order sent again, completed from what we hold where the sender cannot know it: a file without
+    status or refund columns (Youzan's item export) keeps the status and refund another file gave, and
+    products without prices (Youzan's order export, 全部商品名称) never replace the same order's priced ones.
+    So the two exports of one shop, imported in either order, make one whole order."""
+    update: dict[str, Any] = {}
+    if not knows_status:
+        update["status"] = SENT_STATUS.get(had.status, had.status)
+        update["refund_amount"] = min(had.refund_amount, order.total_amount)
+    if had.id in priced and _priceless(order):
+        update["items"] = priced[had.id]
+    return order.model_copy(update=update) if update else order
+
+
+def _priced_items(order_ids: list[int]) -> dict[int, list[ItemIn]]:
+    """The products with prices we hold for these orders."""
+    priced: dict[int, list[ItemIn]] = {}
+    if not order_ids:
+        return priced
+    rows = db.session.execute(
+        select(OrderItem.order_id, OrderItem.sku, OrderItem.title, OrderItem.category, OrderItem.quantity,
+               OrderItem.unit_price)
+        .where(among(OrderItem.order_id, order_ids))
+        .order_by(OrderItem.order_id, OrderItem.id)
+    )  # fmt: skip
+    for order_id, sku, title, category, quantity, price in rows:
+        priced.setdefault(order_id, []).append(
+            ItemIn.model_construct(sku=sku, name=title, category=category, quantity=quantity, price=price)
+        )
+    return {order_id: items for order_id, items in priced.items() if all(i.price is not None for i in items)}
+
+
+def store(
+    payloads: list[Any],
+    *,
+    match: bool = True,
+    copier: BackgroundCopy | None = None,
+    knows_status: bool = True,
+) -> Stored:
     """``upsert`` for the API and files alike. Without ``match`` the caller matches the returned order
     ids itself (a file import matches once at the end, set-based) and ``customers`` holds only the
     customers an updated order was taken from. With a ``copier`` (PostgreSQL) new orders are handed to
-    it to be stored while the caller goes on; they are stored once it is closed."""
+    it to be stored while the caller goes on; they are stored once it is closed. ``knows_status`` false
+    (a file with no status or refund column) keeps the status and refund of orders we hold."""
     outcomes: list[Outcome | None] = [None] * len(payloads)
     valid: dict[tuple[str, str], tuple[int, OrderIn]] = {}
     for n, payload in enumerate(payloads):
@@ -170,16 +216,22 @@ def store(payloads: list[Any], *, match: bool = True, copier: BackgroundCopy | N
                 Order.source_updated_at,
                 Order.payload_hash,
                 Order.customer_id,
+                Order.status,
+                Order.refund_amount,
             ).where(_keyed(list(valid)))
         )
     }
+    priced = _priced_items([had.id for key, had in existing.items() if _priceless(valid[key][1])])
     touched_customers: set[int] = set()
     new_rows: list[tuple[int, OrderIn, dict[str, Any]]] = []
     changed: list[tuple[int, OrderIn, dict[str, Any], int]] = []
     zone = brand_zone()
     for key, (n, order) in valid.items():
-        row = _row(order, store_ids, zone)
         had = existing.get(key)
+        if had is not None:
+            order = _what_we_know(order, had, priced, knows_status=knows_status)
+            valid[key] = (n, order)
+        row = _row(order, store_ids, zone)
         if had is None:
             new_rows.append((n, order, row))
             continue

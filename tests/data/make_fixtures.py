@@ -110,7 +110,37 @@ YOUZAN_ORDER_EXPORT = [
      "13900000062"],
 ]  # fmt: skip
 
+# One Youzan shop's two exports of the same three orders. The order export (a row per order) carries the
+# status and refunds and names the products without prices; the item export (a row per product) carries
+# prices but no status or refund column. Imported in either order they make the same whole orders.
+YOUZAN_PAIR_ORDERS = [
+    ["订单号", "订单状态", "订单创建时间", "买家付款时间", "全部商品名称", "订单实付金额", "订单已退款金额",
+     "退款状态", "买家手机号"],
+    ["E20261115001", "交易成功", "2026-11-15 10:00:00", "2026-11-15 10:00:30", "精华水；水光面膜", "298.00",
+     "0.00", "", "13900000081"],
+    ["E20261115002", "交易关闭", "2026-11-15 11:00:00", "2026-11-15 11:00:30", "眼霜", "259.00", "259.00",
+     "全额退款", "13900000082"],
+    ["E20261115003", "交易成功", "2026-11-15 12:00:00", "2026-11-15 12:00:30", "修护精华 30ml；水光面膜",
+     "498.00", "99.00", "部分退款", "13900000083"],
+]  # fmt: skip
+YOUZAN_PAIR_ITEMS = [
+    ["订单号", "订单创建时间", "买家付款时间", "商品名称", "规格编码", "商品单价", "商品数量", "订单实付金额",
+     "买家手机号"],
+    ["E20261115001", "2026-11-15 10:00:00", "2026-11-15 10:00:30", "精华水", "TONER-150", "199.00", "1",
+     "298.00", "13900000081"],
+    ["E20261115001", "2026-11-15 10:00:00", "2026-11-15 10:00:30", "水光面膜", "MASK-5", "99.00", "1",
+     "298.00", "13900000081"],
+    ["E20261115002", "2026-11-15 11:00:00", "2026-11-15 11:00:30", "眼霜", "EYE-15", "259.00", "1", "259.00",
+     "13900000082"],
+    ["E20261115003", "2026-11-15 12:00:00", "2026-11-15 12:00:30", "修护精华 30ml", "SERUM-30", "399.00", "1",
+     "498.00", "13900000083"],
+    ["E20261115003", "2026-11-15 12:00:00", "2026-11-15 12:00:30", "水光面膜", "MASK-5", "99.00", "1",
+     "498.00", "13900000083"],
+]  # fmt: skip
+
 FILES = {
+    "youzan_pair_orders.csv": YOUZAN_PAIR_ORDERS,
+    "youzan_pair_items.csv": YOUZAN_PAIR_ITEMS,
     "youzan_order_export.csv": YOUZAN_ORDER_EXPORT,
     "douyin_lost_digits.csv": DOUYIN_LOST_DIGITS,
     "tmall_newer_report.csv": TMALL_NEWER,

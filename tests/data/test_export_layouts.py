@@ -209,6 +209,54 @@ def test_youzans_order_export_keeps_its_products_without_prices(admin, app):  # 
     imported_again_changes_nothing(admin, app, "youzan", "youzan_order_export.csv", 2)
 
 
+PAIR = {
+    "E20261115001": ("done", 29800, 0, [("精华水", 19900), ("水光面膜", 9900)]),
+    "E20261115002": ("refunded", 25900, 25900, [("眼霜", 25900)]),
+    "E20261115003": ("partly_refunded", 49800, 9900, [("修护精华 30ml", 39900), ("水光面膜", 9900)]),
+}
+
+
+def whole_orders(app) -> dict[str, tuple]:
+    with app.app_context():
+        return {
+            o.order_no: (
+                o.status,
+                o.total_amount,
+                o.refund_amount,
+                [(i.title, i.unit_price) for i in o.items],
+            )
+            for o in db.session.scalars(select(Order).where(Order.order_no.in_(PAIR)))
+        }
+
+
+def test_youzans_item_export_after_its_order_export_adds_prices_and_keeps_refunds(admin, app):  # noqa: F811
+    imported(admin, app, "youzan", "youzan_pair_orders.csv")
+    counts = imported(admin, app, "youzan", "youzan_pair_items.csv")
+    assert counts["without_status"] and (counts["updated"], counts["merged"]) == (3, 2)
+    assert whole_orders(app) == PAIR
+    imported_again_changes_nothing(admin, app, "youzan", "youzan_pair_items.csv", 3)
+    imported_again_changes_nothing(admin, app, "youzan", "youzan_pair_orders.csv", 3)
+    assert whole_orders(app) == PAIR
+
+
+def test_youzans_order_export_after_its_item_export_keeps_the_prices(admin, app):  # noqa: F811
+    content = (FIXTURES / "youzan_pair_items.csv").read_bytes()
+    job, counts = finished_job(app, upload(admin, "youzan", "商品明细.csv", content))
+    assert counts["without_status"] and counts["created"] == 3
+    # the item export alone cannot know the refunds: paid, and the job page says why
+    assert {no: o[:3] for no, o in whole_orders(app).items()} == {
+        no: ("paid", total, 0) for no, (_, total, _, _) in PAIR.items()
+    }
+    job_page = admin.get(f"/admin/jobs/{job.id}").get_data(as_text=True)
+    assert 'data-testid="without-status"' in job_page and "退款" in job_page
+    counts = imported(admin, app, "youzan", "youzan_pair_orders.csv")
+    assert not counts["without_status"] and counts["updated"] == 3
+    assert whole_orders(app) == PAIR
+    imported_again_changes_nothing(admin, app, "youzan", "youzan_pair_orders.csv", 3)
+    imported_again_changes_nothing(admin, app, "youzan", "youzan_pair_items.csv", 3)
+    assert whole_orders(app) == PAIR
+
+
 def test_tmall_phones_on_another_sheet_of_the_workbook_are_read(admin, app):  # noqa: F811
     job, counts = finished_job(
         app, upload(admin, "tmall", "订单报表.xlsx", (FIXTURES / "tmall_two_sheets.xlsx").read_bytes())
