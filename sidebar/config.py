@@ -101,6 +101,11 @@ _ENV_STR = (
     "PAY_V3_APP_SECRET",
     "WECHAT_API_BASE",
     "FILE_STORE_URL",
+    "FILE_STORE_ENDPOINT",
+    "FILE_STORE_REGION",
+    "FILE_STORE_ADDRESSING",
+    "FILE_STORE_ACCESS_KEY_ID",
+    "FILE_STORE_SECRET_ACCESS_KEY",
     "FRAME_ANCESTORS",
     "PUBLIC_URL",
     "WECOM_ADMIN_USERIDS",
@@ -119,11 +124,28 @@ _ENV_FLOAT = (
     "CONSOLE_SESSION_MAX_AGE",
     "MAX_UPLOAD_MB",
     "DELETION_FLAG_PER_DAY",
+    "FILE_STORE_URL_EXPIRY",
 )
 
 
 class ConfigError(RuntimeError):
     """The settings cannot run the app; the message says which are missing or wrong."""
+
+
+def file_store_problem(settings: Mapping[str, Any]) -> str | None:
+    """Why the file-store settings cannot work, in words; None when they can."""
+    url = str(settings["FILE_STORE_URL"])
+    if url.startswith("db://"):
+        return None
+    if not url.startswith("s3://"):
+        return f"FILE_STORE_URL {url!r}: db:// (the database) or s3://bucket/prefix (object storage)"
+    if not url[len("s3://") :].split("/", 1)[0]:
+        return f"FILE_STORE_URL {url!r} names no bucket: s3://bucket or s3://bucket/prefix"
+    if settings["FILE_STORE_ADDRESSING"] not in {"auto", "path", "virtual"}:
+        return "FILE_STORE_ADDRESSING is path, virtual or auto"
+    if bool(settings["FILE_STORE_ACCESS_KEY_ID"]) != bool(settings["FILE_STORE_SECRET_ACCESS_KEY"]):
+        return "FILE_STORE_ACCESS_KEY_ID and FILE_STORE_SECRET_ACCESS_KEY are given together"
+    return None
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -190,8 +212,16 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # A guide deleting more customers than this in a day is flagged to their manager.
         "DELETION_FLAG_PER_DAY": 10,
         "HUEY_IMMEDIATE": False,
-        # Where the files the app keeps live, seen alike by every host (``core.files``): the database.
+        # Where the files the app keeps live, seen alike by every host (``core.files``): the database
+        # (db://) or S3-compatible object storage (s3://bucket/prefix, with the FILE_STORE_* below).
         "FILE_STORE_URL": "db://",
+        "FILE_STORE_ENDPOINT": "",  # e.g. https://cos.ap-shanghai.myqcloud.com; empty: AWS S3
+        "FILE_STORE_REGION": "",
+        "FILE_STORE_ADDRESSING": "auto",  # path (MinIO) | virtual (OSS) | auto
+        "FILE_STORE_ACCESS_KEY_ID": "",
+        "FILE_STORE_SECRET_ACCESS_KEY": "",
+        # Seconds a signed download URL from the object store is valid; 0 streams through the app.
+        "FILE_STORE_URL_EXPIRY": 300.0,
         # Seconds a consumer holds a periodic job's slot without renewing it (it renews a few times a
         # lease while the job runs); past it another consumer takes the slot over (``core.slots``).
         "JOB_SLOT_LEASE": 120.0,
@@ -313,10 +343,8 @@ def load(
     settings["PREVIEW_ORIGIN"] = origin(settings["WECOM_OAUTH_BASE"]) if settings["PREVIEW_ENABLED"] else None
     if not settings["WECOM_API_BASE"].endswith("/"):
         settings["WECOM_API_BASE"] += "/"
-    if not str(settings["FILE_STORE_URL"]).startswith("db://"):
-        raise ConfigError(
-            f"FILE_STORE_URL {settings['FILE_STORE_URL']!r}: only db:// (the database) is supported so far"
-        )
+    if problem := file_store_problem(settings):
+        raise ConfigError(problem)
     settings["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(settings["DATABASE_URL"])
     # A pooled connection is checked before use: after a PostgreSQL restart or failover every pooled
     # connection is dead, and without the check the first request on each would answer 500.

@@ -352,3 +352,58 @@ def deployed(seeded, tmp_path: Path) -> Iterator[tuple[Stack, EmulatorProcess]]:
             running.stop()
     finally:
         wecom.stop()
+
+
+class ObjectStorage:
+    """An S3-speaking server (moto's server mode, from PyPI) in a process of its own on 127.0.0.1: the
+    object-store backend of the file store is tested against real HTTP and real request signing."""
+
+    ACCESS_KEY, SECRET_KEY, REGION = "test-access-key", "test-secret-key", "us-east-1"
+
+    def __init__(self, tmp_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(tmp_path / "moto.log", "w")  # noqa: SIM115  (closed in stop)
+        self.proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        if not wait_until_up(self.url + "/moto-api/"):
+            self.stop()
+            raise RuntimeError("the S3 server (moto_server) did not start")
+        self.client().create_bucket(Bucket="beside-files")
+
+    def client(self) -> Any:
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name=self.REGION,
+            aws_access_key_id=self.ACCESS_KEY,
+            aws_secret_access_key=self.SECRET_KEY,
+        )
+
+    def settings(self, prefix: str) -> dict[str, Any]:
+        """App settings for a file store under ``prefix`` of the test bucket."""
+        return {
+            "FILE_STORE_URL": f"s3://beside-files/{prefix}",
+            "FILE_STORE_ENDPOINT": self.url,
+            "FILE_STORE_REGION": self.REGION,
+            "FILE_STORE_ADDRESSING": "path",
+            "FILE_STORE_ACCESS_KEY_ID": self.ACCESS_KEY,
+            "FILE_STORE_SECRET_ACCESS_KEY": self.SECRET_KEY,
+        }
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(15)
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def object_storage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObjectStorage]:
+    server = ObjectStorage(tmp_path_factory.mktemp("s3"))
+    yield server
+    server.stop()

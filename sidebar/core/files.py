@@ -1,9 +1,10 @@
-"""The one place files the app keeps go (exports first; materials, product pictures, QR images and
-import files are to follow): every web host and consumer reads what another wrote, so nothing depends on
-which host took a request.
+"""The one place files the app keeps go (exports, uploaded import files, materials, product pictures, QR
+images): every web host and consumer reads what another wrote, so nothing depends on which host took a
+request.
 
-``files()`` is the store the settings choose (``FILE_STORE_URL``); today that is the database
-(``db://``, the default, SQLite included, so ``make run`` needs nothing else): a file is a
+``files()`` is the store the settings choose (``FILE_STORE_URL``): S3-compatible object storage
+(``s3://bucket/prefix``, ``core.s3_files``), or the database (``db://``, the default, SQLite included, so
+``make run`` needs nothing else), where a file is a
 ``stored_files`` row and its bytes ``stored_file_chunks`` rows of a megabyte, written and read a chunk at a
 time — a 100 MB export never sits in memory. A file is written in the caller's unit of work (a material
 and its file are kept or dropped together; what must outlive a refused request, an upload the mapping
@@ -44,6 +45,8 @@ class FileStore(Protocol):
     def size(self, key: str) -> int | None: ...
 
     def delete(self, key: str) -> None: ...
+
+    def signed_url(self, key: str, *, filename: str, mimetype: str) -> str | None: ...
 
 
 def _table(model: Any) -> Table:
@@ -91,6 +94,9 @@ class DatabaseFiles:
     def delete(self, key: str) -> None:
         files = _table(StoredFile)
         db.session.connection().execute(delete(files).where(files.c.key == key))
+
+    def signed_url(self, key: str, *, filename: str, mimetype: str) -> str | None:
+        return None  # the database offers none: the app streams the file
 
 
 @contextmanager
@@ -150,9 +156,13 @@ def files() -> FileStore:
     store = current_app.extensions.get("files")
     if store is None:
         url = str(current_app.config.get("FILE_STORE_URL") or "db://")
-        if not url.startswith("db://"):
-            raise RuntimeError(f"FILE_STORE_URL {url!r}: only db:// is supported so far")
-        store = current_app.extensions["files"] = DatabaseFiles()
+        if url.startswith("s3://"):
+            from sidebar.core.s3_files import ObjectFiles
+
+            store = ObjectFiles(current_app.config)
+        else:
+            store = DatabaseFiles()
+        current_app.extensions["files"] = store
     return store
 
 
@@ -160,11 +170,17 @@ def download(
     key: str, *, filename: str | None, mimetype: str, private_max_age: int | None = None
 ) -> Response:
     """A stored file, streamed: an attachment named ``filename``, or shown in the page when ``filename``
-    is None (a material's picture or PDF), cached privately for ``private_max_age`` seconds if given."""
+    is None (a material's picture or PDF), cached privately for ``private_max_age`` seconds if given.
+    An attachment in a store that signs URLs is a redirect to one, valid for minutes: the bytes go from
+    the store to the browser, not through a web worker. The caller has checked who may have it."""
     store = files()
     size = store.size(key)
     if size is None:
         raise FileMissing(key)
+    if filename is not None and (url := store.signed_url(key, filename=filename, mimetype=mimetype)):
+        moved = Response(status=303, headers={"Location": url})
+        moved.headers["Cache-Control"] = "no-store"  # the URL is a secret until it expires
+        return moved
     response = Response(stream_with_context(store.chunks(key)), mimetype=mimetype)
     response.headers["Content-Length"] = str(size)
     if filename is not None:
