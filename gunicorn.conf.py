@@ -32,3 +32,11 @@ def on_starting(server):  # noqa: ARG001 - gunicorn's hook signature
 
         sys.stderr.write(f"Beside cannot start: {exc}\n")
         raise SystemExit(1) from None
+
+
+def child_exit(server, worker):  # noqa: ARG001 - gunicorn's hook signature
+    """A worker gone: its live gauges (connections in use) stop counting in /metrics (multiprocess mode,
+    ``PROMETHEUS_MULTIPROC_DIR``)."""
+    from sidebar.metrics import mark_process_dead
+
+    mark_process_dead(worker.pid)

@@ -13,7 +13,7 @@ from sidebar import cli, config
 from sidebar.api import api_bp, callback_bp
 from sidebar.core import uow
 from sidebar.extensions import babel, csrf, db, init_huey, migrate
-from sidebar.web import assets, clean_input, errors, labels, security_headers
+from sidebar.web import assets, clean_input, errors, labels, observability, security_headers
 from sidebar.web.admin import admin_bp
 from sidebar.web.claim import claim_bp
 from sidebar.web.health import health_bp
@@ -67,6 +67,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.load(os.environ, overrides, app.instance_path))
+    observability.init_app(app)  # first: every request timed and given its id, whatever answers it
 
     db.init_app(app)
     uow.init_app(app)

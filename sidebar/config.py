@@ -8,6 +8,7 @@ so ``make run`` works with no WeCom account.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -106,6 +107,9 @@ _ENV_STR = (
     "FILE_STORE_ADDRESSING",
     "FILE_STORE_ACCESS_KEY_ID",
     "FILE_STORE_SECRET_ACCESS_KEY",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
+    "METRICS_ALLOW",
     "FRAME_ANCESTORS",
     "PUBLIC_URL",
     "WECOM_ADMIN_USERIDS",
@@ -222,6 +226,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "FILE_STORE_SECRET_ACCESS_KEY": "",
         # Seconds a signed download URL from the object store is valid; 0 streams through the app.
         "FILE_STORE_URL_EXPIRY": 300.0,
+        # text (for a terminal) or json (a JSON object a line, one per request, with its request id).
+        "LOG_FORMAT": "text",
+        "LOG_LEVEL": "INFO",
+        # Who may read /metrics: addresses or networks, comma-separated (the Prometheus scraper's).
+        "METRICS_ALLOW": "127.0.0.1,::1",
         # Seconds a consumer holds a periodic job's slot without renewing it (it renews a few times a
         # lease while the job runs); past it another consumer takes the slot over (``core.slots``).
         "JOB_SLOT_LEASE": 120.0,
@@ -345,6 +354,19 @@ def load(
         settings["WECOM_API_BASE"] += "/"
     if problem := file_store_problem(settings):
         raise ConfigError(problem)
+    if settings["LOG_FORMAT"] not in {"text", "json"}:
+        raise ConfigError(f"LOG_FORMAT {settings['LOG_FORMAT']!r}: text or json")
+    if str(settings["LOG_LEVEL"]).upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError(f"LOG_LEVEL {settings['LOG_LEVEL']!r}: DEBUG, INFO, WARNING or ERROR")
+    settings["LOG_LEVEL"] = str(settings["LOG_LEVEL"]).upper()
+    try:
+        for part in str(settings["METRICS_ALLOW"]).split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)
+    except ValueError:
+        raise ConfigError(
+            f"METRICS_ALLOW {settings['METRICS_ALLOW']!r}: addresses or networks, comma-separated"
+        ) from None
     settings["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(settings["DATABASE_URL"])
     # A pooled connection is checked before use: after a PostgreSQL restart or failover every pooled
     # connection is dead, and without the check the first request on each would answer 500.

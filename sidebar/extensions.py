@@ -18,6 +18,9 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
+
+from sidebar.metrics import db_connections_in_use
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -51,6 +54,16 @@ huey = Huey("beside", storage_class=MemoryStorage, utc=True)
 
 # The app the job consumer runs tasks in; set by init_huey.
 _job_app: Flask | None = None
+
+
+@event.listens_for(Pool, "checkout")
+def _connection_out(*_: Any) -> None:
+    db_connections_in_use.inc()
+
+
+@event.listens_for(Pool, "checkin")
+def _connection_back(*_: Any) -> None:
+    db_connections_in_use.dec()
 
 
 @event.listens_for(Engine, "connect")

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from flask import current_app
-from huey import crontab
+from huey import crontab, signals
 
+from sidebar import logs
 from sidebar.acquisition import deletions, inheritance, reports
 from sidebar.core import slots, uow
 from sidebar.customers import bulk, rule_tags
@@ -25,6 +27,7 @@ from sidebar.data import imports, profile
 from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
 from sidebar.guides import attribution, metrics, tiers
+from sidebar.metrics import job_failures, job_seconds
 from sidebar.models import WecomEvent, utcnow
 from sidebar.money import group_coupons, red_packets
 from sidebar.signals import behaviour, radar, recommend
@@ -35,6 +38,43 @@ from sidebar.sop import reminders as sop_reminders
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+
+
+@huey.signal(signals.SIGNAL_ENQUEUED)
+def _carry_request_id(_signal: str, task: Any) -> None:
+    """A job enqueued while a request is served carries the request's id (``sidebar.logs``)."""
+    task.id = logs.task_id_with_request(task.id)
+
+
+@huey.pre_execute()
+def _job_starts(task: Any) -> None:
+    _started[task.id] = (time.monotonic(), logs.enter(logs.request_of_task(task.id)))
+
+
+@huey.post_execute()
+def _job_ends(task: Any, _value: Any, exc: BaseException | None) -> None:
+    began = _started.pop(task.id, None)
+    if began is None:
+        return
+    took = time.monotonic() - began[0]
+    job_seconds.labels(task.name).observe(took)
+    if exc is not None:
+        job_failures.labels(task.name).inc()
+    log.info(
+        "job %s %s in %.3fs",
+        task.name,
+        "failed" if exc is not None else "done",
+        took,
+        extra={
+            "fields": {"job": task.name, "outcome": "failed" if exc else "done", "seconds": round(took, 3)}
+        },
+    )
+    logs.leave(began[1])
+
+
+# When each running job started, and the log context it runs in, by task id (a consumer runs several
+# threads; each job's entry is its own).
+_started: dict[str, tuple[float, Any]] = {}
 
 
 def in_app_context(fn: F) -> F:

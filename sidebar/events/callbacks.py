@@ -23,6 +23,7 @@ from sidebar.core.errors import DomainError
 from sidebar.customers import contacts, group_sync
 from sidebar.data import oneid, profile
 from sidebar.extensions import db
+from sidebar.metrics import callback_lag
 from sidebar.models import Customer, DeletedBy, EventStatus, WecomEvent, utcnow
 from sidebar.models.base import UTCDateTime
 from sidebar.org import corp_tags as tags
@@ -236,6 +237,7 @@ def handle(event: WecomEvent, *, now: datetime) -> None:
     event.next_attempt_at = None
     event.last_error = outcome if outcome.startswith("ignored") else None
     db.session.flush()
+    callback_lag.observe(max(0.0, (now - event.received_at).total_seconds()))
 
 
 def mark_failed(event: WecomEvent, error: str, *, now: datetime, soon: bool = False) -> float | None:

@@ -24,6 +24,7 @@ import requests
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.work import WeChatClient
 
+from sidebar.metrics import api_name, wecom_calls
 from sidebar.wecom.errors import (
     BUSY,
     RATE_LIMIT_ERRORS,
@@ -115,7 +116,9 @@ class WeComClient(WeChatClient):
             res.raise_for_status()
             result = res.json()
         except (requests.RequestException, ValueError) as exc:
+            wecom_calls.labels(api_name(endpoint), "http").inc()
             raise WeComUnavailable(f"{endpoint}: {exc}") from exc
+        wecom_calls.labels(api_name(endpoint), str(result.get("errcode") or 0)).inc()
         if result.get("errcode"):
             raise WeComError(int(result["errcode"]), result.get("errmsg", ""))
         return result
@@ -184,9 +187,12 @@ class WeComClient(WeChatClient):
             attempt["params"] = params
             attempt.setdefault("timeout", self.timeout_for(kwargs))
             try:
-                return super()._request(method, url_or_endpoint, **attempt)
+                answer = super()._request(method, url_or_endpoint, **attempt)
+                wecom_calls.labels(api_name(url_or_endpoint), "0").inc()
+                return answer
             except WeChatClientException as exc:
                 errcode = int(exc.errcode) if exc.errcode is not None else None
+                wecom_calls.labels(api_name(url_or_endpoint), str(errcode or "http")).inc()
                 if errcode in TOKEN_ERRORS and not token_retried:
                     log.info("WeCom token refused (%s); fetching a new one once", errcode)
                     token_retried = True
@@ -215,6 +221,7 @@ class WeComClient(WeChatClient):
                     raise WeComUnavailable(f"{url_or_endpoint}: HTTP error {exc.response}") from exc
                 raise WeComError(errcode, exc.errmsg or "") from exc
             except requests.RequestException as exc:
+                wecom_calls.labels(api_name(url_or_endpoint), "http").inc()
                 raise WeComUnavailable(f"{url_or_endpoint}: {exc}") from exc
 
     # -- endpoints wechatpy lacks ------------------------------------------------------------

@@ -32,6 +32,8 @@ import requests
 import xmltodict
 from wechatpy.pay.utils import calculate_signature, dict_to_xml
 
+from sidebar.metrics import pay_calls
+
 log = logging.getLogger(__name__)
 
 PAID, FAILED, UNKNOWN, NOT_FOUND = "paid", "failed", "unknown", "not_found"
@@ -88,6 +90,13 @@ class RedPacketPayer(Protocol):
     def query(self, mch_billno: str) -> PayResult: ...
 
 
+def _answer(data: dict[str, Any]) -> str:
+    """A Pay answer as a metric label: SUCCESS, the err_code, or RETURN_FAIL."""
+    if data.get("return_code") != "SUCCESS":
+        return "RETURN_FAIL"
+    return "SUCCESS" if data.get("result_code") == "SUCCESS" else str(data.get("err_code") or "FAIL")[:32]
+
+
 def workwx_sign(params: dict[str, Any], secret: str) -> str:
     """``workwx_sign``: upper MD5 over seven fields sorted, joined like the pay sign, then the payment
     secret as ``&secret=`` (WECOM.md: the joiner is unconfirmed; the emulator checks the same way)."""
@@ -130,13 +139,17 @@ class WorkWxRedPackClient:
                 timeout=self.timeout,
             )
         except requests.Timeout:
+            pay_calls.labels(path, "timeout").inc()
             return PayResult(UNKNOWN, "TIMEOUT", "WeChat Pay did not answer in time")
         except requests.RequestException as exc:
+            pay_calls.labels(path, "http").inc()
             return PayResult(UNKNOWN, "HTTP_ERROR", str(exc)[:200])
         try:
             data = xmltodict.parse(res.content)["xml"] or {}
         except Exception:  # noqa: BLE001 - any unreadable answer is "unknown", never "failed"
+            pay_calls.labels(path, "http").inc()
             return PayResult(UNKNOWN, "BAD_ANSWER", f"HTTP {res.status_code}: unreadable answer")
+        pay_calls.labels(path, _answer(data)).inc()
         return dict(data)
 
     @staticmethod

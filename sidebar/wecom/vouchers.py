@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from sidebar.config import voucher_settings_problem
+from sidebar.metrics import pay_calls
 
 OK, FAILED, UNKNOWN = "ok", "failed", "unknown"
 
@@ -98,16 +99,20 @@ class VoucherClient:
                 self.api_base + path, data=body.encode(), headers=headers, timeout=self.timeout
             )
         except requests.Timeout:
+            pay_calls.labels("v3/marketing/favor/users/coupons", "timeout").inc()
             return VoucherResult(UNKNOWN, code="TIMEOUT", message="WeChat Pay did not answer in time")
         except requests.RequestException as exc:
+            pay_calls.labels("v3/marketing/favor/users/coupons", "http").inc()
             return VoucherResult(UNKNOWN, code="HTTP_ERROR", message=str(exc)[:200])
         try:
             data: dict[str, Any] = res.json()
         except ValueError:
             data = {}
         if res.status_code == 200 and data.get("coupon_id"):
+            pay_calls.labels("v3/marketing/favor/users/coupons", "SUCCESS").inc()
             return VoucherResult(OK, coupon_id=str(data["coupon_id"]))
         code, message = str(data.get("code") or res.status_code), str(data.get("message") or "")[:200]
+        pay_calls.labels("v3/marketing/favor/users/coupons", code[:32]).inc()
         # 5xx and SYSTEM_ERROR may have issued it: the same out_request_no is safe to send again.
         outcome = UNKNOWN if res.status_code >= 500 or code == "SYSTEM_ERROR" else FAILED
         return VoucherResult(outcome, code=code, message=message)
