@@ -129,6 +129,7 @@ _ENV_FLOAT = (
     "MAX_UPLOAD_MB",
     "DELETION_FLAG_PER_DAY",
     "FILE_STORE_URL_EXPIRY",
+    "CALLBACK_SWEEP_GRACE",
 )
 
 
@@ -226,6 +227,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "FILE_STORE_SECRET_ACCESS_KEY": "",
         # Seconds a signed download URL from the object store is valid; 0 streams through the app.
         "FILE_STORE_URL_EXPIRY": 300.0,
+        # Seconds a new callback event is left to its own job before the sweeper may run it.
+        "CALLBACK_SWEEP_GRACE": 60.0,
         # text (for a terminal) or json (a JSON object a line, one per request, with its request id).
         "LOG_FORMAT": "text",
         "LOG_LEVEL": "INFO",

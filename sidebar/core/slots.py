@@ -129,13 +129,16 @@ def _heartbeat(name: str, slot: datetime, me: str) -> Iterator[None]:
 
 def run(name: str, body: Callable[[], Any], slot: datetime, me: str) -> Any:
     """Run a claimed slot, keeping its lease alive; marked done, or failed (not run again) if it raised."""
+    fields = {"periodic": name, "slot": slot.isoformat(), "holder": me}
     try:
         with _heartbeat(name, slot, me):
             result = body()
     except Exception:
         _finish(name, slot, me, "failed")
+        log.info("periodic %s for %s failed here", name, slot, extra={"fields": {**fields, "ran": "failed"}})
         raise
     _finish(name, slot, me, "done")
+    log.info("periodic %s for %s ran here", name, slot, extra={"fields": {**fields, "ran": "done"}})
     return result
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import xmltodict
+from flask import current_app
 from sqlalchemy import bindparam, select, text
 
 from sidebar.acquisition import inheritance, welcome
@@ -60,8 +61,11 @@ def dedupe_key(fields: dict[str, str]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-# A new event is left to the job enqueued with it; the sweeper steps in only after this grace.
-SWEEP_GRACE = timedelta(seconds=60)
+def sweep_grace() -> timedelta:
+    """A new event is left to the job enqueued with it; the sweeper steps in only after this grace
+    (``CALLBACK_SWEEP_GRACE`` seconds): long enough that a busy queue is not doubled, short enough that
+    an event whose job was lost (a consumer killed, Redis restarted) is applied within minutes."""
+    return timedelta(seconds=float(current_app.config["CALLBACK_SWEEP_GRACE"]))
 
 
 # Written out once: SQLAlchemy's dialect INSERT … ON CONFLICT constructs stay out of its statement cache
@@ -98,7 +102,7 @@ def record(xml: str) -> tuple[int, bool]:
                 "change_type": (fields.get("ChangeType") or "")[:64] or None,
                 "raw_xml": xml,
                 "status": EventStatus.PENDING.value,
-                "next_attempt_at": now + SWEEP_GRACE,
+                "next_attempt_at": now + sweep_grace(),
                 "received_at": now,
             },
         ).scalar()
