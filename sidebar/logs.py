@@ -106,6 +106,13 @@ class _WithRequestId(logging.Filter):
         return True
 
 
+def unconfigure() -> None:
+    """Take our handler off the root logger (tests that configured JSON logs put things back)."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "beside", False)]:
+        root.removeHandler(old)
+
+
 def configure(log_format: str, level: str = "INFO") -> None:
     """The root logger's one handler on stderr, in the format chosen (called once per process)."""
     root = logging.getLogger()
@@ -117,8 +124,7 @@ def configure(log_format: str, level: str = "INFO") -> None:
             logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
         )
     handler.addFilter(_WithRequestId())
-    for old in [h for h in root.handlers if getattr(h, "beside", False)]:
-        root.removeHandler(old)
+    unconfigure()
     handler.beside = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import g, has_request_context
+
 from sidebar.extensions import db
 from sidebar.models import AdminAccount, AuditLog, Staff
 
@@ -34,4 +36,6 @@ def record(
     )
     db.session.add(entry)
     db.session.flush()
+    if has_request_context():  # the console says what happened once the change is made (web.admin)
+        g.setdefault("audited", []).append((action, detail))
     return entry

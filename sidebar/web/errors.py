@@ -27,6 +27,35 @@ IN_WORDS = {
 }
 
 
+# The page's heading for each status (never werkzeug's English names).
+TITLES = {
+    400: _l("The request could not be read"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Not available here"),
+    409: _l("Changed in the meantime"),
+    413: _l("File too large"),
+    422: _l("Cannot be saved"),
+    429: _l("Too many tries"),
+    500: _l("Something went wrong"),
+    502: _l("WeCom did not accept it"),
+    503: _l("Busy for a moment"),
+}
+
+
+def error_page(status: int, message: str, title: str | None = None) -> str:
+    """The error page in the layout of where it happened: the console's (with its navigation, for a
+    signed-in admin or manager), else the plain page with a way back to the sidebar or the console."""
+    from sidebar.web.console_auth import current_viewer
+
+    heading = title or str(TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400]))
+    in_console = request.path.startswith("/admin")
+    if in_console and current_viewer() is not None:
+        return render_template("admin/error.html", status=status, title=heading, message=message)
+    back = "/admin/" if in_console else "/sidebar/" if request.path.startswith("/sidebar") else None
+    return render_template("errors/error.html", status=status, title=heading, message=message, back=back)
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
@@ -60,9 +89,7 @@ def handle_http_error(exc: HTTPException):
         return htmx.hx_trigger(res, "failed", in_words(exc)), status
     if wants_json():
         return json_error(status, _code_for(exc), exc.description or exc.name)
-    return render_template(
-        "errors/error.html", status=status, title=exc.name, message=exc.description
-    ), status
+    return error_page(status, in_words(exc)), status
 
 
 def handle_unexpected(exc: Exception):

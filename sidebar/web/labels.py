@@ -75,7 +75,7 @@ PHONE_SOURCES = {
     "order": _l("from an order"),
     "demo": _l("demo data"),
 }
-IDENTIFIERS = {"phone": _l("phone"), "unionid": "unionid"}
+IDENTIFIERS = {"phone": _l("phone"), "unionid": "UnionID"}
 
 # How an order was tied to this customer (data.oneid).
 MATCHED_BY = {
@@ -169,7 +169,7 @@ IMPORT_FIELDS = {
     "address": _l("Address (a phone inside it is read)"),
     "member_no": _l("Member number"),
     "buyer_id": _l("Platform buyer id"),
-    "unionid": "unionid",
+    "unionid": "UnionID",
     "sku": _l("SKU"),
     "item_name": _l("Product name"),
     "item_names": _l("All product names in one cell (kept without prices)"),

@@ -195,3 +195,53 @@ document.addEventListener("click", function (event) {
   });
   window.addEventListener("resize", function () { chart.resize(); });
 })();
+
+/* The confirm dialog: a form or button with data-confirm="…" asks first, in the page's own dialog
+ * (window.confirm's box names the site, not the action). "OK" submits the form as it was going to be
+ * submitted (the button pressed included); htmx forms ask the same way through its htmx:confirm event. */
+(function () {
+  "use strict";
+  var dialog = document.getElementById("confirm-dialog");
+  if (!dialog || typeof dialog.showModal !== "function") return;
+  var text = dialog.querySelector("[data-confirm-text]");
+  var proceed = null;
+  dialog.addEventListener("close", function () {
+    var go = proceed;
+    proceed = null;
+    if (dialog.returnValue === "ok" && go) go();
+  });
+  function ask(message, then) {
+    text.textContent = message;
+    proceed = then;
+    dialog.returnValue = "";
+    dialog.showModal();
+  }
+  /* "{n}" in the message is how many of the form's data-confirm-count elements there are (boxes ticked). */
+  function messageOf(form, submitter) {
+    var message = (submitter && submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    var counted = form.getAttribute("data-confirm-count");
+    if (message && counted) message = message.replace("{n}", String(form.querySelectorAll(counted).length));
+    return message;
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("data-confirmed") || form.hasAttribute("hx-post")) return;
+    var message = messageOf(form, event.submitter);
+    if (!message) return;
+    event.preventDefault();
+    var submitter = event.submitter;
+    ask(message, function () {
+      form.setAttribute("data-confirmed", "");
+      if (submitter && form.requestSubmit) form.requestSubmit(submitter); else form.submit();
+      form.removeAttribute("data-confirmed");
+    });
+  }, true);
+  document.body.addEventListener("htmx:confirm", function (event) {
+    var el = event.detail.elt;
+    var form = el.closest("form");
+    var message = el.getAttribute("data-confirm") || (form && messageOf(form, null));
+    if (!message) return;
+    event.preventDefault();
+    ask(message, function () { event.detail.issueRequest(true); });
+  });
+})();

@@ -33,6 +33,8 @@ def test_deleting_a_used_tag_says_what_uses_it_and_leaves_no_dead_id(seeded, app
 
     done = client.post(f"/admin/tags/{doomed_id}/delete", data={"csrf_token": token, "confirm": "1"})
     assert done.status_code == 303
+    landing = client.get(done.headers["Location"]).get_data(as_text=True)  # says what it did
+    assert f"删除了标签“{doomed_name}”" in landing and "从使用它的规则中移除" in landing
     with app.app_context():
         assert db.session.get(Tag, doomed_id) is None
         assert db.session.scalar(select(TagRule.id).where(TagRule.name == "回购三次")) is None

@@ -91,8 +91,18 @@ def test_every_answer_names_its_request_and_keeps_a_well_formed_one_given(app, c
     assert re.fullmatch(r"[0-9a-f]{32}", forged.headers["X-Request-Id"])  # never echoed into logs
 
 
+@pytest.fixture()
+def json_logs():
+    """Logging as LOG_FORMAT=json sets it for the process, put back afterwards."""
+    root = logging.getLogger()
+    level = root.level
+    yield
+    logs.unconfigure()
+    root.setLevel(level)
+
+
 def test_json_logs_a_line_per_request_and_the_jobs_it_enqueued_share_its_id(
-    seeded, tmp_path, emulator, caplog
+    seeded, tmp_path, emulator, caplog, json_logs
 ):
     from sqlalchemy import select
 

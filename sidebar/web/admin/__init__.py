@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, flash, g, request
 from flask_babel import gettext as _
 
 from sidebar.web.console_auth import current_viewer, is_admin
@@ -49,15 +49,30 @@ def qr_png(fetch: Callable[[], bytes | None], filename: str) -> Response:
     )
 
 
+# Recorded, but not changes a person made and wants confirmed.
+NOT_SAID = {"signed_in"}
+
+
+@admin_bp.after_request
+def _say_what_happened(response: Response) -> Response:
+    """Every console change that ends in a redirect says what it did on the page it lands on: the
+    sentence of its audit entry (``audit_words``), so a change cannot forget its acknowledgement."""
+    if request.method == "POST" and response.status_code in (302, 303):
+        from sidebar.web.audit_words import sentence
+
+        for action, detail in g.get("audited", []):
+            if action not in NOT_SAID:
+                flash(_("Done: %(what)s", what=sentence(action, detail)))
+    return response
+
+
 @admin_bp.context_processor
 def _navigation() -> dict[str, Any]:
-    """The menu on every console page, whatever the view passed (``nav``)."""
+    """The menu and the viewer's name on every console page, whatever the view passed (``nav``): a page
+    cannot leave them out, so no console page is a dead end."""
     from sidebar.web.admin import nav
 
-    signed_in = current_viewer()
-    if signed_in is None:
-        return {"menu": [], "menu_group": ""}
-    return {"menu": nav.menu(is_admin(signed_in)), "menu_group": nav.current_group()}
+    return nav.layout_context(current_viewer())
 
 
 # The pages (imported last: they use the blueprint and the helpers above).

@@ -8,6 +8,7 @@ A page belongs to the group of the module its view lives in (a rule's editor is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
@@ -132,3 +133,14 @@ def menu(is_admin: bool) -> list[tuple[Group, list[Link]]]:
         if links:
             out.append((group, links))
     return out
+
+
+def layout_context(viewer: Any) -> dict[str, Any]:
+    """What the console layout needs on every page: the menu, the group shown, and who is signed in
+    (given here, not by each view, so no page can leave the navigation or the viewer's name out)."""
+    from sidebar.web.console_auth import is_admin
+
+    if viewer is None:
+        return {"menu": [], "menu_group": ""}
+    admin = is_admin(viewer)
+    return {"menu": menu(admin), "menu_group": current_group(), "viewer": viewer, "is_admin": admin}
