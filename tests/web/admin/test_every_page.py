@@ -14,7 +14,15 @@ import pytest
 from sqlalchemy import select
 
 from sidebar.extensions import db
-from sidebar.models import BackgroundJob, ChannelCode, CommissionStatement, GroupCode, Material, SopRule, Staff
+from sidebar.models import (
+    BackgroundJob,
+    ChannelCode,
+    CommissionStatement,
+    GroupCode,
+    Material,
+    SopRule,
+    Staff,
+)
 from tests.web.admin.test_console import qr_sign_in
 from tests.web.sidebar.test_customers import customer_of
 
@@ -183,7 +191,7 @@ def test_every_console_page_has_the_layout_and_no_raw_values(seeded, client, use
             continue
         if res.status_code in (301, 302, 303):
             continue
-        if not res.mimetype == "text/html":
+        if res.mimetype != "text/html":
             continue
         found = problems(res.get_data(as_text=True), name)
         if res.status_code >= 400 and 'data-testid="error"' not in res.get_data(as_text=True):
@@ -193,7 +201,9 @@ def test_every_console_page_has_the_layout_and_no_raw_values(seeded, client, use
     assert not failures, "\n".join(f"{k}: {v}" for k, v in failures.items())
 
 
-@pytest.mark.parametrize("path", ["/admin/customers/wm-nobody", "/admin/jobs/99999999", "/admin/sop/99999999"])
+@pytest.mark.parametrize(
+    "path", ["/admin/customers/wm-nobody", "/admin/jobs/99999999", "/admin/sop/99999999"]
+)
 def test_error_pages_are_chinese_and_inside_the_console(seeded, client, path):
     qr_sign_in(client, "lina")
     res = client.get(path)
