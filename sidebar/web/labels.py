@@ -311,6 +311,33 @@ def settings_as_code(text: object) -> Markup:
     return Markup(_SETTING.sub(r"<code>\1</code>", str(escape(str(text)))))  # noqa: S704
 
 
+def stage(code: str | None) -> str:
+    """A lifecycle stage's name ("成长期"), "—" when not computed yet."""
+    return str(LIFECYCLE[code][0]) if code in LIFECYCLE else "—"
+
+
+def stage_hint(code: str | None) -> str:
+    """What the stage means ("has bought once")."""
+    return str(LIFECYCLE[code][1]) if code in LIFECYCLE else ""
+
+
+class RawValueShown(TypeError):
+    """A template printed a Python object (a tuple, a list, None): a page would show ``('流失期', …)``."""
+
+
+def printable(value: object) -> object:
+    """Jinja's ``finalize``: every ``{{ … }}`` passes here. A tuple, list, dict, set or None is a value
+    that was meant to go through a filter (``stage``, ``yuan``, ``join``…); under tests it fails the
+    page so the template is fixed, in production it prints nothing rather than Python's repr."""
+    if value is None or isinstance(value, tuple | list | dict | set):
+        from flask import current_app
+
+        if current_app.testing:
+            raise RawValueShown(f"a template printed {value!r}; give it a filter")
+        return ""
+    return value
+
+
 def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.globals.update(
         ADD_WAYS=ADD_WAYS,
@@ -342,6 +369,9 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
         trigger_in_words=trigger_in_words,
         zone_note=zone_note,
     )
+    app.jinja_env.finalize = printable
+    app.jinja_env.filters["stage"] = stage
+    app.jinja_env.filters["stage_hint"] = stage_hint
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["one_decimal"] = one_decimal
