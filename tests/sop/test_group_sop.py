@@ -4,6 +4,7 @@ owner, sent into the group from the sidebar's group view; done only when every p
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import func, select
 
@@ -76,6 +77,8 @@ def test_the_owner_sends_a_group_task_from_the_group_view_and_it_counts_done(see
     assert today.count('data-testid="today-group-row"') == 1 and group.name in today
     page = client.get(f"/sidebar/groups/{group.chat_id}").get_data(as_text=True)
     assert page.count('data-testid="group-task"') == 1 and "各位晚上好" in page
+    stages = re.findall(r'data-testid="member-stage">([^<]*)<', page)
+    assert stages and all(s in {"引入期", "成长期", "成熟期", "休眠期", "流失期"} for s in stages), stages
     with app.app_context():
         task_id, pieces = db.session.execute(
             select(GroupSopTask.id, func.count())
