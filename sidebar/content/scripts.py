@@ -61,18 +61,32 @@ def context_for(staff: Staff, customer: Customer | None) -> dict[str, str]:
     }
 
 
+# Punctuation that follows a greeting ("{客户称呼}，…"): it goes with the greeting when that is empty.
+_AFTER_GREETING = re.compile(r"[，,、：:！!]\s*")
+
+
 def fill(body: str, values: dict[str, str]) -> tuple[str, list[str]]:
-    """The body with known variables filled; unknown ones are left in place and listed."""
+    """The body with known variables filled; unknown ones are left in place and listed. A variable with
+    no value at the start of a line takes the punctuation after it along ("{客户称呼}，新品到了" →
+    "新品到了"; "{客户称呼}您好" → "您好")."""
     unknown: list[str] = []
-
-    def replace(match: re.Match[str]) -> str:
+    out: list[str] = []
+    at = 0
+    for match in VARIABLE.finditer(body):
+        out.append(body[at : match.start()])
+        at = match.end()
         name = match.group(1)
-        if name in values:
-            return values[name]
-        unknown.append(name)
-        return match.group(0)
-
-    return VARIABLE.sub(replace, body), unknown
+        if name not in values:
+            unknown.append(name)
+            out.append(match.group(0))
+            continue
+        value = values[name]
+        starts_line = match.start() == 0 or body[match.start() - 1] == "\n"
+        if not value and starts_line and (after := _AFTER_GREETING.match(body, at)):
+            at = after.end()
+        out.append(value)
+    out.append(body[at:])
+    return "".join(out), unknown
 
 
 def team_and_ancestors(team_id: int | None) -> Select:

@@ -1,6 +1,8 @@
 """How a script addresses a customer (``{客户称呼}``): the salutation a guide set in the profile, else
-surname + 女士/先生 by the gender WeCom reports, else the name. Never the guide's remark: remarks are the
-guide's private notes ("张可-厦门 敏感肌 11/3 到店") and must not reach the customer."""
+surname + 女士/先生 by the gender WeCom reports, else nothing — a script then reads "您好…" (``scripts.fill``
+drops the empty greeting and the comma after it). Never the WeChat nickname as it is: "张瑶婉大橙子您好"
+is not a greeting. Never the guide's remark: remarks are the guide's private notes ("张可-厦门 敏感肌
+11/3 到店") and must not reach the customer."""
 
 from __future__ import annotations
 
@@ -50,12 +52,12 @@ def surname(name: str) -> str | None:
 
 
 def default_for(name: str, gender: int) -> str:
-    """王女士 for 王琪 (female), 陈先生 for 陈文～ (male); the name itself when the gender is unknown or
-    the name is not a Chinese one (Amy)."""
+    """王女士 for 王琪 (female), 陈先生 for 陈文～ (male); nothing when the gender is unknown or the name
+    does not start with a Chinese surname (a nickname like "Amy🌸" or "大橙子"): the guide may set one."""
     family = surname(name)
     if family and gender in TITLES:
         return family + TITLES[gender]
-    return name.strip()
+    return ""
 
 
 def of(customer: Customer) -> str:

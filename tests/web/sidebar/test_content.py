@@ -66,11 +66,22 @@ def test_the_salutation_is_the_guides_choice_and_never_the_remark(seeded, client
 
 @pytest.mark.parametrize(
     ("name", "gender", "expected"),
-    [("王琪", 2, "王女士"), ("陈文～", 1, "陈先生"), ("欧阳娜娜", 2, "欧阳女士"), ("王琪", 0, "王琪"),
-     ("Amy", 2, "Amy"), ("  ", 2, "")],
+    [("王琪", 2, "王女士"), ("陈文～", 1, "陈先生"), ("欧阳娜娜", 2, "欧阳女士"), ("张瑶婉大橙子", 0, ""),
+     ("Amy", 2, ""), ("  ", 2, "")],
 )  # fmt: skip
 def test_the_default_salutation(name, gender, expected):
     assert salutation.default_for(name, gender) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [("{客户称呼}您好，新品到了", "您好，新品到了"), ("{客户称呼}，新品到了～", "新品到了～"),
+     ("早上好\n{客户称呼}！周末见", "早上好\n周末见"), ("送给{客户称呼}的礼物", "送给的礼物")],
+)  # fmt: skip
+def test_no_greeting_leaves_no_stray_comma(body, expected):
+    """A customer with no salutation (gender unknown, a nickname): the script greets with 您好, not
+    with their whole WeChat nickname, and without a comma left at the start."""
+    assert scripts.fill(body, {"客户称呼": ""}) == (expected, [])
 
 
 def test_unknown_variables_are_shown_and_block_sending(seeded, client):
