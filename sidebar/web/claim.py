@@ -151,6 +151,12 @@ def drop_page(token: str):
         if mine is not None:
             return redirect(url_for("claim.coupon_page", token=coupons.claim_token(mine)))
     error = request.args.get("error")
+    message = str(MESSAGES[error]) if error in MESSAGES else None
+    if error == "customer_limit":  # the limit stopped it, not a claim of this drop: say the limit
+        message = _(
+            "You already have the %(n)s of this coupon each person may hold.",
+            n=row.template.per_customer_limit,
+        )
     return render_template(
         "claim/drop.html",
         row=row,
@@ -159,7 +165,7 @@ def drop_page(token: str):
         left=row.quantity - row.claimed,
         ended=row.returned_at is not None or row.expires_at <= utcnow(),
         token=token,
-        error=str(MESSAGES[error]) if error in MESSAGES else None,
+        error=message,
         customer=customer,
     )
 
