@@ -16,7 +16,12 @@ from tests.browser.test_sidebar_preview import open_chat
 from tests.web.sidebar.test_customers import customer_of
 from tests.web.sidebar.test_tasks import task_for
 
-TABS = ["tab-scripts", "tab-materials", "tab-tasks", "tab-coupons", "tab-red-packet"]
+TABS = [
+    "tab-scripts", "tab-materials", "tab-products", "tab-tasks", "tab-timeline", "tab-coupons", "tab-red-packet",
+]  # fmt: skip
+GROUP_TABS = ["tab-scripts", "tab-materials", "tab-products", "tab-coupons"]
+# Wider than the phone: a page that scrolls sideways (the tab bar scrolls on purpose, inside itself).
+OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 # What a guide taps: links, buttons, form controls, disclosure summaries.
 TAPPABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary"
 
@@ -70,8 +75,39 @@ def test_every_tap_target_is_at_least_44_px_and_the_active_tab_stays_in_view(
         )
         assert box[0] >= 0 and box[1] <= 360, (testid, box)
         small[testid] = inner.evaluate(SMALL_TARGETS, TAPPABLE)
+        if wider := inner.evaluate(OVERFLOW):
+            small[testid].append(f"the page is {wider} px wider than the phone")
         page.locator("#sidebar").screenshot(path=str(artifacts / f"sidebar-360-{testid[4:]}.png"))
     assert {k: v for k, v in small.items() if v} == {}
+
+
+def test_the_group_view_and_its_tabs_at_360_px(seeded, preview, context, artifacts):
+    group = demo.group_chats()[0]
+    page = context.new_page()
+    side = open_chat(page, preview, group.owner, group.name)
+    side.get_by_test_id("group-name").wait_for()
+    frame = page.frame_locator("#sidebar")
+    found = {}
+
+    def check(name: str) -> None:
+        inner = next(f for f in page.frames if "/sidebar/groups/" in f.url)
+        inner.wait_for_load_state()
+        found[name] = inner.evaluate(SMALL_TARGETS, TAPPABLE)
+        if wider := inner.evaluate(OVERFLOW):
+            found[name].append(f"the page is {wider} px wider than the phone")
+        page.locator("#sidebar").screenshot(path=str(artifacts / f"sidebar-360-group-{name}.png"))
+
+    # One line per member: a name and a stage chip on one row, the row no taller than two lines of text.
+    rows = side.get_by_test_id("member")
+    assert rows.count() > 3
+    heights = [rows.nth(i).bounding_box()["height"] for i in range(min(rows.count(), 8))]
+    assert max(heights) <= 64, heights
+    check("view")
+    for testid in GROUP_TABS:
+        frame.get_by_test_id(testid).click()
+        expect(frame.locator(".toptabs [aria-current=page]")).to_have_attribute("data-testid", testid)
+        check(testid[4:])
+    assert {k: v for k, v in found.items() if v} == {}
 
 
 def test_the_today_page_at_360_px(seeded, preview, context, artifacts):
