@@ -351,6 +351,18 @@ def external_userid(index: int) -> str:
     return _wecom_id("wm", f"customer:{index}", 30)
 
 
+def _age_range(birthday: date | None, today: date, *, drawn: str) -> str:
+    """The age range a birthday puts someone in, so the demo never says 50+ of someone born in 2005;
+    ``drawn`` (drawn either way, so every later draw stays as it was) when there is no birthday."""
+    if birthday is None:
+        return drawn
+    age = today.year - birthday.year - ((today.month, today.day) < (birthday.month, birthday.day))
+    for bound, label in ((24, "18-24"), (29, "25-29"), (34, "30-34"), (39, "35-39"), (49, "40-49")):
+        if age <= bound:
+            return label
+    return "50+"
+
+
 def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
     """Demo customer number ``index`` (0-based), the same on every call."""
     rng = random.Random(f"{SEED}:{index}")
@@ -379,7 +391,7 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
         birthday=birthday,
         skin_type=skin,
         skin_concerns=",".join(rng.sample(CONCERNS, rng.randint(0, 3))),
-        age_range=rng.choice(AGE_RANGES),
+        age_range=_age_range(birthday, anchor, drawn=rng.choice(AGE_RANGES)),
         city=rng.choice(CITIES),
         member_level=level,
         points=rng.randint(0, 200) * 10,
