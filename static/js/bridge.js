@@ -198,7 +198,12 @@
     if (/not in WeCom/i.test(msg)) return en ? "Open the sidebar inside WeCom to send." : "请在企业微信中打开侧边栏再发送。";
     if (/media|upload/i.test(msg)) return en ? "The file could not be uploaded to WeCom. Try again." : "文件未能上传到企业微信，请重试。";
     if (/^HTTP \d+/.test(msg)) return en ? "The server did not answer properly. Try again." : "服务器未正常响应，请重试。";
-    return msg ? (en ? "WeCom said: " : "企业微信返回：") + msg : (en ? "Please try again." : "请重试。");
+    if (/:fail|fail$/i.test(msg)) return en ? "WeCom did not send it. Try again." : "企业微信没有发出，请重试。";
+    return en ? "Something went wrong. Try again." : "出了点问题，请重试。";
+  }
+  /* WeCom's own words for a failure, for a detail line under the sentence (never inside it). */
+  function rawOf(err) {
+    return (err && !err.refused && err.errMsg) ? String(err.errMsg).slice(0, 120) : "";
   }
 
   /* -- sending: buttons carry the text; a send is recorded only after WeCom reports success ---- */
@@ -270,11 +275,12 @@
         .then(function () { return post(button.getAttribute("data-progress-url"), { piece: i, total: pieces.length }); })
         .then(function () { i += 1; return next(); });
     }
-    var failure = null;
+    var failure = null, raw = "";
     next().then(function () {
       showToast(document.documentElement.lang === "en" ? "Task done" : "任务已完成");
     }, function (err) {
       failure = inWords(err);
+      raw = rawOf(err);
       showToast((document.documentElement.lang === "en" ? "Stopped: " : "发送中断：") + failure);
     }).then(function () {
       if (!window.htmx) return;
@@ -289,6 +295,14 @@
         p.setAttribute("data-testid", "task-error");
         var en = document.documentElement.lang === "en";
         p.textContent = (en ? "Not sent: " : "未发送：") + failure + (en ? " The task stays open: send the rest again, or skip it with a reason." : " 任务仍未完成：可稍后再发送剩余内容，或填写原因跳过。");
+        if (raw) {  /* WeCom's own words, for whoever is asked to look into it: a line of their own */
+          var detail = document.createElement("small");
+          detail.className = "muted alert__detail";
+          detail.setAttribute("data-testid", "task-error-detail");
+          detail.textContent = raw;
+          p.appendChild(document.createElement("br"));
+          p.appendChild(detail);
+        }
         task.insertBefore(p, task.querySelector(".script__actions"));
       });
     });

@@ -155,3 +155,22 @@ def test_a_script_with_the_salutation_never_carries_the_remark(seeded, preview, 
     expect(bubble).to_contain_text("您好，我是")
     sent = bubble.inner_text()
     assert remark not in sent and f"{salutation.default_for(person.name, person.gender)}您好" in sent
+
+
+def test_a_task_stopped_halfway_says_why_in_words_with_wecoms_own_on_a_line_of_its_own(
+    seeded, preview, context, artifacts
+):
+    person = customer_of("chenjing")
+    task_for(seeded, person.external_userid)
+    page = context.new_page()
+    side = open_chat(page, preview, "chenjing", person.name)
+    page.select_option("#fail-mode", "1")  # the second piece fails, as a lost network would
+    side.get_by_test_id("tab-tasks").click()
+    side.get_by_test_id("send-task").click()
+    error = side.get_by_test_id("task-error")
+    expect(error).to_be_visible()
+    detail = side.get_by_test_id("task-error-detail")
+    words = error.inner_text().replace(detail.inner_text(), "")
+    assert "企业微信没有发出" in words and "sendChatMessage" not in words and "simulated" not in words
+    assert "sendChatMessage:fail" in detail.inner_text()
+    page.locator("#sidebar").screenshot(path=str(artifacts / "sidebar-360-task-stopped.png"))
