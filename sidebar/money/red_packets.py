@@ -125,6 +125,21 @@ def usage(staff: Staff, customer: Customer, the_rule: RedPacketRule, now: dateti
     return Usage(guide_count, guide_amount, customer_count, team_spent, team_budget(staff.team_id, the_rule))
 
 
+def cap_passed(used: Usage, the_rule: RedPacketRule, amount: int) -> str | None:
+    """The first cap one more packet of ``amount`` would pass, as a problem code, or None: the guide's
+    count and amount today, the customer's count today, the team's budget this month. ``send`` asks it
+    under lock; the sidebar asks it before the confirm step, so a guide hears it before 下一步."""
+    if used.guide_count + 1 > the_rule.guide_daily_count:
+        return "guide_count"
+    if used.guide_amount + amount > the_rule.guide_daily_amount:
+        return "guide_amount"
+    if used.customer_count + 1 > the_rule.customer_daily_count:
+        return "customer_count"
+    if used.team_spent + amount > used.team_budget:
+        return "budget"
+    return None
+
+
 def make_billno(mch_id: str, now: datetime) -> str:
     """mch_id + yyyymmdd + 10 random digits (WeChat Pay's suggested shape), at most 28 characters."""
     billno = f"{mch_id}{now:%Y%m%d}{secrets.randbelow(10**10):010d}"
@@ -161,7 +176,9 @@ def check(
         owner = db.session.scalar(select(Order.customer_id).where(Order.id == order_id))
         if owner != customer.id:
             problems["order_id"] = "order"
-    if amount > the_rule.reason_required_above and not reason and order_id is None:
+    # One error at a time where one causes the other: a reason is asked for only of an amount allowed.
+    needs_reason = amount > the_rule.reason_required_above and not reason and order_id is None
+    if needs_reason and "amount" not in problems:
         problems["reason"] = "reason"
     return problems
 
@@ -204,15 +221,8 @@ def send(
 
     lock_row(Customer, customer.id)
     _lock_budget(staff.team_id, the_rule)
-    used = usage(staff, customer, the_rule, now)
-    if used.guide_count + 1 > the_rule.guide_daily_count:
-        raise Refused("guide_count")
-    if used.guide_amount + amount > the_rule.guide_daily_amount:
-        raise Refused("guide_amount")
-    if used.customer_count + 1 > the_rule.customer_daily_count:
-        raise Refused("customer_count")
-    if used.team_spent + amount > used.team_budget:
-        raise Refused("budget")
+    if cap := cap_passed(usage(staff, customer, the_rule, now), the_rule, amount):
+        raise Refused(cap)
 
     packet = RedPacket(
         idempotency_key=key,

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from sidebar.core import uow
-from sidebar.core.units import parse_yuan
+from sidebar.core.units import parse_yuan, yuan
 from sidebar.extensions import db
 from sidebar.models import Coupon, Customer, GroupChat, GroupCouponDrop, Order, RedPacket, utcnow
 from sidebar.money import coupons, group_coupons, red_packets
@@ -186,7 +186,16 @@ def _packet_fields(customer: Customer) -> tuple[dict[str, Any], dict[str, str]]:
     problems = red_packets.check(
         customer, rule, amount=amount, wishing=wishing, reason=reason, order_id=order_id
     )
-    return fields, {field: str(MESSAGES[code]) for field, code in problems.items()}
+    errors = {field: str(MESSAGES[code]) for field, code in problems.items()}
+    if "amount" in problems:  # the range itself, not only that it is out of it
+        errors["amount"] = _(
+            "Head office allows %(min)s to %(max)s a red packet.",
+            min=yuan(rule.min_amount),
+            max=yuan(rule.max_amount),
+        )
+    elif cap := red_packets.cap_passed(red_packets.usage(me(), customer, rule, utcnow()), rule, amount):
+        errors["cap"] = str(MESSAGES[cap])  # before 下一步, not after 确认发送
+    return fields, errors
 
 
 @sidebar_bp.post("/customers/<external_userid>/red-packet/confirm")

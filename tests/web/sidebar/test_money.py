@@ -340,3 +340,37 @@ def test_the_emulator_refuses_a_voucher_request_signed_with_another_key(app, emu
     )
     result = forged.issue(openid="o123", stock_id="9856000", out_request_no="forged-0001")
     assert (result.outcome, result.code) == (FAILED, "SIGN_ERROR")
+
+
+def test_the_red_packet_form_names_the_range_and_refuses_a_customers_cap_before_the_next_step(
+    seeded, client, app
+):
+    """What stops a red packet is said at 下一步, not after 确认发送: the range head office allows (by
+    its figures), and a customer who had today's two already sees it before typing anything."""
+    person = customer_of("chenjing")
+    ext = person.external_userid
+    sign_in(client, "chenjing")
+    page = client.get(f"/sidebar/customers/{ext}/red-packet").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert re.search(r'data-testid="packet-customer-today">0 / 2<', page)
+    huge = client.post(
+        f"/sidebar/customers/{ext}/red-packet/confirm", data={"csrf_token": token, "amount": "500"}
+    )
+    errors = re.findall(r'field__error">([^<]*)<', huge.get_data(as_text=True))
+    assert huge.status_code == 422 and errors == [
+        "总部允许每个红包 ¥1 至 ¥50。"
+    ]  # one error: no reason asked
+    for _ in range(2):
+        confirm = client.post(
+            f"/sidebar/customers/{ext}/red-packet/confirm", data={"csrf_token": token, "amount": "8.88"}
+        ).get_data(as_text=True)
+        fields = dict(
+            re.findall(r'name="([a-z_]+)" value="([^"]*)"', confirm[confirm.index("packet-confirm") :])
+        )
+        assert client.post(f"/sidebar/customers/{ext}/red-packets", data=fields).status_code == 201
+    page = client.get(f"/sidebar/customers/{ext}/red-packet").get_data(as_text=True)
+    assert "该客户今日已收 2/2 个红包" in page and 'data-testid="packet-next"' not in page
+    third = client.post(
+        f"/sidebar/customers/{ext}/red-packet/confirm", data={"csrf_token": token, "amount": "8.88"}
+    )
+    assert third.status_code == 422 and "packet-confirm" not in third.get_data(as_text=True)
