@@ -311,6 +311,16 @@ def settings_as_code(text: object) -> Markup:
     return Markup(_SETTING.sub(r"<code>\1</code>", str(escape(str(text)))))  # noqa: S704
 
 
+def filesize(size: int | None) -> str:
+    """A file's size as people read it: "512 B", "38 KB", "4.2 MB" (never "0 KB")."""
+    size = size or 0
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024):,} KB"
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
 def stage(code: str | None) -> str:
     """A lifecycle stage's name ("成长期"), "—" when not computed yet."""
     return str(LIFECYCLE[code][0]) if code in LIFECYCLE else "—"
@@ -371,6 +381,7 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
     )
     app.jinja_env.finalize = printable
     app.jinja_env.filters["stage"] = stage
+    app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["stage_hint"] = stage_hint
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["percent"] = percent

@@ -242,3 +242,16 @@ def test_a_guide_edits_their_own_script(seeded, client):
     assert res.status_code == 200 and "定稿" in res.get_data(as_text=True)
     with seeded.app_context():
         assert db.session.get(Script, own_id).body == "定稿 {客户称呼}"
+
+
+def test_materials_show_their_kind_once_and_sizes_people_read(seeded, client):
+    from sidebar.web.labels import filesize
+
+    sign_in(client, "chenjing")
+    html = client.get(f"/sidebar/customers/{customer_of('chenjing').external_userid}/materials").get_data(
+        as_text=True
+    )
+    items = html.split('data-testid="material"')[1:]
+    assert items and all(item.count('data-testid="material-kind"') == 1 for item in items)
+    assert " 0 KB" not in html and '小程序</span> <span class="badge">小程序' not in html
+    assert [filesize(n) for n in (0, 609, 1536, 5 * 1024 * 1024)] == ["0 B", "609 B", "2 KB", "5.0 MB"]
