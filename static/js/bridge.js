@@ -9,7 +9,7 @@
   var inPreview = !!previewOrigin && window.parent !== window;
   var inWeCom = /wxwork/i.test(navigator.userAgent);
   var TIMEOUT = 10000;
-  var API = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage", "openUserProfile", "openEnterpriseChat"];
+  var API = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage", "openUserProfile", "openEnterpriseChat", "openExistedChatWithMsg"];
 
   function withTimeout(promise) {
     return new Promise(function (resolve, reject) {
@@ -339,7 +339,16 @@
     var button = event.target.closest("[data-open-chat]");
     if (!button) return;
     call("openEnterpriseChat", { externalUserIds: button.getAttribute("data-open-chat"), groupName: "" }).then(null, function (err) {
-      showToast((err && err.errMsg) || "openEnterpriseChat failed");
+      showToast(inWords(err));
+    });
+  });
+  /* ... and a customer group's chat (@wecom/jssdk openExistedChatWithMsg: opens an existing group chat;
+   * without msg it only opens it; the app must be registered with agentConfig, as ours is). */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-open-group]");
+    if (!button) return;
+    call("openExistedChatWithMsg", { chatId: button.getAttribute("data-open-group") }).then(null, function (err) {
+      showToast(inWords(err));
     });
   });
 

@@ -35,3 +35,26 @@ def test_a_group_sop_task_is_sent_into_the_group_and_counts_done(seeded, preview
             select(GroupSopTask).join(GroupChat).where(GroupChat.chat_id == group.chat_id)
         )
         assert done.status == TaskStatus.DONE.value and done.sent_pieces == 2
+
+
+def test_the_today_page_opens_a_group_with_tasks_in_one_tap(seeded, preview, context, artifacts):
+    """A group task on the today page: the row on one line at 360 px, and 打开群聊 opens that group's
+    chat in WeCom (openExistedChatWithMsg), whose sidebar then shows the task."""
+    group = next(g for g in demo.group_chats() if g.owner == "chenjing")
+    with seeded.app_context():
+        engine.run(now=utcnow())
+        db.session.commit()
+    page = context.new_page()
+    page.set_viewport_size({"width": 1000, "height": 800})
+    someone = demo.customer(next(i for i in group.customers))
+    open_chat(page, preview, "chenjing", someone.name).get_by_test_id("customer-name").wait_for()
+    inner = next(f for f in page.frames if "/sidebar/customers/" in f.url)
+    inner.goto(inner.url.split("/sidebar/")[0] + "/sidebar/tasks")
+    row = inner.get_by_test_id("today-group-row").filter(has_text=group.name)
+    expect(row).to_have_count(1)
+    assert row.bounding_box()["height"] <= 64  # "1 个任务" does not wrap
+    page.locator("#sidebar").screenshot(path=str(artifacts / "sidebar-360-today-groups.png"))
+    row.get_by_test_id("open-group").click()
+    side = page.frame_locator("#sidebar")
+    expect(side.get_by_test_id("group-name")).to_have_text(group.name)
+    expect(side.get_by_test_id("group-task")).to_have_count(1)
