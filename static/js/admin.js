@@ -245,3 +245,34 @@ document.addEventListener("click", function (event) {
     ask(message, function () { event.detail.issueRequest(true); });
   });
 })();
+
+/* Ticking many rows: a box with data-select-all="name" ticks every box of that name in its form; an
+ * element with data-selected-count="name" says how many are ticked ({n} in its data-template). */
+(function () {
+  "use strict";
+  function refresh(form, name) {
+    var boxes = form.querySelectorAll("input[type=checkbox][name='" + name + "']");
+    var ticked = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
+    Array.prototype.forEach.call(form.querySelectorAll("[data-selected-count='" + name + "']"), function (el) {
+      el.textContent = el.getAttribute("data-template").replace("{n}", String(ticked));
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[data-select-all='" + name + "']"), function (all) {
+      all.checked = boxes.length > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var form = box.form;
+    if (!form || box.type !== "checkbox") return;
+    var all = box.getAttribute("data-select-all");
+    if (all) {
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox][name='" + all + "']"), function (b) {
+        if (!b.disabled) b.checked = box.checked;
+      });
+      refresh(form, all);
+    } else if (box.name) {
+      refresh(form, box.name);
+    }
+  });
+})();

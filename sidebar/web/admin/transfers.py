@@ -20,7 +20,8 @@ from sidebar.web.admin import admin_bp, client_ip, common, viewer
 from sidebar.web.console_auth import console_required
 from sidebar.wecom.errors import WeComError
 
-DEFAULT_MESSAGE = "您好，为了更好地为您服务，之后将由我的同事继续为您服务，有任何需要都可以随时找她。"
+# Says nothing of the colleague's gender: one message goes to every customer moved.
+DEFAULT_MESSAGE = "您好，为了更好地为您服务，之后将由我的同事继续为您服务，有任何需要都可以随时联系。"
 LISTED = 200  # customers of the chosen guide shown at once (search narrows it)
 
 
