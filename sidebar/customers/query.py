@@ -162,6 +162,8 @@ class CustomerFilter:
     bought_product: str | None = None  # a SKU or a product name, exactly
     store_code: str | None = None  # bought at this store
     q: str = ""
+    # Rows ticked in the list: the filter narrowed to these customers (still within the viewer's scope).
+    only_ids: list[int] = field(default_factory=list)
     sort: str = "added"
     per_page: int = 20
     # Paging: the sort key of the row the next page starts after, or the previous page ends before.
@@ -171,7 +173,7 @@ class CustomerFilter:
     def as_params(self) -> dict[str, Any]:
         """Back to query-string form (for links, jobs and exports)."""
         out: dict[str, Any] = {}
-        for name in ("tags_any", "tags_all", "tags_none"):
+        for name in ("tags_any", "tags_all", "tags_none", "only_ids"):
             if getattr(self, name):
                 out[name] = ",".join(str(i) for i in getattr(self, name))
         for name in (
@@ -213,7 +215,7 @@ def _ids(raw: str, name: str) -> list[int]:
     try:
         return sorted({int(part) for part in raw.split(",") if part.strip()})
     except ValueError as exc:
-        raise BadFilter(f"{name} must be tag ids separated by commas") from exc
+        raise BadFilter(f"{name} must be ids separated by commas") from exc
 
 
 def _date(raw: str, name: str) -> date | None:
@@ -273,6 +275,10 @@ def _int(raw: str, name: str, *, low: int, high: int) -> int | None:
     return value
 
 
+# Rows one person can tick on pages of the list (more is what the filter itself is for).
+MAX_TICKED = 1000
+
+
 def parse(args: Mapping[str, str]) -> CustomerFilter:
     """Read a filter from query parameters; nonsense raises ``BadFilter``."""
     get = lambda name: (args.get(name) or "").strip()  # noqa: E731
@@ -286,6 +292,7 @@ def parse(args: Mapping[str, str]) -> CustomerFilter:
         tags_any=tag_list("tags_any"),
         tags_all=tag_list("tags_all"),
         tags_none=tag_list("tags_none"),
+        only_ids=tag_list("only_ids")[:MAX_TICKED],
         skin_type=get("skin_type") or None,
         lifecycle_stage=get("lifecycle_stage") or None,
         rfm_segment=get("rfm_segment") or None,
@@ -350,6 +357,8 @@ def _tagged(tag_ids: list[int]) -> Any:
 def matching(viewer: Any, f: CustomerFilter) -> Select:
     """``SELECT customers`` in the viewer's scope that match ``f`` (no order, no paging)."""
     query = visibility.visible(viewer).outerjoin(S, S.customer_id == Customer.id)
+    if f.only_ids:
+        query = query.where(Customer.id.in_(f.only_ids))
     if f.tags_any:
         query = query.where(_tagged(f.tags_any))
     for tag_id in f.tags_all:

@@ -220,7 +220,11 @@ document.addEventListener("click", function (event) {
   function messageOf(form, submitter) {
     var message = (submitter && submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
     var counted = form.getAttribute("data-confirm-count");
-    if (message && counted) message = message.replace("{n}", String(form.querySelectorAll(counted).length));
+    if (message && counted) {
+      var n = Array.prototype.filter.call(form.elements, function (el) { return el.matches(counted); }).length;
+      if (n && form.getAttribute("data-confirm-ticked")) message = form.getAttribute("data-confirm-ticked");
+      message = message.replace("{n}", String(n));
+    }
     return message;
   }
   document.addEventListener("submit", function (event) {
@@ -239,7 +243,7 @@ document.addEventListener("click", function (event) {
   document.body.addEventListener("htmx:confirm", function (event) {
     var el = event.detail.elt;
     var form = el.closest("form");
-    var message = el.getAttribute("data-confirm") || (form && messageOf(form, null));
+    var message = form ? messageOf(form, el === form ? null : el) : el.getAttribute("data-confirm");
     if (!message) return;
     event.preventDefault();
     ask(message, function () { event.detail.issueRequest(true); });
@@ -250,13 +254,18 @@ document.addEventListener("click", function (event) {
  * element with data-selected-count="name" says how many are ticked ({n} in its data-template). */
 (function () {
   "use strict";
+  /* The form's boxes of that name, those outside it that name it in form="…" included. */
+  function boxesOf(form, name) {
+    return Array.prototype.filter.call(form.elements, function (el) { return el.type === "checkbox" && el.name === name; });
+  }
   function refresh(form, name) {
-    var boxes = form.querySelectorAll("input[type=checkbox][name='" + name + "']");
-    var ticked = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
-    Array.prototype.forEach.call(form.querySelectorAll("[data-selected-count='" + name + "']"), function (el) {
-      el.textContent = el.getAttribute("data-template").replace("{n}", String(ticked));
+    var boxes = boxesOf(form, name);
+    var ticked = boxes.filter(function (b) { return b.checked; }).length;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-selected-count='" + name + "']"), function (el) {
+      var template = el.getAttribute(ticked ? "data-template" : "data-template-none") || el.getAttribute("data-template");
+      el.textContent = template.replace("{n}", String(ticked));
     });
-    Array.prototype.forEach.call(form.querySelectorAll("[data-select-all='" + name + "']"), function (all) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-select-all='" + name + "']"), function (all) {
       all.checked = boxes.length > 0 && ticked === boxes.length;
       all.indeterminate = ticked > 0 && ticked < boxes.length;
     });
@@ -267,9 +276,7 @@ document.addEventListener("click", function (event) {
     if (!form || box.type !== "checkbox") return;
     var all = box.getAttribute("data-select-all");
     if (all) {
-      Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox][name='" + all + "']"), function (b) {
-        if (!b.disabled) b.checked = box.checked;
-      });
+      boxesOf(form, all).forEach(function (b) { if (!b.disabled) b.checked = box.checked; });
       refresh(form, all);
     } else if (box.name) {
       refresh(form, box.name);
