@@ -492,3 +492,47 @@ def test_relative_filters_for_sop_audiences(seeded, client):
         any(f.state == "live_1111" for f in c.follows) for c in people
     )
     assert client.get("/admin/customers", query_string={"birthday_within": 999}).status_code == 400
+
+
+def test_ticked_rows_outside_a_managers_region_are_not_touched(seeded, client):
+    """A manager who ticks (or forges) a customer of another region changes nobody there: the ticked ids
+    narrow the filter inside the manager's scope, never widen it."""
+    qr_sign_in(client, "lina")  # 华东
+    mine = next(
+        c for c in map(demo.customer, range(demo.DEFAULT_CUSTOMERS)) if c.follows[0].userid == "chenjing"
+    )
+    theirs = next(
+        c for c in map(demo.customer, range(demo.DEFAULT_CUSTOMERS))
+        if {f.userid for f in c.follows} == {"huangli"}
+    )  # fmt: skip
+    with seeded.app_context():
+        ids = dict(
+            db.session.execute(
+                select(Customer.external_userid, Customer.id).where(
+                    Customer.external_userid.in_([mine.external_userid, theirs.external_userid])
+                )
+            ).all()
+        )
+        tag_id = db.session.scalar(
+            select(Tag.id).where(Tag.wecom_tag_id == demo.tag_id("购买意向", "观望中"))
+        )
+    res = client.post(
+        "/admin/customers/bulk-tags",
+        data={
+            "csrf_token": csrf_token(client),
+            "add_tag": tag_id,
+            "only_ids": [ids[mine.external_userid], ids[theirs.external_userid]],
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert 'data-status="done"' in res.get_data(as_text=True)
+    with seeded.app_context():
+        got = set(
+            db.session.scalars(
+                select(Customer.external_userid)
+                .join(CustomerTag, CustomerTag.customer_id == Customer.id)
+                .where(CustomerTag.tag_id == tag_id, Customer.id.in_(list(ids.values())))
+            )
+        )
+    assert theirs.external_userid not in got
+    assert mine.external_userid in got
