@@ -128,6 +128,10 @@ class WeComState:
             joined = int(time.time()) - 86400 * 30
             for chat in demo.group_chats():
                 self.group_chats[chat.chat_id] = demo.group_chat_payload(chat, joined)
+            # The demo brand's channel codes exist in WeCom as 联系我 ways (QR codes, scene 2), as if the
+            # brand had made them in the console: their QR images are served like any other.
+            for way in demo.contact_ways():
+                self.contact_ways[way["config_id"]] = way
 
     def configure(self, **changes: Any) -> dict[str, Any]:
         with self.lock:

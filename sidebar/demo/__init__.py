@@ -351,6 +351,41 @@ def external_userid(index: int) -> str:
     return _wecom_id("wm", f"customer:{index}", 30)
 
 
+def contact_way_id(state: str) -> str:
+    """The WeCom config_id of a demo channel code (the same in the emulator and the seeded database)."""
+    return "demo" + hashlib.md5(f"{SEED}:way:{state}".encode()).hexdigest()[:28]  # noqa: S324
+
+
+def contact_ways() -> list[dict[str, Any]]:
+    """The demo's channel codes as WeCom holds them (``externalcontact/get_contact_way``'s shape): a
+    store's code lists that store's active guides, a member code its members."""
+    out = []
+    for state, name, _kind, store, members in CHANNEL_CODES:
+        users = (
+            [s.userid for s in STAFF if s.active and s.role == "guide" and s.store == store]
+            if store
+            else members
+        )
+        out.append(
+            {
+                "config_id": contact_way_id(state), "type": 1 if len(users) == 1 else 2, "scene": 2,
+                "remark": name[:30], "state": state, "skip_verify": True, "user": users, "qr_code": None,
+            }
+        )  # fmt: skip
+    return out
+
+
+def _state_for(person: DemoStaff, drawn: str | None) -> str | None:
+    """The channel code a follow came through, only if that code routes to this member (a store's code
+    to the store's guides, a member code to its members): the demo's code pages never list a guide who
+    is not on the code. ``drawn`` is drawn either way, so every later draw stays as it was."""
+    for state, _name, kind, store, members in CHANNEL_CODES:
+        if state == drawn:
+            on_code = person.store == store if kind == "store" else person.userid in members
+            return drawn if on_code else None
+    return drawn
+
+
 def _age_range(birthday: date | None, today: date, *, drawn: str) -> str:
     """The age range a birthday puts someone in, so the demo never says 50+ of someone born in 2005;
     ``drawn`` (drawn either way, so every later draw stays as it was) when there is no birthday."""
@@ -416,7 +451,7 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
                 remark=c.name[:2] + "-" + c.city if rng.random() < 0.5 else "",
                 description=f"{c.age_range}岁 {c.city}" if rng.random() < 0.3 else "",
                 add_way=rng.choice([1, 1, 2, 3, 201]),
-                state=rng.choice(ADD_STATES),
+                state=_state_for(person, rng.choice(ADD_STATES)),
                 createtime=int(added.timestamp()),
                 tag_ids=tags,
             )

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_compl
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Table, func, select, text
 
 from sidebar import demo
@@ -127,9 +128,14 @@ def _seed_materials() -> None:
 
 
 def _seed_channel_codes(stores: dict[str, Store], people: dict[str, Staff]) -> None:
-    """The channel codes the demo's customers came through (their follows carry these states)."""
+    """The channel codes the demo's customers came through (their follows carry these states), each the
+    联系我 way the emulator holds for it (``demo.contact_ways``), so its QR image and poster work."""
+    wecom_base = str(current_app.config["WECOM_API_BASE"]).rstrip("/").removesuffix("/cgi-bin")
     for state, name, kind, store, userids in demo.CHANNEL_CODES:
         code = ChannelCode(name=name, state=state, kind=kind, store_id=stores[store].id if store else None)
+        if "qyapi.weixin.qq.com" not in wecom_base:  # the emulator holds these ways; real WeCom does not
+            code.config_id = demo.contact_way_id(state)
+            code.qr_code = f"{wecom_base}/_emulator/contact_way/{code.config_id}.png"
         members = [p for p in people.values() if p.store_id == code.store_id] if store else []
         members += [people[u] for u in userids]
         code.members = [ChannelCodeMember(staff_id=p.id, position=n) for n, p in enumerate(members)]

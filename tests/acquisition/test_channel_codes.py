@@ -140,7 +140,7 @@ def test_each_code_counts_the_customers_it_brought(seeded, client):
     the code brought their guides; an admin sees the sum."""
     follows = [f for c in map(demo.customer, range(demo.DEFAULT_CUSTOMERS)) for f in c.follows]
     east = {"lina", "chenjing", "wangfang", "liuyang"}
-    live = [f for f in follows if f.state == "live_1111"]
+    live = [f for f in follows if f.state == "moments_ad"]  # a code of guides in both regions
     expected = {
         "lina": sum(1 for f in live if f.userid in east),
         "zhaomin": sum(1 for f in live if f.userid not in east),
@@ -151,7 +151,7 @@ def test_each_code_counts_the_customers_it_brought(seeded, client):
         reader = seeded.test_client()
         qr_sign_in(reader, who)
         html = reader.get("/admin/channel-codes").get_data(as_text=True)
-        row = re.search(r"双 11 直播间</a>.*?data-testid=\"code-adds\">(\d+)<", html, re.S)
+        row = re.search(r"朋友圈广告 · 秋冬修护</a>.*?data-testid=\"code-adds\">(\d+)<", html, re.S)
         assert row and int(row.group(1)) == n, who
     qr_sign_in(client, "lina")  # a manager may read the figures, within the console
     html = client.get("/admin/channel-codes").get_data(as_text=True)
@@ -197,3 +197,13 @@ def test_adds_per_day_follow_the_brands_calendar(seeded):
         after = dict(stats.adds_per_day("moments_ad", 3, now=now))
     assert list(after) == ["2026-11-26", "2026-11-27", "2026-11-28"]
     assert after["2026-11-28"] == before["2026-11-28"] + 1 and after["2026-11-27"] == before["2026-11-27"]
+
+
+def test_the_demos_codes_have_their_qr_image_and_poster(seeded, client):
+    qr_sign_in(client, "zhangwei")
+    with seeded.app_context():
+        code_id = db.session.scalar(select(ChannelCode.id).where(ChannelCode.state == "store_qr_sh01"))
+    image = client.get(f"/admin/channel-codes/{code_id}/qr.png")
+    assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+    poster = client.get(f"/admin/channel-codes/{code_id}/poster").get_data(as_text=True)
+    assert f"/admin/channel-codes/{code_id}/qr.png" in poster
