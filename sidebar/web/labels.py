@@ -37,6 +37,24 @@ LIFECYCLE = {
     "lost": (_l("Lapsed"), _l("has not bought for a long time, or left")),
 }
 
+# What a send was (``core.send_log.KINDS``), where from, and how it ended.
+SEND_KINDS = {
+    "script": _l("Script"),
+    "material": _l("Material"),
+    "product": _l("Product"),
+    "text": _l("Text"),
+    "coupon": _l("Coupon"),
+    "red_packet": _l("Red packet"),
+    "welcome": _l("Welcome"),
+}
+SEND_VIAS = {"sidebar": _l("from the sidebar"), "sop": _l("an SOP task"), "welcome": _l("on adding")}
+SEND_RESULTS = {
+    "ok": _l("sent"),
+    "entered": _l("put in the input box"),
+    "failed": _l("failed"),
+    "cancelled": _l("cancelled"),
+}
+
 # The eight classic RFM segments (data.profile.SEGMENTS).
 RFM_SEGMENTS = {
     "important_value": _l("Important value"),
@@ -351,6 +369,9 @@ def printable(value: object) -> object:
 def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.globals.update(
         ADD_WAYS=ADD_WAYS,
+        SEND_KINDS=SEND_KINDS,
+        SEND_VIAS=SEND_VIAS,
+        SEND_RESULTS=SEND_RESULTS,
         LIFECYCLE=LIFECYCLE,
         GENDERS=GENDERS,
         HANDOVER_STATUS=HANDOVER_STATUS,

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import desc, select
+from sqlalchemy import String, and_, cast, desc, or_, select
 
 from sidebar.acquisition import codes
 from sidebar.core import files as file_store
@@ -16,9 +16,9 @@ from sidebar.customers import query as customer_query
 from sidebar.data import oneid
 from sidebar.extensions import db
 from sidebar.jobs import run_console_job
-from sidebar.models import AuditLog, Send, Staff, StaffStatus, Tag, Team
+from sidebar.models import AuditLog, Coupon, RedPacket, Send, Staff, StaffStatus, Tag, Team
 from sidebar.org import dashboard, staff_admin
-from sidebar.web import htmx
+from sidebar.web import audit_words, htmx
 from sidebar.web.admin import admin_bp, common, viewer
 from sidebar.web.console_auth import console_required, is_admin
 
@@ -104,16 +104,23 @@ def customer_detail(external_userid: str):
             select(Send).where(Send.customer_id == customer.id).order_by(desc(Send.created_at)).limit(50)
         )
     )
-    entries = list(
-        db.session.scalars(
-            select(AuditLog)
-            .where(
-                AuditLog.target_type == "customer",
-                AuditLog.target_id.in_([external_userid, str(customer.id)]),
-            )
-            .order_by(desc(AuditLog.created_at))
-            .limit(50)
-        )
+    # The customer's own entries and those of what was given them (red packets, coupons): an audit of
+    # this customer that left out the money sent to them would be no audit.
+    theirs = or_(
+        and_(AuditLog.target_type == "customer", AuditLog.target_id.in_([external_userid, str(customer.id)])),
+        and_(
+            AuditLog.target_type == "red_packet",
+            AuditLog.target_id.in_(
+                select(cast(RedPacket.id, String)).where(RedPacket.customer_id == customer.id)
+            ),
+        ),
+        and_(
+            AuditLog.target_type == "coupon",
+            AuditLog.target_id.in_(select(cast(Coupon.id, String)).where(Coupon.customer_id == customer.id)),
+        ),
+    )
+    entries = audit_words.lines(
+        db.session.scalars(select(AuditLog).where(theirs).order_by(desc(AuditLog.created_at)).limit(50))
     )
     return render_template(
         "admin/customer.html",

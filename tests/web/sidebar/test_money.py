@@ -13,6 +13,7 @@ from sidebar.extensions import db
 from sidebar.models import ApiKey, Coupon, CouponTemplate, RedPacket
 from sidebar.org import api_keys
 from tests.sidebar_helpers import XSS, sign_in
+from tests.web.admin.test_console import qr_sign_in
 from tests.web.sidebar.test_customers import csrf, customer_of
 
 
@@ -374,3 +375,26 @@ def test_the_red_packet_form_names_the_range_and_refuses_a_customers_cap_before_
         f"/sidebar/customers/{ext}/red-packet/confirm", data={"csrf_token": token, "amount": "8.88"}
     )
     assert third.status_code == 422 and "packet-confirm" not in third.get_data(as_text=True)
+
+
+def test_red_packets_sent_to_a_customer_show_on_their_console_page_in_words(seeded, client, app):
+    person = customer_of("chenjing")
+    ext = person.external_userid
+    sign_in(client, "chenjing")
+    page = client.get(f"/sidebar/customers/{ext}/red-packet").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for _ in range(2):
+        confirm = client.post(
+            f"/sidebar/customers/{ext}/red-packet/confirm", data={"csrf_token": token, "amount": "8.88"}
+        ).get_data(as_text=True)
+        fields = dict(
+            re.findall(r'name="([a-z_]+)" value="([^"]*)"', confirm[confirm.index("packet-confirm") :])
+        )
+        sent = client.post(f"/sidebar/customers/{ext}/red-packets", data=fields)
+        client.post(sent.get_json()["sent_url"], headers={"X-CSRFToken": token})  # the card went to the chat
+    admin = app.test_client()
+    qr_sign_in(admin, "zhangwei")
+    html = admin.get(f"/admin/customers/{ext}").get_data(as_text=True)
+    assert html.count('data-testid="customer-audit-row"') >= 2 and "发出红包 ¥8.88" in html
+    assert html.count('data-testid="send-row"') >= 2 and "红包" in html
+    assert '"amount"' not in html and "red_packet.send" not in html  # words, not the stored JSON
