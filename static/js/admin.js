@@ -283,3 +283,29 @@ document.addEventListener("click", function (event) {
     }
   });
 })();
+
+/* Fields that apply to one choice only: an element with data-when="field" data-values="a b" shows while
+ * the form's field named "field" (a select or radio) has one of those values, and is hidden (and left
+ * out of nothing: hidden fields still submit, the server ignores what does not apply) otherwise. */
+(function () {
+  "use strict";
+  function valueOf(form, name) {
+    var checked = form.querySelector("[name='" + name + "']:checked");
+    if (checked) return checked.value;
+    var field = form.querySelector("select[name='" + name + "']");
+    return field ? field.value : "";
+  }
+  function apply(form) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-when]"), function (el) {
+      var wanted = el.getAttribute("data-values").split(" ");
+      var value = valueOf(form, el.getAttribute("data-when"));
+      /* A radio group that starts with nothing ticked counts as its first choice. */
+      el.hidden = wanted.indexOf(value) < 0 && !(value === "" && wanted.indexOf("customers") >= 0);
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+    if (!form.querySelector("[data-when]")) return;
+    apply(form);
+    form.addEventListener("change", function () { apply(form); });
+  });
+})();

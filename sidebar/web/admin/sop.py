@@ -23,6 +23,8 @@ from sidebar.models import (
     Script,
     SopRule,
     SopTask,
+    Staff,
+    StaffStatus,
     Team,
     Trigger,
     utcnow,
@@ -44,11 +46,17 @@ def _names() -> dict[str, dict[str, str]]:
         "tag_names": {str(t.id): t.name for g in profile.all_tag_groups() for t in g.tags},
         "team_names": {str(t.id): t.name for t in db.session.scalars(select(Team))},
         "channel_names": {c.state: c.name for c in codes.all_codes()},
+        "staff_names": dict(db.session.execute(select(Staff.userid, Staff.name)).tuples().all()),
     }
 
 
 def _choices() -> dict[str, object]:
     return {
+        "owners": list(
+            db.session.scalars(
+                select(Staff).where(Staff.status == StaffStatus.ACTIVE.value).order_by(Staff.name)
+            )
+        ),
         "triggers": [t.value for t in Trigger],
         "tag_groups": profile.all_tag_groups(),
         "teams": list(db.session.scalars(select(Team).order_by(Team.id))),
