@@ -39,6 +39,9 @@ def test_sign_in_filter_bulk_tag_and_see_the_job_finish(
 
     page.get_by_test_id("bulk-add").select_option(str(intent_id))
     page.get_by_test_id("bulk-apply").click()
+    # A change to every customer that matches asks first, naming how many.
+    expect(page.locator("dialog#confirm-dialog")).to_contain_text(f"全部 {len(targets)} 位")
+    page.get_by_test_id("confirm-ok").click()
     job = page.get_by_test_id("job")
     job.wait_for()
     seen_running = job.get_attribute("data-status") in ("queued", "running")
