@@ -1,3 +1,17 @@
+/* A chart, or where there is nothing to draw a sentence saying so (a blank box with 0/0 axes reads as
+ * broken). Every chart on the console is made through here. */
+window.besideChart = function (el, values) {
+  "use strict";
+  var any = values.some(function (v) { return Number(v) !== 0; });
+  if (!any) {
+    el.classList.add("chart--empty");
+    el.setAttribute("data-testid", "chart-empty");
+    el.textContent = document.body.getAttribute("data-chart-empty") || "";
+    return null;
+  }
+  return window.echarts.init(el);
+};
+
 /* The dashboard's chart: added and lost customers per day, from the JSON the page carries. */
 (function () {
   "use strict";
@@ -5,7 +19,8 @@
   var el = document.getElementById("chart-daily");
   if (!data || !el || !window.echarts) return;
   var figures = JSON.parse(data.textContent);
-  var chart = window.echarts.init(el);
+  var chart = window.besideChart(el, figures.added.concat(figures.lost));
+  if (!chart) return;
   chart.setOption({
     tooltip: { trigger: "axis" },
     legend: { top: 0, data: [el.getAttribute("data-label-added"), el.getAttribute("data-label-lost")] },
@@ -41,7 +56,8 @@ document.addEventListener("click", function (event) {
   var el = document.getElementById("chart-usage");
   if (!data || !el || !window.echarts) return;
   var report = JSON.parse(data.textContent);
-  var chart = window.echarts.init(el);
+  var chart = window.besideChart(el, report.scripts.concat(report.materials, report.others));
+  if (!chart) return;
   chart.setOption({
     tooltip: { trigger: "axis" },
     legend: { top: 0, data: [el.getAttribute("data-label-scripts"), el.getAttribute("data-label-materials"), el.getAttribute("data-label-others")] },
@@ -64,7 +80,8 @@ document.addEventListener("click", function (event) {
   var el = document.getElementById("chart-sop");
   if (!data || !el || !window.echarts) return;
   var report = JSON.parse(data.textContent);
-  var chart = window.echarts.init(el);
+  var chart = window.besideChart(el, report.due.concat(report.done));
+  if (!chart) return;
   chart.setOption({
     tooltip: { trigger: "axis" },
     legend: { top: 0, data: [el.getAttribute("data-label-due"), el.getAttribute("data-label-done")] },
@@ -140,7 +157,8 @@ document.addEventListener("click", function (event) {
   var el = document.getElementById("chart-code");
   if (!data || !el || !window.echarts) return;
   var report = JSON.parse(data.textContent);
-  var chart = window.echarts.init(el);
+  var chart = window.besideChart(el, report.adds);
+  if (!chart) return;
   chart.setOption({
     tooltip: { trigger: "axis" },
     grid: { left: 40, right: 16, top: 16, bottom: 32 },
@@ -159,7 +177,8 @@ document.addEventListener("click", function (event) {
   if (!data || !el || !window.echarts) return;
   var trend = JSON.parse(data.textContent);
   var sales = el.getAttribute("data-label-sales"), orders = el.getAttribute("data-label-orders");
-  var chart = window.echarts.init(el);
+  var chart = window.besideChart(el, trend.sales.concat(trend.orders));
+  if (!chart) return;
   chart.setOption({
     tooltip: { trigger: "axis" },
     legend: { top: 0, data: [sales, orders] },
@@ -181,7 +200,8 @@ document.addEventListener("click", function (event) {
   var el = document.getElementById("chart-groups");
   if (!data || !el || !window.echarts) return;
   var figures = JSON.parse(data.textContent);
-  var chart = window.echarts.init(el);
+  var chart = window.besideChart(el, figures.joins.concat(figures.leaves));
+  if (!chart) return;
   chart.setOption({
     tooltip: { trigger: "axis" },
     legend: { top: 0, data: [el.getAttribute("data-label-joins"), el.getAttribute("data-label-leaves")] },
