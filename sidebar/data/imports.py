@@ -23,7 +23,7 @@ import re
 import secrets
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -159,6 +159,26 @@ def from_columns(
         statuses=words.BY_PLATFORM.get(platform, {}),
         after_sale=words.AFTER_SALE_BY_PLATFORM.get(platform, {}),
     )
+
+
+def guess_columns(kind: str, headers: list[str], labels: Mapping[str, Any]) -> dict[str, str]:
+    """A first pairing of a file's columns with our fields, for the mapping form: a column named as any
+    preset names that field (a JD-style 订单号 is the order number whatever the file), or as the field's
+    own label (``labels``, as the form shows them). The admin checks and changes it; nothing is
+    imported on a guess."""
+    present = {h.strip(): h for h in headers if h}
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in fields(kind):
+        names = [n for p in BUILT_IN.values() if p.kind == kind for n in p.columns.get(name, ())]
+        names.append(str(labels.get(name, "")))
+        for candidate in names:
+            header = present.get(candidate.strip())
+            if header and header not in taken:
+                chosen[name] = header
+                taken.add(header)
+                break
+    return chosen
 
 
 def save_mapping(name: str, kind: str, platform: str, columns: dict[str, str]) -> ImportMapping:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from openpyxl import Workbook
@@ -654,3 +655,26 @@ def test_the_newer_tmall_amount_column_is_read(admin, app):
     header = ["买家实付金额" if h == "买家实际支付金额" else h for h in TMALL[0]]
     _job, counts = finished_job(app, upload(admin, "tmall", "orders.csv", as_csv([header, TMALL[1]])))
     assert (counts["created"], counts["refused"]) == (1, 0)
+
+
+def test_the_mapping_form_pairs_known_column_names_and_shows_sample_values(admin, app):  # noqa: F811
+    """A file whose columns fit no preset: 订单号 is offered as the order number (JD and Youzan call it
+    that), and each column shows a few of its values, so it is known by its content."""
+    content = "订单号,付款日期,实付,手机\r\nA1001,2026-11-20 10:00:00,199.00,13900000001\r\n".encode(
+        "utf-8-sig"
+    )
+    res = upload(admin, "tmall", "自有商城.csv", content)
+    assert res.status_code == 422
+    html = res.get_data(as_text=True)
+    chosen = re.search(r'data-testid="map-order_no">.*?<option value="([^"]*)" selected', html, re.S)
+    assert chosen and chosen.group(1) == "订单号"
+    assert "例：A1001" in html and "例：199.00" in html
+
+
+def test_every_preset_has_a_template_to_download(admin):  # noqa: F811
+    page = admin.get("/admin/data/imports").get_data(as_text=True)
+    for key in ("tmall", "douyin", "jd", "youzan", "pos", "members"):
+        assert f'data-testid="template-{key}"' in page
+        csv_file = admin.get(f"/admin/data/imports/templates/{key}.csv")
+        assert csv_file.status_code == 200 and csv_file.data.startswith("\ufeff".encode())
+    assert "小票号" in admin.get("/admin/data/imports/templates/pos.csv").data.decode("utf-8-sig")

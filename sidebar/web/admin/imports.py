@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import Response, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 
 from sidebar.core import files as file_store
@@ -20,7 +20,7 @@ from sidebar.jobs import run_import
 from sidebar.models import PLATFORMS, AdminAccount, Staff
 from sidebar.web import htmx
 from sidebar.web.admin import admin_bp, common, viewer
-from sidebar.web.console_auth import admin_required
+from sidebar.web.console_auth import admin_required, console_required
 from sidebar.web.labels import IMPORT_FIELDS
 
 
@@ -74,8 +74,25 @@ def _headers(stored: str) -> list[str]:
         return sheet.headers
 
 
+SAMPLE_ROWS = 3
+
+
+def _samples(stored: str) -> dict[str, str]:
+    """A few values of each column (the first rows), shown beside it so a column is known by its content."""
+    out: dict[str, list[str]] = {}
+    with imports.local_file(stored) as path, open_sheet(path) as sheet:
+        for n, (_line, values) in enumerate(sheet.rows()):
+            if n >= SAMPLE_ROWS:
+                break
+            for header, value in zip(sheet.headers, values, strict=False):
+                if header and value and len(out.setdefault(header, [])) < SAMPLE_ROWS:
+                    out[header].append(value[:24])
+    return {h: "、".join(v) for h, v in out.items()}
+
+
 def _mapping_form(kind: str, stored: str, original: str, headers: list[str], error: str, **extra: Any) -> Any:
     """The file's columns against our fields, for the admin to pair up (422: the file was not read)."""
+    chosen = extra.get("chosen") or imports.guess_columns(kind, headers, IMPORT_FIELDS)
     return _page(
         422,
         mapping={
@@ -83,9 +100,10 @@ def _mapping_form(kind: str, stored: str, original: str, headers: list[str], err
             "file": stored,
             "original": original,
             "headers": headers,
+            "samples": _samples(stored),
             "fields": imports.fields(kind),
             "required": presets.ORDER_REQUIRED if kind == "orders" else presets.MEMBER_REQUIRED,
-            "chosen": extra.get("chosen", {}),
+            "chosen": chosen,
             "platform": extra.get("platform", "other"),
         },
         error=error,
@@ -213,3 +231,18 @@ def import_refused(job_id: int):
 
 def _field(name: str) -> str:
     return str(IMPORT_FIELDS.get(name, name))
+
+
+@admin_bp.get("/data/imports/templates/<key>.csv")
+@console_required
+def import_template(key: str):
+    """A preset's columns as an empty csv (UTF-8 with BOM, so Excel shows the Chinese headers): what to
+    fill in for the POS and member templates, or what the platform's file should contain."""
+    the = presets.BUILT_IN.get(key) or abort(404)
+    headers = [names[0] for names in the.columns.values() if names]
+    body = "\ufeff" + ",".join(f'"{h}"' for h in headers) + "\r\n"
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={key}-template.csv"},
+    )
