@@ -45,7 +45,7 @@ def _page(status: int = 200, **context: Any) -> Any:
 
 
 @admin_bp.get("/data/imports")
-@admin_required
+@console_required
 def imports_page():
     return _page()
 
