@@ -170,6 +170,11 @@ def problems(html: str, viewer_name: str) -> list[str]:
     english = {w for w in re.findall(r"\b[A-Za-z][A-Za-z']{2,}\b", text)} - ENGLISH_ALLOWED
     if english:
         found.append(f"English words: {sorted(english)[:12]}")
+    for switch in re.findall(r'<nav class="switch".*?</nav>', html, re.S):
+        if switch.count("is-current") != 1:
+            found.append("a switch without exactly one choice marked current")
+    if 'class="subtabs"' in html:
+        found.append("subtabs outside the sidebar: the console's switch is macros/widgets.html")
     for form in page.forms:
         method = (form["attrs"].get("method") or "get").lower()
         wide = [b for b in form["buttons"] if DESTRUCTIVE.search(b)]
