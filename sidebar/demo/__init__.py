@@ -210,6 +210,18 @@ def products() -> list[dict[str, Any]]:
     ]
 
 
+# A colour per category: the demo's product pictures are small solid squares, made here (no binary files).
+CATEGORY_COLOURS = {
+    "精华": (214, 170, 120), "面霜": (236, 214, 196), "乳液": (200, 226, 236), "化妆水": (190, 222, 200),
+    "洁面": (222, 236, 246), "防晒": (250, 220, 150), "面膜": (246, 200, 214), "眼霜": (214, 200, 236),
+}  # fmt: skip
+
+
+def product_png(category: str) -> bytes:
+    """The demo picture of a product of this category."""
+    return poster_png(96, 96, CATEGORY_COLOURS.get(category, (230, 230, 230)))
+
+
 PLATFORM_WEIGHTS = [("mall", 5), ("tmall", 3), ("jd", 1), ("douyin", 2), ("pos", 4)]
 NOTES = [
     "客户反馈上次的面霜用完了，想试试新款精华，约了周末到店体验。",

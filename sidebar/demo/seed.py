@@ -98,6 +98,8 @@ def seed_org() -> dict[str, int]:
         _seed_signal_rules()
     if db.session.scalar(select(func.count()).select_from(Product)) == 0:
         products.upsert(demo.products())
+        for product in db.session.scalars(select(Product)):
+            products.set_picture(product, demo.product_png(product.category))
     if db.session.scalar(select(func.count()).select_from(GroupChat)) == 0:
         # What `flask sync groups` would store from the emulator (which serves the same groups).
         joined = int(time.time()) - 86400 * 30

@@ -77,6 +77,13 @@ def test_every_tap_target_is_at_least_44_px_and_the_active_tab_stays_in_view(
         small[testid] = inner.evaluate(SMALL_TARGETS, TAPPABLE)
         if wider := inner.evaluate(OVERFLOW):
             small[testid].append(f"the page is {wider} px wider than the phone")
+        if testid == "tab-products":  # a screen shows most of a small catalogue, each with its picture
+            shown = inner.evaluate(
+                "() => [...document.querySelectorAll('[data-testid=product]')]"
+                ".filter(r => r.getBoundingClientRect().bottom <= window.innerHeight).length"
+            )
+            assert shown >= 7, shown
+            assert inner.locator("img.product-row__picture").count() >= 7
         page.locator("#sidebar").screenshot(path=str(artifacts / f"sidebar-360-{testid[4:]}.png"))
     assert {k: v for k, v in small.items() if v} == {}
 

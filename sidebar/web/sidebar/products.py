@@ -8,6 +8,7 @@ from typing import Any
 from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 
+from sidebar.core import files as file_store
 from sidebar.extensions import db
 from sidebar.models import Customer, Product
 from sidebar.signals import products, radar
@@ -81,3 +82,17 @@ def product_card_for_customer(customer: Customer, product_id: int):
 def product_card_for_group(chat_id: str, product_id: int):
     group_member_or_404(chat_id)
     return _card(product_id, customer=None, chat_id=chat_id)
+
+
+@sidebar_bp.get("/products/<int:product_id>/picture")
+@login_required
+def product_picture(product_id: int):
+    """A product's uploaded picture, for the list (the catalogue is the brand's, not a customer's)."""
+    product = db.session.get(Product, product_id)
+    if product is None or not product.image_path:
+        abort(404)
+    key = products.picture_key(product.image_path)
+    mime = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}.get(
+        product.image_path[product.image_path.rfind(".") :], "application/octet-stream"
+    )
+    return file_store.download(key, filename=None, mimetype=mime, private_max_age=3600)
