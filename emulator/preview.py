@@ -28,6 +28,7 @@ from flask import (
 )
 
 from emulator.state import WeComState
+from sidebar import demo
 
 preview_bp = Blueprint("preview", __name__, template_folder="templates")
 MEMBER_COOKIE = "emu_member"
@@ -74,9 +75,11 @@ def page():
         return res
     member = request.cookies.get(MEMBER_COOKIE) or ""
     if member not in st.users:
-        # First open: a member with chats (a guide), not the admin, who follows nobody.
+        # First open: a shopping guide with chats (the demo's first guide), not the admin or a manager.
         active = [u["userid"] for u in st.users.values() if u.get("status") == 1]
-        member = next((u for u in active if any(u in f for f in st.follows.values())), active[0])
+        guides = [g.userid for g in demo.GUIDES if g.userid in active]
+        with_chats = [u for u in guides + active if any(u in f for f in st.follows.values())]
+        member = with_chats[0] if with_chats else active[0]
     app_url = st.settings["APP_URL"].rstrip("/")
     return render_template(
         "preview.html",
