@@ -145,8 +145,8 @@ def main() -> int:
             f"  Console:   {app_url}/admin/   (sign in with 企业微信扫码登录 as 张伟, admin)\n"
             f"  Emulator:  {emulator_url}   (WeCom's API under /cgi-bin/)\n"
             f"  Logs:      {logs}\n"
-            f"  Preview:   {emulator_url}/preview   (the WeCom client as 陈静, a shopping guide: pick a chat;\n"
-            "             switch member at the top)\n",
+            f"  Preview:   {emulator_url}/preview\n"
+            "             (the WeCom client as 陈静, a shopping guide: pick a chat; switch member at the top)\n",
             flush=True,
         )
     else:
