@@ -146,7 +146,7 @@ def main() -> int:
             f"  Emulator:  {emulator_url}   (WeCom's API under /cgi-bin/)\n"
             f"  Logs:      {logs}\n"
             f"  Preview:   {emulator_url}/preview\n"
-            "             (the WeCom client as 陈静, a shopping guide: pick a chat; switch member at the top)\n",
+            "             (the WeCom client as 陈静, a guide: pick a chat; switch member at the top)\n",
             flush=True,
         )
     else:
