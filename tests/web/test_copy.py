@@ -110,6 +110,7 @@ def read_all(app, client, prefixes, values, data_words) -> dict[str, list[str]]:
         for headers in ({}, {"HX-Request": "true"}):
             res = client.get(path, headers=headers)
             if res.status_code != 200 or res.mimetype != "text/html":
+                res.close()  # a streamed file (a picture) is closed here, not left to the collector
                 continue
             found = problems(res.get_data(as_text=True), data_words)
             if found:

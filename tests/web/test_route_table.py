@@ -64,7 +64,9 @@ CONFIG_PARAMS = {
     "rule_id", "template_id", "staff_id", "tag_id", "group_id", "key_id", "team_id", "code_id", "product_id"
 }  # fmt: skip
 # Parameters that are not objects: the value a request uses.
-FIXED = {"code": "en", "fmt": "csv", "action": "disable", "kind": "daily", "day": "2026-01-05"}
+FIXED = {
+    "code": "en", "fmt": "csv", "action": "disable", "kind": "daily", "day": "2026-01-05", "preset": "tmall",
+}  # fmt: skip
 
 SOUTH = {"huangli", "zhaomin", "sunhao"}  # 华南: another region than chenjing's and lina's
 FORM = {

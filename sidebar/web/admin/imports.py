@@ -233,16 +233,16 @@ def _field(name: str) -> str:
     return str(IMPORT_FIELDS.get(name, name))
 
 
-@admin_bp.get("/data/imports/templates/<key>.csv")
+@admin_bp.get("/data/imports/templates/<preset>.csv")
 @console_required
-def import_template(key: str):
+def import_template(preset: str):
     """A preset's columns as an empty csv (UTF-8 with BOM, so Excel shows the Chinese headers): what to
     fill in for the POS and member templates, or what the platform's file should contain."""
-    the = presets.BUILT_IN.get(key) or abort(404)
+    the = presets.BUILT_IN.get(preset) or abort(404)
     headers = [names[0] for names in the.columns.values() if names]
     body = "\ufeff" + ",".join(f'"{h}"' for h in headers) + "\r\n"
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={key}-template.csv"},
+        headers={"Content-Disposition": f"attachment; filename={the.key}-template.csv"},
     )
