@@ -52,8 +52,8 @@ def test_metrics_are_not_there_for_other_addresses(app, client):
     assert inside.status_code == 404
 
 
-def test_a_scraper_on_an_allowed_network_reads_them(tmp_path, emulator):
-    app = make_app(tmp_path, emulator, METRICS_ALLOW="10.0.0.0/8, 127.0.0.1")
+def test_a_scraper_on_an_allowed_network_reads_them(app, another_app):
+    app = another_app(METRICS_ALLOW="10.0.0.0/8, 127.0.0.1")  # its connections closed afterwards
     scraper = app.test_client().get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert scraper.status_code == 200 and b"beside_http_request_duration_seconds" in scraper.data
 
@@ -102,7 +102,7 @@ def json_logs():
 
 
 def test_json_logs_a_line_per_request_and_the_jobs_it_enqueued_share_its_id(
-    seeded, tmp_path, emulator, caplog, json_logs
+    seeded, another_app, caplog, json_logs
 ):
     from sqlalchemy import select
 
@@ -110,7 +110,7 @@ def test_json_logs_a_line_per_request_and_the_jobs_it_enqueued_share_its_id(
     from sidebar.models import Tag
     from tests.web.sidebar.test_customers import csrf, hx
 
-    app = make_app(tmp_path, emulator, LOG_FORMAT="json")
+    app = another_app(LOG_FORMAT="json")  # on the seeded database; its connections closed afterwards
     client = app.test_client()
     formatter = logs.JsonLines()
     caplog.set_level(logging.INFO)
