@@ -20,7 +20,8 @@ def test_requests_after_the_databases_connections_were_cut_still_answer(seeded, 
         killed = conn.execute(
             text(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend' AND usename = current_user"
             )
         ).scalar()
     assert killed >= 1

@@ -335,7 +335,8 @@ def test_two_hosts_and_two_consumers_share_everything_through_postgresql_and_red
         conn.execute(
             text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend' AND usename = current_user"
             )
         )
     answered = [guide.get(host + "/sidebar/tasks", timeout=15).status_code for host in (a, b) * 5]
