@@ -116,18 +116,14 @@ def exposition(huey: Any) -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = CollectorRegistry()
-        for collector in _process_collectors():
-            registry.register(collector)
+        registry.register(_ThisProcess())
     registry.register(QueueDepth(huey))
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
-def _process_collectors() -> list[Any]:
-    """This process's own metrics (the default registry's), for a registry of one scrape."""
-    return [_DefaultRegistry()]
+class _ThisProcess(Collector):
+    """This process's own metrics (the default registry's), inside a registry made for one scrape."""
 
-
-class _DefaultRegistry(Collector):
     def collect(self) -> Iterator[Any]:
         yield from REGISTRY.collect()
 

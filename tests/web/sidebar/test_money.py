@@ -343,6 +343,15 @@ def test_the_emulator_refuses_a_voucher_request_signed_with_another_key(app, emu
     assert (result.outcome, result.code) == (FAILED, "SIGN_ERROR")
 
 
+def send_packet(client, ext: str, token: str, amount: str = "8.88"):
+    """A red packet through the sidebar's two steps (confirm, then send), as the guide's taps make it."""
+    confirm = client.post(
+        f"/sidebar/customers/{ext}/red-packet/confirm", data={"csrf_token": token, "amount": amount}
+    ).get_data(as_text=True)
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', confirm[confirm.index("packet-confirm") :]))
+    return client.post(f"/sidebar/customers/{ext}/red-packets", data=fields)
+
+
 def test_the_red_packet_form_names_the_range_and_refuses_a_customers_cap_before_the_next_step(
     seeded, client, app
 ):
@@ -362,13 +371,7 @@ def test_the_red_packet_form_names_the_range_and_refuses_a_customers_cap_before_
         "总部允许每个红包 ¥1 至 ¥50。"
     ]  # one error: no reason asked
     for _ in range(2):
-        confirm = client.post(
-            f"/sidebar/customers/{ext}/red-packet/confirm", data={"csrf_token": token, "amount": "8.88"}
-        ).get_data(as_text=True)
-        fields = dict(
-            re.findall(r'name="([a-z_]+)" value="([^"]*)"', confirm[confirm.index("packet-confirm") :])
-        )
-        assert client.post(f"/sidebar/customers/{ext}/red-packets", data=fields).status_code == 201
+        assert send_packet(client, ext, token).status_code == 201
     page = client.get(f"/sidebar/customers/{ext}/red-packet").get_data(as_text=True)
     assert "该客户今日已收 2/2 个红包" in page and 'data-testid="packet-next"' not in page
     third = client.post(
@@ -384,13 +387,7 @@ def test_red_packets_sent_to_a_customer_show_on_their_console_page_in_words(seed
     page = client.get(f"/sidebar/customers/{ext}/red-packet").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     for _ in range(2):
-        confirm = client.post(
-            f"/sidebar/customers/{ext}/red-packet/confirm", data={"csrf_token": token, "amount": "8.88"}
-        ).get_data(as_text=True)
-        fields = dict(
-            re.findall(r'name="([a-z_]+)" value="([^"]*)"', confirm[confirm.index("packet-confirm") :])
-        )
-        sent = client.post(f"/sidebar/customers/{ext}/red-packets", data=fields)
+        sent = send_packet(client, ext, token)
         client.post(sent.get_json()["sent_url"], headers={"X-CSRFToken": token})  # the card went to the chat
     admin = app.test_client()
     qr_sign_in(admin, "zhangwei")
