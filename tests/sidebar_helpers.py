@@ -21,7 +21,12 @@ def sign_in(client, userid: str, next_path: str = "/sidebar/"):
     picked = requests.get(authorize, params={"as": userid}, allow_redirects=False, timeout=10)
     assert picked.status_code == 302, picked.text
     back = urlsplit(picked.headers["Location"])
-    return client.get(back.path + "?" + back.query)
+    signed_in = client.get(back.path + "?" + back.query)
+    # A sign-in that could not complete (WeCom not answering) fails here, not later as a puzzling
+    # redirect; a refusal (403: resigned, unknown) is for the caller to check.
+    completed = signed_in.status_code == 302 and "/auth/" not in signed_in.headers["Location"]
+    assert completed or signed_in.status_code == 403, signed_in.get_data(as_text=True)[:500]
+    return signed_in
 
 
 def make_hostile(app, external_userid: str) -> None:

@@ -157,14 +157,14 @@ def test_when_wecom_cannot_be_reached_the_entry_page_says_so_and_retries(
     side.get_by_test_id("customer-name").wait_for()
 
     # The app's ticket runs out while WeCom stops answering in time (its answers would take 8 s; a
-    # person waits 2 s at most).
+    # person waits WECOM_INTERACTIVE_TIMEOUT, 4 s in the tests).
     with seeded.app_context():
         client = wecom()
         client.credentials.invalidate(AGENT_TICKET, client.agent_ticket())
     emulator.configure(latency=8)
     page.get_by_role("button", name=second.name).first.click()
     alert = side.get_by_role("alert")
-    alert.wait_for(timeout=6000)
+    alert.wait_for(timeout=9000)
     assert "无法连接企业微信" in alert.inner_text()
     page.locator("#sidebar").screenshot(path=str(artifacts / "entry-wecom-unreachable.png"))
 
