@@ -54,14 +54,24 @@ class SopRule(Timestamps, Model):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # The steps in force. A step changed in the editor is retired, not deleted (its tasks keep what they
+    # said) and leaves this list; the database's ON DELETE CASCADE removes retired steps with the rule.
     steps: Mapped[list[SopStep]] = relationship(
-        back_populates="rule", order_by="SopStep.position", cascade="all, delete-orphan"
+        back_populates="rule",
+        order_by="SopStep.position",
+        cascade="all, delete-orphan",
+        primaryjoin="and_(SopRule.id == SopStep.rule_id, SopStep.retired_at.is_(None))",
     )
 
 
 class SopStep(Model):
     """One thing to send, ``offset_days`` after the trigger: text (with variables), a script, a material,
-    a coupon."""
+    a coupon.
+
+    Editing a step makes a new version: the old one gets ``retired_at`` and the new one the first
+    version's id as ``lineage_id``. Tasks point at the version that made them, and the engine counts
+    every version of a lineage when it asks whether an occurrence already has its task.
+    """
 
     __tablename__ = "sop_steps"
 
@@ -77,6 +87,8 @@ class SopStep(Model):
     coupon_template_id: Mapped[int | None] = mapped_column(
         ForeignKey("coupon_templates.id", ondelete="SET NULL"), index=True
     )
+    lineage_id: Mapped[int | None] = mapped_column(Integer)  # the first version's id; None: this is it
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     rule: Mapped[SopRule] = relationship(back_populates="steps")
     script: Mapped[Script | None] = relationship()

@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from sidebar.core.errors import DomainError
 from sidebar.core.units import brand_zone
 from sidebar.customers import query as customer_query
 from sidebar.extensions import db
-from sidebar.models import CouponTemplate, Material, Script, SopRule, SopStep, Trigger
+from sidebar.models import GROUP_AUDIENCE, CouponTemplate, Material, Script, SopRule, SopStep, Trigger
 
 MAX_STEPS = 5
 AUDIENCE_FIELDS = (
@@ -222,6 +223,102 @@ def _step(r: Reader, n: int, rule: SopRule, now: datetime) -> SopStep | None:
         material_id=ids.get("material"),
         coupon_template_id=ids.get("coupon"),
     )
+
+
+RULE_FIELDS = (
+    "name",
+    "trigger",
+    "trigger_days",
+    "fixed_at",
+    "weekday",
+    "audience",
+    "guide_tiers",
+    "window_days",
+    "priority",
+    "starts_at",
+    "ends_at",
+)
+STEP_FIELDS = ("position", "offset_days", "text", "script_id", "material_id", "coupon_template_id")
+
+
+def revise(rule: SopRule, form: Mapping[str, Any], *, now: datetime) -> int:
+    """Change ``rule`` to what the form says, or ``RuleInvalid`` (nothing changed). Changes apply to
+    tasks not yet made: a changed or removed step is retired (its tasks keep what they said) and a
+    changed one continues as a new version of the same lineage, so the engine does not make a second
+    task for an occurrence that has one. Whether the rule is on stays as it was. Returns how many
+    steps were replaced or removed."""
+    wanted = build(form, now=now)
+    if wanted.target != rule.target:
+        raise RuleInvalid(
+            {"target": str(_l("A rule stays for customers or for groups; make a new rule instead."))}
+        )
+    for name in RULE_FIELDS:
+        setattr(rule, name, getattr(wanted, name))
+    old = {step.position: step for step in rule.steps}
+    new = {step.position: step for step in wanted.steps}
+    changed = 0
+    for position in sorted(old.keys() | new.keys()):
+        before, after = old.get(position), new.get(position)
+        if before is not None and after is not None and _content(before) == _content(after):
+            continue
+        if before is not None:
+            before.retired_at = now
+            changed += 1
+        if after is not None:
+            fresh = SopStep(**{name: getattr(after, name) for name in STEP_FIELDS})
+            if before is not None:
+                fresh.lineage_id = before.lineage_id or before.id
+            fresh.rule_id = rule.id
+            db.session.add(fresh)
+    db.session.flush()
+    db.session.expire(rule, ["steps"])  # retired steps leave the list in force
+    return changed
+
+
+def _content(step: SopStep) -> tuple[Any, ...]:
+    return tuple(getattr(step, name) for name in STEP_FIELDS)
+
+
+def form_of(rule: SopRule) -> MultiDict[str, str]:
+    """The editor's fields for a saved rule: what ``build`` reads, so the edit page opens filled in."""
+    zone = brand_zone()
+    local = lambda at: at.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if at else ""  # noqa: E731
+    form: MultiDict[str, str] = MultiDict(
+        {
+            "name": rule.name,
+            "trigger": rule.trigger,
+            "trigger_days": str(rule.trigger_days),
+            "weekday": "" if rule.weekday is None else str(rule.weekday),
+            "fixed_at": local(rule.fixed_at),
+            "window_days": str(rule.window_days),
+            "priority": str(rule.priority),
+            "starts_at": local(rule.starts_at),
+            "ends_at": local(rule.ends_at),
+            "target": rule.target,
+        }
+    )
+    for tier in rule.guide_tiers:
+        form.add("guide_tiers", tier)
+    audience = json.loads(rule.audience or "{}")
+    if rule.target == "groups":
+        for key in GROUP_AUDIENCE:
+            if audience.get(key) not in (None, ""):
+                form["group_" + key] = str(audience[key])
+    else:
+        for key, value in audience.items():
+            for part in str(value).split(",") if key in MULTI else [str(value)]:
+                form.add(key, part)
+    for step in rule.steps:
+        p = f"step{step.position}_"
+        form[p + "offset"] = str(step.offset_days)
+        form[p + "text"] = step.text or ""
+        for part, value in (
+            ("script", step.script_id),
+            ("material", step.material_id),
+            ("coupon", step.coupon_template_id),
+        ):
+            form[p + part] = "" if value is None else str(value)
+    return form
 
 
 def coupons_on_offer() -> list[CouponTemplate]:

@@ -130,7 +130,7 @@ def _new_tasks(rule: SopRule, step: SopStep, now: datetime) -> Any | None:
     condition, occurrence = due
     task = aliased(SopTask)
     already = exists().where(
-        task.step_id == step.id,
+        _of_step(task.step_id, step),
         task.customer_id == Customer.id,
         task.staff_id == Follow.staff_id,
         task.occurrence == occurrence,
@@ -154,6 +154,18 @@ def _new_tasks(rule: SopRule, step: SopStep, now: datetime) -> Any | None:
         .outerjoin(CustomerStats, CustomerStats.customer_id == Customer.id)  # the order triggers
         .where(_in_audience(rule), condition, ~already, *_tiers(rule), *_not_yet_in_groups(rule))
     )
+
+
+def _of_step(column: Any, step: SopStep) -> Any:
+    """``column`` names this step or an earlier version of it (edited in the console), so an occurrence
+    that already has its task is not given a second one by the new version."""
+    root = step.lineage_id or step.id
+    versions = list(
+        db.session.scalars(select(SopStep.id).where((SopStep.id == root) | (SopStep.lineage_id == root)))
+    )
+    if len(versions) <= 1:
+        return column == step.id  # never edited: the plain equality the unique index serves best
+    return column.in_(versions)
 
 
 def _not_yet_in_groups(rule: SopRule) -> list[Any]:
@@ -281,7 +293,7 @@ def _new_group_tasks(rule: SopRule, step: SopStep, now: datetime) -> Any | None:
             condition,
             *_group_audience(rule, now),
             ~exists().where(
-                done.step_id == step.id, done.group_id == GroupChat.id, done.occurrence == occurrence
+                _of_step(done.step_id, step), done.group_id == GroupChat.id, done.occurrence == occurrence
             ),
         )
     )

@@ -87,6 +87,7 @@ ACTIONS = {
     "signal_rule.delete": _l("deleted the mall signal rule %(name)s"),
     "material_radar_changed": _l("changed how %(title)s is tracked"),
     "sop_rule_created": _l("created the SOP rule %(name)s"),
+    "sop_rule_edited": _l("changed the SOP rule %(name)s"),
     "sop_rule_enabled": _l("switched on the SOP rule %(name)s"),
     "sop_rule_disabled": _l("switched off the SOP rule %(name)s"),
     "sop_rule_deleted": _l("deleted the SOP rule %(name)s"),

@@ -312,7 +312,8 @@ document.addEventListener("click", function (event) {
   function valueOf(form, name) {
     var checked = form.querySelector("[name='" + name + "']:checked");
     if (checked) return checked.value;
-    var field = form.querySelector("select[name='" + name + "']");
+    /* A select, or a hidden input where the choice is fixed (an edited rule's customers or groups). */
+    var field = form.querySelector("select[name='" + name + "'], input[type=hidden][name='" + name + "']");
     return field ? field.value : "";
   }
   function apply(form) {

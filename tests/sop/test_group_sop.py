@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -139,3 +140,27 @@ def test_the_console_makes_group_rules_and_refuses_what_a_group_cannot_get(seede
     with app.app_context():
         rule = db.session.scalar(select(SopRule).where(SopRule.name == "群直播提醒"))
         assert rule.target == "groups" and json.loads(rule.audience) == {"tag": "VIP群", "min_members": 3}
+
+
+def test_an_edited_group_rule_keeps_made_tasks_and_makes_no_second_one_for_the_week(seeded, app):
+    from sidebar.sop import editor
+
+    with app.app_context():
+        rule = group_rule({})
+        now = utcnow()
+        made = engine.generate(rule, now=now)
+        db.session.commit()
+        assert made > 0
+        form = editor.form_of(rule)
+        assert form["target"] == "groups" and form["weekday"] == str(now.weekday())
+        form["step0_text"] = "今晚 8 点直播，记得来～"
+        assert editor.revise(rule, form, now=now) == 1
+        db.session.commit()
+        assert engine.generate(rule, now=now) == 0  # this week's groups have their task
+        texts = db.session.scalars(
+            select(SopStep.text).join(GroupSopTask, GroupSopTask.step_id == SopStep.id)
+        ).all()
+        assert set(texts) == {"{客户称呼}晚上好，今晚 8 点直播见～"} and len(texts) == made
+        assert [s.text for s in rule.steps] == ["今晚 8 点直播，记得来～"]
+        # Next week the new words go out.
+        assert engine.generate(rule, now=now + timedelta(days=7)) == made

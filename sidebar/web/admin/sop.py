@@ -113,6 +113,7 @@ def _list_page(
             counts=counts,
             errors=errors or {},
             form=form or MultiDict(),
+            editing=None,
             **_choices(),
         ),
         status,
@@ -132,6 +133,39 @@ def sop_rule_create():
     db.session.flush()
     audit.record(viewer(), "sop_rule_created", "sop_rule", rule.id, ip=client_ip(), name=rule.name)
     return redirect(url_for("admin.sop_rule_detail", rule_id=rule.id), 303)
+
+
+@admin_bp.route("/sop/<int:rule_id>/edit", methods=["GET", "POST"])
+@admin_required
+def sop_rule_edit(rule_id: int):
+    """The editor, filled in with the rule. Saving changes what tasks not yet made will be; tasks already
+    made keep their content (``editor.revise``). A form with problems comes back marked (422), the rule
+    unchanged."""
+    rule = db.session.get(SopRule, rule_id) or abort(404)
+    errors: dict[str, str] = {}
+    form: Any = editor.form_of(rule)
+    if request.method == "POST":
+        try:
+            replaced = editor.revise(rule, request.form, now=utcnow())  # checks everything before changing
+        except editor.RuleInvalid as exc:
+            errors, form = exc.errors, request.form
+        else:
+            audit.record(
+                viewer(),
+                "sop_rule_edited",
+                "sop_rule",
+                rule.id,
+                ip=client_ip(),
+                name=rule.name,
+                steps=replaced,
+            )
+            return redirect(url_for("admin.sop_rule_detail", rule_id=rule.id), 303)
+    return (
+        render_template(
+            "admin/sop_edit.html", rule=rule, editing=rule, errors=errors, form=form, **_choices()
+        ),
+        422 if errors else 200,
+    )
 
 
 @admin_bp.post("/sop/step-preview")

@@ -173,3 +173,130 @@ def test_times_are_the_brands_local_time_and_the_preview_shows_what_the_customer
         headers={"X-CSRFToken": token},
     ).get_data(as_text=True)
     assert "王女士，新年快乐" in preview and "新客礼券" in preview
+
+
+def _weekly_rule(client, token, text: str) -> int:
+    res = client.post(
+        "/admin/sop",
+        data={
+            "csrf_token": token,
+            "name": "黑金周问候",
+            "trigger": "weekly",
+            "weekday": str(demo.today().weekday()),
+            "window_days": "1",
+            "member_level": "黑金",
+            "tags_any": ["1", "2"],
+            "step0_offset": "0",
+            "step0_text": text,
+        },
+    )
+    assert res.status_code == 303
+    return int(res.headers["Location"].rsplit("/", 1)[1])
+
+
+def _texts(seeded, rule_id: int) -> dict[str, int]:
+    from sidebar.models import SopStep
+
+    with seeded.app_context():
+        rows = db.session.execute(
+            select(SopStep.text, func.count())
+            .join(SopTask, SopTask.step_id == SopStep.id)
+            .where(SopTask.rule_id == rule_id)
+            .group_by(SopStep.text)
+        )
+        return dict(rows.tuples().all())
+
+
+def test_an_edited_rule_changes_tasks_not_yet_made_and_never_doubles_one(seeded, client, runner):
+    from werkzeug.datastructures import MultiDict
+
+    from sidebar.sop import editor
+
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/sop")
+    rule_id = _weekly_rule(client, token, "本周新品～")
+    client.post(f"/admin/sop/{rule_id}/enable", data={"csrf_token": token})
+    runner.invoke(args=["sop", "run"])
+    made = _texts(seeded, rule_id)
+    assert set(made) == {"本周新品～"} and made["本周新品～"] > 0
+
+    # The editor opens filled in: name, trigger, audience (both ticked tags), the step's text.
+    page = client.get(f"/admin/sop/{rule_id}/edit").get_data(as_text=True)
+    assert 'value="黑金周问候"' in page and "本周新品～</textarea>" in page
+    assert re.search(r'<option value="weekly" selected', page) and re.search(r"<option selected>黑金", page)
+    assert (
+        page.count('name="tags_any" value="1" checked') == 1 and 'name="tags_any" value="2" checked' in page
+    )
+    assert "Changes apply to tasks not yet made" in page or "尚未生成的任务" in page
+
+    # Saved as it opened: nothing changes, no step is replaced.
+    with seeded.app_context():
+        same = editor.form_of(db.session.get(SopRule, rule_id))
+    same["csrf_token"] = token
+    res = client.post(f"/admin/sop/{rule_id}/edit", data=same)
+    assert res.status_code == 303
+    with seeded.app_context():
+        rule = db.session.get(SopRule, rule_id)
+        assert rule.active and [s.text for s in rule.steps] == ["本周新品～"]
+        first_step = rule.steps[0].id
+
+    # The text changes and a second step is added: this week's tasks keep the old words, the changed
+    # step makes no second task for this week, the new step makes its own.
+    changed = MultiDict(same)
+    changed["step0_text"] = "本周新品到店～"
+    changed["step1_text"] = "附上新品手册"
+    changed["name"] = "黑金周问候（新）"
+    res = client.post(f"/admin/sop/{rule_id}/edit", data=changed)
+    assert res.status_code == 303
+    detail = client.get(res.headers["Location"]).get_data(as_text=True)
+    assert "本周新品到店～" in detail and "附上新品手册" in detail and "本周新品～ " not in detail
+    assert "黑金周问候（新）" in detail
+    runner.invoke(args=["sop", "run"])
+    after = _texts(seeded, rule_id)
+    assert after == {"本周新品～": made["本周新品～"], "附上新品手册": made["本周新品～"]}
+    with seeded.app_context():
+        rule = db.session.get(SopRule, rule_id)
+        assert rule.active and [s.text for s in rule.steps] == ["本周新品到店～", "附上新品手册"]
+        assert rule.steps[0].lineage_id == first_step
+    # What was said: the audit, and the flash after saving.
+    assert "黑金周问候（新）" in client.get("/admin/audit").get_data(as_text=True)
+
+    # A rule with retired steps still deletes whole.
+    client.post(f"/admin/sop/{rule_id}/delete", data={"csrf_token": token})
+    with seeded.app_context():
+        assert db.session.get(SopRule, rule_id) is None
+        assert (
+            db.session.scalar(select(func.count()).select_from(SopTask).where(SopTask.rule_id == rule_id))
+            == 0
+        )
+
+
+def test_a_bad_edit_changes_nothing_and_managers_cannot_edit(seeded, client):
+    from sidebar.sop import editor
+
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/sop")
+    rule_id = _weekly_rule(client, token, "原来的话")
+    with seeded.app_context():
+        form = editor.form_of(db.session.get(SopRule, rule_id))
+    form["csrf_token"] = token
+    form["step0_text"] = "改过的话"
+    form["window_days"] = "999"
+    res = client.post(f"/admin/sop/{rule_id}/edit", data=form)
+    html = res.get_data(as_text=True)
+    assert res.status_code == 422 and "改过的话" in html and 'data-testid="error-window_days"' in html
+    form["window_days"] = "1"
+    form["target"] = "groups"
+    assert client.post(f"/admin/sop/{rule_id}/edit", data=form).status_code == 422
+    with seeded.app_context():
+        rule = db.session.get(SopRule, rule_id)
+        assert (
+            [s.text for s in rule.steps] == ["原来的话"]
+            and rule.window_days == 1
+            and rule.target == "customers"
+        )
+
+    qr_sign_in(client, "lina")  # a manager
+    assert client.get(f"/admin/sop/{rule_id}/edit").status_code == 403
+    form["csrf_token"] = csrf_token(client, "/admin/sop")
+    assert client.post(f"/admin/sop/{rule_id}/edit", data=form).status_code == 403
