@@ -56,6 +56,8 @@ STAFF = [
     DemoStaff("sunhao", "孙浩", 3, "guide", "GZ01", active=False),
 ]
 GUIDES = [s for s in STAFF if s.role == "guide" and s.active]
+LEAVER = "sunhao"  # the guide who left (离职): every LEAVER_EVERY-th customer still counts him as a follower
+LEAVER_EVERY = 25
 
 
 def _valid_prefix(national: str) -> str:
@@ -322,6 +324,12 @@ class DemoCustomer:
     def tag_ids(self) -> list[str]:
         return sorted({t for f in self.follows for t in f.tag_ids})
 
+    @property
+    def serving(self) -> list[DemoFollow]:
+        """The follows of guides still with the brand (not the leaver's): what a sync from WeCom brings
+        in and what tasks go to."""
+        return [f for f in self.follows if f.userid != LEAVER]
+
     def remark_mobiles(self, userid: str) -> list[str]:
         """The mobiles a guide typed on this customer in WeCom (follow_user.remark_mobiles), as typed:
         the first guide of every third customer did."""
@@ -466,6 +474,20 @@ def customer(index: int, *, anchor: date | None = None) -> DemoCustomer:
                 state=_state_for(person, rng.choice(ADD_STATES)),
                 createtime=int(added.timestamp()),
                 tag_ids=tags,
+            )
+        )
+    if index % LEAVER_EVERY == LEAVER_EVERY - 1:
+        # Some customers also added 孙浩 before he left: WeCom still holds them for him, so the 离职继承
+        # page has something to hand over. No random draw here, so every other customer stays as it was.
+        c.follows.append(
+            DemoFollow(
+                userid=LEAVER,
+                remark="",
+                description="",
+                add_way=1,
+                state=None,
+                createtime=int((anchor_dt - timedelta(days=400 + index % 90)).timestamp()),
+                tag_ids=[],
             )
         )
 

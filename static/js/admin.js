@@ -330,3 +330,94 @@ document.addEventListener("click", function (event) {
     form.addEventListener("change", function () { apply(form); });
   });
 })();
+
+/* Every console table sorts by a click on its column header and shows 50 rows at a time with a pager —
+ * one component, so a page added later gets both without asking. A cell's data-sort (a number of fen,
+ * an ISO date) is what it sorts by when its text is not; numbers sort as numbers, "—" and empty cells
+ * last. A table sorted and paged by the server (data-server-sort: the customer list at a million rows),
+ * a table of fields to fill in row by row (data-nosort: tier bounds, a column mapping), a header marked
+ * data-nosort, and tables with merged cells or an empty-state row are left as they are. */
+(function () {
+  "use strict";
+  var PAGE = 50;
+  var zh = document.documentElement.lang !== "en";
+  var words = zh
+    ? { prev: "上一页", next: "下一页", range: function (a, b, n) { return "第 " + a + "–" + b + " 条，共 " + n + " 条"; } }
+    : { prev: "Previous", next: "Next", range: function (a, b, n) { return a + "–" + b + " of " + n; } };
+  function key(cell) {
+    if (!cell) return "";
+    var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent;
+    return raw.replace(/\s+/g, " ").trim();
+  }
+  function number(text) {
+    var cleaned = text.replace(/[¥,%\s]/g, "").replace(/^[+]/, "");
+    return cleaned !== "" && !isNaN(cleaned) ? parseFloat(cleaned) : null;
+  }
+  function blank(text) { return text === "" || text === "—" || text === "-"; }
+  function sortable(table) {
+    if (table.hasAttribute("data-server-sort") || table.hasAttribute("data-nosort")) return false;
+    if (!table.tHead || !table.tBodies.length) return false;
+    if (table.querySelector("td[colspan], td[rowspan], th[rowspan], tbody th[colspan]")) return false;
+    return table.tBodies[0].rows.length >= 2;
+  }
+  function setUp(table) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var page = 0;
+    var pager = null;
+    function show() {
+      if (!pager) return;
+      var pages = Math.ceil(rows.length / PAGE);
+      page = Math.max(0, Math.min(page, pages - 1));
+      rows.forEach(function (r, i) { r.hidden = Math.floor(i / PAGE) !== page; });
+      var first = page * PAGE + 1, last = Math.min(rows.length, (page + 1) * PAGE);
+      pager.querySelector("[data-range]").textContent = words.range(first, last, rows.length);
+      pager.querySelector("[data-prev]").disabled = page === 0;
+      pager.querySelector("[data-next]").disabled = page >= pages - 1;
+    }
+    if (rows.length > PAGE) {
+      pager = document.createElement("nav");
+      pager.className = "pager";
+      pager.setAttribute("data-testid", "table-pager");
+      pager.innerHTML = '<button type="button" class="btn btn--small" data-prev></button><span data-range></span>' +
+        '<button type="button" class="btn btn--small" data-next></button>';
+      pager.querySelector("[data-prev]").textContent = words.prev;
+      pager.querySelector("[data-next]").textContent = words.next;
+      pager.querySelector("[data-prev]").addEventListener("click", function () { page -= 1; show(); });
+      pager.querySelector("[data-next]").addEventListener("click", function () { page += 1; show(); });
+      table.parentNode.insertBefore(pager, table.nextSibling);
+      show();
+    }
+    var heads = table.tHead.rows[table.tHead.rows.length - 1].cells;
+    Array.prototype.forEach.call(heads, function (th, column) {
+      if (th.hasAttribute("data-nosort") || th.querySelector("input, a, button") || !th.textContent.trim()) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.setAttribute("data-testid", "sort-column");
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var keys = rows.map(function (r) { return key(r.cells[column]); });
+        var numeric = keys.every(function (k) { return blank(k) || number(k) !== null; });
+        var order = rows.map(function (r, i) { return i; });
+        order.sort(function (a, b) {
+          var x = keys[a], y = keys[b];
+          if (blank(x) || blank(y)) return blank(x) === blank(y) ? a - b : (blank(x) ? 1 : -1);
+          var c = numeric ? number(x) - number(y) : x.localeCompare(y, zh ? "zh-Hans-CN" : "en");
+          return (ascending ? c : -c) || a - b;
+        });
+        rows = order.map(function (i) { return rows[i]; });
+        rows.forEach(function (r) { body.appendChild(r); });
+        page = 0;
+        show();
+      });
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("main table.table"), function (table) {
+    if (sortable(table)) setUp(table);
+  });
+})();

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from sidebar import demo
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
@@ -125,7 +126,10 @@ def test_a_member_who_resigns_is_listed_as_left_and_their_customers_wait(ctx, em
     listed = {u["userid"]: u["status"] for u in members}
     assert (listed["wangfang"], listed["zhangwei"]) == (5, 1)  # 退出企业, as doc 90201 lists it
     waiting = wecom().post("externalcontact/get_unassigned_list", data={"page_size": 1000})["info"]
-    assert waiting and {w["handover_userid"] for w in waiting} == {"wangfang"}
+    assert waiting and {w["handover_userid"] for w in waiting} == {
+        "wangfang",
+        demo.LEAVER,
+    }  # and who left before
     assert requests.post(emulator.url + "/_emulator/members/nobody/resign", timeout=5).status_code == 404
 
 

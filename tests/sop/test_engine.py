@@ -49,7 +49,7 @@ def expected(now: datetime, *, skin: str, offsets: list[int], window: int) -> se
         c = demo.customer(i)
         if c.skin_type != skin:
             continue
-        for f in c.follows:
+        for f in c.serving:
             added = datetime.fromtimestamp(f.createtime, UTC)
             for n, offset in enumerate(offsets):
                 if now - timedelta(days=offset + window) < added <= now - timedelta(days=offset):
@@ -134,7 +134,7 @@ def test_weekly_and_birthday_triggers(seeded):
             (c.external_userid, f.userid)
             for c in (demo.customer(i) for i in range(demo.DEFAULT_CUSTOMERS))
             if c.member_level == "黑金"
-            for f in c.follows
+            for f in c.serving
         }
         assert made == len(black_gold) > 0
         assert sop_engine.generate(weekly, now=now) == 0

@@ -397,13 +397,20 @@ def test_staff_settings_change_and_are_audited(seeded, client):
 def test_resigned_staff_are_listed_with_the_customers_they_still_hold(seeded, client):
     with seeded.app_context():
         sunhao = db.session.scalar(select(Staff).where(Staff.userid == "sunhao"))
-        customer = db.session.scalar(select(Customer))
-        db.session.add(Follow(staff_id=sunhao.id, customer_id=customer.id))
+        held = sum(
+            1 for i in range(demo.DEFAULT_CUSTOMERS) for f in demo.customer(i).follows if f.userid == "sunhao"
+        )
+        customer = db.session.scalar(select(Customer).order_by(Customer.id))
+        if customer.id not in set(
+            db.session.scalars(select(Follow.customer_id).where(Follow.staff_id == sunhao.id))
+        ):
+            db.session.add(Follow(staff_id=sunhao.id, customer_id=customer.id))
+            held += 1
         db.session.commit()
     qr_sign_in(client, "zhangwei")
     page = client.get("/admin/staff").get_data(as_text=True)
     row = re.search(r"孙浩.*?</tr>", page, re.S).group(0)
-    assert "离职" in row and '<td class="num">1</td>' in row
+    assert "离职" in row and f'<td class="num">{held}</td>' in row
 
 
 # -- bulk tagging ----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Every console page, walked from the URL map as an admin and as a manager (ids from the demo), held to
 what the console promises everywhere: the layout with its navigation and the viewer's name, Chinese
 error pages inside it, no Python value or raw JSON printed, no English word outside an allow-list, and
-every form that deletes, retires, revokes or acts on many asking first.
+every form that deletes, retires, revokes or acts on many asking first, every checkbox in one row with
+its words.
 
 A page added later is walked too: the guard needs no list of pages, only ids for its URL's parts."""
 
@@ -55,6 +56,9 @@ DESTRUCTIVE = re.compile(r"删除|停用|吊销|撤销|应用到全部|离职继
 # Shown as they are, not words of the page: codes, file names, userids, commands (<code>, <pre>, <kbd>).
 LITERAL = {"code", "pre", "kbd", "samp"}
 VOID = {"br", "img", "input", "hr", "meta", "link"}
+# A checkbox or radio sits in one row with its words: a label of one of these classes (or, in a table, it
+# carries its own aria-label).
+TICK_ROWS = {"check", "inline", "picker__option"}
 # Printable pages (a channel code's poster): the poster, not the console around it.
 PRINTABLE = {"admin.channel_code_poster", "admin.group_code_poster"}
 
@@ -69,6 +73,8 @@ class Page(HTMLParser):
         self._skip = 0
         self._form: dict | None = None
         self._button: list[str] | None = None
+        self._labels: list[str] = []  # the classes of the labels we are inside
+        self.loose_ticks: list[str] = []  # checkboxes and radios not laid out as one row with their words
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -81,12 +87,20 @@ class Page(HTMLParser):
             self._button = []
             if "data-confirm" in a or "hx-confirm" in a:
                 self._form["confirm"] = True
+        elif tag == "label":
+            self._labels.append(a.get("class") or "")
+        elif tag == "input" and a.get("type") in ("checkbox", "radio") and "aria-label" not in a:
+            classes = set((self._labels[-1] if self._labels else "").split())
+            if not classes & TICK_ROWS:
+                self.loose_ticks.append(a.get("name") or "?")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style", "template") or (tag in LITERAL and tag not in VOID):
             self._skip -= 1
         elif tag == "form":
             self._form = None
+        elif tag == "label" and self._labels:
+            self._labels.pop()
         elif tag == "button" and self._button is not None and self._form is not None:
             self._form["buttons"].append("".join(self._button).strip())
             self._button = None
@@ -175,6 +189,12 @@ def problems(html: str, viewer_name: str) -> list[str]:
             found.append("a switch without exactly one choice marked current")
     if 'class="subtabs"' in html:
         found.append("subtabs outside the sidebar: the console's switch is macros/widgets.html")
+    for table in re.findall(r"<table\b[^>]*>.*?</table>", html, re.S):
+        # admin.js sorts and pages every table in the browser; one the server sorts must say so.
+        if 'class="sort' in table and "data-server-sort" not in table.split(">", 1)[0]:
+            found.append("a table sorted by the server without data-server-sort")
+    if page.loose_ticks:
+        found.append(f"checkboxes not in a check row (label.check): {page.loose_ticks[:5]}")
     for form in page.forms:
         method = (form["attrs"].get("method") or "get").lower()
         wide = [b for b in form["buttons"] if DESTRUCTIVE.search(b)]

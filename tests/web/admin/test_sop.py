@@ -37,7 +37,7 @@ def test_a_rule_is_created_disabled_previewed_and_enabled(seeded, client, runner
     assert re.search(r'data-testid="preview-customers">([\d,]+)<', page).group(1) == f"{len(black_gold):,}"
     assert (
         re.search(r'data-testid="preview-tasks">([\d,]+)<', page).group(1)
-        == f"{sum(len(c.follows) for c in black_gold):,}"
+        == f"{sum(len(c.serving) for c in black_gold):,}"
     )
     with seeded.app_context():
         rule_id = db.session.scalar(select(SopRule.id).where(SopRule.name == "黑金会员周问候"))
@@ -51,7 +51,7 @@ def test_a_rule_is_created_disabled_previewed_and_enabled(seeded, client, runner
     client.post(f"/admin/sop/{rule_id}/enable", data={"csrf_token": token})
     runner.invoke(args=["sop", "run"])
     with seeded.app_context():
-        assert db.session.scalar(of_rule) == sum(len(c.follows) for c in black_gold)
+        assert db.session.scalar(of_rule) == sum(len(c.serving) for c in black_gold)
 
 
 def test_bad_rules_are_refused_and_managers_cannot_write(seeded, client):
