@@ -18,6 +18,7 @@ from sidebar.customers import profile
 from sidebar.extensions import db
 from sidebar.models import (
     CouponTemplate,
+    GroupTag,
     Material,
     Scope,
     Script,
@@ -58,6 +59,7 @@ def _choices() -> dict[str, object]:
             )
         ),
         "triggers": [t.value for t in Trigger],
+        "group_tags": list(db.session.scalars(select(GroupTag.name).order_by(GroupTag.name))),
         "tag_groups": profile.all_tag_groups(),
         "teams": list(db.session.scalars(select(Team).order_by(Team.id))),
         "scripts": list(
