@@ -193,6 +193,8 @@ def problems(html: str, viewer_name: str) -> list[str]:
         # admin.js sorts and pages every table in the browser; one the server sorts must say so.
         if 'class="sort' in table and "data-server-sort" not in table.split(">", 1)[0]:
             found.append("a table sorted by the server without data-server-sort")
+    if re.search(r'<td colspan="\d+" class="muted">', html):
+        found.append("a bare empty state in a table (use empty_row from macros/widgets.html)")
     if page.loose_ticks:
         found.append(f"checkboxes not in a check row (label.check): {page.loose_ticks[:5]}")
     for form in page.forms:
