@@ -93,6 +93,10 @@ class WeComState:
             self.group_welcome_templates: dict[str, dict[str, Any]] = {}
             self.group_welcomes: list[dict[str, Any]] = []  # welcomes WeCom sent in groups
             self.messages: list[dict[str, Any]] = []
+            # 企业群发 (emulator/group_msgs.py): msgid -> the message and each member's task
+            self.group_msgs: dict[str, dict[str, Any]] = {}
+            self.mass_received: dict[str, list[float]] = {}  # external_userid -> when mass messages came
+            self.chat_log: dict[str, list[dict[str, Any]]] = {}  # "userid|external_userid" -> messages
             self.calls: deque[dict[str, Any]] = deque(maxlen=20000)
             self.window_start = time.monotonic()
             self.window_calls = 0

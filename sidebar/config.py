@@ -113,6 +113,7 @@ _ENV_STR = (
     "FRAME_ANCESTORS",
     "PUBLIC_URL",
     "WECOM_ADMIN_USERIDS",
+    "MASS_MESSAGE_RULE",
 )
 _ENV_FLOAT = (
     "BEHAVIOUR_RETENTION_DAYS",
@@ -163,6 +164,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Where customers reach the app (https://beside.example.com): links sent without a request
         # to build them from, such as a welcome's coupon card.
         "PUBLIC_URL": None,
+        # WeCom's 群发规则 the brand chose in 群发助手 → 设置群发规则 (doc 92135): "month" (a customer
+        # receives as many mass messages a month as the month has days, WeCom's default), "week" (7 a
+        # week) or "day" (1 a day). Campaigns leave out customers who would be over it.
+        "MASS_MESSAGE_RULE": "month",
         "WECOM_CORP_ID": None,
         "WECOM_AGENT_ID": None,
         "WECOM_SECRET": None,
@@ -359,6 +364,10 @@ def load(
         raise ConfigError(problem)
     if settings["LOG_FORMAT"] not in {"text", "json"}:
         raise ConfigError(f"LOG_FORMAT {settings['LOG_FORMAT']!r}: text or json")
+    if settings["MASS_MESSAGE_RULE"] not in {"month", "week", "day"}:
+        raise ConfigError(
+            f"MASS_MESSAGE_RULE {settings['MASS_MESSAGE_RULE']!r}: month, week or day (WeCom's 群发规则)"
+        )
     if str(settings["LOG_LEVEL"]).upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"LOG_LEVEL {settings['LOG_LEVEL']!r}: DEBUG, INFO, WARNING or ERROR")
     settings["LOG_LEVEL"] = str(settings["LOG_LEVEL"]).upper()

@@ -20,6 +20,8 @@ from huey import crontab, signals
 
 from sidebar import logs
 from sidebar.acquisition import deletions, inheritance, reports
+from sidebar.campaigns import results as campaign_results
+from sidebar.campaigns import send as campaign_send
 from sidebar.core import slots, uow
 from sidebar.customers import bulk, rule_tags
 from sidebar.customers import tags as customer_tags
@@ -301,6 +303,34 @@ def follow_handovers() -> dict[str, int]:
     """离职继承: ask WeCom how waiting handovers are doing; move the customers that arrived."""
     with uow.unit():
         return inheritance.follow_up()
+
+
+@periodic(crontab(minute="*"), every=MINUTE)
+def hand_over_campaigns() -> int:
+    """企业群发: hand the campaigns that are due (or were cut short) to WeCom, batch by batch."""
+    due = campaign_send.due(utcnow())
+    for campaign_id in due:
+        with uow.unit():
+            campaign_send.hand_over(campaign_id, now=utcnow())
+    return len(due)
+
+
+@periodic(crontab(minute="*/10"), every=timedelta(minutes=10))
+def poll_campaigns() -> int:
+    """企业群发: read back which guides sent and what became of each of their customers."""
+    followed = campaign_results.followed(utcnow())
+    for campaign_id in followed:
+        with uow.unit():
+            campaign_results.poll(campaign_id, now=utcnow())
+    return len(followed)
+
+
+@huey.task()
+@in_app_context
+def send_campaign(campaign_id: int) -> dict[str, int]:
+    """A campaign sent now from the console: handed over at once rather than at the next minute."""
+    with uow.unit():
+        return campaign_send.hand_over(campaign_id, now=utcnow())
 
 
 @periodic(crontab(minute="5"), every=HOUR)

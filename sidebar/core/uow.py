@@ -21,6 +21,9 @@ job that reads it, the shared store writing on its own connection) is registered
   its own before WeCom hears 200, with no ORM session begun (it is the request's only write);
 - reports (``acquisition.reports``): each report is claimed before it is sent and its outcome kept, so
   a second run never sends it again;
+- 企业群发 (``campaigns.send``, ``campaigns.results``): a batch is marked as being asked before
+  ``add_msg_template`` and its msgid kept after, so a crash never sends it twice; each batch's results
+  are kept as they are read;
 - ``data.oneid.reapply_members``: each batch of a million-customer repair is kept as it goes;
 - an uploaded import file is committed to the file store at once (a mapping form after a 422, or a job
   on another host, reads it next), and so is a workbook decrypted in place;

@@ -26,6 +26,14 @@ from sidebar.models.activity import (
     WecomEvent,
 )
 from sidebar.models.base import utcnow
+from sidebar.models.campaigns import (
+    BatchStatus,
+    Campaign,
+    CampaignBatch,
+    CampaignStatus,
+    CampaignTarget,
+    TargetStatus,
+)
 from sidebar.models.console import AdminAccount, BackgroundJob, ImportMapping, JobStatus
 from sidebar.models.content import TRACKABLE_KINDS, Material, MaterialKind, Scope, Script, ScriptFavourite
 from sidebar.models.customer import (
@@ -102,6 +110,12 @@ from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclu
 event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect="postgresql"))
 
 __all__ = [
+    "BatchStatus",
+    "Campaign",
+    "CampaignBatch",
+    "CampaignStatus",
+    "CampaignTarget",
+    "TargetStatus",
     "GROUP_AUDIENCE",
     "GroupSopTask",
     "GroupChatTag",

@@ -1,0 +1,231 @@
+"""What became of a campaign, read back from WeCom by a job (doc 93338): per guide from
+``get_groupmsg_task`` (0 not sent, 1 confirmed, 2 sent, with the send time) and, once a guide has sent,
+per customer from ``get_groupmsg_send_result`` (1 sent, 2 not a friend, 3 had received its limit).
+Reminders (``remind_groupmsg_send``: at most three a message in 24 hours) and cancelling
+(``cancel_groupmsg_send``, for what no guide has sent yet) live here too (doc 97610)."""
+
+from __future__ import annotations
+
+import json
+import time
+import typing
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, func, select, update
+
+from sidebar.core import uow
+from sidebar.extensions import db
+from sidebar.models import (
+    BatchStatus,
+    Campaign,
+    CampaignBatch,
+    CampaignStatus,
+    CampaignTarget,
+    Customer,
+    TargetStatus,
+)
+from sidebar.wecom.errors import WeComError
+from sidebar.wecom.gateway import wecom
+
+
+def rowcount(result: Any) -> int:
+    return typing.cast(CursorResult, result).rowcount or 0
+
+
+PAGE = 1000  # the most get_groupmsg_task and get_groupmsg_send_result answer a call
+RESULT = {1: TargetStatus.SENT, 2: TargetStatus.NOT_FRIEND, 3: TargetStatus.LIMIT_REACHED}
+REMINDS_PER_DAY = 3
+FOLLOWED_FOR = timedelta(days=30)  # a campaign's results are read this long after it was handed
+
+
+def followed(now: datetime) -> list[int]:
+    """Campaigns whose results are still coming in."""
+    return list(
+        db.session.scalars(
+            select(Campaign.id).where(
+                Campaign.status.in_((CampaignStatus.SENDING.value, CampaignStatus.SENT.value)),
+                Campaign.handed_at >= now - FOLLOWED_FOR,
+            )
+        )
+    )
+
+
+def poll(campaign_id: int, *, now: datetime) -> dict[str, int]:
+    """Read each handed batch's state; store its customers' results once its guide has sent."""
+    counts = {"batches": 0, "sent": 0, "results": 0}
+    batch_ids = db.session.scalars(
+        select(CampaignBatch.id).where(
+            CampaignBatch.campaign_id == campaign_id,
+            CampaignBatch.status == BatchStatus.HANDED.value,
+            CampaignBatch.results_at.is_(None),
+        )
+    ).all()
+    for batch_id in batch_ids:
+        batch = db.session.get(CampaignBatch, batch_id)
+        assert batch is not None and batch.msgid
+        counts["batches"] += 1
+        task = _task(batch)
+        if task is None:
+            continue
+        batch.send_status = int(task.get("status") or 0)
+        if batch.send_status == 2:
+            batch.sent_at = datetime.fromtimestamp(int(task.get("send_time") or time.time()), UTC)
+            counts["sent"] += 1
+            counts["results"] += _store_results(batch)
+            batch.results_at = now
+        uow.commit_point("a batch's results are kept before the next is read")
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is not None:
+        campaign.polled_at = now
+    return counts
+
+
+def _task(batch: CampaignBatch) -> dict | None:
+    cursor = ""
+    while True:
+        page = wecom().post(
+            "externalcontact/get_groupmsg_task", data={"msgid": batch.msgid, "limit": PAGE, "cursor": cursor}
+        )
+        for row in page.get("task_list") or []:
+            if row.get("userid") == _userid(batch):
+                return row
+        cursor = page.get("next_cursor") or ""
+        if not cursor:
+            return None
+
+
+def _userid(batch: CampaignBatch) -> str:
+    from sidebar.models import Staff
+
+    staff = db.session.get(Staff, batch.staff_id)
+    return staff.userid if staff else ""
+
+
+def _store_results(batch: CampaignBatch) -> int:
+    """Every customer's result for the batch, a page (1,000) at a time, one UPDATE per result kind."""
+    stored = 0
+    cursor = ""
+    userid = _userid(batch)
+    while True:
+        page = wecom().post(
+            "externalcontact/get_groupmsg_send_result",
+            data={"msgid": batch.msgid, "userid": userid, "limit": PAGE, "cursor": cursor},
+        )
+        by_result: dict[int, list[str]] = defaultdict(list)
+        when: dict[int, int] = {}
+        for row in page.get("send_list") or []:
+            status = int(row.get("status") or 0)
+            if status in RESULT and row.get("external_userid"):
+                by_result[status].append(row["external_userid"])
+                if row.get("send_time"):
+                    when[status] = int(row["send_time"])
+        for status, externals in by_result.items():
+            values: dict = {"status": RESULT[status].value}
+            if status == 1:
+                values["sent_at"] = datetime.fromtimestamp(when.get(1, int(time.time())), UTC)
+            stored += rowcount(
+                db.session.execute(
+                    update(CampaignTarget)
+                    .where(
+                        CampaignTarget.batch_id == batch.id,
+                        CampaignTarget.customer_id.in_(
+                            select(Customer.id).where(Customer.external_userid.in_(externals))
+                        ),
+                    )
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+        cursor = page.get("next_cursor") or ""
+        if not cursor:
+            return stored
+
+
+def remind(campaign_id: int, *, now: datetime) -> dict[str, int]:
+    """Remind every guide who has not sent yet, within WeCom's three reminders a message a day."""
+    counts = {"reminded": 0, "at_limit": 0, "failed": 0}
+    for batch in db.session.scalars(
+        select(CampaignBatch).where(
+            CampaignBatch.campaign_id == campaign_id,
+            CampaignBatch.status == BatchStatus.HANDED.value,
+            CampaignBatch.send_status != 2,
+        )
+    ).all():
+        day_ago = now.timestamp() - 86400
+        recent = [t for t in json.loads(batch.reminders or "[]") if t > day_ago]
+        if len(recent) >= REMINDS_PER_DAY:
+            counts["at_limit"] += 1
+            continue
+        try:
+            wecom().post("externalcontact/remind_groupmsg_send", data={"msgid": batch.msgid})
+        except WeComError:
+            counts["failed"] += 1
+            continue
+        batch.reminders = json.dumps(recent + [int(now.timestamp())])
+        counts["reminded"] += 1
+    return counts
+
+
+def reminders_left(campaign_id: int, *, now: datetime) -> int:
+    """Guides not yet sent who can still be reminded today."""
+    day_ago = now.timestamp() - 86400
+    return sum(
+        1
+        for r in db.session.scalars(
+            select(CampaignBatch.reminders).where(
+                CampaignBatch.campaign_id == campaign_id,
+                CampaignBatch.status == BatchStatus.HANDED.value,
+                CampaignBatch.send_status != 2,
+            )
+        )
+        if len([t for t in json.loads(r or "[]") if t > day_ago]) < REMINDS_PER_DAY
+    )
+
+
+def cancel(campaign_id: int, *, now: datetime) -> dict[str, int]:
+    """Stop what no guide has sent: WeCom's tasks withdrawn, the customers not yet reached cancelled."""
+    campaign = db.session.get(Campaign, campaign_id)
+    counts = {"withdrawn": 0, "kept": 0}
+    if campaign is None or campaign.status == CampaignStatus.CANCELLED.value:
+        return counts
+    for batch in campaign.batches:
+        if batch.status == BatchStatus.HANDED.value and batch.send_status != 2:
+            try:
+                wecom().post("externalcontact/cancel_groupmsg_send", data={"msgid": batch.msgid})
+            except WeComError:
+                counts["kept"] += 1
+                continue
+            batch.status = BatchStatus.CANCELLED.value
+            counts["withdrawn"] += 1
+        elif batch.status in (BatchStatus.PENDING.value,):
+            batch.status = BatchStatus.CANCELLED.value
+    cancelled_batches = select(CampaignBatch.id).where(
+        CampaignBatch.campaign_id == campaign_id, CampaignBatch.status == BatchStatus.CANCELLED.value
+    )
+    db.session.execute(
+        update(CampaignTarget)
+        .where(
+            CampaignTarget.campaign_id == campaign_id,
+            CampaignTarget.status == TargetStatus.PLANNED.value,
+            (CampaignTarget.batch_id.in_(cancelled_batches)) | CampaignTarget.batch_id.is_(None),
+        )
+        .values(status=TargetStatus.CANCELLED.value)
+        .execution_options(synchronize_session=False)
+    )
+    campaign.status, campaign.cancelled_at = CampaignStatus.CANCELLED.value, now
+    return counts
+
+
+def summary(campaign_id: int) -> dict[str, int]:
+    """Customers by result."""
+    return dict(
+        db.session.execute(
+            select(CampaignTarget.status, func.count())
+            .where(CampaignTarget.campaign_id == campaign_id)
+            .group_by(CampaignTarget.status)
+        )
+        .tuples()
+        .all()
+    )
