@@ -3,8 +3,9 @@ reaches through which guides, who would be left out and why) and planned (one ro
 set-based, as the SOP engine writes its tasks).
 
 Who sends to whom: each customer in the audience gets the message once, from their main guide — among the
-guides still with the brand who have them as a contact, the one the brand's attribution rule names
-(the guide who added them last, or first; ``guides.attribution``). A customer who is nobody's contact
+guides still with the brand who have them as a contact (for a manager's campaign, the guides they
+oversee), the one the brand's attribution rule names (the guide who added them last, or first;
+``guides.attribution``). A customer who is nobody's contact
 cannot receive a mass message and is counted, not planned.
 
 WeCom's per-customer limit (doc 92135: "每位客户/每个客户群每月最多可接收条数为当月天数", or per the brand's
@@ -32,6 +33,7 @@ from sidebar.core.analyze import analyze
 from sidebar.core.errors import DomainError
 from sidebar.core.units import brand_zone
 from sidebar.customers import query as customer_query
+from sidebar.customers import visibility
 from sidebar.extensions import db
 from sidebar.models import (
     AdminAccount,
@@ -91,6 +93,7 @@ AUDIENCE_FIELDS = (
     "order_days_min",
     "added_days_min",
     "added_days_max",
+    "unreached_days",
 )
 
 
@@ -189,6 +192,10 @@ def _main_guides(viewer: Any, audience: dict[str, str]) -> Any:
 
     latest = attribution.settings().rule != AttributionRule.FIRST_FOLLOWER.value
     ids = customer_query.ids(viewer, customer_query.parse(audience)).subquery()
+    # A manager's campaign goes out through the guides they oversee, never a colleague elsewhere who
+    # also serves the customer; an admin's (or a local account's) through any guide.
+    scope = visibility.follower_ids(viewer) if isinstance(viewer, Staff) else None
+    in_scope = [Follow.staff_id.in_(list(db.session.scalars(scope)))] if scope is not None else []
     order = (Follow.added_at.desc() if latest else Follow.added_at.asc(), Follow.staff_id)
     ranked = (
         select(
@@ -198,7 +205,7 @@ def _main_guides(viewer: Any, audience: dict[str, str]) -> Any:
         )
         .join(ids, ids.c.id == Follow.customer_id)
         .join(Staff, and_(Staff.id == Follow.staff_id, Staff.status == StaffStatus.ACTIVE.value))
-        .where(Follow.deleted_at.is_(None))
+        .where(Follow.deleted_at.is_(None), *in_scope)
         .subquery()
     )
     return select(ranked.c.customer_id, ranked.c.staff_id).where(ranked.c.n == 1)

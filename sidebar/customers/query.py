@@ -25,6 +25,7 @@ from sidebar.customers import search, visibility
 from sidebar.extensions import db
 from sidebar.models import (
     COUNTED_STATUSES,
+    CampaignTarget,
     Customer,
     CustomerIdentity,
     CustomerStats,
@@ -37,6 +38,7 @@ from sidebar.models import (
     SkinType,
     Staff,
     TagSync,
+    TargetStatus,
     utcnow,
 )
 
@@ -161,6 +163,7 @@ class CustomerFilter:
     bought_category: str | None = None
     bought_product: str | None = None  # a SKU or a product name, exactly
     store_code: str | None = None  # bought at this store
+    unreached_days: int | None = None  # no mass message (企业群发) reached them in the last N days
     q: str = ""
     # Rows ticked in the list: the filter narrowed to these customers (still within the viewer's scope).
     only_ids: list[int] = field(default_factory=list)
@@ -316,6 +319,7 @@ def parse(args: Mapping[str, str]) -> CustomerFilter:
     f.bought_category = get("bought_category")[:32] or None
     f.bought_product = get("bought_product")[:255] or None
     f.store_code = get("store_code")[:32] or None
+    f.unreached_days = _int(get("unreached_days"), "unreached_days", low=1, high=3650)
     for name in ("avg_order_min", "avg_order_max"):
         value = _int(get(name), name, low=0, high=10**9)
         setattr(f, name, value * 100 if value is not None else None)
@@ -438,6 +442,14 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
                 Order.customer_id == Customer.id,
                 Order.status.in_(COUNTED_STATUSES),
                 Order.store_code == f.store_code,
+            )
+        )
+    if f.unreached_days is not None:
+        query = query.where(
+            ~exists().where(
+                CampaignTarget.customer_id == Customer.id,
+                CampaignTarget.status == TargetStatus.SENT.value,
+                CampaignTarget.sent_at >= now - timedelta(days=f.unreached_days),
             )
         )
     if f.q:

@@ -626,6 +626,13 @@ def poster_png(width: int = 64, height: int = 64, rgb: tuple[int, int, int] = (2
 
 
 # (kind, title, group, fields)
+# A mass message (企业群发) the demo brand has scheduled: to its repeat buyers.
+CAMPAIGN = {
+    "name": "周末新品体验预告",
+    "text": "{导购姓名}：本周末门店有新品体验，欢迎来店试用～",
+    "audience": {"lifecycle_stage": "active"},
+}
+
 # Mall signals reaching guides: (name, kind, parameters).
 SIGNAL_RULES: list[tuple[str, str, dict[str, Any]]] = [
     ("加购 30 分钟未下单", "cart_left", {"minutes": 30}),

@@ -14,7 +14,7 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -25,11 +25,13 @@ from sidebar.content import materials
 from sidebar.core import bulk_insert, uow
 from sidebar.core.analyze import analyze
 from sidebar.core.files import files
+from sidebar.core.units import brand_zone
 from sidebar.customers import group_sync
 from sidebar.data import profile
 from sidebar.extensions import db
 from sidebar.guides import attribution, metrics
 from sidebar.models import (
+    Campaign,
     ChannelCode,
     ChannelCodeMember,
     CouponTemplate,
@@ -96,6 +98,8 @@ def seed_org() -> dict[str, int]:
         _seed_channel_codes(stores, people)
     if db.session.scalar(select(func.count()).select_from(SignalRule)) == 0:
         _seed_signal_rules()
+    if db.session.scalar(select(func.count()).select_from(Campaign)) == 0:
+        _seed_campaign(people["zhangwei"])
     if db.session.scalar(select(func.count()).select_from(Product)) == 0:
         products.upsert(demo.products())
         for product in db.session.scalars(select(Product)):
@@ -191,6 +195,24 @@ def _seed_sop() -> None:
             for n, (text, script) in enumerate(group_steps)
         ]
         db.session.add(rule)
+
+
+def _seed_campaign(author: Staff) -> None:
+    """A mass message scheduled for tomorrow morning: the demo hands it to the emulator's guides then,
+    and it can be sent at once from its page's copy or edited."""
+    tomorrow = datetime.now(brand_zone()).replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(
+        days=1
+    )
+    db.session.add(
+        Campaign(
+            name=demo.CAMPAIGN["name"],
+            text=demo.CAMPAIGN["text"],
+            material_ids="[]",
+            audience=json.dumps(demo.CAMPAIGN["audience"]),
+            send_at=tomorrow.astimezone(UTC),
+            staff_id=author.id,
+        )
+    )
 
 
 def _seed_signal_rules() -> None:

@@ -17,6 +17,7 @@ from sidebar.core.units import yuan
 from sidebar.extensions import db
 from sidebar.models import (
     AuditLog,
+    Campaign,
     ChannelCode,
     Coupon,
     CouponTemplate,
@@ -86,6 +87,9 @@ ACTIONS = {
     "signal_rule.toggle": _l("switched the mall signal rule %(name)s on or off"),
     "signal_rule.delete": _l("deleted the mall signal rule %(name)s"),
     "material_radar_changed": _l("changed how %(title)s is tracked"),
+    "campaign_created": _l("created the mass message %(name)s"),
+    "campaign_reminded": _l("reminded %(reminded)s guides to send the mass message %(name)s"),
+    "campaign_cancelled": _l("withdrew the mass message %(name)s from %(withdrawn)s guides"),
     "sop_rule_created": _l("created the SOP rule %(name)s"),
     "sop_rule_edited": _l("changed the SOP rule %(name)s"),
     "sop_rule_enabled": _l("switched on the SOP rule %(name)s"),
@@ -141,6 +145,7 @@ TARGETS = {
     "script": _l("script"),
     "material": _l("material"),
     "sop_rule": _l("SOP rule"),
+    "campaign": _l("mass message"),
     "job": _l("import"),
     "channel_code": _l("channel code"),
     "welcome": _l("welcome"),
@@ -240,6 +245,7 @@ def _target_names(entries: list[AuditLog]) -> dict[tuple[str, str], tuple[str, s
     load("script", Script, lambda s: s.title, lambda s: url_for("admin.scripts_admin"))
     load("material", Material, lambda m: m.title, lambda m: url_for("admin.materials_admin"))
     load("sop_rule", SopRule, lambda r: r.name, lambda r: url_for("admin.sop_rule_detail", rule_id=r.id))
+    load("campaign", Campaign, lambda c: c.name, lambda c: url_for("admin.campaign_detail", campaign_id=c.id))
     load("coupon_template", CouponTemplate, lambda t: t.name, lambda t: url_for("admin.coupons_admin"))
     load("coupon", Coupon, lambda c: f"{c.template.name} {c.code}", lambda c: None)
     load(

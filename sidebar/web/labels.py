@@ -226,6 +226,8 @@ RULE_FIELDS = {
     "added_days_min": _l("Added at least (days ago)"),
     "added_days_max": _l("Added at most (days ago)"),
     "birthday_within": _l("Birthday within (days)"),
+    "unreached_days": _l("No mass message for at least (days)"),
+    "follower_id": _l("Guide"),
 }
 
 ROLES = {"admin": _l("Admin"), "manager": _l("Manager"), "guide": _l("Shopping guide")}
@@ -303,6 +305,30 @@ HANDOVER_STATUS = {
 RFM_LEVEL = {1: _l("very low"), 2: _l("low"), 3: _l("medium"), 4: _l("high"), 5: _l("very high")}
 
 
+MATERIAL_KINDS = {
+    "text": _l("Text"),
+    "image": _l("Image"),
+    "video": _l("Video"),
+    "file": _l("File"),
+    "link": _l("Link"),
+    "miniprogram": _l("Mini-program"),
+    "article": _l("Article"),
+}
+
+
+def reminders_today(raw: str) -> int:
+    """How many reminders a campaign batch got in the last 24 hours (its JSON list of epoch seconds)."""
+    import json
+    import time
+
+    return sum(1 for t in json.loads(raw or "[]") if t > time.time() - 86400)
+
+
+def material_choice(material):  # type: ignore[no-untyped-def]
+    """A material as a picker's option: (id, "标题（图片）")."""
+    return material.id, f"{material.title}（{MATERIAL_KINDS.get(material.kind, material.kind)}）"
+
+
 def tag_choices(group):  # type: ignore[no-untyped-def]
     """A tag group as a picker's group: (name, [(tag id, tag name), ...])."""
     return group.name, [(t.id, t.name) for t in group.tags]
@@ -366,8 +392,32 @@ def printable(value: object) -> object:
     return value
 
 
+# 企业群发
+CAMPAIGN_STATUS = {
+    "scheduled": _l("Scheduled"),
+    "sending": _l("Handing to WeCom"),
+    "sent": _l("With the guides"),
+    "cancelled": _l("Withdrawn"),
+}
+TARGET_STATUS = {
+    "planned": _l("Waiting for the guide"),
+    "held_out": _l("Held out to compare"),
+    "over_limit": _l("Left out: WeCom's limit"),
+    "failed": _l("Refused by WeCom"),
+    "sent": _l("Sent"),
+    "not_friend": _l("No longer a contact"),
+    "limit_reached": _l("Had received its limit"),
+    "cancelled": _l("Withdrawn"),
+}
+GUIDE_SEND_STATUS = {0: _l("Not sent"), 1: _l("Confirmed"), 2: _l("Sent")}
+
+
 def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.globals.update(
+        CAMPAIGN_STATUS=CAMPAIGN_STATUS,
+        MATERIAL_KINDS=MATERIAL_KINDS,
+        TARGET_STATUS=TARGET_STATUS,
+        GUIDE_SEND_STATUS=GUIDE_SEND_STATUS,
         ADD_WAYS=ADD_WAYS,
         SEND_KINDS=SEND_KINDS,
         SEND_VIAS=SEND_VIAS,
@@ -409,6 +459,8 @@ def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.filters["one_decimal"] = one_decimal
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["tag_choices"] = tag_choices
+    app.jinja_env.filters["material_choice"] = material_choice
+    app.jinja_env.filters["reminders_today"] = reminders_today
     app.jinja_env.filters["pair"] = lambda value: (value, value)
     app.jinja_env.filters["staff_choice"] = lambda staff: (staff.id, staff.name)
     app.jinja_env.filters["group_choice"] = lambda g: (g.chat_id, f"{g.name or g.chat_id} · {g.member_count}")

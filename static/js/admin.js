@@ -421,3 +421,22 @@ document.addEventListener("click", function (event) {
     if (sortable(table)) setUp(table);
   });
 })();
+
+/* A mass message's chart: the share of its guides who have sent, hour by hour. */
+(function () {
+  "use strict";
+  var data = document.getElementById("confirmations");
+  var el = document.getElementById("chart-confirmations");
+  if (!data || !el || !window.echarts) return;
+  var series = JSON.parse(data.textContent);
+  var chart = window.besideChart(el, series.values);
+  if (!chart) return;
+  chart.setOption({
+    tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
+    grid: { left: 40, right: 16, top: 24, bottom: 32 },
+    xAxis: { type: "category", data: series.labels },
+    yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+    series: [{ name: el.getAttribute("data-label"), type: "line", step: "end", data: series.values, itemStyle: { color: "#07c160" } }]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();

@@ -25,6 +25,7 @@ from sidebar.guides import commission, metrics
 from sidebar.models import (
     Attribution,
     BackgroundJob,
+    Campaign,
     ChannelCode,
     CommissionStatement,
     CouponTemplate,
@@ -58,6 +59,7 @@ OBJECT_PARAMS = {
     "job_id",
     "statement_id",
     "drop_id",
+    "campaign_id",
 }
 # Configuration every console user may read and only admins may change.
 CONFIG_PARAMS = {
@@ -223,6 +225,8 @@ def world(seeded) -> World:
             "material_id": str(material.id),
             "job_id": str(job.id),
             "drop_id": str(south_drop),
+            # The demo's mass message, made by the admin: a manager's console does not show it.
+            "campaign_id": str(db.session.scalar(select(Campaign.id).order_by(Campaign.id))),
             # The catalogue is the brand's: a product is nobody's, the customer it goes to is.
             "product_id": str(db.session.scalar(select(Product.id).order_by(Product.id))),
         }
@@ -242,6 +246,7 @@ def world(seeded) -> World:
             "material_id": str(my_material.id),
             "job_id": str(my_job.id),
             "drop_id": str(my_drop),
+            "campaign_id": str(db.session.scalar(select(Campaign.id).order_by(Campaign.id))),
             "rule_id": str(rule_id),
             "template_id": str(template.id),
             "staff_id": str(staff["wangfang"].id),

@@ -78,6 +78,7 @@ def _navigation() -> dict[str, Any]:
 # The pages (imported last: they use the blueprint and the helpers above).
 from sidebar.web.admin import (  # noqa: E402,F401
     audit,
+    campaigns,
     channel_codes,
     commission,
     content,

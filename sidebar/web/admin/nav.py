@@ -68,6 +68,7 @@ GROUPS = (
         _l("SOP and perks"),
         (
             Link("admin.sop_rules", "SOP"),
+            Link("admin.campaigns_page", _l("Mass messages")),
             Link("admin.coupons_admin", _l("Coupons")),
             Link("admin.red_packets_admin", _l("Red packets")),
             Link("admin.signal_rules_page", _l("Mall signals")),
@@ -103,6 +104,7 @@ BY_MODULE = {
     "radar": "content",
     "products": "content",
     "sop": "operations",
+    "campaigns": "operations",
     "money": "operations",
     "signals": "operations",
     "staff": "team",

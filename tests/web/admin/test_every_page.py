@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sidebar.extensions import db
 from sidebar.models import (
     BackgroundJob,
+    Campaign,
     ChannelCode,
     CommissionStatement,
     GroupCode,
@@ -41,6 +42,7 @@ NOT_PAGES = {
     "admin.commission_export",
     "admin.scripts_export",
     "admin.customers_count",
+    "admin.campaign_csv",
 }
 # Words a Chinese console may show as they are: names of things, units, formats.
 ENGLISH_ALLOWED = {
@@ -134,6 +136,7 @@ def ids(app) -> dict[str, dict[str, object]]:
             "staff_id": guide,
             "statement_id": first(CommissionStatement),
             "rule_id": first(SopRule),
+            "campaign_id": first(Campaign),
             "channel_code": first(ChannelCode),
             "group_code": first(GroupCode),
         }

@@ -1,0 +1,135 @@
+"""企业群发 in the console: made from the form, handed to WeCom at once, followed per guide and customer;
+bad input refused in words with nothing saved or sent; a manager sees only their own campaigns."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+from sqlalchemy import func, select
+
+from sidebar import demo
+from sidebar.extensions import db
+from sidebar.models import Campaign, CampaignBatch, Material, Staff, Tag
+from tests.web.admin.test_console import csrf_token, qr_sign_in
+
+SENSITIVE = demo.tag_id("肤质", "敏感肌")
+
+
+def _form(token: str, **changes) -> dict:
+    with_tag = changes.pop("tag", None)
+    form = {
+        "csrf_token": token,
+        "name": "敏感肌修护季",
+        "text": "{导购姓名}推荐：修护新品到店～",
+        "holdout_percent": "0",
+    }
+    if with_tag is not None:
+        form["tags_any"] = with_tag
+    form.update(changes)
+    return form
+
+
+def _tag(app) -> str:
+    with app.app_context():
+        return str(db.session.scalar(select(Tag.id).where(Tag.wecom_tag_id == SENSITIVE)))
+
+
+def test_an_admin_sends_a_campaign_and_follows_it(seeded, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/campaigns/new")
+    tag = _tag(seeded)
+    ahead = client.post("/admin/campaigns/forecast", data=_form(token, tag=tag)).get_data(as_text=True)
+    reached = int(re.search(r'data-testid="forecast-reached">([\d,]+)<', ahead).group(1).replace(",", ""))
+    assert reached > 0 and 'data-testid="forecast-guides"' in ahead
+
+    res = client.post("/admin/campaigns/new", data=_form(token, tag=tag))
+    assert res.status_code == 303
+    page = client.get(res.headers["Location"]).get_data(as_text=True)
+    assert "已完成" in page or "创建了群发" in page  # the audit sentence, flashed
+    calls = emulator.calls("externalcontact/add_msg_template")
+    assert sum(len(c["json"]["external_userid"]) for c in calls) == reached
+    assert re.search(r'data-testid="count-planned">([\d,]+)<', page).group(1) == f"{reached:,}"
+    assert page.count('data-testid="guide-row"') == len(calls)
+
+    # The first guide confirms in WeCom; the page reads the results.
+    first = calls[0]["json"]
+    with seeded.app_context():
+        msgid = db.session.scalar(
+            select(CampaignBatch.msgid)
+            .join(Staff, Staff.id == CampaignBatch.staff_id)
+            .where(Staff.userid == first["sender"])
+        )
+    requests.post(
+        emulator.url + "/_emulator/groupmsg/confirm",
+        json={"msgid": msgid, "userid": first["sender"]},
+        timeout=5,
+    )
+    campaign_url = res.headers["Location"]
+    client.post(campaign_url + "/refresh", data={"csrf_token": token})
+    page = client.get(campaign_url).get_data(as_text=True)
+    assert re.search(r'data-testid="count-sent">([\d,]+)<', page).group(1) == str(
+        len(first["external_userid"])
+    )
+    sent_page = client.get(campaign_url + "?status=sent").get_data(as_text=True)
+    assert sent_page.count('data-testid="customer-result"') == min(50, len(first["external_userid"]))
+
+    csv = client.get(campaign_url + "/results.csv").get_data(as_text=True)
+    assert csv.count("\n") == reached + 1 and "已发送" in csv
+
+    # Withdrawn from the guides who have not sent; the page says so.
+    client.post(campaign_url + "/cancel", data={"csrf_token": token})
+    page = client.get(campaign_url).get_data(as_text=True)
+    assert "已撤回" in page
+    assert len(emulator.calls("externalcontact/cancel_groupmsg_send")) == len(calls) - 1
+
+
+def test_bad_campaigns_are_refused_in_words_and_nothing_is_sent(seeded, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/campaigns/new")
+    tag = _tag(seeded)
+    with seeded.app_context():
+        images = [str(m.id) for m in db.session.scalars(select(Material).where(Material.kind == "image"))]
+    many = (images * 10)[:10]
+    bad = [
+        (_form(token), "error-audience"),  # nobody chosen: not "everyone"
+        (_form(token, tag=tag, text="{客户称呼}，新品到了"), "error-text"),  # one text for all
+        (_form(token, tag=tag, send_at="2020-01-01T10:00"), "error-send_at"),
+        (_form(token, tag=tag, text="", name="只有名字"), "error-text"),
+        (_form(token, tag=tag, holdout_percent="80"), "error-holdout_percent"),
+        (_form(token, tag=tag, text="字" * 1400), "error-text"),  # over 4,000 bytes
+    ]
+    for form, marked in bad:
+        res = client.post("/admin/campaigns/new", data=form)
+        html = res.get_data(as_text=True)
+        assert res.status_code == 422 and f'data-testid="{marked}"' in html, marked
+        assert form["name"] in html  # what was typed is kept
+    if len(set(many)) >= 1:
+        form = _form(token, tag=tag)
+        res = client.post(
+            "/admin/campaigns/new", data={**form, "material_ids": [str(i) for i in range(1, 11)]}
+        )
+        assert res.status_code == 422
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1  # the demo's own
+    assert not emulator.calls("externalcontact/add_msg_template")
+
+
+def test_a_manager_sees_only_their_own_campaigns(seeded, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    demo_campaign = client.get("/admin/campaigns").get_data(as_text=True)
+    assert demo.CAMPAIGN["name"] in demo_campaign
+    manager = seeded.test_client()
+    qr_sign_in(manager, "lina")
+    listing = manager.get("/admin/campaigns").get_data(as_text=True)
+    assert demo.CAMPAIGN["name"] not in listing
+    with seeded.app_context():
+        campaign_id = db.session.scalar(select(Campaign.id))
+    assert manager.get(f"/admin/campaigns/{campaign_id}").status_code == 404
+    # Her own campaign reaches only customers in her region.
+    token = csrf_token(manager, "/admin/campaigns/new")
+    res = manager.post("/admin/campaigns/new", data=_form(token, tag=_tag(seeded)))
+    assert res.status_code == 303
+    south = {"huangli", "zhaomin", "sunhao"}
+    senders = {c["json"]["sender"] for c in emulator.calls("externalcontact/add_msg_template")}
+    assert senders and not senders & south
