@@ -218,6 +218,24 @@ def cancel(campaign_id: int, *, now: datetime) -> dict[str, int]:
     return counts
 
 
+def pending_for(staff_id: int) -> list[tuple[Campaign, int]]:
+    """The mass messages waiting in this guide's 群发助手 (handed, not sent, not withdrawn), with how
+    many of their customers each goes to; oldest first."""
+    rows = db.session.execute(
+        select(Campaign, func.sum(CampaignBatch.size))
+        .join(CampaignBatch, CampaignBatch.campaign_id == Campaign.id)
+        .where(
+            CampaignBatch.staff_id == staff_id,
+            CampaignBatch.status == BatchStatus.HANDED.value,
+            CampaignBatch.send_status != 2,
+            Campaign.status != CampaignStatus.CANCELLED.value,
+        )
+        .group_by(Campaign.id)
+        .order_by(Campaign.handed_at, Campaign.id)
+    ).all()
+    return [(campaign, int(n or 0)) for campaign, n in rows]
+
+
 def summary(campaign_id: int) -> dict[str, int]:
     """Customers by result."""
     return dict(

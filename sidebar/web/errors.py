@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, default_exceptions
 
@@ -80,6 +81,13 @@ def in_words(exc: HTTPException) -> str:
     return str(exc.description) if given else str(IN_WORDS.get(status, exc.name))
 
 
+def handle_csrf_error(exc: CSRFError):
+    """Flask-WTF's reasons are English and technical ("The CSRF tokens do not match."): the person is
+    told in their words that the page went stale (signed in again elsewhere, or open too long)."""
+    stale = _l("This page has expired (you signed in again, or it was open long). Reload it and try again.")
+    return handle_http_error(BadRequest(str(stale)))
+
+
 def handle_http_error(exc: HTTPException):
     status = exc.code or 500
     if request.headers.get("HX-Request") and not request.path.startswith("/api/"):
@@ -114,6 +122,7 @@ def handle_out_of_range(exc: Exception):
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     # Python's own (SQLite: an int past 64 bits) and the database's (PostgreSQL: "integer out of range").
     app.register_error_handler(OverflowError, handle_out_of_range)

@@ -263,7 +263,10 @@ document.addEventListener("click", function (event) {
   document.body.addEventListener("htmx:confirm", function (event) {
     var el = event.detail.elt;
     var form = el.closest("form");
-    var message = form ? messageOf(form, el === form ? null : el) : el.getAttribute("data-confirm");
+    /* Only what submits the form asks for the form's confirmation: a preview inside it (the SOP step's,
+       a campaign's forecast) fetches without asking. */
+    var submits = form && (el === form || el.matches("button, input[type=submit]"));
+    var message = submits ? messageOf(form, el === form ? null : el) : el.getAttribute("data-confirm");
     if (!message) return;
     event.preventDefault();
     ask(message, function () { event.detail.issueRequest(true); });

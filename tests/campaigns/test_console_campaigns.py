@@ -49,7 +49,7 @@ def test_an_admin_sends_a_campaign_and_follows_it(seeded, client, emulator):
     assert "已完成" in page or "创建了群发" in page  # the audit sentence, flashed
     calls = emulator.calls("externalcontact/add_msg_template")
     assert sum(len(c["json"]["external_userid"]) for c in calls) == reached
-    assert re.search(r'data-testid="count-planned">([\d,]+)<', page).group(1) == f"{reached:,}"
+    assert re.search(r'data-testid="count-total">([\d,]+)<', page).group(1) == f"{reached:,}"
     assert page.count('data-testid="guide-row"') == len(calls)
 
     # The first guide confirms in WeCom; the page reads the results.

@@ -94,3 +94,12 @@ def test_signing_out_a_local_account_ends_its_other_sessions(seeded, app, runner
         assert c.get("/admin/").status_code == 200
     first.post("/admin/logout", data={"csrf_token": console_token(first)})
     assert second.get("/admin/").status_code == 302
+
+
+def test_a_stale_form_is_refused_in_words_not_in_flask_wtfs_english(seeded, client):
+    from tests.web.admin.test_console import qr_sign_in
+
+    qr_sign_in(client, "zhangwei")
+    res = client.post("/admin/campaigns/new", data={"csrf_token": "stale", "name": "x"})
+    html = res.get_data(as_text=True)
+    assert res.status_code == 400 and "页面已过期" in html and "CSRF tokens" not in html
