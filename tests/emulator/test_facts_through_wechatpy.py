@@ -106,3 +106,69 @@ def test_rate_limits(emulator):
     client = emulator.wechatpy_client()
     client.user.get("lina")
     assert _errcode(lambda: client.user.get("lina")) == 45009
+
+
+def test_mass_messages(emulator):
+    """企业群发 (doc 92135, 93338, 97610) through wechatpy's add_msg_template and plain posts."""
+    client = emulator.wechatpy_client()
+    person = demo.customer(0)
+    sender = person.follows[0].userid
+    stranger = next(
+        demo.customer(i).external_userid
+        for i in range(1, demo.DEFAULT_CUSTOMERS)
+        if sender not in {f.userid for f in demo.customer(i).follows}
+    )
+    made = client.external_contact.add_msg_template(
+        {
+            "chat_type": "single",
+            "external_userid": [person.external_userid, stranger],
+            "sender": sender,
+            "text": {"content": "新品到店"},
+        }
+    )
+    assert made["msgid"] and made["fail_list"] == [stranger]  # not the sender's contact
+    too_many = {
+        "chat_type": "single",
+        "external_userid": ["wm"] * 10_001,
+        "sender": sender,
+        "text": {"content": "x"},
+    }
+    assert _errcode(lambda: client.external_contact.add_msg_template(too_many)) == 40058
+    long_text = {
+        "external_userid": [person.external_userid],
+        "sender": sender,
+        "text": {"content": "字" * 1334},
+    }
+    assert _errcode(lambda: client.external_contact.add_msg_template(long_text)) == 40058  # > 4,000 bytes
+    ten = [{"msgtype": "link", "link": {"title": "t", "url": "https://example.com"}}] * 10
+    assert _errcode(
+        lambda: client.external_contact.add_msg_template({"sender": sender, "attachments": ten})
+    ) == 40058  # fmt: skip
+    group_without_sender = {"chat_type": "group", "text": {"content": "x"}}
+    assert _errcode(lambda: client.external_contact.add_msg_template(group_without_sender)) == 40058
+
+    msgid = made["msgid"]
+    task = client.post("externalcontact/get_groupmsg_task", data={"msgid": msgid})["task_list"]
+    assert task == [{"userid": sender, "status": 0}]
+    sent = requests.post(
+        emulator.url + "/_emulator/groupmsg/confirm", json={"msgid": msgid, "userid": sender}, timeout=5
+    )
+    assert sent.json()["sent"] == 1
+    task = client.post("externalcontact/get_groupmsg_task", data={"msgid": msgid})["task_list"][0]
+    assert task["status"] == 2 and task["send_time"]
+    result = client.post("externalcontact/get_groupmsg_send_result", data={"msgid": msgid, "userid": sender})
+    assert [(r["external_userid"], r["status"]) for r in result["send_list"]] == [(person.external_userid, 1)]
+    now = int(time.time())
+    listed = client.post(
+        "externalcontact/get_groupmsg_list_v2",
+        data={"chat_type": "single", "start_time": now - 600, "end_time": now + 60, "filter_type": 0},
+    )
+    assert msgid in {m["msgid"] for m in listed["group_msg_list"]}
+    assert all("creator" not in m for m in listed["group_msg_list"])  # made by the API
+    over_a_month = {"chat_type": "single", "start_time": now - 40 * 86400, "end_time": now}
+    assert _errcode(lambda: client.post("externalcontact/get_groupmsg_list_v2", data=over_a_month)) == 40058
+    for _ in range(3):
+        assert client.post("externalcontact/remind_groupmsg_send", data={"msgid": msgid})["errcode"] == 0
+    assert (
+        _errcode(lambda: client.post("externalcontact/remind_groupmsg_send", data={"msgid": msgid})) == 45009
+    )
