@@ -102,6 +102,7 @@ def main() -> int:
     parser.add_argument("--copy")
     parser.add_argument("--guides", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--slow", type=float, help="print statements slower than this many seconds")
     args = parser.parse_args()
 
     from sqlalchemy import func, select
@@ -138,6 +139,10 @@ def main() -> int:
     )
     try:
         with app.app_context():
+            if args.slow:
+                from bench.timing import slow_statements
+
+                slow_statements(db.engine, args.slow)
             started = time.monotonic()
             staff = spread_follows(args.guides)
             by_id = {sid: userid for userid, sid in staff.items()}

@@ -72,12 +72,10 @@ def upgrade():
         campaign_fk(),
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("staff_id", sa.Integer(), nullable=True),
-        sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("sent_at", TZ, nullable=True),
         sa.UniqueConstraint("campaign_id", "customer_id"),
     )
-    op.create_index("ix_campaign_targets_campaign_id_batch_id", T, ["campaign_id", "batch_id"])
     op.create_index(
         "ix_campaign_targets_campaign_id_staff_id_status", T, ["campaign_id", "staff_id", "status"]
     )

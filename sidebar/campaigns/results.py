@@ -10,12 +10,14 @@ import json
 import time
 import typing
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CursorResult, func, select, update
 
 from sidebar.core import uow
+from sidebar.core.day_math import plus_days
 from sidebar.extensions import db
 from sidebar.models import (
     BatchStatus,
@@ -129,7 +131,7 @@ def _store_results(batch: CampaignBatch) -> int:
                 db.session.execute(
                     update(CampaignTarget)
                     .where(
-                        CampaignTarget.batch_id == batch.id,
+                        CampaignTarget.campaign_id == batch.campaign_id,  # (campaign, customer) is unique
                         CampaignTarget.customer_id.in_(
                             select(Customer.id).where(Customer.external_userid.in_(externals))
                         ),
@@ -201,15 +203,17 @@ def cancel(campaign_id: int, *, now: datetime) -> dict[str, int]:
             counts["withdrawn"] += 1
         elif batch.status in (BatchStatus.PENDING.value,):
             batch.status = BatchStatus.CANCELLED.value
-    cancelled_batches = select(CampaignBatch.id).where(
-        CampaignBatch.campaign_id == campaign_id, CampaignBatch.status == BatchStatus.CANCELLED.value
+    # Customers still waiting whose guide has nothing left to send (a guide whose batch was sent keeps
+    # their customers' results, which the poll brings in).
+    still_open = select(CampaignBatch.staff_id).where(
+        CampaignBatch.campaign_id == campaign_id, CampaignBatch.status != BatchStatus.CANCELLED.value
     )
     db.session.execute(
         update(CampaignTarget)
         .where(
             CampaignTarget.campaign_id == campaign_id,
             CampaignTarget.status == TargetStatus.PLANNED.value,
-            (CampaignTarget.batch_id.in_(cancelled_batches)) | CampaignTarget.batch_id.is_(None),
+            CampaignTarget.staff_id.not_in(still_open),
         )
         .values(status=TargetStatus.CANCELLED.value)
         .execution_options(synchronize_session=False)
@@ -234,6 +238,76 @@ def pending_for(staff_id: int) -> list[tuple[Campaign, int]]:
         .order_by(Campaign.handed_at, Campaign.id)
     ).all()
     return [(campaign, int(n or 0)) for campaign, n in rows]
+
+
+@dataclass
+class Outcome:
+    """What the campaign led to: orders within the window after it reached each customer, against the
+    holdout over the same window from when the campaign was handed over."""
+
+    window_days: int
+    reached: int
+    reached_buyers: int
+    reached_spent: int  # fen
+    held_out: int
+    held_out_buyers: int
+    held_out_spent: int
+
+    @property
+    def reached_rate(self) -> float | None:
+        return 100 * self.reached_buyers / self.reached if self.reached else None
+
+    @property
+    def held_out_rate(self) -> float | None:
+        return 100 * self.held_out_buyers / self.held_out if self.held_out else None
+
+    @property
+    def uplift(self) -> float | None:
+        """Percentage points of buyers the message added over the holdout."""
+        if self.reached_rate is None or self.held_out_rate is None:
+            return None
+        return self.reached_rate - self.held_out_rate
+
+
+def outcome(campaign: Campaign) -> Outcome:
+    """Buyers and sales in the attribution window (the guides' coupon window, ``touch_days``) after the
+    message reached each customer; for the holdout, after the campaign was handed over. Counted orders
+    only (paid, not refunded away)."""
+    from sidebar.guides import attribution
+    from sidebar.models import COUNTED_STATUSES, Order
+
+    days = attribution.settings().touch_days
+    window = timedelta(days=days)
+
+    def measure(status: str, since: Any) -> tuple[int, int, int]:
+        targets = (CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == status)
+        total = db.session.scalar(select(func.count()).select_from(CampaignTarget).where(*targets)) or 0
+        if not total:
+            return 0, 0, 0
+        if since is not None:
+            start, end = since, since + window
+        else:
+            start, end = CampaignTarget.sent_at, plus_days(CampaignTarget.sent_at, days)
+        bought = (
+            select(
+                CampaignTarget.customer_id, func.sum(Order.total_amount - Order.refund_amount).label("fen")
+            )
+            .join(Order, Order.customer_id == CampaignTarget.customer_id)
+            .where(
+                *targets,
+                Order.status.in_(COUNTED_STATUSES),
+                Order.paid_at >= start,
+                Order.paid_at < end,
+            )
+            .group_by(CampaignTarget.customer_id)
+            .subquery()
+        )
+        buyers, fen = db.session.execute(select(func.count(), func.coalesce(func.sum(bought.c.fen), 0))).one()
+        return total, int(buyers), int(fen)
+
+    reached = measure(TargetStatus.SENT.value, None)
+    held = measure(TargetStatus.HELD_OUT.value, campaign.handed_at) if campaign.handed_at else (0, 0, 0)
+    return Outcome(days, *reached, *held)
 
 
 def summary(campaign_id: int) -> dict[str, int]:

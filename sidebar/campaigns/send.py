@@ -18,6 +18,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy.orm import selectinload
 
 from sidebar.acquisition.welcome import ATTACHABLE, attachment
 from sidebar.campaigns import plan
@@ -41,6 +42,28 @@ from sidebar.wecom.gateway import wecom
 log = logging.getLogger(__name__)
 BATCH = 10_000
 LOOK_BACK = timedelta(minutes=2)  # before asked_at: WeCom's clock and ours differ a little
+
+
+# Customers who were never in a batch: their status is set at planning and never changes.
+NOT_SENT_BY_DESIGN = (TargetStatus.HELD_OUT.value, TargetStatus.OVER_LIMIT.value)
+CHUNK = 50  # batches marked as being asked in one commit, their msgids kept in the next
+
+
+def of_batch(batch: CampaignBatch) -> Any:
+    """``SELECT`` a batch's customers (ids): its guide's planned customers of the campaign, in id order,
+    the ``seq``-th 10,000 of them. Membership is fixed at planning (statuses that leave a batch — held
+    out, over the limit — are set then and never change), so no row carries its batch."""
+    return (
+        select(CampaignTarget.customer_id)
+        .where(
+            CampaignTarget.campaign_id == batch.campaign_id,
+            CampaignTarget.staff_id == batch.staff_id,
+            CampaignTarget.status.not_in(NOT_SENT_BY_DESIGN),
+        )
+        .order_by(CampaignTarget.id)
+        .offset(batch.seq * BATCH)
+        .limit(BATCH)
+    )
 
 
 def due(now: datetime) -> list[int]:
@@ -73,20 +96,57 @@ def hand_over(campaign_id: int, *, now: datetime) -> dict[str, int]:
         campaign.handed_at = now
         uow.commit_point("the plan is written: batches can now be handed over one by one")
     attachments = _attachments(campaign)
-    for batch_id in db.session.scalars(
-        select(CampaignBatch.id)
-        .where(
-            CampaignBatch.campaign_id == campaign.id,
-            CampaignBatch.status.in_((BatchStatus.PENDING.value, BatchStatus.ASKING.value)),
+    staff = {
+        s.id: s
+        for s in db.session.scalars(
+            select(Staff)
+            .options(selectinload(Staff.store))
+            .where(
+                Staff.id.in_(select(CampaignBatch.staff_id).where(CampaignBatch.campaign_id == campaign.id))
+            )
         )
-        .order_by(CampaignBatch.id)
-    ).all():
-        batch = db.session.get(CampaignBatch, batch_id)
-        if batch is None or campaign.status != CampaignStatus.SENDING.value:
-            break  # cancelled meanwhile (the commit before reloads the campaign)
-        outcome = _hand(campaign, batch, attachments, now=now)
-        counts[outcome] += 1
-        uow.commit_point("one batch's outcome is kept before the next is asked")
+    }
+    asking = list(
+        db.session.scalars(
+            select(CampaignBatch).where(
+                CampaignBatch.campaign_id == campaign.id, CampaignBatch.status == BatchStatus.ASKING.value
+            )
+        )
+    )
+    if asking:  # a run cut short: find what WeCom made before asking again
+        found = _find_in_wecom(campaign, asking, staff, attachments, now=now)
+        for batch in asking:
+            if batch.id in found:
+                batch.msgid, batch.status = found[batch.id], BatchStatus.HANDED.value
+                counts["handed"] += 1
+            else:
+                batch.status = BatchStatus.PENDING.value
+        uow.commit_point("what WeCom already had is kept; the rest is asked again")
+    while campaign.status == CampaignStatus.SENDING.value:
+        chunk = list(
+            db.session.scalars(
+                select(CampaignBatch)
+                .where(
+                    CampaignBatch.campaign_id == campaign.id,
+                    CampaignBatch.status == BatchStatus.PENDING.value,
+                )
+                .order_by(CampaignBatch.id)
+                .limit(CHUNK)
+            )
+        )
+        if not chunk:
+            break
+        for batch in chunk:
+            batch.status, batch.asked_at = BatchStatus.ASKING.value, now
+        uow.commit_point(
+            "asking is on record before WeCom is asked: a crash now is checked, never re-sent blindly"
+        )
+        outcomes = [_hand(campaign, batch, staff.get(batch.staff_id), attachments) for batch in chunk]
+        for outcome in outcomes:
+            counts[outcome] += 1
+        uow.commit_point("the chunk's msgids are kept before the next chunk is asked")
+        if "waiting" in outcomes:
+            break  # WeCom is limiting or not answering: the next run goes on
     left = db.session.scalar(
         select(func.count())
         .select_from(CampaignBatch)
@@ -120,41 +180,22 @@ def _make_batches(campaign: Campaign) -> None:
             .group_by(CampaignTarget.campaign_id, CampaignTarget.staff_id),
         )
     )
-    first = (
-        select(CampaignBatch.id)
-        .where(
-            CampaignBatch.campaign_id == CampaignTarget.campaign_id,
-            CampaignBatch.staff_id == CampaignTarget.staff_id,
-            CampaignBatch.seq == 0,
-        )
-        .scalar_subquery()
-    )
-    db.session.execute(update(CampaignTarget).where(*planned).values(batch_id=first))
-    # The few guides with more than a batch's worth: the rest of theirs into further batches.
+    # The few guides with more than a batch's worth: further batches for the rest of theirs.
     for batch in db.session.scalars(
         select(CampaignBatch).where(CampaignBatch.campaign_id == campaign.id, CampaignBatch.size > BATCH)
     ).all():
-        ids = list(
-            db.session.scalars(
-                select(CampaignTarget.id)
-                .where(CampaignTarget.batch_id == batch.id)
-                .order_by(CampaignTarget.id)
-            )
-        )
-        batch.size = BATCH
-        for seq, start in enumerate(range(BATCH, len(ids), BATCH), start=1):
-            chunk = ids[start : start + BATCH]
-            extra = CampaignBatch(
-                campaign_id=campaign.id, staff_id=batch.staff_id, seq=seq, size=len(chunk), reminders="[]"
-            )
-            db.session.add(extra)
-            db.session.flush()
-            for part in range(0, len(chunk), 1000):
-                db.session.execute(
-                    update(CampaignTarget)
-                    .where(CampaignTarget.id.in_(chunk[part : part + 1000]))
-                    .values(batch_id=extra.id)
+        total, batch.size = batch.size, BATCH
+        for seq in range(1, -(-total // BATCH)):
+            db.session.add(
+                CampaignBatch(
+                    campaign_id=campaign.id,
+                    staff_id=batch.staff_id,
+                    seq=seq,
+                    size=min(BATCH, total - seq * BATCH),
+                    reminders="[]",
                 )
+            )
+    db.session.flush()
     analyze("campaign_targets")
 
 
@@ -165,19 +206,15 @@ def _attachments(campaign: Campaign) -> list[dict[str, Any]]:
 
 
 def _customers(batch: CampaignBatch) -> list[str]:
+    ids = of_batch(batch).subquery()
     return list(
-        db.session.scalars(
-            select(Customer.external_userid)
-            .join(CampaignTarget, CampaignTarget.customer_id == Customer.id)
-            .where(CampaignTarget.batch_id == batch.id)
-            .order_by(CampaignTarget.id)
-        )
+        db.session.scalars(select(Customer.external_userid).join(ids, ids.c.customer_id == Customer.id))
     )
 
 
 def _payload(
     campaign: Campaign, staff: Staff, customers: list[str], attachments: list[dict[str, Any]]
-) -> dict:
+) -> dict[str, Any]:
     text = plan.fill_for_guide(campaign.text, staff)
     payload: dict[str, Any] = {"chat_type": "single", "external_userid": customers, "sender": staff.userid}
     if text:
@@ -187,75 +224,70 @@ def _payload(
     return payload
 
 
+def _mark(campaign: Campaign, externals: list[str], status: str) -> None:
+    """Set these customers' status in the campaign, 1,000 a statement ((campaign, customer) is unique)."""
+    for part in range(0, len(externals), 1000):
+        db.session.execute(
+            update(CampaignTarget)
+            .where(
+                CampaignTarget.campaign_id == campaign.id,
+                CampaignTarget.customer_id.in_(
+                    select(Customer.id).where(Customer.external_userid.in_(externals[part : part + 1000]))
+                ),
+            )
+            .values(status=status)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def _hand(
-    campaign: Campaign, batch: CampaignBatch, attachments: list[dict[str, Any]], *, now: datetime
+    campaign: Campaign, batch: CampaignBatch, staff: Staff | None, attachments: list[dict[str, Any]]
 ) -> str:
-    staff = db.session.get(Staff, batch.staff_id)
+    """Ask WeCom for one batch (already marked as being asked); keep its msgid or why it failed."""
     customers = _customers(batch)
     if staff is None or not customers:
-        batch.status, batch.error = (
-            BatchStatus.FAILED.value,
-            str(_l("The guide or their customers are gone.")),
-        )
+        batch.status = BatchStatus.FAILED.value
+        batch.error = str(_l("The guide or their customers are gone."))
         return "failed"
-    payload = _payload(campaign, staff, customers, attachments)
-    if batch.status == BatchStatus.ASKING.value:
-        found = _find_in_wecom(batch, staff, payload, customers, now=now)
-        if found is not None:
-            batch.msgid, batch.status = found, BatchStatus.HANDED.value
-            log.info("campaign %s batch %s was already in WeCom as %s", campaign.id, batch.id, found)
-            return "handed"
-    batch.status, batch.asked_at = BatchStatus.ASKING.value, now
-    uow.commit_point(
-        "asking is on record before WeCom is asked: a crash now is checked, never re-sent blindly"
-    )
     try:
-        answer = wecom().post("externalcontact/add_msg_template", data=payload)
+        answer = wecom().post(
+            "externalcontact/add_msg_template", data=_payload(campaign, staff, customers, attachments)
+        )
     except WeComRateLimited:
-        batch.status = BatchStatus.PENDING.value  # WeCom made nothing: ask again on the next run
+        batch.status = BatchStatus.PENDING.value  # WeCom made nothing: asked again on the next run
         return "waiting"
     except WeComUnavailable as exc:
         log.warning(
-            "campaign %s batch %s: WeCom did not answer (%s); checked on the next run",
-            campaign.id,
-            batch.id,
-            exc,
+            "campaign %s batch %s: WeCom did not answer (%s); checked next run", campaign.id, batch.id, exc
         )
         return "waiting"  # stays asking: WeCom may have made it
     except WeComError as exc:
         batch.status, batch.error = BatchStatus.FAILED.value, exc.in_words()[:255]
-        db.session.execute(
-            update(CampaignTarget)
-            .where(CampaignTarget.batch_id == batch.id)
-            .values(status=TargetStatus.FAILED.value)
-        )
+        _mark(campaign, customers, TargetStatus.FAILED.value)
         return "failed"
     batch.msgid, batch.status = answer["msgid"], BatchStatus.HANDED.value
     failed = [str(e) for e in answer.get("fail_list") or []]
     if failed:
         batch.failed = len(failed)
-        for part in range(0, len(failed), 1000):
-            db.session.execute(
-                update(CampaignTarget)
-                .where(
-                    CampaignTarget.batch_id == batch.id,
-                    CampaignTarget.customer_id.in_(
-                        select(Customer.id).where(Customer.external_userid.in_(failed[part : part + 1000]))
-                    ),
-                )
-                .values(status=TargetStatus.FAILED.value)
-            )
+        _mark(campaign, failed, TargetStatus.FAILED.value)
     return "handed"
 
 
 def _find_in_wecom(
-    batch: CampaignBatch, staff: Staff, payload: dict[str, Any], customers: list[str], *, now: datetime
-) -> str | None:
-    """The msgid WeCom made for this batch before we could store it, or None when it made none."""
-    asked = batch.asked_at or now
+    campaign: Campaign,
+    batches: list[CampaignBatch],
+    staff: dict[int, Staff],
+    attachments: list[dict[str, Any]],
+    *,
+    now: datetime,
+) -> dict[int, str]:
+    """batch id → the msgid WeCom made for it before we could keep it. One pass over WeCom's list of
+    the minutes since the first was asked: each unclaimed message's sender (``get_groupmsg_task``),
+    then, for a message with our guide and our text, its send list holding the batch's first customer."""
+    asked = min((b.asked_at or now) for b in batches)
     taken = set(db.session.scalars(select(CampaignBatch.msgid).where(CampaignBatch.msgid.is_not(None))))
+    by_sender: dict[tuple[str, str], list[str]] = {}
     cursor = ""
-    text = (payload.get("text") or {}).get("content", "")
     while True:
         page = wecom().post(
             "externalcontact/get_groupmsg_list_v2",
@@ -269,19 +301,33 @@ def _find_in_wecom(
             },
         )
         for msg in page.get("group_msg_list") or []:
-            if msg["msgid"] in taken or (msg.get("text") or {}).get("content", "") != text:
+            if msg["msgid"] in taken:
                 continue
+            text = (msg.get("text") or {}).get("content", "")
             tasks = wecom().post(
                 "externalcontact/get_groupmsg_task", data={"msgid": msg["msgid"], "limit": 1000}
             )
-            if staff.userid not in {t["userid"] for t in tasks.get("task_list") or []}:
+            for task in tasks.get("task_list") or []:
+                by_sender.setdefault((task["userid"], text), []).append(msg["msgid"])
+        cursor = page.get("next_cursor") or ""
+        if not cursor:
+            break
+    found: dict[int, str] = {}
+    for batch in batches:
+        person = staff.get(batch.staff_id)
+        customers = _customers(batch)
+        if person is None or not customers:
+            continue
+        text = (_payload(campaign, person, customers, attachments).get("text") or {}).get("content", "")
+        for msgid in by_sender.get((person.userid, text), []):
+            if msgid in found.values():
                 continue
             sent = wecom().post(
                 "externalcontact/get_groupmsg_send_result",
-                data={"msgid": msg["msgid"], "userid": staff.userid, "limit": 1000},
+                data={"msgid": msgid, "userid": person.userid, "limit": 1000},
             )
             if customers[0] in {r.get("external_userid") for r in sent.get("send_list") or []}:
-                return str(msg["msgid"])
-        cursor = page.get("next_cursor") or ""
-        if not cursor:
-            return None
+                found[batch.id] = msgid
+                log.info("campaign %s batch %s was already in WeCom as %s", campaign.id, batch.id, msgid)
+                break
+    return found

@@ -106,7 +106,6 @@ class CampaignTarget(Model):
     __tablename__ = "campaign_targets"
     __table_args__ = (
         db.UniqueConstraint("campaign_id", "customer_id"),
-        Index("ix_campaign_targets_campaign_id_batch_id", "campaign_id", "batch_id"),
         Index("ix_campaign_targets_campaign_id_staff_id_status", "campaign_id", "staff_id", "status"),
         Index("ix_campaign_targets_customer_id_status", "customer_id", "status"),
     )
@@ -115,6 +114,5 @@ class CampaignTarget(Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     customer_id: Mapped[int] = mapped_column(Integer)
     staff_id: Mapped[int | None] = mapped_column(Integer)
-    batch_id: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=TargetStatus.PLANNED.value)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

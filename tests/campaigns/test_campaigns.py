@@ -233,3 +233,71 @@ def test_a_holdout_is_kept_out_and_nobodys_customers_are_counted(seeded, emulato
             )
             == total
         )
+
+
+def test_what_it_led_to_counts_orders_in_the_window_against_the_holdout(seeded, emulator):
+    from sidebar.models import Order, TargetStatus
+
+    with seeded.app_context():
+        campaign = _campaign(holdout_percent=40)
+        send.hand_over(campaign.id, now=utcnow())
+        db.session.commit()
+        for batch in db.session.get(Campaign, campaign.id).batches:
+            _confirm(emulator, batch.msgid, db.session.get(Staff, batch.staff_id).userid)
+        results.poll(campaign.id, now=utcnow())
+        db.session.commit()
+        reached = db.session.scalars(
+            select(CampaignTarget.customer_id).where(
+                CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.SENT.value
+            )
+        ).all()
+        held = db.session.scalars(
+            select(CampaignTarget.customer_id).where(
+                CampaignTarget.campaign_id == campaign.id,
+                CampaignTarget.status == TargetStatus.HELD_OUT.value,
+            )
+        ).all()
+        assert reached and held
+        later = utcnow() + timedelta(days=1)
+        for n, customer_id in enumerate([reached[0], reached[1], held[0]]):
+            db.session.add(
+                Order(
+                    platform="mall",
+                    order_no=f"CAMP-{n}",
+                    customer_id=customer_id,
+                    total_amount=10000,
+                    paid_at=later,
+                    status="paid",
+                )
+            )
+        # Long after the window: not counted.
+        db.session.add(
+            Order(
+                platform="mall",
+                order_no="CAMP-late",
+                customer_id=reached[2],
+                total_amount=10000,
+                paid_at=utcnow() + timedelta(days=40),
+                status="paid",
+            )
+        )
+        db.session.commit()
+        led = results.outcome(db.session.get(Campaign, campaign.id))
+        assert (led.reached, led.reached_buyers, led.reached_spent) == (len(reached), 2, 20000)
+        assert (led.held_out, led.held_out_buyers, led.held_out_spent) == (len(held), 1, 10000)
+        assert round(led.uplift, 3) == round(200 / len(reached) - 100 / len(held), 3)
+
+
+def test_a_guide_with_more_customers_than_a_batch_gets_several_none_twice(seeded, emulator, monkeypatch):
+    monkeypatch.setattr(send, "BATCH", 5)  # WeCom's is 10,000: the same split, on the demo's numbers
+    want = _sensitive()
+    with seeded.app_context():
+        campaign = _campaign()
+        send.hand_over(campaign.id, now=utcnow())
+        db.session.commit()
+        batches = db.session.get(Campaign, campaign.id).batches
+        assert all(b.size <= 5 for b in batches) and sum(b.size for b in batches) == len(want)
+    calls = emulator.calls("externalcontact/add_msg_template")
+    assert len(calls) == len(batches) > len(set(want.values()))
+    asked = [e for c in calls for e in c["json"]["external_userid"]]
+    assert sorted(asked) == sorted(want) and all(len(c["json"]["external_userid"]) <= 5 for c in calls)

@@ -181,13 +181,13 @@ def campaign_detail(campaign_id: int):
             .order_by(CampaignBatch.send_status.desc(), Staff.name, CampaignBatch.seq)
         ).tuples()
     )
-    sent_per_batch = dict(
+    sent_per_guide = dict(
         db.session.execute(
-            select(CampaignTarget.batch_id, func.count())
+            select(CampaignTarget.staff_id, func.count())
             .where(
                 CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.SENT.value
             )
-            .group_by(CampaignTarget.batch_id)
+            .group_by(CampaignTarget.staff_id)
         )
         .tuples()
         .all()
@@ -207,7 +207,7 @@ def campaign_detail(campaign_id: int):
         campaign=campaign,
         counts=counts,
         batches=batches,
-        sent_per_batch=sent_per_batch,
+        sent_per_guide=sent_per_guide,
         rows=rows[:PER_PAGE],
         more=len(rows) > PER_PAGE,
         page=page,
@@ -244,6 +244,16 @@ def _confirmations(campaign: Campaign, batches: Sequence[tuple[CampaignBatch, st
         labels.append(at.astimezone(brand_zone()).strftime("%m-%d %H:00"))
         values.append(round(100 * done / len(handed), 1))
     return {"labels": labels, "values": values}
+
+
+@admin_bp.get("/campaigns/<int:campaign_id>/outcome")
+@console_required
+def campaign_outcome(campaign_id: int):
+    """What it led to (loaded after the page: over a million customers it reads their orders)."""
+    campaign = _campaign(campaign_id)
+    return render_template(
+        "admin/_campaign_outcome.html", outcome=results.outcome(campaign), campaign=campaign
+    )
 
 
 @admin_bp.post("/campaigns/<int:campaign_id>/<action>")
