@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar
 import secrets
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -41,6 +41,7 @@ MAX_ATTACHMENTS = 9
 KINDS = ("image", "link", "miniprogram", "video", "file")
 LIST_WINDOW = 31 * 86400  # "群发任务记录的起止时间间隔不能超过1个月"
 REMINDS_PER_DAY = 3
+CHINA = timezone(timedelta(hours=8))  # WeCom counts days and months in China's time
 # WeCom documents the limit of three reminders a day but no errcode for a fourth: the emulator answers
 # the general frequency limit (45009, doc 90313).
 REMIND_ERRCODE = 45009
@@ -326,6 +327,44 @@ def confirm_route():
         counts = confirm(st, msgid, userid)
     except ApiError:
         abort(404, "no such message")
+    return jsonify(counts)
+
+
+@groupmsg_bp.post("/share")
+def share_route():
+    """The member confirmed WeCom's mass-send screen opened by ``shareToExternalContact`` or
+    ``shareToExternalChat`` (a personal mass message): each customer gets it unless this member already
+    sent them one today ("同一个成员每日向一个客户最多可群发一条消息": @wecom/jssdk 2.4.4's note on
+    shareToExternalChat; doc 96997)."""
+    spec = request.get_json(silent=True) or {}
+    userid = str(spec.get("userid") or "")
+    st = _state()
+    now = time.time()
+    today = datetime.fromtimestamp(now, CHINA).date()
+    text = (spec.get("text") or {}).get("content", "") if isinstance(spec.get("text"), dict) else ""
+    counts = {"delivered": 0, "skipped": 0, "chats": 0}
+    with st.lock:
+        for ext in spec.get("externalUserIds") or []:
+            if userid not in st.follows.get(ext, {}):
+                continue
+            key = f"{userid}|{ext}"
+            if any(
+                m.get("personal") and datetime.fromtimestamp(m["at"], CHINA).date() == today
+                for m in st.chat_log.get(key, [])
+            ):
+                counts["skipped"] += 1
+                continue
+            st.chat_log.setdefault(key, []).append(
+                {
+                    "from": userid,
+                    "text": text,
+                    "attachments": spec.get("attachments") or [],
+                    "at": int(now),
+                    "personal": True,
+                }
+            )
+            counts["delivered"] += 1
+        counts["chats"] = len([c for c in spec.get("chatIds") or [] if c in st.group_chats])
     return jsonify(counts)
 
 

@@ -57,6 +57,9 @@ def upgrade():
         sa.Column("msgid", sa.String(64), nullable=True, unique=True),
         sa.Column("asked_at", TZ, nullable=True),
         sa.Column("failed", sa.Integer(), nullable=False),
+        sa.Column("sent", sa.Integer(), nullable=False),
+        sa.Column("not_friend", sa.Integer(), nullable=False),
+        sa.Column("limit_reached", sa.Integer(), nullable=False),
         sa.Column("error", sa.String(255), nullable=True),
         sa.Column("send_status", sa.Integer(), nullable=False),
         sa.Column("sent_at", TZ, nullable=True),
@@ -80,6 +83,7 @@ def upgrade():
         "ix_campaign_targets_campaign_id_staff_id_status", T, ["campaign_id", "staff_id", "status"]
     )
     op.create_index("ix_campaign_targets_customer_id_status", T, ["customer_id", "status"])
+    op.create_index("ix_campaign_targets_campaign_id_status_id", T, ["campaign_id", "status", "id"])
 
 
 def downgrade():

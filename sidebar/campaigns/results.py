@@ -106,7 +106,9 @@ def _userid(batch: CampaignBatch) -> str:
 
 
 def _store_results(batch: CampaignBatch) -> int:
-    """Every customer's result for the batch, a page (1,000) at a time, one UPDATE per result kind."""
+    """Every customer's result for the batch, a page (1,000) at a time, one UPDATE per result kind; the
+    batch's counts with them (kept in the same commit as ``results_at``)."""
+    batch.sent = batch.not_friend = batch.limit_reached = 0
     stored = 0
     cursor = ""
     userid = _userid(batch)
@@ -124,6 +126,8 @@ def _store_results(batch: CampaignBatch) -> int:
                 if row.get("send_time"):
                     when[status] = int(row["send_time"])
         for status, externals in by_result.items():
+            column = RESULT[status].value  # sent, not_friend, limit_reached: the batch's own counts
+            setattr(batch, column, getattr(batch, column) + len(externals))
             values: dict = {"status": RESULT[status].value}
             if status == 1:
                 values["sent_at"] = datetime.fromtimestamp(when.get(1, int(time.time())), UTC)
@@ -170,20 +174,12 @@ def remind(campaign_id: int, *, now: datetime) -> dict[str, int]:
     return counts
 
 
-def reminders_left(campaign_id: int, *, now: datetime) -> int:
-    """Guides not yet sent who can still be reminded today."""
+def can_remind(batch: CampaignBatch, *, now: datetime) -> bool:
+    """Whether this batch's guide has not sent and may still be reminded today (three a day)."""
+    if batch.status != BatchStatus.HANDED.value or batch.send_status == 2:
+        return False
     day_ago = now.timestamp() - 86400
-    return sum(
-        1
-        for r in db.session.scalars(
-            select(CampaignBatch.reminders).where(
-                CampaignBatch.campaign_id == campaign_id,
-                CampaignBatch.status == BatchStatus.HANDED.value,
-                CampaignBatch.send_status != 2,
-            )
-        )
-        if len([t for t in json.loads(r or "[]") if t > day_ago]) < REMINDS_PER_DAY
-    )
+    return len([t for t in json.loads(batch.reminders or "[]") if t > day_ago]) < REMINDS_PER_DAY
 
 
 def cancel(campaign_id: int, *, now: datetime) -> dict[str, int]:
@@ -311,13 +307,32 @@ def outcome(campaign: Campaign) -> Outcome:
 
 
 def summary(campaign_id: int) -> dict[str, int]:
-    """Customers by result."""
-    return dict(
-        db.session.execute(
-            select(CampaignTarget.status, func.count())
-            .where(CampaignTarget.campaign_id == campaign_id)
-            .group_by(CampaignTarget.status)
+    """Customers by result (only results some customer has), added up from the campaign's batches and
+    its planning counts: a page view never counts a million rows."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        return {}
+    counts = dict.fromkeys((s.value for s in TargetStatus), 0)
+    counts[TargetStatus.HELD_OUT.value] = campaign.held_out
+    counts[TargetStatus.OVER_LIMIT.value] = campaign.over_limit
+    rows = db.session.execute(
+        select(
+            CampaignBatch.status,
+            func.sum(CampaignBatch.size),
+            func.sum(CampaignBatch.failed),
+            func.sum(CampaignBatch.sent),
+            func.sum(CampaignBatch.not_friend),
+            func.sum(CampaignBatch.limit_reached),
         )
-        .tuples()
-        .all()
-    )
+        .where(CampaignBatch.campaign_id == campaign_id)
+        .group_by(CampaignBatch.status)
+    ).tuples()
+    for status, size, failed, sent, not_friend, limit_reached in rows:
+        counts[TargetStatus.FAILED.value] += failed
+        counts[TargetStatus.SENT.value] += sent
+        counts[TargetStatus.NOT_FRIEND.value] += not_friend
+        counts[TargetStatus.LIMIT_REACHED.value] += limit_reached
+        rest = size - failed - sent - not_friend - limit_reached
+        key = TargetStatus.CANCELLED if status == BatchStatus.CANCELLED.value else TargetStatus.PLANNED
+        counts[key.value] += rest
+    return {k: v for k, v in counts.items() if v}

@@ -46,6 +46,7 @@ LOOK_BACK = timedelta(minutes=2)  # before asked_at: WeCom's clock and ours diff
 
 # Customers who were never in a batch: their status is set at planning and never changes.
 NOT_SENT_BY_DESIGN = (TargetStatus.HELD_OUT.value, TargetStatus.OVER_LIMIT.value)
+ZEROS = ("failed", "sent", "not_friend", "limit_reached", "send_status")  # a new batch's counts
 CHUNK = 50  # batches marked as being asked in one commit, their msgids kept in the next
 
 
@@ -165,16 +166,15 @@ def _make_batches(campaign: Campaign) -> None:
     planned = (CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.PLANNED.value)
     db.session.execute(
         insert(CampaignBatch).from_select(
-            ["campaign_id", "staff_id", "seq", "size", "status", "failed", "send_status", "reminders"],
+            ["campaign_id", "staff_id", "seq", "size", "status", "reminders", *ZEROS],
             select(
                 CampaignTarget.campaign_id,
                 CampaignTarget.staff_id,
                 literal(0),
                 func.count(),
                 literal(BatchStatus.PENDING.value),
-                literal(0),
-                literal(0),
                 literal("[]"),
+                *(literal(0) for _ in ZEROS),
             )
             .where(*planned)
             .group_by(CampaignTarget.campaign_id, CampaignTarget.staff_id),
@@ -246,7 +246,7 @@ def _hand(
     """Ask WeCom for one batch (already marked as being asked); keep its msgid or why it failed."""
     customers = _customers(batch)
     if staff is None or not customers:
-        batch.status = BatchStatus.FAILED.value
+        batch.status, batch.failed = BatchStatus.FAILED.value, len(customers)
         batch.error = str(_l("The guide or their customers are gone."))
         return "failed"
     try:
@@ -263,6 +263,7 @@ def _hand(
         return "waiting"  # stays asking: WeCom may have made it
     except WeComError as exc:
         batch.status, batch.error = BatchStatus.FAILED.value, exc.in_words()[:255]
+        batch.failed = len(customers)
         _mark(campaign, customers, TargetStatus.FAILED.value)
         return "failed"
     batch.msgid, batch.status = answer["msgid"], BatchStatus.HANDED.value

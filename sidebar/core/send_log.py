@@ -11,7 +11,7 @@ from sidebar.extensions import db
 from sidebar.models import Send, utcnow
 
 KINDS = ("script", "material", "product", "text", "coupon", "red_packet", "welcome")
-VIAS = ("sidebar", "sop", "welcome")
+VIAS = ("sidebar", "sop", "welcome", "share")
 
 
 def record(

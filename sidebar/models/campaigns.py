@@ -86,7 +86,14 @@ class CampaignBatch(Model):
     status: Mapped[str] = mapped_column(String(16), default=BatchStatus.PENDING.value)
     msgid: Mapped[str | None] = mapped_column(String(64), unique=True)
     asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failed: Mapped[int] = mapped_column(Integer, default=0)  # customers in WeCom's fail_list
+    failed: Mapped[int] = mapped_column(
+        Integer, default=0
+    )  # customers in WeCom's fail_list (all, if refused)
+    # Its customers' results once read back (get_groupmsg_send_result): the campaign's counts add these
+    # up over its batches instead of counting a million rows on every page view.
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    not_friend: Mapped[int] = mapped_column(Integer, default=0)
+    limit_reached: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(String(255))
     # get_groupmsg_task: 0 not sent, 1 confirmed, 2 sent
     send_status: Mapped[int] = mapped_column(Integer, default=0)
@@ -108,6 +115,8 @@ class CampaignTarget(Model):
         db.UniqueConstraint("campaign_id", "customer_id"),
         Index("ix_campaign_targets_campaign_id_staff_id_status", "campaign_id", "staff_id", "status"),
         Index("ix_campaign_targets_customer_id_status", "customer_id", "status"),
+        # The campaign page's customers by result, a page at a time after the last id shown.
+        Index("ix_campaign_targets_campaign_id_status_id", "campaign_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

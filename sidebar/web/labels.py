@@ -47,7 +47,12 @@ SEND_KINDS = {
     "red_packet": _l("Red packet"),
     "welcome": _l("Welcome"),
 }
-SEND_VIAS = {"sidebar": _l("from the sidebar"), "sop": _l("an SOP task"), "welcome": _l("on adding")}
+SEND_VIAS = {
+    "sidebar": _l("from the sidebar"),
+    "sop": _l("an SOP task"),
+    "welcome": _l("on adding"),
+    "share": _l("in a mass send from the sidebar"),
+}
 SEND_RESULTS = {
     "ok": _l("sent"),
     "entered": _l("put in the input box"),

@@ -9,7 +9,7 @@
   var inPreview = !!previewOrigin && window.parent !== window;
   var inWeCom = /wxwork/i.test(navigator.userAgent);
   var TIMEOUT = 10000;
-  var API = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage", "openUserProfile", "openEnterpriseChat", "openExistedChatWithMsg"];
+  var API = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage", "openUserProfile", "openEnterpriseChat", "openExistedChatWithMsg", "shareToExternalContact", "shareToExternalChat"];
 
   function withTimeout(promise) {
     return new Promise(function (resolve, reject) {
@@ -350,6 +350,35 @@
     call("openExistedChatWithMsg", { chatId: button.getAttribute("data-open-group") }).then(null, function (err) {
       showToast(inWords(err));
     });
+  });
+
+  /* -- 群发 from the sidebar: the server builds the call for what was ticked (checking every recipient
+   * is the guide's own), WeCom's composer sends it, the server records it once WeCom says it went. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("[data-share-form]");
+    if (!form) return;
+    event.preventDefault();
+    var data = new FormData(form);
+    var button = form.querySelector("[type=submit]");
+    if (button) button.disabled = true;
+    function post(url) {
+      return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json", "X-CSRFToken": data.get("csrf_token") || "" } })
+        .then(function (res) {
+          return res.json().then(null, function () { return {}; }).then(function (body) {
+            if (!res.ok) throw { errMsg: (body.error && body.error.message) || ("HTTP " + res.status), refused: !!(body.error && body.error.message) };
+            return body;
+          });
+        });
+    }
+    post(form.getAttribute("data-prepare-url")).then(function (built) {
+      return call(built.method, built.args);
+    }).then(function () {
+      return post(form.getAttribute("data-done-url"));
+    }).then(function (done) {
+      showToast(done.message || "✓", 3000);
+    }, function (err) {
+      showToast(inWords(err), 4000);
+    }).then(function () { if (button) button.disabled = false; });
   });
 
   /* -- htmx: a short toast for HX-Trigger {"saved": "..."} and for failed requests ------------- */

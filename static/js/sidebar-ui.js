@@ -45,3 +45,29 @@
   /* The entry page shows a customer's page in place (bridge.js): set that page up as if loaded. */
   document.addEventListener("beside:page", init);
 })();
+
+/* Ticking many (the 群发 page): a box with data-select-all="name" ticks every box of that name in its
+ * form; data-selected-count="name" says how many are ticked; a script picker opens the page with that
+ * script's text in place. */
+(function () {
+  "use strict";
+  function refresh(form, name) {
+    var n = form.querySelectorAll("input[name='" + name + "']:checked").length;
+    Array.prototype.forEach.call(form.querySelectorAll("[data-selected-count='" + name + "']"), function (el) {
+      el.textContent = n ? el.getAttribute("data-template").replace("{n}", n) : el.getAttribute("data-template-none");
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.matches && box.matches("[data-script-picker]") && box.value) { location.href = box.value; return; }
+    var form = box.form;
+    if (!form || box.type !== "checkbox") return;
+    var all = box.getAttribute("data-select-all");
+    if (all) {
+      Array.prototype.forEach.call(form.querySelectorAll("input[name='" + all + "']"), function (b) { b.checked = box.checked; });
+      refresh(form, all);
+    } else if (box.name) {
+      refresh(form, box.name);
+    }
+  });
+})();

@@ -162,3 +162,40 @@ def test_a_wrong_shape_is_caught():
         )  # `link`, not `url`
     with pytest.raises(AssertionError):
         assert_sendable({"msgtype": "image", "image": {"media_id": "m"}})  # `mediaid` in the JS-SDK
+
+
+ATTACHMENT_TYPES = {
+    "image": "ImageMessage",
+    "link": "LinkMessage",
+    "miniprogram": "MiniprogramMessage",
+    "video": "VideoMessage",
+    "file": "FileMessage",
+}
+MESSAGE_TYPES_BY_INTERFACE = {v: k for k, v in ATTACHMENT_TYPES.items()}
+
+
+def test_a_mass_send_from_the_sidebar_has_the_sdks_shapes(monkeypatch):
+    """shareToExternalContact / shareToExternalChat: ``externalUserIds`` / ``chatIds`` and
+    ``ShareToExternalCompleteParams`` (text, attachments of ``ShareToExternalAttachment``'s types)."""
+    from sidebar.campaigns import share
+    from sidebar.content import materials
+
+    monkeypatch.setattr(materials, "media_id", lambda m: "media-id")
+    declared = _code(CODE)
+    for method, key in (("shareToExternalContact", "externalUserIds"), ("shareToExternalChat", "chatIds")):
+        start = declared.index(f"export declare function {method}(")
+        assert f"{key}?: string[]" in declared[start : start + 400], (method, key)
+    complete = interface("ShareToExternalCompleteParams")
+    allowed = re.search(r"export type ShareToExternalAttachment = ([^;]+);", declared).group(1)
+    kinds = {MESSAGE_TYPES_BY_INTERFACE[name.strip()] for name in allowed.split("|")}
+    for kind in share.SHAREABLE:
+        material = SimpleNamespace(
+            kind=kind, url="https://a.cn", title="t", description="d", cover_url="https://a.cn/c.png",
+            mp_appid="wx0123456789abcdef", mp_page="pages/a.html",
+        )  # fmt: skip
+        made = share.attachment(material)
+        assert made["msgtype"] in kinds, made["msgtype"]
+        shape = interface(ATTACHMENT_TYPES[made["msgtype"]])
+        assert set(made) <= set(shape) and set(made[made["msgtype"]]) <= set(shape[made["msgtype"]]), made
+    args_with = {"text": {"content": "x"}, "attachments": []}
+    assert set(args_with) <= set(complete)

@@ -6,6 +6,7 @@ Admins see every campaign; a manager makes campaigns for the customers in their 
 
 from __future__ import annotations
 
+import bisect
 import io
 import json
 from collections.abc import Sequence
@@ -37,11 +38,13 @@ from sidebar.models import (
     Team,
     utcnow,
 )
+from sidebar.web import htmx
 from sidebar.web.admin import admin_bp, client_ip, viewer
 from sidebar.web.console_auth import console_required, is_admin
 from sidebar.web.labels import TARGET_STATUS, zone_note
 
 PER_PAGE = 50
+GUIDES_SHOWN = 100
 
 
 def _visible() -> Any:
@@ -167,55 +170,51 @@ def campaign_forecast():
 @admin_bp.get("/campaigns/<int:campaign_id>")
 @console_required
 def campaign_detail(campaign_id: int):
+    """The campaign's counts (added up from its batches), guides a hundred at a time, and its customers by
+    result fifty at a time after the last one shown: a million customers cost no more than a hundred."""
     campaign = _campaign(campaign_id)
-    counts = results.summary(campaign.id)
     status_filter = request.args.get("status") or ""
     if status_filter and status_filter not in {s.value for s in TargetStatus}:
         abort(404)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    after = request.args.get("after", 0, type=int) or 0
+    guide_page = max(1, request.args.get("guides", 1, type=int) or 1)
     batches = list(
         db.session.execute(
             select(CampaignBatch, Staff.name)
             .outerjoin(Staff, Staff.id == CampaignBatch.staff_id)
             .where(CampaignBatch.campaign_id == campaign.id)
-            .order_by(CampaignBatch.send_status.desc(), Staff.name, CampaignBatch.seq)
+            .order_by(CampaignBatch.send_status, CampaignBatch.size.desc(), Staff.name, CampaignBatch.seq)
         ).tuples()
-    )
-    sent_per_guide = dict(
-        db.session.execute(
-            select(CampaignTarget.staff_id, func.count())
-            .where(
-                CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.SENT.value
-            )
-            .group_by(CampaignTarget.staff_id)
-        )
-        .tuples()
-        .all()
     )
     query = (
         select(CampaignTarget, Customer.name, Customer.external_userid, Staff.name)
         .join(Customer, Customer.id == CampaignTarget.customer_id)
         .outerjoin(Staff, Staff.id == CampaignTarget.staff_id)
-        .where(CampaignTarget.campaign_id == campaign.id)
+        .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.id > after)
         .order_by(CampaignTarget.id)
+        .limit(PER_PAGE + 1)
     )
     if status_filter:
         query = query.where(CampaignTarget.status == status_filter)
-    rows = list(db.session.execute(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).tuples())
+    rows = list(db.session.execute(query).tuples())
+    now = utcnow()
+    shown = batches[(guide_page - 1) * GUIDES_SHOWN : guide_page * GUIDES_SHOWN]
     return render_template(
         "admin/campaign.html",
         campaign=campaign,
-        counts=counts,
-        batches=batches,
-        sent_per_guide=sent_per_guide,
+        counts=results.summary(campaign.id),
+        batches=shown,
+        guides_total=len(batches),
+        guide_page=guide_page,
+        guides_more=len(batches) > guide_page * GUIDES_SHOWN,
         rows=rows[:PER_PAGE],
-        more=len(rows) > PER_PAGE,
-        page=page,
+        next_after=rows[PER_PAGE - 1][0].id if len(rows) > PER_PAGE else None,
+        after=after,
         status_filter=status_filter,
-        chart=_confirmations(campaign, batches),
+        chart=_confirmations(campaign, [b for b, _ in batches], now=now),
         audience=json.loads(campaign.audience or "{}"),
         materials=_materials(campaign),
-        reminders_left=results.reminders_left(campaign.id, now=utcnow()),
+        reminders_left=sum(1 for b, _ in batches if results.can_remind(b, now=now)),
         open_batches=sum(
             1 for b, _ in batches if b.status == BatchStatus.HANDED.value and b.send_status != 2
         ),
@@ -229,28 +228,31 @@ def _materials(campaign: Campaign) -> list[Material]:
     return [found[i] for i in ids if i in found]
 
 
-def _confirmations(campaign: Campaign, batches: Sequence[tuple[CampaignBatch, str | None]]) -> dict[str, Any]:
+def _confirmations(campaign: Campaign, batches: Sequence[CampaignBatch], *, now: Any) -> dict[str, Any]:
     """The share of guides who have sent, hour by hour since it was handed over (the chart)."""
-    handed = [b for b, _ in batches if b.status in (BatchStatus.HANDED.value, BatchStatus.CANCELLED.value)]
+    handed = [b for b in batches if b.status in (BatchStatus.HANDED.value, BatchStatus.CANCELLED.value)]
     if not handed or campaign.handed_at is None:
         return {"labels": [], "values": []}
+    sent = sorted(b.sent_at for b in handed if b.sent_at)
     start = campaign.handed_at.replace(minute=0, second=0, microsecond=0)
-    last = max([b.sent_at for b in handed if b.sent_at] + [utcnow()])
+    last = max(sent[-1:] + [now])
     hours = min(int((last - start).total_seconds() // 3600) + 1, 24 * 14)
     labels, values = [], []
     for h in range(hours):
         at = start + timedelta(hours=h + 1)
-        done = sum(1 for b in handed if b.sent_at and b.sent_at < at)
         labels.append(at.astimezone(brand_zone()).strftime("%m-%d %H:00"))
-        values.append(round(100 * done / len(handed), 1))
+        values.append(round(100 * bisect.bisect_left(sent, at) / len(handed), 1))
     return {"labels": labels, "values": values}
 
 
 @admin_bp.get("/campaigns/<int:campaign_id>/outcome")
 @console_required
 def campaign_outcome(campaign_id: int):
-    """What it led to (loaded after the page: over a million customers it reads their orders)."""
+    """What it led to (loaded after the page: over a million customers it reads their orders). A plain
+    request (a reload, a link) gets the whole campaign page instead of a bare fragment."""
     campaign = _campaign(campaign_id)
+    if not htmx.is_htmx():
+        return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id, _anchor="outcome"))
     return render_template(
         "admin/_campaign_outcome.html", outcome=results.outcome(campaign), campaign=campaign
     )

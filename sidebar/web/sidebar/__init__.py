@@ -134,5 +134,6 @@ from sidebar.web.sidebar import (  # noqa: E402,F401
     products,
     reports,
     results,
+    share,
     tasks,
 )
