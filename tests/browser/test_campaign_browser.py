@@ -82,3 +82,34 @@ def test_a_campaign_from_the_console_reaches_a_customers_chat(
     expect(guide).to_contain_text("已发送")
     console.screenshot(path=str(artifacts / "console-campaign-1280.png"), full_page=True)
     device.close()
+
+
+def test_a_guide_sends_to_some_customers_from_the_sidebar(seeded, preview, context, artifacts):
+    """At 360 px: 群发 from the today page, two customers ticked, a script's text; WeCom's composer (the
+    preview) sends it, the sidebar says so, and a ticked customer's chat shows it."""
+    mine = [
+        demo.customer(i)
+        for i in range(demo.DEFAULT_CUSTOMERS)
+        if "chenjing" in {f.userid for f in demo.customer(i).follows}
+    ]
+    page = context.new_page()
+    page.set_viewport_size({"width": 1000, "height": 800})
+    open_chat(page, preview, "chenjing", mine[0].name).get_by_test_id("customer-name").wait_for()
+    inner = next(f for f in page.frames if "/sidebar/customers/" in f.url)
+    inner.goto(inner.url.split("/sidebar/")[0] + "/sidebar/tasks")
+    # Two customers the preview lists as chats (it shows the member's first 40).
+    listed = page.locator(".chat[data-kind=single]").evaluate_all("els => els.map(e => e.dataset.name)")
+    mine = [p for p in mine if p.name in listed[:10]]
+    inner.get_by_test_id("send-to-many").click()
+    form = inner.get_by_test_id("share-form")
+    form.get_by_test_id("share-text").fill("本周末新品体验，欢迎来店～")
+    for person in mine[:2]:
+        form.get_by_label(person.name, exact=True).check()
+    expect(form.locator("[data-selected-count]")).to_have_text("已选 2 位")
+    assert page.evaluate("() => document.querySelector('#sidebar').getBoundingClientRect().width") <= 360
+    page.locator("#sidebar").screenshot(path=str(artifacts / "sidebar-360-send-to-many.png"))
+    form.get_by_test_id("share-send").click()
+    expect(inner.locator("#toast")).to_contain_text("已发给 2")
+    expect(page.locator(".bubble").filter(has_text="已发给 2 位客户")).to_have_count(1)
+    page.get_by_role("button", name=mine[1].name).first.click()
+    expect(page.locator(".bubble--mass").first).to_contain_text("本周末新品体验")
