@@ -30,6 +30,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("name", sa.String(64), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("target", sa.String(16), server_default="customers", nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("material_ids", sa.Text(), nullable=False),
         sa.Column("audience", sa.Text(), nullable=False),
@@ -86,7 +87,25 @@ def upgrade():
     op.create_index("ix_campaign_targets_campaign_id_status_id", T, ["campaign_id", "status", "id"])
 
 
+    op.create_table(
+        "campaign_group_targets",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        campaign_fk(),
+        sa.Column(
+            "group_id", sa.Integer(), sa.ForeignKey("group_chats.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("sent_at", TZ, nullable=True),
+        sa.UniqueConstraint("campaign_id", "group_id"),
+    )
+    G = "campaign_group_targets"
+    op.create_index("ix_campaign_group_targets_campaign_id_staff_id", G, ["campaign_id", "staff_id"])
+    op.create_index("ix_campaign_group_targets_group_id_status", G, ["group_id", "status"])
+
+
 def downgrade():
+    op.drop_table("campaign_group_targets")
     op.drop_table("campaign_targets")
     op.drop_table("campaign_batches")
     op.drop_table("campaigns")

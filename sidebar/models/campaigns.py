@@ -45,9 +45,12 @@ class Campaign(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=CampaignStatus.SCHEDULED.value)
+    # Whom it goes to: customers (each from their main guide) or customer groups (each by its owner).
+    target: Mapped[str] = mapped_column(String(16), default="customers", server_default="customers")
     text: Mapped[str] = mapped_column(Text, default="")
     material_ids: Mapped[str] = mapped_column(Text, default="[]")  # JSON list, in order
-    # The console's customer filter (query parameters, JSON): whom it is for.
+    # Whom it is for (JSON): the console's customer filter as query parameters; for groups, a group tag
+    # and an owner (``GROUP_AUDIENCE``'s ``tag`` and ``owner``).
     audience: Mapped[str] = mapped_column(Text, default="{}")
     holdout_percent: Mapped[int] = mapped_column(Integer, default=0)
     send_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -123,5 +126,23 @@ class CampaignTarget(Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     customer_id: Mapped[int] = mapped_column(Integer)
     staff_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=TargetStatus.PLANNED.value)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CampaignGroupTarget(Model):
+    """One customer group of a campaign sent to groups, with its owner (the sender) and what became of it."""
+
+    __tablename__ = "campaign_group_targets"
+    __table_args__ = (
+        db.UniqueConstraint("campaign_id", "group_id"),
+        Index("ix_campaign_group_targets_campaign_id_staff_id", "campaign_id", "staff_id"),
+        Index("ix_campaign_group_targets_group_id_status", "group_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("group_chats.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=TargetStatus.PLANNED.value)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
