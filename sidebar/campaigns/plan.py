@@ -39,9 +39,13 @@ from sidebar.models import (
     AdminAccount,
     AttributionRule,
     Campaign,
+    CampaignGroupTarget,
     CampaignStatus,
     CampaignTarget,
     Follow,
+    GroupChat,
+    GroupChatTag,
+    GroupTag,
     Material,
     Staff,
     StaffStatus,
@@ -132,19 +136,29 @@ def build(form: Mapping[str, Any], viewer: Any, *, now: datetime) -> Campaign:
         errors["material_ids"] = str(_l("At most %(n)s attachments (WeCom's limit).", n=MAX_ATTACHMENTS))
     if not text and not material_ids:
         errors["text"] = str(_l("Write a text or choose at least one material."))
-    audience = audience_of(form)
-    try:
-        customer_query.parse(audience)
-    except customer_query.BadFilter as exc:
-        errors["audience"] = str(exc)
-    if not audience:
-        errors["audience"] = str(
-            _l("Choose whom it is for: at least one condition (a tag, a stage, a team…).")
-        )
+    target = str(form.get("target") or "customers")
+    if target not in ("customers", "groups"):
+        errors["target"] = str(_l("Send to customers or to groups."))
+    if target == "groups":
+        audience = group_audience_of(form)
+    else:
+        audience = audience_of(form)
+        try:
+            customer_query.parse(audience)
+        except customer_query.BadFilter as exc:
+            errors["audience"] = str(exc)
+        if not audience:
+            errors["audience"] = str(
+                _l("Choose whom it is for: at least one condition (a tag, a stage, a team…).")
+            )
     holdout_raw = str(form.get("holdout_percent") or "0").strip()
     holdout = int(holdout_raw) if holdout_raw.isdigit() else -1
     if not 0 <= holdout <= MAX_HOLDOUT:
         errors["holdout_percent"] = str(_l("Hold out from 0 to %(n)s percent.", n=MAX_HOLDOUT))
+    elif holdout and target == "groups":
+        errors["holdout_percent"] = str(
+            _l("A holdout compares customers' orders: it is for customers, not groups.")
+        )
     send_at = now
     when = str(form.get("send_at") or "").strip()
     if when:
@@ -159,6 +173,7 @@ def build(form: Mapping[str, Any], viewer: Any, *, now: datetime) -> Campaign:
         raise CampaignInvalid(errors)
     return Campaign(
         name=name,
+        target=target,
         status=CampaignStatus.SCHEDULED.value,
         text=text,
         material_ids=json.dumps(material_ids),
@@ -167,6 +182,64 @@ def build(form: Mapping[str, Any], viewer: Any, *, now: datetime) -> Campaign:
         send_at=send_at,
         staff_id=viewer.id if isinstance(viewer, Staff) else None,
         admin_account_id=viewer.id if isinstance(viewer, AdminAccount) else None,
+    )
+
+
+def group_audience_of(form: Mapping[str, Any]) -> dict[str, str]:
+    """A group campaign's audience: groups with a group tag, owned by one guide; none: every group."""
+    out = {}
+    if str(form.get("group_tag") or "").strip():
+        out["tag"] = str(form.get("group_tag")).strip()[:32]
+    if str(form.get("group_owner") or "").strip():
+        out["owner"] = str(form.get("group_owner")).strip()[:64]
+    return out
+
+
+def _groups(viewer: Any, audience: dict[str, str]) -> Any:
+    """(group_id, staff_id) of the live groups in the audience whose owner is an active guide (for a
+    manager, one they oversee): the owner sends into the group."""
+    conditions: list[Any] = [GroupChat.status == "active"]
+    if audience.get("tag"):
+        conditions.append(
+            GroupChat.id.in_(
+                select(GroupChatTag.group_id)
+                .join(GroupTag, GroupTag.id == GroupChatTag.tag_id)
+                .where(GroupTag.name == audience["tag"])
+            )
+        )
+    if audience.get("owner"):
+        conditions.append(GroupChat.owner_userid == audience["owner"])
+    scope = visibility.follower_ids(viewer) if isinstance(viewer, Staff) else None
+    if scope is not None:
+        conditions.append(Staff.id.in_(list(db.session.scalars(scope))))
+    return (
+        select(GroupChat.id.label("group_id"), Staff.id.label("staff_id"))
+        .join(Staff, and_(Staff.userid == GroupChat.owner_userid, Staff.status == StaffStatus.ACTIVE.value))
+        .where(*conditions)
+    )
+
+
+def _groups_at_limit(now: datetime) -> Any:
+    """Groups that have received, or are due, as many mass messages as WeCom allows in the period (doc
+    92135: "每个客户群每月最多可接收条数为当月天数")."""
+    start, allowed = period(now)
+    counted = or_(
+        and_(CampaignGroupTarget.status == TargetStatus.SENT.value, CampaignGroupTarget.sent_at >= start),
+        and_(
+            CampaignGroupTarget.status == TargetStatus.PLANNED.value,
+            CampaignGroupTarget.campaign_id.in_(
+                select(Campaign.id).where(
+                    Campaign.status.in_((CampaignStatus.SENDING.value, CampaignStatus.SENT.value)),
+                    Campaign.handed_at >= start,
+                )
+            ),
+        ),
+    )
+    return (
+        select(CampaignGroupTarget.group_id)
+        .where(counted)
+        .group_by(CampaignGroupTarget.group_id)
+        .having(func.count() >= allowed)
     )
 
 
@@ -262,6 +335,8 @@ class Forecast:
 def forecast(campaign: Campaign, viewer: Any, *, now: datetime, guides_shown: int = 20) -> Forecast:
     """What planning now would write, counted in SQL (nothing written)."""
     audience = json.loads(campaign.audience or "{}")
+    if campaign.target == "groups":
+        return _forecast_groups(audience, viewer, now=now, guides_shown=guides_shown)
     f = customer_query.parse(audience)
     customers = (
         db.session.scalar(select(func.count()).select_from(customer_query.ids(viewer, f).subquery())) or 0
@@ -308,6 +383,34 @@ def forecast(campaign: Campaign, viewer: Any, *, now: datetime, guides_shown: in
     )
 
 
+def _forecast_groups(audience: dict[str, str], viewer: Any, *, now: datetime, guides_shown: int) -> Forecast:
+    groups = _groups(viewer, audience).subquery()
+    limited = _groups_at_limit(now).subquery()
+    total = db.session.scalar(select(func.count()).select_from(groups)) or 0
+    over = (
+        db.session.scalar(
+            select(func.count()).select_from(groups).where(groups.c.group_id.in_(select(limited.c.group_id)))
+        )
+        or 0
+    )
+    rows = db.session.execute(
+        select(Staff.name, func.count())
+        .select_from(groups)
+        .join(Staff, Staff.id == groups.c.staff_id)
+        .group_by(Staff.id, Staff.name)
+        .order_by(func.count().desc(), Staff.name)
+        .limit(guides_shown)
+    ).all()
+    return Forecast(
+        customers=total,
+        reached=total - over,
+        held_out=0,
+        over_limit=over,
+        nobodys=0,
+        guides=[(name, n) for name, n in rows],
+    )
+
+
 def _held_out(customer_id: Any, campaign: Campaign) -> Any:
     """The holdout: a fixed pseudo-random share of the audience (the same customers whenever asked),
     by a multiplicative hash of the customer and campaign ids."""
@@ -324,6 +427,8 @@ def write_targets(campaign: Campaign, *, now: datetime) -> int:
     """One row per customer in the audience with a guide: planned, held out or over the limit. Idempotent
     (a customer already written is skipped), so a planning cut short is simply run again."""
     viewer = owner(campaign)
+    if campaign.target == "groups":
+        return _write_group_targets(campaign, viewer, now=now)
     mains = _main_guides(viewer, json.loads(campaign.audience or "{}")).subquery()
     limited = _at_limit(now).subquery()
     row_status = case(
@@ -366,6 +471,38 @@ def write_targets(campaign: Campaign, *, now: datetime) -> int:
     campaign.held_out = counts.get(TargetStatus.HELD_OUT.value, 0)
     campaign.over_limit = counts.get(TargetStatus.OVER_LIMIT.value, 0)
     campaign.nobodys = max(0, audience_size - sum(counts.values()))
+    return made
+
+
+def _write_group_targets(campaign: Campaign, viewer: Any, *, now: datetime) -> int:
+    groups = _groups(viewer, json.loads(campaign.audience or "{}")).subquery()
+    limited = _groups_at_limit(now).subquery()
+    row_status = case(
+        (groups.c.group_id.in_(select(limited.c.group_id)), literal(TargetStatus.OVER_LIMIT.value)),
+        else_=literal(TargetStatus.PLANNED.value),
+    )
+    already = select(CampaignGroupTarget.group_id).where(CampaignGroupTarget.campaign_id == campaign.id)
+    rows = select(literal(campaign.id), groups.c.group_id, groups.c.staff_id, row_status).where(
+        groups.c.group_id.not_in(already)
+    )
+    statement = (
+        insert(CampaignGroupTarget)
+        .from_select(["campaign_id", "group_id", "staff_id", "status"], rows)
+        .execution_options(preserve_rowcount=True)
+    )
+    made = db.session.execute(statement).rowcount or 0  # type: ignore[attr-defined]
+    counts = dict(
+        db.session.execute(
+            select(CampaignGroupTarget.status, func.count())
+            .where(CampaignGroupTarget.campaign_id == campaign.id)
+            .group_by(CampaignGroupTarget.status)
+        )
+        .tuples()
+        .all()
+    )
+    campaign.planned = counts.get(TargetStatus.PLANNED.value, 0)
+    campaign.over_limit = counts.get(TargetStatus.OVER_LIMIT.value, 0)
+    campaign.held_out = campaign.nobodys = 0
     return made
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import time
-import typing
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select, update
 
+from sidebar.campaigns import send
 from sidebar.core import uow
 from sidebar.core.day_math import plus_days
 from sidebar.extensions import db
@@ -25,16 +25,10 @@ from sidebar.models import (
     CampaignBatch,
     CampaignStatus,
     CampaignTarget,
-    Customer,
     TargetStatus,
 )
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
-
-
-def rowcount(result: Any) -> int:
-    return typing.cast(CursorResult, result).rowcount or 0
-
 
 PAGE = 1000  # the most get_groupmsg_task and get_groupmsg_send_result answer a call
 RESULT = {1: TargetStatus.SENT, 2: TargetStatus.NOT_FRIEND, 3: TargetStatus.LIMIT_REACHED}
@@ -109,6 +103,7 @@ def _store_results(batch: CampaignBatch) -> int:
     """Every customer's result for the batch, a page (1,000) at a time, one UPDATE per result kind; the
     batch's counts with them (kept in the same commit as ``results_at``)."""
     batch.sent = batch.not_friend = batch.limit_reached = 0
+    campaign = batch.campaign
     stored = 0
     cursor = ""
     userid = _userid(batch)
@@ -119,31 +114,20 @@ def _store_results(batch: CampaignBatch) -> int:
         )
         by_result: dict[int, list[str]] = defaultdict(list)
         when: dict[int, int] = {}
+        key = "chat_id" if campaign.target == "groups" else "external_userid"
         for row in page.get("send_list") or []:
             status = int(row.get("status") or 0)
-            if status in RESULT and row.get("external_userid"):
-                by_result[status].append(row["external_userid"])
+            if status in RESULT and row.get(key):
+                by_result[status].append(row[key])
                 if row.get("send_time"):
                     when[status] = int(row["send_time"])
         for status, externals in by_result.items():
             column = RESULT[status].value  # sent, not_friend, limit_reached: the batch's own counts
             setattr(batch, column, getattr(batch, column) + len(externals))
-            values: dict = {"status": RESULT[status].value}
+            values: dict = {}
             if status == 1:
                 values["sent_at"] = datetime.fromtimestamp(when.get(1, int(time.time())), UTC)
-            stored += rowcount(
-                db.session.execute(
-                    update(CampaignTarget)
-                    .where(
-                        CampaignTarget.campaign_id == batch.campaign_id,  # (campaign, customer) is unique
-                        CampaignTarget.customer_id.in_(
-                            select(Customer.id).where(Customer.external_userid.in_(externals))
-                        ),
-                    )
-                    .values(**values)
-                    .execution_options(synchronize_session=False)
-                )
-            )
+            stored += send.mark(campaign, externals, RESULT[status].value, **values)
         cursor = page.get("next_cursor") or ""
         if not cursor:
             return stored
@@ -204,12 +188,13 @@ def cancel(campaign_id: int, *, now: datetime) -> dict[str, int]:
     still_open = select(CampaignBatch.staff_id).where(
         CampaignBatch.campaign_id == campaign_id, CampaignBatch.status != BatchStatus.CANCELLED.value
     )
+    table, _column, _size = send.rows_of(campaign)
     db.session.execute(
-        update(CampaignTarget)
+        update(table)
         .where(
-            CampaignTarget.campaign_id == campaign_id,
-            CampaignTarget.status == TargetStatus.PLANNED.value,
-            CampaignTarget.staff_id.not_in(still_open),
+            table.campaign_id == campaign_id,
+            table.status == TargetStatus.PLANNED.value,
+            table.staff_id.not_in(still_open),
         )
         .values(status=TargetStatus.CANCELLED.value)
         .execution_options(synchronize_session=False)

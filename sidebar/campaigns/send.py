@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import logging
+import typing
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import CursorResult, func, insert, literal, select, update
 from sqlalchemy.orm import selectinload
 
 from sidebar.acquisition.welcome import ATTACHABLE, attachment
@@ -29,9 +30,11 @@ from sidebar.models import (
     BatchStatus,
     Campaign,
     CampaignBatch,
+    CampaignGroupTarget,
     CampaignStatus,
     CampaignTarget,
     Customer,
+    GroupChat,
     Material,
     Staff,
     TargetStatus,
@@ -41,6 +44,7 @@ from sidebar.wecom.gateway import wecom
 
 log = logging.getLogger(__name__)
 BATCH = 10_000
+GROUP_BATCH = 2_000
 LOOK_BACK = timedelta(minutes=2)  # before asked_at: WeCom's clock and ours differ a little
 
 
@@ -50,20 +54,30 @@ ZEROS = ("failed", "sent", "not_friend", "limit_reached", "send_status")  # a ne
 CHUNK = 50  # batches marked as being asked in one commit, their msgids kept in the next
 
 
-def of_batch(batch: CampaignBatch) -> Any:
-    """``SELECT`` a batch's customers (ids): its guide's planned customers of the campaign, in id order,
-    the ``seq``-th 10,000 of them. Membership is fixed at planning (statuses that leave a batch — held
-    out, over the limit — are set then and never change), so no row carries its batch."""
+def rows_of(campaign: Campaign) -> tuple[Any, Any, int]:
+    """The campaign's target table, its recipient column and how many recipients a call takes (doc
+    92135): customers (``external_userid``, "最多可传入1万个客户") or groups (``chat_id_list``,
+    "最多可一次指定2000个客户群")."""
+    if campaign.target == "groups":
+        return CampaignGroupTarget, CampaignGroupTarget.group_id, GROUP_BATCH
+    return CampaignTarget, CampaignTarget.customer_id, BATCH
+
+
+def of_batch(campaign: Campaign, batch: CampaignBatch) -> Any:
+    """``SELECT`` a batch's recipients (ids): its guide's planned customers (or groups) of the campaign,
+    in id order, the ``seq``-th batch-full of them. Membership is fixed at planning (statuses that leave
+    a batch — held out, over the limit — are set then and never change), so no row carries its batch."""
+    table, column, size = rows_of(campaign)
     return (
-        select(CampaignTarget.customer_id)
+        select(column)
         .where(
-            CampaignTarget.campaign_id == batch.campaign_id,
-            CampaignTarget.staff_id == batch.staff_id,
-            CampaignTarget.status.not_in(NOT_SENT_BY_DESIGN),
+            table.campaign_id == batch.campaign_id,
+            table.staff_id == batch.staff_id,
+            table.status.not_in(NOT_SENT_BY_DESIGN),
         )
-        .order_by(CampaignTarget.id)
-        .offset(batch.seq * BATCH)
-        .limit(BATCH)
+        .order_by(table.id)
+        .offset(batch.seq * size)
+        .limit(size)
     )
 
 
@@ -162,14 +176,15 @@ def hand_over(campaign_id: int, *, now: datetime) -> dict[str, int]:
 
 
 def _make_batches(campaign: Campaign) -> None:
-    """A batch per guide (more for a guide with over 10,000 customers), and each planned customer in one."""
-    planned = (CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.PLANNED.value)
+    """A batch per guide (more for a guide with over a batch-full), and each planned recipient in one."""
+    table, _column, size = rows_of(campaign)
+    planned = (table.campaign_id == campaign.id, table.status == TargetStatus.PLANNED.value)
     db.session.execute(
         insert(CampaignBatch).from_select(
             ["campaign_id", "staff_id", "seq", "size", "status", "reminders", *ZEROS],
             select(
-                CampaignTarget.campaign_id,
-                CampaignTarget.staff_id,
+                table.campaign_id,
+                table.staff_id,
                 literal(0),
                 func.count(),
                 literal(BatchStatus.PENDING.value),
@@ -177,26 +192,26 @@ def _make_batches(campaign: Campaign) -> None:
                 *(literal(0) for _ in ZEROS),
             )
             .where(*planned)
-            .group_by(CampaignTarget.campaign_id, CampaignTarget.staff_id),
+            .group_by(table.campaign_id, table.staff_id),
         )
     )
     # The few guides with more than a batch's worth: further batches for the rest of theirs.
     for batch in db.session.scalars(
-        select(CampaignBatch).where(CampaignBatch.campaign_id == campaign.id, CampaignBatch.size > BATCH)
+        select(CampaignBatch).where(CampaignBatch.campaign_id == campaign.id, CampaignBatch.size > size)
     ).all():
-        total, batch.size = batch.size, BATCH
-        for seq in range(1, -(-total // BATCH)):
+        total, batch.size = batch.size, size
+        for seq in range(1, -(-total // size)):
             db.session.add(
                 CampaignBatch(
                     campaign_id=campaign.id,
                     staff_id=batch.staff_id,
                     seq=seq,
-                    size=min(BATCH, total - seq * BATCH),
+                    size=min(size, total - seq * size),
                     reminders="[]",
                 )
             )
     db.session.flush()
-    analyze("campaign_targets")
+    analyze(table.__tablename__)
 
 
 def _attachments(campaign: Campaign) -> list[dict[str, Any]]:
@@ -205,8 +220,11 @@ def _attachments(campaign: Campaign) -> list[dict[str, Any]]:
     return [attachment(found[i]) for i in ids if i in found and found[i].kind in ATTACHABLE]
 
 
-def _customers(batch: CampaignBatch) -> list[str]:
-    ids = of_batch(batch).subquery()
+def _recipients(campaign: Campaign, batch: CampaignBatch) -> list[str]:
+    """The batch's external_userids (or chat_ids), in its order."""
+    ids = of_batch(campaign, batch).subquery()
+    if campaign.target == "groups":
+        return list(db.session.scalars(select(GroupChat.chat_id).join(ids, ids.c.group_id == GroupChat.id)))
     return list(
         db.session.scalars(select(Customer.external_userid).join(ids, ids.c.customer_id == Customer.id))
     )
@@ -216,7 +234,10 @@ def _payload(
     campaign: Campaign, staff: Staff, customers: list[str], attachments: list[dict[str, Any]]
 ) -> dict[str, Any]:
     text = plan.fill_for_guide(campaign.text, staff)
-    payload: dict[str, Any] = {"chat_type": "single", "external_userid": customers, "sender": staff.userid}
+    if campaign.target == "groups":
+        payload: dict[str, Any] = {"chat_type": "group", "chat_id_list": customers, "sender": staff.userid}
+    else:
+        payload = {"chat_type": "single", "external_userid": customers, "sender": staff.userid}
     if text:
         payload["text"] = {"content": text}
     if attachments:
@@ -224,27 +245,31 @@ def _payload(
     return payload
 
 
-def _mark(campaign: Campaign, externals: list[str], status: str) -> None:
-    """Set these customers' status in the campaign, 1,000 a statement ((campaign, customer) is unique)."""
-    for part in range(0, len(externals), 1000):
-        db.session.execute(
-            update(CampaignTarget)
-            .where(
-                CampaignTarget.campaign_id == campaign.id,
-                CampaignTarget.customer_id.in_(
-                    select(Customer.id).where(Customer.external_userid.in_(externals[part : part + 1000]))
-                ),
-            )
-            .values(status=status)
+def mark(campaign: Campaign, recipients: list[str], status: str, **values: Any) -> int:
+    """Set these customers' (or groups') status in the campaign, 1,000 a statement ((campaign, recipient)
+    is unique); how many rows changed."""
+    table, column, _size = rows_of(campaign)
+    if campaign.target == "groups":
+        ids = lambda part: select(GroupChat.id).where(GroupChat.chat_id.in_(part))  # noqa: E731
+    else:
+        ids = lambda part: select(Customer.id).where(Customer.external_userid.in_(part))  # noqa: E731
+    changed = 0
+    for start in range(0, len(recipients), 1000):
+        result = db.session.execute(
+            update(table)
+            .where(table.campaign_id == campaign.id, column.in_(ids(recipients[start : start + 1000])))
+            .values(status=status, **values)
             .execution_options(synchronize_session=False)
         )
+        changed += typing.cast(CursorResult, result).rowcount or 0
+    return changed
 
 
 def _hand(
     campaign: Campaign, batch: CampaignBatch, staff: Staff | None, attachments: list[dict[str, Any]]
 ) -> str:
     """Ask WeCom for one batch (already marked as being asked); keep its msgid or why it failed."""
-    customers = _customers(batch)
+    customers = _recipients(campaign, batch)
     if staff is None or not customers:
         batch.status, batch.failed = BatchStatus.FAILED.value, len(customers)
         batch.error = str(_l("The guide or their customers are gone."))
@@ -264,13 +289,13 @@ def _hand(
     except WeComError as exc:
         batch.status, batch.error = BatchStatus.FAILED.value, exc.in_words()[:255]
         batch.failed = len(customers)
-        _mark(campaign, customers, TargetStatus.FAILED.value)
+        mark(campaign, customers, TargetStatus.FAILED.value)
         return "failed"
     batch.msgid, batch.status = answer["msgid"], BatchStatus.HANDED.value
     failed = [str(e) for e in answer.get("fail_list") or []]
     if failed:
         batch.failed = len(failed)
-        _mark(campaign, failed, TargetStatus.FAILED.value)
+        mark(campaign, failed, TargetStatus.FAILED.value)
     return "handed"
 
 
@@ -293,7 +318,7 @@ def _find_in_wecom(
         page = wecom().post(
             "externalcontact/get_groupmsg_list_v2",
             data={
-                "chat_type": "single",
+                "chat_type": "group" if campaign.target == "groups" else "single",
                 "start_time": int((asked - LOOK_BACK).timestamp()),
                 "end_time": int(max(now, asked + LOOK_BACK).timestamp()),
                 "filter_type": 0,
@@ -316,13 +341,18 @@ def _find_in_wecom(
     found: dict[int, str] = {}
     for batch in batches:
         person = staff.get(batch.staff_id)
-        customers = _customers(batch)
+        customers = _recipients(campaign, batch)
         if person is None or not customers:
             continue
         text = (_payload(campaign, person, customers, attachments).get("text") or {}).get("content", "")
         for msgid in by_sender.get((person.userid, text), []):
             if msgid in found.values():
                 continue
+            if campaign.target == "groups":
+                # A group send lists only the groups it reached, none before the owner sends: the owner
+                # and the text are all there is to match (one group message per owner and run).
+                found[batch.id] = msgid
+                break
             sent = wecom().post(
                 "externalcontact/get_groupmsg_send_result",
                 data={"msgid": msgid, "userid": person.userid, "limit": 1000},

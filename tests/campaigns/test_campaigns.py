@@ -301,3 +301,34 @@ def test_a_guide_with_more_customers_than_a_batch_gets_several_none_twice(seeded
     assert len(calls) == len(batches) > len(set(want.values()))
     asked = [e for c in calls for e in c["json"]["external_userid"]]
     assert sorted(asked) == sorted(want) and all(len(c["json"]["external_userid"]) <= 5 for c in calls)
+
+
+def test_a_group_campaign_goes_into_each_tagged_group_from_its_owner(seeded, emulator):
+    from sidebar.customers import group_notes
+    from sidebar.models import CampaignGroupTarget, GroupChat
+
+    with seeded.app_context():
+        groups = list(db.session.scalars(select(GroupChat).order_by(GroupChat.id)))
+        tagged = groups[:2]
+        for g in tagged:
+            group_notes.add_tag(g, "新品体验群")
+        db.session.commit()
+        campaign = _campaign(name="群发新品", audience={"tag": "新品体验群"}, target="groups")
+        ahead = plan.forecast(campaign, _admin(), now=utcnow())
+        assert ahead.customers == ahead.reached == 2
+        send.hand_over(campaign.id, now=utcnow())
+        db.session.commit()
+        calls = emulator.calls("externalcontact/add_msg_template")
+        assert {c["json"]["chat_type"] for c in calls} == {"group"}
+        sent_to = {chat: c["json"]["sender"] for c in calls for chat in c["json"]["chat_id_list"]}
+        assert sent_to == {g.chat_id: g.owner_userid for g in tagged}
+        for batch in db.session.get(Campaign, campaign.id).batches:
+            _confirm(emulator, batch.msgid, db.session.get(Staff, batch.staff_id).userid)
+        results.poll(campaign.id, now=utcnow())
+        db.session.commit()
+        statuses = set(
+            db.session.scalars(
+                select(CampaignGroupTarget.status).where(CampaignGroupTarget.campaign_id == campaign.id)
+            )
+        )
+        assert statuses == {"sent"} and results.summary(campaign.id) == {"sent": 2}

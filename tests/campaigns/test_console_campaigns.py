@@ -133,3 +133,34 @@ def test_a_manager_sees_only_their_own_campaigns(seeded, client, emulator):
     south = {"huangli", "zhaomin", "sunhao"}
     senders = {c["json"]["sender"] for c in emulator.calls("externalcontact/add_msg_template")}
     assert senders and not senders & south
+
+
+def test_a_group_campaign_from_the_form(seeded, client, emulator):
+    from sidebar.customers import group_notes
+    from sidebar.models import GroupChat
+
+    with seeded.app_context():
+        group = db.session.scalar(select(GroupChat).where(GroupChat.owner_userid == "chenjing"))
+        group_notes.add_tag(group, "VIP群")
+        db.session.commit()
+        chat_id = group.chat_id
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/campaigns/new")
+    form = {
+        "csrf_token": token,
+        "name": "VIP 群直播预告",
+        "text": "今晚 8 点直播～",
+        "target": "groups",
+        "group_tag": "VIP群",
+    }
+    ahead = client.post("/admin/campaigns/forecast", data=form).get_data(as_text=True)
+    assert 'data-testid="forecast-reached">1<' in ahead and "陈静" in ahead
+    held = client.post("/admin/campaigns/new", data={**form, "holdout_percent": "10"})
+    assert held.status_code == 422  # a holdout compares customers' orders
+    res = client.post("/admin/campaigns/new", data=form)
+    assert res.status_code == 303
+    (call,) = emulator.calls("externalcontact/add_msg_template")
+    assert call["json"]["chat_type"] == "group" and call["json"]["chat_id_list"] == [chat_id]
+    assert call["json"]["sender"] == "chenjing"
+    page = client.get(res.headers["Location"]).get_data(as_text=True)
+    assert "按群" in page and 'data-testid="outcome"' not in page

@@ -27,9 +27,12 @@ from sidebar.models import (
     BatchStatus,
     Campaign,
     CampaignBatch,
+    CampaignGroupTarget,
     CampaignStatus,
     CampaignTarget,
     Customer,
+    GroupChat,
+    GroupTag,
     Material,
     Staff,
     StaffStatus,
@@ -71,6 +74,7 @@ def _choices() -> dict[str, Any]:
             )
         ),
         "stores": list(db.session.scalars(select(Store).order_by(Store.code))),
+        "group_tags": list(db.session.scalars(select(GroupTag.name).order_by(GroupTag.name))),
         "channel_codes": codes.all_codes(),
         "materials": list(
             db.session.scalars(
@@ -89,6 +93,7 @@ def _names() -> dict[str, dict[str, str]]:
         "team_names": {str(t.id): t.name for t in db.session.scalars(select(Team))},
         "channel_names": {c.state: c.name for c in codes.all_codes()},
         "staff_names": {str(s.id): s.name for s in db.session.scalars(select(Staff))},
+        "staff_names_by_userid": dict(db.session.execute(select(Staff.userid, Staff.name)).tuples().all()),
     }
 
 
@@ -186,7 +191,7 @@ def campaign_detail(campaign_id: int):
             .order_by(CampaignBatch.send_status, CampaignBatch.size.desc(), Staff.name, CampaignBatch.seq)
         ).tuples()
     )
-    query = (
+    query: Any = (
         select(CampaignTarget, Customer.name, Customer.external_userid, Staff.name)
         .join(Customer, Customer.id == CampaignTarget.customer_id)
         .outerjoin(Staff, Staff.id == CampaignTarget.staff_id)
@@ -196,6 +201,17 @@ def campaign_detail(campaign_id: int):
     )
     if status_filter:
         query = query.where(CampaignTarget.status == status_filter)
+    if campaign.target == "groups":
+        query = (
+            select(CampaignGroupTarget, GroupChat.name, GroupChat.chat_id, Staff.name)
+            .join(GroupChat, GroupChat.id == CampaignGroupTarget.group_id)
+            .outerjoin(Staff, Staff.id == CampaignGroupTarget.staff_id)
+            .where(CampaignGroupTarget.campaign_id == campaign.id, CampaignGroupTarget.id > after)
+            .order_by(CampaignGroupTarget.id)
+            .limit(PER_PAGE + 1)
+        )
+        if status_filter:
+            query = query.where(CampaignGroupTarget.status == status_filter)
     rows = list(db.session.execute(query).tuples())
     now = utcnow()
     shown = batches[(guide_page - 1) * GUIDES_SHOWN : guide_page * GUIDES_SHOWN]
@@ -309,11 +325,27 @@ def campaign_csv(campaign_id: int):
         .order_by(CampaignTarget.id)
         .execution_options(yield_per=5000)
     )
+    header = ["客户", "外部联系人 ID", "导购", "结果", "发送时间"]
+    if campaign.target == "groups":
+        query = (
+            select(
+                GroupChat.name,
+                GroupChat.chat_id,
+                Staff.name,
+                CampaignGroupTarget.status,
+                CampaignGroupTarget.sent_at,
+            )
+            .join(GroupChat, GroupChat.id == CampaignGroupTarget.group_id)
+            .outerjoin(Staff, Staff.id == CampaignGroupTarget.staff_id)
+            .where(CampaignGroupTarget.campaign_id == campaign.id)
+            .order_by(CampaignGroupTarget.id)
+        )
+        header = ["客户群", "群 ID", "群主", "结果", "发送时间"]
 
     def rows() -> Any:
         out = io.StringIO()
         writer = export.CsvWriter(out)
-        writer.writerow(["客户", "外部联系人 ID", "导购", "结果", "发送时间"])
+        writer.writerow(header)
         yield "\ufeff" + out.getvalue()
         out.seek(0)
         out.truncate()
