@@ -28,6 +28,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, and_, case, cast, func, insert, literal, or_, select
 
+from sidebar.acquisition.welcome import ATTACHABLE
 from sidebar.content import scripts
 from sidebar.core.analyze import analyze
 from sidebar.core.errors import DomainError
@@ -127,8 +128,18 @@ def build(form: Mapping[str, Any], viewer: Any, *, now: datetime) -> Campaign:
     raw_ids = [v for v in getlist("material_ids") if v]
     material_ids: list[int] = []
     for raw in raw_ids:
-        if not raw.isdigit() or db.session.get(Material, int(raw)) is None:
+        material = db.session.get(Material, int(raw)) if raw.isdigit() else None
+        if material is None:
             errors["material_ids"] = str(_l("That material no longer exists; choose again."))
+            break
+        if material.kind not in ATTACHABLE:
+            # doc 92135: attachments are images, links, mini-programs, videos and files
+            errors["material_ids"] = str(
+                _l(
+                    "“%(title)s” cannot go in a mass message: choose images, videos, files or links.",
+                    title=material.title,
+                )
+            )
             break
         if int(raw) not in material_ids:
             material_ids.append(int(raw))

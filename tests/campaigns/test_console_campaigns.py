@@ -164,3 +164,32 @@ def test_a_group_campaign_from_the_form(seeded, client, emulator):
     assert call["json"]["sender"] == "chenjing"
     page = client.get(res.headers["Location"]).get_data(as_text=True)
     assert "按群" in page and 'data-testid="outcome"' not in page
+
+
+def test_a_material_wecom_would_refuse_is_named_and_a_later_campaign_waits_its_time(seeded, client, emulator):
+    from datetime import datetime, timedelta
+
+    from sidebar.campaigns import send
+    from sidebar.core.units import brand_zone
+    from sidebar.models import utcnow
+
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/campaigns/new")
+    tag = _tag(seeded)
+    with seeded.app_context():
+        article = db.session.scalar(select(Material).where(Material.kind.in_(("article", "text"))))
+        title = article.title if article else None
+    if title:
+        res = client.post(
+            "/admin/campaigns/new", data={**_form(token, tag=tag), "material_ids": [str(article.id)]}
+        )
+        assert res.status_code == 422 and title in res.get_data(as_text=True)
+    with seeded.app_context():
+        later = (datetime.now(brand_zone()) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    res = client.post("/admin/campaigns/new", data=_form(token, tag=tag, send_at=later))
+    assert res.status_code == 303
+    assert not emulator.calls("externalcontact/add_msg_template")  # not yet
+    campaign_id = int(res.headers["Location"].rsplit("/", 1)[1])
+    with seeded.app_context():
+        assert campaign_id not in send.due(utcnow())
+        assert campaign_id in send.due(utcnow() + timedelta(hours=2, minutes=1))
