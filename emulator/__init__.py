@@ -15,6 +15,7 @@ from emulator.contact_ways import qr_bp
 from emulator.control import control_bp
 from emulator.group_msgs import groupmsg_bp
 from emulator.join_ways import join_bp
+from emulator.moments import moments_bp
 from emulator.oauth import oauth_bp
 from emulator.pay import PayState, pay_bp
 from emulator.preview import preview_bp
@@ -32,6 +33,7 @@ def create_emulator(settings: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(qr_bp)
     app.register_blueprint(join_bp)
     app.register_blueprint(groupmsg_bp)
+    app.register_blueprint(moments_bp)
     app.register_blueprint(oauth_bp)
     app.register_blueprint(preview_bp)
 

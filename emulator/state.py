@@ -73,6 +73,8 @@ class WeComState:
                 # members at or above which user/list with fetch_child=1 is refused with 45029
                 # 回包大小超过上限 (doc 90313: "建议按部门分别拉取，同时不要指定fetch_child=1")
                 "fetch_child_limit": 10000,
+                # seconds before add_moment_task's job is done (get_moment_task_result status 3; 2 before)
+                "moment_job_delay": 0.0,
             }
             self.tokens: dict[str, float] = {}
             self.tickets: dict[str, float] = {}
@@ -97,6 +99,9 @@ class WeComState:
             self.group_msgs: dict[str, dict[str, Any]] = {}
             self.mass_received: dict[str, list[float]] = {}  # external_userid -> when mass messages came
             self.chat_log: dict[str, list[dict[str, Any]]] = {}  # "userid|external_userid" -> messages
+            # 客户朋友圈 (emulator/moments.py): moment_id -> the post and each member's task; jobid -> job
+            self.moments: dict[str, dict[str, Any]] = {}
+            self.moment_jobs: dict[str, dict[str, Any]] = {}
             self.calls: deque[dict[str, Any]] = deque(maxlen=20000)
             self.window_start = time.monotonic()
             self.window_calls = 0

@@ -20,6 +20,7 @@ from huey import crontab, signals
 
 from sidebar import logs
 from sidebar.acquisition import deletions, inheritance, reports
+from sidebar.campaigns import moments as campaign_moments
 from sidebar.campaigns import results as campaign_results
 from sidebar.campaigns import send as campaign_send
 from sidebar.core import slots, uow
@@ -30,7 +31,7 @@ from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
 from sidebar.guides import attribution, metrics, tiers
 from sidebar.metrics import job_failures, job_seconds
-from sidebar.models import WecomEvent, utcnow
+from sidebar.models import MomentTask, WecomEvent, utcnow
 from sidebar.money import group_coupons, red_packets
 from sidebar.signals import behaviour, radar, recommend
 from sidebar.signals import rules as signal_rules
@@ -322,6 +323,18 @@ def poll_campaigns() -> int:
     for campaign_id in followed:
         with uow.unit():
             campaign_results.poll(campaign_id, now=utcnow())
+    return len(followed)
+
+
+@periodic(crontab(minute="*/10"), every=timedelta(minutes=10))
+def poll_moments() -> int:
+    """客户朋友圈: resolve new tasks to their moments, read who posted and customers' likes and comments."""
+    followed = campaign_moments.followed(utcnow())
+    for task_id in followed:
+        with uow.unit():
+            task = db.session.get(MomentTask, task_id)
+            if task is not None:
+                campaign_moments.poll(task, now=utcnow())
     return len(followed)
 
 

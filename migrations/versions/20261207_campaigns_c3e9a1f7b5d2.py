@@ -86,7 +86,6 @@ def upgrade():
     op.create_index("ix_campaign_targets_customer_id_status", T, ["customer_id", "status"])
     op.create_index("ix_campaign_targets_campaign_id_status_id", T, ["campaign_id", "status", "id"])
 
-
     op.create_table(
         "campaign_group_targets",
         sa.Column("id", sa.Integer(), primary_key=True),

@@ -24,6 +24,8 @@ job that reads it, the shared store writing on its own connection) is registered
 - 企业群发 (``campaigns.send``, ``campaigns.results``): a batch is marked as being asked before
   ``add_msg_template`` and its msgid kept after, so a crash never sends it twice; each batch's results
   are kept as they are read;
+- 客户朋友圈 (``campaigns.moments.create``): the jobid ``add_moment_task`` answered is kept at once, so
+  the task is followed to its moment and never made twice;
 - ``data.oneid.reapply_members``: each batch of a million-customer repair is kept as it goes;
 - an uploaded import file is committed to the file store at once (a mapping form after a 422, or a job
   on another host, reads it next), and so is a workbook decrypted in place;

@@ -75,6 +75,7 @@ from sidebar.models.guides import (
     TierPeriod,
 )
 from sidebar.models.member import CustomerIdentity, IdentitySettlement, IdentitySource, Member
+from sidebar.models.moments import MomentInteraction, MomentPost, MomentStatus, MomentTask
 from sidebar.models.money import (
     HOLDING,
     ApiKey,
@@ -114,6 +115,10 @@ __all__ = [
     "BatchStatus",
     "Campaign",
     "CampaignBatch",
+    "MomentInteraction",
+    "MomentPost",
+    "MomentStatus",
+    "MomentTask",
     "CampaignGroupTarget",
     "CampaignStatus",
     "CampaignTarget",

@@ -23,6 +23,7 @@ from sidebar.models import (
     CouponTemplate,
     Customer,
     Material,
+    MomentTask,
     Script,
     SopRule,
     Staff,
@@ -87,6 +88,8 @@ ACTIONS = {
     "signal_rule.toggle": _l("switched the mall signal rule %(name)s on or off"),
     "signal_rule.delete": _l("deleted the mall signal rule %(name)s"),
     "material_radar_changed": _l("changed how %(title)s is tracked"),
+    "moment_task_created": _l("asked guides to post the moment %(name)s"),
+    "moment_task_cancelled": _l("stopped the moment %(name)s"),
     "campaign_created": _l("created the mass message %(name)s"),
     "campaign_reminded": _l("reminded %(reminded)s guides to send the mass message %(name)s"),
     "campaign_cancelled": _l("withdrew the mass message %(name)s from %(withdrawn)s guides"),
@@ -146,6 +149,7 @@ TARGETS = {
     "material": _l("material"),
     "sop_rule": _l("SOP rule"),
     "campaign": _l("mass message"),
+    "moment_task": _l("moment"),
     "job": _l("import"),
     "channel_code": _l("channel code"),
     "welcome": _l("welcome"),
@@ -245,6 +249,7 @@ def _target_names(entries: list[AuditLog]) -> dict[tuple[str, str], tuple[str, s
     load("script", Script, lambda s: s.title, lambda s: url_for("admin.scripts_admin"))
     load("material", Material, lambda m: m.title, lambda m: url_for("admin.materials_admin"))
     load("sop_rule", SopRule, lambda r: r.name, lambda r: url_for("admin.sop_rule_detail", rule_id=r.id))
+    load("moment_task", MomentTask, lambda t: t.name, lambda t: url_for("admin.moment_detail", task_id=t.id))
     load("campaign", Campaign, lambda c: c.name, lambda c: url_for("admin.campaign_detail", campaign_id=c.id))
     load("coupon_template", CouponTemplate, lambda t: t.name, lambda t: url_for("admin.coupons_admin"))
     load("coupon", Coupon, lambda c: f"{c.template.name} {c.code}", lambda c: None)

@@ -414,12 +414,19 @@ TARGET_STATUS = {
     "limit_reached": _l("Had received its limit"),
     "cancelled": _l("Withdrawn"),
 }
+MOMENT_STATUS = {
+    "creating": _l("Being made in WeCom"),
+    "live": _l("With the guides"),
+    "failed": _l("Refused by WeCom"),
+    "cancelled": _l("Stopped"),
+}
 GUIDE_SEND_STATUS = {0: _l("Not sent"), 1: _l("Confirmed"), 2: _l("Sent")}
 
 
 def register(app) -> None:  # type: ignore[no-untyped-def]
     app.jinja_env.globals.update(
         CAMPAIGN_STATUS=CAMPAIGN_STATUS,
+        MOMENT_STATUS=MOMENT_STATUS,
         MATERIAL_KINDS=MATERIAL_KINDS,
         TARGET_STATUS=TARGET_STATUS,
         GUIDE_SEND_STATUS=GUIDE_SEND_STATUS,

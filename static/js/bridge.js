@@ -9,7 +9,7 @@
   var inPreview = !!previewOrigin && window.parent !== window;
   var inWeCom = /wxwork/i.test(navigator.userAgent);
   var TIMEOUT = 10000;
-  var API = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage", "openUserProfile", "openEnterpriseChat", "openExistedChatWithMsg", "shareToExternalContact", "shareToExternalChat"];
+  var API = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage", "openUserProfile", "openEnterpriseChat", "openExistedChatWithMsg", "shareToExternalContact", "shareToExternalChat", "shareToExternalMoments"];
 
   function withTimeout(promise) {
     return new Promise(function (resolve, reject) {
@@ -379,6 +379,25 @@
     }, function (err) {
       showToast(inWords(err), 4000);
     }).then(function () { if (button) button.disabled = false; });
+  });
+
+  /* -- 客户朋友圈: a task posted in one tap (shareToExternalMoments with what the server built). */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-post-moment]");
+    if (!button) return;
+    var token = (document.body.getAttribute("hx-headers") || "").match(/"X-CSRFToken": "([^"]+)"/);
+    var headers = { Accept: "application/json", "X-CSRFToken": token ? token[1] : "" };
+    button.disabled = true;
+    fetch(button.getAttribute("data-post-moment"), { method: "POST", credentials: "same-origin", headers: headers })
+      .then(function (res) { if (!res.ok) throw { errMsg: "HTTP " + res.status }; return res.json(); })
+      .then(function (built) { return call(built.method, built.args); })
+      .then(function () { return fetch(button.getAttribute("data-posted-url"), { method: "POST", credentials: "same-origin", headers: headers }); })
+      .then(function (res) { return res.json(); })
+      .then(function (done) {
+        showToast(done.message || "✓", 3000);
+        var row = button.closest("[data-testid=moment-task-row]");
+        if (row) row.remove();
+      }, function (err) { showToast(inWords(err), 4000); button.disabled = false; });
   });
 
   /* -- htmx: a short toast for HX-Trigger {"saved": "..."} and for failed requests ------------- */

@@ -199,3 +199,17 @@ def test_a_mass_send_from_the_sidebar_has_the_sdks_shapes(monkeypatch):
         assert set(made) <= set(shape) and set(made[made["msgtype"]]) <= set(shape[made["msgtype"]]), made
     args_with = {"text": {"content": "x"}, "attachments": []}
     assert set(args_with) <= set(complete)
+
+
+def test_a_moment_posted_from_the_sidebar_has_the_sdks_shape():
+    """shareToExternalMoments: ``text`` and ``attachments`` of ``ShareToExternalMomentsAttachment``."""
+    declared = _code(CODE)
+    allowed = re.search(r"export type ShareToExternalMomentsAttachment = ([^;]+);", declared).group(1)
+    kinds = {name.strip() for name in allowed.split("|")}
+    assert {"ImageMessage", "VideoMessage"} <= kinds
+    for kind, name in (("image", "ImageMessage"), ("video", "VideoMessage")):
+        built = {"msgtype": kind, kind: {"mediaid": "m"}}  # as sidebar/web/sidebar/moments.py builds them
+        shape = interface(name)
+        assert set(built) <= set(shape) and set(built[kind]) <= set(shape[kind]), built
+    start = declared.index("export declare function shareToExternalMoments(")
+    assert "text?:" in declared[start : start + 600] and "attachments?:" in declared[start : start + 1200]

@@ -91,6 +91,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     imports,
     inheritance,
     login,
+    moments,
     money,
     products,
     radar,

@@ -69,6 +69,7 @@ GROUPS = (
         (
             Link("admin.sop_rules", "SOP"),
             Link("admin.campaigns_page", _l("Mass messages")),
+            Link("admin.moments_page", _l("Customer moments")),
             Link("admin.coupons_admin", _l("Coupons")),
             Link("admin.red_packets_admin", _l("Red packets")),
             Link("admin.signal_rules_page", _l("Mall signals")),
@@ -105,6 +106,7 @@ BY_MODULE = {
     "products": "content",
     "sop": "operations",
     "campaigns": "operations",
+    "moments": "operations",
     "money": "operations",
     "signals": "operations",
     "staff": "team",

@@ -130,6 +130,7 @@ from sidebar.web.sidebar import (  # noqa: E402,F401
     content,
     customers,
     group_chats,
+    moments,
     money,
     products,
     reports,

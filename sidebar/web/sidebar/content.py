@@ -12,6 +12,7 @@ from typing import Any
 from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 
+from sidebar.campaigns import moments as campaign_moments
 from sidebar.content import materials, scripts
 from sidebar.core import files as file_store
 from sidebar.core import uow
@@ -294,6 +295,7 @@ def timeline_for_customer(customer: Customer):
         customer=customer,
         chat_id=None,
         entries=radar.timeline(customer),
+        moments=campaign_moments.for_customer(customer),
         mall=behaviour.recent_days(customer.id),
         signals=[(s, signal_rules.words(s, customer.name)) for s in signal_rules.for_customer(customer)],
     )

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from sidebar.acquisition import reports
 from sidebar.acquisition import stats as acquisition_stats
+from sidebar.campaigns import moments as campaign_moments
 from sidebar.campaigns import plan as campaign_plan
 from sidebar.campaigns import results as campaign_results
 from sidebar.content import scripts
@@ -162,6 +163,7 @@ def tasks_today():
         report_days={k: reports.latest_start(k, utcnow()).isoformat() for k in reports.KINDS},
         signals=suggested,
         group_tasks=sop_tasks.group_due_today(me()),
+        moment_tasks=campaign_moments.pending_for(me().id, now=utcnow()),
         mass_messages=[
             (campaign, n, campaign_plan.fill_for_guide(campaign.text, me()))
             for campaign, n in campaign_results.pending_for(me().id)

@@ -22,8 +22,10 @@ from sidebar.models import (
     CommissionStatement,
     GroupCode,
     Material,
+    MomentTask,
     SopRule,
     Staff,
+    utcnow,
 )
 from tests.web.admin.test_console import qr_sign_in
 from tests.web.sidebar.test_customers import customer_of
@@ -127,6 +129,8 @@ def ids(app) -> dict[str, dict[str, object]]:
         first = lambda model: db.session.scalar(select(model.id).order_by(model.id))  # noqa: E731
         job = BackgroundJob(kind="export", status="done", total=0, done=0, params="{}", result="{}")
         db.session.add(job)
+        moment = MomentTask(name="每周新品朋友圈", text="新品到店", deadline=utcnow(), status="live")
+        db.session.add(moment)
         db.session.commit()
         guide = db.session.scalar(select(Staff.id).where(Staff.userid == "chenjing"))
         return {
@@ -137,6 +141,7 @@ def ids(app) -> dict[str, dict[str, object]]:
             "statement_id": first(CommissionStatement),
             "rule_id": first(SopRule),
             "campaign_id": first(Campaign),
+            "task_id": moment.id,
             "channel_code": first(ChannelCode),
             "group_code": first(GroupCode),
         }

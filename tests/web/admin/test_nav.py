@@ -28,7 +28,7 @@ def test_an_admin_sees_six_groups_and_the_pages_of_the_one_they_are_in(seeded, c
     qr_sign_in(client, "zhangwei")
     page = client.get("/admin/coupons").get_data(as_text=True)
     assert groups(page) == ["概览", "客户", "获客与留存", "话术与素材", "SOP 与权益", "团队"]
-    assert subnav(page) == ["SOP", "客户群发", "优惠券", "红包", "商城信号"]
+    assert subnav(page) == ["SOP", "客户群发", "客户朋友圈", "优惠券", "红包", "商城信号"]
     assert current(page) == ["SOP 与权益", "优惠券"]
     # A page that is not in the menu itself (a rule's editor, a customer) sits in its module's group.
     sop = client.get("/admin/sop").get_data(as_text=True)

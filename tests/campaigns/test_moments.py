@@ -1,0 +1,159 @@
+"""客户朋友圈 through the emulator over HTTP: a task made in the console (its images uploaded as moment
+attachments, add_moment_task asynchronous), who posted read back, a customer's like and comment stored and
+shown in their activity; a guide posts from the sidebar; bad tasks refused in words."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+from sqlalchemy import select
+
+from sidebar.campaigns import moments
+from sidebar.extensions import db
+from sidebar.models import Material, MomentPost, MomentTask, Staff, utcnow
+from tests.sidebar_helpers import sign_in
+from tests.web.admin.test_console import csrf_token, qr_sign_in
+from tests.web.sidebar.test_customers import csrf, customer_of
+
+
+def _staff_ids(app, *userids: str) -> list[str]:
+    with app.app_context():
+        return [str(db.session.scalar(select(Staff.id).where(Staff.userid == u))) for u in userids]
+
+
+def _image(app) -> str:
+    with app.app_context():
+        return str(
+            db.session.scalar(
+                select(Material.id).where(Material.kind == "image", Material.file_path.is_not(None))
+            )
+        )
+
+
+def _make(client, app, **changes) -> tuple[int, str]:
+    token = csrf_token(client, "/admin/moments/new")
+    form = {
+        "csrf_token": token,
+        "name": "秋冬新品朋友圈",
+        "text": "秋冬修护季，新品到店～",
+        "guide_ids": _staff_ids(app, "chenjing", "wangfang"),
+        "material_ids": [_image(app)],
+    }
+    form.update(changes)
+    res = client.post("/admin/moments/new", data=form)
+    return res.status_code, res.headers.get("Location", res.get_data(as_text=True))
+
+
+def test_a_moment_task_is_made_posted_and_its_likes_and_comments_come_back(seeded, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    status, url = _make(client, seeded)
+    assert status == 303
+    (upload,) = emulator.calls("media/upload_attachment")
+    (asked,) = emulator.calls("externalcontact/add_moment_task")
+    assert asked["json"]["visible_range"]["sender_list"]["user_list"] == ["chenjing", "wangfang"]
+    assert asked["json"]["attachments"][0]["msgtype"] == "image"
+    assert asked["json"]["attachments"][0]["image"]["media_id"].startswith("moment-")  # not media/upload's
+
+    # chenjing posts it in WeCom; a customer of hers likes and comments.
+    client.post(url + "/refresh", data={"csrf_token": csrf_token(client, url)})
+    with seeded.app_context():
+        task = db.session.scalar(select(MomentTask))
+        assert task.status == "live" and task.moment_id
+        moment_id = task.moment_id
+    requests.post(
+        emulator.url + "/_emulator/moments/post",
+        json={"moment_id": moment_id, "userid": "chenjing"},
+        timeout=5,
+    )
+    fan = customer_of("chenjing")
+    for kind in ("like", "comment"):
+        res = requests.post(
+            emulator.url + "/_emulator/moments/interact",
+            json={
+                "moment_id": moment_id,
+                "userid": "chenjing",
+                "external_userid": fan.external_userid,
+                "kind": kind,
+            },
+            timeout=5,
+        )
+        assert res.status_code == 200
+    client.post(url + "/refresh", data={"csrf_token": csrf_token(client, url)})
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r'data-testid="moment-posted">1 / 2<', page)
+    assert 'data-testid="moment-likes">1<' in page and 'data-testid="moment-comments">1<' in page
+    # Read again: nothing counted twice.
+    client.post(url + "/refresh", data={"csrf_token": csrf_token(client, url)})
+    assert 'data-testid="moment-likes">1<' in client.get(url).get_data(as_text=True)
+
+    # The customer's activity tab, in chenjing's sidebar.
+    guide = seeded.test_client()
+    sign_in(guide, "chenjing")
+    activity = guide.get(f"/sidebar/customers/{fan.external_userid}/timeline").get_data(as_text=True)
+    assert activity.count('data-testid="moment-entry"') == 2 and "陈静" in activity
+
+
+def test_a_guide_posts_a_task_from_the_sidebar(seeded, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    status, url = _make(client, seeded)
+    guide = seeded.test_client()
+    sign_in(guide, "chenjing")
+    today = guide.get("/sidebar/tasks").get_data(as_text=True)
+    assert 'data-testid="moment-task-row"' in today and "秋冬新品朋友圈" in today
+    with seeded.app_context():
+        task_id = db.session.scalar(select(MomentTask.id))
+    token = csrf(guide, "/sidebar/tasks")
+    built = guide.post(f"/sidebar/moments/{task_id}/prepare", headers={"X-CSRFToken": token}).get_json()
+    assert (
+        built["method"] == "shareToExternalMoments"
+        and built["args"]["text"]["content"] == "秋冬修护季，新品到店～"
+    )
+    assert built["args"]["attachments"][0]["image"]["mediaid"]
+    # WeCom's client posts it (as the preview does), then the sidebar says so.
+    requests.post(
+        emulator.url + "/_emulator/moments/post",
+        json={
+            "userid": "chenjing",
+            "text": built["args"]["text"],
+            "attachments": built["args"]["attachments"],
+        },
+        timeout=5,
+    )
+    assert guide.post(f"/sidebar/moments/{task_id}/posted", headers={"X-CSRFToken": token}).status_code == 200
+    assert 'data-testid="moment-task-row"' not in guide.get("/sidebar/tasks").get_data(as_text=True)
+    with seeded.app_context():
+        task = db.session.get(MomentTask, task_id)
+        moments.poll(task, now=utcnow())
+        db.session.commit()
+        post = db.session.scalar(select(MomentPost).join(Staff).where(Staff.userid == "chenjing"))
+        assert post.posted_at and post.moment_id and post.moment_id != task.moment_id  # her own post, found
+    # Another guide's task is not hers to post.
+    other = seeded.test_client()
+    sign_in(other, "huangli")
+    assert (
+        other.post(
+            f"/sidebar/moments/{task_id}/prepare", headers={"X-CSRFToken": csrf(other, "/sidebar/tasks")}
+        ).status_code
+        == 404
+    )
+
+
+def test_bad_moment_tasks_are_refused_in_words(seeded, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    with seeded.app_context():
+        link = str(db.session.scalar(select(Material.id).where(Material.kind == "link")))
+    for changes, marked in (
+        ({"guide_ids": []}, "error-guide_ids"),
+        ({"text": "", "material_ids": []}, "error-text"),
+        ({"material_ids": [link]}, "error-material_ids"),
+        ({"deadline": "2020-01-01T10:00"}, "error-deadline"),
+        ({"text": "字" * 2001}, "error-text"),
+    ):
+        status, html = _make(client, seeded, **changes)
+        assert status == 422 and f'data-testid="{marked}"' in html, marked
+    manager = seeded.test_client()
+    qr_sign_in(manager, "lina")
+    status, html = _make(manager, seeded, guide_ids=_staff_ids(seeded, "huangli"))  # 华南: not hers
+    assert status == 422 and 'data-testid="error-guide_ids"' in html
+    assert not emulator.calls("externalcontact/add_moment_task")
