@@ -225,6 +225,32 @@ def get_moment_comments(st: WeComState) -> dict[str, Any]:
     }
 
 
+@endpoint("externalcontact/get_moment_send_result", "POST")
+def get_moment_send_result(st: WeComState) -> dict[str, Any]:
+    """The customers who can see a member's post: their contacts, narrowed to the task's tags if it named
+    any; ``limit`` ≤ 5,000 (default 500)."""
+    data = body()
+    require(data, "moment_id", "userid")
+    limit, offset = _page(data, most=5000, default=500)
+    with st.lock:
+        moment = _moment(st, data["moment_id"])
+        userid = str(data["userid"])
+        if moment["tasks"].get(userid, {}).get("publish_status") != 1:
+            rows: list[dict[str, str]] = []
+        else:
+            rows = [
+                {"external_userid": ext}
+                for ext, follows in sorted(st.follows.items())
+                if userid in follows
+                and (not moment["tags"] or set(moment["tags"]) & set(follows[userid]["tags"]))
+            ]
+    more = offset + limit < len(rows)
+    return {
+        "next_cursor": str(offset + limit) if more else "",
+        "customer_list": rows[offset : offset + limit],
+    }
+
+
 @endpoint("externalcontact/cancel_moment_task", "POST")
 def cancel_moment_task(st: WeComState) -> dict[str, Any]:
     data = body()

@@ -335,6 +335,10 @@ def poll_moments() -> int:
             task = db.session.get(MomentTask, task_id)
             if task is not None:
                 campaign_moments.poll(task, now=utcnow())
+    agent_id = str(current_app.config["WECOM_AGENT_ID"])
+    for task in campaign_moments.due_reminders(utcnow()):  # the day before the deadline
+        with uow.unit():
+            campaign_moments.remind(task, agent_id=agent_id, now=utcnow())
     return len(followed)
 
 

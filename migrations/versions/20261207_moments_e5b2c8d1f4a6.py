@@ -46,6 +46,7 @@ def upgrade():
         sa.Column("moment_id", sa.String(64), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("posted_at", TZ, nullable=True),
+        sa.Column("seen", sa.Integer(), nullable=False),
         sa.Column("likes", sa.Integer(), nullable=False),
         sa.Column("comments", sa.Integer(), nullable=False),
         sa.Column("reminded_at", TZ, nullable=True),

@@ -217,6 +217,7 @@ def poll(task: MomentTask, *, now: datetime) -> dict[str, int]:
         if post.posted_at is not None and post.moment_id:
             counts["posted"] += 1
             counts["interactions"] += interactions(post, staff)
+            post.seen = _seen(post, staff)
     task.polled_at = now
     return counts
 
@@ -239,6 +240,76 @@ def _own_moment(staff: Staff, post: MomentPost, task: MomentTask) -> str | None:
         if (moment.get("text") or {}).get("content", "") == task.text:
             return str(moment["moment_id"])
     return None
+
+
+def _seen(post: MomentPost, staff: Staff) -> int:
+    """How many customers can see the post (``get_moment_send_result``, 5,000 a page)."""
+    seen, cursor = 0, ""
+    while True:
+        page = wecom().post(
+            "externalcontact/get_moment_send_result",
+            data={"moment_id": post.moment_id, "userid": staff.userid, "limit": 5000, "cursor": cursor},
+        )
+        seen += len(page.get("customer_list") or [])
+        cursor = page.get("next_cursor") or ""
+        if not cursor:
+            return seen
+
+
+REMIND_BATCH = 1000  # message/send: touser "最多支持1000个" (doc 90236)
+
+
+def remind(task: MomentTask, *, agent_id: str, now: datetime) -> int:
+    """One app message to the guides who have not posted yet, a thousand a call; how many were told."""
+    waiting = [
+        (post, staff)
+        for post, staff in db.session.execute(
+            select(MomentPost, Staff)
+            .join(Staff, Staff.id == MomentPost.staff_id)
+            .where(
+                MomentPost.task_id == task.id,
+                MomentPost.posted_at.is_(None),
+                Staff.status == StaffStatus.ACTIVE.value,
+            )
+        ).tuples()
+    ]
+    text = str(
+        _l(
+            "Please post “%(name)s” to your customers' moments by %(time)s: open Beside's today page, or "
+            "客户朋友圈 in WeCom.",
+            name=task.name,
+            time=task.deadline.astimezone(brand_zone()).strftime("%m-%d %H:%M"),
+        )
+    )
+    told = 0
+    for start in range(0, len(waiting), REMIND_BATCH):
+        chunk = waiting[start : start + REMIND_BATCH]
+        try:
+            wecom().message.send_text(agent_id, [staff.userid for _, staff in chunk], text)
+        except WeComError:
+            continue
+        for post, _staff in chunk:
+            post.reminded_at = now
+        told += len(chunk)
+    return told
+
+
+def due_reminders(now: datetime) -> list[MomentTask]:
+    """Live tasks within a day of their deadline with a guide not yet posted and not reminded for 12 hours."""
+    return list(
+        db.session.scalars(
+            select(MomentTask)
+            .join(MomentPost, MomentPost.task_id == MomentTask.id)
+            .where(
+                MomentTask.status == MomentStatus.LIVE.value,
+                MomentTask.deadline > now,
+                MomentTask.deadline <= now + timedelta(days=1),
+                MomentPost.posted_at.is_(None),
+                (MomentPost.reminded_at.is_(None)) | (MomentPost.reminded_at < now - timedelta(hours=12)),
+            )
+            .distinct()
+        )
+    )
 
 
 def interactions(post: MomentPost, staff: Staff) -> int:

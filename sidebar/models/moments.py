@@ -59,6 +59,7 @@ class MomentPost(Model):
     moment_id: Mapped[str | None] = mapped_column(String(64), index=True)  # WeCom's, for comments
     text: Mapped[str] = mapped_column(Text, default="")  # a guide's own post: what they wrote
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seen: Mapped[int] = mapped_column(Integer, default=0)  # customers who can see it (get_moment_send_result)
     likes: Mapped[int] = mapped_column(Integer, default=0)
     comments: Mapped[int] = mapped_column(Integer, default=0)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

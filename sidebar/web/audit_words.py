@@ -89,6 +89,7 @@ ACTIONS = {
     "signal_rule.delete": _l("deleted the mall signal rule %(name)s"),
     "material_radar_changed": _l("changed how %(title)s is tracked"),
     "moment_task_created": _l("asked guides to post the moment %(name)s"),
+    "moment_task_reminded": _l("reminded %(told)s guides to post the moment %(name)s"),
     "moment_task_cancelled": _l("stopped the moment %(name)s"),
     "campaign_created": _l("created the mass message %(name)s"),
     "campaign_reminded": _l("reminded %(reminded)s guides to send the mass message %(name)s"),

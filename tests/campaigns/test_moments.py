@@ -157,3 +157,32 @@ def test_bad_moment_tasks_are_refused_in_words(seeded, client, emulator):
     status, html = _make(manager, seeded, guide_ids=_staff_ids(seeded, "huangli"))  # 华南: not hers
     assert status == 422 and 'data-testid="error-guide_ids"' in html
     assert not emulator.calls("externalcontact/add_moment_task")
+
+
+def test_guides_who_have_not_posted_are_reminded_in_one_message_and_reach_is_counted(
+    seeded, client, emulator
+):
+    from sidebar import demo
+
+    qr_sign_in(client, "zhangwei")
+    status, url = _make(client, seeded, guide_ids=_staff_ids(seeded, "chenjing", "wangfang", "liuyang"))
+    client.post(url + "/refresh", data={"csrf_token": csrf_token(client, url)})
+    with seeded.app_context():
+        moment_id = db.session.scalar(select(MomentTask.moment_id))
+    requests.post(
+        emulator.url + "/_emulator/moments/post",
+        json={"moment_id": moment_id, "userid": "chenjing"},
+        timeout=5,
+    )
+    token = csrf_token(client, url)
+    client.post(url + "/refresh", data={"csrf_token": token})
+    page = client.get(url).get_data(as_text=True)
+    hers = sum(
+        1 for i in range(demo.DEFAULT_CUSTOMERS) if "chenjing" in {f.userid for f in demo.customer(i).follows}
+    )
+    assert f'data-testid="moment-seen">{hers:,}<' in page
+    res = client.post(url + "/remind", data={"csrf_token": token})
+    assert res.status_code == 303
+    (sent,) = emulator.calls("message/send")
+    assert sorted(sent["json"]["touser"].split("|")) == ["liuyang", "wangfang"]  # one message, not per guide
+    assert "秋冬新品朋友圈" in sent["json"]["text"]["content"]

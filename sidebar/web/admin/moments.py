@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from sidebar.campaigns import moments
@@ -123,6 +123,8 @@ def moment_detail(task_id: int):
         recent=recent,
         materials=[m for m in materials if m is not None],
         likes=sum(p.likes for p, _ in posts),
+        seen=sum(p.seen for p, _ in posts),
+        waiting=sum(1 for p, _ in posts if p.posted_at is None),
         comments=sum(p.comments for p, _ in posts),
     )
 
@@ -133,6 +135,17 @@ def moment_action(task_id: int, action: str):
     task = _task(task_id)
     if action == "refresh":
         moments.poll(task, now=utcnow())
+    elif action == "remind":
+        told = moments.remind(task, agent_id=str(current_app.config["WECOM_AGENT_ID"]), now=utcnow())
+        audit.record(
+            viewer(),
+            "moment_task_reminded",
+            "moment_task",
+            task.id,
+            ip=client_ip(),
+            name=task.name,
+            told=told,
+        )
     elif action == "cancel":
         moments.cancel(task)
         audit.record(
