@@ -188,6 +188,7 @@ class SignalKind(enum.StrEnum):
     CART_LEFT = "cart_left"  # added to the cart, not ordered within ``minutes``
     VIEWED_OFTEN = "viewed_often"  # one product viewed ``times`` times in a day
     VIP_RETURNS = "vip_returns"  # a member of ``levels`` viewing after ``days`` without a view
+    MOMENT_COMMENT = "moment_comment"  # a customer (of ``levels``, if any) commented on a guide's moment
 
 
 class SignalRule(Model):

@@ -26,6 +26,9 @@ from sidebar.models import (
     Customer,
     CustomerSignal,
     Follow,
+    MomentInteraction,
+    MomentPost,
+    MomentTask,
     Script,
     SignalKind,
     SignalRule,
@@ -41,6 +44,7 @@ KIND_WORDS = {
     SignalKind.CART_LEFT.value: "加购未下单",
     SignalKind.VIEWED_OFTEN.value: "反复浏览",
     SignalKind.VIP_RETURNS.value: "会员回访",
+    SignalKind.MOMENT_COMMENT.value: "评论朋友圈",
 }
 
 
@@ -71,6 +75,10 @@ def create(fields: dict[str, Any]) -> SignalRule:
         rule.minutes = _number(fields.get("minutes", 30), "minutes", 5, 24 * 60)
     elif kind == SignalKind.VIEWED_OFTEN.value:
         rule.times = _number(fields.get("times", 3), "times", 2, 100)
+    elif kind == SignalKind.MOMENT_COMMENT.value:
+        # Optional: only comments by members of these levels (empty: any customer's).
+        levels = [x.strip() for x in (fields.get("levels") or "").replace("，", ",").split(",") if x.strip()]
+        rule.levels = ",".join(levels)[:255]
     else:
         rule.days = _number(fields.get("days", 60), "days", 7, 80)
         levels = [x.strip() for x in (fields.get("levels") or "").replace("，", ",").split(",") if x.strip()]
@@ -140,6 +148,8 @@ def _firing(rule: SignalRule, now: datetime) -> Any:
             .group_by(e.customer_id, e.sku, day)
             .having(func.count() >= rule.times)
         )
+    if rule.kind == SignalKind.MOMENT_COMMENT.value:
+        return _moment_comments(rule, now)
     viewed_before = exists().where(
         o.customer_id == e.customer_id,
         o.kind == "viewed",
@@ -159,6 +169,29 @@ def _firing(rule: SignalRule, now: datetime) -> Any:
         .join(Customer, and_(Customer.id == e.customer_id, Customer.member_level.in_(levels)))
         .where(e.kind == "viewed", e.occurred_at >= now - WINDOW, ~viewed_before, *known)
     )
+
+
+def _moment_comments(rule: SignalRule, now: datetime) -> Any:
+    """Comments customers made on guides' moments (``get_moment_comments``, stored by the moments job):
+    the guide who posted it hears, with what they posted as the "product"."""
+    i = MomentInteraction
+    levels = [x for x in (rule.levels or "").split(",") if x]
+    query = (
+        select(
+            i.customer_id,
+            MomentPost.staff_id,
+            literal("moment:") + cast(i.id, String),
+            literal(""),
+            func.substr(func.coalesce(MomentTask.name, MomentPost.text), 1, 40),
+            i.at,
+        )
+        .join(MomentPost, MomentPost.id == i.post_id)
+        .outerjoin(MomentTask, MomentTask.id == MomentPost.task_id)
+        .where(i.kind == "comment", i.at >= now - WINDOW)
+    )
+    if levels:
+        query = query.join(Customer, and_(Customer.id == i.customer_id, Customer.member_level.in_(levels)))
+    return query
 
 
 def evaluate(*, now: datetime | None = None) -> list[int]:
@@ -208,6 +241,8 @@ def words(signal: CustomerSignal, customer_name: str) -> str:
         return f"{customer_name} 加购了“{product}”，{rule.minutes} 分钟未下单"
     if rule.kind == SignalKind.VIEWED_OFTEN.value:
         return f"{customer_name} 今天看了“{product}”{rule.times} 次以上"
+    if rule.kind == SignalKind.MOMENT_COMMENT.value:
+        return f"{customer_name} 评论了你的朋友圈“{signal.product_name or ''}”"
     return f"{customer_name} {rule.days} 天来首次逛商城，正在看“{product}”"
 
 

@@ -186,3 +186,43 @@ def test_guides_who_have_not_posted_are_reminded_in_one_message_and_reach_is_cou
     (sent,) = emulator.calls("message/send")
     assert sorted(sent["json"]["touser"].split("|")) == ["liuyang", "wangfang"]  # one message, not per guide
     assert "秋冬新品朋友圈" in sent["json"]["text"]["content"]
+
+
+def test_a_comment_on_a_moment_tells_the_guide_through_a_signal_rule(seeded, client, emulator):
+    from sidebar.signals import rules as signal_rules
+
+    qr_sign_in(client, "zhangwei")
+    status, url = _make(client, seeded)
+    client.post(url + "/refresh", data={"csrf_token": csrf_token(client, url)})
+    with seeded.app_context():
+        moment_id = db.session.scalar(select(MomentTask.moment_id))
+        signal_rules.create({"name": "客户评论了朋友圈", "kind": "moment_comment", "notify": "1"})
+        db.session.commit()
+    requests.post(
+        emulator.url + "/_emulator/moments/post",
+        json={"moment_id": moment_id, "userid": "chenjing"},
+        timeout=5,
+    )
+    fan = customer_of("chenjing")
+    requests.post(
+        emulator.url + "/_emulator/moments/interact",
+        json={
+            "moment_id": moment_id,
+            "userid": "chenjing",
+            "external_userid": fan.external_userid,
+            "kind": "comment",
+        },
+        timeout=5,
+    )
+    client.post(url + "/refresh", data={"csrf_token": csrf_token(client, url)})
+    with seeded.app_context():
+        fired = signal_rules.evaluate(now=utcnow())
+        db.session.commit()
+        assert len(fired) == 1
+        from sidebar.models import Customer, CustomerSignal
+
+        signal = db.session.get(CustomerSignal, fired[0])
+        assert db.session.get(Staff, signal.staff_id).userid == "chenjing"
+        name = db.session.scalar(select(Customer.name).where(Customer.external_userid == fan.external_userid))
+        assert signal_rules.words(signal, name) == f"{name} 评论了你的朋友圈“秋冬新品朋友圈”"
+        assert signal_rules.evaluate(now=utcnow()) == []  # once
