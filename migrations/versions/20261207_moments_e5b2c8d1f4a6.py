@@ -35,6 +35,9 @@ def upgrade():
         sa.Column("admin_account_id", sa.Integer(), nullable=True),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("polled_at", TZ, nullable=True),
+        sa.Column("sop_step_id", sa.Integer(), nullable=True),
+        sa.Column("occurrence", sa.String(10), nullable=True),
+        sa.UniqueConstraint("sop_step_id", "occurrence"),
     )
     op.create_table(
         "moment_posts",

@@ -21,7 +21,10 @@ class MomentStatus(enum.StrEnum):
 
 
 class MomentTask(Model):
+    """A posting task. One an SOP rule made (a weekly posting plan) names its step and occurrence, once."""
+
     __tablename__ = "moment_tasks"
+    __table_args__ = (db.UniqueConstraint("sop_step_id", "occurrence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
@@ -38,6 +41,8 @@ class MomentTask(Model):
     admin_account_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sop_step_id: Mapped[int | None] = mapped_column(Integer)  # the SOP rule's step that made it
+    occurrence: Mapped[str | None] = mapped_column(String(10))
 
     posts: Mapped[list[MomentPost]] = relationship(
         back_populates="task", cascade="all, delete-orphan", passive_deletes=True

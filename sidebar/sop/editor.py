@@ -125,9 +125,13 @@ def build(form: Mapping[str, Any], *, now: datetime) -> SopRule:
     if trigger not in {t.value for t in Trigger}:
         r.errors["trigger"] = str(_l("Choose when the rule starts."))
     target = r.text("target") or "customers"
-    if target not in ("customers", "groups"):
+    if target not in ("customers", "groups", "moments"):
         r.errors["target"] = str(_l("Choose customers or group chats."))
-    if target == "groups":
+    if target == "moments":
+        audience: dict[str, Any] = {}
+        if trigger not in (Trigger.WEEKLY.value, Trigger.FIXED.value):
+            r.errors["trigger"] = str(_l("A posting plan runs every week or at a fixed time."))
+    elif target == "groups":
         audience = _group_audience(r)
         if trigger not in GROUP_TRIGGERS:
             r.errors["trigger"] = str(
@@ -172,6 +176,12 @@ def build(form: Mapping[str, Any], *, now: datetime) -> SopRule:
             rule.steps.append(step)
             if target == "groups" and step.coupon_template_id is not None:
                 r.errors[f"step{n}_coupon"] = str(_l("A coupon goes to one customer, not into a group."))
+            if target == "moments":
+                material = db.session.get(Material, step.material_id) if step.material_id else None
+                if step.coupon_template_id is not None:
+                    r.errors[f"step{n}_coupon"] = str(_l("A moment carries no coupon."))
+                if material is not None and material.kind not in ("image", "video"):
+                    r.errors[f"step{n}_material"] = str(_l("A moment carries an image or a video."))
     if not rule.steps:
         r.errors["steps"] = str(_l("Add at least one step: a text, a script, a material or a coupon."))
     if r.errors:

@@ -32,6 +32,9 @@ from sidebar.models import (
     GroupInvitation,
     GroupSopTask,
     GroupTag,
+    MomentStatus,
+    MomentTask,
+    Role,
     SopRule,
     SopStep,
     SopTask,
@@ -200,6 +203,8 @@ def generate(rule: SopRule, *, now: datetime) -> int:
     """Make this rule's due tasks (flushes); how many were new."""
     if not _is_live(rule, now):
         return 0
+    if rule.target == "moments":
+        return _generate_moments(rule, now=now)
     if rule.target == "groups":
         made = _generate_for_groups(rule, now=now)
         table = "group_sop_tasks"
@@ -314,9 +319,66 @@ def _generate_for_groups(rule: SopRule, *, now: datetime) -> int:
     return made
 
 
+# -- moment rules: a posting plan, one 客户朋友圈 task per step and occurrence, for the rule's guides ---
+
+
+def _moment_guides(rule: SopRule) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Staff.id).where(
+                Staff.status == StaffStatus.ACTIVE.value, Staff.role == Role.GUIDE, *_tiers(rule)
+            )
+        )
+    )
+
+
+def _generate_moments(rule: SopRule, *, now: datetime) -> int:
+    """Each step due now becomes a moment task for the rule's guides (once per occurrence: unique per
+    step lineage and occurrence), handed to WeCom (``add_moment_task``)."""
+    from sidebar.campaigns import moments
+
+    made = 0
+    for step in rule.steps:
+        due = _group_due(rule, step, now)
+        if due is None:
+            continue
+        occurrence = str(db.session.scalar(select(due[1])))
+        root = step.lineage_id or step.id
+        versions = select(SopStep.id).where((SopStep.id == root) | (SopStep.lineage_id == root))
+        taken = db.session.scalar(
+            select(MomentTask.id).where(
+                MomentTask.sop_step_id.in_(versions), MomentTask.occurrence == occurrence
+            )
+        )
+        guides = _moment_guides(rule)
+        if taken is not None or not guides:
+            continue
+        text = step.text or (step.script.body if step.script else "")
+        media = [step.material_id] if step.material and step.material.kind in ("image", "video") else []
+        task = MomentTask(
+            name=rule.name[:64],
+            text=text[: moments.MAX_TEXT],
+            material_ids=json.dumps(media),
+            guide_ids=json.dumps(guides),
+            tag_ids="[]",
+            deadline=now + timedelta(days=rule.window_days or 1),
+            status=MomentStatus.CREATING.value,
+            sop_step_id=step.id,
+            occurrence=occurrence,
+        )
+        db.session.add(task)
+        db.session.flush()
+        moments.create(task)
+        made += 1
+    return made
+
+
 def preview(rule: SopRule, *, now: datetime) -> dict[str, int]:
-    """Before enabling: how many customers (or groups) the audience holds and how many tasks a run now
-    would make."""
+    """Before enabling: how many customers (or groups, or guides for a posting plan) the audience holds
+    and how many tasks a run now would make."""
+    if rule.target == "moments":
+        due = sum(1 for step in rule.steps if _group_due(rule, step, now) is not None)
+        return {"customers": len(_moment_guides(rule)), "tasks": due}
     if rule.target == "groups":
         groups = db.session.scalar(select(func.count(GroupChat.id)).where(*_group_audience(rule, now))) or 0
         tasks = 0

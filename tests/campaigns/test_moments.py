@@ -226,3 +226,58 @@ def test_a_comment_on_a_moment_tells_the_guide_through_a_signal_rule(seeded, cli
         name = db.session.scalar(select(Customer.name).where(Customer.external_userid == fan.external_userid))
         assert signal_rules.words(signal, name) == f"{name} 评论了你的朋友圈“秋冬新品朋友圈”"
         assert signal_rules.evaluate(now=utcnow()) == []  # once
+
+
+def test_a_weekly_posting_plan_makes_one_moment_task_a_week(seeded, client, emulator):
+    from datetime import timedelta
+
+    from sidebar.sop import engine
+
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/sop")
+    with seeded.app_context():
+        weekday = str(utcnow().weekday())
+    res = client.post(
+        "/admin/sop",
+        data={
+            "csrf_token": token,
+            "name": "每周一新品朋友圈",
+            "trigger": "weekly",
+            "weekday": weekday,
+            "window_days": "2",
+            "target": "moments",
+            "guide_tiers": ["A"],
+            "step0_text": "本周新品，欢迎来店体验～",
+            "step0_material": _image(seeded),
+        },
+    )
+    assert res.status_code == 303
+    rule_id = int(res.headers["Location"].rsplit("/", 1)[1])
+    bad = client.post(
+        "/admin/sop",
+        data={"csrf_token": token, "name": "x", "trigger": "added", "target": "moments", "step0_text": "t"},
+    )
+    assert bad.status_code == 422  # a plan runs weekly or at a fixed time
+    client.post(f"/admin/sop/{rule_id}/enable", data={"csrf_token": token})
+    with seeded.app_context():
+        from sidebar.models import SopRule
+
+        rule = db.session.get(SopRule, rule_id)
+        now = utcnow()
+        assert engine.generate(rule, now=now) == 1
+        db.session.commit()
+        assert engine.generate(rule, now=now) == 0  # this week's task exists
+        task = db.session.scalar(select(MomentTask).where(MomentTask.occurrence.is_not(None)))
+        tier_a = {s.userid for s in demo_staff() if s.tier == "A" and s.role == "guide" and s.active}
+        (asked,) = emulator.calls("externalcontact/add_moment_task")
+        assert set(asked["json"]["visible_range"]["sender_list"]["user_list"]) == tier_a
+        assert task.text == "本周新品，欢迎来店体验～" and task.jobid
+        assert (
+            engine.generate(db.session.get(SopRule, rule_id), now=now + timedelta(days=7)) == 1
+        )  # next week
+
+
+def demo_staff():
+    from sidebar import demo
+
+    return demo.STAFF
