@@ -335,6 +335,8 @@ def poll_moments() -> int:
             task = db.session.get(MomentTask, task_id)
             if task is not None:
                 campaign_moments.poll(task, now=utcnow())
+    with uow.unit():
+        campaign_moments.follow_own_posts(utcnow())
     agent_id = str(current_app.config["WECOM_AGENT_ID"])
     for task in campaign_moments.due_reminders(utcnow()):  # the day before the deadline
         with uow.unit():

@@ -213,7 +213,7 @@ def poll(task: MomentTask, *, now: datetime) -> dict[str, int]:
             post.posted_at = post.posted_at or now
             post.moment_id = task.moment_id
         elif post.posted_at is not None and post.moment_id is None:
-            post.moment_id = _own_moment(staff, post, task)  # posted from the sidebar
+            post.moment_id = _own_moment(staff, post, task.text)  # posted from the sidebar
         if post.posted_at is not None and post.moment_id:
             counts["posted"] += 1
             counts["interactions"] += interactions(post, staff)
@@ -222,7 +222,7 @@ def poll(task: MomentTask, *, now: datetime) -> dict[str, int]:
     return counts
 
 
-def _own_moment(staff: Staff, post: MomentPost, task: MomentTask) -> str | None:
+def _own_moment(staff: Staff, post: MomentPost, text: str) -> str | None:
     """The guide's own post (个人发表, ``filter_type`` 1) made from the sidebar for this task: found in
     ``get_moment_list`` by its creator and text around when it was posted."""
     assert post.posted_at is not None
@@ -237,7 +237,7 @@ def _own_moment(staff: Staff, post: MomentPost, task: MomentTask) -> str | None:
         },
     )
     for moment in answer.get("moment_list") or []:
-        if (moment.get("text") or {}).get("content", "") == task.text:
+        if (moment.get("text") or {}).get("content", "") == text:
             return str(moment["moment_id"])
     return None
 
@@ -254,6 +254,27 @@ def _seen(post: MomentPost, staff: Staff) -> int:
         cursor = page.get("next_cursor") or ""
         if not cursor:
             return seen
+
+
+def follow_own_posts(now: datetime) -> int:
+    """Guides' own posts from the sidebar in the last week: found in WeCom's list, then their likes and
+    comments read like a task's."""
+    followed = 0
+    for post in db.session.scalars(
+        select(MomentPost).where(
+            MomentPost.task_id.is_(None), MomentPost.posted_at >= now - timedelta(days=7)
+        )
+    ).all():
+        staff = db.session.get(Staff, post.staff_id)
+        if staff is None:
+            continue
+        if post.moment_id is None:
+            post.moment_id = _own_moment(staff, post, post.text)
+        if post.moment_id:
+            interactions(post, staff)
+            post.seen = _seen(post, staff)
+            followed += 1
+    return followed
 
 
 REMIND_BATCH = 1000  # message/send: touser "最多支持1000个" (doc 90236)

@@ -21,7 +21,7 @@ from sidebar.content import materials
 from sidebar.core import send_log
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
-from sidebar.models import Customer, Follow, GroupChat, Material, MaterialKind, Staff
+from sidebar.models import Customer, Follow, GroupChat, Material, MaterialKind, MomentPost, Staff, utcnow
 
 MAX_TEXT = 4000  # ShareToExternalCompleteParams.text.content: "最多支持 4000 字"
 MAX_ATTACHMENTS = 9  # "最多传入 9 个"
@@ -53,7 +53,7 @@ def read(staff: Staff, form: Mapping[str, Any]) -> Share:
     """What the form asks to send, to whom — every recipient the guide's own — or ``ShareInvalid``."""
     getlist: Any = getattr(form, "getlist", lambda _: [])
     to = form.get("to") or "customers"
-    if to not in ("customers", "groups"):
+    if to not in ("customers", "groups", "moments"):
         raise ShareInvalid(str(_l("Send to customers or to groups.")))
     text = str(form.get("text") or "").strip()
     if len(text) > MAX_TEXT:
@@ -69,6 +69,19 @@ def read(staff: Staff, form: Mapping[str, Any]) -> Share:
     if not text and not chosen:
         raise ShareInvalid(str(_l("Write a text or choose at least one material.")))
     share = Share(to=to, text=text, materials=chosen)
+    if to == "moments":
+        # shareToExternalMoments: "最多支持 9 张图片、1 个视频或 1 个链接", text at most 2,000 characters
+        kinds = {m.kind for m in chosen}
+        if len(text) > 2000:
+            raise ShareInvalid(str(_l("At most %(n)s characters of text.", n=2000)))
+        if (
+            kinds - {MaterialKind.IMAGE.value, MaterialKind.VIDEO.value, MaterialKind.LINK.value}
+            or len(kinds) > 1
+        ):
+            raise ShareInvalid(str(_l("A moment carries images, or one video, or one link.")))
+        if kinds & {MaterialKind.VIDEO.value, MaterialKind.LINK.value} and len(chosen) > 1:
+            raise ShareInvalid(str(_l("A moment carries images, or one video, or one link.")))
+        return share
     if to == "customers":
         wanted = list(dict.fromkeys(v for v in getlist("external_userid") if v))
         if not wanted:
@@ -139,6 +152,8 @@ def call(share: Share) -> tuple[str, dict[str, Any]]:
         args["text"] = {"content": share.text}
     if share.materials:
         args["attachments"] = [attachment(m) for m in share.materials]
+    if share.to == "moments":
+        return "shareToExternalMoments", args
     if share.to == "customers":
         return "shareToExternalContact", {
             "externalUserIds": [c.external_userid for c in share.customers],
@@ -148,7 +163,11 @@ def call(share: Share) -> tuple[str, dict[str, Any]]:
 
 
 def record(staff: Staff, share: Share) -> int:
-    """The sends, once WeCom's client said they went out: one per customer or group."""
+    """The sends, once WeCom's client said they went out: one per customer or group; a moment is the
+    guide's own post (followed for likes and comments like a task's)."""
+    if share.to == "moments":
+        db.session.add(MomentPost(task_id=None, staff_id=staff.id, text=share.text, posted_at=utcnow()))
+        return 1
     kind = "material" if share.materials else "text"
     ref = share.materials[0].id if len(share.materials) == 1 else None
     summary = share.text or "、".join(m.title for m in share.materials)

@@ -83,3 +83,51 @@ def test_someone_elses_customers_and_groups_are_refused_and_nothing_recorded(see
     assert empty.status_code == 422
     with seeded.app_context():
         assert db.session.scalar(select(func.count()).select_from(Send).where(Send.via == "share")) == 0
+
+
+def test_a_guide_posts_her_own_moment_and_its_comments_come_back(seeded, client, emulator):
+    import requests
+
+    from sidebar.campaigns import moments
+    from sidebar.models import MomentInteraction, MomentPost, utcnow
+
+    sign_in(client, "chenjing")
+    token = csrf(client, "/sidebar/share?to=moments")
+    with seeded.app_context():
+        image = db.session.scalar(
+            select(Material.id).where(Material.kind == "image", Material.file_path.is_not(None))
+        )
+        link = db.session.scalar(select(Material.id).where(Material.kind == "link"))
+    mixed = {"csrf_token": token, "to": "moments", "text": "x", "material_ids": [str(image), str(link)]}
+    assert client.post("/sidebar/share/prepare", data=mixed).status_code == 422  # one kind only
+    form = {"csrf_token": token, "to": "moments", "text": "周末来店里试新品～", "material_ids": [str(image)]}
+    built = client.post("/sidebar/share/prepare", data=form).get_json()
+    assert built["method"] == "shareToExternalMoments" and built["args"]["attachments"][0]["image"]["mediaid"]
+    assert "externalUserIds" not in built["args"]
+    posted = requests.post(
+        emulator.url + "/_emulator/moments/post",
+        json={
+            "userid": "chenjing",
+            "text": built["args"]["text"],
+            "attachments": built["args"]["attachments"],
+        },
+        timeout=5,
+    ).json()
+    assert client.post("/sidebar/share/done", data=form).get_json()["recorded"] == 1
+    fan = customer_of("chenjing")
+    requests.post(
+        emulator.url + "/_emulator/moments/interact",
+        json={
+            "moment_id": posted["moment_id"],
+            "userid": "chenjing",
+            "external_userid": fan.external_userid,
+            "kind": "like",
+        },
+        timeout=5,
+    )
+    with seeded.app_context():
+        assert moments.follow_own_posts(utcnow()) == 1
+        db.session.commit()
+        post = db.session.scalar(select(MomentPost))
+        assert post.moment_id == posted["moment_id"] and post.likes == 1 and post.seen > 0
+        assert db.session.scalar(select(func.count()).select_from(MomentInteraction)) == 1

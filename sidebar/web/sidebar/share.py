@@ -18,6 +18,7 @@ from sidebar.web.auth import login_required
 from sidebar.web.sidebar import me, sidebar_bp
 
 LISTED = 500  # customers shown to tick at once (a search narrows it)
+MOMENT_KINDS = {"image", "video", "link"}  # shareToExternalMoments: images, a video or a link
 
 
 def _customers(q: str) -> list[Customer]:
@@ -37,7 +38,7 @@ def _customers(q: str) -> list[Customer]:
 @login_required
 def share_page():
     """The form: text (or a script's), materials, and the guide's customers or groups to tick."""
-    to = "groups" if request.args.get("to") == "groups" else "customers"
+    to = request.args.get("to") if request.args.get("to") in ("groups", "moments") else "customers"
     q = (request.args.get("q") or "").strip()[:32]
     text = ""
     script_id = request.args.get("script_id", "")
@@ -60,7 +61,9 @@ def share_page():
         scripts=list(db.session.scalars(scripts.visible(me()).limit(200))),
         materials=list(
             db.session.scalars(
-                materials.visible(me()).where(Material.kind.in_(sorted(share.SHAREABLE))).limit(200)
+                materials.visible(me())
+                .where(Material.kind.in_(sorted(MOMENT_KINDS if to == "moments" else share.SHAREABLE)))
+                .limit(200)
             )
         ),
         max_attachments=share.MAX_ATTACHMENTS,
