@@ -99,6 +99,7 @@ AUDIENCE_FIELDS = (
     "added_days_min",
     "added_days_max",
     "unreached_days",
+    "guide_tier",
 )
 
 

@@ -164,6 +164,7 @@ class CustomerFilter:
     bought_product: str | None = None  # a SKU or a product name, exactly
     store_code: str | None = None  # bought at this store
     unreached_days: int | None = None  # no mass message (企业群发) reached them in the last N days
+    guide_tier: str | None = None  # served by a guide of this tier (A, B or C)
     q: str = ""
     # Rows ticked in the list: the filter narrowed to these customers (still within the viewer's scope).
     only_ids: list[int] = field(default_factory=list)
@@ -320,6 +321,9 @@ def parse(args: Mapping[str, str]) -> CustomerFilter:
     f.bought_product = get("bought_product")[:255] or None
     f.store_code = get("store_code")[:32] or None
     f.unreached_days = _int(get("unreached_days"), "unreached_days", low=1, high=3650)
+    f.guide_tier = get("guide_tier") or None
+    if f.guide_tier and f.guide_tier not in ("A", "B", "C"):
+        raise BadFilter("guide_tier is A, B or C")
     for name in ("avg_order_min", "avg_order_max"):
         value = _int(get(name), name, low=0, high=10**9)
         setattr(f, name, value * 100 if value is not None else None)
@@ -394,6 +398,8 @@ def matching(viewer: Any, f: CustomerFilter) -> Select:
         follow_conditions.append(Follow.added_at > now - timedelta(days=f.added_days_max + 1))
     if f.state:
         follow_conditions.append(Follow.state == f.state)
+    if f.guide_tier:
+        follow_conditions.append(Follow.staff_id.in_(select(Staff.id).where(Staff.tier == f.guide_tier)))
     if follow_conditions:
         query = query.where(
             exists().where(

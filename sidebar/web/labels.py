@@ -232,6 +232,7 @@ RULE_FIELDS = {
     "added_days_max": _l("Added at most (days ago)"),
     "birthday_within": _l("Birthday within (days)"),
     "unreached_days": _l("No mass message for at least (days)"),
+    "guide_tier": _l("Served by a guide of tier"),
     "follower_id": _l("Guide"),
 }
 

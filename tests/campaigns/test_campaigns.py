@@ -332,3 +332,16 @@ def test_a_group_campaign_goes_into_each_tagged_group_from_its_owner(seeded, emu
             )
         )
         assert statuses == {"sent"} and results.summary(campaign.id) == {"sent": 2}
+
+
+def test_an_audience_of_the_customers_of_a_guide_tier(seeded, emulator):
+    with seeded.app_context():
+        campaign = _campaign(audience={"guide_tier": "C"})
+        ahead = plan.forecast(campaign, _admin(), now=utcnow())
+        tier_c = {s.userid for s in demo.STAFF if s.tier == "C" and s.active}
+        served = {
+            demo.customer(i).external_userid
+            for i in range(demo.DEFAULT_CUSTOMERS)
+            if {f.userid for f in demo.customer(i).serving} & tier_c
+        }
+        assert ahead.customers == len(served) > 0
