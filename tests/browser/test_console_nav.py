@@ -14,7 +14,9 @@ def test_an_admin_finds_the_coupons_through_the_groups(seeded, live_app, context
     assert header.bounding_box()["height"] <= 53  # one line, not wrapped
     page.get_by_role("navigation", name="管理后台").get_by_role("link", name="SOP 与权益").click()
     subnav = page.get_by_test_id("subnav")
-    expect(subnav.get_by_role("link")).to_have_text(["SOP", "优惠券", "红包", "商城信号"])
+    expect(subnav.get_by_role("link")).to_have_text(
+        ["SOP", "客户群发", "客户朋友圈", "优惠券", "红包", "商城信号"]
+    )
     subnav.get_by_role("link", name="优惠券").click()
     expect(page).to_have_url(live_app.url + "/admin/coupons")
     expect(page.get_by_test_id("subnav").locator('[aria-current="page"]')).to_have_text("优惠券")
