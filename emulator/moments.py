@@ -317,6 +317,21 @@ def interact():
     return jsonify(ok=True)
 
 
+@moments_bp.get("/moments/posted")
+def posted():
+    """A member's posts (tasks they posted and their own), newest first: what the preview lets the open
+    chat's customer like or comment on."""
+    userid = request.args.get("userid", "")
+    st = _state()
+    with st.lock:
+        rows = [
+            {"moment_id": m["moment_id"], "text": m["text"], "own": m["create_type"] == 1}
+            for m in sorted(st.moments.values(), key=lambda m: -m["create_time"])
+            if m["tasks"].get(userid, {}).get("publish_status") == 1
+        ]
+    return jsonify(rows[:20])
+
+
 @moments_bp.get("/moments/pending")
 def pending():
     """Posting tasks waiting in a member's client (not posted, not stopped)."""

@@ -4,7 +4,6 @@ comment shows on the task's page and in that customer's activity tab."""
 
 from __future__ import annotations
 
-import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import console_as_admin
@@ -46,15 +45,11 @@ def test_a_moment_task_is_posted_from_the_sidebar_and_a_comment_comes_back(
     # The console reads WeCom: her post found; a customer of hers comments on it.
     console.get_by_test_id("moment-refresh").click()
     expect(console.get_by_test_id("moment-posted")).to_have_text("1 / 2")
-    st = emulator.state
-    with st.lock:
-        own = next(m for m in st.moments.values() if m["create_type"] == 1 and m["creator"] == "chenjing")
-    res = requests.post(
-        emulator.url + "/_emulator/moments/interact",
-        json={"moment_id": own["moment_id"], "userid": "chenjing", "external_userid": ext, "kind": "comment"},
-        timeout=5,
-    )
-    assert res.status_code == 200
+    # In the preview, the customer of the open chat comments on her post (客户朋友圈 → 评论).
+    page.get_by_test_id("moments-assistant").locator("summary").click()
+    posted = page.get_by_test_id("posted-moment").filter(has_text="秋冬修护季")
+    posted.get_by_role("button", name="评论").click()
+    expect(page.locator(".bubble").filter(has_text="评论了你的朋友圈")).to_have_count(1)
     console.get_by_test_id("moment-refresh").click()
     expect(console.get_by_test_id("moment-comments")).to_have_text("1")
     console.screenshot(path=str(artifacts / "console-moment-1280.png"), full_page=True)
