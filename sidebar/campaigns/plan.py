@@ -232,27 +232,8 @@ def _groups(viewer: Any, audience: dict[str, str]) -> Any:
 
 
 def _groups_at_limit(now: datetime) -> Any:
-    """Groups that have received, or are due, as many mass messages as WeCom allows in the period (doc
-    92135: "每个客户群每月最多可接收条数为当月天数")."""
-    start, allowed = period(now)
-    counted = or_(
-        and_(CampaignGroupTarget.status == TargetStatus.SENT.value, CampaignGroupTarget.sent_at >= start),
-        and_(
-            CampaignGroupTarget.status == TargetStatus.PLANNED.value,
-            CampaignGroupTarget.campaign_id.in_(
-                select(Campaign.id).where(
-                    Campaign.status.in_((CampaignStatus.SENDING.value, CampaignStatus.SENT.value)),
-                    Campaign.handed_at >= start,
-                )
-            ),
-        ),
-    )
-    return (
-        select(CampaignGroupTarget.group_id)
-        .where(counted)
-        .group_by(CampaignGroupTarget.group_id)
-        .having(func.count() >= allowed)
-    )
+    """Groups at WeCom's limit (doc 92135: "每个客户群每月最多可接收条数为当月天数")."""
+    return _recipients_at_limit(CampaignGroupTarget, CampaignGroupTarget.group_id, now)
 
 
 def owner(campaign: Campaign) -> Staff | AdminAccount:
@@ -313,12 +294,18 @@ def period(now: datetime) -> tuple[datetime, int]:
 def _at_limit(now: datetime) -> Any:
     """Customers who have received, or are due from another campaign, as many mass messages as WeCom
     allows in this period."""
+    return _recipients_at_limit(CampaignTarget, CampaignTarget.customer_id, now)
+
+
+def _recipients_at_limit(table: Any, column: Any, now: datetime) -> Any:
+    """``SELECT`` the recipients (``column`` of ``table``, customers or groups) who were sent, or are due
+    from a campaign being handed over, as many mass messages as the period allows."""
     start, allowed = period(now)
     counted = or_(
-        and_(CampaignTarget.status == TargetStatus.SENT.value, CampaignTarget.sent_at >= start),
+        and_(table.status == TargetStatus.SENT.value, table.sent_at >= start),
         and_(
-            CampaignTarget.status == TargetStatus.PLANNED.value,
-            CampaignTarget.campaign_id.in_(
+            table.status == TargetStatus.PLANNED.value,
+            table.campaign_id.in_(
                 select(Campaign.id).where(
                     Campaign.status.in_((CampaignStatus.SENDING.value, CampaignStatus.SENT.value)),
                     Campaign.handed_at >= start,
@@ -326,12 +313,7 @@ def _at_limit(now: datetime) -> Any:
             ),
         ),
     )
-    return (
-        select(CampaignTarget.customer_id)
-        .where(counted)
-        .group_by(CampaignTarget.customer_id)
-        .having(func.count() >= allowed)
-    )
+    return select(column).where(counted).group_by(column).having(func.count() >= allowed)
 
 
 @dataclass
