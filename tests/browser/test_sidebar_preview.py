@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from sidebar import demo
@@ -68,9 +69,9 @@ def test_a_guide_edits_a_customer_in_the_preview_and_it_persists(
     # Reopen the chat: WeCom recreates the sidebar; everything is still there.
     page.get_by_role("button", name=person.name).first.click()
     side = page.frame_locator("#sidebar")
-    side.get_by_test_id("customer-name").wait_for()
-    assert side.get_by_test_id("skin-type").inner_text() == SKIN_ZH[new_skin]
-    assert side.get_by_test_id("tag").filter(has_text=tag_name).count() == 1
+    # The frame reloads under us: wait for what it shows rather than reading it once.
+    expect(side.get_by_test_id("skin-type")).to_have_text(SKIN_ZH[new_skin])
+    expect(side.get_by_test_id("tag").filter(has_text=tag_name)).to_have_count(1)
     reach(side, "notes")
     assert side.get_by_test_id("note").first.inner_text().startswith("试用装已寄出，下周回访")
     marked = [c["json"] for c in emulator.calls("externalcontact/mark_tag")]
