@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from sidebar.acquisition.codes import CodeInvalid, kept_image
-from sidebar.acquisition.welcome import ATTACHABLE, attachment
+from sidebar.acquisition.welcome import ATTACHABLE, attachable, attachment, not_attachable
 from sidebar.extensions import db
 from sidebar.models import (
     GroupChat,
@@ -237,8 +237,8 @@ def set_welcome(code: GroupCode, *, text: str, material_id: int | None) -> Group
     or changed first, with its owners notified to choose it for their groups."""
     text = text.strip()
     material = db.session.get(Material, material_id) if material_id else None
-    if material_id and (material is None or material.kind not in ATTACHABLE):
-        raise CodeInvalid({"welcome_material_id": str(_l("Choose an image, video, file or link card."))})
+    if material_id and (material is None or not attachable(material)):
+        raise CodeInvalid({"welcome_material_id": not_attachable(material.title if material else "")})
     if len(text.replace(NICKNAME, "%NICKNAME%").encode()) > MAX_WELCOME_BYTES:
         raise CodeInvalid(
             {"welcome_text": str(_l("At most %(n)s bytes (WeCom's limit).", n=f"{MAX_WELCOME_BYTES:,}"))}

@@ -60,12 +60,35 @@ MAX_ATTACHMENTS = 9
 MAX_TEXT_BYTES = limits.WELCOME_TEXT_BYTES
 # A half add and the full add of the same member and customer this close together are one arrival.
 ARRIVAL_WINDOW = timedelta(days=1)
+# What WeCom sends on its own (welcomes doc 92137, group welcomes doc 92366, mass messages doc 92135):
+# images, videos, files, links and mini-programs. Pickers list these kinds; ``attachable`` says whether
+# one material can go.
 ATTACHABLE = {
     MaterialKind.IMAGE.value,
     MaterialKind.VIDEO.value,
     MaterialKind.FILE.value,
     MaterialKind.LINK.value,
+    MaterialKind.MINIPROGRAM.value,
 }
+
+
+def not_attachable(title: str) -> str:
+    """Why a chosen material cannot go, in words."""
+    return str(
+        _l(
+            "“%(title)s” cannot be sent by WeCom on its own: choose images, videos, files, links, or "
+            "mini-programs with a cover picture uploaded.",
+            title=title,
+        )
+    )
+
+
+def attachable(material: Material) -> bool:
+    """Whether the material can be one of WeCom's attachments: a mini-program card only with its cover
+    picture uploaded (``pic_media_id`` is a media id, not a URL)."""
+    if material.kind == MaterialKind.MINIPROGRAM.value:
+        return bool(material.file_path)
+    return material.kind in ATTACHABLE
 
 
 class WelcomeInvalid(ValueError):
@@ -97,8 +120,8 @@ def save(code: ChannelCode | None, *, text: str, material_ids: list[int], coupon
         raise WelcomeInvalid(str(_l("At most 9 attachments, the coupon included (WeCom's limit).")))
     found = {m.id: m for m in db.session.scalars(select(Material).where(Material.id.in_(material_ids)))}
     for mid in material_ids:
-        if mid not in found or found[mid].kind not in ATTACHABLE:
-            raise WelcomeInvalid(str(_l("Only images, videos, files and links can be sent with a welcome.")))
+        if mid not in found or not attachable(found[mid]):
+            raise WelcomeInvalid(not_attachable(found[mid].title if mid in found else ""))
     if not text and not material_ids and not coupon_template_id:
         raise WelcomeInvalid(str(_l("Write a text or choose something to send.")))
     welcome = db.session.scalar(
@@ -123,11 +146,21 @@ def attachment(material: Material) -> dict[str, Any]:
                 url=material.url,
             ),
         }
+    if material.kind == MaterialKind.MINIPROGRAM.value:
+        return {
+            "msgtype": "miniprogram",
+            "miniprogram": limits.miniprogram(
+                title=material.title,
+                appid=material.mp_appid,
+                page=material.mp_page,
+                pic_media_id=materials.media_id(material),
+            ),
+        }
     kind = material.kind
     return {"msgtype": kind, kind: {"media_id": materials.media_id(material)}}
 
 
-def _public(path: str) -> str:
+def public_url(path: str) -> str:
     base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
     if not base:
         raise RuntimeError("PUBLIC_URL is not set, so the coupon's link cannot be made")
@@ -138,8 +171,8 @@ def _coupon_attachment(staff: Staff, customer: Customer, template_id: int) -> tu
     # Once per customer and coupon, however often they add a guide: the key is theirs.
     coupon = coupons.issue(staff, customer, template_id, f"welcome-{customer.id}-{template_id}")
     adapter = current_app.url_map.bind("localhost")
-    claim = _public(adapter.build("claim.coupon_page", {"token": coupons.claim_token(coupon)}))
-    image = _public(adapter.build("claim.card_image", {"kind": "coupon"}))
+    claim = public_url(adapter.build("claim.coupon_page", {"token": coupons.claim_token(coupon)}))
+    image = public_url(adapter.build("claim.card_image", {"kind": "coupon"}))
     template = coupon.template
     return coupon.id, {
         "msgtype": "link",
@@ -236,7 +269,7 @@ def _message(welcome: Welcome, userid: str, ext: str, record: WelcomeSend) -> di
     ids = json.loads(welcome.material_ids or "[]")
     found = {m.id: m for m in db.session.scalars(select(Material).where(Material.id.in_(ids)))}
     for mid in ids:
-        if mid in found and found[mid].kind in ATTACHABLE:
+        if mid in found and attachable(found[mid]):
             attachments.append(attachment(found[mid]))
     if welcome.coupon_template_id:
         try:

@@ -26,12 +26,14 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, and_, case, cast, func, insert, literal, or_, select
+from sqlalchemy import BigInteger, and_, case, cast, func, insert, literal, or_, select, update
+from werkzeug.datastructures import MultiDict
 
-from sidebar.acquisition.welcome import ATTACHABLE
+from sidebar.acquisition.welcome import attachable, not_attachable
 from sidebar.content import scripts
 from sidebar.core.analyze import analyze
 from sidebar.core.errors import DomainError
+from sidebar.core.locking import changed
 from sidebar.core.units import brand_zone
 from sidebar.customers import query as customer_query
 from sidebar.customers import visibility
@@ -43,6 +45,7 @@ from sidebar.models import (
     CampaignGroupTarget,
     CampaignStatus,
     CampaignTarget,
+    CouponTemplate,
     Follow,
     GroupChat,
     GroupChatTag,
@@ -52,6 +55,7 @@ from sidebar.models import (
     StaffStatus,
     TargetStatus,
 )
+from sidebar.money import campaign_coupons
 
 MAX_ATTACHMENTS = 9  # doc 92135: "最多支持添加9个附件"
 MAX_TEXT_BYTES = 4000  # doc 92135: text.content "最多4000个字节"
@@ -133,20 +137,20 @@ def build(form: Mapping[str, Any], viewer: Any, *, now: datetime) -> Campaign:
         if material is None:
             errors["material_ids"] = str(_l("That material no longer exists; choose again."))
             break
-        if material.kind not in ATTACHABLE:
+        if not attachable(material):
             # doc 92135: attachments are images, links, mini-programs, videos and files
-            errors["material_ids"] = str(
-                _l(
-                    "“%(title)s” cannot go in a mass message: choose images, videos, files or links.",
-                    title=material.title,
-                )
-            )
+            errors["material_ids"] = not_attachable(material.title)
             break
         if int(raw) not in material_ids:
             material_ids.append(int(raw))
-    if len(material_ids) > MAX_ATTACHMENTS:
-        errors["material_ids"] = str(_l("At most %(n)s attachments (WeCom's limit).", n=MAX_ATTACHMENTS))
-    if not text and not material_ids:
+    coupon_template_id, coupon_error = _coupon_of(form, now)
+    if coupon_error:
+        errors["coupon_template_id"] = coupon_error
+    if len(material_ids) + (coupon_template_id is not None) > MAX_ATTACHMENTS:
+        errors["material_ids"] = str(
+            _l("At most %(n)s attachments, the coupon card included (WeCom's limit).", n=MAX_ATTACHMENTS)
+        )
+    if not text and not material_ids and coupon_template_id is None:
         errors["text"] = str(_l("Write a text or choose at least one material."))
     target = str(form.get("target") or "customers")
     if target not in ("customers", "groups"):
@@ -189,12 +193,101 @@ def build(form: Mapping[str, Any], viewer: Any, *, now: datetime) -> Campaign:
         status=CampaignStatus.SCHEDULED.value,
         text=text,
         material_ids=json.dumps(material_ids),
+        coupon_template_id=coupon_template_id,
         audience=json.dumps(audience, ensure_ascii=False),
         holdout_percent=holdout,
         send_at=send_at,
         staff_id=viewer.id if isinstance(viewer, Staff) else None,
         admin_account_id=viewer.id if isinstance(viewer, AdminAccount) else None,
     )
+
+
+# What an edit may change; who made the campaign (and so whose customers it reaches) stays.
+EDITABLE = (
+    "name",
+    "target",
+    "text",
+    "material_ids",
+    "coupon_template_id",
+    "audience",
+    "holdout_percent",
+    "send_at",
+)
+
+
+def too_late() -> str:
+    return str(
+        _l(
+            "This mass message has already been handed to the guides (or was withdrawn): it can no longer "
+            "be changed. Nothing was changed."
+        )
+    )
+
+
+def revise(campaign: Campaign, form: Mapping[str, Any], viewer: Any, *, now: datetime) -> None:
+    """Change a campaign that is still scheduled, checked as a new one would be (``CampaignInvalid``).
+    One ``UPDATE … WHERE status = 'scheduled'``: the send job claims the campaign the same way
+    (``send.hand_over``), so an edit and a send starting at the same moment cannot both win, and nothing
+    handed to WeCom is ever changed under it."""
+    if campaign.status != CampaignStatus.SCHEDULED.value:
+        raise CampaignInvalid({"status": too_late()})
+    fresh = build(form, viewer, now=now)
+    done = changed(
+        update(Campaign)
+        .where(Campaign.id == campaign.id, Campaign.status == CampaignStatus.SCHEDULED.value)
+        .values({name: getattr(fresh, name) for name in EDITABLE})
+    )
+    if not done:
+        raise CampaignInvalid({"status": too_late()})
+    db.session.refresh(campaign)
+
+
+def form_of(campaign: Campaign) -> MultiDict[str, str]:
+    """The campaign as the form that made it (to edit it)."""
+    form: MultiDict[str, str] = MultiDict()
+    form["name"], form["text"], form["target"] = campaign.name, campaign.text, campaign.target
+    for material_id in json.loads(campaign.material_ids or "[]"):
+        form.add("material_ids", str(material_id))
+    if campaign.coupon_template_id:
+        form["coupon_template_id"] = str(campaign.coupon_template_id)
+    audience = json.loads(campaign.audience or "{}")
+    if campaign.target == "groups":
+        form["group_tag"], form["group_owner"] = audience.get("tag", ""), audience.get("owner", "")
+    for name, value in audience.items():
+        if campaign.target == "groups":
+            break
+        for one in value.split(",") if name in ("tags_any", "tags_all", "tags_none") else [value]:
+            form.add(name, one)
+    form["holdout_percent"] = str(campaign.holdout_percent)
+    form["send_at"] = campaign.send_at.astimezone(brand_zone()).strftime("%Y-%m-%dT%H:%M")
+    return form
+
+
+def _coupon_of(form: Mapping[str, Any], now: datetime) -> tuple[int | None, str | None]:
+    """The coupon card's template, or why it cannot go in a mass message."""
+    raw = str(form.get("coupon_template_id") or "").strip()
+    if not raw:
+        return None, None
+    if not current_app.config.get("PUBLIC_URL"):  # the card's link is made in a job, without a request
+        return None, str(
+            _l("Set PUBLIC_URL (where customers reach Beside) before putting coupons in mass messages.")
+        )
+    template = db.session.get(CouponTemplate, int(raw)) if raw.isdigit() else None
+    if template is None or not template.active:
+        return None, str(_l("That coupon is no longer offered; choose again."))
+    if not campaign_coupons.offerable(template):
+        return None, str(
+            _l(
+                "“%(name)s” names one customer in its card (a WeChat Pay voucher or a mini-program coupon): "
+                "a mass message can carry only a coupon with a claim link.",
+                name=template.name,
+            )
+        )
+    if template.valid_until is not None and template.valid_until <= now:
+        return None, str(_l("“%(name)s” has ended.", name=template.name))
+    if template.stock_left <= 0:
+        return None, str(_l("“%(name)s” is out of stock.", name=template.name))
+    return template.id, None
 
 
 def group_audience_of(form: Mapping[str, Any]) -> dict[str, str]:

@@ -17,14 +17,16 @@ import typing
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, insert, literal, select, update
 from sqlalchemy.orm import selectinload
 
-from sidebar.acquisition.welcome import ATTACHABLE, attachment
+from sidebar.acquisition.welcome import attachable, attachment, public_url
 from sidebar.campaigns import plan
 from sidebar.core import uow
 from sidebar.core.analyze import analyze
+from sidebar.core.locking import changed
 from sidebar.extensions import db
 from sidebar.models import (
     BatchStatus,
@@ -33,12 +35,14 @@ from sidebar.models import (
     CampaignGroupTarget,
     CampaignStatus,
     CampaignTarget,
+    CouponTemplate,
     Customer,
     GroupChat,
     Material,
     Staff,
     TargetStatus,
 )
+from sidebar.money import campaign_coupons
 from sidebar.wecom.errors import WeComError, WeComRateLimited, WeComUnavailable
 from sidebar.wecom.gateway import wecom
 
@@ -105,9 +109,19 @@ def hand_over(campaign_id: int, *, now: datetime) -> dict[str, int]:
     ):
         return counts
     if campaign.status == CampaignStatus.SCHEDULED.value:
+        # Claimed first, the way an edit changes it (``plan.revise``): from here on its content and
+        # audience are fixed, and a second runner finds it taken.
+        if not changed(
+            update(Campaign)
+            .where(Campaign.id == campaign.id, Campaign.status == CampaignStatus.SCHEDULED.value)
+            .values(status=CampaignStatus.SENDING.value)
+        ):
+            return counts
+        uow.commit_point("the campaign is claimed: no edit can change it now")
+        db.session.refresh(campaign)
+    if campaign.handed_at is None:  # not planned yet (or a planning cut short, rolled back whole)
         plan.write_targets(campaign, now=now)
         _make_batches(campaign)
-        campaign.status = CampaignStatus.SENDING.value
         campaign.handed_at = now
         uow.commit_point("the plan is written: batches can now be handed over one by one")
     attachments = _attachments(campaign)
@@ -217,7 +231,21 @@ def _make_batches(campaign: Campaign) -> None:
 def _attachments(campaign: Campaign) -> list[dict[str, Any]]:
     ids = json.loads(campaign.material_ids or "[]")
     found = {m.id: m for m in db.session.scalars(select(Material).where(Material.id.in_(ids)))}
-    return [attachment(found[i]) for i in ids if i in found and found[i].kind in ATTACHABLE]
+    made = [attachment(found[i]) for i in ids if i in found and attachable(found[i])]
+    if campaign.coupon_template_id is not None:
+        made.append(_coupon_card(campaign))
+    return made
+
+
+def _coupon_card(campaign: Campaign) -> dict[str, Any]:
+    """The coupon card, last: a link to the campaign's claim page (``money.campaign_coupons``)."""
+    template = db.session.get(CouponTemplate, campaign.coupon_template_id)
+    assert template is not None  # RESTRICT: a template a campaign names cannot be deleted
+    adapter = current_app.url_map.bind("localhost")
+    token = campaign_coupons.claim_token(campaign)
+    claim = public_url(adapter.build("claim.campaign_page", {"token": token}))
+    image = public_url(adapter.build("claim.card_image", {"kind": "coupon"}))
+    return campaign_coupons.attachment(template, claim, image)
 
 
 def _recipients(campaign: Campaign, batch: CampaignBatch) -> list[str]:

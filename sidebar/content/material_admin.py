@@ -101,24 +101,33 @@ def create(fields: dict[str, Any], upload: tuple[str, bytes] | None) -> Material
             raise MaterialError("the mini-program appid starts with wx")
         if wrong := mp_page.problem(material.mp_page):
             raise MaterialError(f"mini-program page: {wrong}")
+        if upload is not None:
+            # Its cover picture, for what WeCom sends on its own (a welcome, a mass message: doc 92135's
+            # ``pic_media_id`` is an uploaded image, not a URL).
+            _store(material, MaterialKind.IMAGE.value, upload)
     else:
         if upload is None:
             raise MaterialError("choose the file to upload")
-        filename, content = upload
-        mime, ext = _check_file(kind, filename, content)
-        stored = uuid.uuid4().hex + ext
-        files().put(materials.file_key(stored), io.BytesIO(content), mime)
-        material.file_path, material.file_name, material.file_size, material.mime = (
-            stored,
-            os.path.basename(filename)[:255],
-            len(content),
-            mime,
-        )
+        _store(material, kind, upload)
     tracked = fields.get("tracked") in ("1", "on", "y")
     set_radar(material, tracked=tracked, open_tag_id=fields.get("open_tag_id"))
     db.session.add(material)
     db.session.flush()
     return material
+
+
+def _store(material: Material, kind: str, upload: tuple[str, bytes]) -> None:
+    """Check the upload as a ``kind`` and keep it in the file store as the material's file."""
+    filename, content = upload
+    mime, ext = _check_file(kind, filename, content)
+    stored = uuid.uuid4().hex + ext
+    files().put(materials.file_key(stored), io.BytesIO(content), mime)
+    material.file_path, material.file_name, material.file_size, material.mime = (
+        stored,
+        os.path.basename(filename)[:255],
+        len(content),
+        mime,
+    )
 
 
 def _cover(fields: dict[str, Any]) -> str:

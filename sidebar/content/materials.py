@@ -74,8 +74,8 @@ def media_id(material: Material, *, now: datetime | None = None) -> str:
 
     Commits the new id before releasing the lock, so the next worker in line sees it.
     """
-    if material.kind not in FILE_KINDS or not material.file_path:
-        raise ValueError("only image, video and file materials have media")
+    if material.kind not in FILE_KINDS | {MaterialKind.MINIPROGRAM.value} or not material.file_path:
+        raise ValueError("only image, video and file materials (and a mini-program's cover) have media")
     now = now or utcnow()
     if _fresh(material, now):
         return material.media_id  # type: ignore[return-value]
@@ -85,7 +85,9 @@ def media_id(material: Material, *, now: datetime | None = None) -> str:
         if _fresh(material, now):
             return material.media_id  # type: ignore[return-value]
         with local_copy(file_key(material.file_path)) as path, path.open("rb") as fh:
-            result = wecom().media.upload(material.kind, (material.file_name or "file", fh))
+            # A mini-program's file is its cover picture: uploaded as an image.
+            kind = "image" if material.kind == MaterialKind.MINIPROGRAM.value else material.kind
+            result = wecom().media.upload(kind, (material.file_name or "file", fh))
         material.media_id = result["media_id"]
         material.media_expires_at = now + MEDIA_LIFETIME
         uow.commit_point("the media_id is kept even if the send fails")

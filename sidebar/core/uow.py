@@ -21,7 +21,8 @@ job that reads it, the shared store writing on its own connection) is registered
   its own before WeCom hears 200, with no ORM session begun (it is the request's only write);
 - reports (``acquisition.reports``): each report is claimed before it is sent and its outcome kept, so
   a second run never sends it again;
-- 企业群发 (``campaigns.send``, ``campaigns.results``): a batch is marked as being asked before
+- 企业群发 (``campaigns.send``, ``campaigns.results``): the campaign is claimed (scheduled → sending)
+  before it is planned, so no edit changes it under the send; a batch is marked as being asked before
   ``add_msg_template`` and its msgid kept after, so a crash never sends it twice; each batch's results
   are kept as they are read;
 - 客户朋友圈 (``campaigns.moments.create``): the jobid ``add_moment_task`` answered is kept at once, so

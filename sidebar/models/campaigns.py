@@ -53,6 +53,11 @@ class Campaign(Model):
     # and an owner (``GROUP_AUDIENCE``'s ``tag`` and ``owner``).
     audience: Mapped[str] = mapped_column(Text, default="{}")
     holdout_percent: Mapped[int] = mapped_column(Integer, default=0)
+    # A coupon card (a claim link) carried as the last attachment: each recipient may claim one, from the
+    # template's stock and within its limits, but not from any guide's daily quota (head office sends it).
+    coupon_template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coupon_templates.id", ondelete="RESTRICT")
+    )
     send_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Who made it (a staff member signed in through WeCom, or a local account): its audience is theirs.
     staff_id: Mapped[int | None] = mapped_column(Integer)

@@ -125,6 +125,10 @@ class Coupon(Model):
     drop_id: Mapped[int | None] = mapped_column(
         ForeignKey("group_coupon_drops.id", ondelete="SET NULL"), index=True
     )
+    # Claimed from a mass message's coupon card (企业群发): head office's, outside the guide's daily quota.
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
+    )
 
     template: Mapped[CouponTemplate] = relationship()
     customer: Mapped[Customer] = relationship()

@@ -88,9 +88,13 @@ def limit_reached(template: CouponTemplate, held: int, mine_today: int, tier: st
 
 def issued_today(staff: Staff, now: datetime, template_id: int | None = None) -> dict[int, int]:
     """template id → how many coupons the guide gave out today: one each to customers, plus the whole
-    quantity of each drop in a group chat (taken at once; its claims are not counted again)."""
+    quantity of each drop in a group chat (taken at once; its claims are not counted again). Coupons
+    claimed from head office's mass messages are not the guide's (``campaign_coupons``)."""
     one_by_one = select(Coupon.template_id, func.count()).where(
-        Coupon.staff_id == staff.id, Coupon.created_at >= day_start(now), Coupon.drop_id.is_(None)
+        Coupon.staff_id == staff.id,
+        Coupon.created_at >= day_start(now),
+        Coupon.drop_id.is_(None),
+        Coupon.campaign_id.is_(None),  # a mass message's coupon card is head office's, not the guide's
     )
     dropped = select(GroupCouponDrop.template_id, func.sum(GroupCouponDrop.quantity)).where(
         GroupCouponDrop.staff_id == staff.id, GroupCouponDrop.created_at >= day_start(now)

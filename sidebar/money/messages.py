@@ -54,6 +54,9 @@ MESSAGES = {
     "not_a_customer": _l("These coupons are for the brand's customers: add the guide in WeChat first."),
     "drop_empty": _l("All the coupons in this group have been claimed."),
     "drop_ended": _l("This group coupon has ended."),
+    # A mass message's coupon card (企业群发)
+    "not_a_recipient": _l("This coupon is for the customers the message was sent to."),
+    "campaign_ended": _l("This offer was withdrawn."),
     # Claiming (the customer reads these)
     "not_yours": _l("This was sent to someone else."),
     "no_openid": _l("We could not tell who you are in WeChat."),

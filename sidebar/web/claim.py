@@ -29,8 +29,18 @@ from sqlalchemy import select
 from sidebar.core import uow
 from sidebar.demo import poster_png
 from sidebar.extensions import db
-from sidebar.models import Coupon, Customer, GroupCouponDrop, RedPacket, Staff, utcnow
-from sidebar.money import coupons, group_coupons, red_packets
+from sidebar.models import (
+    Campaign,
+    CampaignStatus,
+    Coupon,
+    CouponTemplate,
+    Customer,
+    GroupCouponDrop,
+    RedPacket,
+    Staff,
+    utcnow,
+)
+from sidebar.money import campaign_coupons, coupons, group_coupons, red_packets
 from sidebar.money.messages import MESSAGES, Refused
 from sidebar.web.auth import SignInStateMismatch, begin_wecom_sign_in, finish_wecom_sign_in, oauth_url
 from sidebar.web.redirects import safe_next
@@ -184,6 +194,59 @@ def drop_take(token: str):
     except Refused as exc:
         uow.discard()
         return redirect(url_for("claim.drop_page", token=token, error=exc.code), 303)
+    return redirect(url_for("claim.coupon_page", token=coupons.claim_token(coupon)), 303)
+
+
+# -- a mass message's coupon card (企业群发) ------------------------------------------------------------
+
+
+def _campaign_or_404(token: str) -> Campaign:
+    campaign = _by_token_or_404(campaign_coupons.from_token, token, _("This coupon link is not valid."))
+    if campaign.coupon_template_id is None:
+        abort(404, _("This coupon link is not valid."))
+    return campaign
+
+
+@claim_bp.get("/m/<token>")
+def campaign_page(token: str):
+    """A mass message's coupon: who opens it is asked of WeChat (OAuth); a recipient who claimed already
+    sees their coupon; others get a button (and, refused, the reason)."""
+    campaign = _campaign_or_404(token)
+    if not session.get(VISITOR):
+        return visitor_sign_in(request.path)
+    customer = _visitor_customer()
+    if customer is not None and (mine := campaign_coupons.claimed_by(campaign, customer)) is not None:
+        return redirect(url_for("claim.coupon_page", token=coupons.claim_token(mine)))
+    template = db.session.get(CouponTemplate, campaign.coupon_template_id) or abort(404)
+    error = request.args.get("error")
+    if customer is not None and not error and campaign_coupons.sender_for(campaign, customer) is None:
+        error = "not_a_recipient"  # said at once, rather than after a tap
+    return render_template(
+        "claim/campaign.html",
+        template=template,
+        describe=coupons.describe(template),
+        ended=campaign.status == CampaignStatus.CANCELLED.value,
+        token=token,
+        error=str(MESSAGES[error]) if error in MESSAGES else None,
+        refused=error == "not_a_recipient",
+        customer=customer,
+    )
+
+
+@claim_bp.post("/m/<token>")
+def campaign_take(token: str):
+    """Claim one: a recipient of the campaign, within the coupon's limits (else the page says why)."""
+    campaign = _campaign_or_404(token)
+    if not session.get(VISITOR):
+        return visitor_sign_in(url_for("claim.campaign_page", token=token))
+    customer = _visitor_customer()
+    if customer is None:
+        return redirect(url_for("claim.campaign_page", token=token, error="not_a_customer"), 303)
+    try:
+        coupon = campaign_coupons.claim(campaign, customer)
+    except Refused as exc:
+        uow.discard()
+        return redirect(url_for("claim.campaign_page", token=token, error=exc.code), 303)
     return redirect(url_for("claim.coupon_page", token=coupons.claim_token(coupon)), 303)
 
 

@@ -3,14 +3,19 @@ bad input refused in words with nothing saved or sent; a manager sees only their
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import timedelta
 
 import requests
 from sqlalchemy import func, select
 
 from sidebar import demo
+from sidebar.campaigns import send
+from sidebar.core.units import brand_zone
+from sidebar.demo import poster_png
 from sidebar.extensions import db
-from sidebar.models import Campaign, CampaignBatch, Material, Staff, Tag
+from sidebar.models import Campaign, CampaignBatch, Material, Staff, Tag, utcnow
 from tests.web.admin.test_console import csrf_token, qr_sign_in
 
 SENSITIVE = demo.tag_id("肤质", "敏感肌")
@@ -193,3 +198,82 @@ def test_a_material_wecom_would_refuse_is_named_and_a_later_campaign_waits_its_t
     with seeded.app_context():
         assert campaign_id not in send.due(utcnow())
         assert campaign_id in send.due(utcnow() + timedelta(hours=2, minutes=1))
+
+
+def _later(app, days: int = 2) -> str:
+    with app.app_context():
+        return (utcnow().astimezone(brand_zone()) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_a_scheduled_campaign_can_be_changed_until_it_is_handed_to_the_guides(seeded, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/campaigns/new")
+    tag = _tag(seeded)
+    later = _later(seeded)
+    res = client.post("/admin/campaigns/new", data=_form(token, tag=tag, send_at=later))
+    assert res.status_code == 303
+    url = res.headers["Location"]
+    assert 'data-testid="edit-campaign"' in client.get(url).get_data(as_text=True)
+    form = client.get(url + "/edit").get_data(as_text=True)
+    assert "敏感肌修护季" in form and f'value="{later}"' in form and "修护新品到店" in form
+
+    res = client.post(
+        url + "/edit", data=_form(token, tag=tag, send_at=later, name="改过的名字", text="新文案")
+    )
+    assert res.status_code == 303
+    bad = client.post(url + "/edit", data=_form(token, tag=tag, send_at="2020-01-01T10:00", name="坏的"))
+    assert bad.status_code == 422 and 'data-testid="error-send_at"' in bad.get_data(as_text=True)
+    campaign_id = int(url.rsplit("/", 1)[1])
+    with seeded.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert (campaign.name, campaign.text) == ("改过的名字", "新文案")  # the bad edit changed nothing
+        send.hand_over(campaign_id, now=campaign.send_at + timedelta(minutes=1))
+        db.session.commit()
+    asked = len(emulator.calls("externalcontact/add_msg_template"))
+    assert asked and all(
+        c["json"]["text"]["content"] == "新文案" for c in emulator.calls("externalcontact/add_msg_template")
+    )
+
+    # Handed over: the form says why it cannot change, and nothing changes.
+    late = client.post(url + "/edit", data=_form(token, tag=tag, send_at=later, name="太晚了"))
+    assert late.status_code == 409 and 'data-testid="error-status"' in late.get_data(as_text=True)
+    assert client.get(url + "/edit").status_code == 409
+    assert 'data-testid="edit-campaign"' not in client.get(url).get_data(as_text=True)
+    with seeded.app_context():
+        assert db.session.get(Campaign, campaign_id).name == "改过的名字"
+    assert len(emulator.calls("externalcontact/add_msg_template")) == asked
+
+
+def test_a_mini_program_card_goes_with_its_uploaded_cover(seeded, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/materials")
+    fields = {"csrf_token": token, "kind": "miniprogram", "mp_appid": demo.MINIPROGRAM_APPID,
+              "mp_page": "pages/launch/index.html", "cover_url": "https://example.com/c.png"}  # fmt: skip
+    assert client.post("/admin/materials", data={**fields, "title": "无封面的新品页"}).status_code == 303
+    cover = (io.BytesIO(poster_png(520, 416, (250, 157, 59))), "cover.png")
+    res = client.post(
+        "/admin/materials",
+        data={**fields, "title": "新品小程序页", "file": cover},
+        content_type="multipart/form-data",
+    )
+    assert res.status_code == 303
+    with seeded.app_context():
+        bare, covered = (
+            str(db.session.scalar(select(Material.id).where(Material.title == title)))
+            for title in ("无封面的新品页", "新品小程序页")
+        )
+    tag = _tag(seeded)
+    refused = client.post("/admin/campaigns/new", data={**_form(token, tag=tag), "material_ids": [bare]})
+    assert refused.status_code == 422 and "封面" in refused.get_data(as_text=True)
+    assert not emulator.calls("externalcontact/add_msg_template")
+
+    res = client.post("/admin/campaigns/new", data={**_form(token, tag=tag), "material_ids": [covered]})
+    assert res.status_code == 303
+    calls = emulator.calls("externalcontact/add_msg_template")
+    card = calls[0]["json"]["attachments"][0]
+    assert card["msgtype"] == "miniprogram"
+    assert card["miniprogram"]["appid"] == demo.MINIPROGRAM_APPID
+    assert card["miniprogram"]["page"] == "pages/launch/index.html"
+    assert len(emulator.calls("media/upload")) == 1  # the cover, once, for every batch
+    with seeded.app_context():
+        assert card["miniprogram"]["pic_media_id"] == db.session.get(Material, int(covered)).media_id

@@ -30,6 +30,7 @@ from sidebar.models import (
     CampaignGroupTarget,
     CampaignStatus,
     CampaignTarget,
+    CouponTemplate,
     Customer,
     GroupChat,
     GroupTag,
@@ -41,6 +42,8 @@ from sidebar.models import (
     Team,
     utcnow,
 )
+from sidebar.money import campaign_coupons
+from sidebar.money.coupons import usable_templates
 from sidebar.web import htmx
 from sidebar.web.admin import admin_bp, client_ip, viewer
 from sidebar.web.console_auth import console_required, is_admin
@@ -81,6 +84,7 @@ def _choices() -> dict[str, Any]:
                 select(Material).where(Material.kind.in_(sorted(ATTACHABLE))).order_by(Material.id)
             )
         ),
+        "coupon_templates": [t for t in usable_templates(utcnow()) if campaign_coupons.offerable(t)],
         "zone": zone_note(),
         "is_admin": is_admin(v),
         "max_attachments": plan.MAX_ATTACHMENTS,
@@ -154,8 +158,44 @@ def campaign_new():
         int(v) for v in (form.getlist("material_ids") if hasattr(form, "getlist") else []) if v.isdigit()
     ]
     return (
-        render_template("admin/campaign_new.html", form=form, errors=errors, chosen=chosen, **_choices()),
+        render_template(
+            "admin/campaign_new.html", form=form, errors=errors, chosen=chosen, editing=None, **_choices()
+        ),
         422 if errors else 200,
+    )
+
+
+@admin_bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@console_required
+def campaign_edit(campaign_id: int):
+    """Change a campaign until it is handed to the guides; after that the form says why it cannot."""
+    campaign = _campaign(campaign_id)
+    errors: dict[str, str] = {}
+    form: Any = plan.form_of(campaign)
+    if request.method == "POST":
+        form = request.form
+        try:
+            plan.revise(campaign, request.form, viewer(), now=utcnow())
+        except plan.CampaignInvalid as exc:
+            errors = exc.errors
+        else:
+            audit.record(
+                viewer(), "campaign_changed", "campaign", campaign.id, ip=client_ip(), name=campaign.name
+            )
+            if campaign.send_at <= utcnow() + timedelta(seconds=30):
+                from sidebar.jobs import send_campaign
+
+                uow.after_commit(lambda: send_campaign(campaign.id))
+            return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id), 303)
+    elif campaign.status != CampaignStatus.SCHEDULED.value:
+        errors = {"status": plan.too_late()}
+    chosen = [int(v) for v in form.getlist("material_ids") if v.isdigit()]
+    status = 409 if "status" in errors else 422 if errors else 200
+    return (
+        render_template(
+            "admin/campaign_new.html", form=form, errors=errors, chosen=chosen, editing=campaign, **_choices()
+        ),
+        status,
     )
 
 
@@ -169,7 +209,9 @@ def campaign_forecast():
         return render_template("admin/_campaign_forecast.html", errors=exc.errors, ahead=None)
     campaign.id = 0  # not saved: the holdout hash needs a number
     ahead = plan.forecast(campaign, viewer(), now=utcnow())
-    return render_template("admin/_campaign_forecast.html", errors={}, ahead=ahead, campaign=campaign)
+    return render_template(
+        "admin/_campaign_forecast.html", errors={}, ahead=ahead, campaign=campaign, coupon=_coupon(campaign)
+    )
 
 
 @admin_bp.get("/campaigns/<int:campaign_id>")
@@ -230,12 +272,20 @@ def campaign_detail(campaign_id: int):
         chart=_confirmations(campaign, [b for b, _ in batches], now=now),
         audience=json.loads(campaign.audience or "{}"),
         materials=_materials(campaign),
+        coupon=_coupon(campaign),
         reminders_left=sum(1 for b, _ in batches if results.can_remind(b, now=now)),
         open_batches=sum(
             1 for b, _ in batches if b.status == BatchStatus.HANDED.value and b.send_status != 2
         ),
         **_names(),
     )
+
+
+def _coupon(campaign: Campaign) -> CouponTemplate | None:
+    """The template of the campaign's coupon card, if it has one."""
+    if campaign.coupon_template_id is None:
+        return None
+    return db.session.get(CouponTemplate, campaign.coupon_template_id)
 
 
 def _materials(campaign: Campaign) -> list[Material]:
@@ -270,7 +320,10 @@ def campaign_outcome(campaign_id: int):
     if not htmx.is_htmx():
         return redirect(url_for("admin.campaign_detail", campaign_id=campaign.id, _anchor="outcome"))
     return render_template(
-        "admin/_campaign_outcome.html", outcome=results.outcome(campaign), campaign=campaign
+        "admin/_campaign_outcome.html",
+        outcome=results.outcome(campaign),
+        campaign=campaign,
+        coupons=campaign_coupons.figures(campaign) if campaign.coupon_template_id else None,
     )
 
 
