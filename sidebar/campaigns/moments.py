@@ -1,6 +1,6 @@
-"""客户朋友圈 tasks: head office asks guides to post (text and up to 9 images, or a video) for the customers
-with some tags to see; each guide posts from WeCom's client, the sidebar's today page reminds them and
-posts in one tap (``ww.shareToExternalMoments``); likes and comments come back per customer.
+"""客户朋友圈 tasks: head office asks guides to post (text and up to 9 images, a video or a link) for the
+customers with some tags to see; each guide posts from WeCom's client, the sidebar's today page reminds
+them and posts in one tap (``ww.shareToExternalMoments``); likes and comments come back per customer.
 
 WeCom's side (doc 95094, 95095 and the moment list/task/comments pages): a moment's images and videos are
 uploaded with ``media/upload_attachment`` (``attachment_type`` 1 — not ``media/upload``);
@@ -38,6 +38,7 @@ from sidebar.models import (
     StaffStatus,
     Tag,
 )
+from sidebar.wecom import limits
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import wecom
 
@@ -81,12 +82,14 @@ def build(form: Mapping[str, Any], viewer: Any, *, now: datetime) -> MomentTask:
     if any(m is None for m in chosen):
         errors["material_ids"] = str(_l("That material no longer exists; choose again."))
     kinds = {m.kind for m in chosen if m is not None}
-    if kinds - {MaterialKind.IMAGE.value, MaterialKind.VIDEO.value}:
+    if kinds - {MaterialKind.IMAGE.value, MaterialKind.VIDEO.value, MaterialKind.LINK.value}:
+        errors["material_ids"] = str(_l("A moment carries images, one video or one link."))
+    elif len(kinds) > 1 or (kinds & {MaterialKind.VIDEO.value, MaterialKind.LINK.value} and len(chosen) > 1):
+        errors["material_ids"] = str(_l("Images, one video or one link: not together."))
+    elif any(m is not None and not m.file_path for m in chosen):
         errors["material_ids"] = str(
-            _l("A moment carries images or one video (links need a cover WeCom holds).")
+            _l("A link on moments needs its cover picture: upload one with the link in the material library.")
         )
-    elif len(kinds) > 1 or (MaterialKind.VIDEO.value in kinds and len(chosen) > 1):
-        errors["material_ids"] = str(_l("Images or one video, not both."))
     elif len(chosen) > MAX_IMAGES:
         errors["material_ids"] = str(_l("At most %(n)s images.", n=MAX_IMAGES))
     if not text and not chosen:
@@ -127,19 +130,27 @@ def build(form: Mapping[str, Any], viewer: Any, *, now: datetime) -> MomentTask:
 
 
 def _attachments(task: MomentTask) -> list[dict[str, Any]]:
-    """Each image or video uploaded as a moment attachment (``media/upload_attachment``)."""
-    out = []
+    """Each image or video uploaded as a moment attachment (``media/upload_attachment``); a link with its
+    cover picture uploaded the same way (doc 96351: ``link`` is ``title``, ``url`` and ``media_id``)."""
+    out: list[dict[str, Any]] = []
     for material_id in json.loads(task.material_ids or "[]"):
         material = db.session.get(Material, material_id)
         if material is None or not material.file_path:
             continue
+        is_link = material.kind == MaterialKind.LINK.value
+        media_type = MaterialKind.IMAGE.value if is_link else material.kind
         with local_copy(file_key(material.file_path)) as path, path.open("rb") as fh:
             uploaded = wecom().post(
                 "media/upload_attachment",
-                params={"media_type": material.kind, "attachment_type": 1},
+                params={"media_type": media_type, "attachment_type": 1},
                 files={"media": (material.file_name or "file", fh)},
             )
-        out.append({"msgtype": material.kind, material.kind: {"media_id": uploaded["media_id"]}})
+        if is_link:
+            link = limits.link(title=material.title, url=material.url)
+            out.append({"msgtype": "link", "link": {"title": link["title"], "url": link["url"],
+                                                    "media_id": uploaded["media_id"]}})  # fmt: skip
+        else:
+            out.append({"msgtype": material.kind, material.kind: {"media_id": uploaded["media_id"]}})
     return out
 
 

@@ -87,6 +87,10 @@ def create(fields: dict[str, Any], upload: tuple[str, bytes] | None) -> Material
             raise MaterialError("a link card needs an http(s) URL")
         material.description = (fields.get("description") or "").strip()[:255]
         material.cover_url = _cover(fields)
+        if upload is not None:
+            # Its cover picture as a file: a link posted to customer moments carries an uploaded cover
+            # (doc 96351: link.media_id), not a URL.
+            _store(material, MaterialKind.IMAGE.value, upload)
     elif kind == MaterialKind.ARTICLE.value:
         material.text = (fields.get("text") or "").strip()
         if not material.text or len(material.text) > ARTICLE_MAX:

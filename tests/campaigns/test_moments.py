@@ -4,12 +4,14 @@ shown in their activity; a guide posts from the sidebar; bad tasks refused in wo
 
 from __future__ import annotations
 
+import io
 import re
 
 import requests
 from sqlalchemy import select
 
 from sidebar.campaigns import moments
+from sidebar.demo import poster_png
 from sidebar.extensions import db
 from sidebar.models import Material, MomentPost, MomentTask, Staff, utcnow
 from tests.sidebar_helpers import sign_in
@@ -139,6 +141,51 @@ def test_a_guide_posts_a_task_from_the_sidebar(seeded, client, emulator):
     )
 
 
+def test_a_link_goes_on_moments_with_its_uploaded_cover(seeded, client, emulator):
+    qr_sign_in(client, "zhangwei")
+    cover = (io.BytesIO(poster_png(400, 400, (16, 174, 255))), "cover.png")
+    res = client.post(
+        "/admin/materials",
+        data={
+            "csrf_token": csrf_token(client, "/admin/materials"),
+            "kind": "link",
+            "title": "秋冬新品页",
+            "url": "https://brand.example.com/autumn",
+            "cover_url": "https://brand.example.com/c.png",
+            "file": cover,
+        },  # fmt: skip
+        content_type="multipart/form-data",
+    )
+    assert res.status_code == 303
+    with seeded.app_context():
+        link = str(db.session.scalar(select(Material.id).where(Material.title == "秋冬新品页")))
+    status, url = _make(client, seeded, material_ids=[link])
+    assert status == 303, url
+    (upload,) = emulator.calls("media/upload_attachment")
+    assert upload["args"]["media_type"] == "image"  # the cover, as a moment attachment
+    (asked,) = emulator.calls("externalcontact/add_moment_task")
+    (card,) = asked["json"]["attachments"]
+    assert card["msgtype"] == "link" and card["link"]["url"] == "https://brand.example.com/autumn"
+    assert card["link"]["title"] == "秋冬新品页" and card["link"]["media_id"].startswith("moment-")
+
+    guide = seeded.test_client()
+    sign_in(guide, "chenjing")
+    with seeded.app_context():
+        task_id = db.session.scalar(select(MomentTask.id))
+    token = csrf(guide, "/sidebar/tasks")
+    built = guide.post(f"/sidebar/moments/{task_id}/prepare", headers={"X-CSRFToken": token}).get_json()
+    assert built["args"]["attachments"] == [
+        {
+            "msgtype": "link",
+            "link": {
+                "url": "https://brand.example.com/autumn",
+                "title": "秋冬新品页",
+                "imgUrl": "https://brand.example.com/c.png",
+            },
+        }  # fmt: skip
+    ]
+
+
 def test_bad_moment_tasks_are_refused_in_words(seeded, client, emulator):
     qr_sign_in(client, "zhangwei")
     with seeded.app_context():
@@ -146,7 +193,8 @@ def test_bad_moment_tasks_are_refused_in_words(seeded, client, emulator):
     for changes, marked in (
         ({"guide_ids": []}, "error-guide_ids"),
         ({"text": "", "material_ids": []}, "error-text"),
-        ({"material_ids": [link]}, "error-material_ids"),
+        ({"material_ids": [link]}, "error-material_ids"),  # a link without its cover uploaded
+        ({"material_ids": [link, _image(seeded)]}, "error-material_ids"),  # one kind at a time
         ({"deadline": "2020-01-01T10:00"}, "error-deadline"),
         ({"text": "字" * 2001}, "error-text"),
     ):

@@ -206,9 +206,14 @@ def test_a_moment_posted_from_the_sidebar_has_the_sdks_shape():
     declared = _code(CODE)
     allowed = re.search(r"export type ShareToExternalMomentsAttachment = ([^;]+);", declared).group(1)
     kinds = {name.strip() for name in allowed.split("|")}
-    assert {"ImageMessage", "VideoMessage"} <= kinds
-    for kind, name in (("image", "ImageMessage"), ("video", "VideoMessage")):
-        built = {"msgtype": kind, kind: {"mediaid": "m"}}  # as sidebar/web/sidebar/moments.py builds them
+    assert {"ImageMessage", "VideoMessage", "LinkMessage"} <= kinds
+    built_by_moments = (  # as sidebar/web/sidebar/moments.py builds them
+        ("image", "ImageMessage", {"mediaid": "m"}),
+        ("video", "VideoMessage", {"mediaid": "m"}),
+        ("link", "LinkMessage", {"url": "https://x", "title": "t", "imgUrl": "https://x/c.png"}),
+    )
+    for kind, name, part in built_by_moments:
+        built = {"msgtype": kind, kind: part}
         shape = interface(name)
         assert set(built) <= set(shape) and set(built[kind]) <= set(shape[kind]), built
     start = declared.index("export declare function shareToExternalMoments(")

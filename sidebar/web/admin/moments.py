@@ -82,7 +82,11 @@ def moment_new():
             materials=list(
                 db.session.scalars(
                     select(Material)
-                    .where(Material.kind.in_((MaterialKind.IMAGE.value, MaterialKind.VIDEO.value)))
+                    .where(
+                        Material.kind.in_(
+                            (MaterialKind.IMAGE.value, MaterialKind.VIDEO.value, MaterialKind.LINK.value)
+                        )
+                    )
                     .order_by(Material.id)
                 )
             ),

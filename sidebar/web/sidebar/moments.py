@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from sidebar.content import materials
 from sidebar.extensions import db
-from sidebar.models import Material, MomentPost, MomentTask, utcnow
+from sidebar.models import Material, MaterialKind, MomentPost, MomentTask, utcnow
 from sidebar.web.auth import login_required
 from sidebar.web.sidebar import me, sidebar_bp
 
@@ -29,8 +29,9 @@ def _post(task_id: int) -> tuple[MomentTask, MomentPost]:
 @sidebar_bp.post("/moments/<int:task_id>/prepare")
 @login_required
 def moment_prepare(task_id: int):
-    """``shareToExternalMoments``' arguments for the task: its text and its images or video
-    (``ShareToExternalMomentsAttachment``: ``ImageMessage`` / ``VideoMessage`` with a ``mediaid``)."""
+    """``shareToExternalMoments``' arguments for the task: its text and its images, video or link
+    (``ShareToExternalMomentsAttachment``: ``ImageMessage`` / ``VideoMessage`` with a ``mediaid``,
+    ``LinkMessage`` with its ``url``, ``title`` and cover ``imgUrl``)."""
     task, _post_row = _post(task_id)
     args: dict = {}
     if task.text:
@@ -38,7 +39,12 @@ def moment_prepare(task_id: int):
     attachments = []
     for material_id in json.loads(task.material_ids or "[]"):
         material = db.session.get(Material, material_id)
-        if material is not None and material.file_path:
+        if material is not None and material.kind == MaterialKind.LINK.value:
+            link = {"url": material.url, "title": material.title}
+            if material.cover_url:
+                link["imgUrl"] = material.cover_url
+            attachments.append({"msgtype": "link", "link": link})
+        elif material is not None and material.file_path:
             attachments.append(
                 {"msgtype": material.kind, material.kind: {"mediaid": materials.media_id(material)}}
             )
