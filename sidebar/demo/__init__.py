@@ -652,6 +652,7 @@ MATERIALS: list[tuple[str, str, str, dict[str, Any]]] = [
             "description": "换季泛红怎么办？一文读懂屏障修护",
             "cover_url": "https://example.com/cover/sensitive.png",
             "tracked": True,
+            "file_name": "sensitive-cover.png",  # its cover as a file: what moments post (doc 96351)
         },
     ),
     ("video", "精华使用手法（30 秒）", "视频", {"file_name": "serum-howto.mp4"}),
@@ -675,6 +676,7 @@ MATERIALS: list[tuple[str, str, str, dict[str, Any]]] = [
             "mp_appid": "wx1234567890demo",
             "mp_page": "pages/new/index.html",
             "cover_url": "https://example.com/cover/new.png",
+            "file_name": "new-cover.png",  # its cover as a file: pic_media_id in mass messages (doc 92135)
         },
     ),
 ]

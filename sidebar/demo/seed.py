@@ -117,10 +117,10 @@ def _seed_materials() -> None:
         material = Material(
             kind=kind, title=title, group_name=group, **{k: v for k, v in fields.items() if k != "file_name"}
         )
-        made = {"image": (demo.poster_png, "image/png"), "video": (demo.clip_mp4, "video/mp4"),
-                "file": (demo.guide_pdf, "application/pdf")}  # fmt: skip
-        if kind in made:
-            make, mime = made[kind]
+        # Images, videos and files are their file; a link's or a mini-program's file is its cover picture.
+        made = {"video": (demo.clip_mp4, "video/mp4"), "file": (demo.guide_pdf, "application/pdf")}
+        if "file_name" in fields:
+            make, mime = made.get(kind, (demo.poster_png, "image/png"))
             content = make()
             stored = f"demo-{fields['file_name']}"
             files().put(materials.file_key(stored), io.BytesIO(content), mime)

@@ -189,8 +189,13 @@ def test_a_link_goes_on_moments_with_its_uploaded_cover(seeded, client, emulator
 def test_bad_moment_tasks_are_refused_in_words(seeded, client, emulator):
     qr_sign_in(client, "zhangwei")
     with seeded.app_context():
-        link = str(db.session.scalar(select(Material.id).where(Material.kind == "link")))
+        bare = Material(kind="link", title="无封面链接", url="https://brand.example.com/x")
+        db.session.add(bare)
+        db.session.commit()
+        link = str(bare.id)
+        mini = str(db.session.scalar(select(Material.id).where(Material.kind == "miniprogram")))
     for changes, marked in (
+        ({"material_ids": [mini]}, "error-material_ids"),  # WeCom's moments take no mini-programs
         ({"guide_ids": []}, "error-guide_ids"),
         ({"text": "", "material_ids": []}, "error-text"),
         ({"material_ids": [link]}, "error-material_ids"),  # a link without its cover uploaded
