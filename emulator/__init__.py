@@ -13,6 +13,7 @@ from emulator import settings as emulator_settings
 from emulator.api import cgi_bp
 from emulator.contact_ways import qr_bp
 from emulator.control import control_bp
+from emulator.finance import finance_bp
 from emulator.group_msgs import groupmsg_bp
 from emulator.join_ways import join_bp
 from emulator.moments import moments_bp
@@ -33,6 +34,7 @@ def create_emulator(settings: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(qr_bp)
     app.register_blueprint(join_bp)
     app.register_blueprint(groupmsg_bp)
+    app.register_blueprint(finance_bp)
     app.register_blueprint(moments_bp)
     app.register_blueprint(oauth_bp)
     app.register_blueprint(preview_bp)

@@ -28,6 +28,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from emulator import finance
 from emulator.api import body, endpoint, require
 from emulator.contact_ways import check_attachment
 from emulator.state import ApiError, WeComState
@@ -293,9 +294,20 @@ def confirm(st: WeComState, msgid: str, userid: str, now: float | None = None) -
                 st.chat_log.setdefault(f"{userid}|{ext}", []).append(
                     {"from": userid, "text": msg["text"], "attachments": msg["attachments"], "at": int(now)}
                 )
+                _archive_sent(st, userid, ext, msg)
                 counts["sent"] += 1
         task["status"], task["send_time"] = 2, int(now)
     return counts
+
+
+def _archive_sent(st: WeComState, userid: str, ext: str, msg: dict[str, Any]) -> None:
+    """What reached the customer is in the chat archive too, a message per part (doc 91774)."""
+    parts = ([{"msgtype": "text", "text": {"content": msg["text"]}}] if msg["text"] else []) + list(
+        msg["attachments"]
+    )
+    for part in parts:
+        archived, blob = finance.archived_message(part)
+        finance.record(st, {"from": userid, "tolist": [ext], "roomid": "", **archived}, blob)
 
 
 @groupmsg_bp.get("/groupmsg/pending")

@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from sidebar.config import DEMO_PAY, DEMO_WECOM
+from sidebar.config import DEMO_ARCHIVE_KEY_PATH, DEMO_ARCHIVE_SECRET, DEMO_PAY, DEMO_WECOM, archive_key_pems
 
 
 def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> dict[str, Any]:
@@ -26,6 +26,10 @@ def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> dict[str
             "RATE_LIMIT": int(environ.get("EMULATOR_RATE_LIMIT", "10000")),
             "RATE_WINDOW": float(environ.get("EMULATOR_RATE_WINDOW", "60")),
             "CUSTOMERS": int(environ.get("EMULATOR_CUSTOMERS", "300")),
+            # The chat archive's Secret and the brand's key pairs (the app holds the private halves;
+            # WeCom encrypts with the public ones): the app's own settings, else the demo's.
+            "WECOM_ARCHIVE_SECRET": environ.get("WECOM_ARCHIVE_SECRET") or DEMO_ARCHIVE_SECRET,
+            "ARCHIVE_KEYS": archive_key_pems(environ) or {1: DEMO_ARCHIVE_KEY_PATH.read_text()},
         }
     )
     settings.update(overrides)

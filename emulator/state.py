@@ -75,6 +75,8 @@ class WeComState:
                 "fetch_child_limit": 10000,
                 # seconds before add_moment_task's job is done (get_moment_task_result status 3; 2 before)
                 "moment_job_delay": 0.0,
+                # members with the chat archive switched on (a licence, doc 91614); None: everyone
+                "archive_members": None,
             }
             self.tokens: dict[str, float] = {}
             self.tickets: dict[str, float] = {}
@@ -102,6 +104,10 @@ class WeComState:
             # 客户朋友圈 (emulator/moments.py): moment_id -> the post and each member's task; jobid -> job
             self.moments: dict[str, dict[str, Any]] = {}
             self.moment_jobs: dict[str, dict[str, Any]] = {}
+            # 会话内容存档 (emulator/finance.py): records in seq order, media by sdkfileid, customers' answers
+            self.archive: list[dict[str, Any]] = []
+            self.archive_media: dict[str, bytes] = {}
+            self.archive_consent: dict[str, dict[str, Any]] = {}
             self.calls: deque[dict[str, Any]] = deque(maxlen=20000)
             self.window_start = time.monotonic()
             self.window_calls = 0

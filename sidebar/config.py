@@ -23,6 +23,7 @@ OFFICIAL_OAUTH_BASE = "https://open.weixin.qq.com"
 OFFICIAL_LOGIN_BASE = "https://login.work.weixin.qq.com"
 
 ENVIRONMENTS = ("development", "test", "production")
+ARCHIVE_KEY_NAME = re.compile(r"^WECOM_ARCHIVE_PRIVATE_KEY_(\d{1,6})$")
 
 # The demo corp that the emulator serves. Used only outside production, and only for settings the
 # environment leaves unset. The emulator reads the same values (emulator/settings.py).
@@ -42,6 +43,11 @@ OFFICIAL_PAY_BASE = "https://api.mch.weixin.qq.com"
 OFFICIAL_WECHAT_API_BASE = "https://api.weixin.qq.com"
 # A WeChat official-account or mini-program appid: "wx" and 16 hex digits.
 WECHAT_APPID = re.compile(r"^wx[0-9a-f]{16}$")
+
+# The demo archive (会话内容存档) the emulator serves: its Secret and the RSA key pair whose public half
+# the emulator encrypts with (version 1). Outside production only; production gives its own.
+DEMO_ARCHIVE_SECRET = "demo-archive-secret-not-for-production"  # noqa: S105 (the emulator's)
+DEMO_ARCHIVE_KEY_PATH = Path(__file__).resolve().parent.parent / "emulator" / "demo_archive_key.pem"
 
 # The demo merchant the emulator's WeChat Pay answers for (outside production only).
 DEMO_PAY = {
@@ -114,8 +120,15 @@ _ENV_STR = (
     "PUBLIC_URL",
     "WECOM_ADMIN_USERIDS",
     "MASS_MESSAGE_RULE",
+    "WECOM_ARCHIVE_SECRET",
+    "WECOM_ARCHIVE_SOURCE",
+    "WECOM_ARCHIVE_EMULATOR_URL",
+    "WECOM_ARCHIVE_PROXY",
+    "WECOM_ARCHIVE_PROXY_PASSWORD",
 )
 _ENV_FLOAT = (
+    "ARCHIVE_RETENTION_DAYS",
+    "ARCHIVE_MEDIA_MAX_MB",
     "BEHAVIOUR_RETENTION_DAYS",
     "RECOMMEND_SKIP_DAYS",
     "WECOM_HTTP_TIMEOUT",
@@ -168,6 +181,19 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # receives as many mass messages a month as the month has days, WeCom's default), "week" (7 a
         # week) or "day" (1 a day). Campaigns leave out customers who would be over it.
         "MASS_MESSAGE_RULE": "month",
+        # 会话内容存档 (``sidebar.archive``): the archive's own Secret (管理工具 → 聊天内容存档, not the
+        # app's), the brand's RSA private keys by version (``WECOM_ARCHIVE_PRIVATE_KEY_<n>``), where
+        # records come from ("sdk": WeCom's library; "emulator": the local emulator's imitation), an
+        # optional proxy for the SDK, how long messages and media are kept, and the largest media file
+        # kept. No Secret: no archive.
+        "WECOM_ARCHIVE_SECRET": None,
+        "WECOM_ARCHIVE_PRIVATE_KEYS": {},
+        "WECOM_ARCHIVE_SOURCE": "sdk",
+        "WECOM_ARCHIVE_EMULATOR_URL": None,
+        "WECOM_ARCHIVE_PROXY": "",
+        "WECOM_ARCHIVE_PROXY_PASSWORD": "",
+        "ARCHIVE_RETENTION_DAYS": 180.0,
+        "ARCHIVE_MEDIA_MAX_MB": 20.0,
         "WECOM_CORP_ID": None,
         "WECOM_AGENT_ID": None,
         "WECOM_SECRET": None,
@@ -284,6 +310,18 @@ def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
                 raise ConfigError(f"{name} must be a number, got {environ[name]!r}") from exc
     if environ.get("APP_ENV"):
         found["APP_ENV"] = environ["APP_ENV"]
+    if archive_keys := archive_key_pems(environ):
+        found["WECOM_ARCHIVE_PRIVATE_KEYS"] = archive_keys
+    return found
+
+
+def archive_key_pems(environ: Mapping[str, str]) -> dict[int, str]:
+    """``{publickey_ver: PEM}`` from every ``WECOM_ARCHIVE_PRIVATE_KEY_<n>`` (a ``\\n`` in a one-line
+    value stands for a line break, as some deploy tools need)."""
+    found = {}
+    for name, value in environ.items():
+        if (match := ARCHIVE_KEY_NAME.match(name)) and value.strip():
+            found[int(match.group(1))] = value.replace("\\n", "\n").strip()
     return found
 
 
@@ -341,6 +379,12 @@ def load(
         for name, value in DEMO_PAY.items():
             settings[name] = settings.get(name) or value
         emulator = emulator_url(environ)
+        if "WECOM_ARCHIVE_SOURCE" not in given:
+            settings["WECOM_ARCHIVE_SOURCE"] = "emulator"
+        if settings["WECOM_ARCHIVE_SOURCE"] == "emulator":
+            settings["WECOM_ARCHIVE_SECRET"] = settings.get("WECOM_ARCHIVE_SECRET") or DEMO_ARCHIVE_SECRET
+            if not settings["WECOM_ARCHIVE_PRIVATE_KEYS"]:
+                settings["WECOM_ARCHIVE_PRIVATE_KEYS"] = {1: DEMO_ARCHIVE_KEY_PATH.read_text()}
         for name, official, local in (
             ("WECOM_API_BASE", OFFICIAL_API_BASE, emulator + "/cgi-bin/"),
             ("WECOM_OAUTH_BASE", OFFICIAL_OAUTH_BASE, emulator),
@@ -350,6 +394,10 @@ def load(
         ):
             if settings[name] == official and name not in environ:
                 settings[name] = local
+        if settings["WECOM_ARCHIVE_SOURCE"] == "emulator" and not settings.get("WECOM_ARCHIVE_EMULATOR_URL"):
+            # The emulator that serves WeCom's API imitates the archive SDK beside it.
+            api = str(settings["WECOM_API_BASE"]).rstrip("/").removesuffix("/cgi-bin")
+            settings["WECOM_ARCHIVE_EMULATOR_URL"] = api + "/_finance"
         if not settings.get("SECRET_KEY"):
             settings["SECRET_KEY"] = _dev_secret_key(instance_path)
         for flag in ("PREVIEW_ENABLED", "DEMO_LOGIN_ENABLED"):
@@ -364,6 +412,15 @@ def load(
         raise ConfigError(problem)
     if settings["LOG_FORMAT"] not in {"text", "json"}:
         raise ConfigError(f"LOG_FORMAT {settings['LOG_FORMAT']!r}: text or json")
+    if settings["WECOM_ARCHIVE_SOURCE"] not in {"sdk", "emulator"}:
+        raise ConfigError(f"WECOM_ARCHIVE_SOURCE {settings['WECOM_ARCHIVE_SOURCE']!r}: sdk or emulator")
+    if env == "production" and settings["WECOM_ARCHIVE_SOURCE"] == "emulator":
+        raise ConfigError("WECOM_ARCHIVE_SOURCE=emulator is for development: production reads WeCom's SDK")
+    if settings["WECOM_ARCHIVE_SECRET"] and not settings["WECOM_ARCHIVE_PRIVATE_KEYS"]:
+        raise ConfigError(
+            "the chat archive needs the RSA private key of each public key uploaded to WeCom: "
+            "WECOM_ARCHIVE_PRIVATE_KEY_<version>"
+        )
     if settings["MASS_MESSAGE_RULE"] not in {"month", "week", "day"}:
         raise ConfigError(
             f"MASS_MESSAGE_RULE {settings['MASS_MESSAGE_RULE']!r}: month, week or day (WeCom's 群发规则)"

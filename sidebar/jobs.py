@@ -20,6 +20,8 @@ from huey import crontab, signals
 
 from sidebar import logs
 from sidebar.acquisition import deletions, inheritance, reports
+from sidebar.archive import pull as archive_pull
+from sidebar.archive import source as archive_source
 from sidebar.campaigns import moments as campaign_moments
 from sidebar.campaigns import results as campaign_results
 from sidebar.campaigns import send as campaign_send
@@ -429,3 +431,12 @@ def recompute_guides_now() -> dict[str, int]:
 def recompute_profiles_now() -> dict[str, int]:
     """The nightly recomputation, at once (after the brand changes its lifecycle thresholds)."""
     return refresh_now()
+
+
+@periodic(crontab(minute="*"), every=timedelta(minutes=1))
+def pull_archive() -> int:
+    """会话内容存档: follow the archive's seq (seconds behind is fine; a message lost or doubled is not)."""
+    if not archive_source.enabled(current_app.config):
+        return 0
+    with uow.unit():
+        return archive_pull.pull(now=utcnow()).stored

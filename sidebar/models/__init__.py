@@ -25,6 +25,7 @@ from sidebar.models.activity import (
     StoredFileChunk,
     WecomEvent,
 )
+from sidebar.models.archive import ArchiveConsent, ArchiveCursor, ArchiveMessage
 from sidebar.models.base import utcnow
 from sidebar.models.campaigns import (
     BatchStatus,
@@ -112,6 +113,9 @@ from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclu
 event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect="postgresql"))
 
 __all__ = [
+    "ArchiveConsent",
+    "ArchiveCursor",
+    "ArchiveMessage",
     "BatchStatus",
     "Campaign",
     "CampaignBatch",

@@ -1,0 +1,152 @@
+"""Following the archive: every record after the stored seq, decrypted, stored once, the seq moved on.
+
+Exactly once: a page's rows and the new seq are committed together, and a row whose msgid is already
+stored is skipped (``ON CONFLICT DO NOTHING``), so a run cut short re-reads at most the page it was on
+and stores nothing twice. A problem — a wrong Secret, a private key missing for a version, an SDK
+error — stops the pull at the last record stored, with the problem in words on the cursor (the console's
+archive page shows it); the next run, once it is fixed, goes on from there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import update
+
+from sidebar.archive import parse
+from sidebar.archive import source as sources
+from sidebar.archive.keys import KeyProblem
+from sidebar.archive.sdk import SdkError
+from sidebar.core import uow, upsert
+from sidebar.extensions import db
+from sidebar.models import ArchiveConsent, ArchiveCursor, ArchiveMessage
+
+log = logging.getLogger(__name__)
+PAGE = 1000  # GetChatData's most
+PAGES_PER_RUN = 50  # then the job ends; the next run goes on
+
+
+@dataclass
+class Pulled:
+    stored: int = 0
+    pages: int = 0
+    error: str | None = None
+
+
+def cursor() -> ArchiveCursor:
+    row = db.session.get(ArchiveCursor, 1)
+    if row is None:
+        upsert.ensure(ArchiveCursor, "id", 1, seq=0, stored=0)
+        row = db.session.get(ArchiveCursor, 1)
+    assert row is not None
+    return row
+
+
+def pull(*, now: datetime, source: sources.ArchiveSource | None = None, pages: int = PAGES_PER_RUN) -> Pulled:
+    """Pull up to ``pages`` pages; commits after each."""
+    done = Pulled()
+    own = source is None
+    at = cursor()
+    try:
+        source = source or sources.open_source(current_app.config)
+    except (SdkError, KeyProblem) as exc:
+        _stop(at, exc, now)
+        return Pulled(error=at.error)
+    try:
+        for _ in range(pages):
+            records = source.page(at.seq, PAGE)
+            at.pulled_at = now
+            if not records:
+                break
+            stored, last_good, problem = _store(source, records)
+            at.seq = max(at.seq, last_good)
+            at.stored += stored
+            done.stored += stored
+            done.pages += 1
+            if problem is not None:
+                _stop(at, problem, now)
+                break
+            at.error = at.error_code = at.error_at = None
+            uow.commit_point("a page of the archive and the seq after it, together: never lost, never twice")
+            if len(records) < PAGE:
+                break
+    except (SdkError, KeyProblem) as exc:
+        _stop(at, exc, now)
+    finally:
+        if own and source is not None:
+            source.close()
+    done.error = at.error
+    return done
+
+
+def _stop(at: ArchiveCursor, problem: Exception, now: datetime) -> None:
+    at.error_code = problem.code if isinstance(problem, SdkError) else None
+    at.error = problem.words if isinstance(problem, SdkError) else str(problem)
+    at.error_at = now
+    log.warning("archive pull stopped at seq %s: %s", at.seq, at.error)
+    uow.commit_point("what stopped the pull is kept, with the seq it stopped at")
+
+
+def _store(
+    source: sources.ArchiveSource, records: Iterable[Mapping[str, Any]]
+) -> tuple[int, int, Exception | None]:
+    """Decrypt and store a page in seq order; (rows stored, last seq stored, the problem that stopped it)."""
+    rows: list[dict[str, Any]] = []
+    last_good = 0
+    problem: Exception | None = None
+    for record in sorted(records, key=lambda r: int(r["seq"])):
+        try:
+            message = source.decrypt(record)
+        except (SdkError, KeyProblem) as exc:
+            problem = exc
+            break
+        rows.append(parse.row(int(record["seq"]), message))
+        last_good = int(record["seq"])
+    stored = 0
+    if rows:
+        # One multi-row INSERT … RETURNING: what came back is what was new (an executemany's rowcount is
+        # not reliable across drivers). 1,000 rows × 17 columns stays inside both engines' parameter limits.
+        statement = (
+            upsert.insert(ArchiveMessage.__table__)
+            .values(rows)
+            .on_conflict_do_nothing()  # a msgid (or seq) already stored
+            .returning(ArchiveMessage.__table__.c.id)
+        )
+        stored = len(db.session.execute(statement).all())
+        _apply(rows)
+    return stored, last_good, problem
+
+
+def _apply(rows: list[dict[str, Any]]) -> None:
+    """What some messages change: a recall marks the message it recalls; agree/disagree the customer."""
+    for r in rows:
+        if r["msgtype"] == "revoke":
+            pre = json.loads(r["content"]).get("pre_msgid")
+            if pre:
+                db.session.execute(
+                    update(ArchiveMessage).where(ArchiveMessage.msgid == pre).values(recalled=True)
+                )
+        elif r["msgtype"] in ("agree", "disagree"):
+            who = json.loads(r["content"]).get("userid") or r["sender"]
+            if parse.is_customer(str(who)):
+                consent(str(who), agreed=r["msgtype"] == "agree", at=r["sent_at"])
+
+
+def consent(external_userid: str, *, agreed: bool, at: datetime) -> None:
+    """Record a customer's latest answer (an older answer never overwrites a newer one)."""
+    statement = upsert.insert(ArchiveConsent.__table__).values(
+        external_userid=external_userid, agreed=agreed, changed_at=at
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["external_userid"],
+            set_={"agreed": statement.excluded.agreed, "changed_at": statement.excluded.changed_at},
+            where=ArchiveConsent.changed_at <= statement.excluded.changed_at,
+        )
+    )

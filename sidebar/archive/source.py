@@ -1,0 +1,123 @@
+"""Where archive records come from, behind one interface: WeCom's SDK in production, the emulator in
+development and tests.
+
+``ArchiveSource`` is what the pull uses: a page of encrypted records after a seq, one record decrypted,
+a media file in pieces. Both sources decrypt the record's random key with the brand's RSA private key
+here (``keys.random_key``: ours, PKCS#1 v1.5). The one difference: ``DecryptData``'s own algorithm
+(random key + ``encrypt_chat_msg`` → plaintext) is WeCom's and cannot be imitated, so the emulator
+answers that step through its own endpoint (``/_finance/decrypt``) where the SDK calls its library.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
+
+import requests
+
+from sidebar.archive import keys as archive_keys
+from sidebar.archive.sdk import FinanceSdk, SdkError
+
+
+class ArchiveSource(Protocol):
+    def page(self, seq: int, limit: int) -> list[dict[str, Any]]:
+        """Encrypted records after ``seq`` (``seq``, ``msgid``, ``publickey_ver``, ``encrypt_random_key``,
+        ``encrypt_chat_msg``), at most ``limit`` (≤ 1,000)."""
+
+    def decrypt(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """The record's message as WeCom documents it (doc 91774 消息格式)."""
+
+    def media(self, sdkfileid: str) -> Iterator[bytes]:
+        """A media file, piece by piece."""
+
+    def close(self) -> None: ...
+
+
+class SdkSource:
+    def __init__(self, corp_id: str, secret: str, private_keys: Mapping[int, str], *, proxy: str = "",
+                 proxy_password: str = "", timeout: int = 10):  # fmt: skip
+        self.keys = archive_keys.load_keys(private_keys)
+        self.timeout = timeout
+        self.sdk = FinanceSdk(corp_id, secret, proxy=proxy, proxy_password=proxy_password)
+
+    def page(self, seq: int, limit: int) -> list[dict[str, Any]]:
+        return list(self.sdk.chat_data(seq, limit, timeout=self.timeout).get("chatdata") or [])
+
+    def decrypt(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        key = archive_keys.random_key(self.keys, int(record["publickey_ver"]), record["encrypt_random_key"])
+        return json.loads(self.sdk.decrypt(key, record["encrypt_chat_msg"]))
+
+    def media(self, sdkfileid: str) -> Iterator[bytes]:
+        index = ""
+        while True:
+            piece = self.sdk.media_piece(sdkfileid, index, timeout=max(self.timeout, 30))
+            yield piece.data
+            if piece.finished:
+                return
+            index = piece.next_index
+
+    def close(self) -> None:
+        self.sdk.close()
+
+
+class EmulatorSource:
+    """The emulator's imitation of the SDK over HTTP (``emulator/finance.py``): the same pages, the same
+    RSA-encrypted random keys, media in the same 512 KB pieces."""
+
+    def __init__(self, base_url: str, corp_id: str, secret: str, private_keys: Mapping[int, str], *,
+                 timeout: float = 10.0):  # fmt: skip
+        self.base = base_url.rstrip("/")
+        self.corp_id, self.secret, self.timeout = corp_id, secret, timeout
+        self.keys = archive_keys.load_keys(private_keys)
+        self.http = requests.Session()
+
+    def _call(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            res = self.http.post(f"{self.base}/{name}", json=body, timeout=self.timeout)
+            answer = res.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise SdkError(10001) from exc
+        if answer.get("ret"):  # the SDK function's own return code
+            raise SdkError(int(answer["ret"]))
+        if answer.get("errcode"):  # WeCom's answer inside the page
+            raise SdkError(int(answer["errcode"]), str(answer.get("errmsg") or ""))
+        return answer
+
+    def page(self, seq: int, limit: int) -> list[dict[str, Any]]:
+        body = {"corpid": self.corp_id, "secret": self.secret, "seq": seq, "limit": limit}
+        return list(self._call("chatdata", body).get("chatdata") or [])
+
+    def decrypt(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        key = archive_keys.random_key(self.keys, int(record["publickey_ver"]), record["encrypt_random_key"])
+        answer = self._call("decrypt", {"encrypt_key": key, "encrypt_msg": record["encrypt_chat_msg"]})
+        return json.loads(answer["msg"])
+
+    def media(self, sdkfileid: str) -> Iterator[bytes]:
+        index = ""
+        while True:
+            body = {"corpid": self.corp_id, "secret": self.secret, "sdkfileid": sdkfileid, "indexbuf": index}
+            piece = self._call("media", body)
+            yield base64.b64decode(piece.get("data") or "")
+            if piece.get("is_finish"):
+                return
+            index = str(piece.get("outindexbuf") or "")
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def enabled(config: Mapping[str, Any]) -> bool:
+    """Whether the brand has the archive: its Secret is set."""
+    return bool(config.get("WECOM_ARCHIVE_SECRET"))
+
+
+def open_source(config: Mapping[str, Any]) -> ArchiveSource:
+    """The configured source (raises ``SdkError`` or ``keys.KeyProblem`` in words)."""
+    corp_id, secret = str(config["WECOM_CORP_ID"]), str(config["WECOM_ARCHIVE_SECRET"])
+    private_keys = config.get("WECOM_ARCHIVE_PRIVATE_KEYS") or {}
+    if config.get("WECOM_ARCHIVE_SOURCE") == "emulator":
+        return EmulatorSource(str(config["WECOM_ARCHIVE_EMULATOR_URL"]), corp_id, secret, private_keys)
+    return SdkSource(corp_id, secret, private_keys, proxy=str(config.get("WECOM_ARCHIVE_PROXY") or ""),
+                     proxy_password=str(config.get("WECOM_ARCHIVE_PROXY_PASSWORD") or ""))  # fmt: skip

@@ -1,0 +1,85 @@
+"""会话内容存档: every archived message once (by msgid), where the pull has got to, and which customers
+agreed or disagreed to being archived."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, false, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sidebar.extensions import Model
+from sidebar.models.base import UTCDateTime, utcnow
+
+BIG_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class ArchiveMessage(Model):
+    """One archived message, as WeCom's archive has it (doc 91774 消息格式), with who it is between.
+
+    No foreign keys: rows are written a page at a time at thousands a second, and refer to members and
+    customers by WeCom's ids (a member who left, a customer not yet known here stay readable)."""
+
+    __tablename__ = "archive_messages"
+    __table_args__ = (
+        # A member's one-to-one conversation with a customer, newest first.
+        Index("ix_archive_messages_staff_customer_at", "staff_userid", "customer_userid", "sent_at"),
+        # One customer's conversations with every member.
+        Index("ix_archive_messages_customer_at", "customer_userid", "sent_at"),
+        Index(
+            "ix_archive_messages_room_at",
+            "room_id",
+            "sent_at",
+            postgresql_where=text("room_id IS NOT NULL"),
+            sqlite_where=text("room_id IS NOT NULL"),
+        ),
+        # Retention deletes the oldest first.
+        Index("ix_archive_messages_sent_at", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    msgid: Mapped[str] = mapped_column(String(128), unique=True)
+    action: Mapped[str] = mapped_column(String(16))  # send | recall | switch
+    msgtype: Mapped[str] = mapped_column(String(32))
+    sender: Mapped[str] = mapped_column(String(128), default="")
+    receivers: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of ids
+    room_id: Mapped[str | None] = mapped_column(String(128))
+    # Who a one-to-one message is between: the member's userid and the customer's external_userid (a
+    # group message has its room instead; a message between members has no customer).
+    staff_userid: Mapped[str | None] = mapped_column(String(64))
+    customer_userid: Mapped[str | None] = mapped_column(String(64))
+    from_customer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    summary: Mapped[str] = mapped_column(Text, default="")  # what a person reads: the text, or [图片] …
+    content: Mapped[str] = mapped_column(Text, default="{}")  # the message's own part, as WeCom sent it
+    # A media message's file: its key in the file store once fetched, or why it was not.
+    sdkfileid: Mapped[str | None] = mapped_column(Text)
+    media_key: Mapped[str | None] = mapped_column(String(255))
+    media_state: Mapped[str | None] = mapped_column(String(16))  # pending | stored | too_large | failed
+    recalled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ArchiveCursor(Model):
+    """Where the pull has got to (one row): the last seq stored, and the last problem in words."""
+
+    __tablename__ = "archive_cursor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    stored: Mapped[int] = mapped_column(BigInteger, default=0)  # messages stored, all time
+    pulled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last pull that reached WeCom
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)  # what stopped the pull, in words (None: fine)
+    error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ArchiveConsent(Model):
+    """A customer's answer to being archived (同意/拒绝会话存档): agree and disagree messages and
+    ``msgaudit/check_single_agree``. A customer who disagreed is neither shown nor analysed."""
+
+    __tablename__ = "archive_consents"
+
+    external_userid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agreed: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,114 @@
+"""Pulling the chat archive from the emulator over HTTP (real RSA on the random keys): every message once,
+in seq order, with who it is between; a recall and a refusal change what they name; a wrong Secret or a
+missing key version stops the pull at the last good seq, in words, and it resumes when fixed."""
+
+from __future__ import annotations
+
+import json
+
+import requests
+from sqlalchemy import func, select
+
+from sidebar.archive import pull
+from sidebar.extensions import db
+from sidebar.models import ArchiveConsent, ArchiveCursor, ArchiveMessage, utcnow
+from tests.web.sidebar.test_customers import customer_of
+
+
+def say(emulator, side: str, message: dict, *, userid: str = "chenjing", ext: str) -> dict:
+    res = requests.post(
+        emulator.url + "/_emulator/archive/say",
+        json={"userid": userid, "external_userid": ext, "side": side, "message": message},
+        timeout=5,
+    )
+    res.raise_for_status()
+    return res.json()
+
+
+def text(words: str) -> dict:
+    return {"msgtype": "text", "text": {"content": words}}
+
+
+def _rows() -> list[ArchiveMessage]:
+    return list(db.session.scalars(select(ArchiveMessage).order_by(ArchiveMessage.seq)))
+
+
+def test_every_message_is_stored_once_in_order_with_its_parties(seeded, emulator):
+    ext = customer_of("chenjing").external_userid
+    say(emulator, "customer", text("请问敏感肌能用这款精华吗？"), ext=ext)
+    say(emulator, "member", text("可以的，先在耳后试用两天～"), ext=ext)
+    say(emulator, "member", {"msgtype": "image", "image": {"mediaid": "m1"}}, ext=ext)
+    say(
+        emulator,
+        "member",
+        {"msgtype": "news", "news": {"title": "敏感肌护理指南", "link": "https://x.example/g"}},
+        ext=ext,
+    )
+    say(
+        emulator,
+        "member",
+        {"msgtype": "miniprogram", "miniprogram": {"title": "新品专区", "appid": "wx1"}},
+        ext=ext,
+    )
+    sent = say(emulator, "member", text("发错了"), ext=ext)
+    with seeded.app_context():
+        done = pull.pull(now=utcnow())
+        assert done.stored == 6 and done.error is None
+        rows = _rows()
+        assert [r.summary for r in rows] == [
+            "请问敏感肌能用这款精华吗？",
+            "可以的，先在耳后试用两天～",
+            "[图片]",
+            "[链接] 敏感肌护理指南",
+            "[小程序] 新品专区",
+            "发错了",
+        ]
+        assert all((r.staff_userid, r.customer_userid) == ("chenjing", ext) for r in rows)
+        assert [r.from_customer for r in rows] == [True, False, False, False, False, False]
+        assert rows[2].media_state == "pending" and rows[2].sdkfileid
+        assert db.session.get(ArchiveCursor, 1).seq == 6
+
+    # The member recalls a message; the customer refuses to be archived.
+    requests.post(emulator.url + "/_emulator/archive/consent",
+                  json={"userid": "chenjing", "external_userid": ext, "agree": False}, timeout=5)  # fmt: skip
+    requests.post(emulator.url + "/_emulator/archive/recall", json={"msgid": sent["msgid"]}, timeout=5)
+    with seeded.app_context():
+        assert pull.pull(now=utcnow()).stored == 2
+        assert db.session.get(ArchiveConsent, ext).agreed is False
+        recalled = db.session.scalar(select(ArchiveMessage).where(ArchiveMessage.msgid == sent["msgid"]))
+        assert recalled.recalled
+
+        # A run cut short after storing and before moving the seq: read again, nothing doubled.
+        db.session.get(ArchiveCursor, 1).seq = 0
+        db.session.commit()
+        again = pull.pull(now=utcnow())
+        assert again.stored == 0 and again.error is None
+        assert db.session.scalar(select(func.count()).select_from(ArchiveMessage)) == 8
+        assert db.session.get(ArchiveCursor, 1).seq == 8
+
+
+def test_a_wrong_secret_or_a_missing_key_stops_the_pull_in_words_until_fixed(seeded, emulator):
+    ext = customer_of("chenjing").external_userid
+    for n in range(3):
+        say(emulator, "customer", text(f"第 {n} 条"), ext=ext)
+    with seeded.app_context():
+        right_secret, right_keys = (
+            seeded.config["WECOM_ARCHIVE_SECRET"],
+            seeded.config["WECOM_ARCHIVE_PRIVATE_KEYS"],
+        )
+        seeded.config["WECOM_ARCHIVE_SECRET"] = seeded.config["WECOM_SECRET"]  # the app's, not the archive's
+        stopped = pull.pull(now=utcnow())
+        at = db.session.get(ArchiveCursor, 1)
+        assert stopped.stored == 0 and at.error_code == 48002 and at.seq == 0
+
+        seeded.config["WECOM_ARCHIVE_SECRET"] = right_secret
+        seeded.config["WECOM_ARCHIVE_PRIVATE_KEYS"] = {7: right_keys[1]}  # the key, under the wrong version
+        stopped = pull.pull(now=utcnow())
+        at = db.session.get(ArchiveCursor, 1)
+        assert "WECOM_ARCHIVE_PRIVATE_KEY_1" in at.error and at.seq == 0 and not _rows()
+
+        seeded.config["WECOM_ARCHIVE_PRIVATE_KEYS"] = right_keys
+        resumed = pull.pull(now=utcnow())
+        at = db.session.get(ArchiveCursor, 1)
+        assert resumed.stored == 3 and at.error is None and at.seq == 3
+        assert [json.loads(r.content)["content"] for r in _rows()] == ["第 0 条", "第 1 条", "第 2 条"]
