@@ -21,6 +21,7 @@ from huey import crontab, signals
 from sidebar import logs
 from sidebar.acquisition import deletions, inheritance, reports
 from sidebar.archive import pull as archive_pull
+from sidebar.archive import retention as archive_retention
 from sidebar.archive import source as archive_source
 from sidebar.campaigns import moments as campaign_moments
 from sidebar.campaigns import results as campaign_results
@@ -440,3 +441,12 @@ def pull_archive() -> int:
         return 0
     with uow.unit():
         return archive_pull.pull(now=utcnow()).stored
+
+
+@periodic(crontab(hour="19", minute="20"), every=DAY)  # 03:20 in Beijing
+def expire_archive() -> int:
+    """会话内容存档: delete messages (and their files) older than the retention period."""
+    if not archive_source.enabled(current_app.config):
+        return 0
+    with uow.unit():
+        return archive_retention.delete_old(now=utcnow())

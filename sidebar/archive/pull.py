@@ -19,6 +19,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import update
 
+from sidebar.archive import media as media_files
 from sidebar.archive import parse
 from sidebar.archive import source as sources
 from sidebar.archive.keys import KeyProblem
@@ -37,6 +38,7 @@ class Pulled:
     stored: int = 0
     pages: int = 0
     error: str | None = None
+    media: media_files.Fetched | None = None
 
 
 def cursor() -> ArchiveCursor:
@@ -76,6 +78,9 @@ def pull(*, now: datetime, source: sources.ArchiveSource | None = None, pages: i
             uow.commit_point("a page of the archive and the seq after it, together: never lost, never twice")
             if len(records) < PAGE:
                 break
+        if at.error is None:
+            done.media = media_files.fetch_pending(source)
+            uow.commit_point("the files fetched are kept with their messages")
     except (SdkError, KeyProblem) as exc:
         _stop(at, exc, now)
     finally:

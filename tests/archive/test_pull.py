@@ -5,11 +5,14 @@ missing key version stops the pull at the last good seq, in words, and it resume
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import requests
 from sqlalchemy import func, select
 
-from sidebar.archive import pull
+from sidebar.archive import media as media_files
+from sidebar.archive import pull, retention
+from sidebar.core.files import files
 from sidebar.extensions import db
 from sidebar.models import ArchiveConsent, ArchiveCursor, ArchiveMessage, utcnow
 from tests.web.sidebar.test_customers import customer_of
@@ -65,7 +68,7 @@ def test_every_message_is_stored_once_in_order_with_its_parties(seeded, emulator
         ]
         assert all((r.staff_userid, r.customer_userid) == ("chenjing", ext) for r in rows)
         assert [r.from_customer for r in rows] == [True, False, False, False, False, False]
-        assert rows[2].media_state == "pending" and rows[2].sdkfileid
+        assert rows[2].media_state == "stored" and rows[2].media_key  # fetched in the same run
         assert db.session.get(ArchiveCursor, 1).seq == 6
 
     # The member recalls a message; the customer refuses to be archived.
@@ -112,3 +115,38 @@ def test_a_wrong_secret_or_a_missing_key_stops_the_pull_in_words_until_fixed(see
         at = db.session.get(ArchiveCursor, 1)
         assert resumed.stored == 3 and at.error is None and at.seq == 3
         assert [json.loads(r.content)["content"] for r in _rows()] == ["第 0 条", "第 1 条", "第 2 条"]
+
+
+def test_media_are_fetched_whole_into_the_file_store_and_too_large_ones_are_said(seeded, emulator):
+    ext = customer_of("chenjing").external_userid
+    say(emulator, "member", {"msgtype": "image", "image": {"mediaid": "m1"}}, ext=ext)
+    say(emulator, "member", {"msgtype": "video", "video": {"mediaid": "m2"}}, ext=ext)
+    with seeded.app_context():
+        seeded.config["ARCHIVE_MEDIA_MAX_MB"] = 32 / 2**20  # 32 bytes: the emulator's files are 64
+        first = pull.pull(now=utcnow())
+        assert first.media.too_large == 2 and {r.media_state for r in _rows()} == {"too_large"}
+        for row in _rows():
+            row.media_state = "pending"
+        db.session.commit()
+        seeded.config["ARCHIVE_MEDIA_MAX_MB"] = 20.0
+        again = pull.pull(now=utcnow())
+        assert again.media.stored == 2
+        for row in _rows():
+            assert row.media_state == "stored"
+            assert len(b"".join(files().chunks(row.media_key))) == 64
+        assert media_files.mime_of(_rows()[1]) == "video/mp4"
+
+
+def test_messages_past_the_retention_period_go_with_their_files(seeded, emulator):
+    ext = customer_of("chenjing").external_userid
+    say(emulator, "member", {"msgtype": "image", "image": {"mediaid": "m1"}}, ext=ext)
+    say(emulator, "customer", text("收到"), ext=ext)
+    with seeded.app_context():
+        pull.pull(now=utcnow())
+        old, new = _rows()
+        old.sent_at = utcnow() - timedelta(days=181)
+        key = old.media_key
+        db.session.commit()
+        assert retention.delete_old(now=utcnow(), batch=1) == 1
+        assert [r.summary for r in _rows()] == ["收到"]
+        assert files().size(key) is None
