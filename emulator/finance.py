@@ -176,10 +176,17 @@ def media():
     )
 
 
+def _archive_token(st: WeComState) -> None:
+    """msgaudit/* take a token made with the archive's Secret; the app's answers 48002 (API forbidden)."""
+    if st.token_kinds.get(request.args.get("access_token", "")) != "archive":
+        raise ApiError(48002, "api forbidden: use the chat archive Secret's access_token")
+
+
 @endpoint("msgaudit/check_single_agree", "POST")
 def check_single_agree(st: WeComState) -> dict[str, Any]:
     """Doc 91782: each {userid, exteranalopenid} (WeCom's spelling) → agree_status Agree / Disagree /
     Default_Agree (never asked: archived by default)."""
+    _archive_token(st)
     data = body()
     info = data.get("info")
     if not isinstance(info, list) or not info or len(info) > 100:
@@ -203,6 +210,7 @@ def check_single_agree(st: WeComState) -> dict[str, Any]:
 @endpoint("msgaudit/get_permit_user_list", "POST")
 def get_permit_user_list(st: WeComState) -> dict[str, Any]:
     """Doc 91614: the members with the archive switched on (a licence): ``ids``."""
+    _archive_token(st)
     licensed = st.config.get("archive_members")
     return {"ids": list(st.users) if licensed is None else list(licensed)}
 

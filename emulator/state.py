@@ -79,6 +79,7 @@ class WeComState:
                 "archive_members": None,
             }
             self.tokens: dict[str, float] = {}
+            self.token_kinds: dict[str, str] = {}  # token -> "app" | "archive": the Secret it came from
             self.tickets: dict[str, float] = {}
             self.codes: dict[str, tuple[str, float]] = {}
             self.official_account_openids: set[str] = set()
@@ -194,12 +195,16 @@ class WeComState:
     def issue_token(self, corpid: str, secret: str) -> dict[str, Any]:
         if corpid != self.settings["WECOM_CORP_ID"]:
             raise ApiError(40013, "invalid corpid")
-        if secret != self.settings["WECOM_SECRET"]:
+        # Each Secret gets its own tokens (doc 91039): the app's, and the chat archive's (会话内容存档
+        # Secret), which alone may call msgaudit/* (emulator/finance.py).
+        kinds = {self.settings["WECOM_SECRET"]: "app", self.settings.get("WECOM_ARCHIVE_SECRET"): "archive"}
+        if secret not in kinds:
             raise ApiError(40001, "invalid credential")
         with self.lock:
             token = "emu-" + secrets.token_urlsafe(24)
             lifetime = self.config["token_lifetime"]
             self.tokens[token] = time.time() + lifetime
+            self.token_kinds[token] = kinds[secret]
             return {"access_token": token, "expires_in": self.config["announced_lifetime"] or lifetime}
 
     def issue_ticket(self, kind: str) -> dict[str, Any]:

@@ -56,6 +56,11 @@ def upgrade():
         sqlite_where=sa.text("room_id IS NOT NULL"),
     )
     op.create_index("ix_archive_messages_sent_at", "archive_messages", ["sent_at"])
+    if op.get_bind().dialect.name == "postgresql":  # beside_grams: migration 00b0f4d4d993
+        op.execute(
+            "CREATE INDEX ix_archive_messages_summary_grams ON archive_messages "
+            "USING gin (beside_grams(summary))"
+        )
     op.create_table(
         "archive_cursor",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -77,6 +82,8 @@ def upgrade():
 def downgrade():
     op.drop_table("archive_consents")
     op.drop_table("archive_cursor")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX ix_archive_messages_summary_grams")
     op.drop_index("ix_archive_messages_sent_at", table_name="archive_messages")
     op.drop_index("ix_archive_messages_room_at", table_name="archive_messages")
     op.drop_index("ix_archive_messages_customer_at", table_name="archive_messages")

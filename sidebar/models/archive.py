@@ -35,6 +35,10 @@ class ArchiveMessage(Model):
         ),
         # Retention deletes the oldest first.
         Index("ix_archive_messages_sent_at", "sent_at"),
+        # Search (``customers.search``'s grams: any text of two characters and more, from the index).
+        Index(
+            "ix_archive_messages_summary_grams", text("beside_grams(summary)"), postgresql_using="gin"
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)

@@ -20,6 +20,7 @@ class Gateway:
         self.app = app
         self._store: SharedStore | None = None
         self._client: WeComClient | None = None
+        self._archive_client: WeComClient | None = None
         self._payer: RedPacketPayer | None = None
         self._vouchers: VoucherClient | None = None
         cfg = app.config
@@ -54,6 +55,25 @@ class Gateway:
                 busy_backoff=cfg["WECOM_BUSY_BACKOFF"],
             )
         return self._client
+
+    @property
+    def archive_client(self) -> WeComClient:
+        """The same API with the chat archive's own Secret (会话内容存档 Secret): ``msgaudit/*`` take only
+        its tokens (doc 91614, 91782). Tokens are cached per Secret, apart from the app's."""
+        if self._archive_client is None:
+            cfg = self.app.config
+            self._archive_client = WeComClient(
+                corp_id=cfg["WECOM_CORP_ID"],
+                agent_id="msgaudit",
+                secret=str(cfg["WECOM_ARCHIVE_SECRET"] or ""),
+                api_base=cfg["WECOM_API_BASE"],
+                store=self.store,
+                timeout=cfg["WECOM_HTTP_TIMEOUT"],
+                interactive_timeout=cfg["WECOM_INTERACTIVE_TIMEOUT"],
+                someone_waiting=has_request_context,
+                token_margin=cfg["WECOM_TOKEN_MARGIN"],
+            )
+        return self._archive_client
 
     @property
     def payer(self) -> RedPacketPayer | None:

@@ -23,6 +23,7 @@ from sidebar import demo
 from sidebar.extensions import db
 from sidebar.guides import commission, metrics
 from sidebar.models import (
+    ArchiveMessage,
     Attribution,
     BackgroundJob,
     Campaign,
@@ -60,6 +61,8 @@ OBJECT_PARAMS = {
     "statement_id",
     "drop_id",
     "campaign_id",
+    "userid",  # a member: whose archived conversations
+    "message_id",  # an archived message
 }
 # Configuration every console user may read and only admins may change.
 CONFIG_PARAMS = {
@@ -213,6 +216,14 @@ def world(seeded) -> World:
             staff["chenjing"], stored[my_group.chat_id], template.id, 1, "route-mine-drop1"
         ).id
         db.session.commit()
+        said = [
+            ArchiveMessage(seq=n, msgid=f"route-{n}", action="send", msgtype="text", sender=who,
+                           staff_userid=who, customer_userid=person.external_userid, sent_at=utcnow(),
+                           summary=words, content="{}")
+            for n, who, person, words in ((1, "huangli", south, "华南内部素材"), (2, "chenjing", ours, "x"))
+        ]  # fmt: skip
+        db.session.add_all(said)
+        db.session.commit()
         rule_id = db.session.scalar(select(SopRule.id).order_by(SopRule.id))
         tag_id, group_id = db.session.execute(text("SELECT id, group_id FROM tags ORDER BY id")).first()
         w.theirs = {
@@ -227,6 +238,8 @@ def world(seeded) -> World:
             "drop_id": str(south_drop),
             # The demo's mass message, made by the admin: a manager's console does not show it.
             "campaign_id": str(db.session.scalar(select(Campaign.id).order_by(Campaign.id))),
+            "userid": "huangli",
+            "message_id": str(said[0].id),
             # The catalogue is the brand's: a product is nobody's, the customer it goes to is.
             "product_id": str(db.session.scalar(select(Product.id).order_by(Product.id))),
         }
@@ -247,6 +260,8 @@ def world(seeded) -> World:
             "job_id": str(my_job.id),
             "drop_id": str(my_drop),
             "campaign_id": str(db.session.scalar(select(Campaign.id).order_by(Campaign.id))),
+            "userid": "chenjing",
+            "message_id": str(said[1].id),
             "rule_id": str(rule_id),
             "template_id": str(template.id),
             "staff_id": str(staff["wangfang"].id),

@@ -77,6 +77,7 @@ def _navigation() -> dict[str, Any]:
 
 # The pages (imported last: they use the blueprint and the helpers above).
 from sidebar.web.admin import (  # noqa: E402,F401
+    archive,
     audit,
     campaigns,
     channel_codes,

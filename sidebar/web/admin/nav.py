@@ -83,6 +83,7 @@ GROUPS = (
             Link("admin.stores_page", _l("Stores")),
             Link("admin.guides_page", _l("Guides' results")),
             Link("admin.commission_page", _l("Commission")),
+            Link("admin.archive_page", _l("Chat archive")),
             Link("admin.audit_log", _l("Audit log")),
             Link("admin.wecom_check_page", _l("WeCom check"), admin_only=True),
         ),
@@ -114,6 +115,7 @@ BY_MODULE = {
     "guides": "team",
     "commission": "team",
     "audit": "team",
+    "archive": "team",
     "wecom_check": "team",
 }
 BY_ENDPOINT = {"admin.dashboard_view": "overview"}
