@@ -20,6 +20,7 @@ from huey import crontab, signals
 
 from sidebar import logs
 from sidebar.acquisition import deletions, inheritance, reports
+from sidebar.archive import consent as archive_consent
 from sidebar.archive import pull as archive_pull
 from sidebar.archive import retention as archive_retention
 from sidebar.archive import source as archive_source
@@ -440,7 +441,10 @@ def pull_archive() -> int:
     if not archive_source.enabled(current_app.config):
         return 0
     with uow.unit():
-        return archive_pull.pull(now=utcnow()).stored
+        stored = archive_pull.pull(now=utcnow()).stored
+    with uow.unit():
+        archive_consent.check_unknown()
+    return stored
 
 
 @periodic(crontab(hour="19", minute="20"), every=DAY)  # 03:20 in Beijing

@@ -10,8 +10,8 @@ from datetime import timedelta
 import requests
 from sqlalchemy import func, select
 
+from sidebar.archive import consent, pull, retention
 from sidebar.archive import media as media_files
-from sidebar.archive import pull, retention
 from sidebar.core.files import files
 from sidebar.extensions import db
 from sidebar.models import ArchiveConsent, ArchiveCursor, ArchiveMessage, utcnow
@@ -150,3 +150,20 @@ def test_messages_past_the_retention_period_go_with_their_files(seeded, emulator
         assert retention.delete_old(now=utcnow(), batch=1) == 1
         assert [r.summary for r in _rows()] == ["收到"]
         assert files().size(key) is None
+
+
+def test_a_refusal_made_before_the_archive_is_asked_of_wecom(seeded, emulator):
+    ours = customer_of("chenjing").external_userid
+    say(emulator, "customer", text("你好"), ext=ours)
+    with seeded.app_context():
+        pull.pull(now=utcnow())
+    # WeCom holds a refusal the pull has not carried (made before the archive was switched on: the
+    # next pull would bring its message; until then, only check_single_agree knows).
+    requests.post(emulator.url + "/_emulator/archive/consent",
+                  json={"userid": "chenjing", "external_userid": ours, "agree": False}, timeout=5)  # fmt: skip
+    with seeded.app_context():
+        assert consent.check_unknown() == 1
+        assert db.session.get(ArchiveConsent, ours).agreed is False
+        assert consent.check_unknown() == 0  # asked once
+        (call,) = emulator.calls("msgaudit/check_single_agree")
+        assert call["json"]["info"] == [{"userid": "chenjing", "exteranalopenid": ours}]
