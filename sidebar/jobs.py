@@ -20,6 +20,7 @@ from huey import crontab, signals
 
 from sidebar import logs
 from sidebar.acquisition import deletions, inheritance, reports
+from sidebar.archive import compliance as archive_compliance
 from sidebar.archive import consent as archive_consent
 from sidebar.archive import pull as archive_pull
 from sidebar.archive import retention as archive_retention
@@ -444,6 +445,8 @@ def pull_archive() -> int:
         stored = archive_pull.pull(now=utcnow()).stored
     with uow.unit():
         archive_consent.check_unknown()
+    with uow.unit():  # within the minute of the message being stored
+        archive_compliance.notify(now=utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
     return stored
 
 

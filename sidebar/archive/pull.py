@@ -19,8 +19,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import update
 
+from sidebar.archive import compliance, parse
 from sidebar.archive import media as media_files
-from sidebar.archive import parse
 from sidebar.archive import source as sources
 from sidebar.archive.keys import KeyProblem
 from sidebar.archive.sdk import SdkError
@@ -121,10 +121,14 @@ def _store(
             upsert.insert(ArchiveMessage.__table__)
             .values(rows)
             .on_conflict_do_nothing()  # a msgid (or seq) already stored
-            .returning(ArchiveMessage.__table__.c.id)
+            .returning(ArchiveMessage.__table__.c.id, ArchiveMessage.__table__.c.msgid)
         )
-        stored = len(db.session.execute(statement).all())
+        new = dict(db.session.execute(statement).tuples().all())  # id → msgid of what was new
+        stored = len(new)
         _apply(rows)
+        # The compliance rules, in the same pass: a hit is stored with its message.
+        ids = {msgid: row_id for row_id, msgid in new.items()}
+        compliance.evaluate([{**r, "id": ids[r["msgid"]]} for r in rows if r["msgid"] in ids])
     return stored, last_good, problem
 
 

@@ -25,7 +25,13 @@ from sidebar.models.activity import (
     StoredFileChunk,
     WecomEvent,
 )
-from sidebar.models.archive import ArchiveConsent, ArchiveCursor, ArchiveMessage
+from sidebar.models.archive import (
+    ArchiveConsent,
+    ArchiveCursor,
+    ArchiveMessage,
+    SensitiveHit,
+    SensitiveRule,
+)
 from sidebar.models.base import utcnow
 from sidebar.models.campaigns import (
     BatchStatus,
@@ -116,6 +122,8 @@ __all__ = [
     "ArchiveConsent",
     "ArchiveCursor",
     "ArchiveMessage",
+    "SensitiveHit",
+    "SensitiveRule",
     "BatchStatus",
     "Campaign",
     "CampaignBatch",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, false, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sidebar.extensions import Model
+from sidebar.extensions import Model, db
 from sidebar.models.base import UTCDateTime, utcnow
 
 BIG_ID = BigInteger().with_variant(Integer, "sqlite")
@@ -87,3 +87,48 @@ class ArchiveConsent(Model):
     external_userid: Mapped[str] = mapped_column(String(64), primary_key=True)
     agreed: Mapped[bool] = mapped_column(Boolean)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SensitiveRule(Model):
+    """A compliance rule over archived messages (敏感词和敏感行为): a list of words on one side of the
+    conversation, or one of the behaviours ``archive.compliance.BEHAVIOURS`` knows."""
+
+    __tablename__ = "sensitive_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # words | behaviour
+    side: Mapped[str] = mapped_column(String(16), default="both")  # customer | member | both
+    words: Mapped[str] = mapped_column(Text, default="")  # one a line
+    behaviour: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SensitiveHit(Model):
+    """A message a rule caught: who it is between, what matched, whether the manager was told and
+    whether someone handled it. One per rule and message."""
+
+    __tablename__ = "sensitive_hits"
+    __table_args__ = (
+        db.UniqueConstraint("rule_id", "message_id"),
+        Index("ix_sensitive_hits_staff_userid_sent_at", "staff_userid", "sent_at"),
+        Index(
+            "ix_sensitive_hits_unnotified",
+            "id",
+            postgresql_where=text("notified_at IS NULL"),
+            sqlite_where=text("notified_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("sensitive_rules.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("archive_messages.id", ondelete="CASCADE"))
+    staff_userid: Mapped[str | None] = mapped_column(String(64))
+    customer_userid: Mapped[str | None] = mapped_column(String(64))
+    room_id: Mapped[str | None] = mapped_column(String(128))
+    matched: Mapped[str] = mapped_column(String(255), default="")
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by: Mapped[str | None] = mapped_column(String(64))

@@ -36,6 +36,8 @@ from sidebar.models import (
     Product,
     RedPacket,
     Script,
+    SensitiveHit,
+    SensitiveRule,
     SopRule,
     SopStep,
     SopTask,
@@ -63,6 +65,7 @@ OBJECT_PARAMS = {
     "campaign_id",
     "userid",  # a member: whose archived conversations
     "message_id",  # an archived message
+    "hit_id",  # a compliance alert on an archived message
 }
 # Configuration every console user may read and only admins may change.
 CONFIG_PARAMS = {
@@ -223,6 +226,16 @@ def world(seeded) -> World:
             for n, who, person, words in ((1, "huangli", south, "华南内部素材"), (2, "chenjing", ours, "x"))
         ]  # fmt: skip
         db.session.add_all(said)
+        db.session.flush()
+        watched = SensitiveRule(name="路由表规则", kind="words", side="both", words="华南", active=True)
+        db.session.add(watched)
+        db.session.flush()
+        caught = [
+            SensitiveHit(rule_id=watched.id, message_id=m.id, staff_userid=m.staff_userid,
+                         customer_userid=m.customer_userid, matched="x", sent_at=m.sent_at)
+            for m in said
+        ]  # fmt: skip
+        db.session.add_all(caught)
         db.session.commit()
         rule_id = db.session.scalar(select(SopRule.id).order_by(SopRule.id))
         tag_id, group_id = db.session.execute(text("SELECT id, group_id FROM tags ORDER BY id")).first()
@@ -240,6 +253,7 @@ def world(seeded) -> World:
             "campaign_id": str(db.session.scalar(select(Campaign.id).order_by(Campaign.id))),
             "userid": "huangli",
             "message_id": str(said[0].id),
+            "hit_id": str(caught[0].id),
             # The catalogue is the brand's: a product is nobody's, the customer it goes to is.
             "product_id": str(db.session.scalar(select(Product.id).order_by(Product.id))),
         }
@@ -262,6 +276,7 @@ def world(seeded) -> World:
             "campaign_id": str(db.session.scalar(select(Campaign.id).order_by(Campaign.id))),
             "userid": "chenjing",
             "message_id": str(said[1].id),
+            "hit_id": str(caught[1].id),
             "rule_id": str(rule_id),
             "template_id": str(template.id),
             "staff_id": str(staff["wangfang"].id),

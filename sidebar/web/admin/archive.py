@@ -6,21 +6,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from sidebar.archive import read
+from sidebar.archive import compliance, read
 from sidebar.archive import source as archive_source
 from sidebar.archive.media import mime_of
 from sidebar.archive.pull import cursor
 from sidebar.core import audit
 from sidebar.core.files import FileMissing, download
 from sidebar.extensions import db
-from sidebar.models import ArchiveMessage, Customer, GroupChat, Staff, StaffStatus
+from sidebar.models import (
+    ArchiveMessage,
+    Customer,
+    GroupChat,
+    SensitiveHit,
+    SensitiveRule,
+    Staff,
+    StaffStatus,
+    utcnow,
+)
 from sidebar.web.admin import admin_bp, client_ip, viewer
-from sidebar.web.console_auth import console_required, is_admin
+from sidebar.web.console_auth import admin_required, console_required, is_admin
 from sidebar.wecom.errors import WeComError
 from sidebar.wecom.gateway import gateway
+
+PER_ALERTS_PAGE = 50
 
 
 def _licensed() -> tuple[set[str] | None, str | None]:
@@ -164,3 +175,100 @@ def archive_media(message_id: int):
         return download(message.media_key, filename=None, mimetype=mime_of(message), private_max_age=3600)
     except FileMissing:
         abort(404)
+
+
+# -- compliance: rules (admins) and the hits they raise -------------------------------------------------
+
+
+@admin_bp.route("/archive/rules", methods=["GET", "POST"])
+@console_required
+def archive_rules():
+    """Sensitive words and behaviours: every rule, and (admins) a new one."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not is_admin(viewer()):
+            abort(403)
+        try:
+            rule = compliance.save_rule(request.form)
+        except compliance.RuleInvalid as exc:
+            errors = exc.errors
+        else:
+            audit.record(viewer(), "sensitive_rule_created", "sensitive_rule", rule.id, ip=client_ip(),
+                         name=rule.name)  # fmt: skip
+            return redirect(url_for("admin.archive_rules"), 303)
+    rules = list(db.session.scalars(select(SensitiveRule).order_by(SensitiveRule.id)))
+    return (
+        render_template(
+            "admin/archive_rules.html",
+            rules=rules,
+            errors=errors,
+            form=request.form,
+            behaviours=compliance.BEHAVIOURS,
+            is_admin=is_admin(viewer()),
+        ),  # fmt: skip
+        422 if errors else 200,
+    )
+
+
+@admin_bp.post("/archive/rules/<int:rule_id>/<action>")
+@admin_required
+def archive_rule_action(rule_id: int, action: str):
+    rule = db.session.get(SensitiveRule, rule_id) or abort(404)
+    if action == "toggle":
+        rule.active = not rule.active
+        audit.record(
+            viewer(), "sensitive_rule_toggled", "sensitive_rule", rule.id, ip=client_ip(), name=rule.name
+        )
+    elif action == "delete":
+        audit.record(
+            viewer(), "sensitive_rule_deleted", "sensitive_rule", rule.id, ip=client_ip(), name=rule.name
+        )
+        db.session.delete(rule)
+    else:
+        abort(404)
+    return redirect(url_for("admin.archive_rules"), 303)
+
+
+@admin_bp.get("/archive/alerts")
+@console_required
+def archive_alerts():
+    """What the rules caught in the viewer's scope, open ones first, each with its message in context."""
+    handled = request.args.get("state") == "handled"
+    query = compliance.visible_hits(viewer()).where(
+        SensitiveHit.handled_at.is_not(None) if handled else SensitiveHit.handled_at.is_(None)
+    )
+    after = request.args.get("before", type=int)
+    if after:
+        query = query.where(SensitiveHit.id < after)
+    hits = list(db.session.scalars(query.order_by(SensitiveHit.id.desc()).limit(PER_ALERTS_PAGE + 1)))
+    shown = hits[:PER_ALERTS_PAGE]
+    contexts = {h.id: compliance.context_of(h) for h in shown}
+    messages = [m for ms in contexts.values() for m in ms]
+    return render_template(
+        "admin/archive_alerts.html",
+        hits=shown,
+        contexts=contexts,
+        names=_names(messages) | _names_of({h.staff_userid for h in shown if h.staff_userid}),
+        rules=dict(db.session.execute(select(SensitiveRule.id, SensitiveRule.name)).tuples().all()),
+        handled=handled,
+        older=shown[-1].id if len(hits) > PER_ALERTS_PAGE else None,
+    )
+
+
+@admin_bp.post("/archive/alerts/<int:hit_id>/handle")
+@console_required
+def archive_alert_handle(hit_id: int):
+    """Mark a hit handled (someone spoke to the guide, the customer was answered…)."""
+    hit = db.session.scalar(compliance.visible_hits(viewer()).where(SensitiveHit.id == hit_id)) or abort(404)
+    if hit.handled_at is None:
+        hit.handled_at = utcnow()
+        hit.handled_by = getattr(viewer(), "userid", None) or getattr(viewer(), "username", None)
+        audit.record(viewer(), "sensitive_hit_handled", "sensitive_hit", hit.id, ip=client_ip(),
+                     matched=hit.matched)  # fmt: skip
+    return redirect(url_for("admin.archive_alerts"), 303)
+
+
+def _names_of(userids: set[str]) -> dict[str, str]:
+    return dict(
+        db.session.execute(select(Staff.userid, Staff.name).where(Staff.userid.in_(userids))).tuples().all()
+    )

@@ -84,6 +84,7 @@ GROUPS = (
             Link("admin.guides_page", _l("Guides' results")),
             Link("admin.commission_page", _l("Commission")),
             Link("admin.archive_page", _l("Chat archive")),
+            Link("admin.archive_alerts", _l("Compliance alerts")),
             Link("admin.audit_log", _l("Audit log")),
             Link("admin.wecom_check_page", _l("WeCom check"), admin_only=True),
         ),
