@@ -19,7 +19,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import update
 
-from sidebar.archive import compliance, parse
+from sidebar.archive import chat_tags, compliance, parse
 from sidebar.archive import media as media_files
 from sidebar.archive import source as sources
 from sidebar.archive.keys import KeyProblem
@@ -128,7 +128,9 @@ def _store(
         _apply(rows)
         # The compliance rules, in the same pass: a hit is stored with its message.
         ids = {msgid: row_id for row_id, msgid in new.items()}
-        compliance.evaluate([{**r, "id": ids[r["msgid"]]} for r in rows if r["msgid"] in ids])
+        fresh = [{**r, "id": ids[r["msgid"]]} for r in rows if r["msgid"] in ids]
+        compliance.evaluate(fresh)
+        chat_tags.apply(fresh)  # tags from what customers say, also in the same pass
     return stored, last_good, problem
 
 

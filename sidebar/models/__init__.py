@@ -29,6 +29,8 @@ from sidebar.models.archive import (
     ArchiveConsent,
     ArchiveCursor,
     ArchiveMessage,
+    ChatTagCitation,
+    ChatTagRule,
     SensitiveHit,
     SensitiveRule,
 )
@@ -122,6 +124,8 @@ __all__ = [
     "ArchiveConsent",
     "ArchiveCursor",
     "ArchiveMessage",
+    "ChatTagCitation",
+    "ChatTagRule",
     "SensitiveHit",
     "SensitiveRule",
     "BatchStatus",

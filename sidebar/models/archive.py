@@ -132,3 +132,30 @@ class SensitiveHit(Model):
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     handled_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ChatTagRule(Model):
+    """A tag from what customers say (聊天打标): a customer whose message contains one of the keywords
+    (not negated: "不是敏感肌" is not 敏感肌) gets the tag, citing the message (``ChatTagCitation``)."""
+
+    __tablename__ = "chat_tag_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), index=True)
+    keywords: Mapped[str] = mapped_column(Text, default="")  # one a line
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ChatTagCitation(Model):
+    """Which message set a chat tag on a customer (the first that did), and by which rule."""
+
+    __tablename__ = "chat_tag_citations"
+
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tag_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("chat_tag_rules.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("archive_messages.id", ondelete="CASCADE"))
+    keyword: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

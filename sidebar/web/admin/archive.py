@@ -9,21 +9,24 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from sidebar.archive import compliance, read
+from sidebar.archive import chat_tags, compliance, read
 from sidebar.archive import source as archive_source
 from sidebar.archive.media import mime_of
 from sidebar.archive.pull import cursor
 from sidebar.core import audit
 from sidebar.core.files import FileMissing, download
+from sidebar.customers import profile
 from sidebar.extensions import db
 from sidebar.models import (
     ArchiveMessage,
+    ChatTagRule,
     Customer,
     GroupChat,
     SensitiveHit,
     SensitiveRule,
     Staff,
     StaffStatus,
+    Tag,
     utcnow,
 )
 from sidebar.web.admin import admin_bp, client_ip, viewer
@@ -272,3 +275,55 @@ def _names_of(userids: set[str]) -> dict[str, str]:
     return dict(
         db.session.execute(select(Staff.userid, Staff.name).where(Staff.userid.in_(userids))).tuples().all()
     )
+
+
+# -- tags from what customers say ---------------------------------------------------------------------------
+
+
+@admin_bp.route("/archive/tag-rules", methods=["GET", "POST"])
+@console_required
+def archive_tag_rules():
+    """Keyword rules that tag customers from what they say, and the latest tags they set (each with the
+    message that set it)."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not is_admin(viewer()):
+            abort(403)
+        try:
+            rule = chat_tags.save_rule(request.form)
+        except chat_tags.RuleInvalid as exc:
+            errors = exc.errors
+        else:
+            audit.record(viewer(), "chat_tag_rule_created", "chat_tag_rule", rule.id, ip=client_ip(),
+                         name=rule.name)  # fmt: skip
+            return redirect(url_for("admin.archive_tag_rules"), 303)
+    rules = list(
+        db.session.execute(select(ChatTagRule, Tag.name).join(Tag, Tag.id == ChatTagRule.tag_id)).tuples()
+    )
+    return (
+        render_template(
+            "admin/archive_tag_rules.html",
+            rules=rules,
+            errors=errors,
+            form=request.form,
+            tag_groups=profile.all_tag_groups(),
+            recent=chat_tags.recent() if is_admin(viewer()) else [],
+            is_admin=is_admin(viewer()),
+        ),
+        422 if errors else 200,
+    )
+
+
+@admin_bp.post("/archive/tag-rules/<int:rule_id>/<action>")
+@admin_required
+def archive_tag_rule_action(rule_id: int, action: str):
+    rule = db.session.get(ChatTagRule, rule_id) or abort(404)
+    if action not in ("toggle", "delete"):
+        abort(404)
+    audit.record(viewer(), f"chat_tag_rule_{'toggled' if action == 'toggle' else 'deleted'}", "chat_tag_rule",
+                 rule.id, ip=client_ip(), name=rule.name)  # fmt: skip
+    if action == "toggle":
+        rule.active = not rule.active
+    else:
+        db.session.delete(rule)  # the tags it set stay: they are the customer's now
+    return redirect(url_for("admin.archive_tag_rules"), 303)
