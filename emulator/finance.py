@@ -300,6 +300,12 @@ def consent():
     return jsonify(msg)
 
 
+@finance_bp.post("/_emulator/archive/history")
+def history():
+    """Load the demo's past conversations into the archive (as ``EMULATOR_ARCHIVE_HISTORY=1`` does)."""
+    return jsonify(messages=_state().load_archive_history())
+
+
 @finance_bp.get("/_emulator/archive")
 def archive_list():
     """The archive as kept (for tests and the preview): messages after ``seq``."""

@@ -30,6 +30,8 @@ def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> dict[str
             # WeCom encrypts with the public ones): the app's own settings, else the demo's.
             "WECOM_ARCHIVE_SECRET": environ.get("WECOM_ARCHIVE_SECRET") or DEMO_ARCHIVE_SECRET,
             "ARCHIVE_KEYS": archive_key_pems(environ) or {1: DEMO_ARCHIVE_KEY_PATH.read_text()},
+            # Start the archive with the demo's past conversations (``make run`` does; tests ask for it).
+            "ARCHIVE_HISTORY": environ.get("EMULATOR_ARCHIVE_HISTORY") == "1",
         }
     )
     settings.update(overrides)

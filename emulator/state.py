@@ -148,6 +148,8 @@ class WeComState:
             # brand had made them in the console: their QR images are served like any other.
             for way in demo.contact_ways():
                 self.contact_ways[way["config_id"]] = way
+            if self.settings.get("ARCHIVE_HISTORY"):
+                self.load_archive_history()
 
     def configure(self, **changes: Any) -> dict[str, Any]:
         with self.lock:
@@ -156,6 +158,22 @@ class WeComState:
                     raise KeyError(key)
                 self.config[key] = value
             return dict(self.config)
+
+    def load_archive_history(self) -> int:
+        """The demo's past conversations (``demo.reply_history``) into the archive: chenjing answering
+        her customers' questions with scripts over the last days. Returns how many messages."""
+        from sidebar.demo import reply_history
+
+        with self.lock:
+            customers = sorted(ext for ext, followers in self.follows.items() if "chenjing" in followers)[:20]
+            start = int((time.time() - 10 * 86400) * 1000)
+            history = reply_history.conversations("chenjing", customers, start)
+            for message in history:
+                seq = len(self.archive) + 1
+                self.archive.append(
+                    {"seq": seq, "message": {"msgid": f"demo{seq}", "action": "send", **message}}
+                )
+            return len(history)
 
     # -- the gate every API call passes --------------------------------------------------------
 

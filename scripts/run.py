@@ -42,6 +42,9 @@ def child_env() -> dict[str, str]:
     env["BIND"] = f"127.0.0.1:{app_port}"
     env["EMULATOR_PORT"] = emu_port
     env.setdefault("WEB_CONCURRENCY", "2")
+    # The demo archive starts with a few days of guides answering customers' questions with scripts,
+    # so the sidebar's reply help has something to learn from (emulator/finance.py).
+    env.setdefault("EMULATOR_ARCHIVE_HISTORY", "1")
     return env
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import update
 
-from sidebar.archive import chat_tags, compliance, parse
+from sidebar.archive import chat_tags, compliance, parse, replies
 from sidebar.archive import media as media_files
 from sidebar.archive import source as sources
 from sidebar.archive.keys import KeyProblem
@@ -131,6 +131,7 @@ def _store(
         fresh = [{**r, "id": ids[r["msgid"]]} for r in rows if r["msgid"] in ids]
         compliance.evaluate(fresh)
         chat_tags.apply(fresh)  # tags from what customers say, also in the same pass
+        replies.learn(fresh)  # guides' script replies, for the sidebar's reply help
     return stored, last_good, problem
 
 

@@ -31,6 +31,7 @@ from sidebar.models.archive import (
     ArchiveMessage,
     ChatTagCitation,
     ChatTagRule,
+    ReplyExample,
     SensitiveHit,
     SensitiveRule,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "ArchiveMessage",
     "ChatTagCitation",
     "ChatTagRule",
+    "ReplyExample",
     "SensitiveHit",
     "SensitiveRule",
     "BatchStatus",

@@ -159,3 +159,26 @@ class ChatTagCitation(Model):
     message_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("archive_messages.id", ondelete="CASCADE"))
     keyword: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReplyExample(Model):
+    """A guide's script reply to a customer's message, from the archive: what the customer said, the
+    script the guide sent (recognised in the guide's message), and whether the customer answered. The
+    sidebar's reply help learns from the answered ones (``archive.replies``)."""
+
+    __tablename__ = "reply_examples"
+    __table_args__ = (
+        Index("ix_reply_examples_answered_id", "answered", "id"),
+        Index("ix_reply_examples_staff_customer_sent_at", "staff_userid", "customer_userid", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    reply_message_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("archive_messages.id", ondelete="CASCADE"), unique=True
+    )
+    script_id: Mapped[int] = mapped_column(ForeignKey("scripts.id", ondelete="CASCADE"), index=True)
+    customer_text: Mapped[str] = mapped_column(Text)
+    staff_userid: Mapped[str] = mapped_column(String(64))
+    customer_userid: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

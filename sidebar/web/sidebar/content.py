@@ -12,6 +12,7 @@ from typing import Any
 from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 
+from sidebar.archive import replies
 from sidebar.campaigns import moments as campaign_moments
 from sidebar.content import materials, scripts
 from sidebar.core import files as file_store
@@ -55,6 +56,15 @@ def _render(
     for script, starred in rows:
         text, unknown = scripts.fill(script.body, values)
         items.append(scripts.Filled(script, text, unknown, starred))
+    suggested, question = [], None
+    if customer is not None and tab == "enterprise" and not q and page == 1:
+        # Reply help: scripts for the customer's latest unanswered question (from the chat archive).
+        asked = replies.latest_question(staff, customer.external_userid)
+        if asked is not None:
+            question = asked.summary
+            for suggestion in replies.suggest(staff, asked.summary):
+                text, unknown = scripts.fill(suggestion.script.body, values)
+                suggested.append(scripts.Filled(suggestion.script, text, unknown, False))
     if customer is not None:
         here = url_for("sidebar.scripts_for_customer", external_userid=customer.external_userid)
     else:
@@ -67,6 +77,8 @@ def _render(
         customer=customer,
         chat_id=chat_id,
         items=items,
+        suggested=suggested,
+        question=question,
         more=more,
         tab=tab,
         q=q,
