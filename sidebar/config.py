@@ -23,6 +23,7 @@ OFFICIAL_OAUTH_BASE = "https://open.weixin.qq.com"
 OFFICIAL_LOGIN_BASE = "https://login.work.weixin.qq.com"
 
 ENVIRONMENTS = ("development", "test", "production")
+SERVICE_HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 ARCHIVE_KEY_NAME = re.compile(r"^WECOM_ARCHIVE_PRIVATE_KEY_(\d{1,6})$")
 
 # The demo corp that the emulator serves. Used only outside production, and only for settings the
@@ -125,8 +126,10 @@ _ENV_STR = (
     "WECOM_ARCHIVE_EMULATOR_URL",
     "WECOM_ARCHIVE_PROXY",
     "WECOM_ARCHIVE_PROXY_PASSWORD",
+    "SERVICE_HOURS",
 )
 _ENV_FLOAT = (
+    "UNANSWERED_ALERT_MINUTES",
     "ARCHIVE_RETENTION_DAYS",
     "ARCHIVE_MEDIA_MAX_MB",
     "BEHAVIOUR_RETENTION_DAYS",
@@ -194,6 +197,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WECOM_ARCHIVE_PROXY_PASSWORD": "",
         "ARCHIVE_RETENTION_DAYS": 180.0,
         "ARCHIVE_MEDIA_MAX_MB": 20.0,
+        # Service quality from the archive: the working hours response times are counted in (the
+        # brand's time zone), and how long a customer's question may wait before the guide is told
+        # (twice as long: the manager).
+        "SERVICE_HOURS": "09:00-21:00",
+        "UNANSWERED_ALERT_MINUTES": 30.0,
         "WECOM_CORP_ID": None,
         "WECOM_AGENT_ID": None,
         "WECOM_SECRET": None,
@@ -412,6 +420,8 @@ def load(
         raise ConfigError(problem)
     if settings["LOG_FORMAT"] not in {"text", "json"}:
         raise ConfigError(f"LOG_FORMAT {settings['LOG_FORMAT']!r}: text or json")
+    if not SERVICE_HOURS.match(str(settings["SERVICE_HOURS"])):
+        raise ConfigError(f"SERVICE_HOURS {settings['SERVICE_HOURS']!r}: like 09:00-21:00")
     if settings["WECOM_ARCHIVE_SOURCE"] not in {"sdk", "emulator"}:
         raise ConfigError(f"WECOM_ARCHIVE_SOURCE {settings['WECOM_ARCHIVE_SOURCE']!r}: sdk or emulator")
     if env == "production" and settings["WECOM_ARCHIVE_SOURCE"] == "emulator":

@@ -23,6 +23,7 @@ from sidebar.acquisition import deletions, inheritance, reports
 from sidebar.archive import compliance as archive_compliance
 from sidebar.archive import consent as archive_consent
 from sidebar.archive import pull as archive_pull
+from sidebar.archive import quality as archive_quality
 from sidebar.archive import retention as archive_retention
 from sidebar.archive import source as archive_source
 from sidebar.campaigns import moments as campaign_moments
@@ -445,9 +446,21 @@ def pull_archive() -> int:
         stored = archive_pull.pull(now=utcnow()).stored
     with uow.unit():
         archive_consent.check_unknown()
+    agent_id = str(current_app.config["WECOM_AGENT_ID"])
     with uow.unit():  # within the minute of the message being stored
-        archive_compliance.notify(now=utcnow(), agent_id=str(current_app.config["WECOM_AGENT_ID"]))
+        archive_compliance.notify(now=utcnow(), agent_id=agent_id)
+    with uow.unit():  # customers waiting past the limit: their guide, then the guide's manager
+        archive_quality.alert(now=utcnow(), agent_id=agent_id)
     return stored
+
+
+@periodic(crontab(minute="5"), every=timedelta(hours=1))
+def service_quality() -> int:
+    """Service figures per member and day from the archive (today and yesterday), for the guides' months."""
+    if not archive_source.enabled(current_app.config):
+        return 0
+    with uow.unit():
+        return archive_quality.recompute(now=utcnow())
 
 
 @periodic(crontab(hour="19", minute="20"), every=DAY)  # 03:20 in Beijing

@@ -58,6 +58,13 @@ def local_month(column: Any) -> ColumnElement[Any]:
     return func.date(column, _sqlite_shift(), "start of month")
 
 
+def month_of_date(column: Any) -> ColumnElement[Any]:
+    """The first day of the month of a ``Date`` column (already a local day), like ``local_month``."""
+    if db.engine.dialect.name == "postgresql":
+        return func.date(func.date_trunc(text("'month'"), column))
+    return func.date(column, "start of month")
+
+
 def _pg_zone() -> Any:
     # Written into the statement, not bound: a query grouping by an expression must repeat it exactly,
     # and two bound parameters are two expressions to PostgreSQL. The name is a zone's (checked here),

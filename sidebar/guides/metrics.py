@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, insert, literal, select, union_all
 
 from sidebar.core.analyze import analyze
-from sidebar.core.day_math import local_month
+from sidebar.core.day_math import local_month, month_of_date
 from sidebar.core.units import brand_zone
 from sidebar.extensions import db
 from sidebar.models import (
@@ -27,7 +27,10 @@ from sidebar.models import (
     GuideMonth,
     Order,
     Send,
+    SensitiveHit,
+    ServiceDay,
     SopTask,
+    Staff,
     TaskStatus,
     utcnow,
 )
@@ -47,6 +50,11 @@ COUNTS = (
     "sales",
     "gross",
     "refunded",
+    "questions",
+    "answered",
+    "response_seconds",
+    "answered_late",
+    "sensitive_hits",
 )
 
 
@@ -94,6 +102,8 @@ def _sources(since: date) -> list[Any]:
     due_month = local_month(SopTask.due_at)
     issued_month = local_month(Coupon.created_at)
     redeemed_month = local_month(Coupon.redeemed_at)
+    service_month = month_of_date(ServiceDay.day)
+    hit_month = local_month(SensitiveHit.sent_at)
     counted = Order.status.in_(COUNTED_STATUSES)
     kept = Order.status != "cancelled"
     return [
@@ -142,6 +152,24 @@ def _sources(since: date) -> list[Any]:
         .join(Order, Order.id == Attribution.order_id)
         .where(Attribution.month >= since)
         .group_by(Attribution.staff_id, Attribution.month),
+        # Service, from the chat archive's days (``archive.quality``), by the member's userid.
+        select(
+            *_counts(
+                Staff.id,
+                service_month,
+                questions=func.sum(ServiceDay.questions),
+                answered=func.sum(ServiceDay.answered),
+                response_seconds=func.sum(ServiceDay.response_seconds),
+                answered_late=func.sum(ServiceDay.late),
+            )
+        )
+        .join(Staff, Staff.userid == ServiceDay.staff_userid)
+        .where(ServiceDay.day >= since)
+        .group_by(Staff.id, service_month),
+        select(*_counts(Staff.id, hit_month, sensitive_hits=func.count()))
+        .join(Staff, Staff.userid == SensitiveHit.staff_userid)
+        .where(SensitiveHit.sent_at >= start)
+        .group_by(Staff.id, hit_month),
     ]
 
 
@@ -175,6 +203,8 @@ class Rates:
     sop_completion: float | None
     coupon_redemption: float | None
     refund_rate: float | None
+    response_minutes: float | None  # to the first answer, in working hours, on average
+    answered_in_time: float | None  # questions answered within the limit
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -187,4 +217,6 @@ def rates(m: GuideMonth) -> Rates:
         sop_completion=_ratio(m.sop_done, m.sop_due),
         coupon_redemption=_ratio(m.coupons_redeemed, m.coupons_issued),
         refund_rate=_ratio(m.refunded, m.gross),
+        response_minutes=None if not m.answered else round(m.response_seconds / m.answered / 60, 1),
+        answered_in_time=_ratio(m.questions - m.answered_late, m.questions),
     )

@@ -27,6 +27,9 @@ SORTS = (
     "orders",
     "sales",
     "refund_rate",
+    "response_minutes",
+    "answered_in_time",
+    "sensitive_hits",
 )
 MONTHS_SHOWN = 24
 

@@ -46,6 +46,10 @@ METRICS: dict[str, Metric] = {
     "sop_completion": Metric("percent", lambda m: _pct(metrics.rates(m).sop_completion)),
     "coupon_redemption": Metric("percent", lambda m: _pct(metrics.rates(m).coupon_redemption)),
     "refund_rate": Metric("percent", lambda m: _pct(metrics.rates(m).refund_rate)),
+    # Service, from the chat archive: minutes to the first answer (lower is better: A is the lowest
+    # range), and the share of customers' questions answered within the limit.
+    "response_minutes": Metric("count", lambda m: metrics.rates(m).response_minutes),
+    "answered_in_time": Metric("percent", lambda m: _pct(metrics.rates(m).answered_in_time)),
 }
 
 

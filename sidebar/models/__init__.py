@@ -34,6 +34,8 @@ from sidebar.models.archive import (
     ReplyExample,
     SensitiveHit,
     SensitiveRule,
+    ServiceDay,
+    UnansweredAlert,
 )
 from sidebar.models.base import utcnow
 from sidebar.models.campaigns import (
@@ -130,6 +132,8 @@ __all__ = [
     "ReplyExample",
     "SensitiveHit",
     "SensitiveRule",
+    "ServiceDay",
+    "UnansweredAlert",
     "BatchStatus",
     "Campaign",
     "CampaignBatch",

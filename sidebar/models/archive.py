@@ -3,9 +3,9 @@ agreed or disagreed to being archived."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false, text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sidebar.extensions import Model, db
@@ -182,3 +182,34 @@ class ReplyExample(Model):
     customer_userid: Mapped[str] = mapped_column(String(64))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ServiceDay(Model):
+    """A member's service in a day, read from the archive (the brand's calendar day): conversations,
+    customers' questions (a customer message after the guide's last word), how many the guide answered,
+    the seconds to the first answer counted in working hours, and how many waited too long."""
+
+    __tablename__ = "service_days"
+
+    staff_userid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    conversations: Mapped[int] = mapped_column(Integer, default=0)
+    questions: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    response_seconds: Mapped[int] = mapped_column(BigInteger, default=0)  # summed over the answered
+    late: Mapped[int] = mapped_column(Integer, default=0)  # answered after the limit, or not at all
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UnansweredAlert(Model):
+    """A customer's question left unanswered past the limit: when the guide, then the manager, was told."""
+
+    __tablename__ = "unanswered_alerts"
+
+    message_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("archive_messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    staff_userid: Mapped[str] = mapped_column(String(64), index=True)
+    customer_userid: Mapped[str] = mapped_column(String(64))
+    guide_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    manager_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -81,6 +81,14 @@ class GuideMonth(Model):
     sales: Mapped[int] = mapped_column(BigInteger, default=0)  # fen, net of refunds
     gross: Mapped[int] = mapped_column(BigInteger, default=0)  # fen, every credited order not cancelled
     refunded: Mapped[int] = mapped_column(BigInteger, default=0)  # fen refunded of those
+    # Service, from the chat archive (``ServiceDay``): customers' questions, those answered, the seconds
+    # to the first answer (working hours, summed over the answered), those answered late or never, and
+    # compliance alerts raised on the guide's messages.
+    questions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    response_seconds: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    answered_late: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sensitive_hits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

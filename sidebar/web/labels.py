@@ -134,6 +134,9 @@ GUIDE_FIGURES = {
     "orders": _l("Orders"),
     "sales": _l("Sales"),
     "refund_rate": _l("Refund rate"),
+    "response_minutes": _l("First answer (min)"),
+    "answered_in_time": _l("Answered in time"),
+    "sensitive_hits": _l("Compliance alerts"),
 }
 
 TIER_PERIODS = {"month": _l("monthly"), "quarter": _l("quarterly")}
