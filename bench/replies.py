@@ -39,6 +39,9 @@ class HistorySource:
     def decrypt(self, record: Mapping[str, Any]) -> dict[str, Any]:
         return {"msgid": record["msgid"], "action": "send", **json.loads(json.dumps(record["message"]))}
 
+    def decrypt_many(self, records: list[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], None]:
+        return [self.decrypt(r) for r in records], None
+
     def media(self, sdkfileid: str) -> Iterator[bytes]:
         yield b""
 

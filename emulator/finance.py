@@ -78,6 +78,48 @@ def _open(key: str, sealed: str) -> str:
     return (unpadder.update(data) + unpadder.finalize()).decode()
 
 
+# A benchmark archive's words: customers ask (some complain, some mention 过敏), members answer.
+SYNTHETIC_CUSTOMER = (
+    "您好，请问这款精华适合敏感肌吗",
+    "最近有什么优惠活动吗",
+    "我的快递到哪了",
+    "用了以后有点过敏，想退货",
+    "防晒霜会不会很油",
+    "周末门店几点关门",
+)
+SYNTHETIC_MEMBER = (
+    "可以的，建议先在耳后试用两天",
+    "会员日全场九折，金卡双倍积分",
+    "已经发货了，单号稍后发您",
+    "抱歉给您添麻烦了，马上帮您处理",
+    "这款很清爽，夏天用刚好",
+    "晚上十点关门，欢迎到店试用",
+)
+
+
+def synthetic_item(st: WeComState, seq: int) -> dict[str, Any]:
+    """The ``seq``-th message of a benchmark's archive: the demo's members and customers taking turns."""
+    members = sorted(st.users)
+    customers = sorted(st.follows) or ["wmbench0000000000000000000000000"]
+    member = members[seq % len(members)]
+    customer = customers[(seq // 2) % len(customers)]
+    from_customer = seq % 2 == 1
+    message = {
+        "msgid": f"syn{seq}",
+        "action": "send",
+        "from": customer if from_customer else member,
+        "tolist": [member if from_customer else customer],
+        "roomid": "",
+        "msgtime": 1_700_000_000_000 + seq * 100,
+        "msgtype": "text",
+        "text": {
+            "content": (SYNTHETIC_CUSTOMER if from_customer else SYNTHETIC_MEMBER)[(seq // 2) % 6]
+            + f"（{seq}）"
+        },
+    }
+    return {"seq": seq, "message": message}
+
+
 def record(st: WeComState, message: dict[str, Any], media: bytes | None = None) -> dict[str, Any]:
     """Archive one message (its ``msgid`` and ``msgtime`` made here); a media message's bytes kept
     under its ``sdkfileid``. Returns the message as archived."""
@@ -125,6 +167,9 @@ def chatdata():
     with st.lock:
         # The archive's seq are increasing integers; "返回的消息从seq+1开始返回".
         page = [item for item in st.archive[seq : seq + limit]]
+        synthetic = int(st.config.get("archive_synthetic") or 0)
+    if synthetic:  # a benchmark's archive: made as it is read, so ten million messages take no memory
+        page = [synthetic_item(st, n) for n in range(seq + 1, min(seq + limit, synthetic) + 1)]
     out = []
     for item in page:
         key = "".join(secrets.choice(RANDOM_KEY_ALPHABET) for _ in range(32))
@@ -152,6 +197,25 @@ def decrypt():
         )
     except (ValueError, TypeError):
         return jsonify(ret=10006)
+
+
+@finance_bp.post("/_finance/decrypt_many")
+def decrypt_many():
+    """``decrypt`` for a page at once (one HTTP call, not a thousand): ``{"items": [{encrypt_key,
+    encrypt_msg}]}`` → ``{"items": [{ret, msg}]}``, each as ``decrypt`` answers it."""
+    items = (request.get_json(silent=True) or {}).get("items") or []
+    out = []
+    for item in items[:PAGE_MOST]:
+        try:
+            out.append(
+                {
+                    "ret": 0,
+                    "msg": _open(str(item.get("encrypt_key") or ""), str(item.get("encrypt_msg") or "")),
+                }
+            )
+        except (ValueError, TypeError):
+            out.append({"ret": 10006})
+    return jsonify(ret=0, items=out)
 
 
 @finance_bp.post("/_finance/media")

@@ -77,6 +77,8 @@ class WeComState:
                 "moment_job_delay": 0.0,
                 # members with the chat archive switched on (a licence, doc 91614); None: everyone
                 "archive_members": None,
+                # a benchmark's archive of this many messages, made as they are read (emulator/finance.py)
+                "archive_synthetic": 0,
             }
             self.tokens: dict[str, float] = {}
             self.token_kinds: dict[str, str] = {}  # token -> "app" | "archive": the Secret it came from

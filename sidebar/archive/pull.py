@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import Column, MetaData, Table, text, update
 
 from sidebar.archive import chat_tags, compliance, parse, replies
 from sidebar.archive import media as media_files
@@ -25,6 +26,7 @@ from sidebar.archive import source as sources
 from sidebar.archive.keys import KeyProblem
 from sidebar.archive.sdk import SdkError
 from sidebar.core import uow, upsert
+from sidebar.core.bulk_insert import copy_rows
 from sidebar.extensions import db
 from sidebar.models import ArchiveConsent, ArchiveCursor, ArchiveMessage
 
@@ -60,12 +62,19 @@ def pull(*, now: datetime, source: sources.ArchiveSource | None = None, pages: i
     except (SdkError, KeyProblem) as exc:
         _stop(at, exc, now)
         return Pulled(error=at.error)
+    # The next page is asked for while this one is decrypted and stored (the wait for WeCom overlaps
+    # the work here); it is used only if this page was stored whole, so its seq is the one after.
+    ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-page")
     try:
-        for _ in range(pages):
-            records = source.page(at.seq, PAGE)
+        coming = ahead.submit(source.page, at.seq, PAGE)
+        for n in range(pages):
+            records = coming.result()
             at.pulled_at = now
             if not records:
                 break
+            last_seq = max(int(r["seq"]) for r in records)
+            if n + 1 < pages and len(records) == PAGE:
+                coming = ahead.submit(source.page, last_seq, PAGE)
             stored, last_good, problem = _store(source, records)
             at.seq = max(at.seq, last_good)
             at.stored += stored
@@ -84,6 +93,7 @@ def pull(*, now: datetime, source: sources.ArchiveSource | None = None, pages: i
     except (SdkError, KeyProblem) as exc:
         _stop(at, exc, now)
     finally:
+        ahead.shutdown(wait=True)
         if own and source is not None:
             source.close()
     done.error = at.error
@@ -104,26 +114,14 @@ def _store(
     """Decrypt and store a page in seq order; (rows stored, last seq stored, the problem that stopped it)."""
     rows: list[dict[str, Any]] = []
     last_good = 0
-    problem: Exception | None = None
-    for record in sorted(records, key=lambda r: int(r["seq"])):
-        try:
-            message = source.decrypt(record)
-        except (SdkError, KeyProblem) as exc:
-            problem = exc
-            break
+    ordered = sorted(records, key=lambda r: int(r["seq"]))
+    messages, problem = source.decrypt_many(ordered)
+    for record, message in zip(ordered, messages, strict=False):
         rows.append(parse.row(int(record["seq"]), message))
         last_good = int(record["seq"])
     stored = 0
     if rows:
-        # One multi-row INSERT … RETURNING: what came back is what was new (an executemany's rowcount is
-        # not reliable across drivers). 1,000 rows × 17 columns stays inside both engines' parameter limits.
-        statement = (
-            upsert.insert(ArchiveMessage.__table__)
-            .values(rows)
-            .on_conflict_do_nothing()  # a msgid (or seq) already stored
-            .returning(ArchiveMessage.__table__.c.id, ArchiveMessage.__table__.c.msgid)
-        )
-        new = dict(db.session.execute(statement).tuples().all())  # id → msgid of what was new
+        new = _insert_new(rows)  # id → msgid of what was new
         stored = len(new)
         _apply(rows)
         # The compliance rules, in the same pass: a hit is stored with its message.
@@ -133,6 +131,38 @@ def _store(
         chat_tags.apply(fresh)  # tags from what customers say, also in the same pass
         replies.learn(fresh)  # guides' script replies, for the sidebar's reply help
     return stored, last_good, problem
+
+
+INCOMING = "archive_incoming"
+
+
+def _insert_new(rows: list[dict[str, Any]]) -> dict[int, str]:
+    """Insert the page's rows, skipping any already stored (by msgid or seq); id → msgid of the new.
+
+    On PostgreSQL the page is COPYed into a temporary table and moved across in one ``INSERT … SELECT …
+    ON CONFLICT DO NOTHING RETURNING`` (a thousand-row VALUES statement cost more to build and parse than
+    to run). Elsewhere, SQLAlchemy's batched INSERT … RETURNING."""
+    table = ArchiveMessage.__table__
+    if db.engine.dialect.name != "postgresql":
+        statement = upsert.insert(table).on_conflict_do_nothing().returning(table.c.id, table.c.msgid)
+        return dict(db.session.execute(statement, rows).tuples().all())
+    columns = list(rows[0])
+    db.session.execute(
+        text(f"CREATE TEMP TABLE IF NOT EXISTS {INCOMING} (LIKE archive_messages) ON COMMIT DELETE ROWS")
+    )
+    db.session.execute(text(f"ALTER TABLE {INCOMING} DROP COLUMN IF EXISTS id"))
+    incoming = Table(INCOMING, MetaData(), *(Column(c.name, c.type) for c in table.columns if c.name != "id"))
+    raw: Any = db.session.connection().connection.dbapi_connection
+    copy_rows(raw, incoming, rows)
+    names = ", ".join(columns)
+    moved = db.session.execute(
+        text(
+            f"INSERT INTO archive_messages ({names}) SELECT {names} FROM {INCOMING} ORDER BY seq "  # noqa: S608
+            "ON CONFLICT DO NOTHING RETURNING id, msgid"  # (the names are parse.row's own keys)
+        )
+    ).tuples().all()  # fmt: skip
+    db.session.execute(text(f"DELETE FROM {INCOMING}"))  # noqa: S608 (a constant)
+    return dict(moved)
 
 
 def _apply(rows: list[dict[str, Any]]) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import exists, select, update
 
 from sidebar.content import scripts as script_library
 from sidebar.extensions import db
@@ -259,20 +259,17 @@ def learn(rows: Iterable[Mapping[str, Any]], known: list[Pattern] | None = None)
                 db.session.add(example)
                 recorded += 1
         db.session.flush()
-    answers = [r for r in rows if r["from_customer"]]
-    if answers:
-        pairs = {(r["staff_userid"], r["customer_userid"]) for r in answers}
+    if any(r["from_customer"] for r in rows):
+        # Replies the customer has since answered, in one statement: only the few not yet answered are
+        # looked at (``ix_reply_examples_answered_id``), however many messages the page holds.
         later = exists().where(
             ArchiveMessage.staff_userid == ReplyExample.staff_userid,
             ArchiveMessage.customer_userid == ReplyExample.customer_userid,
+            ArchiveMessage.room_id.is_(None),
             ArchiveMessage.from_customer.is_(True),
             ArchiveMessage.sent_at > ReplyExample.sent_at,
         )
-        for staff_userid, customer_userid in pairs:
-            db.session.execute(
-                update(ReplyExample)
-                .where(ReplyExample.answered.is_(False), ReplyExample.staff_userid == staff_userid,
-                       ReplyExample.customer_userid == customer_userid, and_(later))
-                .values(answered=True)
-            )  # fmt: skip
+        db.session.execute(
+            update(ReplyExample).where(ReplyExample.answered.is_(False), later).values(answered=True)
+        )
     return recorded
