@@ -13,18 +13,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from flask import current_app
+from sqlalchemy import exists, func, literal, select, update
 
+from sidebar.archive import source as archive_source
 from sidebar.campaigns import send
 from sidebar.core import uow
 from sidebar.core.day_math import plus_days
 from sidebar.extensions import db
 from sidebar.models import (
+    ArchiveMessage,
     BatchStatus,
     Campaign,
     CampaignBatch,
     CampaignStatus,
     CampaignTarget,
+    Customer,
     TargetStatus,
 )
 from sidebar.wecom.errors import WeComError
@@ -233,6 +237,9 @@ class Outcome:
     held_out: int
     held_out_buyers: int
     held_out_spent: int
+    # Customers who wrote to a guide in the window (from the chat archive; None: no archive).
+    reached_replied: int | None = None
+    held_out_replied: int | None = None
 
     @property
     def reached_rate(self) -> float | None:
@@ -288,7 +295,37 @@ def outcome(campaign: Campaign) -> Outcome:
 
     reached = measure(TargetStatus.SENT.value, None)
     held = measure(TargetStatus.HELD_OUT.value, campaign.handed_at) if campaign.handed_at else (0, 0, 0)
-    return Outcome(days, *reached, *held)
+    result = Outcome(days, *reached, *held)
+    if archive_source.enabled(current_app.config):
+        result.reached_replied = _replied(campaign, TargetStatus.SENT.value, None, days)
+        if campaign.handed_at is not None and campaign.holdout_percent:
+            result.held_out_replied = _replied(
+                campaign, TargetStatus.HELD_OUT.value, campaign.handed_at, days
+            )
+    return result
+
+
+def _replied(campaign: Campaign, status: str, since: Any, days: int) -> int:
+    """Customers of the campaign (by result) who wrote to a guide within the window — after the message
+    reached them, or for the holdout after the campaign was handed over (one index probe each:
+    ``ix_archive_messages_customer_at``)."""
+    start = CampaignTarget.sent_at if since is None else literal(since)
+    end = plus_days(CampaignTarget.sent_at, days) if since is None else literal(since + timedelta(days=days))
+    wrote = exists().where(
+        ArchiveMessage.customer_userid == Customer.external_userid,
+        ArchiveMessage.from_customer.is_(True),
+        ArchiveMessage.sent_at >= start,
+        ArchiveMessage.sent_at < end,
+    )
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(CampaignTarget)
+            .join(Customer, Customer.id == CampaignTarget.customer_id)
+            .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == status, wrote)
+        )
+        or 0
+    )
 
 
 def summary(campaign_id: int) -> dict[str, int]:

@@ -345,3 +345,36 @@ def test_an_audience_of_the_customers_of_a_guide_tier(seeded, emulator):
             if {f.userid for f in demo.customer(i).serving} & tier_c
         }
         assert ahead.customers == len(served) > 0
+
+
+def test_what_it_led_to_counts_customers_who_wrote_back_in_the_archive(seeded, emulator):
+    from sidebar.archive import pull
+    from sidebar.models import Customer, TargetStatus
+    from tests.archive.test_pull import say, text
+
+    with seeded.app_context():
+        campaign = _campaign(holdout_percent=40)
+        send.hand_over(campaign.id, now=utcnow())
+        db.session.commit()
+        for batch in db.session.get(Campaign, campaign.id).batches:
+            _confirm(emulator, batch.msgid, db.session.get(Staff, batch.staff_id).userid)
+        results.poll(campaign.id, now=utcnow())
+        db.session.commit()
+
+        def first(status: str) -> tuple[str, str]:
+            return db.session.execute(
+                select(Customer.external_userid, Staff.userid)
+                .join(CampaignTarget, CampaignTarget.customer_id == Customer.id)
+                .join(Staff, Staff.id == CampaignTarget.staff_id)
+                .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == status)
+                .limit(1)
+            ).one()
+
+        reached, held = first(TargetStatus.SENT.value), first(TargetStatus.HELD_OUT.value)
+        campaign_id = campaign.id
+    for ext, guide in (reached, held):
+        say(emulator, "customer", text("收到了，新品什么时候到店？"), userid=guide, ext=ext)
+    with seeded.app_context():
+        pull.pull(now=utcnow())
+        led = results.outcome(db.session.get(Campaign, campaign_id))
+        assert (led.reached_replied, led.held_out_replied) == (1, 1)
