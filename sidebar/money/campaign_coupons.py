@@ -16,11 +16,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select
 
-from sidebar.core import audit, once
-from sidebar.core.locking import changed, fresh_transaction
-from sidebar.core.once import insert_once
+from sidebar.core import once
+from sidebar.core.locking import fresh_transaction
 from sidebar.extensions import db
 from sidebar.models import (
     Campaign,
@@ -99,15 +98,11 @@ def sender_for(campaign: Campaign, customer: Customer) -> int | None:
 
 
 def claimed_by(campaign: Campaign, customer: Customer) -> Coupon | None:
-    return _by_key(_key(campaign, customer))
+    return coupons.by_key(_key(campaign, customer))
 
 
 def _key(campaign: Campaign, customer: Customer) -> str:
     return f"campaign-{campaign.id}-{customer.id}"
-
-
-def _by_key(key: str) -> Coupon | None:
-    return db.session.scalar(select(Coupon).where(Coupon.idempotency_key == key))
 
 
 def claim(campaign: Campaign, customer: Customer, *, now: datetime | None = None) -> Coupon:
@@ -119,16 +114,8 @@ def claim(campaign: Campaign, customer: Customer, *, now: datetime | None = None
     if template_id is None:
         raise Refused("not_found")
     fresh_transaction()
-    reserved = changed(
-        update(CouponTemplate)
-        .where(
-            CouponTemplate.id == template_id,
-            CouponTemplate.active.is_(True),
-            CouponTemplate.stock_left > 0,
-        )
-        .values(stock_left=CouponTemplate.stock_left - 1)
-    )
-    found = _by_key(key)
+    reserved = coupons.reserve_one(template_id)  # first: the template's row lock
+    found = coupons.by_key(key)
     if found is not None:
         db.session.rollback()  # claimed before: give back the one we took
         return found
@@ -145,34 +132,9 @@ def claim(campaign: Campaign, customer: Customer, *, now: datetime | None = None
         raise Refused("ended")
     if not reserved:
         raise Refused("out_of_stock")
-    if coupons.ineligible(template, customer, coupons.customer_tag_ids(customer)):
-        raise Refused("not_eligible")
-    held = db.session.scalar(
-        select(func.count()).where(Coupon.template_id == template.id, Coupon.customer_id == customer.id)
-    )
-    if (held or 0) >= template.per_customer_limit:
-        raise Refused("customer_limit")
-    valid_from, valid_until = coupons.validity(template, now)
-    coupon = Coupon(
-        template_id=template.id,
-        code=coupons.new_code(),
-        idempotency_key=key,
-        customer_id=customer.id,
-        staff_id=staff_id,
-        team_id=db.session.scalar(select(Staff.team_id).where(Staff.id == staff_id)),
-        valid_from=valid_from,
-        valid_until=valid_until,
-        created_at=now,
-        claimed_at=now,
-        card_sent_at=now,
-        campaign_id=campaign.id,
-    )
-    found = insert_once(coupon, lambda: _by_key(key))
-    if found is not None:
-        return found
-    audit.record("customer", "coupon.claim", "coupon", coupon.id, campaign=campaign.id,
-                 customer=customer.external_userid, code=coupon.code)  # fmt: skip
-    return coupon
+    team_id = db.session.scalar(select(Staff.team_id).where(Staff.id == staff_id))
+    return coupons.claimed(template, customer, key=key, staff_id=staff_id, team_id=team_id, now=now,
+                           card_sent_at=now, campaign_id=campaign.id)  # fmt: skip
 
 
 def figures(campaign: Campaign) -> tuple[int, int, int]:

@@ -163,7 +163,7 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _by_key(key: str) -> Coupon | None:
+def by_key(key: str) -> Coupon | None:
     return db.session.scalar(select(Coupon).where(Coupon.idempotency_key == key))
 
 
@@ -181,6 +181,61 @@ def validity(template: CouponTemplate, now: datetime) -> tuple[datetime, datetim
     return template.valid_from, template.valid_until
 
 
+def reserve_one(template_id: int) -> bool:
+    """Take one coupon from the template's stock, if it is active and has one left: one atomic UPDATE,
+    which also locks the template's row (and SQLite's writer lock) until commit, so what is counted
+    next is counted alone. Run it first in a fresh transaction (``locking.fresh_transaction``)."""
+    return bool(
+        changed(
+            update(CouponTemplate)
+            .where(
+                CouponTemplate.id == template_id,
+                CouponTemplate.active.is_(True),
+                CouponTemplate.stock_left > 0,
+            )
+            .values(stock_left=CouponTemplate.stock_left - 1)
+        )
+    )
+
+
+def claimed(
+    template: CouponTemplate, customer: Customer, *, key: str, staff_id: int, team_id: int | None,
+    now: datetime, card_sent_at: datetime, **origin: Any,
+) -> Coupon:  # fmt: skip
+    """The coupon a customer claims from a card that was not made for them alone (a group's drop, a mass
+    message): within the template's audience and per-customer limit, kept under ``key`` (a twin claim
+    returns the first). ``origin`` names where it came from (``drop_id``, ``campaign_id``). The caller
+    has reserved its stock; it commits, or rolls back on Refused."""
+    if ineligible(template, customer, customer_tag_ids(customer)):
+        raise Refused("not_eligible")
+    held = db.session.scalar(
+        select(func.count()).where(Coupon.template_id == template.id, Coupon.customer_id == customer.id)
+    )
+    if (held or 0) >= template.per_customer_limit:
+        raise Refused("customer_limit")
+    valid_from, valid_until = validity(template, now)
+    coupon = Coupon(
+        template_id=template.id,
+        code=new_code(),
+        idempotency_key=key,
+        customer_id=customer.id,
+        staff_id=staff_id,
+        team_id=team_id,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_at=now,
+        claimed_at=now,
+        card_sent_at=card_sent_at,
+        **origin,
+    )
+    found = insert_once(coupon, lambda: by_key(key))
+    if found is not None:
+        return found
+    audit.record("customer", "coupon.claim", "coupon", coupon.id, customer=customer.external_userid,
+                 code=coupon.code, **origin)  # fmt: skip
+    return coupon
+
+
 def issue(
     staff: Staff, customer: Customer, template_id: int, key: str, *, now: datetime | None = None
 ) -> Coupon:
@@ -193,17 +248,8 @@ def issue(
     if not 8 <= len(key) <= 64:
         raise Refused("bad_key")
     fresh_transaction()
-    # Reserve first: the UPDATE takes the template's row lock (and SQLite's writer lock).
-    reserved = changed(
-        update(CouponTemplate)
-        .where(
-            CouponTemplate.id == template_id,
-            CouponTemplate.active.is_(True),
-            CouponTemplate.stock_left > 0,
-        )
-        .values(stock_left=CouponTemplate.stock_left - 1)
-    )
-    found = _by_key(key)
+    reserved = reserve_one(template_id)  # first: the template's row lock
+    found = by_key(key)
     if found is not None:
         db.session.rollback()  # a twin tap got here first: give back the stock we took
         return _same_intent(found, staff, customer, template_id)
@@ -237,7 +283,7 @@ def issue(
         valid_until=valid_until,
         created_at=now,
     )
-    found = insert_once(coupon, lambda: _by_key(key))  # a twin tap raced in through another lock
+    found = insert_once(coupon, lambda: by_key(key))  # a twin tap raced in through another lock
     if found is not None:
         return _same_intent(found, staff, customer, template_id)
     audit.record(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import joinedload
 
 from sidebar.core import audit, once, send_log
@@ -187,10 +187,6 @@ def in_group(row: GroupCouponDrop, customer: Customer) -> bool:
     )
 
 
-def _coupon_by_key(key: str) -> Coupon | None:
-    return db.session.scalar(select(Coupon).where(Coupon.idempotency_key == key))
-
-
 def claim(row: GroupCouponDrop, customer: Customer, *, now: datetime | None = None) -> Coupon:
     """One coupon from the drop for this customer (the same one if they claimed before); the caller
     commits, or rolls back on Refused."""
@@ -209,7 +205,7 @@ def claim(row: GroupCouponDrop, customer: Customer, *, now: datetime | None = No
         )
         .values(claimed=GroupCouponDrop.claimed + 1)
     )
-    found = _coupon_by_key(key)
+    found = coupons.by_key(key)
     if found is not None:
         db.session.rollback()  # claimed before: give back the one we took
         return found
@@ -221,34 +217,8 @@ def claim(row: GroupCouponDrop, customer: Customer, *, now: datetime | None = No
         raise Refused("drop_ended")
     if not taken:
         raise Refused("drop_empty")
-    if coupons.ineligible(template, customer, coupons.customer_tag_ids(customer)):
-        raise Refused("not_eligible")
-    held = db.session.scalar(
-        select(func.count()).where(Coupon.template_id == template.id, Coupon.customer_id == customer.id)
-    )
-    if (held or 0) >= template.per_customer_limit:
-        raise Refused("customer_limit")
-    valid_from, valid_until = coupons.validity(template, now)
-    coupon = Coupon(
-        template_id=template.id,
-        code=coupons.new_code(),
-        idempotency_key=key,
-        customer_id=customer.id,
-        staff_id=row.staff_id,
-        team_id=row.team_id,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        created_at=now,
-        claimed_at=now,
-        card_sent_at=row.card_sent_at or now,
-        drop_id=row.id,
-    )
-    found = insert_once(coupon, lambda: _coupon_by_key(key))
-    if found is not None:
-        return found
-    audit.record("customer", "coupon.claim", "coupon", coupon.id, drop=row.id,
-                 customer=customer.external_userid, code=coupon.code)  # fmt: skip
-    return coupon
+    return coupons.claimed(template, customer, key=key, staff_id=row.staff_id, team_id=row.team_id, now=now,
+                           card_sent_at=row.card_sent_at or now, drop_id=row.id)  # fmt: skip
 
 
 def return_unclaimed(*, now: datetime | None = None) -> int:
