@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from sidebar.archive.compliance import RuleInvalid
 from sidebar.core import upsert
 from sidebar.extensions import db
 from sidebar.models import (
@@ -135,12 +136,6 @@ def apply(rows: Iterable[Mapping[str, Any]], rules: list[Compiled] | None = None
             .on_conflict_do_nothing()
         )
     return len(new)
-
-
-class RuleInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 def save_rule(form: Mapping[str, Any]) -> ChatTagRule:

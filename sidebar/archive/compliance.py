@@ -352,6 +352,9 @@ def save_rule(form: Mapping[str, Any]) -> SensitiveRule:
 
 
 class RuleInvalid(ValueError):
+    """A rule from the console that cannot be saved: every problem, by field, in words (compliance rules
+    and chat-tag rules alike)."""
+
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors

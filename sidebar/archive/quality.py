@@ -228,27 +228,21 @@ def alert(*, now: datetime, agent_id: str) -> dict[str, int]:
                 manager_rows[manager].append(row)
     staff_names = dict(db.session.execute(select(Staff.userid, Staff.name)).tuples().all())
     minutes = int(most // 60)
-    for userid, customers in to_guides.items():
-        shown = "、".join(customers[:5])
-        name = staff_names.get(userid, "")
-        text = f"{name}，有 {len(customers)} 位客户的消息超过 {minutes} 分钟未回复：{shown}"
-        if _send(agent_id, userid, text):
-            counts["guides"] += 1
-            for row in guide_rows[userid]:
-                row.guide_told_at = now
-        else:
-            counts["failed"] += 1
-    for userid, customers in to_managers.items():
-        shown = "、".join(customers[:5])
-        late = 2 * minutes
-        name = staff_names.get(userid, "")
-        text = f"{name}，团队有 {len(customers)} 位客户超过 {late} 分钟未得到回复：{shown}"
-        if _send(agent_id, userid, text):
-            counts["managers"] += 1
-            for row in manager_rows[userid]:
-                row.manager_told_at = now
-        else:
-            counts["failed"] += 1
+    for readers, rows, field, late, template in (
+        (to_guides, guide_rows, "guide_told_at", minutes,
+         "{name}，有 {n} 位客户的消息超过 {late} 分钟未回复：{who}"),
+        (to_managers, manager_rows, "manager_told_at", 2 * minutes,
+         "{name}，团队有 {n} 位客户超过 {late} 分钟未得到回复：{who}"),
+    ):  # fmt: skip
+        for userid, customers in readers.items():
+            text = template.format(name=staff_names.get(userid, ""), n=len(customers), late=late,
+                                   who="、".join(customers[:5]))  # fmt: skip
+            if not _send(agent_id, userid, text):
+                counts["failed"] += 1
+                continue
+            counts["guides" if field == "guide_told_at" else "managers"] += 1
+            for row in rows[userid]:
+                setattr(row, field, now)
     for row in alerts.values():
         if row.guide_told_at is not None and row not in db.session:
             db.session.add(row)

@@ -36,23 +36,28 @@ class Gateway:
                 self._store = RedisStore(url) if url else DatabaseStore(db.engine)
         return self._store
 
+    def _client_for(self, secret: str, agent_id: str) -> WeComClient:
+        cfg = self.app.config
+        return WeComClient(
+            corp_id=cfg["WECOM_CORP_ID"],
+            agent_id=agent_id,
+            secret=secret,
+            api_base=cfg["WECOM_API_BASE"],
+            store=self.store,
+            timeout=cfg["WECOM_HTTP_TIMEOUT"],
+            interactive_timeout=cfg["WECOM_INTERACTIVE_TIMEOUT"],
+            someone_waiting=has_request_context,
+            token_margin=cfg["WECOM_TOKEN_MARGIN"],
+            rate_limit_retries=cfg["WECOM_RATE_LIMIT_RETRIES"],
+            rate_limit_window=cfg["WECOM_RATE_LIMIT_WINDOW"],
+            busy_backoff=cfg["WECOM_BUSY_BACKOFF"],
+        )
+
     @property
     def client(self) -> WeComClient:
         if self._client is None:
-            cfg = self.app.config
-            self._client = WeComClient(
-                corp_id=cfg["WECOM_CORP_ID"],
-                agent_id=str(cfg["WECOM_AGENT_ID"]),
-                secret=cfg["WECOM_SECRET"],
-                api_base=cfg["WECOM_API_BASE"],
-                store=self.store,
-                timeout=cfg["WECOM_HTTP_TIMEOUT"],
-                interactive_timeout=cfg["WECOM_INTERACTIVE_TIMEOUT"],
-                someone_waiting=has_request_context,
-                token_margin=cfg["WECOM_TOKEN_MARGIN"],
-                rate_limit_retries=cfg["WECOM_RATE_LIMIT_RETRIES"],
-                rate_limit_window=cfg["WECOM_RATE_LIMIT_WINDOW"],
-                busy_backoff=cfg["WECOM_BUSY_BACKOFF"],
+            self._client = self._client_for(
+                self.app.config["WECOM_SECRET"], str(self.app.config["WECOM_AGENT_ID"])
             )
         return self._client
 
@@ -61,17 +66,8 @@ class Gateway:
         """The same API with the chat archive's own Secret (会话内容存档 Secret): ``msgaudit/*`` take only
         its tokens (doc 91614, 91782). Tokens are cached per Secret, apart from the app's."""
         if self._archive_client is None:
-            cfg = self.app.config
-            self._archive_client = WeComClient(
-                corp_id=cfg["WECOM_CORP_ID"],
-                agent_id="msgaudit",
-                secret=str(cfg["WECOM_ARCHIVE_SECRET"] or ""),
-                api_base=cfg["WECOM_API_BASE"],
-                store=self.store,
-                timeout=cfg["WECOM_HTTP_TIMEOUT"],
-                interactive_timeout=cfg["WECOM_INTERACTIVE_TIMEOUT"],
-                someone_waiting=has_request_context,
-                token_margin=cfg["WECOM_TOKEN_MARGIN"],
+            self._archive_client = self._client_for(
+                str(self.app.config["WECOM_ARCHIVE_SECRET"] or ""), "msgaudit"
             )
         return self._archive_client
 
