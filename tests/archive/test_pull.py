@@ -15,6 +15,7 @@ from sidebar.archive import media as media_files
 from sidebar.core.files import files
 from sidebar.extensions import db
 from sidebar.models import ArchiveConsent, ArchiveCursor, ArchiveMessage, utcnow
+from tests.web.admin.test_console import qr_sign_in
 from tests.web.sidebar.test_customers import customer_of
 
 
@@ -125,6 +126,12 @@ def test_media_are_fetched_whole_into_the_file_store_and_too_large_ones_are_said
         seeded.config["ARCHIVE_MEDIA_MAX_MB"] = 32 / 2**20  # 32 bytes: the emulator's files are 64
         first = pull.pull(now=utcnow())
         assert first.media.too_large == 2 and {r.media_state for r in _rows()} == {"too_large"}
+        db.session.commit()
+    admin = seeded.test_client()
+    qr_sign_in(admin, "zhangwei")
+    said = admin.get("/admin/archive").get_data(as_text=True)
+    assert 'data-testid="archive-media-problems"' in said and "2 个文件超过" in said
+    with seeded.app_context():
         for row in _rows():
             row.media_state = "pending"
         db.session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sidebar.archive import chat_tags, compliance, read
 from sidebar.archive import source as archive_source
@@ -64,9 +64,19 @@ def archive_page():
         licensed, licence_error = _licensed()
         if licensed is not None:
             unlicensed = [s for s in staff if s.userid not in licensed]
+    media: dict[str, int] = {}
+    if enabled and is_admin(v):
+        states = db.session.execute(
+            select(ArchiveMessage.media_state, func.count())
+            .where(ArchiveMessage.media_state.in_(("too_large", "failed", "pending")))
+            .group_by(ArchiveMessage.media_state)
+        ).tuples()
+        media = {str(state): int(n) for state, n in states}
     return render_template(
         "admin/archive.html",
         enabled=enabled,
+        media=media,
+        media_max_mb=int(float(current_app.config["ARCHIVE_MEDIA_MAX_MB"])),
         at=cursor() if enabled else None,
         source=current_app.config.get("WECOM_ARCHIVE_SOURCE"),
         retention_days=int(float(current_app.config["ARCHIVE_RETENTION_DAYS"])),
