@@ -50,14 +50,21 @@ def upgrade():
     )
     op.create_index("ix_unanswered_alerts_staff_userid", "unanswered_alerts", ["staff_userid"])
     with op.batch_alter_table("guide_months") as batch:
-        for name in ("questions", "answered", "answered_late", "sensitive_hits"):
+        for name in ("conversations", "questions", "answered", "answered_late", "sensitive_hits"):
             batch.add_column(sa.Column(name, sa.Integer(), server_default="0", nullable=False))
         batch.add_column(sa.Column("response_seconds", sa.BigInteger(), server_default="0", nullable=False))
 
 
 def downgrade():
     with op.batch_alter_table("guide_months") as batch:
-        for name in ("questions", "answered", "response_seconds", "answered_late", "sensitive_hits"):
+        for name in (
+            "conversations",
+            "questions",
+            "answered",
+            "response_seconds",
+            "answered_late",
+            "sensitive_hits",
+        ):
             batch.drop_column(name)
     op.drop_table("unanswered_alerts")
     op.drop_table("service_days")

@@ -50,6 +50,7 @@ COUNTS = (
     "sales",
     "gross",
     "refunded",
+    "conversations",
     "questions",
     "answered",
     "response_seconds",
@@ -157,6 +158,7 @@ def _sources(since: date) -> list[Any]:
             *_counts(
                 Staff.id,
                 service_month,
+                conversations=func.sum(ServiceDay.conversations),
                 questions=func.sum(ServiceDay.questions),
                 answered=func.sum(ServiceDay.answered),
                 response_seconds=func.sum(ServiceDay.response_seconds),

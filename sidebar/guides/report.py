@@ -27,6 +27,7 @@ SORTS = (
     "orders",
     "sales",
     "refund_rate",
+    "conversations",
     "response_minutes",
     "answered_in_time",
     "sensitive_hits",

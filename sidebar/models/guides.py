@@ -84,6 +84,7 @@ class GuideMonth(Model):
     # Service, from the chat archive (``ServiceDay``): customers' questions, those answered, the seconds
     # to the first answer (working hours, summed over the answered), those answered late or never, and
     # compliance alerts raised on the guide's messages.
+    conversations: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # customer-days
     questions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     response_seconds: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

@@ -134,6 +134,7 @@ GUIDE_FIGURES = {
     "orders": _l("Orders"),
     "sales": _l("Sales"),
     "refund_rate": _l("Refund rate"),
+    "conversations": _l("Conversations (customer-days)"),
     "response_minutes": _l("First answer (min)"),
     "answered_in_time": _l("Answered in time"),
     "sensitive_hits": _l("Compliance alerts"),

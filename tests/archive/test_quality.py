@@ -58,7 +58,7 @@ def test_a_day_in_figures_and_in_the_guides_month(seeded):
         metrics.recompute(metrics.this_month(day) if day.day > 1 else None, now=utcnow())
         staff_id = db.session.scalar(select(Staff.id).where(Staff.userid == "chenjing"))
         month = db.session.get(GuideMonth, (staff_id, metrics.this_month(day)))
-        assert (month.questions, month.answered, month.answered_late) == (4, 3, 2)
+        assert (month.conversations, month.questions, month.answered, month.answered_late) == (3, 4, 3, 2)
         assert metrics.rates(month).response_minutes == 22.0 and metrics.rates(month).answered_in_time == 0.5
 
 
