@@ -127,6 +127,7 @@ _ENV_STR = (
     "WECOM_ARCHIVE_PROXY",
     "WECOM_ARCHIVE_PROXY_PASSWORD",
     "SERVICE_HOURS",
+    "BRAND_DOMAINS",
 )
 _ENV_FLOAT = (
     "UNANSWERED_ALERT_MINUTES",
@@ -201,6 +202,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # brand's time zone), and how long a customer's question may wait before the guide is told
         # (twice as long: the manager).
         "SERVICE_HOURS": "09:00-21:00",
+        # The brand's own web hosts besides PUBLIC_URL's (comma-separated; subdomains count): a payment
+        # link a guide sends elsewhere is a compliance behaviour (``archive.compliance``).
+        "BRAND_DOMAINS": "",
         "UNANSWERED_ALERT_MINUTES": 30.0,
         "WECOM_CORP_ID": None,
         "WECOM_AGENT_ID": None,

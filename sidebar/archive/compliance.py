@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -128,9 +129,32 @@ class Compiled:
         if row["msgtype"] == "link":
             text += " " + str(json.loads(row["content"] or "{}").get("link_url", ""))
         if self.behaviour is not None:
+            if self.behaviour is BEHAVIOURS["payment"] and row["msgtype"] == "link":
+                return foreign_payment_link(json.loads(row["content"] or "{}"))
             return self.behaviour.find(row["msgtype"], text)
         found = self.words.search(text) if self.words is not None else None
         return found.group(0) if found else None
+
+
+PAYMENT_LINK = re.compile(r"pay|checkout|cashier|收银|付款|支付|收款", re.IGNORECASE)
+
+
+def brand_hosts() -> set[str]:
+    """The brand's own web hosts: ``PUBLIC_URL``'s and ``BRAND_DOMAINS`` (comma-separated)."""
+    hosts = {
+        h.strip().lower() for h in str(current_app.config.get("BRAND_DOMAINS") or "").split(",") if h.strip()
+    }
+    public = urlsplit(str(current_app.config.get("PUBLIC_URL") or "")).hostname
+    return hosts | ({public} if public else set())
+
+
+def foreign_payment_link(link: Mapping[str, Any]) -> str | None:
+    """A link card to a payment page on a host that is not the brand's (or its subdomains)."""
+    url = str(link.get("link_url") or "")
+    host = (urlsplit(url).hostname or "").lower()
+    if not host or any(host == h or host.endswith("." + h) for h in brand_hosts()):
+        return None
+    return url[:255] if PAYMENT_LINK.search(url + " " + str(link.get("title") or "")) else None
 
 
 def compiled() -> list[Compiled]:

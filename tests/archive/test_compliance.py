@@ -87,3 +87,13 @@ def test_a_hit_reaches_the_manager_and_is_handled_in_the_console(seeded, client,
     assert client.post("/admin/archive/rules", data={"csrf_token": token, "name": "x"}).status_code == 403
     with seeded.app_context():
         assert db.session.scalar(select(func.count()).select_from(SensitiveRule)) == 3
+
+
+def test_a_payment_link_off_the_brands_hosts_is_caught(app):
+    app.config.update(PUBLIC_URL="https://beside.example.com", BRAND_DOMAINS="lanxu.com")
+    with app.app_context():
+        found = compliance.foreign_payment_link
+        assert found({"link_url": "https://pay.someone-else.cn/qr?id=1", "title": "付款"})
+        assert found({"link_url": "https://mall.lanxu.com/pay/123", "title": "付款"}) is None  # the brand's
+        assert found({"link_url": "https://beside.example.com/claim/p/x", "title": "红包"}) is None
+        assert found({"link_url": "https://news.example.org/a", "title": "护肤文章"}) is None  # not payment
