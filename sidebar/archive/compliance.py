@@ -332,14 +332,12 @@ def context_of(hit: SensitiveHit, around: int = 2) -> list[Any]:
     return [*reversed(before), message, *after]
 
 
-def per_guide_week(since: datetime) -> dict[str, int]:
-    """member userid → hits since ``since`` (the guides' figures)."""
-    rows = db.session.execute(
-        select(SensitiveHit.staff_userid, func.count())
-        .where(SensitiveHit.sent_at >= since, SensitiveHit.staff_userid.is_not(None))
-        .group_by(SensitiveHit.staff_userid)
-    ).tuples()
-    return {str(userid): int(n) for userid, n in rows}
+def hits_of(staff_userid: str, since: datetime) -> int:
+    """Compliance hits on a member's conversations since ``since`` (the guide's page: the last week)."""
+    counted = select(func.count()).where(
+        SensitiveHit.staff_userid == staff_userid, SensitiveHit.sent_at >= since
+    )
+    return db.session.scalar(counted) or 0
 
 
 def save_rule(form: Mapping[str, Any]) -> SensitiveRule:

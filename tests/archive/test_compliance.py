@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from sidebar.archive import compliance, pull
 from sidebar.extensions import db
-from sidebar.models import SensitiveHit, SensitiveRule, utcnow
+from sidebar.models import SensitiveHit, SensitiveRule, Staff, utcnow
 from tests.archive.test_pull import say, text
 from tests.web.admin.test_console import csrf_token, qr_sign_in
 from tests.web.sidebar.test_customers import customer_of
@@ -87,6 +87,9 @@ def test_a_hit_reaches_the_manager_and_is_handled_in_the_console(seeded, client,
     assert client.post("/admin/archive/rules", data={"csrf_token": token, "name": "x"}).status_code == 403
     with seeded.app_context():
         assert db.session.scalar(select(func.count()).select_from(SensitiveRule)) == 3
+        chenjing = db.session.scalar(select(Staff.id).where(Staff.userid == "chenjing"))
+    week = client.get(f"/admin/guides/{chenjing}").get_data(as_text=True)
+    assert "近 7 天合规提醒：3" in week  # the guide's figures, for her manager
 
 
 def test_a_payment_link_off_the_brands_hosts_is_caught(app):

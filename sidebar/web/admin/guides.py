@@ -3,17 +3,18 @@ each team's totals), one guide's trend, and (admins) the attribution rule."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from sidebar.archive import compliance
 from sidebar.core import audit, uow
 from sidebar.core.errors import DomainError
 from sidebar.extensions import db
 from sidebar.guides import attribution, metrics, report, tiers
 from sidebar.jobs import recompute_guides_now
-from sidebar.models import AttributionRule, Staff, TierPeriod
+from sidebar.models import AttributionRule, Staff, TierPeriod, utcnow
 from sidebar.org import staff_admin
 from sidebar.web.admin import admin_bp, client_ip, common, viewer
 from sidebar.web.console_auth import admin_required, console_required
@@ -99,6 +100,7 @@ def _guide(person: Staff, status: int = 200, error: str | None = None):  # type:
                 tier_history=tiers.history(person),
                 reasons=tiers.reasons,
                 metrics_for_tiers=tiers.METRICS,
+                week_hits=compliance.hits_of(person.userid, utcnow() - timedelta(days=7)),
                 error=error,
             ),
         ),
