@@ -9,7 +9,8 @@ The database is made from scratch (dropped if it exists, migrated, the demo's 30
 emulator runs in a process of its own with a synthetic archive of ``--messages`` messages made as they are
 read (demo members and customers taking turns). Prints, against the issue's goals:
 - messages pulled and stored per second (decryption and rules included): ≥ 5,000 / s;
-- search for words of two characters and more over them, p50 / p95 over ``--runs``: p95 ≤ 300 ms;
+- search for words of two characters and more over them, p50 / p95 over ``--runs``: p95 ≤ 300 ms (common
+  words, each in one message of twelve, and rare ones, in one of 20,000);
 - compliance hits stored in the pass (a rule on 过敏 and the complaint behaviour).
 """
 
@@ -28,7 +29,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORDS = ("过敏", "发货", "优惠活动", "敏感肌", "防晒", "门店", "退货", "积分", "九折", "耳后")
+WORDS = ("过敏", "发货", "优惠活动", "敏感肌", "防晒", "门店", "退货", "积分", "九折", "耳后", "刻字", "妈妈的礼盒")
 
 
 def fresh_database(url: str) -> None:
@@ -127,7 +128,7 @@ def main() -> int:
                 t = time.perf_counter()
                 page = read.found(admin, word)
                 timings.append((time.perf_counter() - t) * 1000)
-                assert page.messages or word == "耳后"
+                assert page.messages, word  # every word is in the archive
             timings = timings[len(WORDS) :]  # the first of each word warms the cache
             p95 = sorted(timings)[int(len(timings) * 0.95) - 1]
             p50 = statistics.median(timings)

@@ -110,6 +110,7 @@ class WeComState:
             # 会话内容存档 (emulator/finance.py): records in seq order, media by sdkfileid, customers' answers
             self.archive: list[dict[str, Any]] = []
             self.archive_media: dict[str, bytes] = {}
+            self.archive_key_pool: dict[int, list[tuple[str, str]]] = {}  # finance._sealed_keys
             self.archive_consent: dict[str, dict[str, Any]] = {}
             self.calls: deque[dict[str, Any]] = deque(maxlen=20000)
             self.window_start = time.monotonic()

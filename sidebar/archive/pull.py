@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -62,20 +61,14 @@ def pull(*, now: datetime, source: sources.ArchiveSource | None = None, pages: i
     except (SdkError, KeyProblem) as exc:
         _stop(at, exc, now)
         return Pulled(error=at.error)
-    # The next page is asked for while this one is decrypted and stored (the wait for WeCom overlaps
-    # the work here); it is used only if this page was stored whole, so its seq is the one after.
-    ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-page")
+    ahead = _Ahead(source, at.seq, pages)
     try:
-        coming = ahead.submit(source.page, at.seq, PAGE)
-        for n in range(pages):
-            records = coming.result()
+        while (opened := ahead.next()) is not None:
+            records, messages, problem = opened
             at.pulled_at = now
             if not records:
                 break
-            last_seq = max(int(r["seq"]) for r in records)
-            if n + 1 < pages and len(records) == PAGE:
-                coming = ahead.submit(source.page, last_seq, PAGE)
-            stored, last_good, problem = _store(source, records)
+            stored, last_good = _store(records, messages)
             at.seq = max(at.seq, last_good)
             at.stored += stored
             done.stored += stored
@@ -85,15 +78,13 @@ def pull(*, now: datetime, source: sources.ArchiveSource | None = None, pages: i
                 break
             at.error = at.error_code = at.error_at = None
             uow.commit_point("a page of the archive and the seq after it, together: never lost, never twice")
-            if len(records) < PAGE:
-                break
         if at.error is None:
             done.media = media_files.fetch_pending(source)
             uow.commit_point("the files fetched are kept with their messages")
     except (SdkError, KeyProblem) as exc:
         _stop(at, exc, now)
     finally:
-        ahead.shutdown(wait=True)
+        ahead.close()
         if own and source is not None:
             source.close()
     done.error = at.error
@@ -108,15 +99,56 @@ def _stop(at: ArchiveCursor, problem: Exception, now: datetime) -> None:
     uow.commit_point("what stopped the pull is kept, with the seq it stopped at")
 
 
-def _store(
-    source: sources.ArchiveSource, records: Iterable[Mapping[str, Any]]
-) -> tuple[int, int, Exception | None]:
-    """Decrypt and store a page in seq order; (rows stored, last seq stored, the problem that stopped it)."""
+Opened = tuple[list[dict[str, Any]], list[dict[str, Any]], Exception | None]
+
+
+class _Ahead:
+    """The pages after the one being stored, in two stages on threads of their own: the page after next
+    asked of WeCom while the next is decrypted, the next decrypted while this one is stored — WeCom's
+    answer, the RSA threads and PostgreSQL's work overlap. A page is opened only if the one before it was
+    whole and opened without a problem, so its seq is the one after; at most ``pages`` are asked for."""
+
+    def __init__(self, source: sources.ArchiveSource, seq: int, pages: int):
+        self.source, self.left = source, pages
+        self.asking = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-page")
+        self.opening = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-open")
+        first = self._ask(seq)
+        self.current: Future | None = self.opening.submit(self._open, first) if first else None
+
+    def _ask(self, seq: int) -> Future | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        return self.asking.submit(lambda: sorted(self.source.page(seq, PAGE), key=lambda r: int(r["seq"])))
+
+    def _open(self, asked: Future) -> tuple[Opened, Future | None]:
+        records = asked.result()
+        after = self._ask(int(records[-1]["seq"])) if len(records) == PAGE else None
+        if not records:
+            return ([], [], None), None
+        messages, problem = self.source.decrypt_many(records)
+        return (records, messages, problem), after
+
+    def next(self) -> Opened | None:
+        """The next page in seq order, its messages decrypted up to the first that cannot be, and why
+        not; None after the last."""
+        if self.current is None:
+            return None
+        opened, after = self.current.result()
+        good = after is not None and opened[2] is None
+        self.current = self.opening.submit(self._open, after) if good else None
+        return opened
+
+    def close(self) -> None:
+        self.opening.shutdown(wait=True, cancel_futures=True)
+        self.asking.shutdown(wait=True, cancel_futures=True)
+
+
+def _store(records: list[dict[str, Any]], messages: list[dict[str, Any]]) -> tuple[int, int]:
+    """Store a page's decrypted messages in seq order; (rows stored, last seq stored)."""
     rows: list[dict[str, Any]] = []
     last_good = 0
-    ordered = sorted(records, key=lambda r: int(r["seq"]))
-    messages, problem = source.decrypt_many(ordered)
-    for record, message in zip(ordered, messages, strict=False):
+    for record, message in zip(records, messages, strict=False):
         rows.append(parse.row(int(record["seq"]), message))
         last_good = int(record["seq"])
     stored = 0
@@ -130,7 +162,7 @@ def _store(
         compliance.evaluate(fresh)
         chat_tags.apply(fresh)  # tags from what customers say, also in the same pass
         replies.learn(fresh)  # guides' script replies, for the sidebar's reply help
-    return stored, last_good, problem
+    return stored, last_good
 
 
 INCOMING = "archive_incoming"

@@ -1,17 +1,18 @@
 """Where archive records come from, behind one interface: WeCom's SDK in production, the emulator in
 development and tests.
 
-``ArchiveSource`` is what the pull uses: a page of encrypted records after a seq, one record decrypted,
+``ArchiveSource`` is what the pull uses: a page of encrypted records after a seq, a page decrypted,
 a media file in pieces. Both sources decrypt the record's random key with the brand's RSA private key
 here (``keys.random_key``: ours, PKCS#1 v1.5). The one difference: ``DecryptData``'s own algorithm
 (random key + ``encrypt_chat_msg`` → plaintext) is WeCom's and cannot be imitated, so the emulator
-answers that step through its own endpoint (``/_finance/decrypt``) where the SDK calls its library.
+answers that step through its own endpoint (``/_finance/decrypt_many``) where the SDK calls its library.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
@@ -27,13 +28,11 @@ class ArchiveSource(Protocol):
         """Encrypted records after ``seq`` (``seq``, ``msgid``, ``publickey_ver``, ``encrypt_random_key``,
         ``encrypt_chat_msg``), at most ``limit`` (≤ 1,000)."""
 
-    def decrypt(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """The record's message as WeCom documents it (doc 91774 消息格式)."""
-
     def decrypt_many(
         self, records: Sequence[Mapping[str, Any]]
     ) -> tuple[list[dict[str, Any]], Exception | None]:
-        """A page's messages in order, up to the first record that cannot be decrypted, and why not."""
+        """A page's messages in order (each as WeCom documents it, doc 91774 消息格式), up to the first
+        record that cannot be decrypted, and why not."""
 
     def media(self, sdkfileid: str) -> Iterator[bytes]:
         """A media file, piece by piece."""
@@ -41,9 +40,11 @@ class ArchiveSource(Protocol):
     def close(self) -> None: ...
 
 
-# The RSA step is most of a record's cost (≈ 0.25 ms each); OpenSSL releases the GIL for it, so a page's
-# random keys are opened on two threads.
-_rsa_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="archive-rsa")
+# The RSA step is most of a record's cost (≈ 0.22 ms each); OpenSSL releases the GIL for it, so a page's
+# random keys are opened on a thread per core. (Worker processes, tried, were no faster: the cores were
+# the limit, not the GIL.)
+RSA_THREADS = max(2, min(os.cpu_count() or 2, 8))
+_rsa_pool = ThreadPoolExecutor(max_workers=RSA_THREADS, thread_name_prefix="archive-rsa")
 
 
 def random_keys(keys: Mapping[int, Any], records: Sequence[Mapping[str, Any]]) -> list[str | Exception]:
@@ -58,9 +59,10 @@ def random_keys(keys: Mapping[int, Any], records: Sequence[Mapping[str, Any]]) -
     def run(chunk: Sequence[Mapping[str, Any]]) -> list[str | Exception]:
         return [one(record) for record in chunk]
 
-    # Two chunks, not a task per record: a future per record cost a tenth of the RSA work itself.
-    half = (len(records) + 1) // 2
-    return [key for chunk in _rsa_pool.map(run, (records[:half], records[half:])) for key in chunk]
+    # A chunk per thread, not a task per record: a future per record cost a tenth of the RSA work itself.
+    size = -(-len(records) // RSA_THREADS) or 1
+    chunks = [records[i : i + size] for i in range(0, len(records), size)]
+    return [key for chunk in _rsa_pool.map(run, chunks) for key in chunk]
 
 
 class SdkSource:
@@ -72,10 +74,6 @@ class SdkSource:
 
     def page(self, seq: int, limit: int) -> list[dict[str, Any]]:
         return list(self.sdk.chat_data(seq, limit, timeout=self.timeout).get("chatdata") or [])
-
-    def decrypt(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        key = archive_keys.random_key(self.keys, int(record["publickey_ver"]), record["encrypt_random_key"])
-        return json.loads(self.sdk.decrypt(key, record["encrypt_chat_msg"]))
 
     def decrypt_many(
         self, records: Sequence[Mapping[str, Any]]
@@ -113,7 +111,8 @@ class EmulatorSource:
         self.corp_id, self.secret, self.timeout = corp_id, secret, timeout
         self.keys = archive_keys.load_keys(private_keys)
         self.http = requests.Session()
-        self.http_pages = requests.Session()  # pages are asked for on a thread of their own (``pull``)
+        # Pages are asked for and opened on threads of their own (``pull._Ahead``): a session each.
+        self.http_pages, self.http_open = requests.Session(), requests.Session()
 
     def _call(self, name: str, body: dict[str, Any], http: requests.Session | None = None) -> dict[str, Any]:
         try:
@@ -131,11 +130,6 @@ class EmulatorSource:
         body = {"corpid": self.corp_id, "secret": self.secret, "seq": seq, "limit": limit}
         return list(self._call("chatdata", body, self.http_pages).get("chatdata") or [])
 
-    def decrypt(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        key = archive_keys.random_key(self.keys, int(record["publickey_ver"]), record["encrypt_random_key"])
-        answer = self._call("decrypt", {"encrypt_key": key, "encrypt_msg": record["encrypt_chat_msg"]})
-        return json.loads(answer["msg"])
-
     def decrypt_many(
         self, records: Sequence[Mapping[str, Any]]
     ) -> tuple[list[dict[str, Any]], Exception | None]:
@@ -149,7 +143,7 @@ class EmulatorSource:
             {"encrypt_key": k, "encrypt_msg": r["encrypt_chat_msg"]}
             for k, r in zip(keys[:good], records[:good], strict=True)
         ]
-        answer = self._call("decrypt_many", {"items": pairs})
+        answer = self._call("decrypt_many", {"items": pairs}, self.http_open)
         out: list[dict[str, Any]] = []
         for item in answer.get("items") or []:
             if item.get("ret"):
@@ -168,8 +162,8 @@ class EmulatorSource:
             index = str(piece.get("outindexbuf") or "")
 
     def close(self) -> None:
-        self.http.close()
-        self.http_pages.close()
+        for http in (self.http, self.http_pages, self.http_open):
+            http.close()
 
 
 def enabled(config: Mapping[str, Any]) -> bool:

@@ -31,9 +31,16 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def substring(column: Any, text: str) -> Any:
+    """``column`` contains ``text`` (any case; ``%`` and ``_`` are plain characters), checked row by row:
+    for rows already chosen by something else."""
+    return column.ilike(_like(text), escape="\\")
+
+
 def contains(column: Any, text: str) -> Any:
-    """``column`` contains ``text`` (any case; ``%`` and ``_`` are plain characters)."""
-    found = column.ilike(_like(text), escape="\\")
+    """``column`` contains ``text`` (any case; ``%`` and ``_`` are plain characters), through the grams
+    index on PostgreSQL."""
+    found = substring(column, text)
     if db.engine.dialect.name != "postgresql":
         return found
     wanted = bindparam(None, grams(text), type_=postgresql.ARRAY(Text))

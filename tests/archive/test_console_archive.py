@@ -8,9 +8,9 @@ import requests
 from sqlalchemy import select
 
 from sidebar import demo
-from sidebar.archive import pull
+from sidebar.archive import pull, read
 from sidebar.extensions import db
-from sidebar.models import AuditLog, utcnow
+from sidebar.models import AdminAccount, AuditLog, utcnow
 from tests.archive.test_pull import say, text
 from tests.web.admin.test_console import qr_sign_in
 from tests.web.sidebar.test_customers import customer_of
@@ -82,3 +82,27 @@ def test_the_status_page_says_what_stops_the_pull_and_who_has_no_licence(seeded,
     unlicensed = page[page.index('data-testid="archive-unlicensed"') :]
     unlicensed = unlicensed[: unlicensed.index("</p>")]
     assert "陈静" not in unlicensed and "黄丽" in unlicensed
+
+
+def test_search_pages_through_every_match_newest_first_whether_common_or_rare(seeded, emulator, monkeypatch):
+    """A word among the newest messages and one only in older ones are both found whole, a page at a
+    time, each message once (on PostgreSQL the first is read from the newest messages, the second through
+    the grams index: ``read.found``)."""
+    ext = customer_of("chenjing").external_userid
+    words = ["想给礼盒刻字", "门店几点关门", "刻字要几天", "门店在哪", "门店有小样吗", "刻字收费吗",
+             "门店停车方便吗", "门店周末开吗", "门店可以自提吗"]  # fmt: skip
+    for said in words:
+        say(emulator, "customer", text(said), ext=ext)
+    monkeypatch.setattr(read, "PAGE", 2)
+    monkeypatch.setattr(read, "RECENT", 4)  # the four newest: every one about 门店, none about 刻字
+    with seeded.app_context():
+        assert pull.pull(now=utcnow()).stored == len(words)
+        admin = AdminAccount(username="zhangwei", password_hash="-")  # noqa: S106 (never saved)
+        for word in ("门店", "刻字"):
+            seen, cursor = [], None
+            while True:
+                page = read.found(admin, word, cursor)
+                seen += [m.summary for m in reversed(page.messages)]  # each page reads oldest first
+                if not (cursor := page.older):
+                    break
+            assert seen == [w for w in reversed(words) if word in w]
