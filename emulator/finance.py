@@ -35,7 +35,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from emulator.api import body, endpoint
 from emulator.state import ApiError, WeComState
@@ -187,6 +187,12 @@ def _check_secret(st: WeComState, corpid: str, secret: str) -> None:
         raise ApiError(40001, "invalid credential")
 
 
+def _page_answer(body: dict[str, Any]) -> Response:
+    """A page's answer as compact UTF-8 JSON (``jsonify`` sorts keys and escapes every Chinese
+    character: a tenth of a benchmark's emulator time, on cores the emulator shares with Beside)."""
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+
+
 @finance_bp.post("/_finance/chatdata")
 def chatdata():
     st = _state()
@@ -225,7 +231,7 @@ def chatdata():
                 "encrypt_chat_msg": _seal(key, json.dumps(item["message"], ensure_ascii=False)),
             }
         )
-    return jsonify(ret=0, errcode=0, errmsg="ok", chatdata=out)
+    return _page_answer({"ret": 0, "errcode": 0, "errmsg": "ok", "chatdata": out})
 
 
 @finance_bp.post("/_finance/decrypt_many")
@@ -245,7 +251,7 @@ def decrypt_many():
             )
         except (ValueError, TypeError):
             out.append({"ret": 10006})
-    return jsonify(ret=0, items=out)
+    return _page_answer({"ret": 0, "items": out})
 
 
 @finance_bp.post("/_finance/media")
