@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, func, insert, or_, select
+from sqlalchemy import and_, case, delete, func, insert, or_, select
 
 from sidebar.archive import read
 from sidebar.core.units import brand_zone
@@ -161,25 +161,43 @@ def waiting_now(now: datetime) -> list[tuple[ArchiveMessage, int]]:
     )
     spoke = func.max(case((ArchiveMessage.from_customer.is_(False), ArchiveMessage.sent_at)))
     asked = func.max(case((ArchiveMessage.from_customer.is_(True), ArchiveMessage.sent_at)))
-    threads = db.session.execute(
+    threads = (
         select(*pair, spoke.label("spoke"))
         .where(*one_to_one, ArchiveMessage.customer_userid.not_in(read.refused()))
         .group_by(*pair)
         .having(or_(spoke.is_(None), asked > spoke))
-    ).tuples().all()  # fmt: skip
+        .subquery()
+    )
+    # Each thread's first customer message since the member last spoke, in one query (not one a thread).
+    same_pair = and_(ArchiveMessage.staff_userid == threads.c.staff_userid,
+                     ArchiveMessage.customer_userid == threads.c.customer_userid)  # fmt: skip
+    since_spoke = ArchiveMessage.sent_at > func.coalesce(threads.c.spoke, since)
+    firsts = (
+        select(*pair, func.min(ArchiveMessage.sent_at).label("at"))
+        .join(threads, same_pair)
+        .where(*one_to_one, ArchiveMessage.from_customer.is_(True), since_spoke)
+        .group_by(*pair)
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(ArchiveMessage)
+        .join(
+            firsts,
+            and_(
+                ArchiveMessage.staff_userid == firsts.c.staff_userid,
+                ArchiveMessage.customer_userid == firsts.c.customer_userid,
+                ArchiveMessage.sent_at == firsts.c.at,
+            ),
+        )  # fmt: skip
+        .where(*one_to_one, ArchiveMessage.from_customer.is_(True))
+        .order_by(ArchiveMessage.id)
+    )
+    first_of: dict[tuple[str | None, str | None], ArchiveMessage] = {}
+    for message in rows:  # two in the same millisecond: the first stored
+        first_of.setdefault((message.staff_userid, message.customer_userid), message)
     opening, most = hours(), limit().total_seconds()
     out = []
-    for staff, customer, last_word in threads:
-        first = db.session.scalar(
-            select(ArchiveMessage)
-            .where(*one_to_one, ArchiveMessage.staff_userid == staff,
-                   ArchiveMessage.customer_userid == customer, ArchiveMessage.from_customer.is_(True),
-                   ArchiveMessage.sent_at > (last_word or since))
-            .order_by(ArchiveMessage.sent_at, ArchiveMessage.id)
-            .limit(1)
-        )  # fmt: skip
-        if first is None:
-            continue
+    for first in first_of.values():
         waited = working_seconds(first.sent_at, now, opening)
         if waited > most:
             out.append((first, waited))

@@ -222,6 +222,23 @@ def patterns() -> list[Pattern]:
     return out
 
 
+def _question_before(reply: Mapping[str, Any], in_page: Mapping[str, Any] | None) -> str | None:
+    """The customer's text the reply answered, within ``REPLY_WINDOW``: the page's own latest (most are
+    there; anything stored before it is older still), else the archive's."""
+    if in_page is not None:
+        return str(in_page["summary"]) if in_page["sent_at"] >= reply["sent_at"] - REPLY_WINDOW else None
+    return db.session.scalar(
+        select(ArchiveMessage.summary)
+        .where(ArchiveMessage.staff_userid == reply["staff_userid"],
+               ArchiveMessage.customer_userid == reply["customer_userid"],
+               ArchiveMessage.room_id.is_(None), ArchiveMessage.from_customer.is_(True),
+               ArchiveMessage.msgtype == "text", ArchiveMessage.sent_at <= reply["sent_at"],
+               ArchiveMessage.sent_at >= reply["sent_at"] - REPLY_WINDOW)
+        .order_by(ArchiveMessage.sent_at.desc(), ArchiveMessage.id.desc())
+        .limit(1)
+    )  # fmt: skip
+
+
 def learn(rows: Iterable[Mapping[str, Any]], known: list[Pattern] | None = None) -> int:
     """Record guides' script replies among just-stored messages (each with its ``id``), and mark earlier
     replies that customers have now answered. Flushes; returns how many replies were recorded."""
@@ -229,34 +246,25 @@ def learn(rows: Iterable[Mapping[str, Any]], known: list[Pattern] | None = None)
     if not rows:
         return 0
     recorded = 0
-    replies = [r for r in rows if not r["from_customer"] and r["staff_userid"]]
-    if replies:
+    if any(not r["from_customer"] and r["staff_userid"] for r in rows):
         known = patterns() if known is None else known
-        for reply in replies:
-            text = reply["summary"] or ""
-            script_id = next((p.script_id for p in known if p.key in text and p.regex.match(text)), None)
-            if script_id is None:
+        asked: dict[tuple[str, str], Mapping[str, Any]] = {}  # the page's latest question per thread
+        for row in rows:  # in seq order
+            pair = (row["staff_userid"], row["customer_userid"])
+            if row["from_customer"]:
+                asked[pair] = row
                 continue
-            question = db.session.scalar(
-                select(ArchiveMessage.summary)
-                .where(ArchiveMessage.staff_userid == reply["staff_userid"],
-                       ArchiveMessage.customer_userid == reply["customer_userid"],
-                       ArchiveMessage.room_id.is_(None), ArchiveMessage.from_customer.is_(True),
-                       ArchiveMessage.msgtype == "text", ArchiveMessage.sent_at <= reply["sent_at"],
-                       ArchiveMessage.sent_at >= reply["sent_at"] - REPLY_WINDOW)
-                .order_by(ArchiveMessage.sent_at.desc(), ArchiveMessage.id.desc())
-                .limit(1)
-            )  # fmt: skip
+            text = row["summary"] or ""
+            script_id = next((p.script_id for p in known if p.key in text and p.regex.match(text)), None)
+            if script_id is None or not row["staff_userid"]:
+                continue
+            question = _question_before(row, asked.get(pair))
             if question:
-                example = ReplyExample(
-                    reply_message_id=reply["id"],
-                    script_id=script_id,
-                    customer_text=question,
-                    staff_userid=reply["staff_userid"],
-                    customer_userid=reply["customer_userid"],
-                    sent_at=reply["sent_at"],
-                )
-                db.session.add(example)
+                db.session.add(
+                    ReplyExample(reply_message_id=row["id"], script_id=script_id, customer_text=question,
+                                 staff_userid=row["staff_userid"], customer_userid=row["customer_userid"],
+                                 sent_at=row["sent_at"])
+                )  # fmt: skip
                 recorded += 1
         db.session.flush()
     if any(r["from_customer"] for r in rows):

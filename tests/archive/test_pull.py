@@ -10,11 +10,21 @@ from datetime import timedelta
 import requests
 from sqlalchemy import func, select
 
-from sidebar.archive import consent, pull, retention
+from sidebar import demo
+from sidebar.archive import consent, pull, read, retention
 from sidebar.archive import media as media_files
+from sidebar.core import slots
 from sidebar.core.files import files
 from sidebar.extensions import db
-from sidebar.models import ArchiveConsent, ArchiveCursor, ArchiveMessage, utcnow
+from sidebar.models import (
+    AdminAccount,
+    ArchiveConsent,
+    ArchiveCursor,
+    ArchiveMessage,
+    SensitiveHit,
+    SensitiveRule,
+    utcnow,
+)
 from tests.web.admin.test_console import qr_sign_in
 from tests.web.sidebar.test_customers import customer_of
 
@@ -174,3 +184,28 @@ def test_a_refusal_made_before_the_archive_is_asked_of_wecom(seeded, emulator):
         assert consent.check_unknown() == 0  # asked once
         (call,) = emulator.calls("msgaudit/check_single_agree")
         assert call["json"]["info"] == [{"userid": "chenjing", "exteranalopenid": ours}]
+
+
+def test_a_brands_first_minute_on_an_empty_database(app, emulator):
+    """Nothing synced yet — no members, customers or tags here — and the archive job's run stores the
+    messages with who they are between, raises a rule's hit, passes its other steps (consent, notices,
+    unanswered customers), and the messages can be searched."""
+    first = demo.customer(0)
+    ext, userid = first.external_userid, first.serving[0].userid
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ArchiveMessage)) == 0
+        db.session.add(SensitiveRule(name="投诉", kind="words", side="customer", words="投诉", active=True))
+        db.session.commit()
+    say(emulator, "customer", text("快递太慢了，我要投诉"), userid=userid, ext=ext)
+    say(emulator, "member", text("抱歉，马上帮您催一下"), userid=userid, ext=ext)
+    with app.app_context():
+        job, _every = slots.PERIODIC["pull_archive"]
+        assert job() == 2
+        said = _rows()
+        assert [(m.staff_userid, m.customer_userid, m.from_customer) for m in said] == [
+            (userid, ext, True), (userid, ext, False)
+        ]  # fmt: skip
+        hit = db.session.scalar(select(SensitiveHit))
+        assert (hit.staff_userid, hit.customer_userid, hit.matched) == (userid, ext, "投诉")
+        admin = AdminAccount(username="first", password_hash="-")  # noqa: S106 (never saved)
+        assert [m.summary for m in read.found(admin, "投诉").messages] == ["快递太慢了，我要投诉"]
