@@ -35,6 +35,8 @@ from sidebar.customers import tags as customer_tags
 from sidebar.data import imports, profile
 from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
+from sidebar.growth import invites as referral_invites
+from sidebar.growth import rewards as referral_rewards
 from sidebar.guides import attribution, metrics, tiers
 from sidebar.metrics import job_failures, job_seconds
 from sidebar.models import MomentTask, WecomEvent, utcnow
@@ -452,6 +454,19 @@ def pull_archive() -> int:
     with uow.unit():  # customers waiting past the limit: their guide, then the guide's manager
         archive_quality.alert(now=utcnow(), agent_id=agent_id)
     return stored
+
+
+@periodic(crontab(minute="*"), every=timedelta(minutes=1))
+def referrals() -> dict[str, int]:
+    """任务宝: invitations past their hold period counted (or taken back), rewards reached made and issued."""
+    now = utcnow()
+    with uow.unit():
+        done = referral_invites.confirm(now)
+    with uow.unit():
+        done["rewards_due"] = referral_rewards.make_due(now)
+    with uow.unit():  # each reward commits on its own
+        done.update(referral_rewards.issue_due(now=now))
+    return done
 
 
 @periodic(crontab(minute="5"), every=timedelta(hours=1))

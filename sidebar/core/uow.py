@@ -30,6 +30,8 @@ job that reads it, the shared store writing on its own connection) is registered
 - 会话内容存档 (``archive.pull``): each page of messages is committed with the seq after it, so the
   archive is never lost or doubled, and what stopped a pull is kept with the seq it stopped at; files
   fetched are kept as they come; retention deletes a batch at a time (``archive.retention``);
+- 任务宝 rewards (``growth.rewards.issue_one``): each reward is claimed, its coupon issued and the
+  reward marked in one transaction of its own, so a crash issues it on the next run and never twice;
 - ``data.oneid.reapply_members``: each batch of a million-customer repair is kept as it goes;
 - an uploaded import file is committed to the file store at once (a mapping form after a 422, or a job
   on another host, reads it next), and so is a workbook decrypted in place;

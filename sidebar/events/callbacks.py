@@ -24,6 +24,7 @@ from sidebar.core.errors import DomainError
 from sidebar.customers import contacts, group_sync
 from sidebar.data import oneid, profile
 from sidebar.extensions import db
+from sidebar.growth import invites
 from sidebar.metrics import callback_lag
 from sidebar.models import Customer, DeletedBy, EventStatus, WecomEvent, utcnow
 from sidebar.models.base import UTCDateTime
@@ -152,6 +153,7 @@ def _on_contact_added(f: dict[str, str]) -> str:
     tried again (an 84061 within seconds, ``RETRY_SOON``), never re-sending the welcome, and the
     customer's orders are matched and profile computed."""
     ext = f["ExternalUserID"]
+    was_contact = invites.known_before(ext)  # before this add is stored: is the invitee new to the brand?
     lookup_failed: WeComError | None = None
     try:
         with wecom().in_a_hurry():
@@ -166,7 +168,8 @@ def _on_contact_added(f: dict[str, str]) -> str:
     welcome.start_code_rules(f.get("State"), now=utcnow())
     touched = oneid.settle_for([customer.id])
     profile.recompute(touched | {customer.id})
-    return f"customer refreshed; {greeted}"
+    invited = invites.on_add(f.get("State"), f.get("UserID", ""), ext, at=_at(f), was_contact=was_contact)
+    return f"customer refreshed; {greeted}" + (f"; {invited}" if invited else "")
 
 
 def _customer(external_userid: str) -> Customer:
@@ -178,11 +181,13 @@ def _customer(external_userid: str) -> Customer:
 def _on_follow_deleted_by_staff(f: dict[str, str]) -> str:
     by = DeletedBy.TRANSFER if f.get("Source") == "DELETE_BY_TRANSFER" else DeletedBy.STAFF
     ended = contacts.end_follow(f["UserID"], f["ExternalUserID"], by=by, at=_at(f))
+    invites.on_delete(f["UserID"], f["ExternalUserID"], at=_at(f))
     return "follow ended" if ended else "no live follow"
 
 
 def _on_follow_deleted_by_customer(f: dict[str, str]) -> str:
     ended = contacts.end_follow(f["UserID"], f["ExternalUserID"], by=DeletedBy.CUSTOMER, at=_at(f))
+    invites.on_delete(f["UserID"], f["ExternalUserID"], at=_at(f))
     # A customer who deleted every guide is lapsed (流失期).
     profile.recompute(
         db.session.scalars(select(Customer.id).where(Customer.external_userid == f["ExternalUserID"]))

@@ -71,6 +71,17 @@ from sidebar.models.groups import (
     GroupNote,
     GroupTag,
 )
+from sidebar.models.growth import (
+    COUNTING,
+    InviteStatus,
+    ReferralCampaign,
+    ReferralCode,
+    ReferralInvite,
+    ReferralReward,
+    ReferralRung,
+    ReferralStatus,
+    RewardKind,
+)
 from sidebar.models.guides import (
     Attribution,
     AttributionRule,
@@ -124,6 +135,15 @@ from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclu
 event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect="postgresql"))
 
 __all__ = [
+    "COUNTING",
+    "InviteStatus",
+    "ReferralCampaign",
+    "ReferralCode",
+    "ReferralInvite",
+    "ReferralReward",
+    "ReferralRung",
+    "ReferralStatus",
+    "RewardKind",
     "ArchiveConsent",
     "ArchiveCursor",
     "ArchiveMessage",

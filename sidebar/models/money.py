@@ -129,6 +129,10 @@ class Coupon(Model):
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
     )
+    # A referral campaign's reward (``growth.rewards``): head office's, not the guide's quota either.
+    referral_campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("referral_campaigns.id", ondelete="SET NULL"), index=True
+    )
 
     template: Mapped[CouponTemplate] = relationship()
     customer: Mapped[Customer] = relationship()

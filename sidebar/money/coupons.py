@@ -95,6 +95,7 @@ def issued_today(staff: Staff, now: datetime, template_id: int | None = None) ->
         Coupon.created_at >= day_start(now),
         Coupon.drop_id.is_(None),
         Coupon.campaign_id.is_(None),  # a mass message's coupon card is head office's, not the guide's
+        Coupon.referral_campaign_id.is_(None),  # nor is a referral campaign's reward
     )
     dropped = select(GroupCouponDrop.template_id, func.sum(GroupCouponDrop.quantity)).where(
         GroupCouponDrop.staff_id == staff.id, GroupCouponDrop.created_at >= day_start(now)
