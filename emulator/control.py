@@ -257,7 +257,10 @@ def send_event():
     spec = request.get_json(silent=True)
     if not isinstance(spec, dict):
         abort(400, "send the event as a JSON object")
-    st = state()
+    return jsonify(_deliver(state(), spec))
+
+
+def _deliver(st: WeComState, spec: dict[str, Any]) -> dict[str, Any]:
     try:
         event, change_type, fields = _apply(st, spec)
     except ApiError as exc:
@@ -275,7 +278,43 @@ def send_event():
     )
     record = {"event": event, "change_type": change_type, "fields": fields, **result}
     deliveries.append(record)
-    return jsonify(record)
+    return record
+
+
+@control_bp.get("/contact_ways")
+def contact_ways():
+    """The 「联系我」 codes made through the API, the newest first (the preview's 扫一扫 lists them)."""
+    with state().lock:
+        ways = list(state().contact_ways.values())
+    return jsonify([{k: w[k] for k in ("config_id", "remark", "state", "user")} for w in reversed(ways)])
+
+
+@control_bp.post("/contact_ways/<config_id>/scan")
+def scan_contact_way(config_id: str):
+    """Someone scans a code and adds its member — as WeCom then reports it (doc 92130 添加企业客户事件,
+    with the code's State): ``who`` is ``new`` (a WeChat user the brand never had), ``existing`` (already
+    another member's customer) or ``readded`` (a customer who deletes their member first, then adds
+    through the code)."""
+    st = state()
+    who = str((request.get_json(silent=True) or {}).get("who") or "new")
+    with st.lock:
+        if config_id not in st.contact_ways:
+            abort(404, "no such contact way")
+        code_users = set(st.contact_ways[config_id]["user"])
+        known = [(ext, sorted(f)) for ext, f in st.follows.items() if f and not set(f) & code_users]
+        count = len(st.contacts)
+    if who == "new":
+        ext = "wm" + secrets.token_hex(15)
+        contact = {"external_userid": ext, "name": f"新客户{count + 1}", "type": 1, "gender": 0}
+        return jsonify(_deliver(st, {"change_type": "add_external_contact", "config_id": config_id,
+                                     "external_userid": ext, "contact": contact}))  # fmt: skip
+    if who not in ("existing", "readded") or not known:
+        abort(400, "who must be new, existing or readded (and a customer must exist)")
+    ext, members = known[0] if who == "existing" else known[-1]
+    if who == "readded":
+        _deliver(st, {"change_type": "del_follow_user", "userid": members[0], "external_userid": ext})
+    return jsonify(_deliver(st, {"change_type": "add_external_contact", "config_id": config_id,
+                                 "external_userid": ext}))  # fmt: skip
 
 
 @control_bp.post("/burst")

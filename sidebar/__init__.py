@@ -17,6 +17,7 @@ from sidebar.web import assets, clean_input, errors, labels, observability, secu
 from sidebar.web.admin import admin_bp
 from sidebar.web.claim import claim_bp
 from sidebar.web.health import health_bp
+from sidebar.web.referral import referral_bp
 from sidebar.web.sidebar import sidebar_bp
 from sidebar.web.signin import auth_bp
 from sidebar.web.tracked import tracked_bp
@@ -87,6 +88,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(claim_bp)
+    app.register_blueprint(referral_bp)
     app.register_blueprint(tracked_bp)
     app.register_blueprint(sidebar_bp)
     app.register_blueprint(admin_bp)

@@ -10,7 +10,7 @@ from datetime import datetime
 from sidebar.extensions import db
 from sidebar.models import Send, utcnow
 
-KINDS = ("script", "material", "product", "text", "coupon", "red_packet", "welcome")
+KINDS = ("script", "material", "product", "text", "coupon", "red_packet", "welcome", "referral")
 VIAS = ("sidebar", "sop", "welcome", "share")
 
 

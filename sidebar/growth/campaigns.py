@@ -160,6 +160,18 @@ def is_open(campaign: ReferralCampaign, at: datetime) -> bool:
     return campaign.status == ReferralStatus.ACTIVE.value and campaign.starts_at <= at <= campaign.ends_at
 
 
+def running(now: datetime) -> list[ReferralCampaign]:
+    """The active campaigns within their dates, the newest first."""
+    return list(
+        db.session.scalars(
+            select(ReferralCampaign)
+            .where(ReferralCampaign.status == ReferralStatus.ACTIVE.value,
+                   ReferralCampaign.starts_at <= now, ReferralCampaign.ends_at > now)
+            .order_by(ReferralCampaign.id.desc())
+        )
+    )  # fmt: skip
+
+
 def members(campaign: ReferralCampaign) -> list[int]:
     """The staff ids new friends are routed to; empty: each inviter's own guide."""
     return [int(i) for i in json.loads(campaign.staff_ids or "[]")]

@@ -72,7 +72,7 @@ def member_for(campaign: ReferralCampaign, inviter: Customer) -> Staff:
     raise CodeRefused(str(_l("No active member to bring this customer's friends to.")))
 
 
-def _kept(campaign: ReferralCampaign, inviter: Customer) -> ReferralCode | None:
+def kept(campaign: ReferralCampaign, inviter: Customer) -> ReferralCode | None:
     return db.session.scalar(
         select(ReferralCode).where(
             ReferralCode.campaign_id == campaign.id, ReferralCode.inviter_id == inviter.id
@@ -83,8 +83,8 @@ def _kept(campaign: ReferralCampaign, inviter: Customer) -> ReferralCode | None:
 def code_for(campaign: ReferralCampaign, inviter: Customer, *, now: datetime | None = None) -> ReferralCode:
     """The inviter's code in the campaign, made (or a free one reused) the first time; flushes."""
     now = now or utcnow()
-    if (kept := _kept(campaign, inviter)) is not None:
-        return kept
+    if (held := kept(campaign, inviter)) is not None:
+        return held
     if not referral_campaigns.is_open(campaign, now):
         raise CodeRefused(str(_l("The campaign is not running.")))
     member = member_for(campaign, inviter)
@@ -126,7 +126,7 @@ def code_for(campaign: ReferralCampaign, inviter: Customer, *, now: datetime | N
         config_id=made["config_id"], state=state, qr_code=made.get("qr_code"), campaign_id=campaign.id,
         inviter_id=inviter.id, staff_userid=member.userid, assigned_at=now,
     )  # fmt: skip
-    twin = insert_once(code, lambda: _kept(campaign, inviter))
+    twin = insert_once(code, lambda: kept(campaign, inviter))
     if twin is not None:  # a second tap made one at the same moment: theirs stands, ours waits in the pool
         db.session.add(ReferralCode(config_id=made["config_id"], state=state, qr_code=made.get("qr_code"),
                                     staff_userid=member.userid, assigned_at=now))  # fmt: skip

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+if TYPE_CHECKING:
+    from sidebar.models.money import CouponTemplate
 
 from sidebar.extensions import Model, db
 from sidebar.models.base import UTCDateTime, utcnow
@@ -80,6 +84,7 @@ class ReferralRung(Model):
     amount: Mapped[int | None] = mapped_column(Integer)  # a red packet's, in fen
 
     campaign: Mapped[ReferralCampaign] = relationship(back_populates="rungs")
+    coupon_template: Mapped[CouponTemplate | None] = relationship()
 
 
 class ReferralCode(Model):

@@ -253,7 +253,7 @@ def test_a_code_past_wecoms_limit_is_refused_before_asking_wecom(seeded, emulato
         )
         with pytest.raises(codes.CodeRefused) as refused:
             codes.code_for(db.session.get(ReferralCampaign, campaign_id), inviter)
-        assert f"limit of {limit:,}" in str(refused.value)
+        assert f"「联系我」{limit:,} 个的上限" in str(refused.value)
         assert db.session.scalar(select(func.count()).select_from(ReferralCode)) == 0
     assert len(emulator.calls("externalcontact/add_contact_way")) == before
 

@@ -133,6 +133,7 @@ from sidebar.web.sidebar import (  # noqa: E402,F401
     moments,
     money,
     products,
+    referrals,
     reports,
     results,
     share,

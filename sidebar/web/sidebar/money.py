@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sidebar.core import uow
 from sidebar.core.units import parse_yuan, yuan
 from sidebar.extensions import db
+from sidebar.growth import campaigns as referral_campaigns
 from sidebar.models import Coupon, Customer, GroupChat, GroupCouponDrop, Order, RedPacket, utcnow
 from sidebar.money import coupons, group_coupons, red_packets
 from sidebar.money.messages import MESSAGES, Refused
@@ -52,6 +53,7 @@ def _render_coupons(customer: Customer) -> Any:
         describe=coupons.describe,
         status_of=coupons.status_of,
         new_key=new_key,
+        referrals=referral_campaigns.running(utcnow()),
     )
 
 

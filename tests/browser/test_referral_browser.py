@@ -1,0 +1,74 @@
+"""任务宝 end to end in chromium through the preview (the issue's "done when"): the guide sends a customer
+their invitation from the sidebar; the customer opens it (WeChat OAuth picks them) and sees their poster;
+three new customers scan it in the preview's 扫一扫 and add the guide; the inviter's page shows 3 and the
+coupon arrives; one of them deletes the guide inside the hold period and the count goes back to 2."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from sidebar.extensions import db
+from sidebar.growth import campaigns
+from sidebar.models import CouponTemplate, ReferralCode, utcnow
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_sidebar_preview import open_chat
+from tests.growth.test_referrals import run_job
+from tests.web.sidebar.test_customers import customer_of
+
+
+def test_a_customer_brings_three_friends_gets_the_coupon_and_loses_one(seeded, preview, context):
+    with seeded.app_context():
+        template = db.session.scalar(select(CouponTemplate.id).where(CouponTemplate.name == "新客礼券"))
+        now = utcnow()
+        campaigns.create("冬日老带新", starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=30),
+                         poster_text="邀请 3 位好友添加顾问，得 50 元新客礼券",
+                         rungs=[campaigns.RungSpec(3, "coupon", coupon_template_id=template)])  # fmt: skip
+        db.session.commit()
+    inviter = customer_of("chenjing")
+    page = context.new_page()
+    side = open_chat(page, preview, "chenjing", inviter.name)
+    side.get_by_test_id("tab-coupons").click()
+    side.get_by_test_id("referral-card").get_by_test_id("send-referral").click()
+    expect(page.locator(".bubble")).to_have_count(1)
+    assert "冬日老带新" in page.locator(".bubble").first.inner_text()
+
+    # The customer opens the card in WeChat: their own page, their poster.
+    with context.expect_page() as opened:
+        page.locator(".bubble__open").last.click()
+    mine = opened.value
+    mine.set_viewport_size({"width": 360, "height": 740})
+    expect(mine.get_by_test_id("referral-counted")).to_have_text("0")
+    poster = mine.get_by_test_id("referral-poster")
+    expect(poster).to_be_visible()
+    assert mine.evaluate("document.querySelector('[data-testid=referral-poster]').naturalWidth") == 750
+    ARTIFACTS.mkdir(exist_ok=True)
+    mine.screenshot(path=str(ARTIFACTS / "referral-page.png"), full_page=True)
+
+    # Three new customers scan the poster's code and add the guide.
+    with seeded.app_context():
+        config_id = db.session.scalar(select(ReferralCode.config_id))
+    page.locator("#scan-panel summary").click()
+    page.locator("#scan-way").select_option(config_id)
+    for _ in range(3):
+        page.get_by_test_id("scan-new").click()
+        expect(page.locator("#scan-result")).to_contain_text("回调已送达")
+        page.locator("#scan-result").evaluate("node => node.textContent = ''")
+    mine.reload()
+    expect(mine.get_by_test_id("referral-counted")).to_have_text("3")
+    run_job(seeded)  # the rewards job's minute
+    mine.reload()
+    expect(mine.get_by_test_id("referral-reward")).to_contain_text("新客礼券")
+    expect(mine.get_by_test_id("referral-reward").get_by_role("link")).to_be_visible()
+    mine.screenshot(path=str(ARTIFACTS / "referral-rewarded.png"), full_page=True)
+
+    # One friend deletes the guide inside the hold period: the count goes back to 2.
+    page.goto(f"{preview}?member=chenjing")
+    page.get_by_role("button", name="新客户").first.click()
+    page.get_by_test_id("customer-deletes").click()
+    expect(page.locator(".bubble").last).to_contain_text("删除了你")
+    mine.reload()
+    expect(mine.get_by_test_id("referral-counted")).to_have_text("2")
+    expect(mine.get_by_test_id("referral-next")).to_contain_text("1")
