@@ -6,18 +6,21 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from sidebar.core.errors import DomainError
 from sidebar.core.files import files
+from sidebar.core.units import brand_zone, parse_yuan
 from sidebar.extensions import db
 from sidebar.models import (
     CouponTemplate,
     ReferralCampaign,
+    ReferralCode,
     ReferralRung,
     ReferralStatus,
     RewardKind,
@@ -175,3 +178,70 @@ def running(now: datetime) -> list[ReferralCampaign]:
 def members(campaign: ReferralCampaign) -> list[int]:
     """The staff ids new friends are routed to; empty: each inviter's own guide."""
     return [int(i) for i in json.loads(campaign.staff_ids or "[]")]
+
+
+RUNG_ROWS = 3  # the console's form offers three rungs
+
+
+def from_form(form: Any, poster: bytes | None, *, now: datetime) -> dict[str, Any]:
+    """``create``'s arguments from the console's form (dates are days in the brand's zone: from the start
+    of the first to the end of the last); raises ``CampaignInvalid`` for what cannot be read at all."""
+    errors: dict[str, str] = {}
+
+    def whole(name: str, default: int) -> int:
+        raw = str(form.get(name) or "").strip()
+        if not raw:
+            return default
+        if not raw.isdigit():
+            errors[name] = str(_l("Enter a whole number."))
+            return default
+        return int(raw)
+
+    def day(name: str) -> datetime | None:
+        try:
+            return datetime.fromisoformat(str(form.get(name) or "")).replace(tzinfo=brand_zone())
+        except ValueError:
+            errors[name] = str(_l("Enter a date."))
+            return None
+
+    starts, ends = day("starts_on"), day("ends_on")
+    budget = parse_yuan(str(form.get("budget") or "0"), allow_zero=True)
+    if budget is None:
+        errors["budget"] = str(_l("Enter an amount in yuan, like 500 or 99.50."))
+    rungs = []
+    for n in range(RUNG_ROWS):
+        friends = str(form.get(f"rung{n}_friends") or "").strip()
+        if not friends:
+            continue
+        kind = str(form.get(f"rung{n}_kind") or "")
+        template = str(form.get(f"rung{n}_coupon") or "")
+        amount = (
+            parse_yuan(str(form.get(f"rung{n}_amount") or ""))
+            if kind == RewardKind.RED_PACKET.value
+            else None
+        )
+        if not friends.isdigit() or (kind == RewardKind.RED_PACKET.value and amount is None):
+            errors["rungs"] = str(_l("Each reward needs a number of friends, and a red packet its amount."))
+            continue
+        rungs.append(RungSpec(int(friends), kind, int(template) if template.isdigit() else None, amount))
+    if errors:
+        raise CampaignInvalid(errors)
+    assert starts is not None and ends is not None
+    return {
+        "name": str(form.get("name") or ""), "starts_at": max(starts, now - timedelta(minutes=1)),
+        "ends_at": ends + timedelta(days=1), "rungs": rungs, "hold_days": whole("hold_days", 7),
+        "burst_per_hour": whole("burst_per_hour", 20), "budget": budget or 0,
+        "staff_ids": [int(v) for v in form.getlist("staff_ids") if str(v).isdigit()],
+        "poster_text": str(form.get("poster_text") or "")[:200], "poster": poster, "now": now,
+    }  # fmt: skip
+
+
+def end(campaign: ReferralCampaign, *, now: datetime) -> int:
+    """End the campaign now: no more codes or counting; its codes go back to the pool (how many). A
+    freed code keeps its state until reused, so a late scan still names its inviter and is refused as
+    after the campaign."""
+    campaign.status, campaign.ended_at = ReferralStatus.ENDED.value, now
+    freed = db.session.execute(
+        update(ReferralCode).where(ReferralCode.campaign_id == campaign.id).values(campaign_id=None)
+    )
+    return int(getattr(freed, "rowcount", 0) or 0)

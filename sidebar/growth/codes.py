@@ -139,12 +139,3 @@ def by_state(state: str | None) -> ReferralCode | None:
     if not state or not state.startswith(STATE_PREFIX):
         return None
     return db.session.scalar(select(ReferralCode).where(ReferralCode.state == state))
-
-
-def free_codes_of(campaign: ReferralCampaign) -> int:
-    """A campaign that ended gives its codes back to the pool (they keep their state until reused, so a
-    late scan still names its inviter, and is refused as after the campaign)."""
-    result = db.session.execute(
-        update(ReferralCode).where(ReferralCode.campaign_id == campaign.id).values(campaign_id=None)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)

@@ -187,3 +187,17 @@ def count_of(campaign_id: int, inviter_id: int) -> int:
         )
         or 0
     )
+
+
+def review(invite: ReferralInvite, *, approve: bool, now: datetime) -> None:
+    """An admin's word on a held invitation: approved, it counts (waiting out what is left of the hold
+    period); rejected, it never does."""
+    if invite.status != InviteStatus.HELD.value:
+        return
+    if approve:
+        invite.status = InviteStatus.PENDING.value if invite.counts_at > now else InviteStatus.COUNTED.value
+        invite.reason = None
+    else:
+        invite.status, invite.reason = InviteStatus.REFUSED.value, "rejected"
+    invite.decided_at = now
+    db.session.flush()

@@ -24,6 +24,7 @@ from sidebar.models import (
     Customer,
     Material,
     MomentTask,
+    ReferralCampaign,
     Script,
     SopRule,
     Staff,
@@ -110,6 +111,10 @@ ACTIONS = {
     "sop_rule_disabled": _l("switched off the SOP rule %(name)s"),
     "sop_rule_deleted": _l("deleted the SOP rule %(name)s"),
     "channel_code.create": _l("made the channel code %(name)s"),
+    "referral.create": _l("made the referral campaign %(name)s"),
+    "referral.end": _l("ended the referral campaign (%(codes_freed)s codes freed)"),
+    "referral.approve": _l("counted an invitation held for review"),
+    "referral.reject": _l("rejected an invitation held for review"),
     "channel_code.update": _l("changed the channel code %(name)s"),
     "channel_code.retire": _l("retired the channel code %(name)s"),
     "channel_code.export": _l("exported the figures of the channel code %(name)s"),
@@ -163,6 +168,8 @@ TARGETS = {
     "moment_task": _l("moment"),
     "job": _l("import"),
     "channel_code": _l("channel code"),
+    "referral_campaign": _l("referral campaign"),
+    "referral_invite": _l("referral invitation"),
     "welcome": _l("welcome"),
     "api_key": _l("API key"),
     "admin_account": _l("admin account"),
@@ -271,4 +278,10 @@ def _target_names(entries: list[AuditLog]) -> dict[tuple[str, str], tuple[str, s
         lambda c: url_for("admin.channel_code_detail", code_id=c.id),
     )
     load("tag", Tag, lambda t: t.name, lambda t: url_for("admin.tags"))
+    load(
+        "referral_campaign",
+        ReferralCampaign,
+        lambda c: c.name,
+        lambda c: url_for("admin.referral_detail", referral_id=c.id),
+    )
     return out  # fmt: skip

@@ -262,9 +262,7 @@ def test_an_ended_campaigns_codes_are_reused_with_a_new_state(seeded, live_app, 
     first = a_campaign(seeded)
     config_id, state = inviter_code(seeded, first, customer_of("chenjing").external_userid)
     with seeded.app_context():
-        campaign = db.session.get(ReferralCampaign, first)
-        campaign.status = "ended"
-        assert codes.free_codes_of(campaign) == 1
+        assert campaigns.end(db.session.get(ReferralCampaign, first), now=utcnow()) == 1
         db.session.commit()
     second = a_campaign(seeded)
     made_before = len(emulator.calls("externalcontact/add_contact_way"))

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -35,6 +36,8 @@ from sidebar.models import (
     Material,
     Product,
     RedPacket,
+    ReferralCampaign,
+    ReferralInvite,
     Script,
     SensitiveHit,
     SensitiveRule,
@@ -69,7 +72,8 @@ OBJECT_PARAMS = {
 }
 # Configuration every console user may read and only admins may change.
 CONFIG_PARAMS = {
-    "rule_id", "template_id", "staff_id", "tag_id", "group_id", "key_id", "team_id", "code_id", "product_id"
+    "rule_id", "template_id", "staff_id", "tag_id", "group_id", "key_id", "team_id", "code_id", "product_id",
+    "referral_id", "invite_id",  # a referral campaign (任务宝) and an invitation held in it
 }  # fmt: skip
 # Parameters that are not objects: the value a request uses.
 FIXED = {
@@ -237,6 +241,16 @@ def world(seeded) -> World:
         ]  # fmt: skip
         db.session.add_all(caught)
         db.session.commit()
+        referral = ReferralCampaign(
+            name="路由表任务宝", starts_at=utcnow(), ends_at=utcnow() + timedelta(days=9)
+        )
+        db.session.add(referral)
+        db.session.flush()
+        held = ReferralInvite(campaign_id=referral.id, inviter_id=ours.id, invitee_id=south.id,
+                              staff_userid="chenjing", status="held", reason="burst", added_at=utcnow(),
+                              counts_at=utcnow())  # fmt: skip
+        db.session.add(held)
+        db.session.commit()
         rule_id = db.session.scalar(select(SopRule.id).order_by(SopRule.id))
         tag_id, group_id = db.session.execute(text("SELECT id, group_id FROM tags ORDER BY id")).first()
         w.theirs = {
@@ -256,6 +270,9 @@ def world(seeded) -> World:
             "hit_id": str(caught[0].id),
             # The catalogue is the brand's: a product is nobody's, the customer it goes to is.
             "product_id": str(db.session.scalar(select(Product.id).order_by(Product.id))),
+            # So is a referral campaign: the customer invited to it is someone's.
+            "referral_id": str(referral.id),
+            "invite_id": str(held.id),
         }
         # A manager's console: the other region's team script, not a guide's personal one.
         w.theirs_console = {
@@ -286,6 +303,8 @@ def world(seeded) -> World:
             "team_id": str(south_team),
             "code_id": str(db.session.scalar(select(ChannelCode.id).order_by(ChannelCode.id))),
             "product_id": str(db.session.scalar(select(Product.id).order_by(Product.id))),
+            "referral_id": str(referral.id),
+            "invite_id": str(held.id),
         }
         statement, my_statement = _statements(staff["huangli"], staff["chenjing"])
         w.theirs["statement_id"] = w.theirs_console["statement_id"] = str(statement)

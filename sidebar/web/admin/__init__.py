@@ -96,6 +96,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     money,
     products,
     radar,
+    referrals,
     reports,
     signals,
     sop,

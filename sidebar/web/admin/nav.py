@@ -46,6 +46,7 @@ GROUPS = (
         (
             Link("admin.channel_codes", _l("Channel codes")),
             Link("admin.group_codes_page", _l("Group codes"), admin_only=True),
+            Link("admin.referrals_page", _l("Referral campaigns")),
             Link("admin.deletions_page", _l("Customers lost")),
             Link("admin.transfers_page", _l("Move customers")),
             Link("admin.inheritance_page", _l("Handovers"), admin_only=True),
@@ -98,6 +99,7 @@ BY_MODULE = {
     "tag_rules": "customers",
     "groups": "customers",
     "channel_codes": "acquisition",
+    "referrals": "acquisition",
     "group_codes": "acquisition",
     "deletions": "acquisition",
     "transfers": "acquisition",

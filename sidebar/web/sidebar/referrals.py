@@ -57,15 +57,15 @@ def referral_invite(customer: Customer):
     except codes.CodeRefused as exc:
         uow.discard()
         return json_error(409, exc.code, str(exc))
-    sent = url_for("sidebar.referral_sent", external_userid=customer.external_userid, campaign_id=campaign.id)
+    sent = url_for("sidebar.referral_sent", external_userid=customer.external_userid, referral_id=campaign.id)
     return jsonify(message=invitation_card(campaign), sent_url=sent), 201
 
 
-@sidebar_bp.post("/customers/<external_userid>/referrals/<int:campaign_id>/sent")
+@sidebar_bp.post("/customers/<external_userid>/referrals/<int:referral_id>/sent")
 @customer_route
-def referral_sent(customer: Customer, campaign_id: int):
+def referral_sent(customer: Customer, referral_id: int):
     """WeCom confirmed the invitation went to the chat."""
-    campaign = db.session.get(ReferralCampaign, campaign_id)
+    campaign = db.session.get(ReferralCampaign, referral_id)
     if campaign is None:
         abort(404)
     send_log.record(me().id, kind="referral", ref_id=campaign.id, customer_id=customer.id, msgtype="news",

@@ -54,7 +54,7 @@ ENGLISH_ALLOWED = {
     "UnionID", "CRM", "AgentId", "SDK", "POP", "Secret",
 }  # fmt: skip
 # Buttons and actions that change something for good or for many: each asks first.
-DESTRUCTIVE = re.compile(r"删除|停用|吊销|撤销|应用到全部|离职继承|批量|全部转移|转移给")
+DESTRUCTIVE = re.compile(r"删除|停用|吊销|撤销|应用到全部|离职继承|批量|全部转移|转移给|结束活动")
 
 
 # Shown as they are, not words of the page: codes, file names, userids, commands (<code>, <pre>, <kbd>).

@@ -1,0 +1,105 @@
+"""What a referral campaign brought: invitations by what became of them, per guide, rewards issued, and
+the new customers' first 30 days (orders through OneID) — set-based, one query each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from sidebar.core.day_math import plus_days
+from sidebar.extensions import db
+from sidebar.models import (
+    COUNTING,
+    Coupon,
+    Customer,
+    InviteStatus,
+    Order,
+    ReferralCampaign,
+    ReferralInvite,
+    ReferralReward,
+    Staff,
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    by_status: dict[str, int]
+    counted: int  # pending + counted: the new contacts the campaign brought and kept so far
+    rewards_issued: int
+    coupons_redeemed: int
+    bought_30d: int  # new contacts who ordered within 30 days of adding
+    spent_30d: int  # what they spent (fen)
+
+
+def figures(campaign: ReferralCampaign) -> Figures:
+    by_status = dict(
+        db.session.execute(
+            select(ReferralInvite.status, func.count())
+            .where(ReferralInvite.campaign_id == campaign.id)
+            .group_by(ReferralInvite.status)
+        ).tuples().all()
+    )  # fmt: skip
+    issued = db.session.scalar(
+        select(func.count()).where(
+            ReferralReward.campaign_id == campaign.id, ReferralReward.status == "issued"
+        )
+    )
+    redeemed = db.session.scalar(
+        select(func.count()).where(
+            Coupon.referral_campaign_id == campaign.id, Coupon.redeemed_at.is_not(None)
+        )
+    )
+    within = and_(Order.customer_id == ReferralInvite.invitee_id, Order.paid_at >= ReferralInvite.added_at,
+                  Order.paid_at < plus_days(ReferralInvite.added_at, 30))  # fmt: skip
+    bought, spent = db.session.execute(
+        select(
+            func.count(func.distinct(Order.customer_id)),
+            func.coalesce(func.sum(Order.total_amount - Order.refund_amount), 0),
+        )
+        .join(ReferralInvite, within)
+        .where(ReferralInvite.campaign_id == campaign.id, ReferralInvite.status.in_(COUNTING))
+    ).one()
+    counted = sum(int(by_status.get(s, 0)) for s in COUNTING)
+    return Figures(
+        by_status, counted, int(issued or 0), int(redeemed or 0), int(bought or 0), int(spent or 0)
+    )
+
+
+def by_guide(campaign: ReferralCampaign) -> list[tuple[str, str, int]]:
+    """(userid, name, new contacts counted) per guide the friends added, the most first."""
+    rows = db.session.execute(
+        select(ReferralInvite.staff_userid, Staff.name, func.count())
+        .outerjoin(Staff, Staff.userid == ReferralInvite.staff_userid)
+        .where(ReferralInvite.campaign_id == campaign.id, ReferralInvite.status.in_(COUNTING))
+        .group_by(ReferralInvite.staff_userid, Staff.name)
+        .order_by(func.count().desc())
+    ).tuples()
+    return [(userid, name or userid, int(n)) for userid, name, n in rows]
+
+
+def top_inviters(campaign: ReferralCampaign, limit: int = 20) -> list[tuple[Customer, int]]:
+    rows = db.session.execute(
+        select(Customer, func.count())
+        .join(ReferralInvite, ReferralInvite.inviter_id == Customer.id)
+        .where(ReferralInvite.campaign_id == campaign.id, ReferralInvite.status.in_(COUNTING))
+        .group_by(Customer.id)
+        .order_by(func.count().desc(), Customer.id)
+        .limit(limit)
+    ).tuples()
+    return [(c, int(n)) for c, n in rows]
+
+
+def held(campaign: ReferralCampaign, limit: int = 200) -> list[tuple[ReferralInvite, Customer, Customer]]:
+    """Invitations held for review, the oldest first, with their inviter and invitee."""
+    who, whom = aliased(Customer), aliased(Customer)
+    rows = db.session.execute(
+        select(ReferralInvite, who, whom)
+        .join(who, who.id == ReferralInvite.inviter_id)
+        .join(whom, whom.id == ReferralInvite.invitee_id)
+        .where(ReferralInvite.campaign_id == campaign.id, ReferralInvite.status == InviteStatus.HELD.value)
+        .order_by(ReferralInvite.id)
+        .limit(limit)
+    ).tuples()
+    return list(rows)
