@@ -34,7 +34,15 @@ def test_an_admin_sees_six_groups_and_the_pages_of_the_one_they_are_in(seeded, c
     sop = client.get("/admin/sop").get_data(as_text=True)
     assert current(sop)[0] == "SOP 与权益"
     handovers = client.get("/admin/inheritance").get_data(as_text=True)
-    assert subnav(handovers) == ["渠道活码", "群活码", "任务宝", "客户流失", "在职转接", "离职继承", "日报周报"]
+    assert subnav(handovers) == [
+        "渠道活码",
+        "群活码",
+        "任务宝",
+        "客户流失",
+        "在职转接",
+        "离职继承",
+        "日报周报",
+    ]
     # Every link in every group opens.
     links = set(re.findall(r'<a href="(/admin/[^"]*)"', page.split("</header>")[0]))
     for group_page in {client.get(u).get_data(as_text=True) for u in links}:
