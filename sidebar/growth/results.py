@@ -80,14 +80,18 @@ def by_guide(campaign: ReferralCampaign) -> list[tuple[str, str, int]]:
 
 
 def top_inviters(campaign: ReferralCampaign, limit: int = 20) -> list[tuple[Customer, int]]:
-    rows = db.session.execute(
-        select(Customer, func.count())
-        .join(ReferralInvite, ReferralInvite.inviter_id == Customer.id)
+    counts = (
+        select(ReferralInvite.inviter_id, func.count().label("n"))
         .where(ReferralInvite.campaign_id == campaign.id, ReferralInvite.status.in_(COUNTING))
-        .group_by(Customer.id)
-        .order_by(func.count().desc(), Customer.id)
+        .group_by(ReferralInvite.inviter_id)
+        .order_by(func.count().desc(), ReferralInvite.inviter_id)
         .limit(limit)
-    ).tuples()
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Customer, counts.c.n).join(counts, counts.c.inviter_id == Customer.id)
+        .order_by(counts.c.n.desc(), Customer.id)
+    ).tuples()  # fmt: skip
     return [(c, int(n)) for c, n in rows]
 
 

@@ -3,9 +3,11 @@
 A job finds the rungs inviters have reached (one set-based INSERT … ON CONFLICT DO NOTHING on the
 reward's unique key: running it twice, or on two consumers at once, makes each reward once), then issues
 each due reward in a transaction of its own that first claims it (``due`` → ``issuing``, an atomic
-UPDATE): a coupon from the template's stock, under the reward's own idempotency key, not from any
-guide's daily quota. A crash rolls the claim back with the coupon; the next run issues it. A reward that
-cannot be issued (out of stock, outside the coupon's audience) is marked failed with the reason."""
+UPDATE): a coupon from the template's stock, or a red packet from the campaign's budget (within head
+office's per-packet limits), under the reward's own idempotency key, never from a guide's daily quota
+or caps; the guide then sends it in one tap (``web.sidebar.referrals``). A crash rolls the claim back
+with the coupon or packet; the next run issues it. A reward that cannot be issued (out of stock, outside
+the coupon's audience, the budget spent) is marked failed with the reason."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from sidebar.models import (
     Coupon,
     CouponTemplate,
     Customer,
+    RedPacket,
+    ReferralCampaign,
     ReferralCode,
     ReferralInvite,
     ReferralReward,
@@ -29,7 +33,7 @@ from sidebar.models import (
     Staff,
 )
 from sidebar.models.base import UTCDateTime
-from sidebar.money import coupons
+from sidebar.money import coupons, red_packets
 from sidebar.money.messages import Refused
 
 
@@ -75,19 +79,42 @@ def issue_one(reward_id: int, *, now: datetime) -> str:
     reward = db.session.get(ReferralReward, reward_id, populate_existing=True)
     rung = db.session.get(ReferralRung, reward.rung_id) if reward else None
     inviter = db.session.get(Customer, reward.inviter_id) if reward else None
-    if reward is None or rung is None or inviter is None or rung.kind != RewardKind.COUPON.value:
+    if reward is None or rung is None or inviter is None:
         db.session.rollback()
         return "taken"
     try:
-        coupon = _coupon(reward, rung, inviter, now)
+        if rung.kind == RewardKind.COUPON.value:
+            reward.coupon_id = _coupon(reward, rung, inviter, now).id
+        else:
+            reward.red_packet_id = _packet(reward, rung, inviter, now).id
     except Refused as exc:
         db.session.rollback()
         _mark_failed(reward_id, exc.code)
         uow.commit_point("a reward that cannot be issued says why, once")
         return "failed"
-    reward.coupon_id, reward.status, reward.issued_at = coupon.id, "issued", now
+    reward.status, reward.issued_at = "issued", now
     uow.commit_point("the reward and its coupon, together")
     return "issued"
+
+
+def _guide(reward: ReferralReward, inviter: Customer) -> Staff:
+    """The member the inviter's friends add: the reward comes from them."""
+    staff = db.session.scalar(
+        select(Staff).join(ReferralCode, ReferralCode.staff_userid == Staff.userid)
+        .where(ReferralCode.campaign_id == reward.campaign_id, ReferralCode.inviter_id == inviter.id)
+    )  # fmt: skip
+    if staff is None:
+        raise Refused("not_found")
+    return staff
+
+
+def _packet(reward: ReferralReward, rung: ReferralRung, inviter: Customer, now: datetime) -> RedPacket:
+    campaign = db.session.get(ReferralCampaign, reward.campaign_id)
+    if campaign is None:
+        raise Refused("not_found")
+    return red_packets.reward(_guide(reward, inviter), inviter, amount=rung.amount or 0,
+                              key=f"referral-reward-{reward.id}", campaign_id=campaign.id,
+                              budget=campaign.budget, now=now)  # fmt: skip
 
 
 def _coupon(reward: ReferralReward, rung: ReferralRung, inviter: Customer, now: datetime) -> Coupon:
@@ -103,23 +130,17 @@ def _coupon(reward: ReferralReward, rung: ReferralRung, inviter: Customer, now: 
         raise Refused("out_of_stock")
     if template.valid_until is not None and template.valid_until <= now:
         raise Refused("ended")
-    staff = db.session.scalar(
-        select(Staff).join(ReferralCode, ReferralCode.staff_userid == Staff.userid)
-        .where(ReferralCode.campaign_id == reward.campaign_id, ReferralCode.inviter_id == inviter.id)
-    )  # fmt: skip
-    if staff is None:
-        raise Refused("not_found")
+    staff = _guide(reward, inviter)
     return coupons.claimed(template, inviter, key=key, staff_id=staff.id, team_id=staff.team_id, now=now,
                            card_sent_at=now, referral_campaign_id=reward.campaign_id)  # fmt: skip
 
 
 def issue_due(*, now: datetime, most: int = 500) -> dict[str, int]:
-    """Issue the due coupon rewards, each in its own transaction."""
+    """Issue the due rewards, each in its own transaction."""
     due = list(
         db.session.scalars(
             select(ReferralReward.id)
-            .join(ReferralRung, ReferralRung.id == ReferralReward.rung_id)
-            .where(ReferralReward.status == "due", ReferralRung.kind == RewardKind.COUPON.value)
+            .where(ReferralReward.status == "due")
             .order_by(ReferralReward.id)
             .limit(most)
         )

@@ -151,8 +151,11 @@ class ReferralReward(Model):
     rung_id: Mapped[int] = mapped_column(ForeignKey("referral_rungs.id", ondelete="CASCADE"))
     inviter_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     coupon_id: Mapped[int | None] = mapped_column(ForeignKey("coupons.id", ondelete="SET NULL"))
+    red_packet_id: Mapped[int | None] = mapped_column(ForeignKey("red_packets.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="due")  # due, issued, failed (``error``)
     error: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the guide's one-tap message was sent
+
+    rung: Mapped[ReferralRung] = relationship()

@@ -257,6 +257,11 @@ class RedPacket(Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(255))
+    # A referral campaign's reward (``growth.rewards``): paid from the campaign's budget, not the guide's
+    # daily caps or the team's month.
+    referral_campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("referral_campaigns.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     customer: Mapped[Customer] = relationship()

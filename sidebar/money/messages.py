@@ -45,6 +45,7 @@ MESSAGES = {
     "guide_amount": _l("This would pass your daily red-packet amount."),
     "customer_count": _l("This customer has had as many red packets as allowed today."),
     "budget": _l("Your team's red-packet budget for this month is used up."),
+    "campaign_budget": _l("The referral campaign's red-packet budget is used up."),
     "disabled": _l("Red packets are switched off by head office."),
     "not_configured": _l("WeChat Pay is not set up yet; ask your administrator."),
     # Coupons in a group chat (群券)

@@ -43,6 +43,7 @@ from sidebar.models import (
     RedPacket,
     RedPacketBudget,
     RedPacketRule,
+    ReferralCampaign,
     Staff,
     utcnow,
 )
@@ -118,10 +119,11 @@ class Usage:
 
 def usage(staff: Staff, customer: Customer, the_rule: RedPacketRule, now: datetime) -> Usage:
     today = day_start(now)
-    guide_count, guide_amount = _sum_count(RedPacket.staff_id == staff.id, RedPacket.created_at >= today)
+    own = RedPacket.referral_campaign_id.is_(None)  # a referral reward is its campaign's, not the guide's
+    guide_count, guide_amount = _sum_count(RedPacket.staff_id == staff.id, RedPacket.created_at >= today, own)
     customer_count, _ = _sum_count(RedPacket.customer_id == customer.id, RedPacket.created_at >= today)
     team = RedPacket.team_id == staff.team_id if staff.team_id is not None else RedPacket.team_id.is_(None)
-    _, team_spent = _sum_count(team, RedPacket.created_at >= month_start(now))
+    _, team_spent = _sum_count(team, RedPacket.created_at >= month_start(now), own)
     return Usage(guide_count, guide_amount, customer_count, team_spent, team_budget(staff.team_id, the_rule))
 
 
@@ -251,6 +253,45 @@ def send(
         reason=reason,
         order_id=order_id,
     )
+    return packet
+
+
+def campaign_spent(campaign_id: int) -> int:
+    """What a referral campaign's red packets hold or paid (fen)."""
+    return _sum_count(RedPacket.referral_campaign_id == campaign_id)[1]
+
+
+def reward(staff: Staff, customer: Customer, *, amount: int, key: str, campaign_id: int, budget: int,
+           now: datetime) -> RedPacket:  # fmt: skip
+    """Reserve a referral campaign's reward packet for the customer, from the campaign's ``budget`` (not
+    the guide's daily caps or the team's month; head office's per-packet limits and the customer's daily
+    count still hold). The caller's transaction has locked the reward being paid; the campaign's row is
+    locked next, so the budget is counted by one payer at a time. Refused leaves nothing; the caller
+    commits. The guide sends the card (``growth.rewards``: the sidebar offers it)."""
+    if (found := _by_key(key)) is not None:
+        return found
+    the_rule = rule()
+    if not the_rule.enabled:
+        raise Refused("disabled")
+    if gateway().payer is None:
+        raise Refused("not_configured")
+    if not the_rule.min_amount <= amount <= the_rule.max_amount:
+        raise Refused("amount")
+    lock_row(ReferralCampaign, campaign_id)
+    if campaign_spent(campaign_id) + amount > budget:
+        raise Refused("campaign_budget")
+    today, _ = _sum_count(RedPacket.customer_id == customer.id, RedPacket.created_at >= day_start(now))
+    if today + 1 > the_rule.customer_daily_count:
+        raise Refused("customer_count")
+    packet = RedPacket(
+        idempotency_key=key, mch_billno=make_billno(current_app.config["PAY_MCH_ID"], now), staff_id=staff.id,
+        customer_id=customer.id, team_id=None, amount=amount, wishing=the_rule.wishing,
+        reason="任务宝奖励", expires_at=now + LIFETIME, created_at=now, referral_campaign_id=campaign_id,
+    )  # fmt: skip
+    if (twin := insert_once(packet, lambda: _by_key(key))) is not None:
+        return twin
+    audit.record("system", "red_packet.reward", "red_packet", packet.id, amount=amount,
+                 customer=customer.external_userid, mch_billno=packet.mch_billno)  # fmt: skip
     return packet
 
 

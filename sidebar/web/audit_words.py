@@ -51,6 +51,7 @@ ACTIONS = {
     "coupon_template.disable": _l("took a coupon off offer"),
     "coupon_template.add-stock": _l("added %(added)s to a coupon's stock"),
     "red_packet.send": _l("sent a red packet of %(amount)s"),
+    "red_packet.reward": _l("reserved a referral reward red packet of %(amount)s"),
     "red_packet.claim": _l("opened a red packet"),
     "red_packet.paid": _l("WeChat Pay paid out a red packet of %(amount)s"),
     "red_packet.failed": _l("WeChat Pay refused a red packet of %(amount)s: %(message)s"),

@@ -19,13 +19,18 @@ from sidebar.models import (
     Coupon,
     CouponTemplate,
     Customer,
+    RedPacket,
     ReferralCampaign,
     ReferralCode,
     ReferralInvite,
     ReferralReward,
+    Staff,
     utcnow,
 )
+from sidebar.money import red_packets
+from tests.sidebar_helpers import sign_in
 from tests.web.sidebar.test_customers import customer_of
+from tests.web.test_route_table import csrf_of
 
 NEW = "wmREFERRAL{:021d}"
 
@@ -275,3 +280,52 @@ def test_an_ended_campaigns_codes_are_reused_with_a_new_state(seeded, live_app, 
     scan(emulator, config_id, NEW.format(40))  # the code now names the new inviter
     assert statuses(seeded, second) == {NEW.format(40): ("pending", None)}
     assert statuses(seeded, first) == {}
+
+
+def test_red_packet_rewards_come_from_the_campaigns_budget_and_the_guide_sends_them(
+    seeded, live_app, emulator
+):
+    with seeded.app_context():
+        rule = red_packets.rule()
+        rule.enabled = True
+        db.session.commit()
+        amount = rule.min_amount
+    campaign_id = a_campaign(
+        seeded, budget=amount, rungs=[campaigns.RungSpec(1, "red_packet", amount=amount)]
+    )
+    first, second = customer_of("chenjing").external_userid, customer_of("wangfang").external_userid
+    for n, inviter in enumerate((first, second)):
+        config_id, _ = inviter_code(seeded, campaign_id, inviter)
+        scan(emulator, config_id, NEW.format(60 + n))
+    run_job(seeded)
+    with seeded.app_context():
+        rewards_ = {r.inviter_id: r for r in db.session.scalars(select(ReferralReward))}
+        by_ext = {c.external_userid: c.id for c in db.session.scalars(select(Customer).where(
+            Customer.external_userid.in_([first, second])))}  # fmt: skip
+        paid, refused = rewards_[by_ext[first]], rewards_[by_ext[second]]
+        assert paid.status == "issued" and paid.red_packet_id
+        assert (refused.status, refused.error) == ("failed", "campaign_budget")  # the budget paid one
+        packet = db.session.get(RedPacket, paid.red_packet_id)
+        assert packet.referral_campaign_id == campaign_id and packet.amount == amount
+        staff = db.session.scalar(select(Staff).where(Staff.userid == "chenjing"))
+        inviter = db.session.get(Customer, by_ext[first])
+        used = red_packets.usage(staff, inviter, red_packets.rule(), utcnow())
+        assert (used.guide_count, used.guide_amount) == (0, 0)  # not the guide's caps
+        reward_id = paid.id
+
+    # The guide sends it in one tap from the inviter's chat.
+    client = seeded.test_client()
+    sign_in(client, "chenjing")
+    token = csrf_of(client, "/sidebar/")
+    tab = client.get(f"/sidebar/customers/{first}/coupons").get_data(as_text=True)
+    assert 'data-testid="send-reward"' in tab
+    card = client.post(f"/sidebar/customers/{first}/referral-rewards/{reward_id}", headers={"X-CSRFToken": token},
+                       data={"external_userid": first})  # fmt: skip
+    assert card.status_code == 200 and card.json["message"]["msgtype"] in ("news", "link")
+    assert client.post(card.json["sent_url"], headers={"X-CSRFToken": token}).status_code == 200
+    assert 'data-testid="send-reward"' not in client.get(f"/sidebar/customers/{first}/coupons").get_data(
+        as_text=True
+    )
+    with seeded.app_context():
+        assert db.session.get(ReferralReward, reward_id).told_at is not None
+        assert db.session.get(RedPacket, paid.red_packet_id).card_sent_at is not None

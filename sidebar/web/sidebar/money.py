@@ -24,7 +24,7 @@ from sidebar.money.messages import MESSAGES, Refused
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
 from sidebar.web.errors import json_error
-from sidebar.web.sidebar import customer_route, me, sidebar_bp
+from sidebar.web.sidebar import customer_route, me, referrals, sidebar_bp
 from sidebar.web.sidebar.cards import card_image, coupon_message, in_chat_with, new_key, refusal
 from sidebar.web.sidebar.group_chats import group_or_404
 
@@ -54,6 +54,7 @@ def _render_coupons(customer: Customer) -> Any:
         status_of=coupons.status_of,
         new_key=new_key,
         referrals=referral_campaigns.running(utcnow()),
+        rewards=referrals.rewards_to_send(customer),
     )
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from sidebar.core import send_log, uow
 from sidebar.extensions import db
 from sidebar.growth import campaigns, codes
-from sidebar.models import Customer, ReferralCampaign, utcnow
+from sidebar.models import Coupon, Customer, RedPacket, ReferralCampaign, ReferralReward, utcnow
+from sidebar.money import coupons, red_packets
 from sidebar.web.errors import json_error
 from sidebar.web.referral import token_of
 from sidebar.web.sidebar import customer_route, me, sidebar_bp
-from sidebar.web.sidebar.cards import card_image, in_chat_with
+from sidebar.web.sidebar.cards import card_image, coupon_message, in_chat_with
 
 
 def running() -> list[ReferralCampaign]:
@@ -70,4 +72,64 @@ def referral_sent(customer: Customer, referral_id: int):
         abort(404)
     send_log.record(me().id, kind="referral", ref_id=campaign.id, customer_id=customer.id, msgtype="news",
                     summary=campaign.name)  # fmt: skip
+    return jsonify(sent=True)
+
+
+# -- a reward reached: the guide tells the customer and sends it, in one tap ------------------------
+
+
+def rewards_to_send(customer: Customer) -> list[ReferralReward]:
+    """This customer's issued rewards no guide has sent yet."""
+    return list(
+        db.session.scalars(
+            select(ReferralReward)
+            .where(ReferralReward.inviter_id == customer.id, ReferralReward.status == "issued",
+                   ReferralReward.told_at.is_(None))
+            .order_by(ReferralReward.id)
+        )
+    )  # fmt: skip
+
+
+def _reward_or_404(customer: Customer, reward_id: int) -> ReferralReward:
+    reward = db.session.get(ReferralReward, reward_id)
+    if reward is None or reward.inviter_id != customer.id or reward.status != "issued":
+        abort(404)
+    return reward
+
+
+@sidebar_bp.post("/customers/<external_userid>/referral-rewards/<int:reward_id>")
+@customer_route
+def referral_reward_card(customer: Customer, reward_id: int):
+    """The reward's card (the coupon, or the red packet) to send the customer."""
+    staff = me()
+    if not in_chat_with(staff, customer):
+        abort(403, _("Only a guide who has this customer can invite them."))
+    reward = _reward_or_404(customer, reward_id)
+    if reward.coupon_id is not None:
+        coupon = db.session.get(Coupon, reward.coupon_id)
+        assert coupon is not None
+        message = coupon_message(coupon)
+    else:
+        packet = db.session.get(RedPacket, reward.red_packet_id)
+        if packet is None:
+            abort(404)
+        claim = url_for("claim.packet_page", token=red_packets.claim_token(packet), _external=True)
+        message = red_packets.card(packet, claim, card_image("packet"), staff.name)
+    sent = url_for(
+        "sidebar.referral_reward_sent", external_userid=customer.external_userid, reward_id=reward.id
+    )
+    return jsonify(message=message, sent_url=sent)
+
+
+@sidebar_bp.post("/customers/<external_userid>/referral-rewards/<int:reward_id>/sent")
+@customer_route
+def referral_reward_sent(customer: Customer, reward_id: int):
+    """WeCom confirmed the reward's card went to the chat: the customer has been told."""
+    reward = _reward_or_404(customer, reward_id)
+    now = utcnow()
+    if reward.coupon_id is not None and (coupon := db.session.get(Coupon, reward.coupon_id)) is not None:
+        coupons.mark_sent(coupon, now=now)
+    elif reward.red_packet_id is not None and (packet := db.session.get(RedPacket, reward.red_packet_id)):
+        red_packets.mark_sent(packet, now=now)
+    reward.told_at = reward.told_at or now
     return jsonify(sent=True)
