@@ -98,6 +98,11 @@ def _apply(st: WeComState, spec: dict[str, Any]) -> tuple[str, str | None, dict[
             state=spec.get("state", ""),
             tags=spec.get("tags", []),
             remark=spec.get("remark", ""),
+            # A member who adds a customer by searching their phone: WeCom reports add_way 2 (搜索手机号,
+            # doc 92114) and the phone in remark_mobiles (WeCom's answer in its developer community: "通过
+            # 手机号直接添加的外部联系人，也会返回").
+            add_way=2 if spec.get("phone") else int(spec.get("add_way", 1)),
+            remark_mobiles=[str(spec["phone"])] if spec.get("phone") else [],
         )
         welcome_code = secrets.token_hex(16)
         with st.lock:

@@ -363,7 +363,7 @@ class WeComState:
                 "description": follow.get("description", ""),
                 "createtime": int(follow.get("createtime") or time.time()),
                 "tags": set(follow.get("tags", [])),
-                "remark_mobiles": [],
+                "remark_mobiles": list(follow.get("remark_mobiles") or []),
                 "add_way": int(follow.get("add_way", 1)),
                 "state": follow.get("state", ""),
                 "oper_userid": userid,

@@ -24,7 +24,7 @@ from sidebar.core.errors import DomainError
 from sidebar.customers import contacts, group_sync
 from sidebar.data import oneid, profile
 from sidebar.extensions import db
-from sidebar.growth import invites
+from sidebar.growth import invites, pool
 from sidebar.metrics import callback_lag
 from sidebar.models import Customer, DeletedBy, EventStatus, WecomEvent, utcnow
 from sidebar.models.base import UTCDateTime
@@ -169,6 +169,7 @@ def _on_contact_added(f: dict[str, str]) -> str:
     touched = oneid.settle_for([customer.id])
     profile.recompute(touched | {customer.id})
     invited = invites.on_add(f.get("State"), f.get("UserID", ""), ext, at=_at(f), was_contact=was_contact)
+    pool.on_add(f.get("UserID", ""), ext, at=_at(f))  # a pool customer the guide added by phone
     return f"customer refreshed; {greeted}" + (f"; {invited}" if invited else "")
 
 

@@ -74,6 +74,9 @@ from sidebar.models.groups import (
 from sidebar.models.growth import (
     COUNTING,
     InviteStatus,
+    PoolAssignment,
+    PoolCustomer,
+    PoolStatus,
     ReferralCampaign,
     ReferralCode,
     ReferralInvite,
@@ -137,6 +140,9 @@ event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect=
 __all__ = [
     "COUNTING",
     "InviteStatus",
+    "PoolAssignment",
+    "PoolCustomer",
+    "PoolStatus",
     "ReferralCampaign",
     "ReferralCode",
     "ReferralInvite",

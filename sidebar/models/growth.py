@@ -8,10 +8,10 @@ contact for the hold period; the suspicious ones (self-invites, rings, bursts) a
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 if TYPE_CHECKING:
@@ -159,3 +159,69 @@ class ReferralReward(Model):
     told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the guide's one-tap message was sent
 
     rung: Mapped[ReferralRung] = relationship()
+
+
+class PoolStatus(enum.StrEnum):
+    ASSIGNED = "assigned"  # on a guide's list for the day
+    ADDED = "added"  # the guide added them in WeCom and Beside recognised the phone
+    EXPIRED = "expired"  # the day passed without an add: back in the pool
+
+
+class PoolCustomer(Model):
+    """客户公海: a buyer known by phone from orders or members who is no guide's contact yet."""
+
+    __tablename__ = "pool_customers"
+    __table_args__ = (
+        Index(
+            "ix_pool_customers_open",
+            "store_id",
+            "spend",
+            postgresql_where=text("customer_id IS NULL"),
+            sqlite_where=text("customer_id IS NULL"),
+        ),  # fmt: skip
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(32), unique=True)  # E.164
+    name: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"))
+    spend: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # fen, net of refunds
+    orders: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    skin_type: Mapped[str | None] = mapped_column(String(16))
+    # Set when they became a contact (added through the pool or any other way): out of the pool.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+OPEN = text("status = 'assigned'")
+
+
+class PoolAssignment(Model):
+    """One pool customer on one guide's list for one day, with the tags to put on them once added."""
+
+    __tablename__ = "pool_assignments"
+    __table_args__ = (
+        # One open assignment per pool customer.
+        Index(
+            "uq_pool_assignments_open",
+            "pool_customer_id",
+            unique=True,
+            postgresql_where=text("status = 'assigned'"),
+            sqlite_where=text("status = 'assigned'"),
+        ),  # fmt: skip
+        Index("ix_pool_assignments_staff_day", "staff_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pool_customer_id: Mapped[int] = mapped_column(ForeignKey("pool_customers.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=PoolStatus.ASSIGNED.value)
+    message: Mapped[str] = mapped_column(String(255), default="")  # the verification message suggested
+    tag_ids: Mapped[str] = mapped_column(Text, default="[]")  # JSON: tags Beside puts on them once added
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    pool_customer: Mapped[PoolCustomer] = relationship()

@@ -1,0 +1,98 @@
+"""客户公海 from an empty database: buyers known only by phone (an order without a WeCom customer, a member
+never matched) are in the pool with what is known of them; head office assigns them to a store's guides;
+the guide adds one by phone in WeCom (the emulator) and Beside recognises the phone, marks the assignment
+added and puts the pre-set tags on the new customer (预打标签); they leave the pool."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from sidebar.extensions import db
+from sidebar.growth import pool
+from sidebar.models import (
+    Customer,
+    CustomerTag,
+    Member,
+    Order,
+    PoolAssignment,
+    PoolCustomer,
+    Role,
+    Staff,
+    StaffStatus,
+    Store,
+    Tag,
+    TagGroup,
+    utcnow,
+)
+
+PHONES = ("13800138001", "13800138002", "13800138003")
+
+
+def _brand_with_buyers(app) -> dict[str, int]:
+    """An empty brand's first day: a store, its guide, a tag, and buyers from an order file and the
+    member system (nothing synced from WeCom yet)."""
+    with app.app_context():
+        store = Store(code="SH01", name="上海静安店")
+        db.session.add(store)
+        db.session.flush()
+        guide = Staff(
+            userid="chenjing", name="陈静", store_id=store.id, role=Role.GUIDE, status=StaffStatus.ACTIVE
+        )
+        group = TagGroup(name="来源", is_local=True)
+        db.session.add_all([guide, group])
+        db.session.flush()
+        tag = Tag(group_id=group.id, name="公海添加", is_local=True)
+        db.session.add(tag)
+        now = utcnow()
+        db.session.add_all([
+            Order(platform="tmall", order_no="T1", buyer_phone="+86" + PHONES[0], total_amount=59900,
+                  paid_at=now - timedelta(days=3), store_id=store.id),
+            Order(platform="tmall", order_no="T2", buyer_phone="+86" + PHONES[0], total_amount=10000,
+                  paid_at=now - timedelta(days=1), store_id=store.id),
+            Member(member_no="M2", phone="+86" + PHONES[1], name="王女士", store_id=store.id, skin_type="dry"),
+            Member(member_no="M3", phone="+86" + PHONES[2], name="赵女士", store_id=store.id),
+        ])  # fmt: skip
+        db.session.commit()
+        return {"guide": guide.id, "tag": tag.id, "store": store.id}
+
+
+def test_a_pool_customer_is_assigned_added_by_phone_and_carries_the_preset_tags(app, live_app, emulator):
+    ids = _brand_with_buyers(app)
+    with app.app_context():
+        assert pool.refresh(utcnow()) == 3
+        top = db.session.scalar(select(PoolCustomer).where(PoolCustomer.phone == "+86" + PHONES[0]))
+        assert (top.spend, top.orders, top.store_id) == (69900, 2, ids["store"])
+        assert pool.assign(utcnow(), per_guide=2, message="您好，我是静安店的陈静", tag_ids=[ids["tag"]]) == 2
+        db.session.commit()
+        guide = db.session.get(Staff, ids["guide"])
+        listed = pool.todays(guide, utcnow())
+        assert [a.pool_customer.phone for a in listed] == [
+            "+86" + PHONES[0],
+            "+86" + PHONES[1],
+        ]  # spend first
+        assert json.loads(listed[0].tag_ids) == [ids["tag"]]
+
+    # The guide adds the top buyer by phone in WeCom.
+    done = emulator.send_event(change_type="add_external_contact", userid="chenjing", phone=PHONES[0],
+                               name="李女士")  # fmt: skip
+    assert done["delivered"]
+    ext = done["fields"]["ExternalUserID"]
+    with app.app_context():
+        customer = db.session.scalar(select(Customer).where(Customer.external_userid == ext))
+        added = db.session.scalar(select(PoolAssignment).where(PoolAssignment.customer_id == customer.id))
+        assert added.status == "added" and added.staff_id == ids["guide"]
+        tagged = db.session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == customer.id))
+        assert list(tagged) == [ids["tag"]]
+        # Their orders are theirs now (OneID through the phone), and they are out of the pool.
+        assert {o.customer_id for o in db.session.scalars(select(Order))} >= {customer.id}
+        assert pool.refresh(utcnow()) == 2
+        still = db.session.scalar(select(PoolAssignment).where(PoolAssignment.status == "assigned"))
+        assert still.pool_customer.phone == "+86" + PHONES[1]
+        # Tomorrow the one not added goes back to the pool and is assigned again.
+        assert pool.assign(utcnow() + timedelta(days=1), per_guide=2) == 2
+        assert (
+            db.session.scalar(select(PoolAssignment.status).where(PoolAssignment.id == still.id)) == "expired"
+        )
