@@ -181,3 +181,11 @@ def on_add(userid: str, external_userid: str, *, at: datetime) -> int:
                 customer_tags.add(customer, tag, by=by)
     db.session.flush()
     return done
+
+
+def tag_names(assignments: list[PoolAssignment]) -> dict[int, list[str]]:
+    """assignment id → the names of the tags it puts on the customer (one query)."""
+    wanted = {a.id: json.loads(a.tag_ids or "[]") for a in assignments}
+    every = sorted({t for ids in wanted.values() for t in ids})
+    names = dict(db.session.execute(select(Tag.id, Tag.name).where(Tag.id.in_(every))).tuples().all())
+    return {a: [names[t] for t in ids if t in names] for a, ids in wanted.items()}

@@ -334,6 +334,22 @@
     });
   });
 
+  /* -- copy a phone or a verification message (the pool's "add these customers"): the clipboard, else
+   * the text selected in its box for the guide to copy by hand ------------------------------------- */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var box = document.getElementById(button.getAttribute("data-copy"));
+    if (!box) return;
+    var done = function () { showToast(button.getAttribute("data-done") || "✓"); };
+    var byHand = function () { box.focus(); box.select(); };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(box.value).then(done, byHand);
+    } else {
+      byHand();
+    }
+  });
+
   /* -- the today page: open a customer's chat in WeCom -------------------------------------------- */
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-open-chat]");

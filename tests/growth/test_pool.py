@@ -27,6 +27,7 @@ from sidebar.models import (
     TagGroup,
     utcnow,
 )
+from tests.sidebar_helpers import sign_in
 
 PHONES = ("13800138001", "13800138002", "13800138003")
 
@@ -74,6 +75,13 @@ def test_a_pool_customer_is_assigned_added_by_phone_and_carries_the_preset_tags(
             "+86" + PHONES[1],
         ]  # spend first
         assert json.loads(listed[0].tag_ids) == [ids["tag"]]
+
+    # The guide's today page lists them: the phone to copy, the message, the tags.
+    client = app.test_client()
+    sign_in(client, "chenjing")
+    today = client.get("/sidebar/tasks").get_data(as_text=True)
+    assert today.count('data-testid="pool-row"') == 2 and 'value="13800138001"' in today
+    assert "您好，我是静安店的陈静" in today and "公海添加" in today
 
     # The guide adds the top buyer by phone in WeCom.
     done = emulator.send_event(change_type="add_external_contact", userid="chenjing", phone=PHONES[0],

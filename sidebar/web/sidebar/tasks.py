@@ -21,6 +21,7 @@ from sidebar.core.units import brand_zone
 from sidebar.customers import visibility
 from sidebar.data import alerts
 from sidebar.extensions import db
+from sidebar.growth import pool as growth_pool
 from sidebar.models import Customer, GroupSopTask, Script, SopTask, utcnow
 from sidebar.money import coupons
 from sidebar.money.messages import Refused
@@ -152,9 +153,12 @@ def tasks_today():
         )
         for signal, customer in signals
     ]
+    pool_list = growth_pool.todays(me(), utcnow())
     return htmx.render(
         "sidebar/today.html",
         staff=me(),
+        pool_list=pool_list,
+        pool_tags=growth_pool.tag_names(pool_list),
         groups=groups,
         total=sum(len(tasks) for _, tasks in groups),
         piece_count=sop_tasks.piece_count,
