@@ -30,12 +30,14 @@ from sidebar.campaigns import moments as campaign_moments
 from sidebar.campaigns import results as campaign_results
 from sidebar.campaigns import send as campaign_send
 from sidebar.core import slots, uow
+from sidebar.core.analyze import analyze
 from sidebar.customers import bulk, rule_tags
 from sidebar.customers import tags as customer_tags
 from sidebar.data import imports, profile
 from sidebar.events import callbacks as events
 from sidebar.extensions import db, huey, job_app
 from sidebar.growth import invites as referral_invites
+from sidebar.growth import pool as growth_pool
 from sidebar.growth import rewards as referral_rewards
 from sidebar.guides import attribution, metrics, tiers
 from sidebar.metrics import job_failures, job_seconds
@@ -467,6 +469,18 @@ def referrals() -> dict[str, int]:
     with uow.unit():  # each reward commits on its own
         done.update(referral_rewards.issue_due(now=now))
     return done
+
+
+@periodic(crontab(hour="0", minute="30"), every=DAY)  # 08:30 in Beijing
+def customer_pool() -> dict[str, int]:
+    """客户公海: rebuilt from the night's orders and members, then today's assigned by head office's rule."""
+    now = utcnow()
+    with uow.unit():
+        waiting = growth_pool.refresh(now)
+        analyze("pool_customers")
+    with uow.unit():
+        assigned = growth_pool.assign_by_rule(now) if growth_pool.rule().active else 0
+    return {"waiting": waiting, "assigned": assigned}
 
 
 @periodic(crontab(minute="5"), every=timedelta(hours=1))

@@ -1,5 +1,5 @@
 """客户公海: buyers known by phone who are no guide's contact yet, and their daily assignments to guides
-(with the tags to put on them once added).
+(with the tags to put on them once added), and head office's rule for assigning them.
 
 Revision ID: c3074d1a3770
 Revises: e30221097959
@@ -90,8 +90,20 @@ def upgrade():
             sqlite_where=sa.text("status = 'assigned'"),
         )
 
+    op.create_table(
+        "pool_rules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("per_guide", sa.Integer(), nullable=False),
+        sa.Column("message", sa.String(length=255), nullable=False),
+        sa.Column("tag_ids", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pool_rules")),
+    )
+
 
 def downgrade():
+    op.drop_table("pool_rules")
     with op.batch_alter_table("pool_assignments", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_pool_assignments_open",

@@ -17,11 +17,14 @@ finds the guide's open assignment for one of the customer's phones, marks it add
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select, update
 
 from sidebar.core import upsert
+from sidebar.core.errors import DomainError
 from sidebar.core.units import brand_zone
 from sidebar.customers import tags as customer_tags
 from sidebar.data.oneid import LIVE_PHONE
@@ -33,10 +36,12 @@ from sidebar.models import (
     Order,
     PoolAssignment,
     PoolCustomer,
+    PoolRule,
     PoolStatus,
     Role,
     Staff,
     StaffStatus,
+    Store,
     Tag,
 )
 from sidebar.models.base import UTCDateTime
@@ -189,3 +194,84 @@ def tag_names(assignments: list[PoolAssignment]) -> dict[int, list[str]]:
     every = sorted({t for ids in wanted.values() for t in ids})
     names = dict(db.session.execute(select(Tag.id, Tag.name).where(Tag.id.in_(every))).tuples().all())
     return {a: [names[t] for t in ids if t in names] for a, ids in wanted.items()}
+
+
+def rule() -> PoolRule:
+    """Head office's rule (one row, made switched off the first time it is needed)."""
+    found = db.session.scalar(select(PoolRule).order_by(PoolRule.id).limit(1))
+    if found is None:
+        found = PoolRule(active=False)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+class RuleInvalid(DomainError):
+    code = "invalid_pool_rule"
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+MAX_PER_GUIDE = 200
+
+
+def save_rule(*, active: bool, per_guide: str, message: str, tag_ids: list[int], now: datetime) -> PoolRule:
+    """Change the rule, or raise ``RuleInvalid`` and change nothing."""
+    errors: dict[str, str] = {}
+    if not per_guide.strip().isdigit() or not 1 <= int(per_guide) <= MAX_PER_GUIDE:
+        errors["per_guide"] = str(_l("Between 1 and %(n)s a guide a day.", n=MAX_PER_GUIDE))
+    if len(message) > 255:
+        errors["message"] = str(_l("At most 255 characters."))
+    known = set(db.session.scalars(select(Tag.id).where(Tag.id.in_(tag_ids))))
+    if known != set(tag_ids):
+        errors["tag_ids"] = str(_l("Choose tags that exist."))
+    if errors:
+        raise RuleInvalid(errors)
+    row = rule()
+    row.active, row.per_guide, row.message = active, int(per_guide), message.strip()
+    row.tag_ids, row.updated_at = json.dumps(sorted(known)), now
+    db.session.flush()
+    return row
+
+
+def assign_by_rule(now: datetime) -> int:
+    row = rule()
+    return assign(now, per_guide=row.per_guide, message=row.message, tag_ids=json.loads(row.tag_ids or "[]"))
+
+
+@dataclass(frozen=True)
+class Overview:
+    in_pool: int
+    by_store: list[tuple[str, int]]
+    assigned_today: int
+    added_today: int
+    added_all: int
+
+
+def overview(now: datetime) -> Overview:
+    today = today_of(now)
+    in_pool = db.session.scalar(select(func.count()).where(PoolCustomer.customer_id.is_(None))) or 0
+    stores = db.session.execute(
+        select(func.coalesce(Store.name, ""), func.count())
+        .select_from(PoolCustomer)
+        .outerjoin(Store, Store.id == PoolCustomer.store_id)
+        .where(PoolCustomer.customer_id.is_(None))
+        .group_by(Store.name)
+        .order_by(func.count().desc())
+        .limit(20)
+    ).tuples().all()  # fmt: skip
+    counts = dict(
+        db.session.execute(
+            select(PoolAssignment.status, func.count())
+            .where(PoolAssignment.day == today)
+            .group_by(PoolAssignment.status)
+        ).tuples().all()
+    )  # fmt: skip
+    added_all = db.session.scalar(
+        select(func.count()).where(PoolAssignment.status == PoolStatus.ADDED.value)
+    )  # fmt: skip
+    added = int(counts.get(PoolStatus.ADDED.value, 0))
+    assigned = int(counts.get(PoolStatus.ASSIGNED.value, 0)) + added
+    return Overview(int(in_pool), [(n, int(c)) for n, c in stores], assigned, added, int(added_all or 0))

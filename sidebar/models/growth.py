@@ -11,7 +11,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 if TYPE_CHECKING:
@@ -225,3 +225,17 @@ class PoolAssignment(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pool_customer: Mapped[PoolCustomer] = relationship()
+
+
+class PoolRule(Model):
+    """Head office's rule for the pool (one row): how many customers each guide gets a day, the
+    verification message suggested, the tags applied once added; assigned every morning when active."""
+
+    __tablename__ = "pool_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    per_guide: Mapped[int] = mapped_column(Integer, default=10)
+    message: Mapped[str] = mapped_column(String(255), default="")
+    tag_ids: Mapped[str] = mapped_column(Text, default="[]")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

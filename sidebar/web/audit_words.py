@@ -115,6 +115,8 @@ ACTIONS = {
     "referral.create": _l("made the referral campaign %(name)s"),
     "referral.end": _l("ended the referral campaign (%(codes_freed)s codes freed)"),
     "referral.approve": _l("counted an invitation held for review"),
+    "pool.rule": _l("changed the customer pool's rule"),
+    "pool.assign": _l("assigned %(assigned)s customers from the pool"),
     "referral.reject": _l("rejected an invitation held for review"),
     "channel_code.update": _l("changed the channel code %(name)s"),
     "channel_code.retire": _l("retired the channel code %(name)s"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sidebar.extensions import db
 from sidebar.growth import pool
@@ -28,6 +28,7 @@ from sidebar.models import (
     utcnow,
 )
 from tests.sidebar_helpers import sign_in
+from tests.web.admin.test_console import csrf_token, qr_sign_in
 
 PHONES = ("13800138001", "13800138002", "13800138003")
 
@@ -104,3 +105,35 @@ def test_a_pool_customer_is_assigned_added_by_phone_and_carries_the_preset_tags(
         assert (
             db.session.scalar(select(PoolAssignment.status).where(PoolAssignment.id == still.id)) == "expired"
         )
+
+
+def test_head_office_sets_the_rule_and_assigns_from_the_console(seeded, client):
+    """On the demo brand: the rule is refused in words when it makes no sense, saved when it does, and
+    "assign now" fills the guides' lists; a manager reads the page and changes nothing."""
+    with seeded.app_context():
+        store = db.session.scalar(select(Store).where(Store.code == "SH01"))
+        db.session.add_all([Member(member_no=f"POOL{n}", phone=f"+861390000{n:04d}", name=f"会员{n}",
+                                   store_id=store.id) for n in range(30)])  # fmt: skip
+        db.session.commit()
+        guides = db.session.scalar(
+            select(func.count()).where(Staff.store_id == store.id, Staff.role == Role.GUIDE,
+                                       Staff.status == StaffStatus.ACTIVE)
+        )  # fmt: skip
+    qr_sign_in(client, "zhangwei")
+    token = csrf_token(client, "/admin/pool")
+    bad = client.post("/admin/pool/rule", data={"csrf_token": token, "per_guide": "0", "active": "1"})
+    assert bad.status_code == 422 and 'data-testid="error-per_guide"' in bad.get_data(as_text=True)
+    with seeded.app_context():
+        assert pool.rule().active is False
+    saved = client.post("/admin/pool/rule", data={"csrf_token": token, "per_guide": "2", "active": "1",
+                                                  "message": "您好，我是您的专属顾问"})  # fmt: skip
+    assert saved.status_code == 303
+    assert client.post("/admin/pool/assign", data={"csrf_token": token}).status_code == 303
+    page = client.get("/admin/pool").get_data(as_text=True)
+    assert f'data-testid="pool-assigned">{2 * guides}<' in page
+
+    manager = seeded.test_client()
+    qr_sign_in(manager, "lina")
+    assert manager.get("/admin/pool").status_code == 200
+    theirs = csrf_token(manager, "/admin/pool")
+    assert manager.post("/admin/pool/assign", data={"csrf_token": theirs}).status_code == 403

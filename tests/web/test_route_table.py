@@ -38,6 +38,8 @@ from sidebar.models import (
     RedPacket,
     ReferralCampaign,
     ReferralInvite,
+    ReferralReward,
+    ReferralRung,
     Script,
     SensitiveHit,
     SensitiveRule,
@@ -69,6 +71,7 @@ OBJECT_PARAMS = {
     "userid",  # a member: whose archived conversations
     "message_id",  # an archived message
     "hit_id",  # a compliance alert on an archived message
+    "reward_id",  # a referral reward: the inviter's
 }
 # Configuration every console user may read and only admins may change.
 CONFIG_PARAMS = {
@@ -250,6 +253,15 @@ def world(seeded) -> World:
                               staff_userid="chenjing", status="held", reason="burst", added_at=utcnow(),
                               counts_at=utcnow())  # fmt: skip
         db.session.add(held)
+        rung = ReferralRung(campaign_id=referral.id, friends=1, kind="coupon", coupon_template_id=template.id)
+        db.session.add(rung)
+        db.session.flush()
+        south_reward, my_reward = (
+            ReferralReward(campaign_id=referral.id, rung_id=rung.id, inviter_id=who.id, coupon_id=c.id,
+                           status="issued")
+            for who, c in ((south, coupon), (ours, my_coupon))
+        )  # fmt: skip
+        db.session.add_all([south_reward, my_reward])
         db.session.commit()
         rule_id = db.session.scalar(select(SopRule.id).order_by(SopRule.id))
         tag_id, group_id = db.session.execute(text("SELECT id, group_id FROM tags ORDER BY id")).first()
@@ -273,6 +285,7 @@ def world(seeded) -> World:
             # So is a referral campaign: the customer invited to it is someone's.
             "referral_id": str(referral.id),
             "invite_id": str(held.id),
+            "reward_id": str(south_reward.id),
         }
         # A manager's console: the other region's team script, not a guide's personal one.
         w.theirs_console = {
@@ -305,6 +318,7 @@ def world(seeded) -> World:
             "product_id": str(db.session.scalar(select(Product.id).order_by(Product.id))),
             "referral_id": str(referral.id),
             "invite_id": str(held.id),
+            "reward_id": str(my_reward.id),
         }
         statement, my_statement = _statements(staff["huangli"], staff["chenjing"])
         w.theirs["statement_id"] = w.theirs_console["statement_id"] = str(statement)

@@ -94,6 +94,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     login,
     moments,
     money,
+    pool,
     products,
     radar,
     referrals,
