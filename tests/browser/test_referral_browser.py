@@ -11,8 +11,18 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from sidebar.extensions import db
-from sidebar.growth import campaigns
-from sidebar.models import CouponTemplate, ReferralCode, utcnow
+from sidebar.growth import campaigns, pool
+from sidebar.models import (
+    CouponTemplate,
+    CustomerTag,
+    Member,
+    PoolAssignment,
+    PoolCustomer,
+    ReferralCode,
+    Staff,
+    Tag,
+    utcnow,
+)
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_sidebar_preview import open_chat
 from tests.growth.test_referrals import run_job
@@ -72,3 +82,33 @@ def test_a_customer_brings_three_friends_gets_the_coupon_and_loses_one(seeded, p
     mine.reload()
     expect(mine.get_by_test_id("referral-counted")).to_have_text("2")
     expect(mine.get_by_test_id("referral-next")).to_contain_text("1")
+
+
+def test_a_guide_adds_a_pool_customer_by_phone_in_the_preview(seeded, preview, context):
+    """客户公海 in the preview: a buyer known only by phone is on 陈静's list; she adds them by phone
+    (扫一扫 → 搜索手机号添加) and the assignment is done, the pre-set tag on the new customer."""
+    with seeded.app_context():
+        guide = db.session.scalar(select(Staff).where(Staff.userid == "chenjing"))
+        tag = db.session.scalar(select(Tag).order_by(Tag.id))
+        db.session.add(
+            Member(member_no="POOL-B1", phone="+8613911112222", name="孙女士", store_id=guide.store_id)
+        )
+        db.session.commit()
+        pool.refresh(utcnow())
+        pool.assign(utcnow(), per_guide=50, tag_ids=[tag.id])
+        db.session.commit()
+        mine = db.session.scalar(
+            select(PoolAssignment).join(PoolCustomer).where(PoolCustomer.phone == "+8613911112222")
+        )
+        assert mine.staff_id == guide.id
+        tag_id, assignment_id = tag.id, mine.id
+    page = context.new_page()
+    page.goto(f"{preview}?member=chenjing")
+    page.locator("#scan-panel summary").click()
+    page.locator("#add-phone").fill("13911112222")
+    page.get_by_test_id("add-by-phone").click()
+    expect(page.locator("#scan-result")).to_contain_text("回调已送达")
+    with seeded.app_context():
+        done = db.session.get(PoolAssignment, assignment_id)
+        assert done.status == "added"
+        assert db.session.get(CustomerTag, (done.customer_id, tag_id)) is not None
