@@ -3,12 +3,17 @@ the new customers' first 30 days (orders through OneID) — set-based, one query
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from openpyxl import Workbook
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
-from sidebar.core.day_math import plus_days
+from sidebar.core import export
+from sidebar.core.day_math import local_day, plus_days
+from sidebar.core.locking import day_start
 from sidebar.extensions import db
 from sidebar.models import (
     COUNTING,
@@ -20,6 +25,7 @@ from sidebar.models import (
     ReferralInvite,
     ReferralReward,
     Staff,
+    utcnow,
 )
 
 
@@ -107,3 +113,46 @@ def held(campaign: ReferralCampaign, limit: int = 200) -> list[tuple[ReferralInv
         .limit(limit)
     ).tuples()
     return list(rows)
+
+
+def per_day(
+    campaign: ReferralCampaign, days: int = 30, *, now: datetime | None = None
+) -> list[tuple[str, int]]:
+    """(YYYY-MM-DD, friends added who count) for the last ``days`` days of the brand's calendar, every
+    day present."""
+    now = now or utcnow()
+    start = day_start(now) - timedelta(days=days - 1)
+    day = local_day(ReferralInvite.added_at)
+    rows = db.session.execute(
+        select(day, func.count())
+        .where(ReferralInvite.campaign_id == campaign.id, ReferralInvite.status.in_(COUNTING),
+               ReferralInvite.added_at >= start)
+        .group_by(day)
+    )  # fmt: skip
+    counts = {str(d): int(n) for d, n in rows}
+    keys = [(start + timedelta(days=n)).date().isoformat() for n in range(days)]
+    return [(k, counts.get(k, 0)) for k in keys]
+
+
+def xlsx(campaign: ReferralCampaign, *, now: datetime | None = None) -> bytes:
+    """The campaign's figures for a spreadsheet: totals, per guide, per day (90 days)."""
+    f = figures(campaign)
+    book = Workbook(write_only=True)
+    summary = book.create_sheet("汇总")
+    head = ["活动", "新增好友", "已过确认期", "已扣回", "待审核", "非新客", "已发奖励", "奖励券核销",
+            "30 天内购买（人）", "30 天内消费（元）"]  # fmt: skip
+    export.append(summary, head)
+    counted = [f.by_status.get(s, 0) for s in ("counted", "reversed", "held", "refused")]
+    export.append(summary, [campaign.name, f.counted, *counted, f.rewards_issued, f.coupons_redeemed,
+                            f.bought_30d, f.spent_30d / 100])  # fmt: skip
+    guides = book.create_sheet("按导购")
+    export.append(guides, ["导购", "新增好友"])
+    for _userid, name, n in by_guide(campaign):
+        export.append(guides, [name, n])
+    days = book.create_sheet("每日新增")
+    export.append(days, ["日期", "新增好友"])
+    for day, n in per_day(campaign, 90, now=now):
+        export.append(days, [day, n])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

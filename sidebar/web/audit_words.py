@@ -113,6 +113,7 @@ ACTIONS = {
     "sop_rule_deleted": _l("deleted the SOP rule %(name)s"),
     "channel_code.create": _l("made the channel code %(name)s"),
     "referral.create": _l("made the referral campaign %(name)s"),
+    "referral.export": _l("exported the figures of the referral campaign %(name)s"),
     "referral.end": _l("ended the referral campaign (%(codes_freed)s codes freed)"),
     "referral.approve": _l("counted an invitation held for review"),
     "pool.rule": _l("changed the customer pool's rule"),

@@ -150,7 +150,7 @@ document.addEventListener("click", function (event) {
   });
 })();
 
-/* A channel code's adds per day. */
+/* A channel code's adds per day (and a referral campaign's new contacts: the same chart). */
 (function () {
   "use strict";
   var data = document.getElementById("code-days");

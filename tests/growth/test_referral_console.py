@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -76,6 +77,11 @@ def test_an_admin_makes_reviews_and_ends_a_campaign(seeded, client, live_app, em
     assert 'data-testid="figure-counted">2<' in client.get(f"/admin/referrals/{campaign_id}").get_data(
         as_text=True
     )
+
+    sheet = client.get(f"/admin/referrals/{campaign_id}/export.xlsx")
+    assert sheet.status_code == 200 and sheet.data[:2] == b"PK"
+    rows = list(load_workbook(io.BytesIO(sheet.data)).worksheets[0].iter_rows(values_only=True))
+    assert rows[1][:2] == ("冬日老带新", 2)
 
     # A manager reads it and cannot change it.
     manager = seeded.test_client()

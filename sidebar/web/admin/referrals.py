@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -91,7 +91,22 @@ def referral_detail(referral_id: int):
             by_guide=results.by_guide(campaign),
             inviters=results.top_inviters(campaign),
             held=results.held(campaign),
+            per_day=results.per_day(campaign),
         ),
+    )
+
+
+@admin_bp.get("/referrals/<int:referral_id>/export.xlsx")
+@console_required
+def referral_export(referral_id: int):
+    campaign = _campaign_or_404(referral_id)
+    audit.record(
+        viewer(), "referral.export", "referral_campaign", campaign.id, ip=client_ip(), name=campaign.name
+    )
+    return Response(
+        results.xlsx(campaign),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="referral-{campaign.id}.xlsx"'},
     )
 
 
