@@ -21,7 +21,6 @@ from sidebar.extensions import db
 from sidebar.models import (
     COUNTING,
     Coupon,
-    CouponTemplate,
     Customer,
     RedPacket,
     ReferralCampaign,
@@ -118,18 +117,12 @@ def _packet(reward: ReferralReward, rung: ReferralRung, inviter: Customer, now: 
 
 
 def _coupon(reward: ReferralReward, rung: ReferralRung, inviter: Customer, now: datetime) -> Coupon:
-    template_id = rung.coupon_template_id or 0
-    reserved = coupons.reserve_one(template_id)
     key = f"referral-reward-{reward.id}"
+    # Looked for before any stock is taken: the reward's row, locked by its claim, keeps a twin out.
     if (found := coupons.by_key(key)) is not None:  # issued before a crash lost the reward's mark
         return found
-    template = db.session.get(CouponTemplate, template_id, populate_existing=True)
-    if template is None or not template.active:
-        raise Refused("not_found")
-    if not reserved:
-        raise Refused("out_of_stock")
-    if template.valid_until is not None and template.valid_until <= now:
-        raise Refused("ended")
+    template_id = rung.coupon_template_id or 0
+    template = coupons.reserved_template(template_id, coupons.reserve_one(template_id), now)
     staff = _guide(reward, inviter)
     return coupons.claimed(template, inviter, key=key, staff_id=staff.id, team_id=staff.team_id, now=now,
                            card_sent_at=now, referral_campaign_id=reward.campaign_id)  # fmt: skip

@@ -199,6 +199,19 @@ def reserve_one(template_id: int) -> bool:
     )
 
 
+def reserved_template(template_id: int, reserved: bool, now: datetime) -> CouponTemplate:
+    """The template a coupon was just asked of (``reserve_one`` said whether one was left), read again
+    under its lock; Refused when it is gone or switched off, out of stock, or ended."""
+    template = db.session.get(CouponTemplate, template_id, populate_existing=True)
+    if template is None or not template.active:
+        raise Refused("not_found")
+    if not reserved:
+        raise Refused("out_of_stock")
+    if template.valid_until is not None and template.valid_until <= now:
+        raise Refused("ended")
+    return template
+
+
 def claimed(
     template: CouponTemplate, customer: Customer, *, key: str, staff_id: int, team_id: int | None,
     now: datetime, card_sent_at: datetime, **origin: Any,
@@ -254,13 +267,7 @@ def issue(
     if found is not None:
         db.session.rollback()  # a twin tap got here first: give back the stock we took
         return _same_intent(found, staff, customer, template_id)
-    template = db.session.get(CouponTemplate, template_id, populate_existing=True)
-    if template is None or not template.active:
-        raise Refused("not_found")
-    if not reserved:
-        raise Refused("out_of_stock")
-    if template.valid_until is not None and template.valid_until <= now:
-        raise Refused("ended")
+    template = reserved_template(template_id, reserved, now)
     if template.kind == CouponKind.WXPAY.value and not template.wxpay_stock_id:
         raise Refused("not_configured")
     if ineligible(template, customer, customer_tag_ids(customer)):
