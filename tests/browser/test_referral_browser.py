@@ -41,6 +41,9 @@ def test_a_customer_brings_three_friends_gets_the_coupon_and_loses_one(seeded, p
     page = context.new_page()
     side = open_chat(page, preview, "chenjing", inviter.name)
     side.get_by_test_id("tab-coupons").click()
+    side.get_by_test_id("referral-card").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    side.locator("body").screenshot(path=str(ARTIFACTS / "referral-sidebar-card.png"))
     side.get_by_test_id("referral-card").get_by_test_id("send-referral").click()
     expect(page.locator(".bubble")).to_have_count(1)
     assert "冬日老带新" in page.locator(".bubble").first.inner_text()
@@ -84,7 +87,7 @@ def test_a_customer_brings_three_friends_gets_the_coupon_and_loses_one(seeded, p
     expect(mine.get_by_test_id("referral-next")).to_contain_text("1")
 
 
-def test_a_guide_adds_a_pool_customer_by_phone_in_the_preview(seeded, preview, context):
+def test_a_guide_adds_a_pool_customer_by_phone_in_the_preview(seeded, preview, context, live_app):
     """客户公海 in the preview: a buyer known only by phone is on 陈静's list; she adds them by phone
     (扫一扫 → 搜索手机号添加) and the assignment is done, the pre-set tag on the new customer."""
     with seeded.app_context():
@@ -104,6 +107,13 @@ def test_a_guide_adds_a_pool_customer_by_phone_in_the_preview(seeded, preview, c
         tag_id, assignment_id = tag.id, mine.id
     page = context.new_page()
     page.goto(f"{preview}?member=chenjing")
+    # Her today page at a phone's width (signed in through the emulator's OAuth, as=chenjing).
+    sidebar = context.new_page()
+    sidebar.set_viewport_size({"width": 360, "height": 900})
+    login = sidebar.request.get(f"{live_app.url}/auth/login?next=/sidebar/tasks", max_redirects=0)
+    sidebar.goto(login.headers["location"].split("#")[0] + "&as=chenjing")
+    expect(sidebar.get_by_test_id("pool-row").first).to_be_visible()
+    sidebar.screenshot(path=str(ARTIFACTS / "pool-today.png"), full_page=True)
     page.locator("#scan-panel summary").click()
     page.locator("#add-phone").fill("13911112222")
     page.get_by_test_id("add-by-phone").click()
