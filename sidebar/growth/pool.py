@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import case, func, literal, select, update
 
 from sidebar.core import upsert
 from sidebar.core.errors import DomainError
@@ -275,3 +276,61 @@ def overview(now: datetime) -> Overview:
     added = int(counts.get(PoolStatus.ADDED.value, 0))
     assigned = int(counts.get(PoolStatus.ASSIGNED.value, 0)) + added
     return Overview(int(in_pool), [(n, int(c)) for n, c in stores], assigned, added, int(added_all or 0))
+
+
+@dataclass(frozen=True)
+class Funnel:
+    name: str
+    pooled: int  # buyers the pool has held
+    assigned: int  # of them, put on a guide's list at least once
+    added: int  # added by phone through the pool
+    bought_again: int  # of those added, ordered again after the add
+
+
+def funnel(*, by: str = "store", since: datetime | None = None) -> list[Funnel]:
+    """imported → assigned → added → bought again, per store (``by="store"``) or per guide (``"guide"``),
+    for assignments made since ``since`` (all time when None); set-based, one query a step."""
+    made = [PoolAssignment.created_at >= since] if since is not None else []
+    if by == "guide":
+        key: Any = PoolAssignment.staff_id
+        names = dict(db.session.execute(select(Staff.id, Staff.name)).tuples().all())
+    else:
+        key = PoolCustomer.store_id
+        names = dict(db.session.execute(select(Store.id, Store.name)).tuples().all())
+    assigned = dict(
+        db.session.execute(
+            select(key, func.count(func.distinct(PoolAssignment.pool_customer_id)))
+            .join(PoolCustomer, PoolCustomer.id == PoolAssignment.pool_customer_id)
+            .where(*made).group_by(key)
+        ).tuples().all()
+    )  # fmt: skip
+    added_rows = (
+        select(key, PoolAssignment.customer_id, PoolAssignment.added_at)
+        .join(PoolCustomer, PoolCustomer.id == PoolAssignment.pool_customer_id)
+        .where(PoolAssignment.status == PoolStatus.ADDED.value, *made)
+        .subquery()
+    )
+    again = select(Order.id).where(Order.customer_id == added_rows.c.customer_id,
+                                   Order.paid_at > added_rows.c.added_at).exists()  # fmt: skip
+    added = {
+        k: (int(n), int(b or 0))
+        for k, n, b in db.session.execute(
+            select(added_rows.c[0], func.count(), func.sum(case((again, 1), else_=0))).group_by(
+                added_rows.c[0]
+            )
+        ).tuples()
+    }
+    pooled: dict[Any, int] = {}
+    if by == "store":
+        pooled = dict(
+            db.session.execute(select(PoolCustomer.store_id, func.count()).group_by(PoolCustomer.store_id))
+            .tuples().all()
+        )  # fmt: skip
+    keys = sorted(set(assigned) | set(added) | set(pooled), key=lambda k: (k is None, str(names.get(k, ""))))
+    out = []
+    for k in keys:
+        n_added, n_again = added.get(k, (0, 0))
+        out.append(
+            Funnel(str(names.get(k) or ""), int(pooled.get(k, 0)), int(assigned.get(k, 0)), n_added, n_again)
+        )
+    return out

@@ -22,6 +22,8 @@ def _page(status: int = 200, **context: Any) -> Any:
         "admin/pool.html",
         **common(
             figures=pool.overview(utcnow()),
+            by_store=pool.funnel(by="store"),
+            by_guide=pool.funnel(by="guide"),
             rule=row,
             chosen=[str(t) for t in json.loads(row.tag_ids or "[]")],
             tag_groups=profile.all_tag_groups(),
