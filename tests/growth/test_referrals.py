@@ -317,6 +317,8 @@ def test_red_packet_rewards_come_from_the_campaigns_budget_and_the_guide_sends_t
     client = seeded.test_client()
     sign_in(client, "chenjing")
     token = csrf_of(client, "/sidebar/")
+    today = client.get("/sidebar/tasks").get_data(as_text=True)
+    assert today.count('data-testid="reward-row"') == 1 and f'data-open-chat="{first}"' in today
     tab = client.get(f"/sidebar/customers/{first}/coupons").get_data(as_text=True)
     assert 'data-testid="send-reward"' in tab
     card = client.post(f"/sidebar/customers/{first}/referral-rewards/{reward_id}", headers={"X-CSRFToken": token},

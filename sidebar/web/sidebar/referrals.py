@@ -10,7 +10,16 @@ from sqlalchemy import select
 from sidebar.core import send_log, uow
 from sidebar.extensions import db
 from sidebar.growth import campaigns, codes
-from sidebar.models import Coupon, Customer, RedPacket, ReferralCampaign, ReferralReward, utcnow
+from sidebar.models import (
+    Coupon,
+    Customer,
+    RedPacket,
+    ReferralCampaign,
+    ReferralCode,
+    ReferralReward,
+    Staff,
+    utcnow,
+)
 from sidebar.money import coupons, red_packets
 from sidebar.web.errors import json_error
 from sidebar.web.referral import token_of
@@ -133,3 +142,20 @@ def referral_reward_sent(customer: Customer, reward_id: int):
         red_packets.mark_sent(packet, now=now)
     reward.told_at = reward.told_at or now
     return jsonify(sent=True)
+
+
+def rewards_for_guide(staff: Staff) -> list[tuple[ReferralReward, Customer]]:
+    """Rewards reached by this guide's inviters (their codes route to the guide) not yet sent: the today
+    page lists them, each opening the customer's chat."""
+    return list(
+        db.session.execute(
+            select(ReferralReward, Customer)
+            .join(Customer, Customer.id == ReferralReward.inviter_id)
+            .join(ReferralCode, (ReferralCode.campaign_id == ReferralReward.campaign_id)
+                  & (ReferralCode.inviter_id == ReferralReward.inviter_id))
+            .where(ReferralCode.staff_userid == staff.userid, ReferralReward.status == "issued",
+                   ReferralReward.told_at.is_(None))
+            .order_by(ReferralReward.id)
+            .limit(50)
+        ).tuples()
+    )  # fmt: skip

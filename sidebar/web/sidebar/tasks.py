@@ -30,7 +30,7 @@ from sidebar.sop import tasks as sop_tasks
 from sidebar.web import htmx
 from sidebar.web.auth import login_required
 from sidebar.web.errors import json_error
-from sidebar.web.sidebar import chat_from_form, customer_route, me, sidebar_bp
+from sidebar.web.sidebar import chat_from_form, customer_route, me, referrals, sidebar_bp
 from sidebar.web.sidebar.cards import coupon_message, in_chat_with, refusal
 
 
@@ -158,6 +158,7 @@ def tasks_today():
         "sidebar/today.html",
         staff=me(),
         pool_list=pool_list,
+        rewards_to_send=referrals.rewards_for_guide(me()),
         pool_tags=growth_pool.tag_names(pool_list),
         groups=groups,
         total=sum(len(tasks) for _, tasks in groups),
