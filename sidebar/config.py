@@ -128,6 +128,7 @@ _ENV_STR = (
     "WECOM_ARCHIVE_PROXY_PASSWORD",
     "SERVICE_HOURS",
     "BRAND_DOMAINS",
+    "POSTER_FONT",
 )
 _ENV_FLOAT = (
     "UNANSWERED_ALERT_MINUTES",
@@ -205,6 +206,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # The brand's own web hosts besides PUBLIC_URL's (comma-separated; subdomains count): a payment
         # link a guide sends elsewhere is a compliance behaviour (``archive.compliance``).
         "BRAND_DOMAINS": "",
+        # A CJK font file for referral posters (``growth.posters``); empty: Debian's WenQuanYi Micro Hei
+        # or Noto Sans CJK where installed.
+        "POSTER_FONT": "",
         "UNANSWERED_ALERT_MINUTES": 30.0,
         "WECOM_CORP_ID": None,
         "WECOM_AGENT_ID": None,

@@ -8,6 +8,7 @@ import functools
 import io
 import os
 
+from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 
 from sidebar.acquisition.codes import kept_image
@@ -15,16 +16,20 @@ from sidebar.core.files import files
 from sidebar.models import Customer, ReferralCampaign, ReferralCode
 
 WIDTH, HEIGHT = 750, 1200
-# A CJK font: Debian's fonts-wqy-microhei (what CI installs) or Noto CJK; ``POSTER_FONT`` names another.
+# A CJK font: ``POSTER_FONT`` (config) or Debian's fonts-wqy-microhei (what CI installs) or Noto CJK.
 FONTS = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 )
 
 
-@functools.cache
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for path in (os.environ.get("POSTER_FONT"), *FONTS):
+    return _font_from(str(current_app.config.get("POSTER_FONT") or ""), size)
+
+
+@functools.cache
+def _font_from(configured: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for path in (configured, *FONTS):
         if path and os.path.exists(path):
             return ImageFont.truetype(path, size)
     return ImageFont.load_default(size)  # no CJK font installed: Latin still reads
