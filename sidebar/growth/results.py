@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from openpyxl import Workbook
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from sidebar.core import export
@@ -17,8 +17,11 @@ from sidebar.core.locking import day_start
 from sidebar.extensions import db
 from sidebar.models import (
     COUNTING,
+    ChannelCode,
     Coupon,
     Customer,
+    CustomerStats,
+    Follow,
     InviteStatus,
     Order,
     ReferralCampaign,
@@ -27,6 +30,7 @@ from sidebar.models import (
     Staff,
     utcnow,
 )
+from sidebar.money import red_packets
 
 
 @dataclass(frozen=True)
@@ -156,3 +160,35 @@ def xlsx(campaign: ReferralCampaign, *, now: datetime | None = None) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What channel codes brought over the same days: the baseline a campaign is read against."""
+
+    adds: int
+    bought_30d: int
+    packets_paid: int  # fen of the campaign's red packets held or paid (its cost beside its coupons)
+    coupons: int  # the campaign's coupons issued
+
+    @property
+    def bought_rate(self) -> int | None:
+        return round(100 * self.bought_30d / self.adds) if self.adds else None
+
+
+def baseline(campaign: ReferralCampaign, *, now: datetime | None = None) -> Baseline:
+    now = now or utcnow()
+    until = min(campaign.ends_at, now)
+    codes = select(ChannelCode.state)
+    first = CustomerStats.first_order_at
+    bought = and_(first.is_not(None), first >= Follow.added_at, first < plus_days(Follow.added_at, 30))
+    adds, bought_30d = db.session.execute(
+        select(func.count(), func.sum(case((bought, 1), else_=0)))
+        .select_from(Follow)
+        .outerjoin(CustomerStats, CustomerStats.customer_id == Follow.customer_id)
+        .where(Follow.state.in_(codes), Follow.came_new(), Follow.added_at >= campaign.starts_at,
+               Follow.added_at < until)
+    ).one()  # fmt: skip
+    coupons_issued = db.session.scalar(select(func.count()).where(Coupon.referral_campaign_id == campaign.id))
+    return Baseline(int(adds or 0), int(bought_30d or 0), red_packets.campaign_spent(campaign.id),
+                    int(coupons_issued or 0))  # fmt: skip

@@ -92,6 +92,7 @@ def referral_detail(referral_id: int):
             inviters=results.top_inviters(campaign),
             held=results.held(campaign),
             per_day=results.per_day(campaign),
+            baseline=results.baseline(campaign),
         ),
     )
 
