@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from emulator import settings as emulator_settings
+from emulator.acquisition_links import ca_bp
 from emulator.api import cgi_bp
 from emulator.contact_ways import qr_bp
 from emulator.control import control_bp
@@ -32,6 +33,7 @@ def create_emulator(settings: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pay_bp)
     app.register_blueprint(control_bp)
     app.register_blueprint(qr_bp)
+    app.register_blueprint(ca_bp)
     app.register_blueprint(join_bp)
     app.register_blueprint(groupmsg_bp)
     app.register_blueprint(finance_bp)

@@ -79,6 +79,8 @@ class WeComState:
                 "archive_members": None,
                 # a benchmark's archive of this many messages, made as they are read (emulator/finance.py)
                 "archive_synthetic": 0,
+                # 获客助手: the corp's quota of customers added through acquisition links (doc 97400)
+                "acquisition_quota": 1000,
             }
             self.tokens: dict[str, float] = {}
             self.token_kinds: dict[str, str] = {}  # token -> "app" | "archive": the Secret it came from
@@ -111,6 +113,9 @@ class WeComState:
             self.archive: list[dict[str, Any]] = []
             self.archive_media: dict[str, bytes] = {}
             self.archive_key_pool: dict[int, list[tuple[str, str]]] = {}  # finance._sealed_keys
+            # 获客助手 (emulator/acquisition_links.py): link_id -> the link; customers it has added so far
+            self.acquisition_links: dict[str, dict[str, Any]] = {}
+            self.acquisition_used = 0
             self.archive_consent: dict[str, dict[str, Any]] = {}
             self.calls: deque[dict[str, Any]] = deque(maxlen=20000)
             self.window_start = time.monotonic()

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sidebar.core.errors import DomainError
 from sidebar.core.files import files
 from sidebar.extensions import db
+from sidebar.growth import links
 from sidebar.models import ChannelCode, ChannelCodeMember, CodeKind, Staff, StaffStatus, utcnow
 from sidebar.wecom.gateway import wecom
 
@@ -38,14 +39,15 @@ class CodeInvalid(DomainError):
 
 
 def names(states: Iterable[str | None]) -> dict[str, str]:
-    """state → the code's name, for the states that have a code (one query)."""
+    """state → the name of the code (or 获客助手 link, ``growth.links``) that carries it, for the states
+    that have one (a query each)."""
     wanted = sorted({s for s in states if s})
     if not wanted:
         return {}
     rows = db.session.execute(
         select(ChannelCode.state, ChannelCode.name).where(ChannelCode.state.in_(wanted))
     )
-    return {state: name for state, name in rows}
+    return {**links.names(wanted), **{state: name for state, name in rows}}
 
 
 def name_for(state: str | None) -> str | None:

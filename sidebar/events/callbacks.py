@@ -214,6 +214,12 @@ def _on_tag_changed(f: dict[str, str]) -> str:
     return f"tags resynced: {counts}"
 
 
+def _on_acquisition_quota(f: dict[str, str]) -> str:
+    """获客助手's quota is nearly or wholly used (doc 97299): kept for the links page, which says so."""
+    audit.record("wecom", f"acquisition.{f.get('ChangeType', '')}", "acquisition_quota", None)
+    return "acquisition quota noted"
+
+
 def _on_group_changed(f: dict[str, str]) -> str:
     return group_sync.on_event(f)
 
@@ -228,6 +234,8 @@ HANDLERS: dict[tuple[str, str], Callable[[dict[str, str]], str]] = {
     ("change_external_contact", "del_external_contact"): _on_follow_deleted_by_staff,
     ("change_external_contact", "del_follow_user"): _on_follow_deleted_by_customer,
     ("change_external_contact", "transfer_fail"): _on_transfer_fail,
+    ("customer_acquisition", "balance_low"): _on_acquisition_quota,
+    ("customer_acquisition", "balance_exhausted"): _on_acquisition_quota,
     ("change_external_tag", "create"): _on_tag_changed,
     ("change_external_tag", "update"): _on_tag_changed,
     ("change_external_tag", "delete"): _on_tag_changed,

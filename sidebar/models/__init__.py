@@ -73,6 +73,7 @@ from sidebar.models.groups import (
 )
 from sidebar.models.growth import (
     COUNTING,
+    AcquisitionLink,
     InviteStatus,
     PoolAssignment,
     PoolCustomer,
@@ -139,6 +140,7 @@ from sidebar.models.tag import CustomerTag, Tag, TagGroup, TagRule, TagRuleExclu
 event.listen(Model.metadata, "before_create", GRAMS_FUNCTION.execute_if(dialect="postgresql"))
 
 __all__ = [
+    "AcquisitionLink",
     "COUNTING",
     "InviteStatus",
     "PoolAssignment",

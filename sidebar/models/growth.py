@@ -239,3 +239,21 @@ class PoolRule(Model):
     message: Mapped[str] = mapped_column(String(255), default="")
     tag_ids: Mapped[str] = mapped_column(Text, default="[]")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AcquisitionLink(Model):
+    """获客助手: a link (for ads, Douyin, live streams) that opens a chat with one of its members without a
+    QR code (doc 97297). ``channel`` is what Beside appends as ``customer_channel``: WeCom reports it as
+    the add's ``State`` (doc 101359), so the customer's source names the link."""
+
+    __tablename__ = "acquisition_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(30))
+    url: Mapped[str] = mapped_column(String(512))
+    channel: Mapped[str] = mapped_column(String(64), unique=True)
+    userids: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the members it adds
+    skip_verify: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, text
 
 from sidebar import demo
 from sidebar.extensions import db
+from sidebar.growth import links
 from sidebar.guides import commission, metrics
 from sidebar.models import (
     ArchiveMessage,
@@ -77,6 +78,7 @@ OBJECT_PARAMS = {
 CONFIG_PARAMS = {
     "rule_id", "template_id", "staff_id", "tag_id", "group_id", "key_id", "team_id", "code_id", "product_id",
     "referral_id", "invite_id",  # a referral campaign (任务宝) and an invitation held in it
+    "link_id",  # a 获客助手 link
 }  # fmt: skip
 # Parameters that are not objects: the value a request uses.
 FIXED = {
@@ -262,6 +264,10 @@ def world(seeded) -> World:
             for who, c in ((south, coupon), (ours, my_coupon))
         )  # fmt: skip
         db.session.add_all([south_reward, my_reward])
+        db.session.commit()  # (SQLite: the token store writes on its own connection when WeCom is called)
+        link = links.create(
+            "路由表链接", [staff["chenjing"].id], skip_verify=True, now=utcnow()
+        )  # in WeCom too
         db.session.commit()
         rule_id = db.session.scalar(select(SopRule.id).order_by(SopRule.id))
         tag_id, group_id = db.session.execute(text("SELECT id, group_id FROM tags ORDER BY id")).first()
@@ -286,6 +292,7 @@ def world(seeded) -> World:
             "referral_id": str(referral.id),
             "invite_id": str(held.id),
             "reward_id": str(south_reward.id),
+            "link_id": str(link.id),
         }
         # A manager's console: the other region's team script, not a guide's personal one.
         w.theirs_console = {
@@ -319,6 +326,7 @@ def world(seeded) -> World:
             "referral_id": str(referral.id),
             "invite_id": str(held.id),
             "reward_id": str(my_reward.id),
+            "link_id": str(link.id),
         }
         statement, my_statement = _statements(staff["huangli"], staff["chenjing"])
         w.theirs["statement_id"] = w.theirs_console["statement_id"] = str(statement)

@@ -91,6 +91,7 @@ from sidebar.web.admin import (  # noqa: E402,F401
     guides,
     imports,
     inheritance,
+    links,
     login,
     moments,
     money,

@@ -39,6 +39,7 @@ def test_an_admin_sees_six_groups_and_the_pages_of_the_one_they_are_in(seeded, c
         "群活码",
         "任务宝",
         "客户公海",
+        "获客链接",
         "客户流失",
         "在职转接",
         "离职继承",
