@@ -101,6 +101,14 @@ def _event(st: WeComState, change_type: str, fields: dict[str, Any], event: str)
                              retry_delay=0.5)  # fmt: skip
 
 
+@ca_bp.get("/")
+def links_made():
+    """The links made, the newest first (the preview's 扫一扫 lists them)."""
+    with state().lock:
+        made = list(state().acquisition_links.values())
+    return jsonify([{k: link[k] for k in ("link_id", "link_name", "user_list")} for link in reversed(made)])
+
+
 @ca_bp.get("/<link_id>")
 def opened_page(link_id: str):
     """What a customer sees opening the link outside WeChat here: where to tap (the preview opens it)."""

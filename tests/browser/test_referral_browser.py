@@ -10,11 +10,14 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from sidebar.acquisition import codes
 from sidebar.extensions import db
-from sidebar.growth import campaigns, pool
+from sidebar.growth import campaigns, links, pool
 from sidebar.models import (
     CouponTemplate,
+    Customer,
     CustomerTag,
+    Follow,
     Member,
     PoolAssignment,
     PoolCustomer,
@@ -122,3 +125,24 @@ def test_a_guide_adds_a_pool_customer_by_phone_in_the_preview(seeded, preview, c
         done = db.session.get(PoolAssignment, assignment_id)
         assert done.status == "added"
         assert db.session.get(CustomerTag, (done.customer_id, tag_id)) is not None
+
+
+def test_a_customer_opens_an_acquisition_link_in_the_preview(seeded, preview, context):
+    """获客助手 in the preview: 扫一扫 lists the links made; opening one with a channel adds its member, and
+    the customer names the link as their source."""
+    with seeded.app_context():
+        guide = db.session.scalar(select(Staff).where(Staff.userid == "chenjing"))
+        link = links.create("小红书投放", [guide.id], skip_verify=True, now=utcnow())
+        db.session.commit()
+        channel = link.channel
+    page = context.new_page()
+    page.goto(f"{preview}?member=chenjing")
+    page.locator("#scan-panel summary").click()
+    expect(page.locator("#ca-link option")).to_have_count(1)
+    page.locator("#ca-channel").fill(channel)
+    page.get_by_test_id("open-ca").click()
+    expect(page.locator("#scan-result")).to_contain_text("回调已送达")
+    ext = page.locator("#scan-result").inner_text().split(" ")[0]
+    with seeded.app_context():
+        state = db.session.scalar(select(Follow.state).join(Customer).where(Customer.external_userid == ext))
+        assert codes.name_for(state) == "小红书投放"
