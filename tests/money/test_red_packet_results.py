@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from sidebar.core.units import brand_zone
 from sidebar.extensions import db
 from sidebar.models import AuditLog, RedPacket, utcnow
 from sidebar.money import red_packets
@@ -93,7 +94,8 @@ def test_a_packet_not_opened_within_24_hours_is_refunded_and_not_counted_as_spen
     qr_sign_in(client, "zhangwei")
     page = client.get("/admin/red-packets").get_data(as_text=True)
     assert "24" in page and "退" in page
-    day = utcnow().strftime("%Y-%m-%d")
+    with seeded.app_context():  # the export's days are the brand's, not UTC's
+        day = utcnow().astimezone(brand_zone()).strftime("%Y-%m-%d")
     with client.get(
         "/admin/red-packets/export", query_string={"from": day, "to": day, "format": "csv"}
     ) as res:
